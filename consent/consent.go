@@ -1,0 +1,138 @@
+// Package consent is the consent engine: who may see which category of a
+// subject's personal data, for which purpose, plain, masked or not at all.
+//
+// It is plain Go on purpose: no GraphQL and no SQL. The GraphQL layer asks it
+// for a Decision per (viewer, subject, category) and applies the answer; the
+// data layer asks it which rows a role reaches. Everything it does not know
+// about it hides.
+package consent
+
+import "fmt"
+
+// Role is what a viewer is to the service. It arrives in the token's "role"
+// claim; a request without a token is Anonymous.
+type Role string
+
+// The roles of DESIGN.md.
+const (
+	Anonymous  Role = "ANONYMOUS"
+	Applicant  Role = "APPLICANT"
+	Employer   Role = "EMPLOYER"
+	Support    Role = "SUPPORT"
+	Marketing  Role = "MARKETING"
+	Analyst    Role = "ANALYST"
+	Compliance Role = "COMPLIANCE"
+	Admin      Role = "ADMIN"
+)
+
+// Roles lists every role a token may carry (Anonymous is never carried: it
+// is the absence of a token).
+var Roles = []Role{Applicant, Employer, Support, Marketing, Analyst, Compliance, Admin}
+
+// ParseRole returns the role named s, or ErrUnknownRole.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownRole, s)
+}
+
+// Purpose is why personal data is used: the seven items of policy §4.
+type Purpose string
+
+// The purposes of policy §4, in the policy's order.
+const (
+	EmployerProvision Purpose = "EMPLOYER_PROVISION" // (1) providing information to employers with consent
+	Service           Purpose = "SERVICE"            // (2) providing services related to the Service
+	MailMagazine      Purpose = "MAIL_MAGAZINE"      // (3) mail magazines and emails
+	Feedback          Purpose = "FEEDBACK"           // (4) gathering opinions and requests
+	Advertising       Purpose = "ADVERTISING"        // (5) ads and content based on attributes
+	Inquiry           Purpose = "INQUIRY"            // (6) responding to inquiries
+	Analytics         Purpose = "ANALYTICS"          // (7) analysis and marketing
+)
+
+// Purposes lists the purposes of policy §4 in order.
+var Purposes = []Purpose{EmployerProvision, Service, MailMagazine, Feedback, Advertising, Inquiry, Analytics}
+
+// ParsePurpose returns the purpose named s, or ErrUnknownPurpose.
+func ParsePurpose(s string) (Purpose, error) {
+	for _, p := range Purposes {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownPurpose, s)
+}
+
+// Values lists the purposes as strings, in order (for ent enum fields).
+func (Purpose) Values() []string { return stringsOf(Purposes) }
+
+// Category is what kind of personal data a field holds. Every personal field
+// of the GraphQL schema names exactly one.
+type Category string
+
+// The categories of DESIGN.md (policy §1 and §5(1)).
+const (
+	Name               Category = "NAME"
+	BirthDate          Category = "BIRTH_DATE"
+	Sex                Category = "SEX"
+	AddressRegion      Category = "ADDRESS_REGION"
+	AddressStreet      Category = "ADDRESS_STREET"
+	Phone              Category = "PHONE"
+	Email              Category = "EMAIL"
+	Occupation         Category = "OCCUPATION"
+	Workplace          Category = "WORKPLACE"
+	Visa               Category = "VISA"
+	Education          Category = "EDUCATION"
+	WorkHistory        Category = "WORK_HISTORY"
+	Qualifications     Category = "QUALIFICATIONS"
+	SelfPR             Category = "SELF_PR"
+	Family             Category = "FAMILY"
+	EmergencyContact   Category = "EMERGENCY_CONTACT"
+	Housing            Category = "HOUSING"
+	Preferences        Category = "PREFERENCES"
+	ApplicationAnswers Category = "APPLICATION_ANSWERS"
+	Network            Category = "NETWORK"
+)
+
+// Categories lists every category, in DESIGN.md's order.
+var Categories = []Category{
+	Name, BirthDate, Sex, AddressRegion, AddressStreet, Phone, Email, Occupation, Workplace,
+	Visa, Education, WorkHistory, Qualifications, SelfPR, Family, EmergencyContact, Housing,
+	Preferences, ApplicationAnswers, Network,
+}
+
+// ParseCategory returns the category named s, or ErrUnknownCategory.
+func ParseCategory(s string) (Category, error) {
+	for _, c := range Categories {
+		if string(c) == s {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownCategory, s)
+}
+
+// Values lists the categories as strings, in order (for ent enum fields).
+func (Category) Values() []string { return stringsOf(Categories) }
+
+// ProvidableToEmployers reports whether policy §5(1) lists the category
+// among the items that may be provided to employers. Street address,
+// place-of-work details and network data never go to an employer.
+func (c Category) ProvidableToEmployers() bool {
+	switch c {
+	case AddressStreet, Workplace, Network:
+		return false
+	}
+	_, err := ParseCategory(string(c))
+	return err == nil
+}
+
+func stringsOf[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}

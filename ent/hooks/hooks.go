@@ -1,0 +1,244 @@
+// Package hooks holds the ent mutation hooks that keep the model's values
+// consistent beyond what single-field validators can check: dates, typed
+// lists, cross-field rules and the application state machine. Like
+// validators, they refuse a bad value before anything is stored.
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"consentgate/ent"
+	"consentgate/ent/application"
+	"consentgate/ent/hook"
+	"consentgate/ent/schema/schematype"
+	"consentgate/ent/schema/validate"
+)
+
+// ErrTransition is returned for an application status change the state
+// machine does not allow.
+var ErrTransition = errors.New("status change not allowed")
+
+// ValidateApplicant checks an applicant's dates and typed lists.
+func ValidateApplicant() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.ApplicantFunc(func(ctx context.Context, m *ent.ApplicantMutation) (ent.Value, error) {
+			if err := checkApplicant(m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
+func checkApplicant(m *ent.ApplicantMutation) error {
+	if t, ok := m.BirthDate(); ok {
+		if err := validate.Field("Applicant.birthDate", validate.BirthDate(t)); err != nil {
+			return err
+		}
+	}
+	if t, ok := m.VisaExpiresOn(); ok {
+		if err := validate.Field("Applicant.visaExpiresOn", validate.VisaExpiry(t)); err != nil {
+			return err
+		}
+	}
+	if t, ok := m.GraduatedOn(); ok {
+		if err := validate.Field("Applicant.graduatedOn", validate.PastDate(t)); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.WorkHistory(); ok {
+		if err := checkList("Applicant.workHistory", l, 50, checkWorkHistory); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.Qualifications(); ok {
+		if err := checkList("Applicant.qualifications", l, 50, checkQualification); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.EmergencyContacts(); ok {
+		if err := checkList("Applicant.emergencyContacts", l, 5, checkEmergencyContact); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.Skills(); ok {
+		if err := checkList("Applicant.skills", l, 100, checkShortText); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.Tools(); ok {
+		if err := checkList("Applicant.tools", l, 100, checkShortText); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkList checks each item of a typed list and its length.
+func checkList[T any](field string, items []T, max int, check func(T) (string, error)) error {
+	if len(items) > max {
+		return validate.Field(field, fmt.Errorf("%w (at most %d items)", validate.ErrTooLong, max))
+	}
+	for i, it := range items {
+		if sub, err := check(it); err != nil {
+			return validate.Field(fmt.Sprintf("%s[%d]%s", field, i, sub), err)
+		}
+	}
+	return nil
+}
+
+func checkShortText(s string) (string, error) { return "", validate.MaxLen(100)(s) }
+
+func checkWorkHistory(e schematype.WorkHistoryEntry) (string, error) {
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{".company", e.Company, 200}, {".field", e.Field, 100}, {".employmentType", e.EmploymentType, 50}} {
+		if err := validate.MaxLen(f.max)(f.value); err != nil {
+			return f.name, err
+		}
+	}
+	if e.Responsibilities != "" {
+		if err := validate.MaxLen(2000)(e.Responsibilities); err != nil {
+			return ".responsibilities", err
+		}
+	}
+	if err := validate.PastDate(e.From); err != nil {
+		return ".from", err
+	}
+	if e.To != nil {
+		if err := validate.PastDate(*e.To); err != nil {
+			return ".to", err
+		}
+		if e.To.Before(e.From) {
+			return ".to", fmt.Errorf("%w: must not be before from", validate.ErrDate)
+		}
+	}
+	return "", nil
+}
+
+func checkQualification(q schematype.Qualification) (string, error) {
+	if err := validate.MaxLen(200)(q.Name); err != nil {
+		return ".name", err
+	}
+	if q.AcquiredOn != nil {
+		if err := validate.PastDate(*q.AcquiredOn); err != nil {
+			return ".acquiredOn", err
+		}
+	}
+	return "", nil
+}
+
+func checkEmergencyContact(c schematype.EmergencyContact) (string, error) {
+	if err := validate.MaxLen(100)(c.Name); err != nil {
+		return ".name", err
+	}
+	if err := validate.MaxLen(50)(c.Relation); err != nil {
+		return ".relation", err
+	}
+	if err := validate.Phone(c.Phone); err != nil {
+		return ".phone", err
+	}
+	return "", nil
+}
+
+// ValidateJob checks a job's salary range and questions.
+func ValidateJob() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.JobFunc(func(ctx context.Context, m *ent.JobMutation) (ent.Value, error) {
+			lo, hasLo := m.SalaryMin()
+			hi, hasHi := m.SalaryMax()
+			if m.Op().Is(ent.OpUpdateOne) {
+				if !hasLo {
+					lo, _ = m.OldSalaryMin(ctx)
+				}
+				if !hasHi {
+					hi, _ = m.OldSalaryMax(ctx)
+				}
+			}
+			if lo > 0 && hi > 0 && hi < lo {
+				return nil, validate.Field("Job.salaryMax", errors.New("must not be below salaryMin"))
+			}
+			if qs, ok := m.Questions(); ok {
+				if err := checkList("Job.questions", qs, 20, func(q string) (string, error) { return "", validate.MaxLen(500)(q) }); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// ValidateApplication checks a new application against its job: the job
+// is published and every one of its questions is answered.
+func ValidateApplication() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.ApplicationFunc(func(ctx context.Context, m *ent.ApplicationMutation) (ent.Value, error) {
+			jobID, _ := m.JobID()
+			j, err := m.Client().Job.Get(ctx, jobID)
+			if ent.IsNotFound(err) {
+				return nil, validate.Field("Application.jobID", errors.New("no such job"))
+			}
+			if err != nil {
+				return nil, fmt.Errorf("loading the job: %w", err)
+			}
+			if j.Status != "PUBLISHED" {
+				return nil, validate.Field("Application.jobID", errors.New("the job is not open for applications"))
+			}
+			answers, _ := m.Answers()
+			if len(answers) != len(j.Questions) {
+				return nil, validate.Field("Application.answers", fmt.Errorf("must answer each of the job's %d questions, in order", len(j.Questions)))
+			}
+			for i, a := range answers {
+				if err := validate.MaxLen(5000)(a); err != nil {
+					return nil, validate.Field(fmt.Sprintf("Application.answers[%d]", i), err)
+				}
+			}
+			m.SetStatus(application.StatusAPPLIED)
+			m.SetStatusChangedAt(time.Now())
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
+}
+
+// next lists the statuses an application may move to from each status.
+// HIRED, REJECTED and WITHDRAWN are final.
+var next = map[application.Status][]application.Status{
+	application.StatusAPPLIED:   {application.StatusSCREENING, application.StatusINTERVIEW, application.StatusREJECTED, application.StatusWITHDRAWN},
+	application.StatusSCREENING: {application.StatusINTERVIEW, application.StatusREJECTED, application.StatusWITHDRAWN},
+	application.StatusINTERVIEW: {application.StatusOFFER, application.StatusREJECTED, application.StatusWITHDRAWN},
+	application.StatusOFFER:     {application.StatusHIRED, application.StatusREJECTED, application.StatusWITHDRAWN},
+}
+
+// ApplicationStatus enforces the application state machine and stamps the
+// time of each change. Status changes are made one application at a time.
+func ApplicationStatus() ent.Hook {
+	return hook.On(func(nx ent.Mutator) ent.Mutator {
+		return hook.ApplicationFunc(func(ctx context.Context, m *ent.ApplicationMutation) (ent.Value, error) {
+			to, ok := m.Status()
+			if !ok {
+				return nx.Mutate(ctx, m)
+			}
+			if !m.Op().Is(ent.OpUpdateOne) {
+				return nil, validate.Field("Application.status", fmt.Errorf("%w: one application at a time", ErrTransition))
+			}
+			from, err := m.OldStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			allowed := false
+			for _, s := range next[from] {
+				allowed = allowed || s == to
+			}
+			if !allowed {
+				return nil, validate.Field("Application.status", fmt.Errorf("%w: from %s to %s", ErrTransition, from, to))
+			}
+			m.SetStatusChangedAt(time.Now())
+			return nx.Mutate(ctx, m)
+		})
+	}, ent.OpUpdate|ent.OpUpdateOne)
+}
+

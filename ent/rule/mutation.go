@@ -1,0 +1,134 @@
+package rule
+
+import (
+	"context"
+
+	"consentgate/consent"
+	"consentgate/ent"
+	"consentgate/ent/applicant"
+	"consentgate/ent/application"
+	"consentgate/ent/employer"
+	"consentgate/ent/privacy"
+)
+
+// CreateOwnProfile lets an applicant create the profile of their own
+// account, and nothing else.
+func CreateOwnProfile() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.ApplicantMutationRuleFunc(func(ctx context.Context, m *ent.ApplicantMutation) error {
+		v := consent.FromContext(ctx)
+		if account, ok := m.AccountID(); ok && v.Role == consent.Applicant && v.Account != "" && account == v.Account {
+			return privacy.Allow
+		}
+		return privacy.Skip
+	}), ent.OpCreate)
+}
+
+// UpdateOwnProfile lets an applicant update their own profile only.
+func UpdateOwnProfile() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.ApplicantMutationRuleFunc(func(ctx context.Context, m *ent.ApplicantMutation) error {
+		v := consent.FromContext(ctx)
+		if v.Role != consent.Applicant || v.Account == "" {
+			return privacy.Skip
+		}
+		m.Where(applicant.AccountID(v.Account))
+		return privacy.Allow
+	}), ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// ApplyAsSelf lets an applicant create applications for themself only.
+func ApplyAsSelf() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.ApplicationMutationRuleFunc(func(ctx context.Context, m *ent.ApplicationMutation) error {
+		v := consent.FromContext(ctx)
+		id, ok := m.ApplicantID()
+		if v.Role != consent.Applicant || v.Account == "" || !ok {
+			return privacy.Skip
+		}
+		self, err := m.Client().Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
+		if err != nil {
+			return privacy.Denyf("checking the applicant: %v", err)
+		}
+		if !self {
+			return privacy.Skip
+		}
+		return privacy.Allow
+	}), ent.OpCreate)
+}
+
+// statusOnly reports whether a mutation touches the application's status
+// (and the timestamps that follow it) and nothing else.
+func statusOnly(m *ent.ApplicationMutation) bool {
+	if _, ok := m.Status(); !ok {
+		return false
+	}
+	for _, f := range m.Fields() {
+		switch f {
+		case application.FieldStatus, application.FieldStatusChangedAt, application.FieldUpdatedAt:
+		default:
+			return false
+		}
+	}
+	return len(m.ClearedFields()) == 0 && len(m.AddedEdges()) == 0 && len(m.RemovedEdges()) == 0 && len(m.ClearedEdges()) == 0
+}
+
+// WithdrawOwnApplication lets an applicant move their own application to
+// WITHDRAWN, and change nothing else about it.
+func WithdrawOwnApplication() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.ApplicationMutationRuleFunc(func(ctx context.Context, m *ent.ApplicationMutation) error {
+		v := consent.FromContext(ctx)
+		if v.Role != consent.Applicant || v.Account == "" || !statusOnly(m) {
+			return privacy.Skip
+		}
+		if s, _ := m.Status(); s != application.StatusWITHDRAWN {
+			return privacy.Skip
+		}
+		m.Where(application.HasApplicantWith(applicant.AccountID(v.Account)))
+		return privacy.Allow
+	}), ent.OpUpdateOne)
+}
+
+// MoveOwnJobsApplications lets an employer move the status of applications
+// to its own jobs (to any status but WITHDRAWN, which is the applicant's).
+func MoveOwnJobsApplications() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.ApplicationMutationRuleFunc(func(ctx context.Context, m *ent.ApplicationMutation) error {
+		v := consent.FromContext(ctx)
+		if v.Role != consent.Employer || v.Org == "" || !statusOnly(m) {
+			return privacy.Skip
+		}
+		if s, _ := m.Status(); s == application.StatusWITHDRAWN {
+			return privacy.Skip
+		}
+		m.Where(application.HasJobWith(ownJob(v.Org)))
+		return privacy.Allow
+	}), ent.OpUpdateOne)
+}
+
+// CreateOwnJobs lets an employer create jobs for its own organisation.
+func CreateOwnJobs() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.JobMutationRuleFunc(func(ctx context.Context, m *ent.JobMutation) error {
+		v := consent.FromContext(ctx)
+		id, ok := m.EmployerID()
+		if v.Role != consent.Employer || v.Org == "" || !ok {
+			return privacy.Skip
+		}
+		own, err := m.Client().Employer.Query().Where(employer.ID(id), employer.ExternalID(v.Org)).Exist(ctx)
+		if err != nil {
+			return privacy.Denyf("checking the employer: %v", err)
+		}
+		if !own {
+			return privacy.Skip
+		}
+		return privacy.Allow
+	}), ent.OpCreate)
+}
+
+// UpdateOwnJobs lets an employer update its own jobs only.
+func UpdateOwnJobs() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.JobMutationRuleFunc(func(ctx context.Context, m *ent.JobMutation) error {
+		v := consent.FromContext(ctx)
+		if v.Role != consent.Employer || v.Org == "" {
+			return privacy.Skip
+		}
+		m.Where(ownJob(v.Org))
+		return privacy.Allow
+	}), ent.OpUpdateOne|ent.OpUpdate)
+}

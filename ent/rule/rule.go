@@ -1,0 +1,165 @@
+// Package rule holds the ent privacy rules: which rows each role reaches and
+// which writes it may make. They run on every query and mutation of the
+// client, so every GraphQL path (lists, connections, node, nested edges,
+// mutation payloads) gets the same rows.
+//
+// Reads filter rather than fail: a viewer asking for rows it may not reach
+// gets none, exactly as if they did not exist. Writes fail with
+// privacy.Deny unless a rule allows them.
+package rule
+
+import (
+	"context"
+
+	"entgo.io/ent/dialect/sql"
+
+	"consentgate/consent"
+	"consentgate/ent"
+	"consentgate/ent/applicant"
+	"consentgate/ent/application"
+	"consentgate/ent/employer"
+	"consentgate/ent/job"
+	"consentgate/ent/predicate"
+	"consentgate/ent/privacy"
+	"consentgate/ent/privacyrequest"
+
+	entconsent "consentgate/ent/consent"
+)
+
+// none is a predicate no row satisfies.
+func none[P ~func(*sql.Selector)]() P {
+	return func(s *sql.Selector) { s.Where(sql.False()) }
+}
+
+// all is a predicate every row satisfies.
+func all[P ~func(*sql.Selector)]() P {
+	return func(*sql.Selector) {}
+}
+
+// ApplicantRows returns the applicants v reaches: an applicant themself; an
+// employer the applicants with a live application to one of its jobs;
+// support the subjects of an open privacy request; compliance the subjects
+// of any privacy request; nobody else anyone.
+func ApplicantRows(v consent.Viewer) predicate.Applicant {
+	switch {
+	case v.Role == consent.Applicant && v.Account != "":
+		return applicant.AccountID(v.Account)
+	case v.Role == consent.Employer && v.Org != "":
+		return applicant.HasApplicationsWith(
+			application.StatusNEQ(application.StatusWITHDRAWN),
+			application.HasJobWith(ownJob(v.Org)),
+		)
+	case v.Role == consent.Support:
+		return applicant.HasPrivacyRequestsWith(privacyrequest.StatusIn(privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS))
+	case v.Role == consent.Compliance:
+		return applicant.HasPrivacyRequests()
+	}
+	return none[predicate.Applicant]()
+}
+
+// ApplicationRows returns the applications v reaches: an applicant their
+// own, an employer those to its own jobs.
+func ApplicationRows(v consent.Viewer) predicate.Application {
+	switch {
+	case v.Role == consent.Applicant && v.Account != "":
+		return application.HasApplicantWith(applicant.AccountID(v.Account))
+	case v.Role == consent.Employer && v.Org != "":
+		return application.HasJobWith(ownJob(v.Org))
+	}
+	return none[predicate.Application]()
+}
+
+// JobRows returns the jobs v reaches: published jobs for everyone, plus an
+// employer's own jobs in any status and the jobs an applicant applied to.
+func JobRows(v consent.Viewer) predicate.Job {
+	published := job.StatusEQ(job.StatusPUBLISHED)
+	switch {
+	case v.Role == consent.Employer && v.Org != "":
+		return job.Or(published, ownJob(v.Org))
+	case v.Role == consent.Applicant && v.Account != "":
+		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(applicant.AccountID(v.Account))))
+	}
+	return published
+}
+
+// ConsentRows returns the consent ledger entries v reaches: those of the
+// subjects it reaches, for the subject and staff handling their requests.
+func ConsentRows(v consent.Viewer) predicate.Consent {
+	switch v.Role {
+	case consent.Applicant, consent.Support, consent.Compliance:
+		return entconsent.HasApplicantWith(ApplicantRows(v))
+	}
+	return none[predicate.Consent]()
+}
+
+// PrivacyRequestRows returns the privacy requests v reaches: an applicant
+// their own; support and compliance, who handle them, all.
+func PrivacyRequestRows(v consent.Viewer) predicate.PrivacyRequest {
+	switch {
+	case v.Role == consent.Applicant && v.Account != "":
+		return privacyrequest.HasApplicantWith(applicant.AccountID(v.Account))
+	case v.Role == consent.Support, v.Role == consent.Compliance:
+		return all[predicate.PrivacyRequest]()
+	}
+	return none[predicate.PrivacyRequest]()
+}
+
+// AccessRecordRows returns the access records v reaches: compliance all.
+func AccessRecordRows(v consent.Viewer) predicate.AccessRecord {
+	if v.Role == consent.Compliance {
+		return all[predicate.AccessRecord]()
+	}
+	return none[predicate.AccessRecord]()
+}
+
+func ownJob(org string) predicate.Job {
+	return job.HasEmployerWith(employer.ExternalID(org))
+}
+
+// FilterApplicants limits every applicant query to ApplicantRows.
+func FilterApplicants() privacy.QueryRule {
+	return privacy.ApplicantQueryRuleFunc(func(ctx context.Context, q *ent.ApplicantQuery) error {
+		q.Where(ApplicantRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}
+
+// FilterApplications limits every application query to ApplicationRows.
+func FilterApplications() privacy.QueryRule {
+	return privacy.ApplicationQueryRuleFunc(func(ctx context.Context, q *ent.ApplicationQuery) error {
+		q.Where(ApplicationRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}
+
+// FilterJobs limits every job query to JobRows.
+func FilterJobs() privacy.QueryRule {
+	return privacy.JobQueryRuleFunc(func(ctx context.Context, q *ent.JobQuery) error {
+		q.Where(JobRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}
+
+// FilterConsents limits every consent query to ConsentRows.
+func FilterConsents() privacy.QueryRule {
+	return privacy.ConsentQueryRuleFunc(func(ctx context.Context, q *ent.ConsentQuery) error {
+		q.Where(ConsentRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}
+
+// FilterPrivacyRequests limits every privacy request query to PrivacyRequestRows.
+func FilterPrivacyRequests() privacy.QueryRule {
+	return privacy.PrivacyRequestQueryRuleFunc(func(ctx context.Context, q *ent.PrivacyRequestQuery) error {
+		q.Where(PrivacyRequestRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}
+
+// FilterAccessRecords limits every access record query to AccessRecordRows.
+func FilterAccessRecords() privacy.QueryRule {
+	return privacy.AccessRecordQueryRuleFunc(func(ctx context.Context, q *ent.AccessRecordQuery) error {
+		q.Where(AccessRecordRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}

@@ -1,0 +1,107 @@
+package schema
+
+import (
+	"context"
+
+	"entgo.io/ent"
+
+	gen "consentgate/ent"
+	"consentgate/ent/application"
+	"consentgate/ent/hooks"
+	"consentgate/ent/intercept"
+	"consentgate/ent/privacy"
+	"consentgate/ent/rule"
+)
+
+// Row rules, write rules, hooks and interceptors of each entity, beside the
+// schema they guard. Writes not allowed by a rule are denied; the seed and
+// other trusted jobs run with privacy.DecisionContext(ctx, privacy.Allow).
+
+// Policy of the Applicant.
+func (Applicant) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterApplicants()},
+		Mutation: privacy.MutationPolicy{rule.CreateOwnProfile(), rule.UpdateOwnProfile(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the Applicant.
+func (Applicant) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateApplicant()} }
+
+// Policy of the Application.
+func (Application) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{rule.FilterApplications()},
+		Mutation: privacy.MutationPolicy{
+			rule.ApplyAsSelf(), rule.WithdrawOwnApplication(), rule.MoveOwnJobsApplications(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the Application.
+func (Application) Hooks() []ent.Hook {
+	return []ent.Hook{hooks.ValidateApplication(), hooks.ApplicationStatus()}
+}
+
+// Interceptors of the Application: the consent layer decides an
+// application's personal fields by its applicant, so applicant_id is always
+// loaded, even when GraphQL field collection selects only some columns.
+func (Application) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{intercept.TraverseApplication(func(_ context.Context, q *gen.ApplicationQuery) error {
+		q.KeepSelected(application.FieldApplicantID)
+		return nil
+	})}
+}
+
+// Policy of the Job.
+func (Job) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterJobs()},
+		Mutation: privacy.MutationPolicy{rule.CreateOwnJobs(), rule.UpdateOwnJobs(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the Job.
+func (Job) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateJob()} }
+
+// Policy of the Employer: organisations are public; they are written only
+// by trusted jobs.
+func (Employer) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// Policy of the PolicyVersion: published versions are public.
+func (PolicyVersion) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysAllowRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// Policy of the Consent.
+func (Consent) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterConsents()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// Policy of the PrivacyRequest.
+func (PrivacyRequest) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterPrivacyRequests()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// Policy of the AccessRecord.
+func (AccessRecord) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterAccessRecords()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}

@@ -1,0 +1,137 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"consentgate/consent"
+	"consentgate/ent/schema/validate"
+)
+
+// PolicyVersion is a published version of the privacy policy (§8). Consents
+// point to the version they were given under.
+type PolicyVersion struct{ ent.Schema }
+
+// Fields of the PolicyVersion.
+func (PolicyVersion) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("version").Unique().Immutable().Validate(validate.MaxLen(50)).Comment("Identifier, e.g. \"2026-04\"."),
+		field.Time("effective_at").Immutable(),
+		field.String("summary").Optional().Validate(validate.MaxLen(5000)).Comment("What changed, for applicants."),
+		field.String("text_digest").Immutable().Validate(validate.MaxLen(100)).Comment("sha256:<hex> of the policy text."),
+		field.Strings("changed_purposes").Optional().Immutable().Comment("Purposes (§4 codes) this version adds or changes."),
+	}
+}
+
+// Annotations of the PolicyVersion.
+func (PolicyVersion) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Consent is one append-only entry of a subject's consent ledger: a grant
+// or withdrawal of a purpose, optionally for one recipient employer and
+// optionally withholding one category, under a policy version.
+type Consent struct{ ent.Schema }
+
+// Fields of the Consent.
+func (Consent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("purpose").Values(consent.Purpose("").Values()...).Immutable().Annotations(entgql.Type("Purpose")),
+		field.Enum("withheld_category").Values(consent.Category("").Values()...).Optional().Nillable().Immutable().
+			Annotations(entgql.Type("Category")).
+			Comment("When set, this entry withholds (granted = false) or releases (granted = true) one category only."),
+		field.Bool("granted").Immutable(),
+		field.Enum("source").Values("APPLICANT", "APPLICATION", "PRIVACY_REQUEST", "POLICY_CHANGE", "SYSTEM").Immutable().
+			Annotations(entgql.Type("ConsentSource")),
+		field.Enum("basis").Values("EXPLICIT", "DEEMED").Default("EXPLICIT").Immutable().
+			Annotations(entgql.Type("ConsentBasis")).Comment("Explicit, or deemed under policy §8."),
+		field.Time("recorded_at").Immutable(),
+		field.Int("applicant_id").Immutable().Annotations(entgql.Skip()),
+		field.Int("employer_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
+		field.Int("policy_version_id").Immutable().Annotations(entgql.Skip()),
+	}
+}
+
+// Edges of the Consent.
+func (Consent) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("applicant", Applicant.Type).Ref("consents").Field("applicant_id").Unique().Required().Immutable(),
+		edge.To("employer", Employer.Type).Field("employer_id").Unique().Immutable().Comment("The recipient, for EMPLOYER_PROVISION."),
+		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the Consent.
+func (Consent) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("applicant_id", "purpose", "recorded_at")}
+}
+
+// PrivacyRequest is a subject's request under policy §6(2).
+type PrivacyRequest struct{ ent.Schema }
+
+// Mixin of the PrivacyRequest.
+func (PrivacyRequest) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the PrivacyRequest.
+func (PrivacyRequest) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").
+			Values("NOTICE", "DISCLOSURE", "CORRECTION", "ADDITION", "DELETION", "CEASE_OF_USE", "CEASE_OF_PROVISION").
+			Immutable().Annotations(entgql.Type("PrivacyRequestKind")),
+		field.Enum("status").Values("RECEIVED", "IN_PROGRESS", "COMPLETED", "REJECTED").Default("RECEIVED").
+			Annotations(entgql.Type("PrivacyRequestStatus"), entgql.OrderField("STATUS")),
+		field.Time("due_at").Annotations(entgql.OrderField("DUE_AT")),
+		field.Time("completed_at").Optional().Nillable(),
+		field.String("handler").Optional().MaxLen(128).Comment("Account id of the staff member handling it."),
+		field.String("rejection_reason").Optional().Validate(validate.MaxLen(2000)),
+		field.Int("applicant_id").Immutable().Annotations(entgql.Skip()),
+	}
+}
+
+// Edges of the PrivacyRequest.
+func (PrivacyRequest) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("applicant", Applicant.Type).Ref("privacy_requests").Field("applicant_id").Unique().Required().Immutable(),
+	}
+}
+
+// Annotations of the PrivacyRequest.
+func (PrivacyRequest) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+}
+
+// AccessRecord is the audit entry for one release of personal data. It
+// holds ids, roles and category names, never a personal value.
+type AccessRecord struct{ ent.Schema }
+
+// Fields of the AccessRecord.
+func (AccessRecord) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("at").Immutable(),
+		field.String("request_id").Immutable().MaxLen(64),
+		field.String("viewer_account").Immutable().MaxLen(128),
+		field.String("viewer_role").Immutable().MaxLen(32),
+		field.String("viewer_org").Optional().Immutable().MaxLen(128),
+		field.String("purpose").Optional().Immutable().MaxLen(32),
+		field.Int("subject_id").Optional().Nillable().Comment("The applicant; cleared when they are deleted."),
+		field.String("subject_ref").Immutable().MaxLen(100).Comment("Keyed pseudonym of the subject, kept after deletion."),
+		field.Strings("categories").Immutable(),
+		field.String("decision").Immutable().MaxLen(32),
+		field.String("legal_basis").Optional().Immutable().MaxLen(32),
+		field.String("policy_version").Optional().Immutable().MaxLen(50),
+	}
+}
+
+// Indexes of the AccessRecord.
+func (AccessRecord) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("subject_id", "at"), index.Fields("at")}
+}
+
+// Annotations of the AccessRecord.
+func (AccessRecord) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

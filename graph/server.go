@@ -1,0 +1,145 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"consentgate/ent"
+	"consentgate/ent/privacy"
+	"consentgate/ent/schema/validate"
+)
+
+// NewSchema creates the executable schema over client.
+func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+}
+
+// NewServer returns the GraphQL server over client with every enforcement
+// extension installed: the consent field guard, page-size limits, one
+// transaction per mutation, one error presenter and one recover function.
+// The caller adds transports (see server/).
+func NewServer(client *ent.Client, log *slog.Logger) *handler.Server {
+	es := NewSchema(client)
+	srv := handler.New(es)
+	srv.Use(newFieldGuard(client, es.Schema()))
+	srv.Use(pageLimit{})
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
+		return errInternal
+	})
+	return srv
+}
+
+// Page sizes of every connection.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// pageLimit caps every connection: first/last default to DefaultPageSize
+// and may not exceed MaxPageSize.
+type pageLimit struct{}
+
+func (pageLimit) ExtensionName() string                    { return "PageLimit" }
+func (pageLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (pageLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc.Field.Definition == nil || !strings.HasSuffix(fc.Field.Definition.Type.Name(), "Connection") {
+		return next(ctx)
+	}
+	first, _ := fc.Args["first"].(*int)
+	last, _ := fc.Args["last"].(*int)
+	for name, n := range map[string]*int{"first": first, "last": last} {
+		if n != nil && (*n < 0 || *n > MaxPageSize) {
+			return nil, &gqlerror.Error{
+				Message:    fmt.Sprintf("%s: %v", name, ErrPageSize),
+				Extensions: map[string]any{"code": "BAD_USER_INPUT", "argument": name},
+			}
+		}
+	}
+	if first == nil && last == nil && fc.Args != nil {
+		n := DefaultPageSize
+		fc.Args["first"] = &n
+	}
+	return next(ctx)
+}
+
+var errInternal = &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}
+
+// presentError turns every resolver error into one a client may see: a
+// stable code and a message naming the rule broken, never a value, a SQL
+// statement or a stack. Causes it cannot classify are logged and answered
+// as "internal error".
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			return gqlErr // from the parser, validator or our own resolvers
+		}
+		out := gqlerror.WrapPath(graphql.GetPath(ctx), err)
+		if gqlErr != nil {
+			out = gqlErr
+		}
+		code, msg := classify(err)
+		if code == "INTERNAL" {
+			log.ErrorContext(ctx, "resolver error", "error", err.Error())
+		}
+		return &gqlerror.Error{
+			Message:    msg,
+			Path:       out.Path,
+			Locations:  out.Locations,
+			Extensions: map[string]any{"code": code},
+		}
+	}
+}
+
+func classify(err error) (code, msg string) {
+	var fieldErr *validate.FieldError
+	var entValidation *ent.ValidationError
+	switch {
+	case errors.As(err, &fieldErr):
+		return "BAD_USER_INPUT", fieldErr.Error()
+	case errors.As(err, &entValidation):
+		return "BAD_USER_INPUT", validationMessage(entValidation)
+	case errors.Is(err, ErrApplicantsOnly), errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation):
+		return "FORBIDDEN", err.Error()
+	case errors.Is(err, privacy.Deny):
+		return "FORBIDDEN", "not permitted"
+	case ent.IsNotFound(err):
+		return "NOT_FOUND", "not found"
+	case ent.IsConstraintError(err):
+		return "CONFLICT", "conflicts with an existing record"
+	}
+	return "INTERNAL", "internal error"
+}
+
+// validationMessage renders an ent validation error as "invalid
+// Type.field: rule", without the value ent may quote (enum validators do).
+func validationMessage(e *ent.ValidationError) string {
+	msg := e.Error()
+	field := e.Name
+	if i := strings.Index(msg, `field "`); i >= 0 {
+		if j := strings.Index(msg[i+7:], `"`); j >= 0 {
+			field = msg[i+7 : i+7+j]
+		}
+	}
+	cause := errors.Unwrap(errors.Unwrap(e))
+	switch {
+	case strings.Contains(msg, "missing required field"):
+		return "invalid " + field + ": required"
+	case cause == nil || strings.ContainsAny(cause.Error(), "\"'") || strings.Contains(cause.Error(), "invalid enum value"):
+		return "invalid " + field + ": not an allowed value"
+	}
+	return "invalid " + field + ": " + cause.Error()
+}
