@@ -138,7 +138,7 @@ func validationMessage(e *ent.ValidationError) string {
 	switch {
 	case strings.Contains(msg, "missing required field"):
 		return "invalid " + field + ": required"
-	case cause == nil || strings.ContainsAny(cause.Error(), "\"'") || strings.Contains(cause.Error(), "invalid enum value"):
+	case cause == nil || strings.Contains(cause.Error(), `"`) || strings.Contains(cause.Error(), "invalid enum value"):
 		return "invalid " + field + ": not an allowed value"
 	}
 	return "invalid " + field + ": " + cause.Error()

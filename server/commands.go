@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"consentgate/consent"
+)
+
+func tokenCommand(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	role := fs.String("role", "", "role: "+fmt.Sprint(consent.Roles))
+	sub := fs.String("sub", "", "account id (the sub claim)")
+	org := fs.String("org", "", "employer id (the org claim), for EMPLOYER")
+	purpose := fs.String("purpose", "", "optional purpose claim")
+	ttl := fs.Duration("ttl", 24*time.Hour, "validity")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := consent.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	if *sub == "" {
+		return errors.New("-sub is required")
+	}
+	v := consent.Viewer{Account: *sub, Role: r, Org: *org}
+	if *purpose != "" {
+		if v.Purpose, err = consent.ParsePurpose(*purpose); err != nil {
+			return err
+		}
+	}
+	tok, err := SignToken(tokenSecret(), v, *ttl, time.Now())
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, tok)
+	return err
+}
+
+func serveCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("consentgate", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "seed demo data when the database is empty, print a token per role, serve GraphiQL at /")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv, *demo)
+	if err != nil {
+		return err
+	}
+	client, err := OpenDatabase(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	if cfg.Demo {
+		seeded, err := SeedDemo(ctx, client)
+		if err != nil {
+			return fmt.Errorf("seeding demo data: %w", err)
+		}
+		if seeded {
+			log.Info("seeded demo data")
+		}
+		if err := printDemoTokens(stdout, cfg.JWTSecret); err != nil {
+			return err
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           NewHandler(client, NewAuthenticator(cfg.JWTSecret), cfg.Demo, log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", cfg.Addr, "demo", cfg.Demo)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// printDemoTokens prints one ready token per role for the demo data.
+func printDemoTokens(w io.Writer, secret []byte) error {
+	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
+	for _, v := range DemoViewers {
+		tok, err := SignToken(secret, v, 7*24*time.Hour, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s=%s\n", demoTokenName(v.Role), tok)
+	}
+	return nil
+}
+
+func demoTokenName(r consent.Role) string { return string(r) + "_TOKEN" }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// Config is everything the gateway reads from its environment and flags.
+type Config struct {
+	Addr        string // listen address, ":8080" unless PORT is set
+	DatabaseURL string // SQLite DSN (file:...) or postgres:// URL
+	JWTSecret   []byte // HS256 secret for tokens
+	Demo        bool   // seed demo data, serve GraphiQL and introspection
+}
+
+// DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
+// It is public: the gateway refuses it outside demo mode.
+const DemoSecret = "consentgate-demo-secret-not-for-production"
+
+// Defaults of the configuration.
+const (
+	DefaultPort        = "8080"
+	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000"
+)
+
+// errConfig marks configuration errors: the gateway refuses to start.
+var errConfig = errors.New("configuration")
+
+// loadConfig reads the environment. getenv is os.Getenv outside tests.
+func loadConfig(getenv func(string) string, demo bool) (Config, error) {
+	c := Config{Addr: ":" + DefaultPort, DatabaseURL: DefaultDatabaseURL, Demo: demo}
+	if p := getenv("PORT"); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+			return c, fmt.Errorf("%w: PORT must be a port number", errConfig)
+		}
+		c.Addr = ":" + p
+	}
+	if u := getenv("DATABASE_URL"); u != "" {
+		c.DatabaseURL = u
+	}
+	secret := getenv("CONSENTGATE_JWT_SECRET")
+	switch {
+	case secret == "" && demo:
+		secret = DemoSecret
+	case secret == "":
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET is required (at least 32 bytes); or run with -demo", errConfig)
+	case secret == DemoSecret && !demo:
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET is the public demo secret; set your own", errConfig)
+	case len(secret) < 32:
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET must be at least 32 bytes", errConfig)
+	}
+	c.JWTSecret = []byte(secret)
+	return c, nil
+}
+
+// tokenSecret is the secret the token command signs with: the configured
+// one, or the demo secret when none is set.
+func tokenSecret() []byte {
+	if s := os.Getenv("CONSENTGATE_JWT_SECRET"); s != "" {
+		return []byte(s)
+	}
+	return []byte(DemoSecret)
+}

@@ -1,0 +1,33 @@
+// Command server is the consentgate gateway.
+//
+//	go run ./server [-demo]          serve on :8080 (PORT), SQLite by default (DATABASE_URL)
+//	go run ./server token -role R -sub S [-org O] [-purpose P] [-ttl D]
+//	                                 print a token signed with CONSENTGATE_JWT_SECRET
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "consentgate:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "token" {
+		return tokenCommand(args[1:], stdout)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	return serveCommand(ctx, args, getenv, stdout, log)
+}
