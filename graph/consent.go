@@ -60,7 +60,7 @@ func Categories(s *ast.Schema) map[string]consent.Category {
 	return out
 }
 
-func (*fieldGuard) ExtensionName() string                    { return "ConsentFieldGuard" }
+func (*fieldGuard) ExtensionName() string                   { return "ConsentFieldGuard" }
 func (*fieldGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse gives each operation its own record of withheld fields

@@ -50,7 +50,7 @@ const (
 // and may not exceed MaxPageSize.
 type pageLimit struct{}
 
-func (pageLimit) ExtensionName() string                    { return "PageLimit" }
+func (pageLimit) ExtensionName() string                   { return "PageLimit" }
 func (pageLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (pageLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {

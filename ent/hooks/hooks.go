@@ -241,4 +241,3 @@ func ApplicationStatus() ent.Hook {
 		})
 	}, ent.OpUpdate|ent.OpUpdateOne)
 }
-

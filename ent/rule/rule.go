@@ -45,10 +45,7 @@ func ApplicantRows(v consent.Viewer) predicate.Applicant {
 	case v.Role == consent.Applicant && v.Account != "":
 		return applicant.AccountID(v.Account)
 	case v.Role == consent.Employer && v.Org != "":
-		return applicant.HasApplicationsWith(
-			application.StatusNEQ(application.StatusWITHDRAWN),
-			application.HasJobWith(ownJob(v.Org)),
-		)
+		return applicant.HasApplicationsWith(liveApplicationTo(v.Org))
 	case v.Role == consent.Support:
 		return applicant.HasPrivacyRequestsWith(privacyrequest.StatusIn(privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS))
 	case v.Role == consent.Compliance:
@@ -58,13 +55,14 @@ func ApplicantRows(v consent.Viewer) predicate.Applicant {
 }
 
 // ApplicationRows returns the applications v reaches: an applicant their
-// own, an employer those to its own jobs.
+// own, an employer the live (not withdrawn) ones to its own jobs, the same
+// ones through which it reaches applicants.
 func ApplicationRows(v consent.Viewer) predicate.Application {
 	switch {
 	case v.Role == consent.Applicant && v.Account != "":
 		return application.HasApplicantWith(applicant.AccountID(v.Account))
 	case v.Role == consent.Employer && v.Org != "":
-		return application.HasJobWith(ownJob(v.Org))
+		return liveApplicationTo(v.Org)
 	}
 	return none[predicate.Application]()
 }
@@ -110,6 +108,10 @@ func AccessRecordRows(v consent.Viewer) predicate.AccessRecord {
 		return all[predicate.AccessRecord]()
 	}
 	return none[predicate.AccessRecord]()
+}
+
+func liveApplicationTo(org string) predicate.Application {
+	return application.And(application.StatusNEQ(application.StatusWITHDRAWN), application.HasJobWith(ownJob(org)))
 }
 
 func ownJob(org string) predicate.Job {

@@ -1,0 +1,138 @@
+package graph
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"consentgate/consent"
+	"consentgate/ent"
+)
+
+// personalTypes are the types that hold an applicant's personal data. The
+// walk below also finds any other type with a @personal field.
+var personalTypes = []string{"Applicant", "Application", "WorkHistoryEntry", "Qualification", "EmergencyContact"}
+
+// TestEveryFieldOfPersonalTypesIsClassified walks the schema: every field
+// of a type that holds personal data names a known category with
+// @personal or is marked @nonPersonal, and no field is both.
+func TestEveryFieldOfPersonalTypesIsClassified(t *testing.T) {
+	s := NewSchema(&ent.Client{}).Schema()
+	for _, name := range personalTypes {
+		if s.Types[name] == nil {
+			t.Errorf("type %s is missing from the schema", name)
+		}
+	}
+	for _, typ := range s.Types {
+		if typ.Kind != ast.Object || (!slices.Contains(personalTypes, typ.Name) && !hasPersonalField(typ)) {
+			continue
+		}
+		if !slices.Contains(personalTypes, typ.Name) {
+			t.Errorf("type %s has personal fields: add it to personalTypes", typ.Name)
+		}
+		for _, f := range typ.Fields {
+			if f.Name == "__typename" {
+				continue
+			}
+			p, np := f.Directives.ForName("personal"), f.Directives.ForName("nonPersonal")
+			switch {
+			case p == nil && np == nil:
+				t.Errorf("%s.%s has neither @personal(category:) nor @nonPersonal", typ.Name, f.Name)
+			case p != nil && np != nil:
+				t.Errorf("%s.%s is marked both personal and non-personal", typ.Name, f.Name)
+			case p != nil:
+				c := p.Arguments.ForName("category")
+				if c == nil {
+					t.Errorf("%s.%s: @personal without a category", typ.Name, f.Name)
+				} else if _, err := consent.ParseCategory(c.Value.Raw); err != nil {
+					t.Errorf("%s.%s: %v", typ.Name, f.Name, err)
+				}
+				if f.Type.NonNull {
+					t.Errorf("%s.%s is personal and non-null: hiding it would null its parent", typ.Name, f.Name)
+				}
+			}
+		}
+	}
+}
+
+func hasPersonalField(t *ast.Definition) bool {
+	for _, f := range t.Fields {
+		if f.Directives.ForName("personal") != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCategoryEnumMatchesEngine keeps the schema's Category enum and the
+// engine's categories the same set.
+func TestCategoryEnumMatchesEngine(t *testing.T) {
+	s := NewSchema(&ent.Client{}).Schema()
+	var got []string
+	for _, v := range s.Types["Category"].EnumValues {
+		got = append(got, v.Name)
+	}
+	want := consent.Category("").Values()
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("Category enum = %v, engine = %v", got, want)
+	}
+}
+
+// TestEveryCategoryIsUsed checks that the schema names each category on at
+// least one field, so the map from DESIGN.md is complete.
+func TestEveryCategoryIsUsed(t *testing.T) {
+	used := map[consent.Category]bool{}
+	for _, c := range Categories(NewSchema(&ent.Client{}).Schema()) {
+		used[c] = true
+	}
+	for _, c := range consent.Categories {
+		if !used[c] {
+			t.Errorf("no field has category %s", c)
+		}
+	}
+}
+
+// TestPersonalFieldsAreNotFilterableOrSortable checks that no where-input
+// field or orderBy value names a personal field.
+func TestPersonalFieldsAreNotFilterableOrSortable(t *testing.T) {
+	s := NewSchema(&ent.Client{}).Schema()
+	cats := Categories(s)
+	for key := range cats {
+		typ, field, _ := cut(key)
+		if w := s.Types[typ+"WhereInput"]; w != nil {
+			for _, f := range w.Fields {
+				if f.Name == field || len(f.Name) > len(field) && f.Name[:len(field)] == field && isPredicateSuffix(f.Name[len(field):]) {
+					t.Errorf("%sWhereInput.%s filters on personal field %s", typ, f.Name, key)
+				}
+			}
+		}
+	}
+	for _, typ := range s.Types {
+		if typ.Kind == ast.Enum && len(typ.Name) > 10 && typ.Name[len(typ.Name)-10:] == "OrderField" {
+			for _, v := range typ.EnumValues {
+				switch v.Name {
+				case "CREATED_AT", "UPDATED_AT", "TITLE", "STATUS", "DUE_AT":
+				default:
+					t.Errorf("%s.%s: order fields are limited to non-personal ones", typ.Name, v.Name)
+				}
+			}
+		}
+	}
+}
+
+func cut(key string) (string, string, bool) {
+	for i := range key {
+		if key[i] == '.' {
+			return key[:i], key[i+1:], true
+		}
+	}
+	return key, "", false
+}
+
+func isPredicateSuffix(s string) bool {
+	return slices.Contains([]string{"NEQ", "In", "NotIn", "GT", "GTE", "LT", "LTE", "Contains", "HasPrefix",
+		"HasSuffix", "EqualFold", "ContainsFold", "IsNil", "NotNil"}, s)
+}

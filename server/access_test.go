@@ -1,0 +1,254 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"consentgate/consent"
+	"consentgate/ent"
+)
+
+const personalFragment = `
+fragment P on Applicant { id name nameKana birthDate sex prefecture city street building postalCode phone email
+  occupation workplaceName workplaceDepartment workplaceAddress workplacePhone visaStatus visaExpiresOn
+  educationLevel academicBackground schoolName graduatedOn
+  workHistory { company from to field employmentType responsibilities } qualifications { name acquiredOn }
+  skills favoriteSubject sellingPoint achievements tools thesesAndPatents dependents hasSpouse spouseOccupation
+  emergencyContacts { name relation phone } dwellingType rent desiredField desiredWorkplace lastIP }
+fragment A on Application { id status reason answers applicant { ...P } job { id title } }
+`
+
+// accessPath is one way of reaching applicants' personal data.
+type accessPath struct {
+	name  string
+	query string
+}
+
+// accessPaths covers every query path to personal data: lists, single
+// lookups, node and nodes, me, nested edges in both directions, aliases,
+// the same field twice, inline and named fragments, @include/@skip.
+var accessPaths = []accessPath{
+	{name: "applicants", query: `{ applicants(first: 100) { totalCount edges { cursor node { ...P } } } }`},
+	{name: "applicant by id"}, // one applicant(id:) per fixture applicant, built by runPaths
+	{name: "node applicant and application", query: `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Applicant { ...P } ... on Application { ...A } } }`},
+	{name: "me", query: `{ me { ...P applications { totalCount edges { node { ...A } } } } }`},
+	{name: "applications", query: `{ applications(first: 100) { totalCount edges { node { ...A } } } }`},
+	{name: "jobs to applications to applicants", query: `{ jobs(first: 100) { totalCount edges { node { id applications { totalCount edges { node { ...A } } } } } } }`},
+	{name: "both directions", query: `{ applications { edges { node { applicant { applications { edges { node { job { employer { jobs { edges { node { applications { edges { node { ...A } } } } } } } } } } } } } } } }`},
+	{name: "aliases and repeats", query: `{ x: applicants { edges { node { a: name b: email name name email ...on Applicant { street } } } } y: applications { edges { node { r: reason applicant { n: name } } } } }`},
+	{name: "include skip", query: `query($yes: Boolean = true, $no: Boolean = false) { applicants { edges { node { name @include(if: $yes) email @skip(if: $no) phone @include(if: $no) } } } }`},
+	{name: "privacy requests", query: `{ privacyRequests { totalCount edges { node { id kind status applicant { ...P } } } } }`},
+}
+
+// runPaths runs every access path as viewer and returns the responses.
+func runPaths(t *testing.T, f *fixture, viewer *consent.Viewer) map[string]gqlResponse {
+	t.Helper()
+	var allIDs []string
+	for _, a := range f.applicants {
+		allIDs = append(allIDs, fmt.Sprint(a.ID))
+	}
+	for _, a := range f.apps {
+		allIDs = append(allIDs, fmt.Sprint(a.ID))
+	}
+	sort.Strings(allIDs)
+	out := map[string]gqlResponse{}
+	for _, p := range accessPaths {
+		q := p.query
+		if q == "" { // one applicant(id:) lookup per fixture applicant
+			var b strings.Builder
+			b.WriteString("{")
+			for _, acc := range fixtureAccounts {
+				fmt.Fprintf(&b, " %s: applicant(id: %d) { ...P }", acc, f.applicants[acc].ID)
+			}
+			b.WriteString(" }")
+			q = b.String()
+		}
+		r := f.post(t, viewer, q+personalFragment, map[string]any{"ids": allIDs})
+		if r.Status != 200 {
+			t.Fatalf("%s: status %d: %s", p.name, r.Status, r.Raw)
+		}
+		out[p.name] = r
+	}
+	return out
+}
+
+// TestNoPathLeaksAnotherApplicantsData runs every access path as every
+// viewer and searches each response for the canaries of every applicant
+// the viewer is not: none may appear, in data, errors or extensions.
+func TestNoPathLeaksAnotherApplicantsData(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		viewers := []string{"", "alice", "bob", "newcomer", "acme", "globex", "unknownorg", "support", "marketing", "analyst", "compliance", "admin"}
+		for _, name := range viewers {
+			var viewer *consent.Viewer
+			if name != "" {
+				viewer = as(name)
+			}
+			t.Run("viewer="+name, func(t *testing.T) {
+				for path, r := range runPaths(t, f, viewer) {
+					for _, acc := range fixtureAccounts {
+						if acc == name {
+							continue
+						}
+						for _, c := range canaries(acc) {
+							if strings.Contains(r.Raw, c) {
+								t.Errorf("%s: response holds %s's value %q: %s", path, acc, c, r.Raw)
+							}
+						}
+					}
+				}
+			})
+		}
+		if strings.Contains(f.logs.String(), "cnry") || strings.Contains(f.logs.String(), "canary.example") {
+			t.Errorf("logs hold personal values: %s", f.logs.String())
+		}
+	})
+}
+
+// TestSubjectSeesOwnDataOnEveryPath checks the other half: the subject's
+// own values come back plain wherever they reach themself.
+func TestSubjectSeesOwnDataOnEveryPath(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		rs := runPaths(t, f, as("alice"))
+		for _, path := range []string{"applicants", "applicant by id", "node applicant and application", "me", "applications", "privacy requests"} {
+			r := rs[path]
+			if path == "privacy requests" {
+				continue // alice has none
+			}
+			for _, c := range canaries("alice") {
+				if path != "me" && path != "applications" && path != "node applicant and application" && (strings.Contains(c, "reason") || strings.Contains(c, "answer")) {
+					continue // applications are not selected on these paths
+				}
+				if !strings.Contains(r.Raw, c) {
+					t.Errorf("%s: alice's own %q is missing: %s", path, c, r.Raw)
+				}
+			}
+			if r.Extensions["withheld"] != nil || len(r.Errors) > 0 {
+				t.Errorf("%s: nothing of alice's own may be withheld: %s", path, r.Raw)
+			}
+		}
+	})
+}
+
+// TestHiddenFieldsAreNullAndListed checks what a viewer who reaches a row
+// but not its personal fields gets: nulls, and one withheld entry per
+// object naming each hidden field (by alias) and the reason.
+func TestHiddenFieldsAreNullAndListed(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		r := f.post(t, as("acme"), `{ applicants { edges { node { id n: name email createdAt } } } }`, nil)
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %s", r.Raw)
+		}
+		node := dig(r.Data, "applicants", "edges", 0, "node").(map[string]any)
+		if node["n"] != nil || node["email"] != nil || node["createdAt"] == nil {
+			t.Fatalf("node = %v", node)
+		}
+		want := `"withheld":[{"path":["applicants","edges",0,"node"],"fields":{"email":"NOT_PERMITTED","n":"NOT_PERMITTED"}}]`
+		if !strings.Contains(r.Raw, want) {
+			t.Fatalf("response lacks %s: %s", want, r.Raw)
+		}
+	})
+}
+
+func idSet(r gqlResponse, path ...any) []string {
+	var out []string
+	edges, _ := dig(r.Data, path...).([]any)
+	for _, e := range edges {
+		out = append(out, fmt.Sprint(dig(e, "node", "id")))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestRowsStayWithinRole checks which rows each role reaches, on lists,
+// counts and node lookups.
+func TestRowsStayWithinRole(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		applicantIDs := func(accounts ...string) []string {
+			var out []string
+			for _, a := range accounts {
+				out = append(out, fmt.Sprint(f.applicants[a].ID))
+			}
+			sort.Strings(out)
+			return out
+		}
+		jobIDs := func(keys ...string) []string {
+			var out []string
+			for _, k := range keys {
+				out = append(out, fmt.Sprint(f.jobs[k].ID))
+			}
+			sort.Strings(out)
+			return out
+		}
+		appIDs := func(keys ...string) []string {
+			var out []string
+			for _, k := range keys {
+				out = append(out, fmt.Sprint(f.apps[k].ID))
+			}
+			sort.Strings(out)
+			return out
+		}
+		cases := []struct {
+			viewer                 string
+			applicants, jobs, apps []string
+		}{
+			{"", nil, jobIDs("acme", "globex"), nil},
+			{"alice", applicantIDs("alice"), jobIDs("acme", "globex"), appIDs("alice")},
+			{"newcomer", nil, jobIDs("acme", "globex"), nil},
+			{"acme", applicantIDs("alice"), jobIDs("acme", "acmeDraft", "globex"), appIDs("alice")},
+			{"globex", applicantIDs("bob"), jobIDs("acme", "globex"), appIDs("bob")},
+			{"unknownorg", nil, jobIDs("acme", "globex"), nil},
+			{"support", applicantIDs("dave"), jobIDs("acme", "globex"), nil},
+			{"compliance", applicantIDs("dave"), jobIDs("acme", "globex"), nil},
+			{"marketing", nil, jobIDs("acme", "globex"), nil},
+			{"analyst", nil, jobIDs("acme", "globex"), nil},
+			{"admin", nil, jobIDs("acme", "globex"), nil},
+		}
+		all := append(append(applicantIDs(fixtureAccounts...), jobIDs("acme", "acmeDraft", "globex")...), appIDs("alice", "bob", "carol")...)
+		for _, c := range cases {
+			t.Run("viewer="+c.viewer, func(t *testing.T) {
+				var viewer *consent.Viewer
+				if c.viewer != "" {
+					viewer = as(c.viewer)
+				}
+				r := f.post(t, viewer, `query($ids: [ID!]!) {
+					applicants(first: 100) { totalCount edges { node { id } } }
+					jobs(first: 100) { totalCount edges { node { id } } }
+					applications(first: 100) { totalCount edges { node { id } } }
+					nodes(ids: $ids) { id }
+				}`, map[string]any{"ids": all})
+				for _, x := range []struct {
+					name string
+					want []string
+				}{{"applicants", c.applicants}, {"jobs", c.jobs}, {"applications", c.apps}} {
+					got := idSet(r, x.name, "edges")
+					if !slices.Equal(got, x.want) {
+						t.Errorf("%s = %v, want %v", x.name, got, x.want)
+					}
+					if n := dig(r.Data, x.name, "totalCount"); fmt.Sprint(n) != fmt.Sprint(len(x.want)) {
+						t.Errorf("%s.totalCount = %v, want %d", x.name, n, len(x.want))
+					}
+				}
+				var reached []string
+				nodes, _ := dig(r.Data, "nodes").([]any)
+				for _, n := range nodes {
+					if n != nil {
+						reached = append(reached, fmt.Sprint(dig(n, "id")))
+					}
+				}
+				sort.Strings(reached)
+				want := append(append(append([]string{}, c.applicants...), c.jobs...), c.apps...)
+				sort.Strings(want)
+				if !slices.Equal(reached, want) {
+					t.Errorf("nodes reached %v, want %v", reached, want)
+				}
+			})
+		}
+	})
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"consentgate/ent"
+)
+
+// backend is a database the suite runs against.
+type backend struct {
+	name string
+	open func(t *testing.T) *ent.Client
+}
+
+// backends returns SQLite always and PostgreSQL when
+// CONSENTGATE_TEST_POSTGRES holds a DSN.
+func backends(t *testing.T) []backend {
+	bs := []backend{{name: "sqlite", open: openSQLite}}
+	if dsn := os.Getenv("CONSENTGATE_TEST_POSTGRES"); dsn != "" {
+		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) *ent.Client { return openPostgres(t, dsn) }})
+	} else {
+		t.Log("CONSENTGATE_TEST_POSTGRES is not set: PostgreSQL variants skipped")
+	}
+	return bs
+}
+
+// forEachBackend runs f as a subtest per backend.
+func forEachBackend(t *testing.T, f func(t *testing.T, client *ent.Client)) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { f(t, b.open(t)) })
+	}
+}
+
+var dbSeq atomic.Int64
+
+// openSQLite opens a private in-memory SQLite database, migrated.
+func openSQLite(t *testing.T) *ent.Client {
+	t.Helper()
+	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano(), dbSeq.Add(1))
+	client, err := OpenDatabase(context.Background(), "file:"+name+"?mode=memory&cache=shared&_fk=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
+// openPostgres creates a database of its own on the server behind dsn,
+// opens and migrates it, and drops it when the test ends: tests of
+// several packages run in parallel against one server.
+func openPostgres(t *testing.T, dsn string) *ent.Client {
+	t.Helper()
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("cg_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano(), dbSeq.Add(1))
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("creating test database: %v", err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	client, err := OpenDatabase(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		client.Close()
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	return client
+}
