@@ -30,7 +30,7 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 		{"ent/client.go", filepath.Join(dir, "ent", "client.go")},
 		{"ent/gql_node.go", filepath.Join(dir, "ent", "gql_node.go")},
 		{"ent/mutation.go", filepath.Join(dir, "ent", "mutation.go")},
-		{"ent/keep_selected.go", filepath.Join(dir, "ent", "keep_selected.go")},
+		{"ent/application_query.go", filepath.Join(dir, "ent", "application_query.go")},
 	} {
 		want, err := os.ReadFile(f.committed)
 		if err != nil {

@@ -432,6 +432,10 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_spec.Node.Columns) > 0 {
+		_spec.Node.AddColumnOnce(application.FieldApplicantID)
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -525,6 +529,10 @@ func (_q *ApplicationQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_spec.Node.Columns) > 0 {
+		_spec.Node.AddColumnOnce(application.FieldApplicantID)
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -728,8 +728,7 @@ func (c *ApplicationClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *ApplicationClient) Interceptors() []Interceptor {
-	inters := c.inters.Application
-	return append(inters[:len(inters):len(inters)], application.Interceptors[:]...)
+	return c.inters.Application
 }
 
 func (c *ApplicationClient) mutate(ctx context.Context, m *ApplicationMutation) (Value, error) {

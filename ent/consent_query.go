@@ -469,6 +469,10 @@ func (_q *ConsentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cons
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_spec.Node.Columns) > 0 {
+		_spec.Node.AddColumnOnce(consent.FieldApplicantID)
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -600,6 +604,10 @@ func (_q *ConsentQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_spec.Node.Columns) > 0 {
+		_spec.Node.AddColumnOnce(consent.FieldApplicantID)
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -395,6 +395,10 @@ func (_q *PrivacyRequestQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_spec.Node.Columns) > 0 {
+		_spec.Node.AddColumnOnce(privacyrequest.FieldApplicantID)
+	}
+
 	for i := range hooks {
 		hooks[i](ctx, _spec)
 	}
@@ -453,6 +457,10 @@ func (_q *PrivacyRequestQuery) sqlCount(ctx context.Context) (int, error) {
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
+	if len(_spec.Node.Columns) > 0 {
+		_spec.Node.AddColumnOnce(privacyrequest.FieldApplicantID)
+	}
+
 	_spec.Node.Columns = _q.ctx.Fields
 	if len(_q.ctx.Fields) > 0 {
 		_spec.Unique = _q.ctx.Unique != nil && *_q.ctx.Unique

@@ -104,17 +104,28 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 	return nil, nil
 }
 
-// isSelf reports whether the applicant with id is the viewer, looking the
-// viewer's own profile up once per operation.
+// isSelf reports whether the applicant with id is the viewer. The
+// viewer's own profile is looked up once per operation (in the mutation's
+// transaction, if any); until it exists nothing is anyone's own.
 func (g *fieldGuard) isSelf(ctx context.Context, st *requestState, id int) bool {
 	v := consent.FromContext(ctx)
 	if v.Role != consent.Applicant || v.Account == "" {
 		return false
 	}
-	st.selfOnce.Do(func() {
-		st.selfID, st.selfErr = g.client.Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
-	})
-	return st.selfErr == nil && st.selfID == id
+	st.selfMu.Lock()
+	defer st.selfMu.Unlock()
+	if st.selfID == 0 {
+		client := ent.FromContext(ctx)
+		if client == nil {
+			client = g.client
+		}
+		self, err := client.Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
+		if err != nil {
+			return false
+		}
+		st.selfID = self
+	}
+	return st.selfID == id
 }
 
 // subjectOf finds the applicant a personal field belongs to: the nearest
@@ -155,9 +166,8 @@ type stateKey struct{}
 
 // requestState is what the guard keeps for one operation.
 type requestState struct {
-	selfOnce sync.Once
-	selfID   int
-	selfErr  error
+	selfMu sync.Mutex
+	selfID int // the viewer's own applicant id, once found
 
 	mu       sync.Mutex
 	withheld map[string]*withheldObject // by the object's path

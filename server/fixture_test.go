@@ -175,6 +175,14 @@ func as(name string) *consent.Viewer {
 	return &v
 }
 
+// viewerOrAnonymous is as(name), or nil (anonymous) for "".
+func viewerOrAnonymous(name string) *consent.Viewer {
+	if name == "" {
+		return nil
+	}
+	return as(name)
+}
+
 // dig follows a path of keys and indexes into decoded JSON.
 func dig(v any, path ...any) any {
 	for _, p := range path {

@@ -266,8 +266,6 @@ func init() {
 	application.Hooks[1] = applicationHooks[0]
 
 	application.Hooks[2] = applicationHooks[1]
-	applicationInters := schema.Application{}.Interceptors()
-	application.Interceptors[0] = applicationInters[0]
 	applicationMixinFields0 := applicationMixin[0].Fields()
 	_ = applicationMixinFields0
 	applicationFields := schema.Application{}.Fields()

@@ -1,14 +1,9 @@
 package schema
 
 import (
-	"context"
-
 	"entgo.io/ent"
 
-	gen "consentgate/ent"
-	"consentgate/ent/application"
 	"consentgate/ent/hooks"
-	"consentgate/ent/intercept"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 )
@@ -42,16 +37,6 @@ func (Application) Policy() ent.Policy {
 // Hooks of the Application.
 func (Application) Hooks() []ent.Hook {
 	return []ent.Hook{hooks.ValidateApplication(), hooks.ApplicationStatus()}
-}
-
-// Interceptors of the Application: the consent layer decides an
-// application's personal fields by its applicant, so applicant_id is always
-// loaded, even when GraphQL field collection selects only some columns.
-func (Application) Interceptors() []ent.Interceptor {
-	return []ent.Interceptor{intercept.TraverseApplication(func(_ context.Context, q *gen.ApplicationQuery) error {
-		q.KeepSelected(application.FieldApplicantID)
-		return nil
-	})}
 }
 
 // Policy of the Job.
