@@ -68,7 +68,10 @@ func SeedDemo(ctx context.Context, client *ent.Client) (bool, error) {
 		return false, err
 	}
 	if !seeded {
-		return false, tx.Rollback()
+		if err := tx.Rollback(); err != nil {
+			return false, fmt.Errorf("ending the demo seed: %w", err)
+		}
+		return false, nil
 	}
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("committing the demo seed: %w", err)
@@ -115,7 +118,7 @@ type demoSeeder struct {
 
 	employerIDs     []int // in demoEmployers order
 	jobs            []seededJob
-	people          []*demoPerson // people[i] is applicant-000(i+1)
+	people          []*demoPerson // people[i] has account number i+1
 	applications    []seededApplication
 	policyVersionID int
 	ceased          []ceasedProvision
@@ -155,6 +158,8 @@ type ceasedProvision struct {
 // ---------------------------------------------------------------------------
 // Employers and jobs
 
+// seedEmployers writes the demo organisations and their jobs, each job
+// with its employer edge.
 func (s *demoSeeder) seedEmployers(ctx context.Context) error {
 	created := demoLaunch.AddDate(0, -1, 0)
 	builders := make([]*ent.EmployerCreate, len(demoEmployers))
@@ -207,6 +212,8 @@ func (s *demoSeeder) seedEmployers(ctx context.Context) error {
 // ---------------------------------------------------------------------------
 // Applicants
 
+// seedApplicants writes applicant-0001 to applicant-0300, registered one
+// after the other from the launch day.
 func (s *demoSeeder) seedApplicants(ctx context.Context) error {
 	builders := make([]*ent.ApplicantCreate, demoApplicantCount)
 	for i := range builders {
@@ -214,28 +221,14 @@ func (s *demoSeeder) seedApplicants(ctx context.Context) error {
 		s.people = append(s.people, p)
 		builders[i] = s.applicantBuilder(p)
 	}
-	_, err := saveInBatches(ctx, builders, func(ctx context.Context, bs []*ent.ApplicantCreate) ([]*ent.Applicant, error) {
+	created, err := saveInBatches(ctx, builders, func(ctx context.Context, bs []*ent.ApplicantCreate) ([]*ent.Applicant, error) {
 		return s.tx.Applicant.CreateBulk(bs...).Save(ctx)
 	})
 	if err != nil {
 		return err
 	}
-	// Look the ids up by account rather than trusting the order of a bulk
-	// insert across batches.
-	ids := make(map[string]int, demoApplicantCount)
-	rows, err := s.tx.Applicant.Query().Select(applicant.FieldAccountID).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range rows {
-		ids[a.AccountID] = a.ID
-	}
-	for _, p := range s.people {
-		id, ok := ids[p.account]
-		if !ok {
-			return errors.New("a seeded applicant was not found")
-		}
-		p.id = id
+	for i, a := range created {
+		s.people[i].id = a.ID
 	}
 	return nil
 }
@@ -345,6 +338,8 @@ func (s *demoSeeder) email(p *demoPerson) string {
 	return fmt.Sprintf("%s.%s%s@%s", asciiLower(p.given.roman), asciiLower(p.family.roman), strings.TrimLeft(n, "0"), oneOf(s.r, emailDomains))
 }
 
+// setAddress writes the home address; a quarter live in a house and
+// have no building.
 func (s *demoSeeder) setAddress(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
 	b.SetPrefecture(p.prefecture).
@@ -356,6 +351,7 @@ func (s *demoSeeder) setAddress(b *ent.ApplicantCreate, p *demoPerson) {
 	}
 }
 
+// setWorkplace writes the current workplace, in the city of residence.
 func (s *demoSeeder) setWorkplace(b *ent.ApplicantCreate, p *demoPerson) {
 	if p.employer == "" {
 		return
@@ -367,12 +363,14 @@ func (s *demoSeeder) setWorkplace(b *ent.ApplicantCreate, p *demoPerson) {
 		SetWorkplacePhone(fmt.Sprintf("050-%04d-%04d", r.IntN(10000), r.IntN(10000)))
 }
 
+// setVisa writes the status of residence, valid past the reference day.
 func (s *demoSeeder) setVisa(b *ent.ApplicantCreate, p *demoPerson) {
 	first := demoReferenceDay.AddDate(0, 0, 1)
 	last := time.Date(2030, 12, 31, 0, 0, 0, 0, time.UTC)
 	b.SetVisaStatus(p.visa.code).SetVisaExpiresOn(randomDay(s.r, first, last))
 }
 
+// setEducation writes the highest education and, once finished, its date.
 func (s *demoSeeder) setEducation(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
 	level := pickWeighted(r, educationLevels, func(e educationLevel) int { return e.weight })
@@ -395,51 +393,46 @@ func (s *demoSeeder) setEducation(b *ent.ApplicantCreate, p *demoPerson) {
 	}
 }
 
-// setWorkHistory writes 0-3 jobs, oldest first, after school; the last is
-// the current workplace when there is one.
+// setWorkHistory writes 0-3 jobs, oldest first, after school: past jobs,
+// the first of them back home, then the current workplace if there is one.
 func (s *demoSeeder) setWorkHistory(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
-	n := r.IntN(4)
-	if p.employer != "" && n == 0 {
-		n = 1
+	past := r.IntN(4)
+	if p.employer != "" {
+		past = max(past-1, 0)
 	}
 	cursor := p.birth.AddDate(18, 0, 0)
 	if !p.graduatedOn.IsZero() {
 		cursor = p.graduatedOn
 	}
-	end := demoReferenceDay.AddDate(0, -1, 0)
+	end := firstOfMonth(demoReferenceDay.AddDate(0, -1, 0))
+	next := func() time.Time { return firstOfMonth(cursor.AddDate(0, 1+r.IntN(6), 0)) }
 	var history []schematype.WorkHistoryEntry
-	for k := 0; k < n; k++ {
-		from := firstOfMonth(cursor.AddDate(0, 1+r.IntN(6), 0))
+	for k := range past {
+		from := next()
 		if !from.Before(end) {
 			break
 		}
+		to := from.AddDate(0, 6+r.IntN(43), -1)
+		if to.After(end) {
+			to = end
+		}
 		field := oneOf(r, fieldProfiles)
-		e := schematype.WorkHistoryEntry{
-			Company:          oneOf(r, p.nat.companies),
-			From:             from,
-			Field:            field.name,
-			EmploymentType:   oneOf(r, employmentTypes),
-			Responsibilities: field.duties,
+		company := oneOf(r, field.companies) // in Japan
+		if k == 0 {
+			company = oneOf(r, p.nat.companies)
 		}
-		if k > 0 {
-			e.Company = oneOf(r, field.companies) // later jobs are in Japan
-		}
-		if k == n-1 && p.employer != "" {
-			e.Company, e.Field, e.EmploymentType = p.employer, p.job.field, "Full-time"
-			e.Responsibilities = fieldProfile(p.job.field).duties
-		} else {
-			to := from.AddDate(0, 6+r.IntN(43), -1)
-			if to.After(end) {
-				to = end
-			}
-			e.To = &to
-			cursor = to
-		}
-		history = append(history, e)
-		if e.To == nil {
-			break
-		}
+		history = append(history, schematype.WorkHistoryEntry{
+			Company: company, From: from, To: &to, Field: field.name,
+			EmploymentType: oneOf(r, employmentTypes), Responsibilities: field.duties,
+		})
+		cursor = to
+	}
+	if p.employer != "" {
+		history = append(history, schematype.WorkHistoryEntry{
+			Company: p.employer, From: earliest(next(), end), Field: p.job.field,
+			EmploymentType: "Full-time", Responsibilities: fieldProfile(p.job.field).duties,
+		})
 	}
 	if len(history) > 0 {
 		b.SetWorkHistory(history)
@@ -466,6 +459,8 @@ func (s *demoSeeder) setQualifications(b *ent.ApplicantCreate, p *demoPerson) {
 	b.SetQualifications(qs)
 }
 
+// setSelfPR writes skills and tools of the applicant's field and a few
+// lines about themselves.
 func (s *demoSeeder) setSelfPR(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
 	field := fieldProfile(p.job.field)
@@ -486,6 +481,8 @@ func (s *demoSeeder) setSelfPR(b *ent.ApplicantCreate, p *demoPerson) {
 	}
 }
 
+// setFamily writes spouse and dependents; spouses are likelier with age
+// and certain for statuses held through one.
 func (s *demoSeeder) setFamily(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
 	switch {
@@ -501,8 +498,11 @@ func (s *demoSeeder) setFamily(b *ent.ApplicantCreate, p *demoPerson) {
 	if p.hasSpouse {
 		dependents = r.IntN(4)
 		spouseJobs := spouseOccupations
-		if p.visa.code == "SPOUSE_OR_CHILD_OF_JAPANESE_NATIONAL" {
+		switch p.visa.code {
+		case "SPOUSE_OR_CHILD_OF_JAPANESE_NATIONAL":
 			spouseJobs = japaneseSpouseOccupations
+		case "DEPENDENT":
+			spouseJobs = sponsorSpouseOccupations
 		}
 		b.SetSpouseOccupation(oneOf(r, spouseJobs))
 	} else if r.IntN(10) == 0 {
@@ -520,38 +520,41 @@ func (s *demoSeeder) setEmergencyContact(b *ent.ApplicantCreate, p *demoPerson) 
 	case p.hasSpouse && p.visa.code == "SPOUSE_OR_CHILD_OF_JAPANESE_NATIONAL":
 		c = schematype.EmergencyContact{Name: oneOf(r, japaneseNames), Relation: "Spouse", Phone: mobilePhone(r)}
 	case p.hasSpouse:
-		given := oneOf(r, p.nat.female)
-		if p.female {
-			given = oneOf(r, p.nat.male)
-		}
-		c = schematype.EmergencyContact{Name: p.nat.fullName(p.family.roman, given.roman, " "), Relation: "Spouse", Phone: mobilePhone(r)}
+		given := s.otherGiven(p, !p.female)
+		c = schematype.EmergencyContact{Name: p.nat.fullName(p.family.roman, given, " "), Relation: "Spouse", Phone: mobilePhone(r)}
 	case roll < 60:
 		rel := oneOf(r, familyRelations)
-		given := oneOf(r, p.nat.male)
-		if rel.female {
-			given = oneOf(r, p.nat.female)
-		}
-		c = schematype.EmergencyContact{Name: p.nat.fullName(p.family.roman, given.roman, " "), Relation: rel.name, Phone: abroadPhone(r, p.nat.callingCode)}
+		given := s.otherGiven(p, rel.female)
+		c = schematype.EmergencyContact{Name: p.nat.fullName(p.family.roman, given, " "), Relation: rel.name, Phone: abroadPhone(r, p.nat.callingCode)}
 	case roll < 80:
 		c = schematype.EmergencyContact{Name: oneOf(r, japaneseNames), Relation: "Supervisor", Phone: mobilePhone(r)}
 	default:
-		other := oneOf(r, p.nat.male)
-		if r.IntN(2) == 0 {
-			other = oneOf(r, p.nat.female)
-		}
-		c = schematype.EmergencyContact{Name: p.nat.fullName(oneOf(r, p.nat.family).roman, other.roman, " "), Relation: "Friend", Phone: mobilePhone(r)}
+		given := s.otherGiven(p, r.IntN(2) == 0)
+		c = schematype.EmergencyContact{Name: p.nat.fullName(oneOf(r, p.nat.family).roman, given, " "), Relation: "Friend", Phone: mobilePhone(r)}
 	}
 	b.SetEmergencyContacts([]schematype.EmergencyContact{c})
 }
 
+// otherGiven returns a given name of p's nationality, female or not, that
+// is not p's own.
+func (s *demoSeeder) otherGiven(p *demoPerson, female bool) string {
+	names := p.nat.male
+	if female {
+		names = p.nat.female
+	}
+	others := slices.DeleteFunc(slices.Clone(names), func(n nameEntry) bool { return n == p.given })
+	return oneOf(s.r, others).roman
+}
+
+// setHousing writes the dwelling and, when paying one, the monthly rent.
 func (s *demoSeeder) setHousing(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
 	dwelling := pickWeighted(r, dwellings, func(d dwelling) int { return d.weight })
 	if p.visa.companyHousing && r.IntN(100) < 60 {
-		dwelling = dwellings[2]
+		dwelling = dwellingOf(applicant.DwellingTypeCOMPANY_HOUSING)
 	}
 	if dwelling.kind == applicant.DwellingTypeOWNED && !p.visa.settled {
-		dwelling = dwellings[0]
+		dwelling = dwellingOf(applicant.DwellingTypeRENTED)
 	}
 	b.SetDwellingType(dwelling.kind)
 	if dwelling.maxRent > 0 {
@@ -563,6 +566,7 @@ func (s *demoSeeder) setHousing(b *ent.ApplicantCreate, p *demoPerson) {
 	}
 }
 
+// setPreferences writes the desired field and workplace.
 func (s *demoSeeder) setPreferences(b *ent.ApplicantCreate, p *demoPerson) {
 	r := s.r
 	b.SetDesiredField(p.desiredField)
@@ -579,6 +583,8 @@ func (s *demoSeeder) setPreferences(b *ent.ApplicantCreate, p *demoPerson) {
 // ---------------------------------------------------------------------------
 // Applications
 
+// seedApplications writes each applicant's applications to published
+// jobs, answering every question; the hooks make them APPLIED.
 func (s *demoSeeder) seedApplications(ctx context.Context) error {
 	published := s.publishedJobs()
 	var builders []*ent.ApplicationCreate
@@ -590,9 +596,6 @@ func (s *demoSeeder) seedApplications(ctx context.Context) error {
 		for _, k := range jobs {
 			a := seededApplication{person: i, job: k.job, path: k.path}
 			a.appliedAt = between(s.r, p.registeredAt.Add(time.Hour), demoReferenceDay.AddDate(0, 0, -2))
-			if a.path == nil {
-				a.path = statusPath(s.r, pickWeighted(s.r, statusTargets, func(t statusTarget) int { return t.weight }).status)
-			}
 			j := s.jobs[k.job]
 			builders = append(builders, s.tx.Application.Create().
 				SetApplicantID(p.id).
@@ -615,8 +618,8 @@ func (s *demoSeeder) seedApplications(ctx context.Context) error {
 	return nil
 }
 
-// jobChoice is a job to apply to, with a fixed status path or nil for a
-// random one.
+// jobChoice is a job to apply to and the status changes the application
+// goes through.
 type jobChoice struct {
 	job  int
 	path []application.Status
@@ -634,7 +637,8 @@ func (s *demoSeeder) publishedJobs() []int {
 }
 
 // chooseJobs picks 0-3 distinct published jobs for person i, favouring
-// their desired field. The demo applicant's applications are fixed.
+// their desired field, and where each application ends up. The demo
+// applicant's applications are fixed.
 func (s *demoSeeder) chooseJobs(i int, p *demoPerson, published []int) ([]jobChoice, error) {
 	if i == 0 {
 		var out []jobChoice
@@ -647,7 +651,7 @@ func (s *demoSeeder) chooseJobs(i int, p *demoPerson, published []int) ([]jobCho
 		}
 		return out, nil
 	}
-	n := pickWeighted(r2(s), applicationCounts, func(c applicationCount) int { return c.weight }).n
+	n := pickWeighted(s.r, applicationCounts, func(c applicationCount) int { return c.weight }).n
 	candidates := slices.Clone(published)
 	var out []jobChoice
 	for range n {
@@ -658,13 +662,11 @@ func (s *demoSeeder) chooseJobs(i int, p *demoPerson, published []int) ([]jobCho
 			return 1
 		})
 		candidates = slices.DeleteFunc(candidates, func(c int) bool { return c == k })
-		out = append(out, jobChoice{job: k})
+		target := pickWeighted(s.r, statusTargets, func(t statusTarget) int { return t.weight }).status
+		out = append(out, jobChoice{job: k, path: statusPath(s.r, target)})
 	}
 	return out, nil
 }
-
-// r2 returns the seeder's random source; it keeps call sites short.
-func r2(s *demoSeeder) *rand.Rand { return s.r }
 
 // reason writes the applicant's reason for applying.
 func (s *demoSeeder) reason(p *demoPerson, j seededJob) string {
@@ -721,6 +723,8 @@ func statusPath(r *rand.Rand, target application.Status) []application.Status {
 // ---------------------------------------------------------------------------
 // Policy version, privacy requests and consents
 
+// seedPolicyVersion writes policy version 2026-01, which every demo
+// consent is given under.
 func (s *demoSeeder) seedPolicyVersion(ctx context.Context) error {
 	sum := sha256.Sum256(demoPolicyText)
 	pv, err := s.tx.PolicyVersion.Create().
@@ -739,15 +743,21 @@ func (s *demoSeeder) seedPolicyVersion(ctx context.Context) error {
 	return nil
 }
 
+// plannedRequest is a privacy request to make: whose, in which status, of
+// which kind.
+type plannedRequest struct {
+	person int // index into people
+	status privacyrequest.Status
+	kind   privacyrequest.Kind
+}
+
+// seedPrivacyRequests writes requests in every status, including an open
+// one of the demo applicant, each due demoRequestDays after it was made.
 func (s *demoSeeder) seedPrivacyRequests(ctx context.Context) error {
 	r := s.r
 	// The demo applicant's open request, then others for distinct
 	// applicants registered early enough to have closed requests.
-	plan := []struct {
-		person int
-		status privacyrequest.Status
-		kind   privacyrequest.Kind
-	}{{0, privacyrequest.StatusRECEIVED, privacyrequest.KindDISCLOSURE}}
+	plan := []plannedRequest{{0, privacyrequest.StatusRECEIVED, privacyrequest.KindDISCLOSURE}}
 	others := r.Perm(249)
 	for _, group := range requestPlan {
 		for range group.count {
@@ -756,11 +766,7 @@ func (s *demoSeeder) seedPrivacyRequests(ctx context.Context) error {
 			if group.status == privacyrequest.StatusCOMPLETED && kind.kind == privacyrequest.KindDELETION {
 				kind = requestKinds[0] // a completed deletion would have removed the applicant
 			}
-			plan = append(plan, struct {
-				person int
-				status privacyrequest.Status
-				kind   privacyrequest.Kind
-			}{person, group.status, kind.kind})
+			plan = append(plan, plannedRequest{person, group.status, kind.kind})
 		}
 	}
 	builders := make([]*ent.PrivacyRequestCreate, len(plan))
@@ -842,7 +848,7 @@ func (s *demoSeeder) seedConsents(ctx context.Context) error {
 				add(a.person, entconsent.PurposeEMPLOYER_PROVISION, false, entconsent.SourceAPPLICATION,
 					between(r, a.appliedAt.Add(time.Hour), demoReferenceDay)).SetEmployerID(employer)
 			}
-		case !withheld[a.person] && r.IntN(100) < 4:
+		case !withheld[a.person] && r.IntN(100) < 2:
 			withheld[a.person] = true
 			add(a.person, entconsent.PurposeEMPLOYER_PROVISION, false, entconsent.SourceAPPLICANT, a.appliedAt.Add(10*time.Minute)).
 				SetEmployerID(employer).
@@ -945,6 +951,7 @@ func randomDay(r *rand.Rand, lo, hi time.Time) time.Time {
 	return lo.AddDate(0, 0, r.IntN(max(days, 0)+1))
 }
 
+// latest returns the later of a and b.
 func latest(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
@@ -952,6 +959,15 @@ func latest(a, b time.Time) time.Time {
 	return b
 }
 
+// earliest returns the earlier of a and b.
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// firstOfMonth returns the first day of t's month.
 func firstOfMonth(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
@@ -971,10 +987,7 @@ func asciiLower(s string) string {
 
 // mobilePhone returns a Japanese mobile number such as 090-1234-5678.
 func mobilePhone(r *rand.Rand) string {
-	prefix := pickWeighted(r, []string{"090", "080", "070"}, func(p string) int {
-		return map[string]int{"090": 5, "080": 4, "070": 1}[p]
-	})
-	return fmt.Sprintf("%s-%04d-%04d", prefix, r.IntN(10000), r.IntN(10000))
+	return fmt.Sprintf("%s-%04d-%04d", oneOf(r, mobilePrefixes), r.IntN(10000), r.IntN(10000))
 }
 
 // abroadPhone returns an international number in the given country.
@@ -1034,6 +1047,16 @@ func rentPremium(prefecture string) int {
 	return 0
 }
 
+// dwellingOf returns the dwelling of the given kind.
+func dwellingOf(kind applicant.DwellingType) dwelling {
+	for _, d := range dwellings {
+		if d.kind == kind {
+			return d
+		}
+	}
+	return dwellings[0]
+}
+
 // fieldProfile returns the profile of a field of work.
 func fieldProfile(name string) *fieldOfWork {
 	for _, f := range fieldProfiles {
@@ -1076,73 +1099,73 @@ func (n *nationality) fullName(family, given, sep string) string {
 var nationalities = []*nationality{
 	{
 		name: "Vietnamese", weight: 22, familyFirst: true, language: "Vietnamese", callingCode: "84",
-		family: []nameEntry{{"Nguyen", "グエン"}, {"Tran", "チャン"}, {"Le", "レ"}, {"Pham", "ファム"}, {"Hoang", "ホアン"}, {"Vu", "ヴー"}, {"Dang", "ダン"}, {"Bui", "ブイ"}, {"Do", "ドー"}, {"Ngo", "ゴー"}},
-		female: []nameEntry{{"Thi Lan", "ティ・ラン"}, {"Thi Hoa", "ティ・ホア"}, {"Thi Mai", "ティ・マイ"}, {"Thu Trang", "トゥー・チャン"}, {"Ngoc Anh", "ゴック・アイン"}, {"Thi Huong", "ティ・フオン"}, {"Thanh Thao", "タイン・タオ"}},
-		male:   []nameEntry{{"Van Minh", "ヴァン・ミン"}, {"Van Hung", "ヴァン・フン"}, {"Duc Anh", "ドゥック・アイン"}, {"Quang Huy", "クアン・フイ"}, {"Van Nam", "ヴァン・ナム"}, {"Minh Tuan", "ミン・トゥアン"}, {"Thanh Long", "タイン・ロン"}},
+		family:       []nameEntry{{"Nguyen", "グエン"}, {"Tran", "チャン"}, {"Le", "レ"}, {"Pham", "ファム"}, {"Hoang", "ホアン"}, {"Vu", "ヴー"}, {"Dang", "ダン"}, {"Bui", "ブイ"}, {"Do", "ドー"}, {"Ngo", "ゴー"}},
+		female:       []nameEntry{{"Thi Lan", "ティ・ラン"}, {"Thi Hoa", "ティ・ホア"}, {"Thi Mai", "ティ・マイ"}, {"Thu Trang", "トゥー・チャン"}, {"Ngoc Anh", "ゴック・アイン"}, {"Thi Huong", "ティ・フオン"}, {"Thanh Thao", "タイン・タオ"}},
+		male:         []nameEntry{{"Van Minh", "ヴァン・ミン"}, {"Van Hung", "ヴァン・フン"}, {"Duc Anh", "ドゥック・アイン"}, {"Quang Huy", "クアン・フイ"}, {"Van Nam", "ヴァン・ナム"}, {"Minh Tuan", "ミン・トゥアン"}, {"Thanh Long", "タイン・ロン"}},
 		universities: []string{"Hanoi University of Science and Technology", "Vietnam National University, Hanoi", "Can Tho University", "Hanoi University"},
 		companies:    []string{"Saigon Software JSC", "Hanoi Garment Co., Ltd.", "Mekong Seafood JSC"},
 	},
 	{
 		name: "Chinese", weight: 22, familyFirst: true, language: "Chinese", callingCode: "86",
-		family: []nameEntry{{"Wang", "ワン"}, {"Li", "リー"}, {"Zhang", "チャン"}, {"Liu", "リウ"}, {"Chen", "チェン"}, {"Yang", "ヤン"}, {"Zhao", "チャオ"}, {"Huang", "ホアン"}, {"Zhou", "ジョウ"}, {"Wu", "ウー"}},
-		female: []nameEntry{{"Fang", "ファン"}, {"Jing", "ジン"}, {"Xiaoying", "シャオイン"}, {"Yan", "イエン"}, {"Min", "ミン"}, {"Yuting", "ユーティン"}, {"Xin", "シン"}},
-		male:   []nameEntry{{"Wei", "ウェイ"}, {"Hao", "ハオ"}, {"Lei", "レイ"}, {"Jun", "ジュン"}, {"Qiang", "チアン"}, {"Zhiwei", "ジーウェイ"}, {"Haoran", "ハオラン"}},
+		family:       []nameEntry{{"Wang", "ワン"}, {"Li", "リー"}, {"Zhang", "チャン"}, {"Liu", "リウ"}, {"Chen", "チェン"}, {"Yang", "ヤン"}, {"Zhao", "チャオ"}, {"Huang", "ホアン"}, {"Zhou", "ジョウ"}, {"Wu", "ウー"}},
+		female:       []nameEntry{{"Fang", "ファン"}, {"Jing", "ジン"}, {"Xiaoying", "シャオイン"}, {"Yan", "イエン"}, {"Min", "ミン"}, {"Yuting", "ユーティン"}, {"Xin", "シン"}},
+		male:         []nameEntry{{"Wei", "ウェイ"}, {"Hao", "ハオ"}, {"Lei", "レイ"}, {"Jun", "ジュン"}, {"Qiang", "チアン"}, {"Zhiwei", "ジーウェイ"}, {"Haoran", "ハオラン"}},
 		universities: []string{"Fudan University", "Dalian University of Technology", "Shanghai International Studies University", "Zhejiang University", "Jilin University"},
 		companies:    []string{"Dalian Outsourcing Co., Ltd.", "Shanghai Trading Co., Ltd.", "Suzhou Electronics Co., Ltd."},
 	},
 	{
 		name: "Filipino", weight: 12, language: "Filipino", callingCode: "63",
-		family: []nameEntry{{"Santos", "サントス"}, {"Reyes", "レイエス"}, {"Cruz", "クルス"}, {"Bautista", "バウティスタ"}, {"Garcia", "ガルシア"}, {"Mendoza", "メンドーサ"}, {"Dela Cruz", "デラクルス"}, {"Villanueva", "ビジャヌエバ"}, {"Ramos", "ラモス"}, {"Aquino", "アキノ"}},
-		female: []nameEntry{{"Maria", "マリア"}, {"Angelica", "アンジェリカ"}, {"Kristine", "クリスティン"}, {"Joy", "ジョイ"}, {"Rowena", "ロウェナ"}, {"Jasmine", "ジャスミン"}},
-		male:   []nameEntry{{"Jose", "ホセ"}, {"Mark", "マーク"}, {"John Paul", "ジョンポール"}, {"Christian", "クリスチャン"}, {"Rodel", "ロデル"}, {"Jerome", "ジェローム"}},
+		family:       []nameEntry{{"Santos", "サントス"}, {"Reyes", "レイエス"}, {"Cruz", "クルス"}, {"Bautista", "バウティスタ"}, {"Garcia", "ガルシア"}, {"Mendoza", "メンドーサ"}, {"Dela Cruz", "デラクルス"}, {"Villanueva", "ビジャヌエバ"}, {"Ramos", "ラモス"}, {"Aquino", "アキノ"}},
+		female:       []nameEntry{{"Maria", "マリア"}, {"Angelica", "アンジェリカ"}, {"Kristine", "クリスティン"}, {"Joy", "ジョイ"}, {"Rowena", "ロウェナ"}, {"Jasmine", "ジャスミン"}},
+		male:         []nameEntry{{"Jose", "ホセ"}, {"Mark", "マーク"}, {"John Paul", "ジョンポール"}, {"Christian", "クリスチャン"}, {"Rodel", "ロデル"}, {"Jerome", "ジェローム"}},
 		universities: []string{"University of the Philippines Diliman", "University of Santo Tomas", "De La Salle University", "Mapua University"},
 		companies:    []string{"Manila BPO Services Inc.", "Cebu Hospitality Group Inc.", "Luzon Electronics Corp."},
 	},
 	{
 		name: "Korean", weight: 10, familyFirst: true, language: "Korean", callingCode: "82",
-		family: []nameEntry{{"Kim", "キム"}, {"Lee", "イ"}, {"Park", "パク"}, {"Choi", "チェ"}, {"Jung", "チョン"}, {"Kang", "カン"}, {"Cho", "チョ"}, {"Yoon", "ユン"}, {"Jang", "チャン"}, {"Lim", "イム"}},
-		female: []nameEntry{{"Ji-woo", "ジウ"}, {"Seo-yeon", "ソヨン"}, {"Min-ji", "ミンジ"}, {"Ha-eun", "ハウン"}, {"Su-bin", "スビン"}, {"Ye-jin", "イェジン"}},
-		male:   []nameEntry{{"Min-jun", "ミンジュン"}, {"Seo-jun", "ソジュン"}, {"Ji-ho", "ジホ"}, {"Hyun-woo", "ヒョヌ"}, {"Dong-hyun", "ドンヒョン"}, {"Jae-won", "ジェウォン"}},
+		family:       []nameEntry{{"Kim", "キム"}, {"Lee", "イ"}, {"Park", "パク"}, {"Choi", "チェ"}, {"Jung", "チョン"}, {"Kang", "カン"}, {"Cho", "チョ"}, {"Yoon", "ユン"}, {"Jang", "チャン"}, {"Lim", "イム"}},
+		female:       []nameEntry{{"Ji-woo", "ジウ"}, {"Seo-yeon", "ソヨン"}, {"Min-ji", "ミンジ"}, {"Ha-eun", "ハウン"}, {"Su-bin", "スビン"}, {"Ye-jin", "イェジン"}},
+		male:         []nameEntry{{"Min-jun", "ミンジュン"}, {"Seo-jun", "ソジュン"}, {"Ji-ho", "ジホ"}, {"Hyun-woo", "ヒョヌ"}, {"Dong-hyun", "ドンヒョン"}, {"Jae-won", "ジェウォン"}},
 		universities: []string{"Yonsei University", "Korea University", "Hankuk University of Foreign Studies", "Pusan National University"},
 		companies:    []string{"Seoul Mobile Co., Ltd.", "Busan Shipping Co., Ltd.", "Incheon Logistics Co., Ltd."},
 	},
 	{
 		name: "Nepali", weight: 9, language: "Nepali", callingCode: "977",
-		family: []nameEntry{{"Gurung", "グルン"}, {"Tamang", "タマン"}, {"Shrestha", "シュレスタ"}, {"Rai", "ライ"}, {"Magar", "マガル"}, {"Thapa", "タパ"}, {"Sharma", "シャルマ"}, {"Adhikari", "アディカリ"}, {"Karki", "カルキ"}, {"Lama", "ラマ"}},
-		female: []nameEntry{{"Sita", "シタ"}, {"Gita", "ギタ"}, {"Sabina", "サビナ"}, {"Anjali", "アンジャリ"}, {"Puja", "プジャ"}, {"Sunita", "スニタ"}},
-		male:   []nameEntry{{"Bishal", "ビシャル"}, {"Ramesh", "ラメシュ"}, {"Suman", "スマン"}, {"Prakash", "プラカシュ"}, {"Bikash", "ビカシュ"}, {"Anil", "アニル"}},
+		family:       []nameEntry{{"Gurung", "グルン"}, {"Tamang", "タマン"}, {"Shrestha", "シュレスタ"}, {"Rai", "ライ"}, {"Magar", "マガル"}, {"Thapa", "タパ"}, {"Sharma", "シャルマ"}, {"Adhikari", "アディカリ"}, {"Karki", "カルキ"}, {"Lama", "ラマ"}},
+		female:       []nameEntry{{"Sita", "シタ"}, {"Gita", "ギタ"}, {"Sabina", "サビナ"}, {"Anjali", "アンジャリ"}, {"Puja", "プジャ"}, {"Sunita", "スニタ"}},
+		male:         []nameEntry{{"Bishal", "ビシャル"}, {"Ramesh", "ラメシュ"}, {"Suman", "スマン"}, {"Prakash", "プラカシュ"}, {"Bikash", "ビカシュ"}, {"Anil", "アニル"}},
 		universities: []string{"Tribhuvan University", "Kathmandu University", "Pokhara University"},
 		companies:    []string{"Kathmandu Trekking Pvt. Ltd.", "Himalaya Restaurant Pvt. Ltd.", "Pokhara Hotel Pvt. Ltd."},
 	},
 	{
 		name: "Indonesian", weight: 9, language: "Indonesian", callingCode: "62",
-		family: []nameEntry{{"Santoso", "サントソ"}, {"Wijaya", "ウィジャヤ"}, {"Saputra", "サプトラ"}, {"Hidayat", "ヒダヤット"}, {"Pratama", "プラタマ"}, {"Kusuma", "クスマ"}, {"Setiawan", "セティアワン"}, {"Nugroho", "ヌグロホ"}, {"Siregar", "シレガール"}},
-		female: []nameEntry{{"Siti", "シティ"}, {"Dewi", "デウィ"}, {"Putri", "プトリ"}, {"Rina", "リナ"}, {"Ayu", "アユ"}, {"Indah", "インダ"}},
-		male:   []nameEntry{{"Budi", "ブディ"}, {"Agus", "アグス"}, {"Rizky", "リズキ"}, {"Dimas", "ディマス"}, {"Eko", "エコ"}, {"Fajar", "ファジャル"}},
+		family:       []nameEntry{{"Santoso", "サントソ"}, {"Wijaya", "ウィジャヤ"}, {"Saputra", "サプトラ"}, {"Hidayat", "ヒダヤット"}, {"Pratama", "プラタマ"}, {"Kusuma", "クスマ"}, {"Setiawan", "セティアワン"}, {"Nugroho", "ヌグロホ"}, {"Siregar", "シレガール"}},
+		female:       []nameEntry{{"Siti", "シティ"}, {"Dewi", "デウィ"}, {"Putri", "プトリ"}, {"Rina", "リナ"}, {"Ayu", "アユ"}, {"Indah", "インダ"}},
+		male:         []nameEntry{{"Budi", "ブディ"}, {"Agus", "アグス"}, {"Rizky", "リズキ"}, {"Dimas", "ディマス"}, {"Eko", "エコ"}, {"Fajar", "ファジャル"}},
 		universities: []string{"Universitas Indonesia", "Bandung Institute of Technology", "Gadjah Mada University"},
 		companies:    []string{"PT Jakarta Logistik", "PT Bandung Tekstil", "PT Surabaya Makmur"},
 	},
 	{
 		name: "Brazilian", weight: 7, language: "Portuguese", callingCode: "55",
-		family: []nameEntry{{"Silva", "シルバ"}, {"Santos", "サントス"}, {"Oliveira", "オリベイラ"}, {"Souza", "ソウザ"}, {"Pereira", "ペレイラ"}, {"Costa", "コスタ"}, {"Rodrigues", "ロドリゲス"}, {"Almeida", "アルメイダ"}, {"Nakamura", "ナカムラ"}, {"Higa", "ヒガ"}},
-		female: []nameEntry{{"Ana", "アナ"}, {"Juliana", "ジュリアナ"}, {"Fernanda", "フェルナンダ"}, {"Camila", "カミラ"}, {"Beatriz", "ベアトリス"}, {"Larissa", "ラリッサ"}},
-		male:   []nameEntry{{"Lucas", "ルーカス"}, {"Gabriel", "ガブリエル"}, {"Rafael", "ラファエル"}, {"Mateus", "マテウス"}, {"Thiago", "チアゴ"}, {"Bruno", "ブルーノ"}},
+		family:       []nameEntry{{"Silva", "シルバ"}, {"Santos", "サントス"}, {"Oliveira", "オリベイラ"}, {"Souza", "ソウザ"}, {"Pereira", "ペレイラ"}, {"Costa", "コスタ"}, {"Rodrigues", "ロドリゲス"}, {"Almeida", "アルメイダ"}, {"Nakamura", "ナカムラ"}, {"Higa", "ヒガ"}},
+		female:       []nameEntry{{"Ana", "アナ"}, {"Juliana", "ジュリアナ"}, {"Fernanda", "フェルナンダ"}, {"Camila", "カミラ"}, {"Beatriz", "ベアトリス"}, {"Larissa", "ラリッサ"}},
+		male:         []nameEntry{{"Lucas", "ルーカス"}, {"Gabriel", "ガブリエル"}, {"Rafael", "ラファエル"}, {"Mateus", "マテウス"}, {"Thiago", "チアゴ"}, {"Bruno", "ブルーノ"}},
 		universities: []string{"University of Sao Paulo", "Federal University of Parana", "State University of Londrina"},
 		companies:    []string{"Metalurgica Paulista Ltda.", "Curitiba Software Ltda.", "Londrina Agro Ltda."},
 	},
 	{
 		name: "Indian", weight: 5, language: "Hindi", callingCode: "91",
-		family: []nameEntry{{"Sharma", "シャルマ"}, {"Patel", "パテル"}, {"Singh", "シン"}, {"Kumar", "クマール"}, {"Iyer", "アイヤー"}, {"Reddy", "レッディ"}, {"Nair", "ナイル"}, {"Gupta", "グプタ"}, {"Das", "ダス"}, {"Menon", "メノン"}},
-		female: []nameEntry{{"Priya", "プリヤ"}, {"Anjali", "アンジャリ"}, {"Divya", "ディヴィヤ"}, {"Sneha", "スネハ"}, {"Pooja", "プージャ"}, {"Kavya", "カヴィヤ"}},
-		male:   []nameEntry{{"Rahul", "ラフル"}, {"Arjun", "アルジュン"}, {"Vikram", "ヴィクラム"}, {"Rohan", "ロハン"}, {"Sanjay", "サンジェイ"}, {"Karthik", "カーティク"}},
+		family:       []nameEntry{{"Sharma", "シャルマ"}, {"Patel", "パテル"}, {"Singh", "シン"}, {"Kumar", "クマール"}, {"Iyer", "アイヤー"}, {"Reddy", "レッディ"}, {"Nair", "ナイル"}, {"Gupta", "グプタ"}, {"Das", "ダス"}, {"Menon", "メノン"}},
+		female:       []nameEntry{{"Priya", "プリヤ"}, {"Anjali", "アンジャリ"}, {"Divya", "ディヴィヤ"}, {"Sneha", "スネハ"}, {"Pooja", "プージャ"}, {"Kavya", "カヴィヤ"}},
+		male:         []nameEntry{{"Rahul", "ラフル"}, {"Arjun", "アルジュン"}, {"Vikram", "ヴィクラム"}, {"Rohan", "ロハン"}, {"Sanjay", "サンジェイ"}, {"Karthik", "カーティク"}},
 		universities: []string{"Indian Institute of Technology Bombay", "Anna University", "University of Delhi", "Vellore Institute of Technology"},
 		companies:    []string{"Bengaluru Tech Solutions Pvt. Ltd.", "Chennai Auto Components Pvt. Ltd.", "Pune Analytics Pvt. Ltd."},
 	},
 	{
 		name: "American", weight: 4, language: "English", callingCode: "1",
-		family: []nameEntry{{"Johnson", "ジョンソン"}, {"Smith", "スミス"}, {"Williams", "ウィリアムズ"}, {"Brown", "ブラウン"}, {"Miller", "ミラー"}, {"Davis", "デイビス"}, {"Garcia", "ガルシア"}, {"Wilson", "ウィルソン"}, {"Anderson", "アンダーソン"}, {"Taylor", "テイラー"}},
-		female: []nameEntry{{"Emily", "エミリー"}, {"Sarah", "サラ"}, {"Jessica", "ジェシカ"}, {"Ashley", "アシュリー"}, {"Hannah", "ハンナ"}, {"Megan", "メーガン"}},
-		male:   []nameEntry{{"Michael", "マイケル"}, {"David", "デイビッド"}, {"James", "ジェームズ"}, {"Daniel", "ダニエル"}, {"Ryan", "ライアン"}, {"Tyler", "タイラー"}},
+		family:       []nameEntry{{"Johnson", "ジョンソン"}, {"Smith", "スミス"}, {"Williams", "ウィリアムズ"}, {"Brown", "ブラウン"}, {"Miller", "ミラー"}, {"Davis", "デイビス"}, {"Garcia", "ガルシア"}, {"Wilson", "ウィルソン"}, {"Anderson", "アンダーソン"}, {"Taylor", "テイラー"}},
+		female:       []nameEntry{{"Emily", "エミリー"}, {"Sarah", "サラ"}, {"Jessica", "ジェシカ"}, {"Ashley", "アシュリー"}, {"Hannah", "ハンナ"}, {"Megan", "メーガン"}},
+		male:         []nameEntry{{"Michael", "マイケル"}, {"David", "デイビッド"}, {"James", "ジェームズ"}, {"Daniel", "ダニエル"}, {"Ryan", "ライアン"}, {"Tyler", "タイラー"}},
 		universities: []string{"University of Washington", "Ohio State University", "University of Texas at Austin", "Portland State University"},
 		companies:    []string{"Seattle Web Studio LLC", "Portland Coffee Roasters LLC", "Austin Data Labs Inc."},
 	},
@@ -1158,6 +1181,9 @@ type familyRelation struct {
 }
 
 var familyRelations = []familyRelation{{"Mother", true}, {"Father", false}, {"Sister", true}, {"Brother", false}}
+
+// mobilePrefixes are repeated to weight them as in use.
+var mobilePrefixes = []string{"090", "090", "090", "080", "080", "070"}
 
 // emailDomains are reserved for documentation (RFC 2606, JPRS).
 var emailDomains = []string{"example.com", "example.net", "example.org", "example.jp", "example.ne.jp"}
@@ -1320,18 +1346,20 @@ var sellingPoints = []string{
 
 var achievements = []string{
 	"Reduced the defect rate on my line by 15% through a checklist I proposed.",
-	"Passed the JLPT N2 after one year of evening study.",
+	"Translated the company's safety manual into my native language.",
 	"Trained five new colleagues as a team leader.",
 	"Received the branch's customer service award.",
 	"Built an internal tool used by 200 staff.",
 	"Had perfect attendance for three years.",
 }
 
-// spouseOccupations are the occupations of foreign spouses;
-// japaneseSpouseOccupations those of Japanese ones.
+// Occupations of spouses: of foreign spouses in general, of Japanese
+// spouses, and of the working spouses whose status a DEPENDENT holder
+// depends on.
 var (
 	spouseOccupations         = []string{"Homemaker", "Office worker", "Factory worker", "Nurse", "Restaurant staff", "Software engineer", "Student", "Researcher"}
 	japaneseSpouseOccupations = []string{"Office worker", "Civil servant", "Nurse", "Teacher", "Self-employed", "Sales representative"}
+	sponsorSpouseOccupations  = []string{"Software engineer", "Researcher", "Cook", "University lecturer", "Office worker"}
 )
 
 // dwelling is a type of home and its monthly rent range in yen.
@@ -1341,7 +1369,6 @@ type dwelling struct {
 	minRent, maxRent int
 }
 
-// dwellings: RENTED first (the fallback) and COMPANY_HOUSING third.
 var dwellings = []dwelling{
 	{applicant.DwellingTypeRENTED, 50, 45000, 90000},
 	{applicant.DwellingTypeSHARE_HOUSE, 12, 35000, 65000},
@@ -1354,7 +1381,7 @@ var dwellings = []dwelling{
 var desiredWorkplaces = []string{"Company with a dormitory", "Remote-friendly company", "Company that sponsors visas", "Tokyo area", "Kansai area", "Near a train station", "Workplace with other foreign staff"}
 
 // townNames are common town names found in many Japanese cities.
-var townNames = []string{"Honcho", "Sakaecho", "Chuo", "Midoricho", "Asahicho", "Saiwaicho", "Minamimachi", "Higashi", "Nishiki", "Kotobukicho", "Higashiokubo", "Kitamachi"}
+var townNames = []string{"Honcho", "Sakaecho", "Chuo", "Midoricho", "Asahicho", "Saiwaicho", "Minamimachi", "Higashi", "Nishiki", "Kotobukicho", "Kasugacho", "Kitamachi"}
 
 var buildingNames = []string{"Sunny Heights", "Maison Sakura", "Green Court", "Leo Residence", "Palace Midori", "Grand Haimu", "Villa Aoi", "Corpo Hikari"}
 
@@ -1468,7 +1495,7 @@ var demoEmployers = []demoEmployer{
 			{title: "Frontend Engineer (React)", prefecture: "Tokyo", field: "Software", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 5_000_000, salaryMax: 8_000_000, status: job.StatusCLOSED,
 				description: "Build the screens our retail customers use every day.",
-				questions: []demoQuestion{{"Link to a portfolio or code sample.", nil}}},
+				questions:   []demoQuestion{{"Link to a portfolio or code sample.", nil}}},
 		},
 	},
 	{
@@ -1494,7 +1521,7 @@ var demoEmployers = []demoEmployer{
 			{title: "Care Worker (Shizuoka City, 2025 intake)", prefecture: "Shizuoka", field: "Nursing care", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 2_700_000, salaryMax: 3_400_000, status: job.StatusCLOSED,
 				description: "Our 2025 intake of care workers for the Shizuoka City home.",
-				questions: []demoQuestion{{"When could you start?", nil}}},
+				questions:   []demoQuestion{{"When could you start?", nil}}},
 		},
 	},
 	{
@@ -1521,7 +1548,7 @@ var demoEmployers = []demoEmployer{
 			{title: "Logistics Systems Engineer", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 4_500_000, salaryMax: 6_500_000, status: job.StatusDRAFT,
 				description: "Improve our warehouse management system.",
-				questions: []demoQuestion{{"Which WMS have you worked with?", nil}}},
+				questions:   []demoQuestion{{"Which WMS have you worked with?", nil}}},
 		},
 	},
 	{
@@ -1551,7 +1578,7 @@ var demoApplicantApplications = []struct {
 	path  []application.Status
 }{
 	{"Backend Engineer (Go)", []application.Status{application.StatusSCREENING, application.StatusINTERVIEW}},
-	{"QA Engineer (bilingual)", []application.Status{}},
+	{"QA Engineer (bilingual)", nil},
 	{"Delivery Route Planner", []application.Status{application.StatusWITHDRAWN}},
 }
 
@@ -1574,7 +1601,7 @@ var statusTargets = []statusTarget{
 // reasonTemplates take years of experience, the job's field, the
 // employer, the job title and the applicant's native language.
 var reasonTemplates = []string{
-	"I have %[1]d years of experience in %[2]s and would like to keep growing in this field at %[3]s.",
+	"I have %[1]d years of experience in %[2]s, and %[3]s is where I want to keep growing in this field.",
 	"%[3]s is known for supporting foreign staff, and the %[4]s position matches what I want to do in %[2]s.",
 	"I want to build a long-term career in Japan. I have worked in %[2]s for %[1]d years and can contribute quickly.",
 	"The %[4]s position lets me use both my Japanese and my %[5]s, and I have %[1]d years of related experience.",
