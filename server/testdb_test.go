@@ -25,6 +25,8 @@ func backends(t *testing.T) []backend {
 	bs := []backend{{name: "sqlite", open: openSQLite}}
 	if dsn := os.Getenv("CONSENTGATE_TEST_POSTGRES"); dsn != "" {
 		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) *ent.Client { return openPostgres(t, dsn) }})
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("CI must set CONSENTGATE_TEST_POSTGRES: the PostgreSQL variants may not be skipped there")
 	} else {
 		t.Log("CONSENTGATE_TEST_POSTGRES is not set: PostgreSQL variants skipped")
 	}
