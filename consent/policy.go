@@ -1,0 +1,69 @@
+package consent
+
+// Policy is the declarative policy: for each purpose of §4 its consent
+// default, for each role the purposes it may act under, and for each
+// (purpose, category) what is released. A category a purpose does not list
+// is hidden. The default policy (policy.yaml, embedded) holds DESIGN.md's
+// defaults; CONSENTGATE_POLICY replaces it at start-up.
+type Policy struct {
+	// Version names this policy file's version, e.g. "2026-01".
+	Version string
+	// MinGroupSize is the smallest group an aggregate may report (k).
+	MinGroupSize int
+	// Purposes holds the consent default of each of the seven purposes.
+	Purposes map[Purpose]ConsentDefault
+	// RolePurposes lists the purposes each role may act under. APPLICANT
+	// (self-access), ANONYMOUS and ADMIN act under none.
+	RolePurposes map[Role][]Purpose
+	// Rules maps purpose and category to what the purpose releases.
+	Rules map[Purpose]map[Category]Rule
+}
+
+// ConsentDefault is how a purpose's consent works when the subject has said
+// nothing: opt-in purposes need a grant, opt-out purposes hold until a
+// withdrawal, necessary purposes need no consent.
+type ConsentDefault string
+
+// Consent defaults.
+const (
+	OptIn     ConsentDefault = "OPT_IN"
+	OptOut    ConsentDefault = "OPT_OUT"
+	Necessary ConsentDefault = "NECESSARY"
+)
+
+// Rule is what one purpose releases of one category: plain, masked with
+// Mask, or hidden.
+type Rule struct {
+	Outcome Outcome
+	Mask    Mask // set when Outcome is Masked
+}
+
+// MaskName names a mask function.
+type MaskName string
+
+// The masks. Each keeps the field's type; see mask.go for exact semantics.
+const (
+	MaskNullify    MaskName = "NULLIFY"
+	MaskEmail      MaskName = "EMAIL"
+	MaskLast4      MaskName = "LAST4"
+	MaskFirstN     MaskName = "FIRST_N"
+	MaskYear       MaskName = "YEAR"
+	MaskAgeBand    MaskName = "AGE_BAND"
+	MaskPrefecture MaskName = "PREFECTURE"
+	MaskInitial    MaskName = "INITIAL"
+	MaskRange      MaskName = "RANGE"
+	MaskHash       MaskName = "HASH"
+)
+
+// MaskNames lists every mask.
+var MaskNames = []MaskName{MaskNullify, MaskEmail, MaskLast4, MaskFirstN, MaskYear, MaskAgeBand, MaskPrefecture, MaskInitial, MaskRange, MaskHash}
+
+// Mask is a named mask with its parameters.
+type Mask struct {
+	Name MaskName
+	// N is FIRST_N's number of characters kept (at least 1).
+	N int
+	// Bounds are RANGE's ascending bucket lower bounds: a value maps to the
+	// largest bound not above it (below the first bound: the first bound).
+	Bounds []int
+}
