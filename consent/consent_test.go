@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"consentgate/consent"
@@ -46,41 +47,105 @@ func TestProvidableToEmployers(t *testing.T) {
 	}
 }
 
-// TestDecideBaseline: the subject sees every category of their own data
-// plain; every other viewer, whatever its role or purpose, sees none.
-func TestDecideBaseline(t *testing.T) {
-	self := consent.Viewer{Account: "a", Role: consent.Applicant}
-	for _, c := range consent.Categories {
-		if d := consent.Decide(self, consent.Subject{Self: true}, c); d.Outcome != consent.Plain {
-			t.Errorf("self %s = %v", c, d)
-		}
+// testPolicy is a small policy written out in Go, independent of the
+// embedded default: employers see names plain and phones masked, support
+// names plain, marketing names under an opt-in and sexes under an opt-out.
+var testPolicy = &consent.Policy{
+	Version:      "test",
+	MinGroupSize: 10,
+	Purposes: map[consent.Purpose]consent.ConsentDefault{
+		consent.EmployerProvision: consent.OptIn, consent.Service: consent.Necessary, consent.MailMagazine: consent.OptIn,
+		consent.Feedback: consent.OptIn, consent.Advertising: consent.OptOut, consent.Inquiry: consent.Necessary, consent.Analytics: consent.OptIn,
+	},
+	RolePurposes: map[consent.Role][]consent.Purpose{
+		consent.Employer:  {consent.EmployerProvision},
+		consent.Support:   {consent.Inquiry, consent.Service},
+		consent.Marketing: {consent.MailMagazine, consent.Advertising},
+		consent.Analyst:   {consent.Analytics},
+	},
+	Rules: map[consent.Purpose]map[consent.Category]consent.Rule{
+		consent.EmployerProvision: {
+			consent.Name:          {Outcome: consent.Plain},
+			consent.Phone:         {Outcome: consent.Masked, Mask: consent.Mask{Name: consent.MaskLast4}},
+			consent.Family:        {Outcome: consent.Plain},
+			consent.AddressStreet: {Outcome: consent.Hidden},
+		},
+		consent.Inquiry:      {consent.Name: {Outcome: consent.Plain}, consent.Email: {Outcome: consent.Masked, Mask: consent.Mask{Name: consent.MaskEmail}}},
+		consent.Service:      {consent.Name: {Outcome: consent.Plain}, consent.Email: {Outcome: consent.Plain}},
+		consent.MailMagazine: {consent.Name: {Outcome: consent.Plain}, consent.Email: {Outcome: consent.Plain}},
+		consent.Advertising:  {consent.Sex: {Outcome: consent.Plain}, consent.Email: {Outcome: consent.Plain}},
+	},
+}
+
+// TestDecide is the engine's table: role, purpose, category and consent
+// state to the exact decision.
+func TestDecide(t *testing.T) {
+	e := consent.NewEngine(testPolicy)
+	plain := consent.Decision{Outcome: consent.Plain}
+	masked := func(m consent.MaskName) consent.Decision {
+		return consent.Decision{Outcome: consent.Masked, Mask: consent.Mask{Name: m}}
 	}
-	viewers := []consent.Viewer{
-		consent.AnonymousViewer,
-		{Account: "a", Role: consent.Applicant},
-		{Account: "", Role: consent.Applicant},
-		{Account: "r", Role: consent.Employer, Org: "acme", Purpose: consent.EmployerProvision},
-		{Account: "s", Role: consent.Support, Purpose: consent.Inquiry},
-		{Account: "m", Role: consent.Marketing, Purpose: consent.MailMagazine},
-		{Account: "x", Role: consent.Analyst, Purpose: consent.Analytics},
-		{Account: "c", Role: consent.Compliance},
-		{Account: "d", Role: consent.Admin},
-		{Account: "z", Role: "ROOT"},
+	hidden := func(r consent.Reason) consent.Decision { return consent.Decision{Outcome: consent.Hidden, Reason: r} }
+	alice := consent.Viewer{Account: "alice", Role: consent.Applicant}
+	acme := consent.Viewer{Account: "rec", Role: consent.Employer, Org: "acme"}
+	support := consent.Viewer{Account: "s", Role: consent.Support}
+	marketing := consent.Viewer{Account: "m", Role: consent.Marketing}
+	provided := []consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true}}
+	with := func(es ...consent.Entry) []consent.Entry {
+		return append(append([]consent.Entry{}, provided...), es...)
 	}
-	for _, v := range viewers {
-		for _, c := range consent.Categories {
-			if d := consent.Decide(v, consent.Subject{Self: false}, c); d != (consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}) {
-				t.Errorf("%+v %s = %v", v, c, d)
+	cases := []struct {
+		name   string
+		viewer consent.Viewer
+		self   bool
+		ledger []consent.Entry
+		cat    consent.Category
+		want   consent.Decision
+	}{
+		{"self sees all", alice, true, nil, consent.AddressStreet, plain},
+		{"another applicant sees nothing", alice, false, nil, consent.Name, hidden(consent.NotPermitted)},
+		{"unknown category hidden even from self", alice, true, nil, "SHOE_SIZE", hidden(consent.NotPermitted)},
+		{"employer without consent", acme, false, nil, consent.Name, hidden(consent.ConsentRequired)},
+		{"employer with consent", acme, false, provided, consent.Name, plain},
+		{"employer masked", acme, false, provided, consent.Phone, masked(consent.MaskLast4)},
+		{"employer never sees street", acme, false, provided, consent.AddressStreet, hidden(consent.NotPermitted)},
+		{"employer: unlisted category", acme, false, provided, consent.Email, hidden(consent.NotPermitted)},
+		{"consent for another employer", acme, false, []consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "globex", Granted: true}}, consent.Name, hidden(consent.ConsentRequired)},
+		{"consent withdrawn", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme"}), consent.Name, hidden(consent.ConsentRequired)},
+		{"consent regranted", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme"}, provided[0]), consent.Name, plain},
+		{"withheld globally", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family}), consent.Family, hidden(consent.WithheldBySubject)},
+		{"withheld from acme", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme", Category: consent.Family}), consent.Family, hidden(consent.WithheldBySubject)},
+		{"withheld from globex only", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "globex", Category: consent.Family}), consent.Family, plain},
+		{"withheld globally, released to acme", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family}, consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme", Category: consent.Family, Granted: true}), consent.Family, plain},
+		{"withholding one category leaves others", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family}), consent.Name, plain},
+		{"employer without org", consent.Viewer{Account: "r", Role: consent.Employer}, false, provided, consent.Name, hidden(consent.NotPermitted)},
+		{"employer declaring a foreign purpose", consent.Viewer{Account: "r", Role: consent.Employer, Org: "acme", Purpose: consent.Analytics}, false, provided, consent.Name, hidden(consent.NotPermitted)},
+		{"support: most restrictive of INQUIRY and SERVICE", support, false, nil, consent.Email, masked(consent.MaskEmail)},
+		{"support declaring SERVICE", consent.Viewer{Account: "s", Role: consent.Support, Purpose: consent.Service}, false, nil, consent.Email, plain},
+		{"support: necessary purposes need no consent", support, false, nil, consent.Name, plain},
+		{"marketing: opt-in missing hides", marketing, false, nil, consent.Sex, hidden(consent.NotPermitted)},
+		{"marketing under advertising: opt-out holds by default", consent.Viewer{Account: "m", Role: consent.Marketing, Purpose: consent.Advertising}, false, nil, consent.Sex, plain},
+		{"marketing under advertising: opted out", consent.Viewer{Account: "m", Role: consent.Marketing, Purpose: consent.Advertising}, false, []consent.Entry{{Purpose: consent.Advertising}}, consent.Sex, hidden(consent.ConsentRequired)},
+		{"marketing under mail magazine: opted in", consent.Viewer{Account: "m", Role: consent.Marketing, Purpose: consent.MailMagazine}, false, []consent.Entry{{Purpose: consent.MailMagazine, Granted: true}}, consent.Email, plain},
+		{"marketing, both purposes, only one consented", marketing, false, []consent.Entry{{Purpose: consent.Advertising}, {Purpose: consent.MailMagazine, Granted: true}}, consent.Email, hidden(consent.ConsentRequired)},
+		{"analyst: purpose without rules", consent.Viewer{Account: "x", Role: consent.Analyst}, false, []consent.Entry{{Purpose: consent.Analytics, Granted: true}}, consent.Name, hidden(consent.NotPermitted)},
+		{"compliance acts under no purpose", consent.Viewer{Account: "c", Role: consent.Compliance}, false, nil, consent.Name, hidden(consent.NotPermitted)},
+		{"admin", consent.Viewer{Account: "a", Role: consent.Admin}, false, nil, consent.Name, hidden(consent.NotPermitted)},
+		{"anonymous", consent.AnonymousViewer, false, nil, consent.Name, hidden(consent.NotPermitted)},
+		{"unknown role", consent.Viewer{Account: "z", Role: "ROOT"}, false, nil, consent.Name, hidden(consent.NotPermitted)},
+		{"viewer without account", consent.Viewer{Role: consent.Support}, false, nil, consent.Name, hidden(consent.NotPermitted)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := e.Decide(c.viewer, consent.Subject{Self: c.self, Consents: consent.Summarize(c.ledger)}, c.cat)
+			if !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got %+v, want %+v", got, c.want)
 			}
-		}
+		})
 	}
-	// A viewer without an account is never anyone's self, and an unknown
-	// category is hidden even from the subject.
-	if d := consent.Decide(consent.Viewer{Role: consent.Applicant}, consent.Subject{Self: true}, consent.Name); d.Outcome != consent.Hidden {
-		t.Errorf("account-less self = %v", d)
-	}
-	if d := consent.Decide(self, consent.Subject{Self: true}, "SHOE_SIZE"); d.Outcome != consent.Hidden {
-		t.Errorf("unknown category = %v", d)
+	var nilEngine *consent.Engine
+	if d := nilEngine.Decide(alice, consent.Subject{Self: true}, consent.Name); d.Outcome != consent.Hidden {
+		t.Fatalf("a nil engine decides %v", d)
 	}
 }
 
@@ -94,13 +159,16 @@ func TestViewerContext(t *testing.T) {
 	}
 }
 
-func ExampleDecide() {
-	alice := consent.Viewer{Account: "alice", Role: consent.Applicant}
+func ExampleEngine_Decide() {
+	e := consent.NewEngine(testPolicy)
 	recruiter := consent.Viewer{Account: "rec-1", Role: consent.Employer, Org: "acme"}
-	fmt.Println(consent.Decide(alice, consent.Subject{Self: true}, consent.Email).Outcome)
-	d := consent.Decide(recruiter, consent.Subject{}, consent.Email)
+	applied := consent.Summarize([]consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true}})
+	fmt.Println(e.Decide(recruiter, consent.Subject{Consents: applied}, consent.Name).Outcome)
+	fmt.Println(e.Decide(recruiter, consent.Subject{Consents: applied}, consent.Phone).Outcome)
+	d := e.Decide(recruiter, consent.Subject{}, consent.Name)
 	fmt.Println(d.Outcome, d.Reason)
 	// Output:
 	// PLAIN
-	// HIDE NOT_PERMITTED
+	// MASK
+	// HIDE CONSENT_REQUIRED
 }

@@ -38,26 +38,165 @@ const (
 // Decision is the engine's answer for one (viewer, subject, category).
 type Decision struct {
 	Outcome Outcome
+	Mask    Mask   // set when Outcome is Masked
 	Reason  Reason // set when Outcome is Hidden
 }
 
+// hide is the hidden decision for reason r.
+func hide(r Reason) Decision { return Decision{Outcome: Hidden, Reason: r} }
+
+// stricter returns the more restrictive of a and b (plain < masked <
+// hidden); on a tie, a.
+func stricter(a, b Decision) Decision {
+	if b.Outcome > a.Outcome {
+		return b
+	}
+	return a
+}
+
 // Subject is what the engine needs to know about the person the data is
-// about. Self reports whether the viewer is that person.
+// about: whether the viewer is that person, and their consents.
 type Subject struct {
-	Self bool
+	Self     bool
+	Consents Consents
+}
+
+// Entry is one consent ledger entry, in ledger order (oldest first).
+type Entry struct {
+	Purpose   Purpose
+	Recipient string   // the employer's external id, for EMPLOYER_PROVISION; "" for everyone
+	Category  Category // "" for the whole purpose; else the one category withheld or released
+	Granted   bool
+}
+
+// Consents is a subject's current consent state: the latest entry for each
+// (purpose, recipient, category). The zero value records nothing.
+type Consents struct {
+	latest map[consentKey]bool
+}
+
+type consentKey struct {
+	purpose   Purpose
+	recipient string
+	category  Category
+}
+
+// Summarize folds a subject's ledger, oldest entry first, into their
+// current state.
+func Summarize(entries []Entry) Consents {
+	c := Consents{latest: make(map[consentKey]bool, len(entries))}
+	for _, e := range entries {
+		c.latest[consentKey{e.Purpose, e.Recipient, e.Category}] = e.Granted
+	}
+	return c
+}
+
+// state returns the latest entry's grant for a key and whether there is one.
+func (c Consents) state(p Purpose, recipient string, cat Category) (granted, recorded bool) {
+	granted, recorded = c.latest[consentKey{p, recipient, cat}]
+	return granted, recorded
+}
+
+// Engine decides what each viewer sees of each subject under one policy.
+type Engine struct {
+	policy *Policy
+}
+
+// NewEngine returns an engine over a loaded (validated) policy.
+func NewEngine(p *Policy) *Engine { return &Engine{policy: p} }
+
+// Policy returns the policy the engine decides by.
+func (e *Engine) Policy() *Policy { return e.policy }
+
+// PurposesOf returns the purposes v acts under: the one it declares, if its
+// role may use it, or else every purpose of its role. None means v sees no
+// one's personal data but, for an applicant, their own.
+func (e *Engine) PurposesOf(v Viewer) []Purpose {
+	allowed := e.policy.RolePurposes[v.Role]
+	if v.Purpose == "" {
+		return allowed
+	}
+	for _, p := range allowed {
+		if p == v.Purpose {
+			return []Purpose{p}
+		}
+	}
+	return nil
 }
 
 // Decide returns the decision for one category of one subject's data.
 //
-// This is the fail-closed baseline: a subject sees all of their own data
-// plain and everyone else sees none of it. An unknown category is hidden
-// even from the subject, so a typo in the schema cannot release data.
-func Decide(v Viewer, s Subject, c Category) Decision {
-	if _, err := ParseCategory(string(c)); err != nil {
-		return Decision{Outcome: Hidden, Reason: NotPermitted}
+// An applicant sees all of their own data plain. Anyone else sees a
+// category only through the purposes they act under: each purpose's rule
+// for the category, narrowed by the subject's consent, and when several
+// purposes apply the most restrictive decision wins. An unknown category or
+// role, a purpose the role may not act under, or a viewer without an
+// identity is hidden.
+func (e *Engine) Decide(v Viewer, s Subject, c Category) Decision {
+	if _, err := ParseCategory(string(c)); err != nil || e == nil || e.policy == nil {
+		return hide(NotPermitted)
 	}
-	if v.Role == Applicant && v.Account != "" && s.Self {
-		return Decision{Outcome: Plain}
+	if v.Role == Applicant {
+		if s.Self && v.Account != "" {
+			return Decision{Outcome: Plain}
+		}
+		return hide(NotPermitted)
 	}
-	return Decision{Outcome: Hidden, Reason: NotPermitted}
+	purposes := e.PurposesOf(v)
+	if len(purposes) == 0 || v.Account == "" {
+		return hide(NotPermitted)
+	}
+	d := Decision{Outcome: Plain}
+	for _, p := range purposes {
+		d = stricter(d, e.decideUnder(v, s, p, c))
+	}
+	return d
+}
+
+// decideUnder decides one category under one purpose.
+func (e *Engine) decideUnder(v Viewer, s Subject, p Purpose, c Category) Decision {
+	rule, ok := e.policy.Rules[p][c]
+	if !ok || rule.Outcome == Hidden {
+		return hide(NotPermitted)
+	}
+	recipient := ""
+	if p == EmployerProvision {
+		if !c.ProvidableToEmployers() || v.Org == "" {
+			return hide(NotPermitted)
+		}
+		recipient = v.Org
+	}
+	if !e.Consented(s.Consents, p, recipient) {
+		return hide(ConsentRequired)
+	}
+	if p == EmployerProvision && withheld(s.Consents, recipient, c) {
+		return hide(WithheldBySubject)
+	}
+	return Decision{Outcome: rule.Outcome, Mask: rule.Mask}
+}
+
+// Consented reports whether a subject's consents allow purpose p (towards
+// recipient, for EMPLOYER_PROVISION) under the purpose's consent default.
+func (e *Engine) Consented(c Consents, p Purpose, recipient string) bool {
+	granted, recorded := c.state(p, recipient, "")
+	switch e.policy.Purposes[p] {
+	case Necessary:
+		return true
+	case OptIn:
+		return recorded && granted
+	case OptOut:
+		return !recorded || granted
+	}
+	return false
+}
+
+// withheld reports whether the subject withheld category c from the
+// employer: an entry for that employer decides; without one, a global
+// entry does.
+func withheld(c Consents, employer string, cat Category) bool {
+	if granted, recorded := c.state(EmployerProvision, employer, cat); recorded {
+		return !granted
+	}
+	granted, recorded := c.state(EmployerProvision, "", cat)
+	return recorded && !granted
 }

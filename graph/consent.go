@@ -13,6 +13,9 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/applicant"
+	entconsent "consentgate/ent/consent"
+	"consentgate/ent/employer"
+	"consentgate/ent/privacy"
 )
 
 // fieldGuard enforces @personal on every field that carries it, wherever
@@ -20,11 +23,16 @@ import (
 // aliases and mutation payloads. It is one gqlgen field interceptor over a
 // map built once from the schema, not a generated directive call per field.
 //
-// A hidden field resolves to null and is listed in the response's
-// extensions.withheld, one entry per object, so a client can tell "hidden"
-// from "empty" without an error per field per row.
+// Each (subject, category) is decided once per operation by the consent
+// engine and applied to every field of that category: plain fields resolve
+// as they are, masked ones through the engine's masks (keeping their type),
+// hidden ones to null, listed in the response's extensions.withheld (one
+// entry per object) so that a client can tell "hidden" from "empty".
 type fieldGuard struct {
 	client     *ent.Client
+	engine     *consent.Engine
+	masker     consent.Masker
+	metrics    *Metrics
 	categories map[string]consent.Category // "Type.field" → category
 }
 
@@ -34,18 +42,9 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = (*fieldGuard)(nil)
 
-// newFieldGuard reads the category of every @personal field of s. An
-// unknown category name is kept as it is: the engine hides it.
-func newFieldGuard(client *ent.Client, s *ast.Schema) *fieldGuard {
-	g := &fieldGuard{client: client, categories: map[string]consent.Category{}}
-	for name, c := range Categories(s) {
-		g.categories[name] = c
-	}
-	return g
-}
-
 // Categories maps "Type.field" to the category its @personal directive
-// names, for every personal field of the schema.
+// names, for every personal field of the schema. An unknown category name
+// is kept as it is: the engine hides it.
 func Categories(s *ast.Schema) map[string]consent.Category {
 	out := map[string]consent.Category{}
 	for _, t := range s.Types {
@@ -60,14 +59,20 @@ func Categories(s *ast.Schema) map[string]consent.Category {
 	return out
 }
 
-func (*fieldGuard) ExtensionName() string                   { return "ConsentFieldGuard" }
+func (*fieldGuard) ExtensionName() string                    { return "ConsentFieldGuard" }
 func (*fieldGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
-// InterceptResponse gives each operation its own record of withheld fields
-// and attaches it to the response.
+// InterceptResponse gives each operation its own decisions, consents and
+// record of withheld fields, and attaches that record to the response. The
+// engine travels in the context for the data layer's row rules.
 func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	st := &requestState{}
-	resp := next(context.WithValue(ctx, stateKey{}, st))
+	v := consent.FromContext(ctx)
+	st := &requestState{
+		viewer:        v,
+		needsConsents: v.Role != consent.Applicant && len(g.engine.PurposesOf(v)) > 0,
+	}
+	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
+	resp := next(ctx)
 	if resp != nil {
 		if w := st.withheldJSON(); w != nil {
 			if resp.Extensions == nil {
@@ -79,53 +84,195 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	return resp
 }
 
-// InterceptField decides every personal field before it resolves.
+// InterceptField decides every personal field before it resolves, and
+// after a field that returns subjects (a page, a list, a node) loads all
+// of their consents at once.
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	c, ok := g.categories[fc.Object+"."+fc.Field.Name]
-	if !ok {
-		return next(ctx)
-	}
 	st, _ := ctx.Value(stateKey{}).(*requestState)
+	c, personal := g.categories[fc.Object+"."+fc.Field.Name]
+	if !personal {
+		res, err := next(ctx)
+		if st != nil && st.needsConsents && err == nil {
+			if ids := subjectsIn(res); len(ids) > 0 {
+				g.loadConsents(ctx, st, ids)
+			}
+		}
+		return res, err
+	}
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	if st != nil {
 		if id, found := subjectOf(fc.Parent); found {
-			d = consent.Decide(consent.FromContext(ctx), consent.Subject{Self: g.isSelf(ctx, st, id)}, c)
+			d = g.decide(ctx, st, id, c)
 		}
 	}
-	if d.Outcome == consent.Plain {
+	switch d.Outcome {
+	case consent.Plain:
 		return next(ctx)
+	case consent.Masked:
+		v, err := next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if out, ok := g.masker.Apply(d.Mask, v); ok {
+			return out, nil
+		}
+		d = consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	}
-	// Masks arrive with the policy engine; until then anything but plain
-	// is hidden.
 	if st != nil {
 		st.withhold(fc, d.Reason)
 	}
 	return nil, nil
 }
 
+// decide returns the decision for one category of one subject, computing
+// it once per operation.
+func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c consent.Category) consent.Decision {
+	st.mu.Lock()
+	d, ok := st.decisions[decisionKey{id, c}]
+	st.mu.Unlock()
+	if ok {
+		return d
+	}
+	s := consent.Subject{Self: g.isSelf(ctx, st, id)}
+	if st.needsConsents {
+		s.Consents = g.consentsOf(ctx, st, id)
+	}
+	d = g.engine.Decide(st.viewer, s, c)
+	st.mu.Lock()
+	if st.decisions == nil {
+		st.decisions = map[decisionKey]consent.Decision{}
+	}
+	st.decisions[decisionKey{id, c}] = d
+	st.mu.Unlock()
+	g.metrics.observe(st.viewer, c, d)
+	return d
+}
+
 // isSelf reports whether the applicant with id is the viewer. The
 // viewer's own profile is looked up once per operation (in the mutation's
 // transaction, if any); until it exists nothing is anyone's own.
 func (g *fieldGuard) isSelf(ctx context.Context, st *requestState, id int) bool {
-	v := consent.FromContext(ctx)
+	v := st.viewer
 	if v.Role != consent.Applicant || v.Account == "" {
 		return false
 	}
-	st.selfMu.Lock()
-	defer st.selfMu.Unlock()
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	if st.selfID == 0 {
-		client := ent.FromContext(ctx)
-		if client == nil {
-			client = g.client
-		}
-		self, err := client.Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
+		self, err := g.clientFrom(ctx).Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
 		if err != nil {
 			return false
 		}
 		st.selfID = self
 	}
 	return st.selfID == id
+}
+
+func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return g.client
+}
+
+// consentsOf returns a subject's consents, loading them if no page did.
+func (g *fieldGuard) consentsOf(ctx context.Context, st *requestState, id int) consent.Consents {
+	st.mu.Lock()
+	c, ok := st.consents[id]
+	st.mu.Unlock()
+	if !ok {
+		g.loadConsents(ctx, st, []int{id})
+		st.mu.Lock()
+		c = st.consents[id]
+		st.mu.Unlock()
+	}
+	return c
+}
+
+// loadConsents reads the consent ledgers of the subjects not loaded yet, in
+// one query. The ledger is read as the enforcement layer, not as the
+// viewer: deciding needs it whatever rows the viewer may see. A subject
+// whose ledger cannot be read keeps an empty one: fail closed.
+func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []int) {
+	st.mu.Lock()
+	var missing []int
+	for _, id := range ids {
+		if _, ok := st.consents[id]; !ok && !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	st.mu.Unlock()
+	if len(missing) == 0 {
+		return
+	}
+	rows, err := g.clientFrom(ctx).Consent.Query().
+		Where(entconsent.ApplicantIDIn(missing...)).
+		WithEmployer(func(q *ent.EmployerQuery) { q.Select(employer.FieldExternalID) }).
+		Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).
+		All(privacy.DecisionContext(ctx, privacy.Allow))
+	ledgers := make(map[int][]consent.Entry, len(missing))
+	if err == nil {
+		for _, r := range rows {
+			e := consent.Entry{Purpose: consent.Purpose(r.Purpose), Granted: r.Granted}
+			if r.Edges.Employer != nil {
+				e.Recipient = r.Edges.Employer.ExternalID
+			}
+			if r.WithheldCategory != nil {
+				e.Category = consent.Category(*r.WithheldCategory)
+			}
+			ledgers[r.ApplicantID] = append(ledgers[r.ApplicantID], e)
+		}
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.consents == nil {
+		st.consents = map[int]consent.Consents{}
+	}
+	for _, id := range missing {
+		if _, ok := st.consents[id]; !ok {
+			st.consents[id] = consent.Summarize(ledgers[id])
+		}
+	}
+}
+
+// subjectsIn lists the subjects a resolved value holds: the applicants of
+// a page, list or node of applicants or applications.
+func subjectsIn(v any) []int {
+	var ids []int
+	add := func(n any) {
+		switch n := n.(type) {
+		case *ent.Applicant:
+			if n != nil {
+				ids = append(ids, n.ID)
+			}
+		case *ent.Application:
+			if n != nil && n.ApplicantID != 0 {
+				ids = append(ids, n.ApplicantID)
+			}
+		}
+	}
+	switch v := v.(type) {
+	case *ent.ApplicantConnection:
+		if v != nil {
+			for _, e := range v.Edges {
+				add(e.Node)
+			}
+		}
+	case *ent.ApplicationConnection:
+		if v != nil {
+			for _, e := range v.Edges {
+				add(e.Node)
+			}
+		}
+	case []ent.Noder:
+		for _, n := range v {
+			add(n)
+		}
+	default:
+		add(v)
+	}
+	return ids
 }
 
 // subjectOf finds the applicant a personal field belongs to: the nearest
@@ -164,13 +311,21 @@ func deref(v any) any {
 
 type stateKey struct{}
 
+type decisionKey struct {
+	subject  int
+	category consent.Category
+}
+
 // requestState is what the guard keeps for one operation.
 type requestState struct {
-	selfMu sync.Mutex
-	selfID int // the viewer's own applicant id, once found
+	viewer        consent.Viewer
+	needsConsents bool // the viewer's decisions depend on subjects' consents
 
-	mu       sync.Mutex
-	withheld map[string]*withheldObject // by the object's path
+	mu        sync.Mutex
+	selfID    int // the viewer's own applicant id, once found
+	consents  map[int]consent.Consents
+	decisions map[decisionKey]consent.Decision
+	withheld  map[string]*withheldObject // by the object's path
 }
 
 // withheldObject lists the fields withheld from one object, by response

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
@@ -22,14 +23,23 @@ func NewSchema(client *ent.Client) graphql.ExecutableSchema {
 	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
 }
 
+// Options are the GraphQL server's dependencies.
+type Options struct {
+	Engine  *consent.Engine // decides every personal field; required
+	Masker  consent.Masker  // applies the engine's masks
+	Metrics *Metrics        // optional
+	Log     *slog.Logger    // required
+}
+
 // NewServer returns the GraphQL server over client with every enforcement
 // extension installed: the consent field guard, page-size limits, one
 // transaction per mutation, one error presenter and one recover function.
 // The caller adds transports (see server/).
-func NewServer(client *ent.Client, log *slog.Logger) *handler.Server {
+func NewServer(client *ent.Client, o Options) *handler.Server {
+	log := o.Log
 	es := NewSchema(client)
 	srv := handler.New(es)
-	srv.Use(newFieldGuard(client, es.Schema()))
+	srv.Use(&fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics, categories: Categories(es.Schema())})
 	srv.Use(pageLimit{})
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.SetErrorPresenter(presentError(log))

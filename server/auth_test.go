@@ -139,8 +139,10 @@ func TestConfig(t *testing.T) {
 		{"production without secret", env(), false, false},
 		{"production with demo secret", env("CONSENTGATE_JWT_SECRET", DemoSecret), false, false},
 		{"short secret", env("CONSENTGATE_JWT_SECRET", "short"), false, false},
-		{"good secret", env("CONSENTGATE_JWT_SECRET", long), false, true},
-		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "PORT", "http"), false, false},
+		{"good secrets", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long), false, true},
+		{"production without hash key", env("CONSENTGATE_JWT_SECRET", long), false, false},
+		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "PORT", "http"), false, false},
+		{"missing policy file", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_POLICY", "/nonexistent.yaml"), false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

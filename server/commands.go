@@ -73,8 +73,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 
 	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           NewHandler(client, NewAuthenticator(cfg.JWTSecret), cfg.Demo, log),
+		Addr: cfg.Addr,
+		Handler: Gateway{
+			Client: client, Auth: NewAuthenticator(cfg.JWTSecret), Policy: cfg.Policy,
+			HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log,
+		}.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+
+	"consentgate/consent"
 	"fmt"
 	"os"
 	"strconv"
@@ -9,10 +11,12 @@ import (
 
 // Config is everything the gateway reads from its environment and flags.
 type Config struct {
-	Addr        string // listen address, ":8080" unless PORT is set
-	DatabaseURL string // SQLite DSN (file:...) or postgres:// URL
-	JWTSecret   []byte // HS256 secret for tokens
-	Demo        bool   // seed demo data, serve GraphiQL and introspection
+	Addr        string          // listen address, ":8080" unless PORT is set
+	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
+	JWTSecret   []byte          // HS256 secret for tokens
+	HashKey     []byte          // key of the HASH mask
+	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
+	Demo        bool            // seed demo data, serve GraphiQL and introspection
 }
 
 // DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
@@ -52,6 +56,24 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET must be at least 32 bytes", errConfig)
 	}
 	c.JWTSecret = []byte(secret)
+
+	switch key := getenv("CONSENTGATE_HASH_KEY"); {
+	case key == "" && demo:
+		c.HashKey = []byte(DemoSecret + "-hash")
+	case len(key) < 32:
+		return c, fmt.Errorf("%w: CONSENTGATE_HASH_KEY (the HASH mask's key) must be at least 32 bytes", errConfig)
+	default:
+		c.HashKey = []byte(key)
+	}
+
+	c.Policy = consent.DefaultPolicy()
+	if path := getenv("CONSENTGATE_POLICY"); path != "" {
+		p, err := consent.LoadPolicyFile(path)
+		if err != nil {
+			return c, fmt.Errorf("%w: CONSENTGATE_POLICY: %w", errConfig, err)
+		}
+		c.Policy = p
+	}
 	return c, nil
 }
 

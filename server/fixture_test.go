@@ -8,18 +8,23 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"consentgate/consent"
 	"consentgate/ent"
+	entconsent "consentgate/ent/consent"
 	"consentgate/ent/job"
 	"consentgate/ent/privacy"
 	"consentgate/ent/schema/schematype"
 )
 
-var testSecret = []byte("test-secret-test-secret-test-secret!")
+var (
+	testSecret  = []byte("test-secret-test-secret-test-secret!")
+	testHashKey = []byte("test-hash-key-test-hash-key-test-hash")
+)
 
 // fixture is a small world whose every personal value is a canary: a
 // marker naming its owner, so that a response can be searched for data it
@@ -31,6 +36,26 @@ type fixture struct {
 	applicants map[string]*ent.Applicant // by account
 	jobs       map[string]*ent.Job       // acme, acmeDraft, globex
 	apps       map[string]*ent.Application
+	policy     *ent.PolicyVersion
+	employers  map[string]*ent.Employer
+	clock      time.Time // recorded_at of the next ledger entry
+}
+
+// grant appends one entry to account's consent ledger: purpose, towards an
+// employer (nil: everyone), for one category ("" for the whole purpose).
+func (f *fixture) grant(t *testing.T, account, purpose string, to *ent.Employer, category string, granted bool) {
+	t.Helper()
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	f.clock = f.clock.Add(time.Second)
+	c := f.client.Consent.Create().SetApplicant(f.applicants[account]).SetPurpose(entconsent.Purpose(purpose)).
+		SetGranted(granted).SetSource("APPLICANT").SetRecordedAt(f.clock).SetPolicyVersion(f.policy)
+	if to != nil {
+		c.SetEmployer(to)
+	}
+	if category != "" {
+		c.SetWithheldCategory(entconsent.WithheldCategory(category))
+	}
+	c.SaveX(ctx)
 }
 
 // fixtureAccounts are the fixture's applicants: alice applied to acme's
@@ -41,26 +66,45 @@ var fixtureAccounts = []string{"alice", "bob", "carol", "dave"}
 // canary returns the marker of one field of one applicant.
 func canary(account, field string) string { return "cnry" + account + field }
 
-// canaries returns every marker of account's personal data.
-func canaries(account string) []string {
-	var out []string
-	for _, f := range []string{"name", "kana", "city", "street", "building", "occupation", "wpname", "wpdept", "wpaddr",
-		"academic", "school", "company", "wfield", "resp", "qual", "skill", "fav", "sell", "achieve", "tool", "thesis",
-		"spouse", "ecname", "ecrel", "dfield", "dwork", "reason", "answer"} {
-		out = append(out, canary(account, f))
+// canaryFields are the fixture's marked text fields and their categories.
+var canaryFields = map[string]consent.Category{
+	"name": consent.Name, "kana": consent.Name, "city": consent.AddressRegion, "street": consent.AddressStreet,
+	"building": consent.AddressStreet, "occupation": consent.Occupation, "wpname": consent.Workplace,
+	"wpdept": consent.Workplace, "wpaddr": consent.Workplace, "academic": consent.Education, "school": consent.Education,
+	"company": consent.WorkHistory, "wfield": consent.WorkHistory, "resp": consent.WorkHistory, "qual": consent.Qualifications,
+	"skill": consent.SelfPR, "fav": consent.SelfPR, "sell": consent.SelfPR, "achieve": consent.SelfPR, "tool": consent.SelfPR,
+	"thesis": consent.SelfPR, "spouse": consent.Family, "ecname": consent.EmergencyContact, "ecrel": consent.EmergencyContact,
+	"dfield": consent.Preferences, "dwork": consent.Preferences, "reason": consent.ApplicationAnswers, "answer": consent.ApplicationAnswers,
+}
+
+// canaries returns every marked value of account's personal data, with its
+// category: the text fields above and the formatted ones (email, phones,
+// postal code, IP address), each unique to the applicant.
+func canaries(account string) map[string]consent.Category {
+	out := map[string]consent.Category{}
+	for f, c := range canaryFields {
+		out[canary(account, f)] = c
 	}
-	return append(out, account+".mail@canary.example")
+	n := string(rune('1' + slices.Index(fixtureAccounts, account)))
+	out[account+".mail@canary.example"] = consent.Email
+	out["090-1234-000"+n] = consent.Phone
+	out["06-1234-567"+n] = consent.Workplace
+	out["530-000"+n] = consent.AddressStreet
+	out["192.0.2."+n+`"`] = consent.Network
+	return out
 }
 
 func newFixture(t *testing.T, client *ent.Client) *fixture {
 	t.Helper()
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
-	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{}, apps: map[string]*ent.Application{}}
+	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
+		apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.handler = NewHandler(client, NewAuthenticator(testSecret), false, log)
+	f.handler = Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey, Log: log}.Handler()
 
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)
+	f.employers["acme"], f.employers["globex"] = acme, globex
 	job := func(e *ent.Employer, title string, status string, questions ...string) *ent.Job {
 		return client.Job.Create().SetEmployer(e).SetTitle(title).SetDescription("d").SetPrefecture("Tokyo").
 			SetField("Software").SetEmploymentType("FULL_TIME").SetStatus(jobStatus(status)).SetQuestions(questions).SaveX(ctx)
@@ -104,6 +148,17 @@ func newFixture(t *testing.T, client *ent.Client) *fixture {
 	f.apps["bob"] = apply("bob", "globex")
 	f.apps["carol"] = apply("carol", "acme")
 	f.apps["carol"] = client.Application.UpdateOne(f.apps["carol"]).SetStatus("WITHDRAWN").SaveX(ctx)
+	// The consent ledger: applying granted provision to the job's employer
+	// (carol withdrew it with her application); alice withholds FAMILY
+	// from acme; bob opted in to the mail magazine and to analytics.
+	f.policy = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(day(2026, 1, 1)).SetTextDigest("sha256:0").SaveX(ctx)
+	f.grant(t, "alice", "EMPLOYER_PROVISION", acme, "", true)
+	f.grant(t, "bob", "EMPLOYER_PROVISION", globex, "", true)
+	f.grant(t, "carol", "EMPLOYER_PROVISION", acme, "", true)
+	f.grant(t, "carol", "EMPLOYER_PROVISION", acme, "", false)
+	f.grant(t, "alice", "EMPLOYER_PROVISION", acme, "FAMILY", false)
+	f.grant(t, "bob", "MAIL_MAGAZINE", nil, "", true)
+	f.grant(t, "bob", "ANALYTICS", nil, "", true)
 	client.PrivacyRequest.Create().SetApplicant(f.applicants["dave"]).SetKind("DISCLOSURE").
 		SetDueAt(time.Now().Add(14 * 24 * time.Hour)).SaveX(ctx)
 	return f
@@ -119,6 +174,8 @@ var fixtureViewers = map[string]consent.Viewer{
 	"unknownorg": {Account: "rec-x", Role: consent.Employer, Org: "nobody"},
 	"support":    {Account: "support-1", Role: consent.Support},
 	"marketing":  {Account: "marketing-1", Role: consent.Marketing},
+	"mailer":     {Account: "mailer-1", Role: consent.Marketing, Purpose: consent.MailMagazine},
+	"advertiser": {Account: "ads-1", Role: consent.Marketing, Purpose: consent.Advertising},
 	"analyst":    {Account: "analyst-1", Role: consent.Analyst},
 	"compliance": {Account: "compliance-1", Role: consent.Compliance},
 	"admin":      {Account: "admin-1", Role: consent.Admin},

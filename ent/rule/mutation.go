@@ -97,7 +97,7 @@ func MoveOwnJobsApplications() privacy.MutationRule {
 		if s, _ := m.Status(); s == application.StatusWITHDRAWN {
 			return privacy.Skip
 		}
-		m.Where(application.HasJobWith(ownJob(v.Org)))
+		m.Where(ApplicationRows(ctx, v))
 		return privacy.Allow
 	}), ent.OpUpdateOne)
 }

@@ -36,18 +36,24 @@ func all[P ~func(*sql.Selector)]() P {
 	return func(*sql.Selector) {}
 }
 
-// ApplicantRows returns the applicants v reaches: an applicant themself; an
-// employer the applicants with a live application to one of its jobs;
-// support the subjects of an open privacy request; compliance the subjects
-// of any privacy request; nobody else anyone.
-func ApplicantRows(v consent.Viewer) predicate.Applicant {
+// ApplicantRows returns the applicants v reaches (DESIGN.md, Roles): an
+// applicant themself; an employer the applicants with a live application to
+// one of its jobs and a live provision consent for it; support the subjects
+// of an open privacy request; marketing and analysts the subjects whose
+// consents allow every purpose they act under; compliance the subjects of
+// any privacy request; nobody else anyone.
+func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 	switch {
-	case v.Role == consent.Applicant && v.Account != "":
+	case v.Account == "":
+		return none[predicate.Applicant]()
+	case v.Role == consent.Applicant:
 		return applicant.AccountID(v.Account)
 	case v.Role == consent.Employer && v.Org != "":
-		return applicant.HasApplicationsWith(liveApplicationTo(v.Org))
+		return applicant.And(applicant.HasApplicationsWith(liveApplicationTo(v.Org)), consentedToAll(ctx, v))
 	case v.Role == consent.Support:
 		return applicant.HasPrivacyRequestsWith(privacyrequest.StatusIn(privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS))
+	case v.Role == consent.Marketing, v.Role == consent.Analyst:
+		return consentedToAll(ctx, v)
 	case v.Role == consent.Compliance:
 		return applicant.HasPrivacyRequests()
 	}
@@ -55,14 +61,14 @@ func ApplicantRows(v consent.Viewer) predicate.Applicant {
 }
 
 // ApplicationRows returns the applications v reaches: an applicant their
-// own, an employer the live (not withdrawn) ones to its own jobs, the same
-// ones through which it reaches applicants.
-func ApplicationRows(v consent.Viewer) predicate.Application {
+// own, an employer the live (not withdrawn) ones to its own jobs from the
+// applicants it reaches.
+func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Application {
 	switch {
 	case v.Role == consent.Applicant && v.Account != "":
 		return application.HasApplicantWith(applicant.AccountID(v.Account))
-	case v.Role == consent.Employer && v.Org != "":
-		return liveApplicationTo(v.Org)
+	case v.Role == consent.Employer && v.Org != "" && v.Account != "":
+		return application.And(liveApplicationTo(v.Org), application.HasApplicantWith(ApplicantRows(ctx, v)))
 	}
 	return none[predicate.Application]()
 }
@@ -82,10 +88,10 @@ func JobRows(v consent.Viewer) predicate.Job {
 
 // ConsentRows returns the consent ledger entries v reaches: those of the
 // subjects it reaches, for the subject and staff handling their requests.
-func ConsentRows(v consent.Viewer) predicate.Consent {
+func ConsentRows(ctx context.Context, v consent.Viewer) predicate.Consent {
 	switch v.Role {
 	case consent.Applicant, consent.Support, consent.Compliance:
-		return entconsent.HasApplicantWith(ApplicantRows(v))
+		return entconsent.HasApplicantWith(ApplicantRows(ctx, v))
 	}
 	return none[predicate.Consent]()
 }
@@ -121,7 +127,7 @@ func ownJob(org string) predicate.Job {
 // FilterApplicants limits every applicant query to ApplicantRows.
 func FilterApplicants() privacy.QueryRule {
 	return privacy.ApplicantQueryRuleFunc(func(ctx context.Context, q *ent.ApplicantQuery) error {
-		q.Where(ApplicantRows(consent.FromContext(ctx)))
+		q.Where(ApplicantRows(ctx, consent.FromContext(ctx)))
 		return privacy.Allow
 	})
 }
@@ -129,7 +135,7 @@ func FilterApplicants() privacy.QueryRule {
 // FilterApplications limits every application query to ApplicationRows.
 func FilterApplications() privacy.QueryRule {
 	return privacy.ApplicationQueryRuleFunc(func(ctx context.Context, q *ent.ApplicationQuery) error {
-		q.Where(ApplicationRows(consent.FromContext(ctx)))
+		q.Where(ApplicationRows(ctx, consent.FromContext(ctx)))
 		return privacy.Allow
 	})
 }
@@ -145,7 +151,7 @@ func FilterJobs() privacy.QueryRule {
 // FilterConsents limits every consent query to ConsentRows.
 func FilterConsents() privacy.QueryRule {
 	return privacy.ConsentQueryRuleFunc(func(ctx context.Context, q *ent.ConsentQuery) error {
-		q.Where(ConsentRows(consent.FromContext(ctx)))
+		q.Where(ConsentRows(ctx, consent.FromContext(ctx)))
 		return privacy.Allow
 	})
 }

@@ -1,0 +1,565 @@
+package consent
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// ErrInvalidPolicy is wrapped by every error of LoadPolicy and
+// LoadPolicyFile: a policy that does not parse or validate is refused whole,
+// never applied in part. Each problem is a *PolicyError; a document with
+// several problems yields all of them, joined with errors.Join.
+var ErrInvalidPolicy = errors.New("invalid policy")
+
+// MayActUnder is the allow-list of DESIGN.md: the purposes each role may
+// ever be given by a policy. A policy can narrow it (the default gives
+// SUPPORT no FEEDBACK) but not widen it, so that a policy file cannot, say,
+// let an employer act under ANALYTICS. A role absent from it (APPLICANT,
+// whose self-access is built in, and ANONYMOUS) acts under no purpose, nor
+// do COMPLIANCE (privacy requests and §5(2) legal bases are not purposes)
+// and ADMIN (no personal data at all).
+var MayActUnder = map[Role][]Purpose{
+	Employer:   {EmployerProvision},
+	Support:    {Inquiry, Service, Feedback},
+	Marketing:  {MailMagazine, Advertising},
+	Analyst:    {Analytics},
+	Compliance: {},
+	Admin:      {},
+}
+
+// PolicyError is one problem of a policy document: the file name given to
+// LoadPolicy, the line, the dotted key (e.g. "rules.INQUIRY.EMAIL"; empty
+// for problems of the document as a whole) and what is wrong. It wraps
+// ErrInvalidPolicy. Its message is one line and quotes any value it shows.
+type PolicyError struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+func (e *PolicyError) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Key, e.Msg)
+}
+
+// Unwrap makes every PolicyError an ErrInvalidPolicy.
+func (e *PolicyError) Unwrap() error { return ErrInvalidPolicy }
+
+//go:embed policy.yaml
+var defaultPolicyYAML []byte
+
+var defaultPolicy = sync.OnceValue(func() *Policy {
+	p, err := LoadPolicy("policy.yaml", defaultPolicyYAML)
+	if err != nil {
+		panic("consent: embedded default policy is invalid: " + err.Error())
+	}
+	return p
+})
+
+// DefaultPolicy returns the embedded default policy (parsed and validated;
+// it panics only if the embedded file is invalid, which a test rules out).
+// Each call returns a fresh copy, so a caller may modify it.
+func DefaultPolicy() *Policy { return defaultPolicy().clone() }
+
+// LoadPolicyFile reads and loads the file at path; path names the file in
+// error messages. A file that cannot be read is an ErrInvalidPolicy too
+// (and keeps the read error, e.g. fs.ErrNotExist).
+func LoadPolicyFile(path string) (*Policy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
+	}
+	return LoadPolicy(path, data)
+}
+
+// LoadPolicy parses and validates a policy document (the shape of the
+// embedded policy.yaml). Every error names the line and the key: e.g.
+// `policy.yaml:42: rules.EMPLOYER_PROVISION.ADDRESS_STREET: a category §5(1)
+// excludes cannot be given to EMPLOYER_PROVISION`. name is used as the file
+// name in messages. All problems are reported, joined in line order; each
+// wraps ErrInvalidPolicy.
+//
+// The Policy returned has all seven purposes in Purposes and in Rules (a
+// purpose without rules gets an empty map). Rules keeps explicit HIDE
+// entries as Rule{Outcome: Hidden}, so the data map can tell "hidden on
+// purpose" from "not listed"; both are hidden. RolePurposes has an entry
+// for each role the document lists, in the document's order; an unlisted
+// role acts under no purpose.
+func LoadPolicy(name string, data []byte) (*Policy, error) {
+	l := &loader{file: name}
+	var p *Policy
+	if root := l.parse(data); root != nil {
+		p = l.policy(root)
+	}
+	if len(l.errs) > 0 {
+		sort.SliceStable(l.errs, func(i, j int) bool { return l.errs[i].Line < l.errs[j].Line })
+		errs := make([]error, len(l.errs))
+		for i, e := range l.errs {
+			errs[i] = e
+		}
+		return nil, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+// loader collects the problems of one document.
+type loader struct {
+	file string
+	errs []*PolicyError
+}
+
+func (l *loader) add(line int, key, msg string) {
+	l.errs = append(l.errs, &PolicyError{File: l.file, Line: line, Key: key, Msg: msg})
+}
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// parse returns the document's root mapping, or nil after reporting why
+// there is none.
+func (l *loader) parse(data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			l.add(1, "", "empty policy document")
+		} else {
+			l.yamlError(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		l.yamlError(err)
+		return nil
+	default:
+		l.add(extra.Line, "", "more than one YAML document")
+		return nil
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	switch {
+	case root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null":
+		l.add(1, "", "empty policy document")
+		return nil
+	case root.Kind != yaml.MappingNode:
+		l.add(root.Line, "", "a policy document must be a mapping of version, minGroupSize, purposes, roles and rules")
+		return nil
+	}
+	return root
+}
+
+// yamlError reports a syntax error of the YAML library at the line it
+// names, or at line 1 when it names none.
+func (l *loader) yamlError(err error) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			line, msg = n, m[2]
+		}
+	}
+	l.add(line, "", "malformed YAML: "+strings.Join(strings.Fields(msg), " "))
+}
+
+// entry is one key: value pair of a mapping.
+type entry struct {
+	key  string
+	path string // dotted key path, for messages
+	line int    // the key's line
+	val  *yaml.Node
+}
+
+// entries returns the pairs of mapping n (at path), reporting and leaving
+// out keys that are not strings, duplicate keys and alias values. present
+// holds every string key seen, so that an invalid entry is not also
+// reported as missing.
+func (l *loader) entries(n *yaml.Node, path string) (out []entry, present map[string]bool) {
+	first := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
+			msg := "keys must be strings"
+			if k.ShortTag() == "!!merge" {
+				msg = "merge keys (<<) are not supported"
+			}
+			l.add(k.Line, path, msg)
+			continue
+		}
+		p := keyPath(path, k.Value)
+		if line, dup := first[k.Value]; dup {
+			l.add(k.Line, p, fmt.Sprintf("duplicate key (first at line %d)", line))
+			continue
+		}
+		first[k.Value] = k.Line
+		if v.Kind == yaml.AliasNode {
+			l.add(v.Line, p, "aliases are not supported")
+			continue
+		}
+		out = append(out, entry{key: k.Value, path: p, line: k.Line, val: v})
+	}
+	present = make(map[string]bool, len(first))
+	for k := range first {
+		present[k] = true
+	}
+	return out, present
+}
+
+var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// keyPath appends key to path, quoting a key that is not a plain name so
+// that a message stays one unambiguous line.
+func keyPath(path, key string) string {
+	if !plainKey.MatchString(key) {
+		key = strconv.Quote(key)
+	}
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// str returns the value of a string scalar.
+func str(n *yaml.Node) (string, bool) {
+	return n.Value, n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str"
+}
+
+// integer returns the value of an integer scalar.
+func integer(n *yaml.Node) (int, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		return 0, false
+	}
+	var i int
+	if err := n.Decode(&i); err != nil {
+		return 0, false
+	}
+	return i, true
+}
+
+// describe shows a value in a message: quoted and shortened if a scalar,
+// its kind otherwise.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!null" {
+			return "nothing"
+		}
+		v := n.Value
+		if r := []rune(v); len(r) > 40 {
+			v = string(r[:40]) + "…"
+		}
+		return strconv.Quote(v)
+	}
+	return "an alias"
+}
+
+func joinNames[T ~string](xs []T) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(stringsOf(xs), ", ")
+}
+
+var (
+	topKeys         = []string{"version", "minGroupSize", "purposes", "roles", "rules"}
+	consentDefaults = []ConsentDefault{OptIn, OptOut, Necessary}
+)
+
+func (l *loader) policy(root *yaml.Node) *Policy {
+	p := &Policy{
+		Purposes:     make(map[Purpose]ConsentDefault, len(Purposes)),
+		RolePurposes: make(map[Role][]Purpose),
+		Rules:        make(map[Purpose]map[Category]Rule, len(Purposes)),
+	}
+	for _, pu := range Purposes {
+		p.Rules[pu] = make(map[Category]Rule)
+	}
+	ents, present := l.entries(root, "")
+	for _, e := range ents {
+		switch e.key {
+		case "version":
+			l.version(p, e)
+		case "minGroupSize":
+			if k, ok := integer(e.val); !ok {
+				l.add(e.line, e.path, "must be an integer, got "+describe(e.val))
+			} else if k < 2 {
+				l.add(e.line, e.path, fmt.Sprintf("must be at least 2, got %d", k))
+			} else {
+				p.MinGroupSize = k
+			}
+		case "purposes":
+			l.purposes(p, e)
+		case "roles":
+			l.roles(p, e)
+		case "rules":
+			l.rules(p, e)
+		default:
+			l.add(e.line, e.path, "unknown key (want version, minGroupSize, purposes, roles or rules)")
+		}
+	}
+	for _, k := range topKeys {
+		if !present[k] {
+			l.add(root.Line, k, "missing")
+		}
+	}
+	return p
+}
+
+func (l *loader) version(p *Policy, e entry) {
+	v := e.val
+	switch {
+	case v.Kind != yaml.ScalarNode:
+		l.add(e.line, e.path, "must be a string, got "+describe(v))
+	case v.ShortTag() == "!!null" || strings.TrimSpace(v.Value) == "":
+		l.add(e.line, e.path, "must not be empty")
+	case strings.IndexFunc(v.Value, unicode.IsControl) >= 0:
+		l.add(e.line, e.path, "must be one line of printable text")
+	default:
+		p.Version = v.Value
+	}
+}
+
+func (l *loader) purposes(p *Policy, e entry) {
+	if e.val.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "must be a mapping of each purpose to OPT_IN, OPT_OUT or NECESSARY")
+		return
+	}
+	ents, present := l.entries(e.val, e.path)
+	for _, pe := range ents {
+		pu, err := ParsePurpose(pe.key)
+		if err != nil {
+			l.add(pe.line, pe.path, "unknown purpose")
+			continue
+		}
+		s, ok := str(pe.val)
+		d := ConsentDefault(s)
+		switch {
+		case !ok || !slices.Contains(consentDefaults, d):
+			l.add(pe.line, pe.path, "bad consent default "+describe(pe.val)+" (want OPT_IN, OPT_OUT or NECESSARY)")
+		case pu == EmployerProvision && d != OptIn:
+			l.add(pe.line, pe.path, "must be OPT_IN: policy §4(1) provides to employers only with the user's consent")
+		default:
+			p.Purposes[pu] = d
+		}
+	}
+	for _, pu := range Purposes {
+		if !present[string(pu)] {
+			l.add(e.line, keyPath(e.path, string(pu)), "missing (every purpose of policy §4 needs a consent default)")
+		}
+	}
+}
+
+func (l *loader) roles(p *Policy, e entry) {
+	if e.val.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "must be a mapping of roles to lists of purposes")
+		return
+	}
+	ents, _ := l.entries(e.val, e.path)
+	for _, re := range ents {
+		r := Role(re.key)
+		switch _, err := ParseRole(re.key); {
+		case r == Applicant:
+			l.add(re.line, re.path, "APPLICANT may not be listed: self-access is built in, not a purpose")
+			continue
+		case r == Anonymous:
+			l.add(re.line, re.path, "ANONYMOUS may not be listed: a request without a token acts under no purpose")
+			continue
+		case err != nil:
+			l.add(re.line, re.path, "unknown role")
+			continue
+		}
+		if re.val.Kind != yaml.SequenceNode {
+			l.add(re.line, re.path, "must be a list of purposes ([] for none), got "+describe(re.val))
+			continue
+		}
+		list := []Purpose{}
+		for _, el := range re.val.Content {
+			s, ok := str(el)
+			pu, err := ParsePurpose(s)
+			switch {
+			case !ok || err != nil:
+				l.add(el.Line, re.path, "unknown purpose "+describe(el))
+			case slices.Contains(list, pu):
+				l.add(el.Line, re.path, fmt.Sprintf("%s listed twice", pu))
+			case !slices.Contains(MayActUnder[r], pu):
+				l.add(el.Line, re.path, fmt.Sprintf("%s may not act under %s (DESIGN.md allows %s)", r, pu, joinNames(MayActUnder[r])))
+			default:
+				list = append(list, pu)
+			}
+		}
+		p.RolePurposes[r] = list
+	}
+}
+
+func (l *loader) rules(p *Policy, e entry) {
+	if e.val.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "must be a mapping of purposes to their rules")
+		return
+	}
+	ents, _ := l.entries(e.val, e.path)
+	for _, pe := range ents {
+		pu, err := ParsePurpose(pe.key)
+		if err != nil {
+			l.add(pe.line, pe.path, "unknown purpose")
+			continue
+		}
+		if pe.val.Kind != yaml.MappingNode {
+			l.add(pe.line, pe.path, "must be a mapping of categories to PLAIN, HIDE or {mask: NAME}")
+			continue
+		}
+		cents, _ := l.entries(pe.val, pe.path)
+		for _, ce := range cents {
+			c, err := ParseCategory(ce.key)
+			if err != nil {
+				l.add(ce.line, ce.path, "unknown category")
+				continue
+			}
+			rule, ok := l.rule(ce)
+			if !ok {
+				continue
+			}
+			if pu == EmployerProvision && !c.ProvidableToEmployers() && rule.Outcome != Hidden {
+				l.add(ce.line, ce.path, "a category §5(1) excludes cannot be given to EMPLOYER_PROVISION")
+				continue
+			}
+			p.Rules[pu][c] = rule
+		}
+	}
+}
+
+// rule parses one rule value: PLAIN, HIDE or {mask: NAME, n: INT, bounds: [INT, ...]}.
+func (l *loader) rule(e entry) (Rule, bool) {
+	v := e.val
+	if v.Kind == yaml.ScalarNode {
+		switch s, ok := str(v); {
+		case ok && s == "PLAIN":
+			return Rule{Outcome: Plain}, true
+		case ok && s == "HIDE":
+			return Rule{Outcome: Hidden}, true
+		}
+	}
+	if v.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "bad rule "+describe(v)+" (want PLAIN, HIDE or {mask: NAME})")
+		return Rule{}, false
+	}
+	before := len(l.errs)
+	var m Mask
+	var name, n, bounds *entry
+	ents, _ := l.entries(v, e.path)
+	for i := range ents {
+		f := &ents[i]
+		switch f.key {
+		case "mask":
+			name = f
+		case "n":
+			n = f
+		case "bounds":
+			bounds = f
+		default:
+			l.add(f.line, f.path, "unknown field (want mask, n or bounds)")
+		}
+	}
+	if name == nil {
+		l.add(e.line, e.path, "a mask rule needs mask: NAME")
+	} else if s, ok := str(name.val); !ok || !slices.Contains(MaskNames, MaskName(s)) {
+		l.add(name.line, name.path, "unknown mask "+describe(name.val)+" (want "+joinNames(MaskNames)+")")
+	} else {
+		m.Name = MaskName(s)
+	}
+	if m.Name == "" {
+		return Rule{}, false
+	}
+	if n != nil && m.Name != MaskFirstN {
+		l.add(n.line, n.path, fmt.Sprintf("%s takes no n (only FIRST_N does)", m.Name))
+	}
+	if bounds != nil && m.Name != MaskRange {
+		l.add(bounds.line, bounds.path, fmt.Sprintf("%s takes no bounds (only RANGE does)", m.Name))
+	}
+	switch m.Name {
+	case MaskFirstN:
+		if n == nil {
+			l.add(e.line, e.path, "FIRST_N needs n (at least 1)")
+		} else if k, ok := integer(n.val); !ok || k < 1 {
+			l.add(n.line, n.path, "must be an integer of at least 1, got "+describe(n.val))
+		} else {
+			m.N = k
+		}
+	case MaskRange:
+		if bounds == nil {
+			l.add(e.line, e.path, "RANGE needs bounds (a non-empty, strictly ascending list of integers)")
+		} else {
+			m.Bounds = l.bounds(bounds)
+		}
+	}
+	if len(l.errs) > before {
+		return Rule{}, false
+	}
+	return Rule{Outcome: Masked, Mask: m}, true
+}
+
+// bounds parses RANGE's bounds: a non-empty, strictly ascending list of
+// integers.
+func (l *loader) bounds(e *entry) []int {
+	if e.val.Kind != yaml.SequenceNode || len(e.val.Content) == 0 {
+		l.add(e.line, e.path, "must be a non-empty, strictly ascending list of integers, got "+describe(e.val))
+		return nil
+	}
+	out := make([]int, 0, len(e.val.Content))
+	for _, el := range e.val.Content {
+		b, ok := integer(el)
+		switch {
+		case !ok:
+			l.add(el.Line, e.path, "must be integers, got "+describe(el))
+			return nil
+		case len(out) > 0 && b <= out[len(out)-1]:
+			l.add(el.Line, e.path, fmt.Sprintf("must be strictly ascending, got %d after %d", b, out[len(out)-1]))
+			return nil
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// clone returns a deep copy of p.
+func (p *Policy) clone() *Policy {
+	c := *p
+	c.Purposes = maps.Clone(p.Purposes)
+	c.RolePurposes = make(map[Role][]Purpose, len(p.RolePurposes))
+	for r, ps := range p.RolePurposes {
+		c.RolePurposes[r] = slices.Clone(ps)
+	}
+	c.Rules = make(map[Purpose]map[Category]Rule, len(p.Rules))
+	for pu, rs := range p.Rules {
+		m := make(map[Category]Rule, len(rs))
+		for cat, r := range rs {
+			r.Mask.Bounds = slices.Clone(r.Mask.Bounds)
+			m[cat] = r
+		}
+		c.Rules[pu] = m
+	}
+	return &c
+}

@@ -1,0 +1,636 @@
+package consent_test
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"consentgate/consent"
+)
+
+// TestDefaultPolicy: the embedded policy loads and holds DESIGN.md's
+// starting defaults, exactly.
+func TestDefaultPolicy(t *testing.T) {
+	p := consent.DefaultPolicy()
+
+	plain := consent.Rule{Outcome: consent.Plain}
+	hide := consent.Rule{Outcome: consent.Hidden}
+	mask := func(n consent.MaskName) consent.Rule {
+		return consent.Rule{Outcome: consent.Masked, Mask: consent.Mask{Name: n}}
+	}
+	employer := map[consent.Category]consent.Rule{}
+	for _, c := range consent.Categories {
+		employer[c] = plain
+	}
+	employer[consent.AddressStreet], employer[consent.Workplace], employer[consent.Network] = hide, hide, hide
+	contact := map[consent.Category]consent.Rule{
+		consent.Name:  plain,
+		consent.Email: mask(consent.MaskEmail),
+		consent.Phone: mask(consent.MaskLast4),
+	}
+	advertising := map[consent.Category]consent.Rule{
+		consent.Sex:           plain,
+		consent.AddressRegion: mask(consent.MaskPrefecture),
+		consent.BirthDate:     mask(consent.MaskAgeBand),
+		consent.Preferences:   plain,
+	}
+	analytics := map[consent.Category]consent.Rule{
+		consent.Visa: plain, consent.Education: plain, consent.Occupation: plain,
+	}
+	for c, r := range advertising {
+		analytics[c] = r
+	}
+	want := &consent.Policy{
+		Version:      "2026-01",
+		MinGroupSize: 10,
+		Purposes: map[consent.Purpose]consent.ConsentDefault{
+			consent.EmployerProvision: consent.OptIn,
+			consent.Service:           consent.Necessary,
+			consent.MailMagazine:      consent.OptIn,
+			consent.Feedback:          consent.OptIn,
+			consent.Advertising:       consent.OptOut,
+			consent.Inquiry:           consent.Necessary,
+			consent.Analytics:         consent.OptIn,
+		},
+		RolePurposes: map[consent.Role][]consent.Purpose{
+			consent.Employer:   {consent.EmployerProvision},
+			consent.Support:    {consent.Inquiry, consent.Service},
+			consent.Marketing:  {consent.MailMagazine, consent.Advertising},
+			consent.Analyst:    {consent.Analytics},
+			consent.Compliance: {},
+			consent.Admin:      {},
+		},
+		Rules: map[consent.Purpose]map[consent.Category]consent.Rule{
+			consent.EmployerProvision: employer,
+			consent.Inquiry:           contact,
+			consent.Service:           contact,
+			consent.MailMagazine:      {consent.Name: plain, consent.Email: plain},
+			consent.Advertising:       advertising,
+			consent.Analytics:         analytics,
+			consent.Feedback:          {consent.Name: plain, consent.Email: mask(consent.MaskEmail)},
+		},
+	}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("DefaultPolicy() =\n%+v\nwant\n%+v", p, want)
+	}
+
+	// Spot checks, so that a mistake shared by the policy and the
+	// expectation above still has to get past DESIGN.md's own words.
+	for _, c := range []struct {
+		name    string
+		purpose consent.Purpose
+		cat     consent.Category
+		want    consent.Rule
+	}{
+		{"employer sees the name", consent.EmployerProvision, consent.Name, plain},
+		{"employer never sees network data", consent.EmployerProvision, consent.Network, hide},
+		{"employer never sees the street", consent.EmployerProvision, consent.AddressStreet, hide},
+		{"inquiry masks the email", consent.Inquiry, consent.Email, mask(consent.MaskEmail)},
+		{"inquiry masks the phone", consent.Inquiry, consent.Phone, mask(consent.MaskLast4)},
+		{"advertising bands the age", consent.Advertising, consent.BirthDate, mask(consent.MaskAgeBand)},
+		{"analytics sees the visa", consent.Analytics, consent.Visa, plain},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got, ok := p.Rules[c.purpose][c.cat]; !ok || !reflect.DeepEqual(got, c.want) {
+				t.Errorf("Rules[%s][%s] = %+v, %v; want %+v", c.purpose, c.cat, got, ok, c.want)
+			}
+		})
+	}
+	if _, ok := p.Rules[consent.Analytics][consent.Name]; ok {
+		t.Error("analytics lists NAME: identifiers are hidden")
+	}
+	if p.MinGroupSize != 10 {
+		t.Errorf("MinGroupSize = %d", p.MinGroupSize)
+	}
+	for _, r := range []consent.Role{consent.Applicant, consent.Anonymous, consent.Compliance, consent.Admin} {
+		if len(p.RolePurposes[r]) != 0 {
+			t.Errorf("%s acts under %v", r, p.RolePurposes[r])
+		}
+	}
+	checkPolicy(t, p)
+}
+
+// TestDefaultPolicyIsACopy: a caller changing its policy changes no one
+// else's.
+func TestDefaultPolicyIsACopy(t *testing.T) {
+	p := consent.DefaultPolicy()
+	p.Rules[consent.EmployerProvision][consent.Network] = consent.Rule{Outcome: consent.Plain}
+	p.RolePurposes[consent.Employer][0] = consent.Analytics
+	p.Purposes[consent.Advertising] = consent.Necessary
+	q := consent.DefaultPolicy()
+	if q.Rules[consent.EmployerProvision][consent.Network].Outcome != consent.Hidden ||
+		q.RolePurposes[consent.Employer][0] != consent.EmployerProvision ||
+		q.Purposes[consent.Advertising] != consent.OptOut {
+		t.Fatal("DefaultPolicy shares state between callers")
+	}
+}
+
+// basePolicy is a small valid policy the invalid cases below are made from;
+// its line numbers are what their messages name.
+const basePolicy = `version: "1"
+minGroupSize: 10
+purposes:
+  EMPLOYER_PROVISION: OPT_IN
+  SERVICE: NECESSARY
+  MAIL_MAGAZINE: OPT_IN
+  FEEDBACK: OPT_IN
+  ADVERTISING: OPT_OUT
+  INQUIRY: NECESSARY
+  ANALYTICS: OPT_IN
+roles:
+  EMPLOYER: [EMPLOYER_PROVISION]
+  SUPPORT: [INQUIRY, SERVICE]
+  MARKETING: [MAIL_MAGAZINE, ADVERTISING]
+  ANALYST: [ANALYTICS]
+rules:
+  EMPLOYER_PROVISION:
+    NAME: PLAIN
+    NETWORK: HIDE
+  INQUIRY:
+    EMAIL: {mask: EMAIL}
+`
+
+// edit returns basePolicy with old replaced by new, exactly once.
+func edit(t *testing.T, old, new string) string {
+	t.Helper()
+	if strings.Count(basePolicy, old) != 1 {
+		t.Fatalf("%q is not in basePolicy exactly once", old)
+	}
+	return strings.Replace(basePolicy, old, new, 1)
+}
+
+func TestLoadPolicyBase(t *testing.T) {
+	p, err := consent.LoadPolicy("t.yaml", []byte(basePolicy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPolicy(t, p)
+	if got := p.RolePurposes[consent.Compliance]; got != nil {
+		t.Errorf("unlisted role acts under %v", got)
+	}
+	if len(p.Rules) != 7 || len(p.Rules[consent.Analytics]) != 0 {
+		t.Errorf("Rules = %v: want all seven purposes, those unlisted empty", p.Rules)
+	}
+	want := consent.Rule{Outcome: consent.Masked, Mask: consent.Mask{Name: consent.MaskEmail}}
+	if got := p.Rules[consent.Inquiry][consent.Email]; !reflect.DeepEqual(got, want) {
+		t.Errorf("INQUIRY EMAIL = %+v", got)
+	}
+}
+
+func TestLoadPolicyMasks(t *testing.T) {
+	for _, c := range []struct {
+		name, rule string
+		want       consent.Mask
+	}{
+		{"first n", "{mask: FIRST_N, n: 3}", consent.Mask{Name: consent.MaskFirstN, N: 3}},
+		{"range", "{mask: RANGE, bounds: [0, 50000, 100000]}", consent.Mask{Name: consent.MaskRange, Bounds: []int{0, 50000, 100000}}},
+		{"range block style", "\n      mask: RANGE\n      bounds:\n        - -10\n        - 0x10", consent.Mask{Name: consent.MaskRange, Bounds: []int{-10, 16}}},
+		{"hash", "{mask: HASH}", consent.Mask{Name: consent.MaskHash}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := consent.LoadPolicy("t.yaml", []byte(edit(t, "{mask: EMAIL}", c.rule)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := consent.Rule{Outcome: consent.Masked, Mask: c.want}
+			if got := p.Rules[consent.Inquiry][consent.Email]; !reflect.DeepEqual(got, want) {
+				t.Errorf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestLoadPolicyInvalid(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		doc  func(t *testing.T) string
+		want string
+	}{
+		{
+			name: "unknown category",
+			doc:  func(t *testing.T) string { return edit(t, "    NAME: PLAIN", "    SHOE_SIZE: PLAIN") },
+			want: "t.yaml:18: rules.EMPLOYER_PROVISION.SHOE_SIZE: unknown category",
+		},
+		{
+			name: "unknown mask",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: STARS}") },
+			want: `t.yaml:21: rules.INQUIRY.EMAIL.mask: unknown mask "STARS" (want NULLIFY, EMAIL, LAST4, FIRST_N, YEAR, AGE_BAND, PREFECTURE, INITIAL, RANGE, HASH)`,
+		},
+		{
+			name: "role given a purpose it may not use",
+			doc: func(t *testing.T) string {
+				return edit(t, "[MAIL_MAGAZINE, ADVERTISING]", "[MAIL_MAGAZINE, ANALYTICS]")
+			},
+			want: "t.yaml:14: roles.MARKETING: MARKETING may not act under ANALYTICS (DESIGN.md allows MAIL_MAGAZINE, ADVERTISING)",
+		},
+		{
+			name: "compliance given a purpose",
+			doc:  func(t *testing.T) string { return edit(t, "  ANALYST: [ANALYTICS]", "  COMPLIANCE: [INQUIRY]") },
+			want: "t.yaml:15: roles.COMPLIANCE: COMPLIANCE may not act under INQUIRY (DESIGN.md allows none)",
+		},
+		{
+			name: "excluded category given to employers",
+			doc:  func(t *testing.T) string { return edit(t, "    NETWORK: HIDE", "    ADDRESS_STREET: PLAIN") },
+			want: "t.yaml:19: rules.EMPLOYER_PROVISION.ADDRESS_STREET: a category §5(1) excludes cannot be given to EMPLOYER_PROVISION",
+		},
+		{
+			name: "excluded category masked for employers",
+			doc:  func(t *testing.T) string { return edit(t, "    NETWORK: HIDE", "    WORKPLACE: {mask: HASH}") },
+			want: "t.yaml:19: rules.EMPLOYER_PROVISION.WORKPLACE: a category §5(1) excludes cannot be given to EMPLOYER_PROVISION",
+		},
+		{
+			name: "missing purpose",
+			doc:  func(t *testing.T) string { return edit(t, "  ANALYTICS: OPT_IN\n", "") },
+			want: "t.yaml:3: purposes.ANALYTICS: missing (every purpose of policy §4 needs a consent default)",
+		},
+		{
+			name: "unknown purpose",
+			doc: func(t *testing.T) string {
+				return edit(t, "  ANALYTICS: OPT_IN\n", "  ANALYTICS: OPT_IN\n  SPYING: OPT_IN\n")
+			},
+			want: "t.yaml:11: purposes.SPYING: unknown purpose",
+		},
+		{
+			name: "unknown purpose in rules",
+			doc:  func(t *testing.T) string { return basePolicy + "  SPYING:\n    NAME: PLAIN\n" },
+			want: "t.yaml:22: rules.SPYING: unknown purpose",
+		},
+		{
+			name: "unknown purpose in a role",
+			doc:  func(t *testing.T) string { return edit(t, "[ANALYTICS]", "[ANALYTICS, SPYING]") },
+			want: `t.yaml:15: roles.ANALYST: unknown purpose "SPYING"`,
+		},
+		{
+			name: "bad consent default",
+			doc:  func(t *testing.T) string { return edit(t, "ADVERTISING: OPT_OUT", "ADVERTISING: MAYBE") },
+			want: `t.yaml:8: purposes.ADVERTISING: bad consent default "MAYBE" (want OPT_IN, OPT_OUT or NECESSARY)`,
+		},
+		{
+			name: "employer provision without consent",
+			doc: func(t *testing.T) string {
+				return edit(t, "EMPLOYER_PROVISION: OPT_IN", "EMPLOYER_PROVISION: NECESSARY")
+			},
+			want: "t.yaml:4: purposes.EMPLOYER_PROVISION: must be OPT_IN: policy §4(1) provides to employers only with the user's consent",
+		},
+		{
+			name: "FIRST_N without n",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: FIRST_N}") },
+			want: "t.yaml:21: rules.INQUIRY.EMAIL: FIRST_N needs n (at least 1)",
+		},
+		{
+			name: "FIRST_N with n 0",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: FIRST_N, n: 0}") },
+			want: `t.yaml:21: rules.INQUIRY.EMAIL.n: must be an integer of at least 1, got "0"`,
+		},
+		{
+			name: "RANGE with descending bounds",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: RANGE, bounds: [0, 20, 10]}") },
+			want: "t.yaml:21: rules.INQUIRY.EMAIL.bounds: must be strictly ascending, got 10 after 20",
+		},
+		{
+			name: "RANGE with equal bounds on their own lines",
+			doc: func(t *testing.T) string {
+				return edit(t, "{mask: EMAIL}", "\n      mask: RANGE\n      bounds:\n        - 5\n        - 5")
+			},
+			want: "t.yaml:25: rules.INQUIRY.EMAIL.bounds: must be strictly ascending, got 5 after 5",
+		},
+		{
+			name: "RANGE with empty bounds",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: RANGE, bounds: []}") },
+			want: "t.yaml:21: rules.INQUIRY.EMAIL.bounds: must be a non-empty, strictly ascending list of integers, got a list",
+		},
+		{
+			name: "RANGE without bounds",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: RANGE}") },
+			want: "t.yaml:21: rules.INQUIRY.EMAIL: RANGE needs bounds (a non-empty, strictly ascending list of integers)",
+		},
+		{
+			name: "parameter of a mask that takes none",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: EMAIL, n: 2}") },
+			want: "t.yaml:21: rules.INQUIRY.EMAIL.n: EMAIL takes no n (only FIRST_N does)",
+		},
+		{
+			name: "unknown field of a mask",
+			doc:  func(t *testing.T) string { return edit(t, "{mask: EMAIL}", "{mask: EMAIL, keep: 3}") },
+			want: "t.yaml:21: rules.INQUIRY.EMAIL.keep: unknown field (want mask, n or bounds)",
+		},
+		{
+			name: "bad rule value",
+			doc:  func(t *testing.T) string { return edit(t, "NAME: PLAIN", "NAME: SHOW") },
+			want: `t.yaml:18: rules.EMPLOYER_PROVISION.NAME: bad rule "SHOW" (want PLAIN, HIDE or {mask: NAME})`,
+		},
+		{
+			name: "unknown top-level key",
+			doc:  func(t *testing.T) string { return basePolicy + "colour: blue\n" },
+			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, purposes, roles or rules)",
+		},
+		{
+			name: "missing top-level key",
+			doc:  func(t *testing.T) string { return "# comment\n" + edit(t, "roles:", "roles_:") },
+			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, purposes, roles or rules)",
+		},
+		{
+			name: "APPLICANT in roles",
+			doc: func(t *testing.T) string {
+				return edit(t, "  ANALYST: [ANALYTICS]\n", "  ANALYST: [ANALYTICS]\n  APPLICANT: []\n")
+			},
+			want: "t.yaml:16: roles.APPLICANT: APPLICANT may not be listed: self-access is built in, not a purpose",
+		},
+		{
+			name: "ANONYMOUS in roles",
+			doc:  func(t *testing.T) string { return edit(t, "  ANALYST: [ANALYTICS]", "  ANONYMOUS: []") },
+			want: "t.yaml:15: roles.ANONYMOUS: ANONYMOUS may not be listed: a request without a token acts under no purpose",
+		},
+		{
+			name: "unknown role",
+			doc:  func(t *testing.T) string { return edit(t, "  ANALYST: [ANALYTICS]", "  ROOT: [ANALYTICS]") },
+			want: "t.yaml:15: roles.ROOT: unknown role",
+		},
+		{
+			name: "role not given a list",
+			doc:  func(t *testing.T) string { return edit(t, "  ANALYST: [ANALYTICS]", "  ANALYST: ANALYTICS") },
+			want: `t.yaml:15: roles.ANALYST: must be a list of purposes ([] for none), got "ANALYTICS"`,
+		},
+		{
+			name: "purpose listed twice for a role",
+			doc:  func(t *testing.T) string { return edit(t, "[ANALYTICS]", "[ANALYTICS, ANALYTICS]") },
+			want: "t.yaml:15: roles.ANALYST: ANALYTICS listed twice",
+		},
+		{
+			name: "duplicate key",
+			doc:  func(t *testing.T) string { return edit(t, "    NETWORK: HIDE", "    NAME: HIDE") },
+			want: "t.yaml:19: rules.EMPLOYER_PROVISION.NAME: duplicate key (first at line 18)",
+		},
+		{
+			name: "duplicate top-level key",
+			doc:  func(t *testing.T) string { return basePolicy + "version: \"2\"\n" },
+			want: "t.yaml:22: version: duplicate key (first at line 1)",
+		},
+		{
+			name: "minGroupSize below 2",
+			doc:  func(t *testing.T) string { return edit(t, "minGroupSize: 10", "minGroupSize: 1") },
+			want: "t.yaml:2: minGroupSize: must be at least 2, got 1",
+		},
+		{
+			name: "minGroupSize not an integer",
+			doc:  func(t *testing.T) string { return edit(t, "minGroupSize: 10", `minGroupSize: "10"`) },
+			want: `t.yaml:2: minGroupSize: must be an integer, got "10"`,
+		},
+		{
+			name: "empty version",
+			doc:  func(t *testing.T) string { return edit(t, `version: "1"`, `version: ""`) },
+			want: "t.yaml:1: version: must not be empty",
+		},
+		{
+			name: "alias",
+			doc: func(t *testing.T) string {
+				return edit(t, "  ANALYST: [ANALYTICS]", "  ANALYST: &a [ANALYTICS]\n  ADMIN: *a")
+			},
+			want: "t.yaml:16: roles.ADMIN: aliases are not supported",
+		},
+		{
+			name: "key with a newline is quoted",
+			doc:  func(t *testing.T) string { return basePolicy + "\"a\\nb\": 1\n" },
+			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, purposes, roles or rules)`,
+		},
+		{
+			name: "malformed YAML",
+			doc:  func(t *testing.T) string { return edit(t, "    NAME: PLAIN", "    NAME: PLAIN: x") },
+			want: "t.yaml:18: malformed YAML: mapping values are not allowed in this context",
+		},
+		{
+			name: "unclosed flow sequence",
+			doc:  func(t *testing.T) string { return "version: [1,\n" },
+			want: "t.yaml:1: malformed YAML: did not find expected node content",
+		},
+		{
+			name: "empty document",
+			doc:  func(t *testing.T) string { return "" },
+			want: "t.yaml:1: empty policy document",
+		},
+		{
+			name: "only comments",
+			doc:  func(t *testing.T) string { return "# nothing here\n\n" },
+			want: "t.yaml:1: empty policy document",
+		},
+		{
+			name: "null document",
+			doc:  func(t *testing.T) string { return "---\n~\n" },
+			want: "t.yaml:1: empty policy document",
+		},
+		{
+			name: "not a mapping",
+			doc:  func(t *testing.T) string { return "- version\n" },
+			want: "t.yaml:1: a policy document must be a mapping of version, minGroupSize, purposes, roles and rules",
+		},
+		{
+			name: "two documents",
+			doc:  func(t *testing.T) string { return basePolicy + "---\nversion: \"2\"\n" },
+			want: "t.yaml:22: more than one YAML document",
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := consent.LoadPolicy("t.yaml", []byte(c.doc(t)))
+			if p != nil {
+				t.Errorf("got a policy: %+v", p)
+			}
+			if !errors.Is(err, consent.ErrInvalidPolicy) {
+				t.Fatalf("err = %v, want an ErrInvalidPolicy", err)
+			}
+			if err.Error() != c.want {
+				t.Errorf("err =\n%s\nwant\n%s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadPolicyReportsAll: every problem of a document is reported, in
+// line order, each its own *PolicyError.
+func TestLoadPolicyReportsAll(t *testing.T) {
+	_, err := consent.LoadPolicyFile(filepath.Join("testdata", "several_problems.yaml"))
+	want := []string{
+		"testdata/several_problems.yaml:3: version: must not be empty",
+		"testdata/several_problems.yaml:4: minGroupSize: must be at least 2, got 0",
+		"testdata/several_problems.yaml:5: purposes.INQUIRY: missing (every purpose of policy §4 needs a consent default)",
+		"testdata/several_problems.yaml:5: purposes.ANALYTICS: missing (every purpose of policy §4 needs a consent default)",
+		`testdata/several_problems.yaml:10: purposes.ADVERTISING: bad consent default "SOMETIMES" (want OPT_IN, OPT_OUT or NECESSARY)`,
+		"testdata/several_problems.yaml:13: roles.EMPLOYER: EMPLOYER may not act under ANALYTICS (DESIGN.md allows EMPLOYER_PROVISION)",
+		"testdata/several_problems.yaml:14: roles.APPLICANT: APPLICANT may not be listed: self-access is built in, not a purpose",
+		"testdata/several_problems.yaml:19: rules.EMPLOYER_PROVISION.NETWORK: a category §5(1) excludes cannot be given to EMPLOYER_PROVISION",
+		"testdata/several_problems.yaml:20: rules.EMPLOYER_PROVISION.SHOE_SIZE: unknown category",
+		"testdata/several_problems.yaml:22: rules.ANALYTICS.NAME: FIRST_N needs n (at least 1)",
+		"testdata/several_problems.yaml:23: rules.ANALYTICS.BIRTH_DATE.bounds: must be strictly ascending, got 18 after 65",
+		"testdata/several_problems.yaml:24: retention: unknown key (want version, minGroupSize, purposes, roles or rules)",
+	}
+	if !errors.Is(err, consent.ErrInvalidPolicy) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := strings.Split(err.Error(), "\n"); !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("%T does not join errors", err)
+	}
+	for _, e := range joined.Unwrap() {
+		var pe *consent.PolicyError
+		if !errors.As(e, &pe) || pe.File != "testdata/several_problems.yaml" || pe.Line == 0 {
+			t.Errorf("%v: not a located *PolicyError", e)
+		}
+	}
+}
+
+func TestLoadPolicyFile(t *testing.T) {
+	t.Run("valid", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "policy.yaml")
+		if err := os.WriteFile(path, []byte(basePolicy), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p, err := consent.LoadPolicyFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Version != "1" || p.Purposes[consent.Advertising] != consent.OptOut {
+			t.Errorf("got %+v", p)
+		}
+	})
+	t.Run("invalid names the path", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "policy.yaml")
+		if err := os.WriteFile(path, []byte(strings.Replace(basePolicy, "minGroupSize: 10", "minGroupSize: 1", 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := consent.LoadPolicyFile(path)
+		if want := path + ":2: minGroupSize: must be at least 2, got 1"; err == nil || err.Error() != want {
+			t.Errorf("err = %v, want %s", err, want)
+		}
+	})
+	t.Run("missing", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "absent.yaml")
+		p, err := consent.LoadPolicyFile(path)
+		if p != nil || !errors.Is(err, consent.ErrInvalidPolicy) || !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("got %v, %v", p, err)
+		}
+		if want := "invalid policy: open " + path + ": no such file or directory"; err.Error() != want {
+			t.Errorf("err = %v, want %s", err, want)
+		}
+	})
+}
+
+// ExampleLoadPolicy shows what an operator sees when a replacement policy
+// tries to give employers a category §5(1) does not list.
+func ExampleLoadPolicy() {
+	doc := strings.Replace(basePolicy, "NETWORK: HIDE", "NETWORK: PLAIN", 1)
+	_, err := consent.LoadPolicy("override.yaml", []byte(doc))
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, consent.ErrInvalidPolicy))
+	// Output:
+	// override.yaml:19: rules.EMPLOYER_PROVISION.NETWORK: a category §5(1) excludes cannot be given to EMPLOYER_PROVISION
+	// true
+}
+
+var errorLine = regexp.MustCompile(`^fuzz\.yaml:[1-9][0-9]*: \S`)
+
+func FuzzLoadPolicy(f *testing.F) {
+	def, err := os.ReadFile("policy.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(def)
+	f.Add([]byte(basePolicy))
+	for _, s := range [][2]string{
+		{"NETWORK: HIDE", "NETWORK: PLAIN"},
+		{"{mask: EMAIL}", "{mask: RANGE, bounds: [3, 2]}"},
+		{"{mask: EMAIL}", "{mask: FIRST_N, n: 2}"},
+		{"  ANALYST: [ANALYTICS]", "  APPLICANT: [ANALYTICS]"},
+		{"  ANALYTICS: OPT_IN\n", ""},
+		{"roles:", "roles: &r\n  X: *r"},
+		{"minGroupSize: 10", "minGroupSize: 99999999999999999999999"},
+	} {
+		f.Add([]byte(strings.Replace(basePolicy, s[0], s[1], 1)))
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("version: [1,\n"))
+	f.Add([]byte("<<: {version: x}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := consent.LoadPolicy("fuzz.yaml", data)
+		if err != nil {
+			if p != nil {
+				t.Fatal("a policy and an error")
+			}
+			if !errors.Is(err, consent.ErrInvalidPolicy) {
+				t.Fatalf("error not an ErrInvalidPolicy: %v", err)
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !errorLine.MatchString(line) {
+					t.Fatalf("error line %q is not file:line: message", line)
+				}
+			}
+			return
+		}
+		checkPolicy(t, p)
+	})
+}
+
+// checkPolicy re-checks a loaded policy's invariants independently of the
+// loader.
+func checkPolicy(t *testing.T, p *consent.Policy) {
+	t.Helper()
+	if p.Version == "" || p.MinGroupSize < 2 {
+		t.Errorf("version %q, minGroupSize %d", p.Version, p.MinGroupSize)
+	}
+	if len(p.Purposes) != len(consent.Purposes) {
+		t.Errorf("%d purposes, want seven", len(p.Purposes))
+	}
+	for _, pu := range consent.Purposes {
+		switch p.Purposes[pu] {
+		case consent.OptIn, consent.OptOut, consent.Necessary:
+		default:
+			t.Errorf("purpose %s has default %q", pu, p.Purposes[pu])
+		}
+	}
+	if p.Purposes[consent.EmployerProvision] != consent.OptIn {
+		t.Errorf("EMPLOYER_PROVISION is %s", p.Purposes[consent.EmployerProvision])
+	}
+	for r, ps := range p.RolePurposes {
+		for _, pu := range ps {
+			if !slices.Contains(consent.MayActUnder[r], pu) {
+				t.Errorf("%s acts under %s", r, pu)
+			}
+		}
+	}
+	for pu, rules := range p.Rules {
+		if _, err := consent.ParsePurpose(string(pu)); err != nil {
+			t.Errorf("rules for %q", pu)
+		}
+		for c, r := range rules {
+			if _, err := consent.ParseCategory(string(c)); err != nil {
+				t.Errorf("rule for %q", c)
+			}
+			if pu == consent.EmployerProvision && !c.ProvidableToEmployers() && r.Outcome != consent.Hidden {
+				t.Errorf("§5(1)-excluded %s released to employers: %+v", c, r)
+			}
+			switch m := r.Mask; r.Outcome {
+			case consent.Plain, consent.Hidden:
+				if !reflect.DeepEqual(m, consent.Mask{}) {
+					t.Errorf("%s %s: unmasked rule with mask %+v", pu, c, m)
+				}
+			case consent.Masked:
+				if !slices.Contains(consent.MaskNames, m.Name) ||
+					(m.Name == consent.MaskFirstN) != (m.N >= 1) || (m.Name != consent.MaskFirstN && m.N != 0) ||
+					(m.Name == consent.MaskRange) != (len(m.Bounds) > 0) ||
+					!slices.IsSorted(m.Bounds) || len(slices.Compact(slices.Clone(m.Bounds))) != len(m.Bounds) {
+					t.Errorf("%s %s: bad mask %+v", pu, c, m)
+				}
+			default:
+				t.Errorf("%s %s: outcome %d", pu, c, r.Outcome)
+			}
+		}
+	}
+}
