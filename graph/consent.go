@@ -59,7 +59,7 @@ func Categories(s *ast.Schema) map[string]consent.Category {
 	return out
 }
 
-func (*fieldGuard) ExtensionName() string                    { return "ConsentFieldGuard" }
+func (*fieldGuard) ExtensionName() string                   { return "ConsentFieldGuard" }
 func (*fieldGuard) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse gives each operation its own decisions, consents and

@@ -87,7 +87,7 @@ var visible = map[string]map[string][]consent.Category{
 	"bob":   {"bob": consent.Categories},
 	// Provision to acme: alice's §5(1) data but FAMILY, which she withholds
 	// from acme; carol withdrew her application and its consent.
-	"acme": {"alice": without(providable(), consent.Family)},
+	"acme":   {"alice": without(providable(), consent.Family)},
 	"globex": {"bob": providable()},
 	// Support: names plain; email and phone only masked.
 	"support": {"dave": {consent.Name}},
