@@ -36,10 +36,14 @@ type Options struct {
 // transaction per mutation, one error presenter and one recover function.
 // The caller adds transports (see server/).
 func NewServer(client *ent.Client, o Options) *handler.Server {
-	log := o.Log
 	es := NewSchema(client)
 	srv := handler.New(es)
 	srv.Use(&fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics, categories: Categories(es.Schema())})
+	return withCommonExtensions(srv, client, o.Log)
+}
+
+// withCommonExtensions installs everything but the field guard.
+func withCommonExtensions(srv *handler.Server, client *ent.Client, log *slog.Logger) *handler.Server {
 	srv.Use(pageLimit{})
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.SetErrorPresenter(presentError(log))

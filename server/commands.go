@@ -71,6 +71,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return err
 		}
 	}
+	if err := EnsurePolicyVersion(ctx, client, cfg.Policy); err != nil {
+		return fmt.Errorf("publishing the policy version: %w", err)
+	}
 
 	srv := &http.Server{
 		Addr: cfg.Addr,

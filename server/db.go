@@ -2,16 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 	_ "github.com/mattn/go-sqlite3"    // the "sqlite3" database/sql driver
 
+	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/privacy"
 	_ "consentgate/ent/runtime" // privacy rules, hooks and interceptors
 )
 
@@ -40,4 +46,31 @@ func OpenDatabase(ctx context.Context, url string) (*ent.Client, error) {
 		return nil, fmt.Errorf("migrating schema: %w", err)
 	}
 	return client, nil
+}
+
+// policyText is the privacy policy (../shared/policy/privacy-policy.txt)
+// the first policy version digests.
+//
+//go:embed privacy-policy.txt
+var policyText []byte
+
+// PolicyTextDigest is "sha256:<hex>" of the embedded privacy policy.
+func PolicyTextDigest() string {
+	sum := sha256.Sum256(policyText)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// EnsurePolicyVersion publishes the policy file's version, in force from
+// now, when the database has none: every consent names the version it was
+// given under, so one must exist before anyone can apply to a job.
+func EnsurePolicyVersion(ctx context.Context, client *ent.Client, p *consent.Policy) error {
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	exists, err := client.PolicyVersion.Query().Exist(ctx)
+	if err != nil || exists {
+		return err
+	}
+	return client.PolicyVersion.Create().
+		SetVersion(p.Version).SetEffectiveAt(time.Now()).SetTextDigest(PolicyTextDigest()).
+		SetChangedPurposes(consent.Purpose("").Values()).
+		Exec(ctx)
 }

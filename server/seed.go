@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	_ "embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -23,11 +20,6 @@ import (
 	"consentgate/ent/schema/schematype"
 	"consentgate/ent/schema/validate"
 )
-
-// demoPolicyText is the privacy policy the demo's policy version digests.
-//
-//go:embed privacy-policy.txt
-var demoPolicyText []byte
 
 // The demo data set's timeline. Every generated date derives from these,
 // never from the clock, so two seeds give the same values. The service
@@ -93,11 +85,11 @@ func seedDemoTx(ctx context.Context, tx *ent.Tx) (bool, error) {
 		name string
 		run  func(context.Context) error
 	}{
+		{"policy version", s.seedPolicyVersion}, // before applications: applying records consent under it
 		{"employers and jobs", s.seedEmployers},
 		{"applicants", s.seedApplicants},
 		{"applications", s.seedApplications},
 		{"application statuses", s.seedStatuses},
-		{"policy version", s.seedPolicyVersion},
 		{"privacy requests", s.seedPrivacyRequests},
 		{"consents", s.seedConsents},
 	}
@@ -726,14 +718,13 @@ func statusPath(r *rand.Rand, target application.Status) []application.Status {
 // seedPolicyVersion writes policy version 2026-01, which every demo
 // consent is given under.
 func (s *demoSeeder) seedPolicyVersion(ctx context.Context) error {
-	sum := sha256.Sum256(demoPolicyText)
 	pv, err := s.tx.PolicyVersion.Create().
 		SetVersion("2026-01").
 		SetEffectiveAt(demoPolicyEffective).
 		SetSummary("First version under consentgate. Consent is asked per purpose (§4 (1)-(7)); " +
 			"applying to a job consents to providing the §5(1) items to that employer only, " +
 			"and single categories can be withheld from employers.").
-		SetTextDigest("sha256:" + hex.EncodeToString(sum[:])).
+		SetTextDigest(PolicyTextDigest()).
 		SetChangedPurposes(consent.Purpose("").Values()).
 		Save(ctx)
 	if err != nil {
@@ -835,19 +826,14 @@ func (s *demoSeeder) seedConsents(ctx context.Context) error {
 		}
 	}
 
+	// Provision grants and withdrawals are recorded by applying and
+	// withdrawing (hooks.ProvisionConsent); some applicants also withhold a
+	// category from the employer they applied to.
 	withheld := map[int]bool{} // people who already withheld a category
 	for _, a := range s.applications {
 		employer := s.employerIDs[s.jobs[a.job].employer]
-		add(a.person, entconsent.PurposeEMPLOYER_PROVISION, true, entconsent.SourceAPPLICATION, a.appliedAt).
-			SetEmployerID(employer)
 		switch {
 		case a.status() == application.StatusWITHDRAWN:
-			// Withdrawing ends the provision, unless another live
-			// application to the same employer still rests on it.
-			if !s.liveApplicationTo(a.person, s.jobs[a.job].employer) {
-				add(a.person, entconsent.PurposeEMPLOYER_PROVISION, false, entconsent.SourceAPPLICATION,
-					between(r, a.appliedAt.Add(time.Hour), demoReferenceDay)).SetEmployerID(employer)
-			}
 		case !withheld[a.person] && r.IntN(100) < 2:
 			withheld[a.person] = true
 			add(a.person, entconsent.PurposeEMPLOYER_PROVISION, false, entconsent.SourceAPPLICANT, a.appliedAt.Add(10*time.Minute)).

@@ -189,7 +189,7 @@ func TestSeedDemoConsistency(t *testing.T) {
 	}
 
 	pv := client.PolicyVersion.Query().OnlyX(ctx)
-	sum := sha256.Sum256(demoPolicyText)
+	sum := sha256.Sum256(policyText)
 	if want := "sha256:" + hex.EncodeToString(sum[:]); pv.TextDigest != want || pv.Version != "2026-01" {
 		t.Errorf("policy version %s %s, want 2026-01 %s", pv.Version, pv.TextDigest, want)
 	}

@@ -12,7 +12,11 @@ import (
 
 	"consentgate/ent"
 	"consentgate/ent/application"
+	entconsent "consentgate/ent/consent"
 	"consentgate/ent/hook"
+	"consentgate/ent/job"
+	"consentgate/ent/policyversion"
+	"consentgate/ent/privacy"
 	"consentgate/ent/schema/schematype"
 	"consentgate/ent/schema/validate"
 )
@@ -240,4 +244,77 @@ func ApplicationStatus() ent.Hook {
 			return nx.Mutate(ctx, m)
 		})
 	}, ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// ErrNoPolicyVersion is returned when no policy version is in force: a
+// consent must name the version it was given under.
+var ErrNoPolicyVersion = errors.New("no policy version is in force")
+
+// ProvisionConsent keeps the EMPLOYER_PROVISION ledger in step with
+// applications (policy §4(1), §5(1)): applying records the applicant's
+// consent to provide their data to the job's employer; withdrawing the last
+// live application to that employer records its withdrawal. Both are written
+// in the application's own transaction, so the two never disagree.
+func ProvisionConsent() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.ApplicationFunc(func(ctx context.Context, m *ent.ApplicationMutation) (ent.Value, error) {
+			status, statusSet := m.Status()
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			app, ok := v.(*ent.Application)
+			if !ok {
+				return v, nil
+			}
+			switch {
+			case m.Op().Is(ent.OpCreate):
+				return v, recordProvision(ctx, m.Client(), app, true)
+			case statusSet && status == application.StatusWITHDRAWN:
+				return v, recordProvision(ctx, m.Client(), app, false)
+			}
+			return v, nil
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// recordProvision appends a grant or, if no other live application to the
+// same employer remains, a withdrawal of provision to app's employer.
+func recordProvision(ctx context.Context, client *ent.Client, app *ent.Application, granted bool) error {
+	// The ledger is written by the system on the applicant's behalf: the
+	// application write that triggers it has passed its privacy rules.
+	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	j, err := client.Job.Get(sys, app.JobID)
+	if err != nil {
+		return fmt.Errorf("loading the job: %w", err)
+	}
+	if !granted {
+		others, err := client.Application.Query().Where(
+			application.ApplicantID(app.ApplicantID),
+			application.IDNEQ(app.ID),
+			application.StatusNEQ(application.StatusWITHDRAWN),
+			application.HasJobWith(job.EmployerID(j.EmployerID)),
+		).Exist(sys)
+		if err != nil || others {
+			return err
+		}
+	}
+	// A grant is given when applying; a withdrawal now.
+	at := time.Now()
+	if granted {
+		at = app.CreatedAt
+	}
+	pv, err := client.PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(at)).
+		Order(ent.Desc(policyversion.FieldEffectiveAt)).FirstID(sys)
+	if ent.IsNotFound(err) {
+		return ErrNoPolicyVersion
+	}
+	if err != nil {
+		return err
+	}
+	return client.Consent.Create().
+		SetApplicantID(app.ApplicantID).SetEmployerID(j.EmployerID).SetPolicyVersionID(pv).
+		SetPurpose(entconsent.PurposeEMPLOYER_PROVISION).SetGranted(granted).
+		SetSource(entconsent.SourceAPPLICATION).SetRecordedAt(at).
+		Exec(sys)
 }

@@ -266,6 +266,8 @@ func init() {
 	application.Hooks[1] = applicationHooks[0]
 
 	application.Hooks[2] = applicationHooks[1]
+
+	application.Hooks[3] = applicationHooks[2]
 	applicationMixinFields0 := applicationMixin[0].Fields()
 	_ = applicationMixinFields0
 	applicationFields := schema.Application{}.Fields()

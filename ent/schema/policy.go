@@ -36,7 +36,7 @@ func (Application) Policy() ent.Policy {
 
 // Hooks of the Application.
 func (Application) Hooks() []ent.Hook {
-	return []ent.Hook{hooks.ValidateApplication(), hooks.ApplicationStatus()}
+	return []ent.Hook{hooks.ValidateApplication(), hooks.ApplicationStatus(), hooks.ProvisionConsent()}
 }
 
 // Policy of the Job.
