@@ -1235,18 +1235,6 @@ type ConsentWhereInput struct {
 	RecordedAtGTE   *time.Time  `json:"recordedAtGTE,omitempty"`
 	RecordedAtLT    *time.Time  `json:"recordedAtLT,omitempty"`
 	RecordedAtLTE   *time.Time  `json:"recordedAtLTE,omitempty"`
-
-	// "applicant" edge predicates.
-	HasApplicant     *bool                  `json:"hasApplicant,omitempty"`
-	HasApplicantWith []*ApplicantWhereInput `json:"hasApplicantWith,omitempty"`
-
-	// "employer" edge predicates.
-	HasEmployer     *bool                 `json:"hasEmployer,omitempty"`
-	HasEmployerWith []*EmployerWhereInput `json:"hasEmployerWith,omitempty"`
-
-	// "policy_version" edge predicates.
-	HasPolicyVersion     *bool                      `json:"hasPolicyVersion,omitempty"`
-	HasPolicyVersionWith []*PolicyVersionWhereInput `json:"hasPolicyVersionWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1429,60 +1417,6 @@ func (i *ConsentWhereInput) P() (predicate.Consent, error) {
 		predicates = append(predicates, consent.RecordedAtLTE(*i.RecordedAtLTE))
 	}
 
-	if i.HasApplicant != nil {
-		p := consent.HasApplicant()
-		if !*i.HasApplicant {
-			p = consent.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasApplicantWith) > 0 {
-		with := make([]predicate.Applicant, 0, len(i.HasApplicantWith))
-		for _, w := range i.HasApplicantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasApplicantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, consent.HasApplicantWith(with...))
-	}
-	if i.HasEmployer != nil {
-		p := consent.HasEmployer()
-		if !*i.HasEmployer {
-			p = consent.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasEmployerWith) > 0 {
-		with := make([]predicate.Employer, 0, len(i.HasEmployerWith))
-		for _, w := range i.HasEmployerWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasEmployerWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, consent.HasEmployerWith(with...))
-	}
-	if i.HasPolicyVersion != nil {
-		p := consent.HasPolicyVersion()
-		if !*i.HasPolicyVersion {
-			p = consent.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPolicyVersionWith) > 0 {
-		with := make([]predicate.PolicyVersion, 0, len(i.HasPolicyVersionWith))
-		for _, w := range i.HasPolicyVersionWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPolicyVersionWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, consent.HasPolicyVersionWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyConsentWhereInput
@@ -2877,10 +2811,6 @@ type PrivacyRequestWhereInput struct {
 	RejectionReasonNotNil       bool     `json:"rejectionReasonNotNil,omitempty"`
 	RejectionReasonEqualFold    *string  `json:"rejectionReasonEqualFold,omitempty"`
 	RejectionReasonContainsFold *string  `json:"rejectionReasonContainsFold,omitempty"`
-
-	// "applicant" edge predicates.
-	HasApplicant     *bool                  `json:"hasApplicant,omitempty"`
-	HasApplicantWith []*ApplicantWhereInput `json:"hasApplicantWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3195,24 +3125,6 @@ func (i *PrivacyRequestWhereInput) P() (predicate.PrivacyRequest, error) {
 		predicates = append(predicates, privacyrequest.RejectionReasonContainsFold(*i.RejectionReasonContainsFold))
 	}
 
-	if i.HasApplicant != nil {
-		p := privacyrequest.HasApplicant()
-		if !*i.HasApplicant {
-			p = privacyrequest.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasApplicantWith) > 0 {
-		with := make([]predicate.Applicant, 0, len(i.HasApplicantWith))
-		for _, w := range i.HasApplicantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasApplicantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, privacyrequest.HasApplicantWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyPrivacyRequestWhereInput

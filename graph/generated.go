@@ -2487,21 +2487,6 @@ input ConsentWhereInput {
   recordedAtGTE: Time
   recordedAtLT: Time
   recordedAtLTE: Time
-  """
-  applicant edge predicates
-  """
-  hasApplicant: Boolean
-  hasApplicantWith: [ApplicantWhereInput!]
-  """
-  employer edge predicates
-  """
-  hasEmployer: Boolean
-  hasEmployerWith: [EmployerWhereInput!]
-  """
-  policy_version edge predicates
-  """
-  hasPolicyVersion: Boolean
-  hasPolicyVersionWith: [PolicyVersionWhereInput!]
 }
 """
 CreateApplicantInput is used for create Applicant object.
@@ -3522,11 +3507,6 @@ input PrivacyRequestWhereInput {
   rejectionReasonNotNil: Boolean
   rejectionReasonEqualFold: String
   rejectionReasonContainsFold: String
-  """
-  applicant edge predicates
-  """
-  hasApplicant: Boolean
-  hasApplicantWith: [ApplicantWhereInput!]
 }
 """
 Purpose is enum for the field purpose
@@ -12836,7 +12816,7 @@ func (ec *executionContext) unmarshalInputConsentWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "withheldCategory", "withheldCategoryNEQ", "withheldCategoryIn", "withheldCategoryNotIn", "withheldCategoryIsNil", "withheldCategoryNotNil", "granted", "grantedNEQ", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "basis", "basisNEQ", "basisIn", "basisNotIn", "recordedAt", "recordedAtNEQ", "recordedAtIn", "recordedAtNotIn", "recordedAtGT", "recordedAtGTE", "recordedAtLT", "recordedAtLTE", "hasApplicant", "hasApplicantWith", "hasEmployer", "hasEmployerWith", "hasPolicyVersion", "hasPolicyVersionWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "withheldCategory", "withheldCategoryNEQ", "withheldCategoryIn", "withheldCategoryNotIn", "withheldCategoryIsNil", "withheldCategoryNotNil", "granted", "grantedNEQ", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "basis", "basisNEQ", "basisIn", "basisNotIn", "recordedAt", "recordedAtNEQ", "recordedAtIn", "recordedAtNotIn", "recordedAtGT", "recordedAtGTE", "recordedAtLT", "recordedAtLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13116,48 +13096,6 @@ func (ec *executionContext) unmarshalInputConsentWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.RecordedAtLTE = data
-		case "hasApplicant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicant = data
-		case "hasApplicantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicantWith"))
-			data, err := ec.unmarshalOApplicantWhereInput2ᚕᚖconsentgateᚋentᚐApplicantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicantWith = data
-		case "hasEmployer":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEmployer"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasEmployer = data
-		case "hasEmployerWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEmployerWith"))
-			data, err := ec.unmarshalOEmployerWhereInput2ᚕᚖconsentgateᚋentᚐEmployerWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasEmployerWith = data
-		case "hasPolicyVersion":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPolicyVersion"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPolicyVersion = data
-		case "hasPolicyVersionWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPolicyVersionWith"))
-			data, err := ec.unmarshalOPolicyVersionWhereInput2ᚕᚖconsentgateᚋentᚐPolicyVersionWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPolicyVersionWith = data
 		}
 	}
 	return it, nil
@@ -15711,7 +15649,7 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "handler", "handlerNEQ", "handlerIn", "handlerNotIn", "handlerGT", "handlerGTE", "handlerLT", "handlerLTE", "handlerContains", "handlerHasPrefix", "handlerHasSuffix", "handlerIsNil", "handlerNotNil", "handlerEqualFold", "handlerContainsFold", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold", "hasApplicant", "hasApplicantWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "handler", "handlerNEQ", "handlerIn", "handlerNotIn", "handlerGT", "handlerGTE", "handlerLT", "handlerLTE", "handlerContains", "handlerHasPrefix", "handlerHasSuffix", "handlerIsNil", "handlerNotNil", "handlerEqualFold", "handlerContainsFold", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16299,20 +16237,6 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 				return it, err
 			}
 			it.RejectionReasonContainsFold = data
-		case "hasApplicant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicant = data
-		case "hasApplicantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasApplicantWith"))
-			data, err := ec.unmarshalOApplicantWhereInput2ᚕᚖconsentgateᚋentᚐApplicantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasApplicantWith = data
 		}
 	}
 	return it, nil

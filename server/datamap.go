@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"html/template"
@@ -398,8 +397,8 @@ thead th { background: #f2f2f5; position: sticky; top: 0; }
 th.col { font-weight: 600; }
 th.col small { display: block; font-weight: normal; color: #666; }
 td.note { white-space: normal; max-width: 40em; }
-td.plain { background: #e3f4e1; }
-td.mask { background: #fff3cd; }
+.plain { background: #e3f4e1; }
+.mask { background: #fff3cd; }
 td.hide { color: #999; text-align: center; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .legend span { display: inline-block; padding: 0 .5em; margin-right: .6em; border: 1px solid #d0d0d5; }
@@ -410,7 +409,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 <h1>consentgate data map</h1>
 <p class="lead">Generated from the GraphQL schema's <code>@personal</code> categories and consent policy version <code>{{.PolicyVersion}}</code>; every cell is the consent engine's decision.
 A cell shows what the column sees of a subject who consented to the column's purpose (for EMPLOYER_PROVISION: to that employer, by applying to its job) and withholds nothing; without that consent an opt-in purpose sees nothing, and a subject may withhold single categories from an employer. §5(1): the category may be provided to employers.</p>
-<p class="legend"><span class="plain" style="background:#e3f4e1">plain</span>the value as stored <span style="background:#fff3cd">mask X</span>the value through mask X <span>—</span>hidden (null)</p>
+<p class="legend"><span class="plain">plain</span>the value as stored <span class="mask">mask X</span>the value through mask X <span>—</span>hidden (null)</p>
 
 <h2>Columns</h2>
 <table>
@@ -534,5 +533,3 @@ func datamapCommand(args []string, getenv func(string) string, stdout io.Writer)
 	}
 	return m.Markdown(stdout)
 }
-
-var _ = errors.New // keep errors imported for future use

@@ -53,6 +53,7 @@ func (gw Gateway) Handler() http.Handler {
 		_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /datamap", dataMapHandler(gw.Policy))
 	if gw.Demo {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}

@@ -28,6 +28,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "token" {
 		return tokenCommand(args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "datamap" {
+		return datamapCommand(args[1:], getenv, stdout)
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	return serveCommand(ctx, args, getenv, stdout, log)
 }

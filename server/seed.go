@@ -855,14 +855,6 @@ func (s *demoSeeder) seedConsents(ctx context.Context) error {
 	return err
 }
 
-// liveApplicationTo reports whether person has an application to employer
-// (an index into demoEmployers) that is not withdrawn.
-func (s *demoSeeder) liveApplicationTo(person, employer int) bool {
-	return slices.ContainsFunc(s.applications, func(a seededApplication) bool {
-		return a.person == person && s.jobs[a.job].employer == employer && a.status() != application.StatusWITHDRAWN
-	})
-}
-
 // employersAppliedTo lists the employers (indexes into demoEmployers)
 // person applied to, in table order.
 func (s *demoSeeder) employersAppliedTo(person int) []int {

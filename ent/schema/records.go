@@ -59,9 +59,12 @@ func (Consent) Fields() []ent.Field {
 // Edges of the Consent.
 func (Consent) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("applicant", Applicant.Type).Ref("consents").Field("applicant_id").Unique().Required().Immutable(),
-		edge.To("employer", Employer.Type).Field("employer_id").Unique().Immutable().Comment("The recipient, for EMPLOYER_PROVISION."),
-		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable(),
+		edge.From("applicant", Applicant.Type).Ref("consents").Field("applicant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("employer", Employer.Type).Field("employer_id").Unique().Immutable().Comment("The recipient, for EMPLOYER_PROVISION.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -95,7 +98,8 @@ func (PrivacyRequest) Fields() []ent.Field {
 // Edges of the PrivacyRequest.
 func (PrivacyRequest) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("applicant", Applicant.Type).Ref("privacy_requests").Field("applicant_id").Unique().Required().Immutable(),
+		edge.From("applicant", Applicant.Type).Ref("privacy_requests").Field("applicant_id").Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
