@@ -268,7 +268,7 @@ func seedDashboard(b *testing.B, client *ent.Client) {
 		from := day(graduated.Year(), 4, 1)
 		to := day(graduated.Year()+2, 3, 31)
 		builders[i] = client.Applicant.Create().SetAccountID(fmt.Sprintf("applicant-%04d", i+1)).
-			SetName(fam.latin+" "+giv.latin).SetNameKana(fam.kana+" "+giv.kana).
+			SetName(fam.latin + " " + giv.latin).SetNameKana(fam.kana + " " + giv.kana).
 			SetBirthDate(born).SetSex(benchSexes[i%len(benchSexes)]).
 			SetPrefecture(place.prefecture).SetCity(place.city).
 			SetStreet(fmt.Sprintf("%d-%d-%d Honcho", 1+i%5, 1+i%20, 1+i%9)).
@@ -292,9 +292,9 @@ func seedDashboard(b *testing.B, client *ent.Client) {
 			SetSellingPoint("Calm under pressure; I explain technical topics in three languages.").
 			SetAchievements("Cut the batch run time of a billing system from 4 hours to 20 minutes.").
 			SetTools([]string{"Git", "Docker", "Excel"}).SetThesesAndPatents("Thesis: scheduling heuristics for small clinics.").
-			SetDependents(i%3).SetHasSpouse(i%2 == 0).SetSpouseOccupation("Nurse").
+			SetDependents(i % 3).SetHasSpouse(i%2 == 0).SetSpouseOccupation("Nurse").
 			SetEmergencyContacts([]schematype.EmergencyContact{{Name: fam.latin + " Lan", Relation: "Sister", Phone: fmt.Sprintf("+84-90-123-%04d", i)}}).
-			SetDwellingType(benchDwellings[i%len(benchDwellings)]).SetRent(45_000+i*1_000).
+			SetDwellingType(benchDwellings[i%len(benchDwellings)]).SetRent(45_000 + i*1_000).
 			SetDesiredField(field).SetDesiredWorkplace("Tokyo or Kanagawa, a company with foreign staff").
 			SetLastIP(fmt.Sprintf("203.0.113.%d", i+1))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"consentgate/consent"
 	"consentgate/ent"
@@ -74,6 +75,9 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
 	resp := next(ctx)
 	if resp != nil {
+		// Fields resolve concurrently: errors are put in response order so
+		// that the same data always gives the same bytes.
+		slices.SortStableFunc(resp.Errors, func(a, b *gqlerror.Error) int { return comparePaths(a.Path, b.Path) })
 		if w := st.withheldJSON(); w != nil {
 			if resp.Extensions == nil {
 				resp.Extensions = map[string]any{}

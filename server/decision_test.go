@@ -51,7 +51,7 @@ func TestDecisionsThroughHTTP(t *testing.T) {
 			// Marketing: mail magazine (opt-in) and advertising (opt-out).
 			{"mailer", "bob", "email", `"bob.mail@canary.example"`},
 			{"mailer", "bob", "phone", hidden(consent.NotPermitted)},
-			{"mailer", "alice", "email", notFound}, // never opted in
+			{"mailer", "alice", "email", notFound},                         // never opted in
 			{"advertiser", "alice", "birthDate", `"1990-01-01T00:00:00Z"`}, // AGE_BAND: born 1990-1994
 			{"advertiser", "dave", "birthDate", `"1990-01-01T00:00:00Z"`},  // born 1993
 			{"advertiser", "alice", "prefecture", `"Osaka"`},
@@ -59,7 +59,7 @@ func TestDecisionsThroughHTTP(t *testing.T) {
 			{"advertiser", "alice", "sex", `"FEMALE"`},
 			{"advertiser", "alice", "desiredField", `"cnryalicedfield"`},
 			{"advertiser", "alice", "name", hidden(consent.NotPermitted)},
-			{"advertiser", "carol", "sex", notFound}, // opted out
+			{"advertiser", "carol", "sex", notFound},                   // opted out
 			{"marketing", "bob", "name", hidden(consent.NotPermitted)}, // both purposes: the stricter wins
 			// Analytics (opt-in): attributes, never identifiers.
 			{"analyst", "bob", "visaStatus", `"ENGINEER_HUMANITIES_INTERNATIONAL"`},

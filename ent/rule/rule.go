@@ -51,7 +51,7 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 	case v.Role == consent.Employer && v.Org != "":
 		return applicant.And(applicant.HasApplicationsWith(liveApplicationTo(v.Org)), consentedToAll(ctx, v))
 	case v.Role == consent.Support:
-		return applicant.HasPrivacyRequestsWith(privacyrequest.StatusIn(privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS))
+		return applicant.HasPrivacyRequestsWith(openRequest())
 	case v.Role == consent.Marketing, v.Role == consent.Analyst:
 		return consentedToAll(ctx, v)
 	case v.Role == consent.Compliance:
@@ -97,15 +97,23 @@ func ConsentRows(ctx context.Context, v consent.Viewer) predicate.Consent {
 }
 
 // PrivacyRequestRows returns the privacy requests v reaches: an applicant
-// their own; support and compliance, who handle them, all.
+// their own; support the open ones, whose subjects it reaches; compliance
+// all of them.
 func PrivacyRequestRows(v consent.Viewer) predicate.PrivacyRequest {
 	switch {
-	case v.Role == consent.Applicant && v.Account != "":
+	case v.Account == "":
+	case v.Role == consent.Applicant:
 		return privacyrequest.HasApplicantWith(applicant.AccountID(v.Account))
-	case v.Role == consent.Support, v.Role == consent.Compliance:
+	case v.Role == consent.Support:
+		return openRequest()
+	case v.Role == consent.Compliance:
 		return all[predicate.PrivacyRequest]()
 	}
 	return none[predicate.PrivacyRequest]()
+}
+
+func openRequest() predicate.PrivacyRequest {
+	return privacyrequest.StatusIn(privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS)
 }
 
 // AccessRecordRows returns the access records v reaches: compliance all.
