@@ -301,23 +301,41 @@ func seedDashboard(b *testing.B, client *ent.Client) {
 	applicants := client.Applicant.CreateBulk(builders...).SaveX(ctx)
 
 	apps := make([]*ent.ApplicationCreate, len(applicants))
-	consents := make([]*ent.ConsentCreate, 0, len(applicants)+len(applicants)/benchWithholder+1)
-	at := time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 	for i, a := range applicants {
 		apps[i] = client.Application.Create().SetApplicant(a).SetJob(jb).
 			SetReason("I want to build products used across Japan, and Acme's stack matches my experience.").
 			SetAnswers([]string{"Your work with foreign engineers.", "From April."})
-		at = at.Add(time.Minute)
+	}
+	client.Application.CreateBulk(apps...).SaveX(ctx)
+
+	// Applying records the provision grant (hooks.ProvisionConsent);
+	// whoever has none yet gets it here, so that every applicant holds
+	// exactly one live grant to acme.
+	granted := map[int]bool{}
+	for _, c := range client.Consent.Query().Where(entconsent.PurposeEQ(entconsent.PurposeEMPLOYER_PROVISION),
+		entconsent.EmployerID(acme.ID), entconsent.GrantedEQ(true), entconsent.WithheldCategoryIsNil()).AllX(ctx) {
+		granted[c.ApplicantID] = true
+	}
+	consents := make([]*ent.ConsentCreate, 0, len(applicants)+len(applicants)/benchWithholder+1)
+	at := time.Now().Add(-2 * time.Hour)
+	for _, a := range applicants {
+		if granted[a.ID] {
+			continue
+		}
+		at = at.Add(time.Second)
 		consents = append(consents, client.Consent.Create().SetApplicant(a).SetEmployer(acme).
 			SetPurpose(entconsent.PurposeEMPLOYER_PROVISION).SetGranted(true).SetSource(entconsent.SourceAPPLICATION).
 			SetRecordedAt(at).SetPolicyVersion(policy))
 	}
 	for i := 0; i < len(applicants); i += benchWithholder {
-		at = at.Add(time.Minute)
+		at = at.Add(time.Second)
 		consents = append(consents, client.Consent.Create().SetApplicant(applicants[i]).SetEmployer(acme).
 			SetPurpose(entconsent.PurposeEMPLOYER_PROVISION).SetWithheldCategory(entconsent.WithheldCategoryFAMILY).
 			SetGranted(false).SetSource(entconsent.SourceAPPLICANT).SetRecordedAt(at).SetPolicyVersion(policy))
 	}
-	client.Application.CreateBulk(apps...).SaveX(ctx)
 	client.Consent.CreateBulk(consents...).SaveX(ctx)
+	want := benchApplicants + (benchApplicants+benchWithholder-1)/benchWithholder
+	if n := client.Consent.Query().CountX(ctx); n != want {
+		b.Fatalf("seeded %d consent ledger entries, want %d (one grant each, and the FAMILY withholdings)", n, want)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -59,7 +60,6 @@ type world struct {
 	applications []worldApplication
 	ledger       []worldEntry
 	requests     map[int]privacyrequest.Status // by applicant
-	extras       int                           // unreachable applicants appended to a twin
 }
 
 var worldEmployers = []string{"acme", "globex"}
@@ -68,14 +68,23 @@ var worldEmployers = []string{"acme", "globex"}
 // consents and privacy requests.
 func genWorld(r *rand.Rand) *world {
 	w := &world{requests: map[int]privacyrequest.Status{}}
-	n := 4 + r.IntN(5)
-	base := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	for i := range n {
-		a := worldApplicant{account: fmt.Sprintf("acct-%d", i), seeds: map[consent.Category]uint64{}, created: base.Add(time.Duration(r.IntN(1000)) * time.Minute)}
-		for _, c := range consent.Categories {
-			a.seeds[c] = r.Uint64()
-		}
-		w.applicants = append(w.applicants, a)
+	for i := range 4 + r.IntN(5) {
+		w.addApplicant(r, fmt.Sprintf("acct-%d", i))
+	}
+	return w
+}
+
+// addApplicant draws one more applicant with random applications,
+// consents and privacy request.
+func (w *world) addApplicant(r *rand.Rand, account string) {
+	i := len(w.applicants)
+	a := worldApplicant{account: account, seeds: map[consent.Category]uint64{},
+		created: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(1000)) * time.Minute)}
+	for _, c := range consent.Categories {
+		a.seeds[c] = r.Uint64()
+	}
+	w.applicants = append(w.applicants, a)
+	{
 		for j := range 3 { // jobs: 0 acme, 1 acme, 2 globex
 			if r.IntN(3) == 0 {
 				w.applications = append(w.applications, worldApplication{applicant: i, job: j, withdrawn: r.IntN(4) == 0, reasonSeed: r.Uint64()})
@@ -94,7 +103,28 @@ func genWorld(r *rand.Rand) *world {
 			w.requests[i] = []privacyrequest.Status{privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS, privacyrequest.StatusCOMPLETED}[r.IntN(3)]
 		}
 	}
-	return w
+}
+
+// withExtras returns a copy of w with k more applicants that v does not
+// reach (drawn at random, kept only when unreached): rows, applications and
+// consents that must change nothing v sees, not even a count.
+func (w *world) withExtras(r *rand.Rand, e *consent.Engine, v consent.Viewer, k int) *world {
+	x := &world{
+		applicants:   slices.Clone(w.applicants),
+		applications: slices.Clone(w.applications),
+		ledger:       slices.Clone(w.ledger),
+		requests:     maps.Clone(w.requests),
+	}
+	for tries := 0; len(x.applicants) < len(w.applicants)+k && tries < 100; tries++ {
+		saved := *x
+		savedRequests := maps.Clone(x.requests)
+		x.addApplicant(r, fmt.Sprintf("extra-%d", len(x.applicants)))
+		if x.reaches(e, v, len(x.applicants)-1) {
+			*x = saved
+			x.requests = savedRequests
+		}
+	}
+	return x
 }
 
 // valueSource draws a category's values from its seed.
@@ -148,9 +178,9 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 
 // build writes a world into a fresh database. seeds and reasons give each
 // applicant's values (the twin passes redrawn ones).
-func (w *world) build(t *testing.T, seeds []map[consent.Category]uint64, reasons []uint64, extras int) *fixture {
+func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []map[consent.Category]uint64, reasons []uint64) *fixture {
 	t.Helper()
-	client := openSQLite(t)
+	client := open(t)
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f := &fixture{client: client, logs: nil, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{}, employers: map[string]*ent.Employer{}}
 	f.handler = Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey, Log: discardLog()}.Handler()
@@ -196,15 +226,6 @@ func (w *world) build(t *testing.T, seeds []map[consent.Category]uint64, reasons
 			client.PrivacyRequest.Create().SetApplicant(people[i]).SetKind("DISCLOSURE").SetStatus(s).
 				SetDueAt(at).SetCreatedAt(at).SetUpdatedAt(at).ExecX(ctx)
 		}
-	}
-	// Applicants no viewer reaches: no application, request or opt-in, and
-	// opted out of advertising.
-	for i := range extras {
-		b := client.Applicant.Create().SetAccountID(fmt.Sprint("extra-", i)).SetCreatedAt(at).SetUpdatedAt(at)
-		setPersonal(b, map[consent.Category]uint64{consent.Name: uint64(i)})
-		x := b.SaveX(ctx)
-		client.Consent.Create().SetApplicant(x).SetPurpose(entconsent.PurposeADVERTISING).SetGranted(false).
-			SetSource("APPLICANT").SetRecordedAt(at).SetPolicyVersion(pv).ExecX(ctx)
 	}
 	for i, p := range people {
 		f.applicants[w.applicants[i].account] = p
@@ -339,14 +360,24 @@ func operations(r *rand.Rand, f *fixture) []struct {
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// TestNonInterference runs the property for every role. Cases per run:
-// CONSENTGATE_NI_WORLDS (default 30; each world yields 9 operations per
-// viewer, several of them paged).
+// TestNonInterference runs the property for every role: on SQLite
+// CONSENTGATE_NI_WORLDS worlds (default 30; each yields 9 operations per
+// viewer, several of them paged, so 270 per role), and on PostgreSQL, where
+// every database is created on the server, 3.
 func TestNonInterference(t *testing.T) {
-	worlds := 30
-	if s := os.Getenv("CONSENTGATE_NI_WORLDS"); s != "" {
-		worlds, _ = strconv.Atoi(s)
+	for _, b := range backends(t) {
+		worlds := 30
+		if s := os.Getenv("CONSENTGATE_NI_WORLDS"); s != "" {
+			worlds, _ = strconv.Atoi(s)
+		}
+		if b.name == "postgres" {
+			worlds = 3
+		}
+		t.Run(b.name, func(t *testing.T) { nonInterference(t, b.open, worlds) })
 	}
+}
+
+func nonInterference(t *testing.T, open func(*testing.T) *ent.Client, worlds int) {
 	engine := consent.NewEngine(consent.DefaultPolicy())
 	viewers := []consent.Viewer{
 		{}, // anonymous
@@ -372,10 +403,11 @@ func TestNonInterference(t *testing.T) {
 		for k, a := range w.applications {
 			baseReasons[k] = a.reasonSeed
 		}
-		base := w.build(t, baseSeeds, baseReasons, 0)
+		base := w.build(t, open, baseSeeds, baseReasons)
 		for _, v := range viewers {
-			seeds, reasons := w.twinSeeds(engine, v, r)
-			twin := w.build(t, seeds, reasons, 1+r.IntN(3))
+			tw := w.withExtras(r, engine, v, 1+r.IntN(3))
+			seeds, reasons := tw.twinSeeds(engine, v, r)
+			twin := tw.build(t, open, seeds, reasons)
 			var viewer *consent.Viewer
 			if v.Role != "" {
 				viewer = &v
