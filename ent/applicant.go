@@ -25,15 +25,15 @@ type Applicant struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// AccountID holds the value of the "account_id" field.
 	AccountID string `json:"account_id,omitempty"`
-	// Full name.
+	// Full name. Masked INITIAL: the initials only ("N. V. A.").
 	Name string `json:"name,omitempty"`
 	// Full name in katakana.
 	NameKana string `json:"name_kana,omitempty"`
-	// BirthDate holds the value of the "birth_date" field.
+	// Date of birth. Masked AGE_BAND: January 1 of the first year of a five-year birth cohort (1990-01-01 means born 1990-1994); masked YEAR: January 1 of the birth year.
 	BirthDate time.Time `json:"birth_date,omitempty"`
 	// Sex holds the value of the "sex" field.
 	Sex applicant.Sex `json:"sex,omitempty"`
-	// Prefecture of residence, English name (one of Japan's 47).
+	// Prefecture of residence, English name (one of Japan's 47). Masked PREFECTURE: unchanged (the city is withheld).
 	Prefecture string `json:"prefecture,omitempty"`
 	// City, ward, town or village of residence.
 	City string `json:"city,omitempty"`
@@ -43,9 +43,9 @@ type Applicant struct {
 	Building string `json:"building,omitempty"`
 	// PostalCode holds the value of the "postal_code" field.
 	PostalCode string `json:"postal_code,omitempty"`
-	// Phone holds the value of the "phone" field.
+	// Telephone number. Masked LAST4: all but the last four characters replaced by *.
 	Phone string `json:"phone,omitempty"`
-	// Email holds the value of the "email" field.
+	// Email address. Masked EMAIL: the local part's first character, ***, and the domain (j***@example.com).
 	Email string `json:"email,omitempty"`
 	// Current occupation.
 	Occupation string `json:"occupation,omitempty"`
@@ -59,7 +59,7 @@ type Applicant struct {
 	WorkplacePhone string `json:"workplace_phone,omitempty"`
 	// Status of residence code, from the documented list (see README).
 	VisaStatus string `json:"visa_status,omitempty"`
-	// Last day of the visa's validity period.
+	// Last day of the visa's validity period. Masked YEAR: January 1 of that year.
 	VisaExpiresOn time.Time `json:"visa_expires_on,omitempty"`
 	// EducationLevel holds the value of the "education_level" field.
 	EducationLevel applicant.EducationLevel `json:"education_level,omitempty"`
@@ -67,7 +67,7 @@ type Applicant struct {
 	AcademicBackground string `json:"academic_background,omitempty"`
 	// SchoolName holds the value of the "school_name" field.
 	SchoolName string `json:"school_name,omitempty"`
-	// GraduatedOn holds the value of the "graduated_on" field.
+	// Date of graduation. Masked YEAR: January 1 of that year.
 	GraduatedOn time.Time `json:"graduated_on,omitempty"`
 	// WorkHistory holds the value of the "work_history" field.
 	WorkHistory []schematype.WorkHistoryEntry `json:"work_history,omitempty"`
@@ -95,7 +95,7 @@ type Applicant struct {
 	EmergencyContacts []schematype.EmergencyContact `json:"emergency_contacts,omitempty"`
 	// DwellingType holds the value of the "dwelling_type" field.
 	DwellingType applicant.DwellingType `json:"dwelling_type,omitempty"`
-	// Monthly rent in yen.
+	// Monthly rent in yen. Masked RANGE: the lower bound of its bucket.
 	Rent int `json:"rent,omitempty"`
 	// Desired field of work.
 	DesiredField string `json:"desired_field,omitempty"`

@@ -36,21 +36,24 @@ func (Applicant) Fields() []ent.Field {
 			Annotations(entgql.Skip()),
 
 		field.String("name").Validate(validate.MaxLen(100)).Annotations(personal(consent.Name)).
-			Comment("Full name."),
+			Comment("Full name. Masked INITIAL: the initials only (\"N. V. A.\")."),
 		text("name_kana", 100, consent.Name, "Full name in katakana."),
-		field.Time("birth_date").Optional().Annotations(personal(consent.BirthDate)),
+		field.Time("birth_date").Optional().Annotations(personal(consent.BirthDate)).
+			Comment("Date of birth. Masked AGE_BAND: January 1 of the first year of a five-year birth cohort (1990-01-01 means born 1990-1994); masked YEAR: January 1 of the birth year."),
 		field.Enum("sex").Values("FEMALE", "MALE", "OTHER").Optional().
 			Annotations(personal(consent.Sex), entgql.Type("Sex")),
 
 		field.String("prefecture").Optional().Validate(validate.PrefectureName).Annotations(personal(consent.AddressRegion)).
-			Comment("Prefecture of residence, English name (one of Japan's 47)."),
+			Comment("Prefecture of residence, English name (one of Japan's 47). Masked PREFECTURE: unchanged (the city is withheld)."),
 		text("city", 100, consent.AddressRegion, "City, ward, town or village of residence."),
 		text("street", 200, consent.AddressStreet, "Street address below the city."),
 		text("building", 200, consent.AddressStreet, "Building and room."),
 		field.String("postal_code").Optional().Validate(validate.PostalCode).Annotations(personal(consent.AddressStreet)),
 
-		field.String("phone").Optional().Validate(validate.Phone).Annotations(personal(consent.Phone)),
-		field.String("email").Validate(validate.Email).Annotations(personal(consent.Email)),
+		field.String("phone").Optional().Validate(validate.Phone).Annotations(personal(consent.Phone)).
+			Comment("Telephone number. Masked LAST4: all but the last four characters replaced by *."),
+		field.String("email").Validate(validate.Email).Annotations(personal(consent.Email)).
+			Comment("Email address. Masked EMAIL: the local part's first character, ***, and the domain (j***@example.com)."),
 
 		text("occupation", 100, consent.Occupation, "Current occupation."),
 		text("workplace_name", 200, consent.Workplace, "Current employer's name."),
@@ -61,13 +64,14 @@ func (Applicant) Fields() []ent.Field {
 		field.String("visa_status").Optional().Validate(validate.VisaStatus).Annotations(personal(consent.Visa)).
 			Comment("Status of residence code, from the documented list (see README)."),
 		field.Time("visa_expires_on").Optional().Annotations(personal(consent.Visa)).
-			Comment("Last day of the visa's validity period."),
+			Comment("Last day of the visa's validity period. Masked YEAR: January 1 of that year."),
 
 		field.Enum("education_level").Values("HIGH_SCHOOL", "VOCATIONAL", "ASSOCIATE", "BACHELOR", "MASTER", "DOCTORATE", "OTHER").
 			Optional().Annotations(personal(consent.Education), entgql.Type("EducationLevel")),
 		text("academic_background", 300, consent.Education, "Degree and major, e.g. \"B.Eng. Mechanical Engineering\"."),
 		text("school_name", 200, consent.Education, ""),
-		field.Time("graduated_on").Optional().Annotations(personal(consent.Education)),
+		field.Time("graduated_on").Optional().Annotations(personal(consent.Education)).
+			Comment("Date of graduation. Masked YEAR: January 1 of that year."),
 
 		field.JSON("work_history", []schematype.WorkHistoryEntry{}).Optional().Annotations(personal(consent.WorkHistory)),
 		field.JSON("qualifications", []schematype.Qualification{}).Optional().Annotations(personal(consent.Qualifications)).
@@ -88,7 +92,8 @@ func (Applicant) Fields() []ent.Field {
 
 		field.Enum("dwelling_type").Values("OWNED", "RENTED", "COMPANY_HOUSING", "SHARE_HOUSE", "WITH_FAMILY", "OTHER").
 			Optional().Annotations(personal(consent.Housing), entgql.Type("DwellingType")),
-		field.Int("rent").Optional().Min(0).Max(10_000_000).Annotations(personal(consent.Housing)).Comment("Monthly rent in yen."),
+		field.Int("rent").Optional().Min(0).Max(10_000_000).Annotations(personal(consent.Housing)).
+			Comment("Monthly rent in yen. Masked RANGE: the lower bound of its bucket."),
 
 		text("desired_field", 200, consent.Preferences, "Desired field of work."),
 		text("desired_workplace", 200, consent.Preferences, "Desired workplace (place or kind of employer)."),
