@@ -19,12 +19,6 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// ErrInvalidPolicy is wrapped by every error of LoadPolicy and
-// LoadPolicyFile: a policy that does not parse or validate is refused whole,
-// never applied in part. Each problem is a *PolicyError; a document with
-// several problems yields all of them, joined with errors.Join.
-var ErrInvalidPolicy = errors.New("invalid policy")
-
 // MayActUnder is the allow-list of DESIGN.md: the purposes each role may
 // ever be given by a policy. A policy can narrow it (the default gives
 // SUPPORT no FEEDBACK) but not widen it, so that a policy file cannot, say,

@@ -3,6 +3,7 @@
 //	go run ./server [-demo]          serve on :8080 (PORT), SQLite by default (DATABASE_URL)
 //	go run ./server token -role R -sub S [-org O] [-purpose P] [-ttl D]
 //	                                 print a token signed with CONSENTGATE_JWT_SECRET
+//	go run ./server datamap [-json]  print who sees which personal field under the policy
 package main
 
 import (
