@@ -104,6 +104,26 @@ var Categories = []Category{
 	Preferences, ApplicationAnswers, Network,
 }
 
+// NumCategories is the number of categories.
+const NumCategories = 20
+
+var categoryIndex = func() map[Category]int {
+	m := make(map[Category]int, len(Categories))
+	for i, c := range Categories {
+		m[c] = i
+	}
+	return m
+}()
+
+// Index returns the category's position in Categories, or -1 for an
+// unknown category.
+func (c Category) Index() int {
+	if i, ok := categoryIndex[c]; ok {
+		return i
+	}
+	return -1
+}
+
 // ParseCategory returns the category named s, or ErrUnknownCategory.
 func ParseCategory(s string) (Category, error) {
 	for _, c := range Categories {
@@ -125,8 +145,7 @@ func (c Category) ProvidableToEmployers() bool {
 	case AddressStreet, Workplace, Network:
 		return false
 	}
-	_, err := ParseCategory(string(c))
-	return err == nil
+	return c.Index() >= 0
 }
 
 func stringsOf[T ~string](xs []T) []string {

@@ -27,7 +27,15 @@ func TestParse(t *testing.T) {
 	if _, err := consent.ParsePurpose("SPYING"); !errors.Is(err, consent.ErrUnknownPurpose) {
 		t.Errorf("ParsePurpose: %v", err)
 	}
-	if len(consent.Categories) != 20 {
+	for i, c := range consent.Categories {
+		if c.Index() != i {
+			t.Errorf("%s.Index() = %d, want %d", c, c.Index(), i)
+		}
+	}
+	if consent.Category("SHOE_SIZE").Index() != -1 {
+		t.Error("an unknown category has an index")
+	}
+	if len(consent.Categories) != consent.NumCategories || consent.NumCategories != 20 {
 		t.Errorf("DESIGN.md has twenty categories, got %d", len(consent.Categories))
 	}
 	if _, err := consent.ParseCategory("SHOE_SIZE"); !errors.Is(err, consent.ErrUnknownCategory) {

@@ -133,7 +133,7 @@ func (e *Engine) PurposesOf(v Viewer) []Purpose {
 // role, a purpose the role may not act under, or a viewer without an
 // identity is hidden.
 func (e *Engine) Decide(v Viewer, s Subject, c Category) Decision {
-	if _, err := ParseCategory(string(c)); err != nil || e == nil || e.policy == nil {
+	if c.Index() < 0 || e == nil || e.policy == nil {
 		return hide(NotPermitted)
 	}
 	if v.Role == Applicant {

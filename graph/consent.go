@@ -2,9 +2,9 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -30,11 +30,43 @@ import (
 // hidden ones to null, listed in the response's extensions.withheld (one
 // entry per object) so that a client can tell "hidden" from "empty".
 type fieldGuard struct {
-	client     *ent.Client
-	engine     *consent.Engine
-	masker     consent.Masker
-	metrics    *Metrics
-	categories map[string]consent.Category // "Type.field" → category
+	client  *ent.Client
+	engine  *consent.Engine
+	masker  consent.Masker
+	metrics *Metrics
+	// fields maps each personal field's definition to its category; byName
+	// is the same by "Type.field", for the types that hold personal fields,
+	// so that a definition not found by identity is still found by name.
+	fields        map[*ast.FieldDefinition]consent.Category
+	byName        map[string]consent.Category
+	personalTypes map[string]bool
+}
+
+// newFieldGuard reads the category of every personal field of s.
+func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
+	g := &fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics,
+		fields: map[*ast.FieldDefinition]consent.Category{}, byName: Categories(s), personalTypes: map[string]bool{}}
+	for _, t := range s.Types {
+		for _, f := range t.Fields {
+			if c, ok := g.byName[t.Name+"."+f.Name]; ok {
+				g.fields[f] = c
+				g.personalTypes[t.Name] = true
+			}
+		}
+	}
+	return g
+}
+
+// category returns the category of the field being resolved, if personal.
+func (g *fieldGuard) category(fc *graphql.FieldContext) (consent.Category, bool) {
+	if c, ok := g.fields[fc.Field.Definition]; ok {
+		return c, true
+	}
+	if !g.personalTypes[fc.Object] {
+		return "", false
+	}
+	c, ok := g.byName[fc.Object+"."+fc.Field.Name]
+	return c, ok
 }
 
 var _ interface {
@@ -68,9 +100,9 @@ func (*fieldGuard) Validate(graphql.ExecutableSchema) error { return nil }
 // engine travels in the context for the data layer's row rules.
 func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	v := consent.FromContext(ctx)
-	st := &requestState{
-		viewer:        v,
-		needsConsents: v.Role != consent.Applicant && len(g.engine.PurposesOf(v)) > 0,
+	st := &requestState{viewer: v}
+	if v.Role != consent.Applicant {
+		st.purposes = g.engine.PurposesOf(v)
 	}
 	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
 	resp := next(ctx)
@@ -94,10 +126,10 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	st, _ := ctx.Value(stateKey{}).(*requestState)
-	c, personal := g.categories[fc.Object+"."+fc.Field.Name]
+	c, personal := g.category(fc)
 	if !personal {
 		res, err := next(ctx)
-		if st != nil && st.needsConsents && err == nil {
+		if st != nil && len(st.purposes) > 0 && err == nil {
 			if ids := subjectsIn(res); len(ids) > 0 {
 				g.loadConsents(ctx, st, ids)
 			}
@@ -132,24 +164,34 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 // decide returns the decision for one category of one subject, computing
 // it once per operation.
 func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c consent.Category) consent.Decision {
-	st.mu.Lock()
-	d, ok := st.decisions[decisionKey{id, c}]
-	st.mu.Unlock()
-	if ok {
-		return d
+	i := c.Index()
+	if i < 0 {
+		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
+	}
+	st.mu.RLock()
+	ds := st.decisions[id]
+	st.mu.RUnlock()
+	if ds != nil && ds[i].known {
+		return ds[i].Decision
 	}
 	s := consent.Subject{Self: g.isSelf(ctx, st, id)}
-	if st.needsConsents {
+	if len(st.purposes) > 0 {
 		s.Consents = g.consentsOf(ctx, st, id)
 	}
-	d = g.engine.Decide(st.viewer, s, c)
+	d := g.engine.Decide(st.viewer, s, c)
 	st.mu.Lock()
 	if st.decisions == nil {
-		st.decisions = map[decisionKey]consent.Decision{}
+		st.decisions = map[int]*subjectDecisions{}
 	}
-	st.decisions[decisionKey{id, c}] = d
+	if st.decisions[id] == nil {
+		st.decisions[id] = &subjectDecisions{}
+	}
+	first := !st.decisions[id][i].known
+	st.decisions[id][i] = knownDecision{Decision: d, known: true}
 	st.mu.Unlock()
-	g.metrics.observe(st.viewer, c, d)
+	if first {
+		g.metrics.observe(st.viewer, c, d)
+	}
 	return d
 }
 
@@ -161,8 +203,8 @@ func (g *fieldGuard) isSelf(ctx context.Context, st *requestState, id int) bool 
 	if v.Role != consent.Applicant || v.Account == "" {
 		return false
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
+	st.selfMu.Lock()
+	defer st.selfMu.Unlock()
 	if st.selfID == 0 {
 		self, err := g.clientFrom(ctx).Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
 		if err != nil {
@@ -182,45 +224,56 @@ func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
 
 // consentsOf returns a subject's consents, loading them if no page did.
 func (g *fieldGuard) consentsOf(ctx context.Context, st *requestState, id int) consent.Consents {
-	st.mu.Lock()
+	st.mu.RLock()
 	c, ok := st.consents[id]
-	st.mu.Unlock()
+	st.mu.RUnlock()
 	if !ok {
 		g.loadConsents(ctx, st, []int{id})
-		st.mu.Lock()
+		st.mu.RLock()
 		c = st.consents[id]
-		st.mu.Unlock()
+		st.mu.RUnlock()
 	}
 	return c
 }
 
 // loadConsents reads the consent ledgers of the subjects not loaded yet, in
-// one query. The ledger is read as the enforcement layer, not as the
+// one query, keeping only the entries that can matter to this viewer: its
+// purposes, and for EMPLOYER_PROVISION those towards everyone or towards its
+// own organisation. The ledger is read as the enforcement layer, not as the
 // viewer: deciding needs it whatever rows the viewer may see. A subject
 // whose ledger cannot be read keeps an empty one: fail closed.
 func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []int) {
-	st.mu.Lock()
+	st.mu.RLock()
 	var missing []int
 	for _, id := range ids {
 		if _, ok := st.consents[id]; !ok && !slices.Contains(missing, id) {
 			missing = append(missing, id)
 		}
 	}
-	st.mu.Unlock()
+	st.mu.RUnlock()
 	if len(missing) == 0 {
 		return
 	}
+	purposes := make([]entconsent.Purpose, len(st.purposes))
+	for i, p := range st.purposes {
+		purposes[i] = entconsent.Purpose(p)
+	}
+	recipient := entconsent.EmployerIDIsNil()
+	if st.viewer.Org != "" {
+		recipient = entconsent.Or(recipient, entconsent.HasEmployerWith(employer.ExternalID(st.viewer.Org)))
+	}
 	rows, err := g.clientFrom(ctx).Consent.Query().
-		Where(entconsent.ApplicantIDIn(missing...)).
-		WithEmployer(func(q *ent.EmployerQuery) { q.Select(employer.FieldExternalID) }).
+		Where(entconsent.ApplicantIDIn(missing...), entconsent.PurposeIn(purposes...), recipient).
 		Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).
+		Select(entconsent.FieldApplicantID, entconsent.FieldPurpose, entconsent.FieldEmployerID,
+			entconsent.FieldWithheldCategory, entconsent.FieldGranted).
 		All(privacy.DecisionContext(ctx, privacy.Allow))
 	ledgers := make(map[int][]consent.Entry, len(missing))
 	if err == nil {
 		for _, r := range rows {
 			e := consent.Entry{Purpose: consent.Purpose(r.Purpose), Granted: r.Granted}
-			if r.Edges.Employer != nil {
-				e.Recipient = r.Edges.Employer.ExternalID
+			if r.EmployerID != nil { // towards the viewer's organisation: the query kept no other
+				e.Recipient = st.viewer.Org
 			}
 			if r.WithheldCategory != nil {
 				e.Category = consent.Category(*r.WithheldCategory)
@@ -315,21 +368,27 @@ func deref(v any) any {
 
 type stateKey struct{}
 
-type decisionKey struct {
-	subject  int
-	category consent.Category
+// knownDecision is a decision slot: known once computed.
+type knownDecision struct {
+	consent.Decision
+	known bool
 }
+
+// subjectDecisions holds one subject's decisions, by category index.
+type subjectDecisions [consent.NumCategories]knownDecision
 
 // requestState is what the guard keeps for one operation.
 type requestState struct {
-	viewer        consent.Viewer
-	needsConsents bool // the viewer's decisions depend on subjects' consents
+	viewer   consent.Viewer
+	purposes []consent.Purpose // the viewer's: its decisions depend on subjects' consents
 
-	mu        sync.Mutex
-	selfID    int // the viewer's own applicant id, once found
+	selfMu sync.Mutex
+	selfID int // the viewer's own applicant id, once found
+
+	mu        sync.RWMutex
 	consents  map[int]consent.Consents
-	decisions map[decisionKey]consent.Decision
-	withheld  map[string]*withheldObject // by the object's path
+	decisions map[int]*subjectDecisions
+	withheld  map[*graphql.FieldContext]*withheldObject // by the object's field context
 }
 
 // withheldObject lists the fields withheld from one object, by response
@@ -340,17 +399,15 @@ type withheldObject struct {
 }
 
 func (st *requestState) withhold(fc *graphql.FieldContext, r consent.Reason) {
-	path := fc.Parent.Path()
-	key := path.String()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.withheld == nil {
-		st.withheld = map[string]*withheldObject{}
+		st.withheld = map[*graphql.FieldContext]*withheldObject{}
 	}
-	o := st.withheld[key]
+	o := st.withheld[fc.Parent]
 	if o == nil {
-		o = &withheldObject{Path: path, Fields: map[string]consent.Reason{}}
-		st.withheld[key] = o
+		o = &withheldObject{Path: fc.Parent.Path(), Fields: map[string]consent.Reason{}}
+		st.withheld[fc.Parent] = o
 	}
 	o.Fields[fc.Field.Alias] = r
 }
@@ -371,29 +428,29 @@ func (st *requestState) withheldJSON() []*withheldObject {
 	return out
 }
 
+// comparePaths orders response paths: element by element, indexes by
+// number, names by text, an index before a name, a prefix first.
 func comparePaths(a, b ast.Path) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
-		ai, aIdx := a[i].(ast.PathIndex)
-		bi, bIdx := b[i].(ast.PathIndex)
-		switch {
-		case aIdx && bIdx:
-			if ai != bi {
-				return int(ai) - int(bi)
-			}
-		default:
-			as, bs := pathElem(a[i]), pathElem(b[i])
-			if as < bs {
-				return -1
-			}
-			if as > bs {
-				return 1
-			}
+		if c := comparePathElems(a[i], b[i]); c != 0 {
+			return c
 		}
 	}
 	return len(a) - len(b)
 }
 
-func pathElem(e ast.PathElement) string {
-	b, _ := json.Marshal(e)
-	return string(b)
+func comparePathElems(a, b ast.PathElement) int {
+	ai, aIdx := a.(ast.PathIndex)
+	bi, bIdx := b.(ast.PathIndex)
+	switch {
+	case aIdx && bIdx:
+		return int(ai) - int(bi)
+	case aIdx:
+		return -1
+	case bIdx:
+		return 1
+	}
+	an, _ := a.(ast.PathName)
+	bn, _ := b.(ast.PathName)
+	return strings.Compare(string(an), string(bn))
 }

@@ -38,7 +38,7 @@ type Options struct {
 func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := NewSchema(client)
 	srv := handler.New(es)
-	srv.Use(&fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics, categories: Categories(es.Schema())})
+	srv.Use(newFieldGuard(client, es.Schema(), o))
 	return withCommonExtensions(srv, client, o.Log)
 }
 
