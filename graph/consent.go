@@ -122,12 +122,16 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 
 // InterceptField decides every personal field before it resolves, and
 // after a field that returns subjects (a page, a list, a node) loads all
-// of their consents at once.
+// of their consents at once. It also limits page sizes (limitPage): one
+// interceptor per field rather than two.
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	c, personal := g.category(fc)
 	if !personal {
+		if err := limitPage(fc); err != nil {
+			return nil, err
+		}
 		res, err := next(ctx)
 		if st != nil && len(st.purposes) > 0 && err == nil {
 			if ids := subjectsIn(res); len(ids) > 0 {
@@ -169,11 +173,12 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c con
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	}
 	st.mu.RLock()
-	ds := st.decisions[id]
-	st.mu.RUnlock()
-	if ds != nil && ds[i].known {
-		return ds[i].Decision
+	if ds := st.decisions[id]; ds != nil && ds[i] != 0 {
+		d := st.distinct[ds[i]-1]
+		st.mu.RUnlock()
+		return d
 	}
+	st.mu.RUnlock()
 	s := consent.Subject{Self: g.isSelf(ctx, st, id)}
 	if len(st.purposes) > 0 {
 		s.Consents = g.consentsOf(ctx, st, id)
@@ -183,16 +188,37 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c con
 	if st.decisions == nil {
 		st.decisions = map[int]*subjectDecisions{}
 	}
-	if st.decisions[id] == nil {
-		st.decisions[id] = &subjectDecisions{}
+	ds := st.decisions[id]
+	if ds == nil {
+		ds = &subjectDecisions{}
+		st.decisions[id] = ds
 	}
-	first := !st.decisions[id][i].known
-	st.decisions[id][i] = knownDecision{Decision: d, known: true}
+	first := ds[i] == 0
+	if first {
+		ds[i] = st.intern(d)
+	}
 	st.mu.Unlock()
 	if first {
 		g.metrics.observe(st.viewer, c, d)
 	}
 	return d
+}
+
+// intern returns the 1-based index of d among the operation's distinct
+// decisions, adding it if new: a page of subjects shares a handful of them.
+// Called with st.mu held; 0 (not kept) if the table is full.
+func (st *requestState) intern(d consent.Decision) uint8 {
+	for i, x := range st.distinct {
+		if x.Outcome == d.Outcome && x.Reason == d.Reason && x.Mask.Name == d.Mask.Name && x.Mask.N == d.Mask.N &&
+			slices.Equal(x.Mask.Bounds, d.Mask.Bounds) {
+			return uint8(i + 1)
+		}
+	}
+	if len(st.distinct) == 255 { // more than one policy can make: decide anew each time
+		return 0
+	}
+	st.distinct = append(st.distinct, d)
+	return uint8(len(st.distinct))
 }
 
 // isSelf reports whether the applicant with id is the viewer. The
@@ -368,14 +394,10 @@ func deref(v any) any {
 
 type stateKey struct{}
 
-// knownDecision is a decision slot: known once computed.
-type knownDecision struct {
-	consent.Decision
-	known bool
-}
-
-// subjectDecisions holds one subject's decisions, by category index.
-type subjectDecisions [consent.NumCategories]knownDecision
+// subjectDecisions holds one subject's decisions, by category index: 0
+// until decided, then the 1-based index of the decision in
+// requestState.distinct.
+type subjectDecisions [consent.NumCategories]uint8
 
 // requestState is what the guard keeps for one operation.
 type requestState struct {
@@ -388,6 +410,7 @@ type requestState struct {
 	mu        sync.RWMutex
 	consents  map[int]consent.Consents
 	decisions map[int]*subjectDecisions
+	distinct  []consent.Decision // the operation's distinct decisions
 	withheld  map[*graphql.FieldContext]*withheldObject // by the object's field context
 }
 

@@ -38,13 +38,13 @@ type Options struct {
 func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := NewSchema(client)
 	srv := handler.New(es)
-	srv.Use(newFieldGuard(client, es.Schema(), o))
+	srv.Use(newFieldGuard(client, es.Schema(), o)) // limits pages too: one interceptor per field
 	return withCommonExtensions(srv, client, o.Log)
 }
 
-// withCommonExtensions installs everything but the field guard.
+// withCommonExtensions installs everything but the field guard and the
+// page limits it applies.
 func withCommonExtensions(srv *handler.Server, client *ent.Client, log *slog.Logger) *handler.Server {
-	srv.Use(pageLimit{})
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -60,23 +60,18 @@ const (
 	MaxPageSize     = 100
 )
 
-// pageLimit caps every connection: first/last default to DefaultPageSize
-// and may not exceed MaxPageSize.
-type pageLimit struct{}
-
-func (pageLimit) ExtensionName() string                   { return "PageLimit" }
-func (pageLimit) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (pageLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	fc := graphql.GetFieldContext(ctx)
+// limitPage caps a connection field: first/last default to
+// DefaultPageSize and may not exceed MaxPageSize. It reports an error for
+// an argument out of range, and does nothing to other fields.
+func limitPage(fc *graphql.FieldContext) error {
 	if fc.Field.Definition == nil || !strings.HasSuffix(fc.Field.Definition.Type.Name(), "Connection") {
-		return next(ctx)
+		return nil
 	}
 	first, _ := fc.Args["first"].(*int)
 	last, _ := fc.Args["last"].(*int)
 	for name, n := range map[string]*int{"first": first, "last": last} {
 		if n != nil && (*n < 0 || *n > MaxPageSize) {
-			return nil, &gqlerror.Error{
+			return &gqlerror.Error{
 				Message:    fmt.Sprintf("%s: %v", name, ErrPageSize),
 				Extensions: map[string]any{"code": "BAD_USER_INPUT", "argument": name},
 			}
@@ -86,7 +81,7 @@ func (pageLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any
 		n := DefaultPageSize
 		fc.Args["first"] = &n
 	}
-	return next(ctx)
+	return nil
 }
 
 var errInternal = &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}
