@@ -70,9 +70,10 @@ type Entry struct {
 }
 
 // Consents is a subject's current consent state: the latest entry for each
-// (purpose, recipient, category). The zero value records nothing.
+// (purpose, recipient, category). The zero value records nothing. Ledgers
+// are short, so the state is a small slice searched in order.
 type Consents struct {
-	latest map[consentKey]bool
+	latest []consentState
 }
 
 type consentKey struct {
@@ -81,20 +82,41 @@ type consentKey struct {
 	category  Category
 }
 
+type consentState struct {
+	key     consentKey
+	granted bool
+}
+
 // Summarize folds a subject's ledger, oldest entry first, into their
 // current state.
 func Summarize(entries []Entry) Consents {
-	c := Consents{latest: make(map[consentKey]bool, len(entries))}
+	var c Consents
 	for _, e := range entries {
-		c.latest[consentKey{e.Purpose, e.Recipient, e.Category}] = e.Granted
+		k := consentKey{e.Purpose, e.Recipient, e.Category}
+		if i := c.find(k); i >= 0 {
+			c.latest[i].granted = e.Granted
+		} else {
+			c.latest = append(c.latest, consentState{k, e.Granted})
+		}
 	}
 	return c
 }
 
+func (c Consents) find(k consentKey) int {
+	for i, s := range c.latest {
+		if s.key == k {
+			return i
+		}
+	}
+	return -1
+}
+
 // state returns the latest entry's grant for a key and whether there is one.
 func (c Consents) state(p Purpose, recipient string, cat Category) (granted, recorded bool) {
-	granted, recorded = c.latest[consentKey{p, recipient, cat}]
-	return granted, recorded
+	if i := c.find(consentKey{p, recipient, cat}); i >= 0 {
+		return c.latest[i].granted, true
+	}
+	return false, false
 }
 
 // Engine decides what each viewer sees of each subject under one policy.

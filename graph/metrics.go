@@ -22,11 +22,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) observe(v consent.Viewer, c consent.Category, d consent.Decision) {
-	if m == nil {
+// decisionCounts tallies one operation's decisions, by category index and
+// outcome, to be added to the metrics once at the end of the operation.
+type decisionCounts [consent.NumCategories][3]int
+
+// flush adds an operation's tallies to the counters.
+func (m *Metrics) flush(v consent.Viewer, counts *decisionCounts) {
+	if m == nil || counts == nil {
 		return
 	}
-	role, purpose, category := string(v.Role), string(v.Purpose), string(c)
+	role, purpose := string(v.Role), string(v.Purpose)
 	if _, err := consent.ParseRole(role); err != nil && v.Role != consent.Anonymous {
 		role = "UNKNOWN"
 	}
@@ -35,8 +40,11 @@ func (m *Metrics) observe(v consent.Viewer, c consent.Category, d consent.Decisi
 	} else if _, err := consent.ParsePurpose(purpose); err != nil {
 		purpose = "UNKNOWN"
 	}
-	if _, err := consent.ParseCategory(category); err != nil {
-		category = "UNKNOWN"
+	for i, byOutcome := range counts {
+		for o, n := range byOutcome {
+			if n > 0 {
+				m.decisions.WithLabelValues(role, purpose, string(consent.Categories[i]), consent.Outcome(o).String()).Add(float64(n))
+			}
+		}
 	}
-	m.decisions.WithLabelValues(role, purpose, category, d.Outcome.String()).Inc()
 }
