@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -138,7 +139,7 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 		}
 		res, err := next(ctx)
 		if st != nil && len(st.purposes) > 0 && err == nil {
-			if ids := subjectsIn(res); len(ids) > 0 {
+			if ids := subjectsIn(res); len(ids) > 1 {
 				g.loadConsents(ctx, st, ids)
 			}
 		}
@@ -170,56 +171,55 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 }
 
 // decide returns the decision for one category of one subject, computing
-// it once per operation.
+// it once per operation. Fields resolve concurrently; a decision already
+// made is read without a lock.
 func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c consent.Category) consent.Decision {
 	i := c.Index()
 	if i < 0 {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	}
-	st.mu.RLock()
-	if ds := st.decisions[id]; ds != nil && ds[i] != 0 {
-		d := st.distinct[ds[i]-1]
-		st.mu.RUnlock()
-		return d
+	sub := g.subject(ctx, st, id)
+	if k := sub.decisions[i].Load(); k != 0 {
+		return st.distinct[k-1]
 	}
-	st.mu.RUnlock()
-	s := consent.Subject{Self: g.isSelf(ctx, st, id)}
-	if len(st.purposes) > 0 {
-		s.Consents = g.consentsOf(ctx, st, id)
-	}
-	d := g.engine.Decide(st.viewer, s, c)
+	d := g.engine.Decide(st.viewer, consent.Subject{Self: g.isSelf(ctx, st, id), Consents: sub.consents}, c)
 	st.mu.Lock()
-	if st.decisions == nil {
-		st.decisions = map[int]*subjectDecisions{}
-	}
-	ds := st.decisions[id]
-	if ds == nil {
-		ds = &subjectDecisions{}
-		st.decisions[id] = ds
-	}
-	if ds[i] == 0 {
-		ds[i] = st.intern(d)
+	defer st.mu.Unlock()
+	if sub.decisions[i].Load() == 0 {
+		sub.decisions[i].Store(uint32(st.intern(d)))
 		st.counts[i][d.Outcome]++
 	}
-	st.mu.Unlock()
 	return d
+}
+
+// subject returns what the operation knows of one subject, loading their
+// consents if no page did.
+func (g *fieldGuard) subject(ctx context.Context, st *requestState, id int) *subjectState {
+	if sub, ok := st.subjects.Load(id); ok {
+		return sub.(*subjectState)
+	}
+	g.loadConsents(ctx, st, []int{id})
+	sub, _ := st.subjects.Load(id)
+	return sub.(*subjectState)
 }
 
 // intern returns the 1-based index of d among the operation's distinct
 // decisions, adding it if new: a page of subjects shares a handful of them.
-// Called with st.mu held; 0 (not kept) if the table is full.
+// Called with st.mu held; 0 (not kept: decided anew each time) if the table
+// is full. A slot is written before its index is published.
 func (st *requestState) intern(d consent.Decision) uint8 {
-	for i, x := range st.distinct {
+	for i, x := range st.distinct[:st.ndistinct] {
 		if x.Outcome == d.Outcome && x.Reason == d.Reason && x.Mask.Name == d.Mask.Name && x.Mask.N == d.Mask.N &&
 			slices.Equal(x.Mask.Bounds, d.Mask.Bounds) {
 			return uint8(i + 1)
 		}
 	}
-	if len(st.distinct) == 255 { // more than one policy can make: decide anew each time
+	if st.ndistinct == len(st.distinct) {
 		return 0
 	}
-	st.distinct = append(st.distinct, d)
-	return uint8(len(st.distinct))
+	st.distinct[st.ndistinct] = d
+	st.ndistinct++
+	return uint8(st.ndistinct)
 }
 
 // isSelf reports whether the applicant with id is the viewer. The
@@ -249,74 +249,54 @@ func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
 	return g.client
 }
 
-// consentsOf returns a subject's consents, loading them if no page did.
-func (g *fieldGuard) consentsOf(ctx context.Context, st *requestState, id int) consent.Consents {
-	st.mu.RLock()
-	c, ok := st.consents[id]
-	st.mu.RUnlock()
-	if !ok {
-		g.loadConsents(ctx, st, []int{id})
-		st.mu.RLock()
-		c = st.consents[id]
-		st.mu.RUnlock()
-	}
-	return c
-}
-
 // loadConsents reads the consent ledgers of the subjects not loaded yet, in
 // one query, keeping only the entries that can matter to this viewer: its
 // purposes, and for EMPLOYER_PROVISION those towards everyone or towards its
 // own organisation. The ledger is read as the enforcement layer, not as the
 // viewer: deciding needs it whatever rows the viewer may see. A subject
-// whose ledger cannot be read keeps an empty one: fail closed.
+// whose ledger cannot be read keeps an empty one: fail closed. A viewer
+// whose decisions depend on no consent reads nothing.
 func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []int) {
-	st.mu.RLock()
 	var missing []int
 	for _, id := range ids {
-		if _, ok := st.consents[id]; !ok && !slices.Contains(missing, id) {
+		if _, ok := st.subjects.Load(id); !ok && !slices.Contains(missing, id) {
 			missing = append(missing, id)
 		}
 	}
-	st.mu.RUnlock()
 	if len(missing) == 0 {
 		return
 	}
-	purposes := make([]entconsent.Purpose, len(st.purposes))
-	for i, p := range st.purposes {
-		purposes[i] = entconsent.Purpose(p)
-	}
-	recipient := entconsent.EmployerIDIsNil()
-	if st.viewer.Org != "" {
-		recipient = entconsent.Or(recipient, entconsent.HasEmployerWith(employer.ExternalID(st.viewer.Org)))
-	}
-	rows, err := g.clientFrom(ctx).Consent.Query().
-		Where(entconsent.ApplicantIDIn(missing...), entconsent.PurposeIn(purposes...), recipient).
-		Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).
-		Select(entconsent.FieldApplicantID, entconsent.FieldPurpose, entconsent.FieldEmployerID,
-			entconsent.FieldWithheldCategory, entconsent.FieldGranted).
-		All(privacy.DecisionContext(ctx, privacy.Allow))
 	ledgers := make(map[int][]consent.Entry, len(missing))
-	if err == nil {
-		for _, r := range rows {
-			e := consent.Entry{Purpose: consent.Purpose(r.Purpose), Granted: r.Granted}
-			if r.EmployerID != nil { // towards the viewer's organisation: the query kept no other
-				e.Recipient = st.viewer.Org
-			}
-			if r.WithheldCategory != nil {
-				e.Category = consent.Category(*r.WithheldCategory)
-			}
-			ledgers[r.ApplicantID] = append(ledgers[r.ApplicantID], e)
+	if len(st.purposes) > 0 {
+		purposes := make([]entconsent.Purpose, len(st.purposes))
+		for i, p := range st.purposes {
+			purposes[i] = entconsent.Purpose(p)
 		}
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.consents == nil {
-		st.consents = map[int]consent.Consents{}
+		recipient := entconsent.EmployerIDIsNil()
+		if st.viewer.Org != "" {
+			recipient = entconsent.Or(recipient, entconsent.HasEmployerWith(employer.ExternalID(st.viewer.Org)))
+		}
+		rows, err := g.clientFrom(ctx).Consent.Query().
+			Where(entconsent.ApplicantIDIn(missing...), entconsent.PurposeIn(purposes...), recipient).
+			Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).
+			Select(entconsent.FieldApplicantID, entconsent.FieldPurpose, entconsent.FieldEmployerID,
+				entconsent.FieldWithheldCategory, entconsent.FieldGranted).
+			All(privacy.DecisionContext(ctx, privacy.Allow))
+		if err == nil {
+			for _, r := range rows {
+				e := consent.Entry{Purpose: consent.Purpose(r.Purpose), Granted: r.Granted}
+				if r.EmployerID != nil { // towards the viewer's organisation: the query kept no other
+					e.Recipient = st.viewer.Org
+				}
+				if r.WithheldCategory != nil {
+					e.Category = consent.Category(*r.WithheldCategory)
+				}
+				ledgers[r.ApplicantID] = append(ledgers[r.ApplicantID], e)
+			}
+		}
 	}
 	for _, id := range missing {
-		if _, ok := st.consents[id]; !ok {
-			st.consents[id] = consent.Summarize(ledgers[id])
-		}
+		st.subjects.LoadOrStore(id, &subjectState{consents: consent.Summarize(ledgers[id])})
 	}
 }
 
@@ -395,10 +375,14 @@ func deref(v any) any {
 
 type stateKey struct{}
 
-// subjectDecisions holds one subject's decisions, by category index: 0
+// subjectState is what an operation knows of one subject: their consents
+// (fixed once loaded) and the decisions made so far, by category index: 0
 // until decided, then the 1-based index of the decision in
 // requestState.distinct.
-type subjectDecisions [consent.NumCategories]uint8
+type subjectState struct {
+	consents  consent.Consents
+	decisions [consent.NumCategories]atomic.Uint32
+}
 
 // requestState is what the guard keeps for one operation.
 type requestState struct {
@@ -408,11 +392,12 @@ type requestState struct {
 	selfMu sync.Mutex
 	selfID int // the viewer's own applicant id, once found
 
-	mu        sync.RWMutex
-	consents  map[int]consent.Consents
-	decisions map[int]*subjectDecisions
-	distinct  []consent.Decision // the operation's distinct decisions
-	counts    decisionCounts     // decisions made, for the metrics
+	subjects sync.Map // subject id → *subjectState
+
+	mu        sync.Mutex
+	distinct  [255]consent.Decision // the operation's distinct decisions, ndistinct of them
+	ndistinct int
+	counts    decisionCounts                            // decisions made, for the metrics
 	withheld  map[*graphql.FieldContext]*withheldObject // by the object's field context
 }
 
