@@ -1,5 +1,10 @@
 package consent
 
+import (
+	"slices"
+	"strings"
+)
+
 // Outcome is what happens to one personal field for one viewer.
 type Outcome int
 
@@ -109,6 +114,21 @@ func (c Consents) find(k consentKey) int {
 		}
 	}
 	return -1
+}
+
+// Key returns a string that is equal for two Consents exactly when they
+// hold the same state: subjects with equal keys get equal decisions.
+func (c Consents) Key() string {
+	parts := make([]string, len(c.latest))
+	for i, s := range c.latest {
+		g := "0"
+		if s.granted {
+			g = "1"
+		}
+		parts[i] = string(s.key.purpose) + "\x00" + s.key.recipient + "\x00" + string(s.key.category) + "\x00" + g
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "\x01")
 }
 
 // state returns the latest entry's grant for a key and whether there is one.

@@ -108,9 +108,7 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	}
 	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
 	resp := next(ctx)
-	st.mu.Lock()
 	g.metrics.flush(v, &st.counts)
-	st.mu.Unlock()
 	if resp != nil {
 		// Fields resolve concurrently: errors are put in response order so
 		// that the same data always gives the same bytes.
@@ -171,23 +169,28 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 }
 
 // decide returns the decision for one category of one subject, computing
-// it once per operation. Fields resolve concurrently; a decision already
-// made is read without a lock.
+// it once per operation for all subjects in the same consent state (a page
+// of applicants shares a few). Fields resolve concurrently; a decision
+// already made is read without a lock.
 func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c consent.Category) consent.Decision {
 	i := c.Index()
 	if i < 0 {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	}
 	sub := g.subject(ctx, st, id)
-	if k := sub.decisions[i].Load(); k != 0 {
-		return st.distinct[k-1]
+	var d consent.Decision
+	if k := sub.class.decisions[i].Load(); k != 0 {
+		d = st.distinct[k-1]
+	} else {
+		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents}, c)
+		st.mu.Lock()
+		if sub.class.decisions[i].Load() == 0 {
+			sub.class.decisions[i].Store(uint32(st.intern(d)))
+		}
+		st.mu.Unlock()
 	}
-	d := g.engine.Decide(st.viewer, consent.Subject{Self: g.isSelf(ctx, st, id), Consents: sub.consents}, c)
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if sub.decisions[i].Load() == 0 {
-		sub.decisions[i].Store(uint32(st.intern(d)))
-		st.counts[i][d.Outcome]++
+	if bit := uint32(1) << i; sub.counted.Load()&bit == 0 && sub.counted.Or(bit)&bit == 0 {
+		st.counts[i][d.Outcome].Add(1) // once per subject and category
 	}
 	return d
 }
@@ -296,7 +299,9 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		}
 	}
 	for _, id := range missing {
-		st.subjects.LoadOrStore(id, &subjectState{consents: consent.Summarize(ledgers[id])})
+		c := consent.Summarize(ledgers[id])
+		self := g.isSelf(ctx, st, id)
+		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, class: st.classOf(self, c)})
 	}
 }
 
@@ -375,13 +380,32 @@ func deref(v any) any {
 
 type stateKey struct{}
 
-// subjectState is what an operation knows of one subject: their consents
-// (fixed once loaded) and the decisions made so far, by category index: 0
-// until decided, then the 1-based index of the decision in
-// requestState.distinct.
+// subjectState is what an operation knows of one subject: whether they are
+// the viewer, their consents (fixed once loaded), the decision class they
+// share with every subject in the same state, and which categories of theirs
+// have been counted in the metrics.
 type subjectState struct {
-	consents  consent.Consents
+	self     bool
+	consents consent.Consents
+	class    *decisionClass
+	counted  atomic.Uint32 // bit i: category i counted
+}
+
+// decisionClass holds the decisions for one consent state, by category
+// index: 0 until decided, then the 1-based index of the decision in
+// requestState.distinct.
+type decisionClass struct {
 	decisions [consent.NumCategories]atomic.Uint32
+}
+
+// classOf returns the decision class of subjects in this state.
+func (st *requestState) classOf(self bool, c consent.Consents) *decisionClass {
+	key := c.Key()
+	if self {
+		key = "self\x02" + key
+	}
+	cl, _ := st.classes.LoadOrStore(key, &decisionClass{})
+	return cl.(*decisionClass)
 }
 
 // requestState is what the guard keeps for one operation.
@@ -393,11 +417,12 @@ type requestState struct {
 	selfID int // the viewer's own applicant id, once found
 
 	subjects sync.Map // subject id → *subjectState
+	classes  sync.Map // consent state key → *decisionClass
+	counts   decisionCounts
 
 	mu        sync.Mutex
 	distinct  [255]consent.Decision // the operation's distinct decisions, ndistinct of them
 	ndistinct int
-	counts    decisionCounts                            // decisions made, for the metrics
 	withheld  map[*graphql.FieldContext]*withheldObject // by the object's field context
 }
 

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"sync/atomic"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"consentgate/consent"
@@ -24,7 +26,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 
 // decisionCounts tallies one operation's decisions, by category index and
 // outcome, to be added to the metrics once at the end of the operation.
-type decisionCounts [consent.NumCategories][3]int
+type decisionCounts [consent.NumCategories][3]atomic.Int64
 
 // flush adds an operation's tallies to the counters.
 func (m *Metrics) flush(v consent.Viewer, counts *decisionCounts) {
@@ -40,9 +42,9 @@ func (m *Metrics) flush(v consent.Viewer, counts *decisionCounts) {
 	} else if _, err := consent.ParsePurpose(purpose); err != nil {
 		purpose = "UNKNOWN"
 	}
-	for i, byOutcome := range counts {
-		for o, n := range byOutcome {
-			if n > 0 {
+	for i := range counts {
+		for o := range counts[i] {
+			if n := counts[i][o].Load(); n > 0 {
 				m.decisions.WithLabelValues(role, purpose, string(consent.Categories[i]), consent.Outcome(o).String()).Add(float64(n))
 			}
 		}
