@@ -180,3 +180,22 @@ func ExampleEngine_Decide() {
 	// MASK
 	// HIDE CONSENT_REQUIRED
 }
+
+// TestConsentsKey: equal states give equal keys whatever the ledger's
+// history, different states different keys.
+func TestConsentsKey(t *testing.T) {
+	ep := func(org string, granted bool) consent.Entry {
+		return consent.Entry{Purpose: consent.EmployerProvision, Recipient: org, Granted: granted}
+	}
+	mm := consent.Entry{Purpose: consent.MailMagazine, Granted: true}
+	a := consent.Summarize([]consent.Entry{ep("acme", false), mm, ep("acme", true)})
+	b := consent.Summarize([]consent.Entry{mm, ep("acme", true)})
+	c := consent.Summarize([]consent.Entry{ep("acme", true)})
+	d := consent.Summarize([]consent.Entry{mm, ep("acme", false)})
+	if a.Key() != b.Key() {
+		t.Errorf("same state, different keys: %q %q", a.Key(), b.Key())
+	}
+	if a.Key() == c.Key() || a.Key() == d.Key() || c.Key() == d.Key() {
+		t.Error("different states share a key")
+	}
+}
