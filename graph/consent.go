@@ -36,46 +36,68 @@ type fieldGuard struct {
 	engine  *consent.Engine
 	masker  consent.Masker
 	metrics *Metrics
-	// fields maps each personal field's definition to its category; byName
-	// is the same by "Type.field", for the types that hold personal fields,
-	// so that a definition not found by identity is still found by name.
-	fields        map[*ast.FieldDefinition]consent.Category
+	// fields holds what the guard knows of each field definition; byName
+	// maps "Type.field" to the category of each personal field, so that a
+	// definition not found by identity is still found by name.
+	fields        map[*ast.FieldDefinition]fieldInfo
 	byName        map[string]consent.Category
 	personalTypes map[string]bool
 }
 
-// newFieldGuard reads the category of every personal field of s.
+// fieldInfo is what the guard needs to know of a field, computed once from
+// the schema: its category if personal, and whether it returns a page of
+// subjects (whose consents are then loaded at once).
+type fieldInfo struct {
+	category consent.Category
+	personal bool
+	page     bool
+}
+
+// newFieldGuard reads every object field of s.
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 	g := &fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics,
-		fields: map[*ast.FieldDefinition]consent.Category{}, byName: Categories(s), personalTypes: map[string]bool{}}
+		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
-			if c, ok := g.byName[t.Name+"."+f.Name]; ok {
-				g.fields[f] = c
+			inf := fieldInfo{page: returnsPage(f.Type)}
+			inf.category, inf.personal = g.byName[t.Name+"."+f.Name]
+			if inf.personal {
 				g.personalTypes[t.Name] = true
 			}
+			g.fields[f] = inf
 		}
 	}
 	return g
 }
 
-// category returns the category of the field being resolved, if personal.
-func (g *fieldGuard) category(fc *graphql.FieldContext) (consent.Category, bool) {
-	if c, ok := g.fields[fc.Field.Definition]; ok {
-		return c, true
+// returnsPage reports whether a field of type t returns several subjects:
+// a connection or list of applicants or applications, or a list of nodes.
+func returnsPage(t *ast.Type) bool {
+	switch t.Name() {
+	case "ApplicantConnection", "ApplicationConnection":
+		return true
+	case "Node", "Applicant", "Application":
+		return t.Elem != nil
 	}
-	if !g.personalTypes[fc.Object] {
-		return "", false
-	}
-	c, ok := g.byName[fc.Object+"."+fc.Field.Name]
-	return c, ok
+	return false
 }
 
-var _ interface {
-	graphql.HandlerExtension
-	graphql.FieldInterceptor
-	graphql.ResponseInterceptor
-} = (*fieldGuard)(nil)
+// info returns what the guard knows of the field being resolved. A field
+// not found by its definition is looked up by name, so that a personal
+// field is never missed.
+func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
+	if inf, ok := g.fields[fc.Field.Definition]; ok {
+		return inf
+	}
+	inf := fieldInfo{}
+	if fc.Field.Definition != nil {
+		inf.page = returnsPage(fc.Field.Definition.Type)
+	}
+	if g.personalTypes[fc.Object] {
+		inf.category, inf.personal = g.byName[fc.Object+"."+fc.Field.Name]
+	}
+	return inf
+}
 
 // Categories maps "Type.field" to the category its @personal directive
 // names, for every personal field of the schema. An unknown category name
@@ -129,20 +151,22 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 // interceptor per field rather than two.
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	st, _ := ctx.Value(stateKey{}).(*requestState)
-	c, personal := g.category(fc)
-	if !personal {
+	inf := g.info(fc)
+	if !inf.personal {
 		if err := limitPage(fc); err != nil {
 			return nil, err
 		}
+		if !inf.page {
+			return next(ctx)
+		}
 		res, err := next(ctx)
-		if st != nil && len(st.purposes) > 0 && err == nil {
-			if ids := subjectsIn(res); len(ids) > 1 {
-				g.loadConsents(ctx, st, ids)
-			}
+		if st, _ := ctx.Value(stateKey{}).(*requestState); st != nil && len(st.purposes) > 0 && err == nil {
+			g.loadConsents(ctx, st, subjectsIn(res))
 		}
 		return res, err
 	}
+	c := inf.category
+	st, _ := ctx.Value(stateKey{}).(*requestState)
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	if st != nil {
 		if id, found := subjectOf(fc.Parent); found {
@@ -281,11 +305,17 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		}
 		rows, err := g.clientFrom(ctx).Consent.Query().
 			Where(entconsent.ApplicantIDIn(missing...), entconsent.PurposeIn(purposes...), recipient).
-			Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).
 			Select(entconsent.FieldApplicantID, entconsent.FieldPurpose, entconsent.FieldEmployerID,
-				entconsent.FieldWithheldCategory, entconsent.FieldGranted).
+				entconsent.FieldWithheldCategory, entconsent.FieldGranted, entconsent.FieldRecordedAt).
 			All(privacy.DecisionContext(ctx, privacy.Allow))
 		if err == nil {
+			// Ledger order, sorted here: cheaper than ORDER BY for a page's few rows.
+			slices.SortFunc(rows, func(a, b *ent.Consent) int {
+				if c := a.RecordedAt.Compare(b.RecordedAt); c != 0 {
+					return c
+				}
+				return a.ID - b.ID
+			})
 			for _, r := range rows {
 				e := consent.Entry{Purpose: consent.Purpose(r.Purpose), Granted: r.Granted}
 				if r.EmployerID != nil { // towards the viewer's organisation: the query kept no other
