@@ -230,35 +230,24 @@ func idSet(r gqlResponse, path ...any) []string {
 	return out
 }
 
+// sortedIDs returns the ids of the fixture rows named by keys, sorted.
+func sortedIDs[T any](rows map[string]T, keys []string, id func(T) int) []string {
+	var out []string
+	for _, k := range keys {
+		out = append(out, fmt.Sprint(id(rows[k])))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // TestRowsStayWithinRole checks which rows each role reaches, on lists,
 // counts and node lookups.
 func TestRowsStayWithinRole(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
-		applicantIDs := func(accounts ...string) []string {
-			var out []string
-			for _, a := range accounts {
-				out = append(out, fmt.Sprint(f.applicants[a].ID))
-			}
-			sort.Strings(out)
-			return out
-		}
-		jobIDs := func(keys ...string) []string {
-			var out []string
-			for _, k := range keys {
-				out = append(out, fmt.Sprint(f.jobs[k].ID))
-			}
-			sort.Strings(out)
-			return out
-		}
-		appIDs := func(keys ...string) []string {
-			var out []string
-			for _, k := range keys {
-				out = append(out, fmt.Sprint(f.apps[k].ID))
-			}
-			sort.Strings(out)
-			return out
-		}
+		applicantIDs := func(keys ...string) []string { return sortedIDs(f.applicants, keys, func(a *ent.Applicant) int { return a.ID }) }
+		jobIDs := func(keys ...string) []string { return sortedIDs(f.jobs, keys, func(j *ent.Job) int { return j.ID }) }
+		appIDs := func(keys ...string) []string { return sortedIDs(f.apps, keys, func(a *ent.Application) int { return a.ID }) }
 		cases := []struct {
 			viewer                 string
 			applicants, jobs, apps []string
