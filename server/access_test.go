@@ -245,9 +245,13 @@ func sortedIDs[T any](rows map[string]T, keys []string, id func(T) int) []string
 func TestRowsStayWithinRole(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
-		applicantIDs := func(keys ...string) []string { return sortedIDs(f.applicants, keys, func(a *ent.Applicant) int { return a.ID }) }
+		applicantIDs := func(keys ...string) []string {
+			return sortedIDs(f.applicants, keys, func(a *ent.Applicant) int { return a.ID })
+		}
 		jobIDs := func(keys ...string) []string { return sortedIDs(f.jobs, keys, func(j *ent.Job) int { return j.ID }) }
-		appIDs := func(keys ...string) []string { return sortedIDs(f.apps, keys, func(a *ent.Application) int { return a.ID }) }
+		appIDs := func(keys ...string) []string {
+			return sortedIDs(f.apps, keys, func(a *ent.Application) int { return a.ID })
+		}
 		cases := []struct {
 			viewer                 string
 			applicants, jobs, apps []string
