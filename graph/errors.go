@@ -5,8 +5,6 @@ import "errors"
 // Errors the resolvers return. Their messages reach clients as they are, so
 // they name rules, never values.
 var (
-	// ErrApplicantsOnly: the operation acts on the viewer's own profile.
-	ErrApplicantsOnly = errors.New("only an applicant can do this")
 	// ErrNoProfile: the applicant has not created a profile yet.
 	ErrNoProfile = errors.New("no profile yet: create it with createMyProfile")
 	// ErrUnknownOrganisation: the token's org claim names no employer.

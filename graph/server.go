@@ -121,7 +121,7 @@ func classify(err error) (code, msg string) {
 		return "BAD_USER_INPUT", fieldErr.Error()
 	case errors.As(err, &entValidation):
 		return "BAD_USER_INPUT", validationMessage(entValidation)
-	case errors.Is(err, ErrApplicantsOnly), errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation):
+	case errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation):
 		return "FORBIDDEN", err.Error()
 	case errors.Is(err, privacy.Deny):
 		return "FORBIDDEN", "not permitted"
