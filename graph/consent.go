@@ -49,6 +49,7 @@ type fieldGuard struct {
 // subjects (whose consents are then loaded at once).
 type fieldInfo struct {
 	category consent.Category
+	index    int // the category's index (consent.Category.Index)
 	personal bool
 	page     bool
 }
@@ -61,6 +62,7 @@ func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 		for _, f := range t.Fields {
 			inf := fieldInfo{page: returnsPage(f.Type)}
 			inf.category, inf.personal = g.byName[t.Name+"."+f.Name]
+			inf.index = inf.category.Index()
 			if inf.personal {
 				g.personalTypes[t.Name] = true
 			}
@@ -95,6 +97,7 @@ func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
 	}
 	if g.personalTypes[fc.Object] {
 		inf.category, inf.personal = g.byName[fc.Object+"."+fc.Field.Name]
+		inf.index = inf.category.Index()
 	}
 	return inf
 }
@@ -165,12 +168,11 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 		}
 		return res, err
 	}
-	c := inf.category
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	if st != nil {
 		if id, found := subjectOf(fc.Parent); found {
-			d = g.decide(ctx, st, id, c)
+			d = g.decide(ctx, st, id, inf)
 		}
 	}
 	switch d.Outcome {
@@ -196,8 +198,8 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 // it once per operation for all subjects in the same consent state (a page
 // of applicants shares a few). Fields resolve concurrently; a decision
 // already made is read without a lock.
-func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, c consent.Category) consent.Decision {
-	i := c.Index()
+func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf fieldInfo) consent.Decision {
+	c, i := inf.category, inf.index
 	if i < 0 {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	}
@@ -380,7 +382,11 @@ func subjectsIn(v any) []int {
 // other entity first means there is no subject, and the field is hidden.
 func subjectOf(fc *graphql.FieldContext) (int, bool) {
 	for ; fc != nil; fc = fc.Parent {
-		switch r := deref(fc.Result).(type) {
+		r := fc.Result
+		if _, direct := r.(ent.Noder); !direct {
+			r = deref(r)
+		}
+		switch r := r.(type) {
 		case *ent.Applicant:
 			return r.ID, r != nil
 		case *ent.Application:
