@@ -30,7 +30,7 @@ type Consent struct {
 	Source consent.Source `json:"source,omitempty"`
 	// Explicit, or deemed under policy §8.
 	Basis consent.Basis `json:"basis,omitempty"`
-	// RecordedAt holds the value of the "recorded_at" field.
+	// When the change was made; set on recording.
 	RecordedAt time.Time `json:"recorded_at,omitempty"`
 	// ApplicantID holds the value of the "applicant_id" field.
 	ApplicantID int `json:"applicant_id,omitempty"`

@@ -46,7 +46,13 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 		ent.WithPrivacyRequestOrder(orderBy), ent.WithPrivacyRequestFilter(where.Filter))
 }
 
+// Applicant returns ApplicantResolver implementation.
+func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	applicantResolver struct{ *Resolver }
+	queryResolver     struct{ *Resolver }
+)

@@ -11,6 +11,7 @@ import (
 	"consentgate/ent/job"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema/schematype"
+	"consentgate/graph/model"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Applicant() ApplicantResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 }
@@ -80,6 +82,7 @@ type ComplexityRoot struct {
 		City                func(childComplexity int) int
 		Consents            func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
+		CurrentConsents     func(childComplexity int) int
 		Dependents          func(childComplexity int) int
 		DesiredField        func(childComplexity int) int
 		DesiredWorkplace    func(childComplexity int) int
@@ -224,6 +227,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		ApplyToJob          func(childComplexity int, input ent.CreateApplicationInput) int
+		ChangeConsent       func(childComplexity int, input model.ConsentChangeInput) int
 		CreateJob           func(childComplexity int, input ent.CreateJobInput) int
 		CreateMyProfile     func(childComplexity int, input ent.CreateApplicantInput) int
 		MoveApplication     func(childComplexity int, id int, status application.Status) int
@@ -314,12 +318,16 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ApplicantResolver interface {
+	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
+}
 type MutationResolver interface {
 	ApplyToJob(ctx context.Context, input ent.CreateApplicationInput) (*ent.Application, error)
 	WithdrawApplication(ctx context.Context, id int) (*ent.Application, error)
 	MoveApplication(ctx context.Context, id int, status application.Status) (*ent.Application, error)
 	CreateMyProfile(ctx context.Context, input ent.CreateApplicantInput) (*ent.Applicant, error)
 	UpdateMyProfile(ctx context.Context, input ent.UpdateApplicantInput) (*ent.Applicant, error)
+	ChangeConsent(ctx context.Context, input model.ConsentChangeInput) (*ent.Consent, error)
 	CreateJob(ctx context.Context, input ent.CreateJobInput) (*ent.Job, error)
 	UpdateJob(ctx context.Context, id int, input ent.UpdateJobInput) (*ent.Job, error)
 }
@@ -517,6 +525,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.CreatedAt(childComplexity), true
+	case "Applicant.currentConsents":
+		if e.ComplexityRoot.Applicant.CurrentConsents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.CurrentConsents(childComplexity), true
 	case "Applicant.dependents":
 		if e.ComplexityRoot.Applicant.Dependents == nil {
 			break
@@ -1158,6 +1172,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApplyToJob(childComplexity, args["input"].(ent.CreateApplicationInput)), true
+	case "Mutation.changeConsent":
+		if e.ComplexityRoot.Mutation.ChangeConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeConsent(childComplexity, args["input"].(model.ConsentChangeInput)), true
 	case "Mutation.createJob":
 		if e.ComplexityRoot.Mutation.CreateJob == nil {
 			break
@@ -1572,6 +1597,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApplicantWhereInput", ec.unmarshalInputApplicantWhereInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
 			graphql.NewInputUnmarshaler("ApplicationWhereInput", ec.unmarshalInputApplicationWhereInput),
+			graphql.NewInputUnmarshaler("ConsentChangeInput", ec.unmarshalInputConsentChangeInput),
 			graphql.NewInputUnmarshaler("ConsentWhereInput", ec.unmarshalInputConsentWhereInput),
 			graphql.NewInputUnmarshaler("CreateApplicantInput", ec.unmarshalInputCreateApplicantInput),
 			graphql.NewInputUnmarshaler("CreateApplicationInput", ec.unmarshalInputCreateApplicationInput),
@@ -1733,6 +1759,31 @@ extend type Mutation {
   withdrawApplication(id: ID!): Application!
   "Moves an application to one of the employer's jobs to a new status."
   moveApplication(id: ID!, status: ApplicationStatus!): Application!
+}
+`, BuiltIn: false},
+	{Name: "../schema/consent.graphqls", Input: `"A change to the viewer's own consent ledger."
+input ConsentChangeInput {
+  "The purpose (policy §4) granted or withdrawn."
+  purpose: Purpose!
+  "EMPLOYER_PROVISION only: the employer the change concerns; none means all employers."
+  employerID: ID
+  "EMPLOYER_PROVISION only: withhold (granted: false) or release (granted: true) this category alone."
+  category: Category
+  granted: Boolean!
+}
+
+extend type Applicant {
+  "The current state of the consent ledger: the latest entry for each purpose, recipient and category (the full history is ` + "`" + `consents` + "`" + `)."
+  currentConsents: [Consent!]! @nonPersonal
+}
+
+extend type Mutation {
+  """
+  Appends a grant or a withdrawal to the consent ledger of the applicant behind
+  the token, stamped with the time and the policy version in force. It takes
+  effect for the very next request.
+  """
+  changeConsent(input: ConsentChangeInput!): Consent!
 }
 `, BuiltIn: false},
 	{Name: "../schema/directives.graphqls", Input: `"""
@@ -2409,6 +2460,9 @@ type Consent implements Node {
   Explicit, or deemed under policy §8.
   """
   basis: ConsentBasis!
+  """
+  When the change was made; set on recording.
+  """
   recordedAt: Time!
   applicant: Applicant!
   """
@@ -4036,6 +4090,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_consents(ctx, field)
 	case "privacyRequests":
 		return ec.fieldContext_Applicant_privacyRequests(ctx, field)
+	case "currentConsents":
+		return ec.fieldContext_Applicant_currentConsents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Applicant", field.Name)
 }
@@ -4612,6 +4668,20 @@ func (ec *executionContext) field_Mutation_applyToJob_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateApplicationInput, error) {
 			return ec.unmarshalNCreateApplicationInput2consentgateᚋentᚐCreateApplicationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeConsent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConsentChangeInput, error) {
+			return ec.unmarshalNConsentChangeInput2consentgateᚋgraphᚋmodelᚐConsentChangeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6622,6 +6692,38 @@ func (ec *executionContext) fieldContext_Applicant_privacyRequests(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Applicant_currentConsents(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_currentConsents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().CurrentConsents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+			return ec.marshalNConsent2ᚕᚖconsentgateᚋentᚐConsentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_currentConsents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Applicant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApplicantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8512,6 +8614,50 @@ func (ec *executionContext) fieldContext_Mutation_updateMyProfile(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateMyProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeConsent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeConsent(ctx, fc.Args["input"].(model.ConsentChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Consent) graphql.Marshaler {
+			return ec.marshalNConsent2ᚖconsentgateᚋentᚐConsent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeConsent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeConsent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12838,6 +12984,69 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 func UnmarshalApplicationWhereInput(ctx context.Context, raw any) (ent.ApplicationWhereInput, error) {
 	var out ent.ApplicationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ApplicationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConsentChangeInput(ctx context.Context, obj any) (model.ConsentChangeInput, error) {
+	var it model.ConsentChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"purpose", "employerID", "category", "granted"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNPurpose2consentgateᚋentᚋconsentᚐPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "employerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmployerID = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOCategory2ᚖconsentgateᚋentᚋconsentᚐWithheldCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "granted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("granted"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Granted = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsentChangeInput unmarshals raw into the ConsentChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsentChangeInput(ctx context.Context, raw any) (model.ConsentChangeInput, error) {
+	var out model.ConsentChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentChangeInput", raw, &out)
 	return out, err
 }
 
@@ -17604,6 +17813,12 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Applicant_privacyRequests(ctx, field, obj)
 				})
+		case "currentConsents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_currentConsents(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18363,6 +18578,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateMyProfile":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMyProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeConsent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeConsent(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -19416,6 +19638,22 @@ func (ec *executionContext) marshalNCategory2consentgateᚋentᚋconsentᚐWithh
 	return v
 }
 
+func (ec *executionContext) marshalNConsent2ᚕᚖconsentgateᚋentᚐConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsent2ᚖconsentgateᚋentᚐConsent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNConsent2ᚖconsentgateᚋentᚐConsent(ctx context.Context, sel ast.SelectionSet, v *ent.Consent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Consent!")
@@ -19432,6 +19670,11 @@ func (ec *executionContext) unmarshalNConsentBasis2consentgateᚋentᚋconsent�
 
 func (ec *executionContext) marshalNConsentBasis2consentgateᚋentᚋconsentᚐBasis(ctx context.Context, sel ast.SelectionSet, v consent.Basis) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNConsentChangeInput2consentgateᚋgraphᚋmodelᚐConsentChangeInput(ctx context.Context, v any) (model.ConsentChangeInput, error) {
+	res, err := ec.unmarshalInputConsentChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNConsentSource2consentgateᚋentᚋconsentᚐSource(ctx context.Context, v any) (consent.Source, error) {

@@ -255,3 +255,8 @@ func dig(v any, path ...any) any {
 }
 
 func jobStatus(s string) job.Status { return job.Status(s) }
+
+// viewerContext is a context acting as v, for direct ent calls.
+func viewerContext(v consent.Viewer) context.Context {
+	return consent.NewContext(context.Background(), v)
+}

@@ -13,6 +13,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/application"
 	entconsent "consentgate/ent/consent"
+	"consentgate/ent/employer"
 	"consentgate/ent/hook"
 	"consentgate/ent/job"
 	"consentgate/ent/policyversion"
@@ -304,17 +305,59 @@ func recordProvision(ctx context.Context, client *ent.Client, app *ent.Applicati
 	if granted {
 		at = app.CreatedAt
 	}
-	pv, err := client.PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(at)).
-		Order(ent.Desc(policyversion.FieldEffectiveAt)).FirstID(sys)
-	if ent.IsNotFound(err) {
-		return ErrNoPolicyVersion
-	}
-	if err != nil {
-		return err
-	}
 	return client.Consent.Create().
-		SetApplicantID(app.ApplicantID).SetEmployerID(j.EmployerID).SetPolicyVersionID(pv).
+		SetApplicantID(app.ApplicantID).SetEmployerID(j.EmployerID).
 		SetPurpose(entconsent.PurposeEMPLOYER_PROVISION).SetGranted(granted).
 		SetSource(entconsent.SourceAPPLICATION).SetRecordedAt(at).
 		Exec(sys)
+}
+
+// ErrConsentScope is returned for a consent entry that names a recipient or
+// a single category for a purpose other than EMPLOYER_PROVISION: only
+// provision to employers is per recipient and per category.
+var ErrConsentScope = errors.New("a recipient employer or a single category is only for EMPLOYER_PROVISION")
+
+// StampConsent completes a new consent ledger entry: it is recorded now
+// unless a time is given, under the policy version in force at that time
+// (policy §8), and names a recipient or a category only for provision to
+// employers.
+func StampConsent() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.ConsentFunc(func(ctx context.Context, m *ent.ConsentMutation) (ent.Value, error) {
+			if p, _ := m.Purpose(); p != entconsent.PurposeEMPLOYER_PROVISION {
+				if _, ok := m.EmployerID(); ok {
+					return nil, validate.Field("Consent.employer", ErrConsentScope)
+				}
+				if _, ok := m.WithheldCategory(); ok {
+					return nil, validate.Field("Consent.withheldCategory", ErrConsentScope)
+				}
+			}
+			if id, ok := m.EmployerID(); ok {
+				exists, err := m.Client().Employer.Query().Where(employer.ID(id)).Exist(ctx)
+				if err != nil {
+					return nil, fmt.Errorf("checking the employer: %w", err)
+				}
+				if !exists {
+					return nil, validate.Field("Consent.employer", errors.New("no such employer"))
+				}
+			}
+			at, ok := m.RecordedAt()
+			if !ok {
+				at = time.Now()
+				m.SetRecordedAt(at)
+			}
+			if _, ok := m.PolicyVersionID(); !ok {
+				pv, err := m.Client().PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(at)).
+					Order(ent.Desc(policyversion.FieldEffectiveAt)).FirstID(privacy.DecisionContext(ctx, privacy.Allow))
+				if ent.IsNotFound(err) {
+					return nil, ErrNoPolicyVersion
+				}
+				if err != nil {
+					return nil, fmt.Errorf("finding the policy version in force: %w", err)
+				}
+				m.SetPolicyVersionID(pv)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
 }

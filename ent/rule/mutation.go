@@ -7,6 +7,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	entconsent "consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/privacy"
 )
@@ -131,4 +132,27 @@ func UpdateOwnJobs() privacy.MutationRule {
 		m.Where(ownJob(v.Org))
 		return privacy.Allow
 	}), ent.OpUpdateOne|ent.OpUpdate)
+}
+
+// RecordOwnConsent lets an applicant append entries to their own consent
+// ledger, as themself (source APPLICANT, explicit). Nothing may change or
+// remove an entry.
+func RecordOwnConsent() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.ConsentMutationRuleFunc(func(ctx context.Context, m *ent.ConsentMutation) error {
+		v := consent.FromContext(ctx)
+		id, ok := m.ApplicantID()
+		source, _ := m.Source()
+		basis, _ := m.Basis()
+		if v.Role != consent.Applicant || v.Account == "" || !ok || source != entconsent.SourceAPPLICANT || basis == entconsent.BasisDEEMED {
+			return privacy.Skip
+		}
+		self, err := m.Client().Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
+		if err != nil {
+			return privacy.Denyf("checking the applicant: %v", err)
+		}
+		if !self {
+			return privacy.Skip
+		}
+		return privacy.Allow
+	}), ent.OpCreate)
 }

@@ -295,6 +295,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	consentHooks := schema.Consent{}.Hooks()
+
+	consent.Hooks[1] = consentHooks[0]
 	consentFields := schema.Consent{}.Fields()
 	_ = consentFields
 	employerMixin := schema.Employer{}.Mixin()

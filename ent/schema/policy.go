@@ -67,13 +67,17 @@ func (PolicyVersion) Policy() ent.Policy {
 	}
 }
 
-// Policy of the Consent.
+// Policy of the Consent: the ledger is append-only; an applicant records
+// their own changes, the system the changes applying or requests make.
 func (Consent) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.FilterConsents()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.RecordOwnConsent(), privacy.AlwaysDenyRule()},
 	}
 }
+
+// Hooks of the Consent.
+func (Consent) Hooks() []ent.Hook { return []ent.Hook{hooks.StampConsent()} }
 
 // Policy of the PrivacyRequest.
 func (PrivacyRequest) Policy() ent.Policy {

@@ -49,7 +49,8 @@ func (Consent) Fields() []ent.Field {
 			Annotations(entgql.Type("ConsentSource")),
 		field.Enum("basis").Values("EXPLICIT", "DEEMED").Default("EXPLICIT").Immutable().
 			Annotations(entgql.Type("ConsentBasis")).Comment("Explicit, or deemed under policy §8."),
-		field.Time("recorded_at").Immutable(),
+		field.Time("recorded_at").Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)).Comment("When the change was made; set on recording."),
 		field.Int("applicant_id").Immutable().Annotations(entgql.Skip()),
 		field.Int("employer_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.Int("policy_version_id").Immutable().Annotations(entgql.Skip()),
