@@ -43,7 +43,7 @@ type fixture struct {
 
 // grant appends one entry to account's consent ledger: purpose, towards an
 // employer (nil: everyone), for one category ("" for the whole purpose).
-func (f *fixture) grant(t *testing.T, account, purpose string, to *ent.Employer, category string, granted bool) {
+func (f *fixture) grant(t testing.TB, account, purpose string, to *ent.Employer, category string, granted bool) {
 	t.Helper()
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f.clock = f.clock.Add(time.Second)
@@ -94,7 +94,7 @@ func canaries(account string) map[string]consent.Category {
 	return out
 }
 
-func newFixture(t *testing.T, client *ent.Client) *fixture {
+func newFixture(t testing.TB, client *ent.Client) *fixture {
 	t.Helper()
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
@@ -177,7 +177,7 @@ var fixtureViewers = map[string]consent.Viewer{
 	"admin":      {Account: "admin-1", Role: consent.Admin},
 }
 
-func token(t *testing.T, v consent.Viewer) string {
+func token(t testing.TB, v consent.Viewer) string {
 	t.Helper()
 	tok, err := SignToken(testSecret, v, time.Hour, time.Now())
 	if err != nil {

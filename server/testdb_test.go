@@ -22,7 +22,7 @@ type backend struct {
 // backends returns SQLite always and PostgreSQL when
 // CONSENTGATE_TEST_POSTGRES holds a DSN.
 func backends(t *testing.T) []backend {
-	bs := []backend{{name: "sqlite", open: openSQLite}}
+	bs := []backend{{name: "sqlite", open: func(t *testing.T) *ent.Client { return openSQLite(t) }}}
 	if dsn := os.Getenv("CONSENTGATE_TEST_POSTGRES"); dsn != "" {
 		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) *ent.Client { return openPostgres(t, dsn) }})
 	} else if os.Getenv("CI") == "true" {
@@ -43,7 +43,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 var dbSeq atomic.Int64
 
 // openSQLite opens a private in-memory SQLite database, migrated.
-func openSQLite(t *testing.T) *ent.Client {
+func openSQLite(t testing.TB) *ent.Client {
 	t.Helper()
 	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano(), dbSeq.Add(1))
 	client, err := OpenDatabase(context.Background(), "file:"+name+"?mode=memory&cache=shared&_fk=1")
