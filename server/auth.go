@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -99,12 +98,8 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 }
 
 func unauthorized(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-	w.WriteHeader(http.StatusUnauthorized)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": errToken.Error(), "extensions": map[string]any{"code": "UNAUTHENTICATED"}}},
-	})
+	writeJSON(w, http.StatusUnauthorized, errorBody(errToken.Error(), "UNAUTHENTICATED"))
 }
 
 // SignToken returns an HS256 token for the given identity, valid for ttl.

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -14,6 +18,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
 	"consentgate/graph"
 )
@@ -29,8 +34,10 @@ type Gateway struct {
 }
 
 // Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
-// for everything, GET for queries), /healthz, /metrics, /datamap, and in
-// demo mode GraphiQL at / and introspection.
+// for everything, GET for queries; bodies up to MaxBodyBytes; responses
+// never cached), /healthz (alive), /readyz (the database answers), /metrics,
+// /datamap, and in demo mode GraphiQL at /, introspection and field
+// suggestions.
 func (gw Gateway) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -44,13 +51,26 @@ func (gw Gateway) Handler() http.Handler {
 	gql.AddTransport(transport.POST{})
 	if gw.Demo {
 		gql.Use(extension.Introspection{})
+	} else {
+		gql.SetDisableSuggestion(true) // "Did you mean" would reveal the schema
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gw.Auth.Middleware(gql))
+	mux.Handle("/graphql", limitBody(MaxBodyBytes, noStore(gw.Auth.Middleware(gql))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok"})
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		// The database answers and the schema is migrated (and a policy
+		// version is published, as at every start).
+		if _, err := gw.Client.PolicyVersion.Query().Exist(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+			gw.Log.WarnContext(ctx, "not ready", "error", err.Error())
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /datamap", dataMapHandler(gw.Policy))
@@ -58,6 +78,52 @@ func (gw Gateway) Handler() http.Handler {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
 	return mux
+}
+
+// MaxBodyBytes bounds a GraphQL request body; larger ones are refused
+// with 413 before anything is parsed.
+const MaxBodyBytes = 256 << 10
+
+// limitBody refuses request bodies over max bytes with 413.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody("request body too large", "PAYLOAD_TOO_LARGE"))
+			return
+		}
+		if r.Body != nil {
+			body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, errorBody("request body could not be read", "BAD_REQUEST"))
+				return
+			}
+			if int64(len(body)) > max {
+				writeJSON(w, http.StatusRequestEntityTooLarge, errorBody("request body too large", "PAYLOAD_TOO_LARGE"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStore keeps GraphQL responses, which may hold personal data, out of
+// every cache.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func errorBody(message, code string) map[string]any {
+	return map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // NewMasker returns the masker of the gateway: HASH keyed with key,
