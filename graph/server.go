@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -48,7 +49,8 @@ func withCommonExtensions(srv *handler.Server, client *ent.Client, log *slog.Log
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
+		// The panic's value could quote data: only its type is logged.
+		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic_type", fmt.Sprintf("%T", p))
 		return errInternal
 	})
 	return srv
@@ -93,8 +95,17 @@ var errInternal = &gqlerror.Error{Message: "internal error", Extensions: map[str
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
-		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-			return gqlErr // from the parser, validator or our own resolvers
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil { // from the parser, validator or our own resolvers
+			if id := RequestID(ctx); id != "" {
+				withID := *gqlErr
+				withID.Extensions = maps.Clone(gqlErr.Extensions)
+				if withID.Extensions == nil {
+					withID.Extensions = map[string]any{}
+				}
+				withID.Extensions["requestId"] = id
+				return &withID
+			}
+			return gqlErr
 		}
 		out := gqlerror.WrapPath(graphql.GetPath(ctx), err)
 		if gqlErr != nil {
@@ -102,13 +113,17 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		code, msg := classify(err)
 		if code == "INTERNAL" {
-			log.ErrorContext(ctx, "resolver error", "error", err.Error())
+			log.ErrorContext(ctx, "resolver error", "request_id", RequestID(ctx), "error", err.Error())
+		}
+		ext := map[string]any{"code": code}
+		if id := RequestID(ctx); id != "" {
+			ext["requestId"] = id
 		}
 		return &gqlerror.Error{
 			Message:    msg,
 			Path:       out.Path,
 			Locations:  out.Locations,
-			Extensions: map[string]any{"code": code},
+			Extensions: ext,
 		}
 	}
 }

@@ -80,6 +80,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
+			reportRole(r.Context(), consent.Anonymous)
 			next.ServeHTTP(w, r.WithContext(consent.NewContext(r.Context(), consent.AnonymousViewer)))
 			return
 		}
@@ -93,6 +94,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			unauthorized(w)
 			return
 		}
+		reportRole(r.Context(), v.Role)
 		next.ServeHTTP(w, r.WithContext(consent.NewContext(r.Context(), v)))
 	})
 }

@@ -79,7 +79,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		Addr: cfg.Addr,
 		Handler: Gateway{
 			Client: client, Auth: NewAuthenticator(cfg.JWTSecret), Policy: cfg.Policy,
-			HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log,
+			HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log, CORSOrigins: cfg.CORSOrigins,
 		}.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 
 	"consentgate/consent"
 	"fmt"
@@ -17,6 +19,7 @@ type Config struct {
 	HashKey     []byte          // key of the HASH mask
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
+	CORSOrigins []string        // browser origins allowed to call /graphql
 }
 
 // DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
@@ -64,6 +67,17 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 		return c, fmt.Errorf("%w: CONSENTGATE_HASH_KEY (the HASH mask's key) must be at least 32 bytes", errConfig)
 	default:
 		c.HashKey = []byte(key)
+	}
+
+	if list := getenv("CONSENTGATE_CORS_ORIGINS"); list != "" {
+		for _, o := range strings.Split(list, ",") {
+			o = strings.TrimSpace(o)
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+				return c, fmt.Errorf("%w: CONSENTGATE_CORS_ORIGINS: each entry must be an origin such as https://app.example.com", errConfig)
+			}
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
 	}
 
 	c.Policy = consent.DefaultPolicy()

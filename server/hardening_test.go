@@ -96,3 +96,114 @@ func TestReadiness(t *testing.T) {
 		t.Fatal("healthz without a database")
 	}
 }
+
+// TestCSRF: requests a browser could send cross-site without a preflight
+// are refused before anything runs; the same requests with a preflighted
+// content type or header pass. GET never runs a mutation.
+func TestCSRF(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	q := `{"query":"{ jobs { totalCount } }"}`
+	cases := []struct {
+		name, method, contentType, body, path string
+		headers                              map[string]string
+		status                               int
+	}{
+		{"json POST", "POST", "application/json", q, "/graphql", nil, 200},
+		{"json POST with charset", "POST", "application/json; charset=utf-8", q, "/graphql", nil, 200},
+		{"text/plain POST", "POST", "text/plain", q, "/graphql", nil, 415},
+		{"form POST", "POST", "application/x-www-form-urlencoded", "query=%7B+jobs+%7B+totalCount+%7D+%7D", "/graphql", nil, 415},
+		{"multipart POST", "POST", "multipart/form-data; boundary=x", "--x--", "/graphql", nil, 415},
+		{"POST without a type", "POST", "", q, "/graphql", nil, 415},
+		{"plain GET", "GET", "", "", "/graphql?query=%7Bjobs%7BtotalCount%7D%7D", nil, 400},
+		{"preflighted GET", "GET", "", "", "/graphql?query=%7Bjobs%7BtotalCount%7D%7D", map[string]string{"Apollo-Require-Preflight": "true"}, 200},
+		{"GET mutation", "GET", "", "", "/graphql?query=mutation%7BwithdrawApplication(id:1)%7Bstatus%7D%7D", map[string]string{"Apollo-Require-Preflight": "true"}, 406},
+		{"PUT", "PUT", "application/json", q, "/graphql", nil, 405},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+			if c.contentType != "" {
+				req.Header.Set("Content-Type", c.contentType)
+			}
+			for k, v := range c.headers {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			f.handler.ServeHTTP(rec, req)
+			if rec.Code != c.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, c.status, rec.Body)
+			}
+		})
+	}
+}
+
+// TestCORS: only configured origins get CORS headers, never a reflected
+// arbitrary origin, never credentials; "null" is not an origin.
+func TestCORS(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), CORSOrigins: []string{"https://app.example.com"}}.Handler()
+	for _, c := range []struct {
+		origin, want string
+	}{
+		{"https://app.example.com", "https://app.example.com"},
+		{"https://evil.example.com", ""},
+		{"null", ""},
+	} {
+		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+		req.Header.Set("Origin", c.origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if got := rec.Header().Get("Access-Control-Allow-Origin"); got != c.want {
+			t.Errorf("origin %q: Allow-Origin %q, want %q", c.origin, got, c.want)
+		}
+		if rec.Header().Get("Access-Control-Allow-Credentials") != "" {
+			t.Errorf("origin %q: credentials allowed", c.origin)
+		}
+	}
+	for _, bad := range []string{"*", "app.example.com", "https://app.example.com/path", "ftp://x"} {
+		if _, err := loadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_CORS_ORIGINS": bad}[k]
+		}, true); err == nil {
+			t.Errorf("CONSENTGATE_CORS_ORIGINS=%q accepted", bad)
+		}
+	}
+}
+
+// TestRequestIDAndLogs: every response names its request id, errors carry
+// it, and the access log holds one line per request with id, role and
+// status, and no token, variable or value.
+func TestRequestIDAndLogs(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	tok := token(t, *as("acme"))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"query($s: String) { jobs(where: {titleContains: $s}) { totalCount } applicants { edges { node { name } } } x: applicant(id: 1) { id } }","variables":{"s":"secret-variable-value"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	id := rec.Header().Get("X-Request-Id")
+	if len(id) != 24 || !strings.Contains(rec.Body.String(), `"requestId":"`+id+`"`) {
+		t.Fatalf("request id %q, body %s", id, rec.Body)
+	}
+	logs := f.logs.String()
+	if !strings.Contains(logs, `"request_id":"`+id+`"`) || !strings.Contains(logs, `"role":"EMPLOYER"`) || !strings.Contains(logs, `"status":200`) {
+		t.Fatalf("access log: %s", logs)
+	}
+	for _, secret := range []string{tok, "secret-variable-value", "cnryalicename"} {
+		if strings.Contains(logs, secret) {
+			t.Fatalf("logs hold %q: %s", secret, logs)
+		}
+	}
+	// A caller's own plain id is kept; anything else is replaced.
+	for in, keep := range map[string]bool{"trace-123": true, "bad id\n": false, strings.Repeat("a", 80): false} {
+		req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+		req.Header.Set("X-Request-Id", in)
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		if got := rec.Header().Get("X-Request-Id"); (got == in) != keep {
+			t.Errorf("X-Request-Id %q came back as %q", in, got)
+		}
+	}
+}

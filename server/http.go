@@ -31,6 +31,8 @@ type Gateway struct {
 	HashKey []byte // key of the HASH mask
 	Demo    bool   // GraphiQL and introspection
 	Log     *slog.Logger
+	// CORSOrigins are the browser origins allowed to call /graphql.
+	CORSOrigins []string
 }
 
 // Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
@@ -56,7 +58,7 @@ func (gw Gateway) Handler() http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(MaxBodyBytes, noStore(gw.Auth.Middleware(gql))))
+	mux.Handle("/graphql", withCORS(gw.CORSOrigins, preventCSRF(limitBody(MaxBodyBytes, noStore(gw.Auth.Middleware(gql))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -77,7 +79,7 @@ func (gw Gateway) Handler() http.Handler {
 	if gw.Demo {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
-	return mux
+	return withRequestID(accessLog(gw.Log, mux))
 }
 
 // MaxBodyBytes bounds a GraphQL request body; larger ones are refused
