@@ -134,6 +134,9 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
 	resp := next(ctx)
 	g.metrics.flush(v, &st.counts)
+	if resp == nil && ctx.Err() != nil { // the request's deadline passed before anything resolved
+		resp = &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
+	}
 	if resp != nil {
 		// Fields resolve concurrently: errors are put in response order so
 		// that the same data always gives the same bytes.

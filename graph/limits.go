@@ -20,7 +20,7 @@ const (
 	DefaultMaxAliases    = 15
 	DefaultMaxDirectives = 20
 	DefaultMaxTokens     = 5000
-	DefaultMaxComplexity = 5000
+	DefaultMaxComplexity = 10000
 )
 
 // Limits bound an operation's shape; zero fields take the defaults.
@@ -29,7 +29,7 @@ type Limits struct {
 	MaxAliases    int // default 15: fields whose alias differs from their name, counted over the whole operation including fragments
 	MaxDirectives int // default 20: directive uses in the operation (including fragments)
 	MaxTokens     int // default 5000: gqlparser's token limit, for SetParserTokenLimit
-	MaxComplexity int // default 5000: each field costs 1; a connection field (type name ending in "Connection") multiplies its children's cost by its `first` or `last` argument (literal or variable; default 20 — graph.DefaultPageSize — when neither is given)
+	MaxComplexity int // default 10000 (a page of 100 applicants with every field passes; 100 under 100 does not): each field costs 1; a connection field (type name ending in "Connection") multiplies its children's cost by its `first` or `last` argument (literal or variable; default 20 — graph.DefaultPageSize — when neither is given)
 }
 
 // WithDefaults returns l with zero fields set to the defaults. A negative
@@ -90,7 +90,7 @@ func (q *queryLimits) MutateOperationContext(_ context.Context, oc *graphql.Oper
 		return nil
 	}
 	l := q.limits.WithDefaults()
-	s := measure(oc.Doc, oc.Operation, oc.Variables)
+	s := measureOperation(oc.Doc, oc.Operation, oc.Variables)
 	switch {
 	case s.depth > l.MaxDepth:
 		return tooComplex("depth", fmt.Sprintf("query depth %d exceeds the limit of %d", s.depth, l.MaxDepth))
@@ -111,83 +111,83 @@ func tooComplex(limit, msg string) *gqlerror.Error {
 	}
 }
 
-// shape is what the limits measure of a selection set. Every count
-// saturates at costCap.
-type shape struct {
+// opShape is what the limits measure of a selection set. Every count
+// saturates at limitsCap.
+type opShape struct {
 	depth      int // deepest path of counted fields
 	aliases    int
 	directives int
 	complexity int
 }
 
-const costCap = math.MaxInt32
+const limitsCap = math.MaxInt32
 
-func satAdd(a, b int) int {
-	if a >= costCap-b {
-		return costCap
+func limitsAdd(a, b int) int {
+	if a >= limitsCap-b {
+		return limitsCap
 	}
 	return a + b
 }
 
-func satMul(a, b int) int {
+func limitsMul(a, b int) int {
 	if a == 0 || b == 0 {
 		return 0
 	}
-	if a >= costCap/b {
-		return costCap
+	if a >= limitsCap/b {
+		return limitsCap
 	}
 	return a * b
 }
 
 // add merges o, a sibling selection, into s.
-func (s *shape) add(o shape) {
+func (s *opShape) add(o opShape) {
 	s.depth = max(s.depth, o.depth)
-	s.aliases = satAdd(s.aliases, o.aliases)
-	s.directives = satAdd(s.directives, o.directives)
-	s.complexity = satAdd(s.complexity, o.complexity)
+	s.aliases = limitsAdd(s.aliases, o.aliases)
+	s.directives = limitsAdd(s.directives, o.directives)
+	s.complexity = limitsAdd(s.complexity, o.complexity)
 }
 
-// walker measures one operation. Fragments are measured once each: their
+// limitsWalker measures one operation. Fragments are measured once each: their
 // shape does not depend on where they are spread.
-type walker struct {
+type limitsWalker struct {
 	doc       *ast.QueryDocument
 	vars      map[string]any
-	fragments map[string]*shape // nil while being walked (a cycle)
+	fragments map[string]*opShape // nil while being walked (a cycle)
 }
 
-func measure(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) shape {
-	w := &walker{doc: doc, vars: vars, fragments: map[string]*shape{}}
+func measureOperation(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) opShape {
+	w := &limitsWalker{doc: doc, vars: vars, fragments: map[string]*opShape{}}
 	s := w.selections(op.SelectionSet)
-	s.directives = satAdd(s.directives, len(op.Directives))
+	s.directives = limitsAdd(s.directives, len(op.Directives))
 	for _, v := range op.VariableDefinitions {
-		s.directives = satAdd(s.directives, len(v.Directives))
+		s.directives = limitsAdd(s.directives, len(v.Directives))
 	}
 	return s
 }
 
-func (w *walker) selections(set ast.SelectionSet) shape {
-	var s shape
+func (w *limitsWalker) selections(set ast.SelectionSet) opShape {
+	var s opShape
 	for _, sel := range set {
 		switch sel := sel.(type) {
 		case *ast.Field:
 			s.add(w.field(sel))
 		case *ast.InlineFragment:
 			o := w.selections(sel.SelectionSet)
-			o.directives = satAdd(o.directives, len(sel.Directives))
+			o.directives = limitsAdd(o.directives, len(sel.Directives))
 			s.add(o)
 		case *ast.FragmentSpread:
 			o := w.fragment(sel)
-			o.directives = satAdd(o.directives, len(sel.Directives))
+			o.directives = limitsAdd(o.directives, len(sel.Directives))
 			s.add(o)
 		}
 	}
 	return s
 }
 
-func (w *walker) fragment(spread *ast.FragmentSpread) shape {
+func (w *limitsWalker) fragment(spread *ast.FragmentSpread) opShape {
 	if s, seen := w.fragments[spread.Name]; seen {
 		if s == nil {
-			return shape{} // a cycle, which validation rejects
+			return opShape{} // a cycle, which validation rejects
 		}
 		return *s
 	}
@@ -196,24 +196,24 @@ func (w *walker) fragment(spread *ast.FragmentSpread) shape {
 		def = w.doc.Fragments.ForName(spread.Name)
 	}
 	if def == nil {
-		return shape{}
+		return opShape{}
 	}
 	w.fragments[spread.Name] = nil
 	s := w.selections(def.SelectionSet)
-	s.directives = satAdd(s.directives, len(def.Directives))
+	s.directives = limitsAdd(s.directives, len(def.Directives))
 	w.fragments[spread.Name] = &s
 	return s
 }
 
-func (w *walker) field(f *ast.Field) shape {
+func (w *limitsWalker) field(f *ast.Field) opShape {
 	children := w.selections(f.SelectionSet)
-	s := shape{
+	s := opShape{
 		depth:      children.depth,
 		aliases:    children.aliases,
-		directives: satAdd(children.directives, len(f.Directives)),
+		directives: limitsAdd(children.directives, len(f.Directives)),
 	}
 	if f.Alias != "" && f.Alias != f.Name {
-		s.aliases = satAdd(s.aliases, 1)
+		s.aliases = limitsAdd(s.aliases, 1)
 	}
 	switch {
 	case f.Name == "__schema" || f.Name == "__type":
@@ -228,7 +228,7 @@ func (w *walker) field(f *ast.Field) shape {
 	if f.Definition != nil && f.Definition.Type != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection") {
 		mult = w.pageSize(f)
 	}
-	s.complexity = satAdd(1, satMul(children.complexity, mult))
+	s.complexity = limitsAdd(1, limitsMul(children.complexity, mult))
 	return s
 }
 
@@ -252,7 +252,7 @@ func countsForDepth(f *ast.Field) bool {
 
 // pageSize is the multiplier of a connection field: the larger of its
 // first and last, or DefaultPageSize when neither is given.
-func (w *walker) pageSize(f *ast.Field) int {
+func (w *limitsWalker) pageSize(f *ast.Field) int {
 	n, given := 0, false
 	for _, name := range []string{"first", "last"} {
 		arg := f.Arguments.ForName(name)
@@ -262,11 +262,11 @@ func (w *walker) pageSize(f *ast.Field) int {
 		v, err := arg.Value.Value(w.vars)
 		if err != nil {
 			if arg.Value.Kind == ast.IntValue {
-				n, given = costCap, true // a literal too large to parse
+				n, given = limitsCap, true // a literal too large to parse
 			}
 			continue
 		}
-		if m, ok := toInt(v); ok {
+		if m, ok := pageArgInt(v); ok {
 			n, given = max(n, m), true
 		}
 	}
@@ -276,9 +276,9 @@ func (w *walker) pageSize(f *ast.Field) int {
 	return n
 }
 
-// toInt converts an Int argument's value to an int in [0, costCap]; a
+// pageArgInt converts an Int argument's value to an int in [0, limitsCap]; a
 // negative one is 0 (limitPage refuses it).
-func toInt(v any) (int, bool) {
+func pageArgInt(v any) (int, bool) {
 	var n int64
 	switch v := v.(type) {
 	case int:
@@ -293,8 +293,8 @@ func toInt(v any) (int, bool) {
 			return 0, false
 		case v < 0:
 			return 0, true
-		case v >= costCap:
-			return costCap, true
+		case v >= limitsCap:
+			return limitsCap, true
 		}
 		n = int64(v)
 	case json.Number:
@@ -304,7 +304,7 @@ func toInt(v any) (int, bool) {
 			if err != nil {
 				return 0, false
 			}
-			return toInt(f)
+			return pageArgInt(f)
 		}
 		n = i
 	default:
@@ -313,8 +313,8 @@ func toInt(v any) (int, bool) {
 	switch {
 	case n < 0:
 		return 0, true
-	case n > costCap:
-		return costCap, true
+	case n > limitsCap:
+		return limitsCap, true
 	}
 	return int(n), true
 }

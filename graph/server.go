@@ -30,6 +30,7 @@ type Options struct {
 	Masker  consent.Masker  // applies the engine's masks
 	Metrics *Metrics        // optional
 	Log     *slog.Logger    // required
+	Limits  Limits          // query shape limits; zero fields take the defaults
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
@@ -40,6 +41,7 @@ func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := NewSchema(client)
 	srv := handler.New(es)
 	srv.Use(newFieldGuard(client, es.Schema(), o)) // limits pages too: one interceptor per field
+	o.Limits.Install(srv)
 	return withCommonExtensions(srv, client, o.Log)
 }
 
@@ -87,6 +89,16 @@ func limitPage(fc *graphql.FieldContext) error {
 }
 
 var errInternal = &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}
+
+// timeoutError is the error of a request whose deadline passed: it may be
+// retried.
+func timeoutError(ctx context.Context) *gqlerror.Error {
+	ext := map[string]any{"code": "TIMEOUT"}
+	if id := RequestID(ctx); id != "" {
+		ext["requestId"] = id
+	}
+	return &gqlerror.Error{Message: "request timed out; it may be retried", Extensions: ext}
+}
 
 // presentError turns every resolver error into one a client may see: a
 // stable code and a message naming the rule broken, never a value, a SQL
@@ -144,6 +156,8 @@ func classify(err error) (code, msg string) {
 		return "NOT_FOUND", "not found"
 	case ent.IsConstraintError(err):
 		return "CONFLICT", "conflicts with an existing record"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return "TIMEOUT", "request timed out; it may be retried"
 	}
 	return "INTERNAL", "internal error"
 }

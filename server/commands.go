@@ -80,6 +80,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		Handler: Gateway{
 			Client: client, Auth: NewAuthenticator(cfg.JWTSecret), Policy: cfg.Policy,
 			HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log, CORSOrigins: cfg.CORSOrigins,
+			RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout,
 		}.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"time"
 
 	"consentgate/consent"
 	"fmt"
@@ -20,6 +21,8 @@ type Config struct {
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
 	CORSOrigins []string        // browser origins allowed to call /graphql
+	RateLimit   RateLimit       // each viewer's request budget
+	Timeout     time.Duration   // bound on each GraphQL request
 }
 
 // DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
@@ -78,6 +81,29 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 			}
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
+	}
+
+	c.RateLimit, c.Timeout = DefaultRateLimit, DefaultRequestTimeout
+	if v := getenv("CONSENTGATE_RATE_LIMIT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return c, fmt.Errorf("%w: CONSENTGATE_RATE_LIMIT must be a positive number of requests per second", errConfig)
+		}
+		c.RateLimit.Rate = r
+	}
+	if v := getenv("CONSENTGATE_RATE_BURST"); v != "" {
+		b, err := strconv.Atoi(v)
+		if err != nil || b < 1 {
+			return c, fmt.Errorf("%w: CONSENTGATE_RATE_BURST must be a positive whole number", errConfig)
+		}
+		c.RateLimit.Burst = b
+	}
+	if v := getenv("CONSENTGATE_REQUEST_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("%w: CONSENTGATE_REQUEST_TIMEOUT must be a positive duration such as 10s", errConfig)
+		}
+		c.Timeout = d
 	}
 
 	c.Policy = consent.DefaultPolicy()

@@ -21,6 +21,9 @@ import (
 	"consentgate/ent/schema/schematype"
 )
 
+// unlimited is a rate limit tests do not reach (TestRateLimit tests the real one).
+var unlimited = RateLimit{Rate: 1e6, Burst: 1e6}
+
 var (
 	testSecret  = []byte("test-secret-test-secret-test-secret!")
 	testHashKey = []byte("test-hash-key-test-hash-key-test-hash")
@@ -100,7 +103,8 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
 		apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Now()}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.handler = Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey, Log: log}.Handler()
+	f.handler = Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey, Log: log,
+		RateLimit: unlimited}.Handler()
 
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"consentgate/consent"
 )
@@ -105,8 +107,8 @@ func TestCSRF(t *testing.T) {
 	q := `{"query":"{ jobs { totalCount } }"}`
 	cases := []struct {
 		name, method, contentType, body, path string
-		headers                              map[string]string
-		status                               int
+		headers                               map[string]string
+		status                                int
 	}{
 		{"json POST", "POST", "application/json", q, "/graphql", nil, 200},
 		{"json POST with charset", "POST", "application/json; charset=utf-8", q, "/graphql", nil, 200},
@@ -205,5 +207,95 @@ func TestRequestIDAndLogs(t *testing.T) {
 		if got := rec.Header().Get("X-Request-Id"); (got == in) != keep {
 			t.Errorf("X-Request-Id %q came back as %q", in, got)
 		}
+	}
+}
+
+// TestRateLimit: each viewer has its own budget (per account with a token,
+// per address without); once spent, 429 with Retry-After, and others are
+// unaffected.
+func TestRateLimit(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: RateLimit{Rate: 0.001, Burst: 3}}.Handler()
+	send := func(viewer, addr string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ jobs { totalCount } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = addr
+		if viewer != "" {
+			req.Header.Set("Authorization", "Bearer "+token(t, *as(viewer)))
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for i := 0; i < 3; i++ {
+		if rec := send("acme", "192.0.2.1:1000"); rec.Code != 200 {
+			t.Fatalf("request %d: %d", i, rec.Code)
+		}
+	}
+	rec := send("acme", "192.0.2.9:1000") // another address, same account
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "RATE_LIMITED") {
+		t.Fatalf("over budget: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if rec := send("globex", "192.0.2.1:1000"); rec.Code != 200 {
+		t.Fatalf("another account: %d", rec.Code)
+	}
+	for i := 0; i < 3; i++ {
+		send("", "198.51.100.7:1")
+	}
+	if rec := send("", "198.51.100.7:2"); rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("anonymous over budget: %d", rec.Code)
+	}
+	if rec := send("", "198.51.100.8:1"); rec.Code != 200 {
+		t.Fatalf("another address: %d", rec.Code)
+	}
+}
+
+// TestRequestDeadline: a request whose deadline has passed does not reach
+// the database: it fails fast with a retryable error (503, Retry-After,
+// TIMEOUT) and no data.
+func TestRequestDeadline(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited, RequestTimeout: time.Nanosecond}.Handler()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ applicants { edges { node { name } } } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token(t, *as("acme")))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" ||
+		!strings.Contains(rec.Body.String(), `"TIMEOUT"`) || strings.Contains(rec.Body.String(), "cnry") {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestQueryLimits: through the real stack, an operation over a shape limit
+// is refused before any resolver runs, with no 5xx; the README's queries
+// pass.
+func TestQueryLimits(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	deep := "employer { name }"
+	for range 4 { // 4 levels each time: applications, applicant, applications, job
+		deep = "applications { edges { node { applicant { applications { edges { node { job { " + deep + " } } } } } } } }"
+	}
+	deep = "{ me { applications { edges { node { job { " + deep + " } } } } } }"
+	var aliases strings.Builder
+	aliases.WriteString("{")
+	for i := range 16 {
+		fmt.Fprintf(&aliases, " a%d: jobs { totalCount }", i)
+	}
+	aliases.WriteString(" }")
+	for name, q := range map[string]string{
+		"depth":      deep,
+		"aliases":    aliases.String(),
+		"complexity": `{ jobs(first: 100) { edges { node { applications(first: 100) { edges { node { applicant { applications(first: 100) { totalCount } } } } } } } } }`,
+	} {
+		r := f.post(t, as("alice"), q, nil)
+		if r.Status >= 500 || errorCode(r) != "QUERY_TOO_COMPLEX" || dig(r.Errors[0], "extensions", "limit") != name || r.Data != nil {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+	if r := f.post(t, as("acme"), `{ applications(first: 3) { totalCount edges { node { status reason job { title } applicant { id name email visaStatus street } } } } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("a README query: %s", r.Raw)
 	}
 }

@@ -33,7 +33,14 @@ type Gateway struct {
 	Log     *slog.Logger
 	// CORSOrigins are the browser origins allowed to call /graphql.
 	CORSOrigins []string
+	// RateLimit is each viewer's budget (DefaultRateLimit when zero).
+	RateLimit RateLimit
+	// RequestTimeout bounds each GraphQL request (DefaultRequestTimeout when zero).
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout bounds a GraphQL request when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
 
 // Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
 // for everything, GET for queries; bodies up to MaxBodyBytes; responses
@@ -58,7 +65,16 @@ func (gw Gateway) Handler() http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withCORS(gw.CORSOrigins, preventCSRF(limitBody(MaxBodyBytes, noStore(gw.Auth.Middleware(gql))))))
+	limit := gw.RateLimit
+	if limit.Rate <= 0 {
+		limit = DefaultRateLimit
+	}
+	timeout := gw.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	mux.Handle("/graphql", withCORS(gw.CORSOrigins, preventCSRF(limitBody(MaxBodyBytes, noStore(
+		gw.Auth.Middleware(rateLimit(newLimiters(limit), withDeadline(timeout, gql))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
