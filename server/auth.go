@@ -1,13 +1,20 @@
 package main
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/time/rate"
 
 	"consentgate/consent"
 )
@@ -30,19 +37,106 @@ const maxTokenBytes = 4096
 // Authenticator turns the request's bearer token into a consent.Viewer.
 type Authenticator struct {
 	secret []byte
+	keys   jwkset.Storage
 	parser *jwt.Parser
 }
 
-// NewAuthenticator verifies HS256 tokens signed with secret; exp is required.
+// TokenOptions configure token verification beyond the HS256 secret.
+type TokenOptions struct {
+	// Keys, when set, verify RS256 and ES256 tokens by their kid (a JWKS
+	// file or URL; a URL is refreshed when an unknown kid arrives).
+	Keys jwkset.Storage
+	// Issuer and Audience, when set, must match the iss and aud claims.
+	Issuer, Audience string
+	// Leeway is the clock skew allowed on exp and nbf (30 s when zero).
+	Leeway time.Duration
+}
+
+// NewAuthenticator verifies HS256 tokens signed with secret; exp is
+// required and nbf honoured.
 func NewAuthenticator(secret []byte) *Authenticator {
-	return &Authenticator{
-		secret: secret,
-		parser: jwt.NewParser(
-			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-			jwt.WithExpirationRequired(),
-			jwt.WithLeeway(30*time.Second),
-		),
+	return NewAuthenticatorWith(secret, TokenOptions{})
+}
+
+// NewAuthenticatorWith verifies HS256 tokens signed with secret (if any) and
+// RS256/ES256 tokens against o.Keys (if any); no other algorithm is
+// accepted, whatever a token's header says.
+func NewAuthenticatorWith(secret []byte, o TokenOptions) *Authenticator {
+	var methods []string
+	if len(secret) > 0 {
+		methods = append(methods, jwt.SigningMethodHS256.Alg())
 	}
+	if o.Keys != nil {
+		methods = append(methods, jwt.SigningMethodRS256.Alg(), jwt.SigningMethodES256.Alg())
+	}
+	if o.Leeway <= 0 {
+		o.Leeway = 30 * time.Second
+	}
+	opts := []jwt.ParserOption{jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithLeeway(o.Leeway)}
+	if o.Issuer != "" {
+		opts = append(opts, jwt.WithIssuer(o.Issuer))
+	}
+	if o.Audience != "" {
+		opts = append(opts, jwt.WithAudience(o.Audience))
+	}
+	return &Authenticator{secret: secret, keys: o.Keys, parser: jwt.NewParser(opts...)}
+}
+
+// key returns the key that verifies t: the HS256 secret, or the JWKS key
+// named by its kid, which must be of the token's algorithm.
+func (a *Authenticator) key(t *jwt.Token) (any, error) {
+	if t.Method.Alg() == jwt.SigningMethodHS256.Alg() {
+		return a.secret, nil
+	}
+	kid, _ := t.Header["kid"].(string)
+	if a.keys == nil || kid == "" {
+		return nil, errors.New("no key")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	jwk, err := a.keys.KeyRead(ctx, kid)
+	if err != nil {
+		return nil, err
+	}
+	if alg := jwk.Marshal().ALG; alg != "" && string(alg) != t.Method.Alg() {
+		return nil, errors.New("key of another algorithm")
+	}
+	switch k := jwk.Key().(type) {
+	case *rsa.PublicKey:
+		if t.Method.Alg() == jwt.SigningMethodRS256.Alg() {
+			return k, nil
+		}
+	case *ecdsa.PublicKey:
+		if t.Method.Alg() == jwt.SigningMethodES256.Alg() {
+			return k, nil
+		}
+	}
+	return nil, errors.New("key of another type")
+}
+
+// LoadKeys opens a JWKS from a file path or an http(s) URL; a URL is
+// refreshed every hour and when a token names an unknown kid (at most
+// every five minutes).
+func LoadKeys(ctx context.Context, source string) (jwkset.Storage, error) {
+	if strings.HasPrefix(source, "https://") || strings.HasPrefix(source, "http://") {
+		remote, err := jwkset.NewStorageFromHTTP(source, jwkset.HTTPClientStorageOptions{Ctx: ctx, RefreshInterval: time.Hour})
+		if err != nil {
+			return nil, err
+		}
+		return jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
+			HTTPURLs:          map[string]jwkset.Storage{source: remote},
+			RefreshUnknownKID: rate.NewLimiter(rate.Every(5*time.Minute), 1),
+		})
+	}
+	raw, err := os.ReadFile(source)
+	if err != nil {
+		return nil, err
+	}
+	var set jwkset.JWKSMarshal
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return nil, fmt.Errorf("parsing the JWKS: %w", err)
+	}
+	return set.ToStorage()
 }
 
 // Viewer returns the viewer behind a raw token.
@@ -51,7 +145,7 @@ func (a *Authenticator) Viewer(raw string) (consent.Viewer, error) {
 		return consent.Viewer{}, fmt.Errorf("%w: too long", errToken)
 	}
 	var c Claims
-	if _, err := a.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return a.secret, nil }); err != nil {
+	if _, err := a.parser.ParseWithClaims(raw, &c, a.key); err != nil {
 		return consent.Viewer{}, fmt.Errorf("%w: %w", errToken, err)
 	}
 	role, err := consent.ParseRole(c.Role)

@@ -141,6 +141,8 @@ func TestConfig(t *testing.T) {
 		{"short secret", env("CONSENTGATE_JWT_SECRET", "short"), false, false},
 		{"good secrets", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long), false, true},
 		{"production without hash key", env("CONSENTGATE_JWT_SECRET", long), false, false},
+		{"JWKS instead of a secret", env("CONSENTGATE_JWKS", "/etc/keys.json", "CONSENTGATE_HASH_KEY", long), false, true},
+		{"bad leeway", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_JWT_LEEWAY", "1h"), false, false},
 		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "PORT", "http"), false, false},
 		{"missing policy file", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_POLICY", "/nonexistent.yaml"), false, false},
 	}

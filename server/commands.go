@@ -54,6 +54,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
+	if cfg.JWKS != "" {
+		if cfg.Token.Keys, err = LoadKeys(ctx, cfg.JWKS); err != nil {
+			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", errConfig, err)
+		}
+	}
 	client, err := OpenDatabase(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -78,7 +83,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: Gateway{
-			Client: client, Auth: NewAuthenticator(cfg.JWTSecret), Policy: cfg.Policy,
+			Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
 			HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log, CORSOrigins: cfg.CORSOrigins,
 			RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout,
 		}.Handler(),

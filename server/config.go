@@ -16,7 +16,9 @@ import (
 type Config struct {
 	Addr        string          // listen address, ":8080" unless PORT is set
 	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
-	JWTSecret   []byte          // HS256 secret for tokens
+	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
+	JWKS        string          // file or URL of RS256/ES256 verification keys
+	Token       TokenOptions    // issuer, audience and leeway checks (Keys filled at start)
 	HashKey     []byte          // key of the HASH mask
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
@@ -50,18 +52,30 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 	if u := getenv("DATABASE_URL"); u != "" {
 		c.DatabaseURL = u
 	}
+	c.JWKS = getenv("CONSENTGATE_JWKS")
+	c.Token.Issuer, c.Token.Audience = getenv("CONSENTGATE_JWT_ISSUER"), getenv("CONSENTGATE_JWT_AUDIENCE")
+	if v := getenv("CONSENTGATE_JWT_LEEWAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 5*time.Minute {
+			return c, fmt.Errorf("%w: CONSENTGATE_JWT_LEEWAY must be a duration from 0s to 5m", errConfig)
+		}
+		c.Token.Leeway = d
+	}
 	secret := getenv("CONSENTGATE_JWT_SECRET")
 	switch {
 	case secret == "" && demo:
 		secret = DemoSecret
+	case secret == "" && c.JWKS != "": // RS256/ES256 only
 	case secret == "":
-		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET is required (at least 32 bytes); or run with -demo", errConfig)
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET (at least 32 bytes) or CONSENTGATE_JWKS is required; or run with -demo", errConfig)
 	case secret == DemoSecret && !demo:
 		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET is the public demo secret; set your own", errConfig)
 	case len(secret) < 32:
 		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET must be at least 32 bytes", errConfig)
 	}
-	c.JWTSecret = []byte(secret)
+	if secret != "" {
+		c.JWTSecret = []byte(secret)
+	}
 
 	switch key := getenv("CONSENTGATE_HASH_KEY"); {
 	case key == "" && demo:
