@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"consentgate/consent"
@@ -48,7 +51,8 @@ func NewServer(client *ent.Client, o Options) *handler.Server {
 // withCommonExtensions installs everything but the field guard and the
 // page limits it applies.
 func withCommonExtensions(srv *handler.Server, client *ent.Client, log *slog.Logger) *handler.Server {
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(operationReporter{})
+	srv.Use(txPerMutation{entgql.Transactioner{TxOpener: client}})
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		// The panic's value could quote data: only its type is logged.
@@ -107,37 +111,63 @@ func timeoutError(ctx context.Context) *gqlerror.Error {
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
-		if errors.As(err, &gqlErr) && gqlErr.Err == nil { // from the parser, validator or our own resolvers
-			if id := RequestID(ctx); id != "" {
-				withID := *gqlErr
-				withID.Extensions = maps.Clone(gqlErr.Extensions)
-				if withID.Extensions == nil {
-					withID.Extensions = map[string]any{}
-				}
-				withID.Extensions["requestId"] = id
-				return &withID
+		errors.As(err, &gqlErr)
+		var out *gqlerror.Error
+		switch {
+		case gqlErr != nil && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable"):
+			// A variable's value failed to coerce: name the variable, never
+			// the value.
+			out = &gqlerror.Error{Message: "invalid value for variable $" + pathNames(gqlErr.Path[1:]),
+				Extensions: map[string]any{"code": "BAD_USER_INPUT"}}
+		case gqlErr != nil && (strings.HasPrefix(gqlErr.Message, "json request body could not be decoded") ||
+			strings.HasPrefix(gqlErr.Message, "could not read request body")):
+			// The transport's own message quotes the whole body.
+			out = &gqlerror.Error{Message: "request body could not be decoded as one GraphQL request",
+				Extensions: map[string]any{"code": "BAD_REQUEST"}}
+		case gqlErr != nil && gqlErr.Err == nil: // from the parser, validator or our own resolvers
+			out = &gqlerror.Error{Message: redactLiterals(gqlErr.Message), Path: gqlErr.Path, Locations: gqlErr.Locations,
+				Rule: gqlErr.Rule, Extensions: maps.Clone(gqlErr.Extensions)}
+		default:
+			wrapped := gqlerror.WrapPath(graphql.GetPath(ctx), err)
+			if gqlErr != nil {
+				wrapped = gqlErr
 			}
-			return gqlErr
+			code, msg := classify(err)
+			if code == "INTERNAL" {
+				log.ErrorContext(ctx, "resolver error", "request_id", RequestID(ctx), "error", redactLiterals(err.Error()))
+			}
+			out = &gqlerror.Error{Message: msg, Path: wrapped.Path, Locations: wrapped.Locations, Extensions: map[string]any{"code": code}}
 		}
-		out := gqlerror.WrapPath(graphql.GetPath(ctx), err)
-		if gqlErr != nil {
-			out = gqlErr
-		}
-		code, msg := classify(err)
-		if code == "INTERNAL" {
-			log.ErrorContext(ctx, "resolver error", "request_id", RequestID(ctx), "error", err.Error())
-		}
-		ext := map[string]any{"code": code}
 		if id := RequestID(ctx); id != "" {
-			ext["requestId"] = id
+			if out.Extensions == nil {
+				out.Extensions = map[string]any{}
+			}
+			out.Extensions["requestId"] = id
 		}
-		return &gqlerror.Error{
-			Message:    msg,
-			Path:       out.Path,
-			Locations:  out.Locations,
-			Extensions: ext,
+		return out
+	}
+}
+
+// pathNames renders the names of a variable's path: in.sex.
+func pathNames(p ast.Path) string {
+	var names []string
+	for _, e := range p {
+		if n, ok := e.(ast.PathName); ok {
+			names = append(names, string(n))
 		}
 	}
+	return strings.Join(names, ".")
+}
+
+// literalRe matches the quoted literals and the values after "value:" that
+// the parser, validator and scalar coercion quote in their messages.
+var literalRe = regexp.MustCompile(`(value: )\S.*$|(Value )"[^"]*"|(parsing )"[^"]*"|(body:)(?s:.*)$`)
+
+// redactLiterals removes values a message quotes from the request, keeping
+// the rule it names: `Int cannot represent non-integer value: "x"` becomes
+// `Int cannot represent non-integer value: …`.
+func redactLiterals(msg string) string {
+	return literalRe.ReplaceAllString(msg, "$1$2$3$4…")
 }
 
 func classify(err error) (code, msg string) {
@@ -156,6 +186,8 @@ func classify(err error) (code, msg string) {
 		return "NOT_FOUND", "not found"
 	case ent.IsConstraintError(err):
 		return "CONFLICT", "conflicts with an existing record"
+	case errors.As(err, new(*strconv.NumError)):
+		return "BAD_USER_INPUT", "invalid value"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "TIMEOUT", "request timed out; it may be retried"
 	}
@@ -200,4 +232,16 @@ func graphqlName(s string) string {
 		}
 	}
 	return strings.Join(parts, "")
+}
+
+// txPerMutation runs each mutation in a transaction (entgql.Transactioner),
+// and leaves alone the responses gqlgen dispatches without an operation (a
+// request it could not read), on which the Transactioner would panic.
+type txPerMutation struct{ entgql.Transactioner }
+
+func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
 }

@@ -62,7 +62,7 @@ func FuzzGraphQLRequest(f *testing.F) {
 		req.Header.Set("Authorization", token)
 		rec := httptest.NewRecorder()
 		fx.handler.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
+		if rec.Code >= 500 || strings.Contains(fx.logs.String(), `"status":5`) {
 			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
 		}
 		for value := range forbidden {

@@ -180,7 +180,7 @@ func TestCORS(t *testing.T) {
 func TestRequestIDAndLogs(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	tok := token(t, *as("acme"))
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"query($s: String) { jobs(where: {titleContains: $s}) { totalCount } applicants { edges { node { name } } } x: applicant(id: 1) { id } }","variables":{"s":"secret-variable-value"}}`))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"operationName":"Dashboard","query":"query Dashboard($s: String) { jobs(where: {titleContains: $s}) { totalCount } applicants { edges { node { name } } } x: applicant(id: 1) { id } }","variables":{"s":"secret-variable-value"}}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+tok)
 	rec := httptest.NewRecorder()
@@ -190,7 +190,8 @@ func TestRequestIDAndLogs(t *testing.T) {
 		t.Fatalf("request id %q, body %s", id, rec.Body)
 	}
 	logs := f.logs.String()
-	if !strings.Contains(logs, `"request_id":"`+id+`"`) || !strings.Contains(logs, `"role":"EMPLOYER"`) || !strings.Contains(logs, `"status":200`) {
+	if !strings.Contains(logs, `"request_id":"`+id+`"`) || !strings.Contains(logs, `"role":"EMPLOYER"`) || !strings.Contains(logs, `"status":200`) ||
+		!strings.Contains(logs, `"operation":"Dashboard","operation_type":"query","errors":1`) {
 		t.Fatalf("access log: %s", logs)
 	}
 	for _, secret := range []string{tok, "secret-variable-value", "cnryalicename"} {
@@ -297,5 +298,69 @@ func TestQueryLimits(t *testing.T) {
 	}
 	if r := f.post(t, as("acme"), `{ applications(first: 3) { totalCount edges { node { status reason job { title } applicant { id name email visaStatus street } } } } }`, nil); len(r.Errors) > 0 {
 		t.Fatalf("a README query: %s", r.Raw)
+	}
+}
+
+// TestTransports: JSON responses honour application/graphql-response+json,
+// array batching is refused without a 5xx, and __typename always works.
+func TestTransports(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	send := func(body, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := send(`{"query":"{ __typename jobs { totalCount } }"}`, "application/graphql-response+json")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"__typename":"Query"`) {
+		t.Fatalf("graphql-response+json: %d %s", rec.Code, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/graphql-response+json") && !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("content type %q", ct)
+	}
+	rec = send(`[{"query":"{ jobs { totalCount } }"},{"query":"{ jobs { totalCount } }"}]`, "")
+	if rec.Code >= 500 || rec.Code == 200 && strings.Count(rec.Body.String(), "totalCount") > 1 {
+		t.Fatalf("batch: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestErrorHygiene: whatever a client submits wrongly (variables that do
+// not coerce, bad literals, unknown enum values, bodies that do not decode,
+// batches), the answer names the rule, carries a stable code and a request
+// id, is never a 5xx, and echoes no submitted value, in the response or
+// the logs.
+func TestErrorHygiene(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	const secret = "SECRETVALUE"
+	cases := []struct {
+		body, code string
+	}{
+		{`{"query":"mutation($in: CreateApplicantInput!) { createMyProfile(input: $in) { id } }","variables":{"in":{"name":"x","email":"y@z.jp","sex":"SECRETVALUE"}}}`, "BAD_USER_INPUT"},
+		{`{"query":"query($n: Int) { jobs(first: $n) { totalCount } }","variables":{"n":"SECRETVALUE"}}`, "BAD_USER_INPUT"},
+		{`{"query":"{ jobs(first: \"SECRETVALUE\") { totalCount } }"}`, "GRAPHQL_VALIDATION_FAILED"},
+		{`{"query":"{ applicant(id: \"SECRETVALUE\") { id } }"}`, "BAD_USER_INPUT"},
+		{`{"query":"mutation { createMyProfile(input: {name: \"x\", email: \"y@z.jp\", sex: SECRETVALUE}) { id } }"}`, "GRAPHQL_VALIDATION_FAILED"},
+		{`{"query":"mutation { createMyProfile(input: {name: \"x\", email: \"SECRETVALUE\"}) { id } }"}`, "BAD_USER_INPUT"},
+		{`{"query": "{ jobs { totalCount }", "variables": "SECRETVALUE"}`, "BAD_REQUEST"},
+		{`[{"query":"{ jobs { totalCount } } SECRETVALUE"}]`, "BAD_REQUEST"},
+		{`{"query":"{ jobs { totalCount } SECRETVALUE"}`, "GRAPHQL_PARSE_FAILED"},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(c.body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token(t, *as("newcomer")))
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		body := rec.Body.String()
+		if rec.Code >= 500 || strings.Contains(body, secret) || !strings.Contains(body, `"code":"`+c.code+`"`) || !strings.Contains(body, `"requestId"`) {
+			t.Errorf("%s: %d %s", c.body, rec.Code, body)
+		}
+	}
+	if logs := f.logs.String(); strings.Contains(logs, secret) || strings.Contains(logs, `"status":5`) || strings.Contains(logs, "panic") {
+		t.Errorf("logs: %s", logs)
 	}
 }

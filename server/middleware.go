@@ -46,19 +46,24 @@ func (s *statusRecorder) WriteHeader(code int) {
 }
 
 // accessLog logs one structured line per request: id, method, path, role,
-// status and duration. Never a header, a variable, a token or a value.
+// status and duration, and for GraphQL the operation's name, type and
+// number of errors. Never a header, a variable, a token or a value.
 func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		var role consent.Role
-		next.ServeHTTP(rec, r.WithContext(withRoleSink(r.Context(), &role)))
+		var op graph.OperationReport
+		next.ServeHTTP(rec, r.WithContext(graph.WithOperationReport(withRoleSink(r.Context(), &role), &op)))
 		if role == "" {
 			role = consent.Anonymous
 		}
-		log.InfoContext(r.Context(), "request",
-			"request_id", graph.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
-			"role", string(role), "status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+		attrs := []any{"request_id", graph.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
+			"role", string(role), "status", rec.status, "duration_ms", time.Since(start).Milliseconds()}
+		if op.Type != "" {
+			attrs = append(attrs, "operation", op.Name, "operation_type", op.Type, "errors", op.Errors)
+		}
+		log.InfoContext(r.Context(), "request", attrs...)
 	})
 }
 
