@@ -2,10 +2,14 @@ package graph
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +17,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -186,6 +191,8 @@ func classify(err error) (code, msg string) {
 		return "NOT_FOUND", "not found"
 	case ent.IsConstraintError(err):
 		return "CONFLICT", "conflicts with an existing record"
+	case unavailable(err):
+		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.As(err, new(*strconv.NumError)):
 		return "BAD_USER_INPUT", "invalid value"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
@@ -244,4 +251,15 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 		return next(ctx)
 	}
 	return t.Transactioner.InterceptResponse(ctx, next)
+}
+
+// unavailable reports whether err says the database cannot be reached (as
+// opposed to refusing a statement): such a request may be retried.
+func unavailable(err error) bool {
+	var netErr *net.OpError
+	var connectErr *pgconn.ConnectError
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.As(err, &netErr) || errors.As(err, &connectErr) ||
+		strings.Contains(err.Error(), "database is closed") || strings.Contains(err.Error(), "conn closed")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -80,27 +81,42 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("publishing the policy version: %w", err)
 	}
 
-	srv := &http.Server{
-		Addr: cfg.Addr,
-		Handler: Gateway{
-			Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
-			HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log, CORSOrigins: cfg.CORSOrigins,
-			RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout,
-		}.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
 	}
+	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo)
+	return Serve(ctx, ln, Gateway{
+		Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
+		HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log, CORSOrigins: cfg.CORSOrigins,
+		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout,
+	}.Handler(), DefaultServerTimeouts)
+}
+
+// ServerTimeouts bound the HTTP connections of the gateway.
+type ServerTimeouts struct {
+	ReadHeader, Read, Write, Idle time.Duration
+	// Drain is how long a shutdown waits for in-flight requests.
+	Drain time.Duration
+}
+
+// DefaultServerTimeouts are the gateway's.
+var DefaultServerTimeouts = ServerTimeouts{ReadHeader: 5 * time.Second, Read: 30 * time.Second,
+	Write: 60 * time.Second, Idle: 120 * time.Second, Drain: 20 * time.Second}
+
+// Serve serves h on ln until ctx ends (SIGTERM or SIGINT in main), then
+// stops accepting connections and lets in-flight requests finish within
+// the drain deadline.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, t ServerTimeouts) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.Addr, "demo", cfg.Demo)
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), t.Drain)
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }
