@@ -34,7 +34,7 @@ const DemoSecret = "consentgate-demo-secret-not-for-production"
 // Defaults of the configuration.
 const (
 	DefaultPort        = "8080"
-	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000"
+	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
 )
 
 // errConfig marks configuration errors: the gateway refuses to start.

@@ -4,6 +4,7 @@
 //	go run ./server token -role R -sub S [-org O] [-purpose P] [-ttl D]
 //	                                 print a token signed with CONSENTGATE_JWT_SECRET
 //	go run ./server datamap [-json]  print who sees which personal field under the policy
+//	go run ./server load -url http://127.0.0.1:8080 -clients 64 -duration 60s
 package main
 
 import (
@@ -31,6 +32,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if len(args) > 0 && args[0] == "datamap" {
 		return datamapCommand(args[1:], getenv, stdout)
+	}
+	if len(args) > 0 && args[0] == "load" {
+		return loadCommand(ctx, args[1:], stdout)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	return serveCommand(ctx, args, getenv, stdout, log)

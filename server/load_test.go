@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"consentgate/consent"
+)
+
+// TestLoadAgainstDemo drives the real handler, over demo data in a SQLite
+// file configured as the default DATABASE_URL, with 8 clients for 2
+// seconds.
+func TestLoadAgainstDemo(t *testing.T) {
+	ctx := t.Context()
+	dsn := strings.Replace(DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "load.db"), 1)
+	client, err := OpenDatabase(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	if _, err := SeedDemo(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	policy := consent.DefaultPolicy()
+	if err := EnsurePolicyVersion(ctx, client, policy); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(Gateway{
+		Client: client, Auth: NewAuthenticator([]byte(DemoSecret)), Policy: policy, HashKey: testHashKey,
+		Demo: true, Log: slog.New(slog.DiscardHandler), RateLimit: unlimited,
+	}.Handler())
+	t.Cleanup(srv.Close)
+
+	endpoint, err := loadEndpoint(srv.URL, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := runLoad(ctx, loadOptions{Endpoint: endpoint, Clients: 8, Duration: 2 * time.Second, Grace: 2 * time.Second, Secret: []byte(DemoSecret), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := rep.write(&out); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", out.String())
+
+	if rep.ServerErrors != 0 || rep.TransportErrors != 0 || rep.Unfinished != 0 || rep.Aborted != 0 {
+		t.Errorf("5xx %d, transport errors %d %v, unfinished %d, aborted %d; want none",
+			rep.ServerErrors, rep.TransportErrors, rep.TransportErrorSamples, rep.Unfinished, rep.Aborted)
+	}
+	if rep.Requests < 100 {
+		t.Errorf("requests = %d, want at least 100 in 2 s", rep.Requests)
+	}
+	if rep.Status["200"] == 0 || rep.Status["401"] != 0 || rep.Status["429"] != 0 {
+		t.Errorf("status = %v, want 200s only", rep.Status)
+	}
+	for code, n := range rep.GraphQLErrors { // INTERNAL included: the default DSN takes write locks up front
+		t.Errorf("%d responses with GraphQL error %s: every operation of the mix is permitted to its viewer", n, code)
+	}
+	if rep.RequestsPerSecond <= 0 || rep.ElapsedSeconds < 2 || rep.ElapsedSeconds > 4 {
+		t.Errorf("throughput %.1f req/s over %.2f s", rep.RequestsPerSecond, rep.ElapsedSeconds)
+	}
+	l := rep.Latency
+	if !(0 < l.P50 && l.P50 <= l.P90 && l.P90 <= l.P99 && l.P99 <= l.Max) {
+		t.Errorf("latency percentiles out of order: %+v", l)
+	}
+	sum := 0
+	for _, op := range rep.Operations {
+		sum += op.Requests
+		if op.Requests == 0 {
+			t.Errorf("operation %q never ran", op.Name)
+		}
+	}
+	if sum != rep.Requests || len(rep.Operations) != 15 {
+		t.Errorf("%d operations adding up to %d requests, want 15 adding up to %d", len(rep.Operations), sum, rep.Requests)
+	}
+}
+
+// TestLoadFailsOnServerErrors runs the command against a stand-in gateway
+// that answers 500 to privacy requests and INTERNAL to mutations.
+func TestLoadFailsOnServerErrors(t *testing.T) {
+	var requests, stray atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if r.Method != http.MethodPost || r.URL.Path != "/graphql" || r.Header.Get("Content-Type") != "application/json" {
+			stray.Add(1)
+		}
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case bytes.Contains(body, []byte("privacyRequests")):
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"errors":[{"message":"boom"}]}`)
+		case bytes.Contains(body, []byte("mutation")):
+			io.WriteString(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}],"data":null}`)
+		default:
+			io.WriteString(w, `{"data":{}}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+
+	var out bytes.Buffer
+	err := loadCommand(t.Context(), []string{"-url", srv.URL, "-clients", "4", "-duration", "300ms", "-json", "-secret", DemoSecret}, &out)
+	if err == nil || !strings.Contains(err.Error(), "5xx") {
+		t.Errorf("loadCommand = %v, want an error naming the 5xx responses", err)
+	}
+	var rep LoadReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("-json output: %v\n%s", err, out.String())
+	}
+	if rep.ServerErrors == 0 || rep.ServerErrors != rep.Status["500"] || rep.GraphQLErrors["INTERNAL"] == 0 || !rep.Failed() {
+		t.Errorf("report: 5xx %d, status %v, codes %v", rep.ServerErrors, rep.Status, rep.GraphQLErrors)
+	}
+	if rep.GraphQLErrors["(no code)"] != rep.ServerErrors {
+		t.Errorf("responses with an error without code = %d, want %d", rep.GraphQLErrors["(no code)"], rep.ServerErrors)
+	}
+	// 1 jobs + 4 employers' applications in the warm-up, then the run.
+	if int64(rep.Requests)+5 != requests.Load() || stray.Load() != 0 {
+		t.Errorf("server saw %d requests (%d not a JSON POST to /graphql); report says %d + 5 warm-up", requests.Load(), stray.Load(), rep.Requests)
+	}
+}
+
+func TestLoadRefusesRemoteHosts(t *testing.T) {
+	for _, tt := range []struct {
+		url, endpoint string // endpoint "": refused
+	}{
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080/graphql"},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080/graphql"},
+		{"http://127.1.2.3:9/graphql", "http://127.1.2.3:9/graphql"},
+		{"http://localhost:8080", "http://localhost:8080/graphql"},
+		{"https://LocalHost", "https://LocalHost/graphql"},
+		{"http://[::1]:8080/api", "http://[::1]:8080/api/graphql"},
+		{"http://example.com:8080", ""},
+		{"http://10.0.0.1:8080", ""},
+		{"http://0.0.0.0:8080", ""},
+		{"http://[::]:8080", ""},
+		{"http://192.0.2.1", ""},
+		{"http://localhost.example.com", ""},
+		{"http://127.0.0.1.nip.io", ""},
+		{"http://user@127.0.0.1:8080", ""},
+		{"ftp://127.0.0.1", ""},
+		{"127.0.0.1:8080", ""},
+		{"http://127.0.0.1:8080/?x=1", ""},
+	} {
+		got, err := loadEndpoint(tt.url, false)
+		if tt.endpoint == "" && err == nil {
+			t.Errorf("loadEndpoint(%q) = %q, want it refused", tt.url, got)
+		}
+		if tt.endpoint != "" && (err != nil || got != tt.endpoint) {
+			t.Errorf("loadEndpoint(%q) = %q, %v; want %q", tt.url, got, err, tt.endpoint)
+		}
+	}
+	if got, err := loadEndpoint("http://example.com:8080", true); err != nil || got != "http://example.com:8080/graphql" {
+		t.Errorf("with -allow-remote: %q, %v", got, err)
+	}
+
+	// The command refuses before sending anything: a context already
+	// cancelled would turn any request into an error of another kind.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var out bytes.Buffer
+	err := loadCommand(ctx, []string{"-url", "http://192.0.2.1:8080", "-duration", "1s"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "not loopback") || out.Len() != 0 {
+		t.Errorf("loadCommand with a remote URL = %v, output %q; want a refusal naming loopback", err, out.String())
+	}
+}
