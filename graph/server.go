@@ -191,6 +191,8 @@ func classify(err error) (code, msg string) {
 		return "NOT_FOUND", "not found"
 	case ent.IsConstraintError(err):
 		return "CONFLICT", "conflicts with an existing record"
+	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own, outside -demo
+		return "FORBIDDEN", "introspection is disabled"
 	case unavailable(err):
 		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.As(err, new(*strconv.NumError)):

@@ -85,10 +85,10 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo)
+	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
 	return Serve(ctx, ln, Gateway{
 		Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
-		HashKey: cfg.HashKey, Demo: cfg.Demo, Log: log, CORSOrigins: cfg.CORSOrigins,
+		HashKey: cfg.HashKey, Dev: cfg.Demo || cfg.Dev, Log: log, CORSOrigins: cfg.CORSOrigins,
 		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout,
 	}.Handler(), DefaultServerTimeouts)
 }

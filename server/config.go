@@ -22,6 +22,7 @@ type Config struct {
 	HashKey     []byte          // key of the HASH mask
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
+	Dev         bool            // CONSENTGATE_DEV=true: GraphiQL, introspection and suggestions without demo data
 	CORSOrigins []string        // browser origins allowed to call /graphql
 	RateLimit   RateLimit       // each viewer's request budget
 	Timeout     time.Duration   // bound on each GraphQL request
@@ -43,6 +44,13 @@ var errConfig = errors.New("configuration")
 // loadConfig reads the environment. getenv is os.Getenv outside tests.
 func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 	c := Config{Addr: ":" + DefaultPort, DatabaseURL: DefaultDatabaseURL, Demo: demo}
+	switch getenv("CONSENTGATE_DEV") {
+	case "", "false", "0":
+	case "true", "1":
+		c.Dev = true
+	default:
+		return c, fmt.Errorf("%w: CONSENTGATE_DEV must be true or false", errConfig)
+	}
 	if p := getenv("PORT"); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
 			return c, fmt.Errorf("%w: PORT must be a port number", errConfig)

@@ -24,7 +24,7 @@ func TestNoFieldSuggestions(t *testing.T) {
 		t.Fatalf("production: %d %s", r.Status, r.Raw)
 	}
 	demo := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Demo: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}.Handler()
+		Dev: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}.Handler()
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"`+q+`"}`))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -286,7 +286,14 @@ func TestQueryLimits(t *testing.T) {
 		fmt.Fprintf(&aliases, " a%d: jobs { totalCount }", i)
 	}
 	aliases.WriteString(" }")
+	var directives strings.Builder
+	directives.WriteString("{ jobs { totalCount")
+	for range 21 {
+		directives.WriteString(" totalCount @include(if: true)")
+	}
+	directives.WriteString(" } }")
 	for name, q := range map[string]string{
+		"directives": directives.String(),
 		"depth":      deep,
 		"aliases":    aliases.String(),
 		"complexity": `{ jobs(first: 100) { edges { node { applications(first: 100) { edges { node { applicant { applications(first: 100) { totalCount } } } } } } } } }`,
@@ -298,6 +305,11 @@ func TestQueryLimits(t *testing.T) {
 	}
 	if r := f.post(t, as("acme"), `{ applications(first: 3) { totalCount edges { node { status reason job { title } applicant { id name email visaStatus street } } } } }`, nil); len(r.Errors) > 0 {
 		t.Fatalf("a README query: %s", r.Raw)
+	}
+	// Parser tokens: a query longer than the token limit is refused by the parser.
+	long := "{ jobs { " + strings.Repeat("totalCount ", 6000) + "} }"
+	if r := f.post(t, as("alice"), long, nil); r.Status >= 500 || errorCode(r) != "GRAPHQL_PARSE_FAILED" || !strings.Contains(r.Raw, "token limit") {
+		t.Errorf("tokens: %d %s", r.Status, r.Raw[:min(300, len(r.Raw))])
 	}
 }
 
@@ -362,5 +374,43 @@ func TestErrorHygiene(t *testing.T) {
 	}
 	if logs := f.logs.String(); strings.Contains(logs, secret) || strings.Contains(logs, `"status":5`) || strings.Contains(logs, "panic") {
 		t.Errorf("logs: %s", logs)
+	}
+}
+
+// TestModes: production refuses introspection (GraphiQL is not served) but
+// answers __typename; the dev setting, which -demo implies, turns both on.
+func TestModes(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	introspect := `{ __schema { queryType { name } } }`
+	if r := f.post(t, nil, introspect, nil); errorCode(r) != "FORBIDDEN" || strings.Contains(r.Raw, "queryType\":{") {
+		t.Fatalf("production introspection: %s", r.Raw)
+	}
+	if r := f.post(t, nil, `{ __typename }`, nil); r.Raw != `{"data":{"__typename":"Query"}}` {
+		t.Fatalf("production __typename: %s", r.Raw)
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("production GraphiQL: %d", rec.Code)
+	}
+	dev := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Dev: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited}.Handler()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"`+introspect+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec = httptest.NewRecorder()
+	dev.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"queryType":{"name":"Query"}`) {
+		t.Fatalf("dev introspection: %s", rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	dev.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "graphiql") {
+		t.Fatalf("dev GraphiQL: %d", rec.Code)
+	}
+	for env, want := range map[string]bool{"true": true, "1": true, "false": false, "": false} {
+		c, err := loadConfig(func(k string) string { return map[string]string{"CONSENTGATE_DEV": env}[k] }, true)
+		if err != nil || c.Dev != want {
+			t.Errorf("CONSENTGATE_DEV=%q: %v %v", env, c.Dev, err)
+		}
 	}
 }

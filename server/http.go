@@ -29,7 +29,7 @@ type Gateway struct {
 	Auth    *Authenticator
 	Policy  *consent.Policy
 	HashKey []byte // key of the HASH mask
-	Demo    bool   // GraphiQL and introspection
+	Dev     bool   // development surfaces: GraphiQL, introspection, field suggestions
 	Log     *slog.Logger
 	// CORSOrigins are the browser origins allowed to call /graphql.
 	CORSOrigins []string
@@ -58,7 +58,7 @@ func (gw Gateway) Handler() http.Handler {
 	})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
-	if gw.Demo {
+	if gw.Dev {
 		gql.Use(extension.Introspection{})
 	} else {
 		gql.SetDisableSuggestion(true) // "Did you mean" would reveal the schema
@@ -92,7 +92,7 @@ func (gw Gateway) Handler() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /datamap", dataMapHandler(gw.Policy))
-	if gw.Demo {
+	if gw.Dev {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
 	return withRequestID(accessLog(gw.Log, mux))

@@ -37,7 +37,7 @@ func TestLoadAgainstDemo(t *testing.T) {
 	}
 	srv := httptest.NewServer(Gateway{
 		Client: client, Auth: NewAuthenticator([]byte(DemoSecret)), Policy: policy, HashKey: testHashKey,
-		Demo: true, Log: slog.New(slog.DiscardHandler), RateLimit: unlimited,
+		Dev: true, Log: slog.New(slog.DiscardHandler), RateLimit: unlimited,
 	}.Handler())
 	t.Cleanup(srv.Close)
 
