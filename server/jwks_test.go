@@ -7,16 +7,21 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
+
+	"consentgate/consent"
 )
 
 // jwksOf renders public keys as a JWK Set, by kid.
@@ -75,6 +80,9 @@ func TestJWKSTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	auth := NewAuthenticatorWith(nil, TokenOptions{Keys: keys, Issuer: "https://id.example.com", Audience: "consentgate"})
+	fx := newFixture(t, openSQLite(t))
+	h := Gateway{Client: fx.client, Auth: auth, Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited}.Handler()
 	cases := []struct {
 		name  string
 		token string
@@ -92,11 +100,19 @@ func TestJWKSTokens(t *testing.T) {
 		{"expired", sign(jwt.SigningMethodRS256, "rsa-1", rsaKey, claims("exp", now.Add(-time.Hour).Unix())), false},
 		{"within the leeway", sign(jwt.SigningMethodRS256, "rsa-1", rsaKey, claims("exp", now.Add(-10*time.Second).Unix())), true},
 	}
-	for _, c := range cases {
+	for _, c := range cases { // through the HTTP stack: 200 as acme's recruiter, or 401
 		t.Run(c.name, func(t *testing.T) {
-			_, err := auth.Viewer(c.token)
-			if (err == nil) != c.ok {
-				t.Fatalf("err = %v, want ok=%v", err, c.ok)
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ jobs { totalCount } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			want := http.StatusUnauthorized
+			if c.ok {
+				want = http.StatusOK
+			}
+			if rec.Code != want {
+				t.Fatalf("status %d, want %d: %s", rec.Code, want, rec.Body)
 			}
 		})
 	}
