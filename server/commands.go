@@ -89,8 +89,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	return Serve(ctx, ln, Gateway{
 		Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
 		HashKey: cfg.HashKey, Dev: cfg.Demo || cfg.Dev, Log: log, CORSOrigins: cfg.CORSOrigins,
-		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout,
-	}.Handler(), DefaultServerTimeouts)
+		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout, Limits: cfg.Limits, MaxBody: cfg.MaxBody,
+	}.Handler(), cfg.Server)
 }
 
 // ServerTimeouts bound the HTTP connections of the gateway.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/graph"
 	"fmt"
 	"os"
 	"strconv"
@@ -24,6 +25,9 @@ type Config struct {
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
 	Dev         bool            // CONSENTGATE_DEV=true: GraphiQL, introspection and suggestions without demo data
 	CORSOrigins []string        // browser origins allowed to call /graphql
+	Limits      graph.Limits    // query shape limits (zero fields: the defaults)
+	MaxBody     int64           // request body limit in bytes
+	Server      ServerTimeouts  // HTTP connection timeouts and the drain deadline
 	RateLimit   RateLimit       // each viewer's request budget
 	Timeout     time.Duration   // bound on each GraphQL request
 }
@@ -126,6 +130,43 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 			return c, fmt.Errorf("%w: CONSENTGATE_REQUEST_TIMEOUT must be a positive duration such as 10s", errConfig)
 		}
 		c.Timeout = d
+	}
+
+	c.MaxBody, c.Server = MaxBodyBytes, DefaultServerTimeouts
+	for _, n := range []struct {
+		env string
+		to  *int
+	}{
+		{"CONSENTGATE_MAX_DEPTH", &c.Limits.MaxDepth}, {"CONSENTGATE_MAX_ALIASES", &c.Limits.MaxAliases},
+		{"CONSENTGATE_MAX_DIRECTIVES", &c.Limits.MaxDirectives}, {"CONSENTGATE_MAX_TOKENS", &c.Limits.MaxTokens},
+		{"CONSENTGATE_MAX_COMPLEXITY", &c.Limits.MaxComplexity},
+	} {
+		if v := getenv(n.env); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i < 1 {
+				return c, fmt.Errorf("%w: %s must be a positive whole number", errConfig, n.env)
+			}
+			*n.to = i
+		}
+	}
+	if v := getenv("CONSENTGATE_MAX_BODY_BYTES"); v != "" {
+		i, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || i < 1024 {
+			return c, fmt.Errorf("%w: CONSENTGATE_MAX_BODY_BYTES must be a whole number of at least 1024", errConfig)
+		}
+		c.MaxBody = i
+	}
+	for _, d := range []struct {
+		env string
+		to  *time.Duration
+	}{{"CONSENTGATE_READ_HEADER_TIMEOUT", &c.Server.ReadHeader}, {"CONSENTGATE_IDLE_TIMEOUT", &c.Server.Idle}} {
+		if v := getenv(d.env); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				return c, fmt.Errorf("%w: %s must be a positive duration such as 5s", errConfig, d.env)
+			}
+			*d.to = t
+		}
 	}
 
 	c.Policy = consent.DefaultPolicy()

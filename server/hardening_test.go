@@ -414,3 +414,49 @@ func TestModes(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsAreConfigurable: the shape limits, the body limit and the
+// connection timeouts come from the environment, and the handler applies
+// what it is given.
+func TestLimitsAreConfigurable(t *testing.T) {
+	env := map[string]string{"CONSENTGATE_MAX_DEPTH": "3", "CONSENTGATE_MAX_ALIASES": "2", "CONSENTGATE_MAX_DIRECTIVES": "4",
+		"CONSENTGATE_MAX_TOKENS": "900", "CONSENTGATE_MAX_COMPLEXITY": "50", "CONSENTGATE_MAX_BODY_BYTES": "2048",
+		"CONSENTGATE_READ_HEADER_TIMEOUT": "2s", "CONSENTGATE_IDLE_TIMEOUT": "30s"}
+	c, err := loadConfig(func(k string) string { return env[k] }, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits.MaxDepth != 3 || c.Limits.MaxAliases != 2 || c.Limits.MaxDirectives != 4 || c.Limits.MaxTokens != 900 ||
+		c.Limits.MaxComplexity != 50 || c.MaxBody != 2048 || c.Server.ReadHeader != 2*time.Second || c.Server.Idle != 30*time.Second {
+		t.Fatalf("config: %+v", c)
+	}
+	for k := range env {
+		if _, err := loadConfig(func(key string) string {
+			if key == k {
+				return "-1"
+			}
+			return ""
+		}, true); err == nil {
+			t.Errorf("%s=-1 accepted", k)
+		}
+	}
+	f := newFixture(t, openSQLite(t))
+	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited, Limits: c.Limits, MaxBody: c.MaxBody}.Handler()
+	send := func(body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := send(`{"query":"{ jobs { edges { node { employer { jobs { totalCount } } } } } }"}`); !strings.Contains(rec.Body.String(), `"limit":"depth"`) {
+		t.Errorf("depth 4 over 3: %s", rec.Body)
+	}
+	if rec := send(`{"query":"{ jobs { totalCount } }","variables":{"x":"` + strings.Repeat("a", 3000) + `"}}`); rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("3 KB over 2 KB: %d", rec.Code)
+	}
+	if rec := send(`{"query":"{ jobs { totalCount } }"}`); rec.Code != 200 {
+		t.Errorf("a small query: %d %s", rec.Code, rec.Body)
+	}
+}

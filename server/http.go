@@ -37,6 +37,10 @@ type Gateway struct {
 	RateLimit RateLimit
 	// RequestTimeout bounds each GraphQL request (DefaultRequestTimeout when zero).
 	RequestTimeout time.Duration
+	// Limits bound an operation's shape (zero fields: the defaults).
+	Limits graph.Limits
+	// MaxBody bounds a request body in bytes (MaxBodyBytes when zero).
+	MaxBody int64
 }
 
 // DefaultRequestTimeout bounds a GraphQL request when none is configured.
@@ -55,6 +59,7 @@ func (gw Gateway) Handler() http.Handler {
 		Masker:  NewMasker(gw.HashKey),
 		Metrics: graph.NewMetrics(reg),
 		Log:     gw.Log,
+		Limits:  gw.Limits,
 	})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -73,7 +78,11 @@ func (gw Gateway) Handler() http.Handler {
 	if timeout <= 0 {
 		timeout = DefaultRequestTimeout
 	}
-	mux.Handle("/graphql", withCORS(gw.CORSOrigins, preventCSRF(limitBody(MaxBodyBytes, noStore(
+	maxBody := gw.MaxBody
+	if maxBody <= 0 {
+		maxBody = MaxBodyBytes
+	}
+	mux.Handle("/graphql", withCORS(gw.CORSOrigins, preventCSRF(limitBody(maxBody, noStore(
 		gw.Auth.Middleware(rateLimit(newLimiters(limit), withDeadline(timeout, gql))))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -98,8 +107,8 @@ func (gw Gateway) Handler() http.Handler {
 	return withRequestID(accessLog(gw.Log, mux))
 }
 
-// MaxBodyBytes bounds a GraphQL request body; larger ones are refused
-// with 413 before anything is parsed.
+// MaxBodyBytes is the default bound of a GraphQL request body; larger ones
+// are refused with 413 before anything is parsed.
 const MaxBodyBytes = 256 << 10
 
 // limitBody refuses request bodies over max bytes with 413.
