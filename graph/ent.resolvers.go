@@ -49,10 +49,14 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 // Applicant returns ApplicantResolver implementation.
 func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} }
 
+// PrivacyRequest returns PrivacyRequestResolver implementation.
+func (r *Resolver) PrivacyRequest() PrivacyRequestResolver { return &privacyRequestResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	applicantResolver struct{ *Resolver }
-	queryResolver     struct{ *Resolver }
+	applicantResolver      struct{ *Resolver }
+	privacyRequestResolver struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
 )

@@ -39,6 +39,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Applicant() ApplicantResolver
 	Mutation() MutationResolver
+	PrivacyRequest() PrivacyRequestResolver
 	Query() QueryResolver
 }
 
@@ -226,14 +227,16 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ApplyToJob          func(childComplexity int, input ent.CreateApplicationInput) int
-		ChangeConsent       func(childComplexity int, input model.ConsentChangeInput) int
-		CreateJob           func(childComplexity int, input ent.CreateJobInput) int
-		CreateMyProfile     func(childComplexity int, input ent.CreateApplicantInput) int
-		MoveApplication     func(childComplexity int, id int, status application.Status) int
-		UpdateJob           func(childComplexity int, id int, input ent.UpdateJobInput) int
-		UpdateMyProfile     func(childComplexity int, input ent.UpdateApplicantInput) int
-		WithdrawApplication func(childComplexity int, id int) int
+		ApplyToJob           func(childComplexity int, input ent.CreateApplicationInput) int
+		ChangeConsent        func(childComplexity int, input model.ConsentChangeInput) int
+		CreateJob            func(childComplexity int, input ent.CreateJobInput) int
+		CreateMyProfile      func(childComplexity int, input ent.CreateApplicantInput) int
+		FilePrivacyRequest   func(childComplexity int, kind privacyrequest.Kind) int
+		HandlePrivacyRequest func(childComplexity int, id int, status privacyrequest.Status, rejectionReason *string) int
+		MoveApplication      func(childComplexity int, id int, status application.Status) int
+		UpdateJob            func(childComplexity int, id int, input ent.UpdateJobInput) int
+		UpdateMyProfile      func(childComplexity int, input ent.UpdateApplicantInput) int
+		WithdrawApplication  func(childComplexity int, id int) int
 	}
 
 	PageInfo struct {
@@ -271,6 +274,7 @@ type ComplexityRoot struct {
 		Handler         func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Kind            func(childComplexity int) int
+		Overdue         func(childComplexity int) int
 		RejectionReason func(childComplexity int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
@@ -293,15 +297,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Applicant       func(childComplexity int, id int) int
-		Applicants      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) int
-		Applications    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
-		Job             func(childComplexity int, id int) int
-		Jobs            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JobOrder, where *ent.JobWhereInput) int
-		Me              func(childComplexity int) int
-		Node            func(childComplexity int, id int) int
-		Nodes           func(childComplexity int, ids []int) int
-		PrivacyRequests func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
+		Applicant              func(childComplexity int, id int) int
+		Applicants             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) int
+		Applications           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
+		Job                    func(childComplexity int, id int) int
+		Jobs                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JobOrder, where *ent.JobWhereInput) int
+		Me                     func(childComplexity int) int
+		Node                   func(childComplexity int, id int) int
+		Nodes                  func(childComplexity int, ids []int) int
+		OverduePrivacyRequests func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		PrivacyRequests        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
 	}
 
 	WorkHistoryEntry struct {
@@ -330,6 +335,11 @@ type MutationResolver interface {
 	ChangeConsent(ctx context.Context, input model.ConsentChangeInput) (*ent.Consent, error)
 	CreateJob(ctx context.Context, input ent.CreateJobInput) (*ent.Job, error)
 	UpdateJob(ctx context.Context, id int, input ent.UpdateJobInput) (*ent.Job, error)
+	FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind) (*ent.PrivacyRequest, error)
+	HandlePrivacyRequest(ctx context.Context, id int, status privacyrequest.Status, rejectionReason *string) (*ent.PrivacyRequest, error)
+}
+type PrivacyRequestResolver interface {
+	Overdue(ctx context.Context, obj *ent.PrivacyRequest) (bool, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -341,6 +351,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.Applicant, error)
 	Applicant(ctx context.Context, id int) (*ent.Applicant, error)
 	Job(ctx context.Context, id int) (*ent.Job, error)
+	OverduePrivacyRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PrivacyRequestConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1205,6 +1216,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateMyProfile(childComplexity, args["input"].(ent.CreateApplicantInput)), true
+	case "Mutation.filePrivacyRequest":
+		if e.ComplexityRoot.Mutation.FilePrivacyRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_filePrivacyRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FilePrivacyRequest(childComplexity, args["kind"].(privacyrequest.Kind)), true
+	case "Mutation.handlePrivacyRequest":
+		if e.ComplexityRoot.Mutation.HandlePrivacyRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_handlePrivacyRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HandlePrivacyRequest(childComplexity, args["id"].(int), args["status"].(privacyrequest.Status), args["rejectionReason"].(*string)), true
 	case "Mutation.moveApplication":
 		if e.ComplexityRoot.Mutation.MoveApplication == nil {
 			break
@@ -1386,6 +1419,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PrivacyRequest.Kind(childComplexity), true
+	case "PrivacyRequest.overdue":
+		if e.ComplexityRoot.PrivacyRequest.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrivacyRequest.Overdue(childComplexity), true
 	case "PrivacyRequest.rejectionReason":
 		if e.ComplexityRoot.PrivacyRequest.RejectionReason == nil {
 			break
@@ -1534,6 +1573,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.overduePrivacyRequests":
+		if e.ComplexityRoot.Query.OverduePrivacyRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overduePrivacyRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverduePrivacyRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
 	case "Query.privacyRequests":
 		if e.ComplexityRoot.Query.PrivacyRequests == nil {
 			break
@@ -3949,6 +3999,26 @@ extend type Mutation {
   updateJob(id: ID!, input: UpdateJobInput!): Job!
 }
 `, BuiltIn: false},
+	{Name: "../schema/privacy_request.graphqls", Input: `extend type PrivacyRequest {
+  "Whether the request is still open (received or in progress) after its due date."
+  overdue: Boolean!
+}
+
+extend type Query {
+  "The open privacy requests past their due date, the most overdue first."
+  overduePrivacyRequests(after: Cursor, first: Int, before: Cursor, last: Int): PrivacyRequestConnection!
+}
+
+extend type Mutation {
+  "Files a privacy request (policy §6(2)) for the applicant behind the token, due after the configured period."
+  filePrivacyRequest(kind: PrivacyRequestKind!): PrivacyRequest!
+  """
+  Moves a privacy request on (support and compliance): RECEIVED → IN_PROGRESS →
+  COMPLETED, or to REJECTED with a reason. The viewer is recorded as handler.
+  """
+  handlePrivacyRequest(id: ID!, status: PrivacyRequestStatus!, rejectionReason: String): PrivacyRequest!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4354,6 +4424,8 @@ func (ec *executionContext) childFields_PrivacyRequest(ctx context.Context, fiel
 		return ec.fieldContext_PrivacyRequest_rejectionReason(ctx, field)
 	case "applicant":
 		return ec.fieldContext_PrivacyRequest_applicant(ctx, field)
+	case "overdue":
+		return ec.fieldContext_PrivacyRequest_overdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PrivacyRequest", field.Name)
 }
@@ -4718,6 +4790,50 @@ func (ec *executionContext) field_Mutation_createMyProfile_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_filePrivacyRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (privacyrequest.Kind, error) {
+			return ec.unmarshalNPrivacyRequestKind2consentgateᚋentᚋprivacyrequestᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_handlePrivacyRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (privacyrequest.Status, error) {
+			return ec.unmarshalNPrivacyRequestStatus2consentgateᚋentᚋprivacyrequestᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "rejectionReason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rejectionReason"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_moveApplication_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5019,6 +5135,44 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_overduePrivacyRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
 	return args, nil
 }
 
@@ -8752,6 +8906,94 @@ func (ec *executionContext) fieldContext_Mutation_updateJob(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_filePrivacyRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_filePrivacyRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FilePrivacyRequest(ctx, fc.Args["kind"].(privacyrequest.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PrivacyRequest) graphql.Marshaler {
+			return ec.marshalNPrivacyRequest2ᚖconsentgateᚋentᚐPrivacyRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_filePrivacyRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PrivacyRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_filePrivacyRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_handlePrivacyRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_handlePrivacyRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HandlePrivacyRequest(ctx, fc.Args["id"].(int), fc.Args["status"].(privacyrequest.Status), fc.Args["rejectionReason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PrivacyRequest) graphql.Marshaler {
+			return ec.marshalNPrivacyRequest2ᚖconsentgateᚋentᚐPrivacyRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_handlePrivacyRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PrivacyRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_handlePrivacyRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9363,6 +9605,29 @@ func (ec *executionContext) fieldContext_PrivacyRequest_applicant(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _PrivacyRequest_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacyRequest_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PrivacyRequest().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacyRequest_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacyRequest", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _PrivacyRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequestConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9929,6 +10194,50 @@ func (ec *executionContext) fieldContext_Query_job(ctx context.Context, field gr
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_job_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_overduePrivacyRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_overduePrivacyRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OverduePrivacyRequests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PrivacyRequestConnection) graphql.Marshaler {
+			return ec.marshalNPrivacyRequestConnection2ᚖconsentgateᚋentᚐPrivacyRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_overduePrivacyRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PrivacyRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_overduePrivacyRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18603,6 +18912,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "filePrivacyRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_filePrivacyRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "handlePrivacyRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_handlePrivacyRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18869,6 +19192,12 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PrivacyRequest_applicant(ctx, field, obj)
 				})
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PrivacyRequest_overdue(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19077,6 +19406,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_job(ctx, field)
+				})
+		case "overduePrivacyRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_overduePrivacyRequests(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

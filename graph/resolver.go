@@ -6,6 +6,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"consentgate/consent"
 	"consentgate/ent"
@@ -13,7 +14,14 @@ import (
 )
 
 // Resolver is the resolver root.
-type Resolver struct{ client *ent.Client }
+type Resolver struct {
+	client     *ent.Client
+	requestDue time.Duration // how long a privacy request may take
+}
+
+// DefaultRequestDue is how long a privacy request may take when no period
+// is configured.
+const DefaultRequestDue = 14 * 24 * time.Hour
 
 // self returns the profile of the applicant behind the token, found by its
 // account id; the privacy rules decide whether the viewer reaches it (an

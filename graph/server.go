@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -29,7 +30,14 @@ import (
 
 // NewSchema creates the executable schema over client.
 func NewSchema(client *ent.Client) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+	return newSchema(client, DefaultRequestDue)
+}
+
+func newSchema(client *ent.Client, requestDue time.Duration) graphql.ExecutableSchema {
+	if requestDue <= 0 {
+		requestDue = DefaultRequestDue
+	}
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, requestDue: requestDue}})
 }
 
 // Options are the GraphQL server's dependencies.
@@ -39,6 +47,8 @@ type Options struct {
 	Metrics *Metrics        // optional
 	Log     *slog.Logger    // required
 	Limits  Limits          // query shape limits; zero fields take the defaults
+	// RequestDue is how long a privacy request may take (DefaultRequestDue when zero).
+	RequestDue time.Duration
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
@@ -46,7 +56,7 @@ type Options struct {
 // transaction per mutation, one error presenter and one recover function.
 // The caller adds transports (see server/).
 func NewServer(client *ent.Client, o Options) *handler.Server {
-	es := NewSchema(client)
+	es := newSchema(client, o.RequestDue)
 	srv := handler.New(es)
 	srv.Use(newFieldGuard(client, es.Schema(), o)) // limits pages too: one interceptor per field
 	o.Limits.Install(srv)

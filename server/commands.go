@@ -89,7 +89,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	return Serve(ctx, ln, Gateway{
 		Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
 		HashKey: cfg.HashKey, Dev: cfg.Demo || cfg.Dev, Log: log, CORSOrigins: cfg.CORSOrigins,
-		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout, Limits: cfg.Limits, MaxBody: cfg.MaxBody,
+		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout, Limits: cfg.Limits, MaxBody: cfg.MaxBody, RequestDue: cfg.RequestDue,
 	}.Handler(), cfg.Server)
 }
 

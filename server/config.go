@@ -28,6 +28,7 @@ type Config struct {
 	Limits      graph.Limits    // query shape limits (zero fields: the defaults)
 	MaxBody     int64           // request body limit in bytes
 	Server      ServerTimeouts  // HTTP connection timeouts and the drain deadline
+	RequestDue  time.Duration   // how long a privacy request may take
 	RateLimit   RateLimit       // each viewer's request budget
 	Timeout     time.Duration   // bound on each GraphQL request
 }
@@ -132,7 +133,14 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 		c.Timeout = d
 	}
 
-	c.MaxBody, c.Server = MaxBodyBytes, DefaultServerTimeouts
+	c.MaxBody, c.Server, c.RequestDue = MaxBodyBytes, DefaultServerTimeouts, graph.DefaultRequestDue
+	if v := getenv("CONSENTGATE_REQUEST_DUE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			return c, fmt.Errorf("%w: CONSENTGATE_REQUEST_DUE must be a duration of at least 1h, such as 336h", errConfig)
+		}
+		c.RequestDue = d
+	}
 	for _, n := range []struct {
 		env string
 		to  *int

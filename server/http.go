@@ -41,6 +41,8 @@ type Gateway struct {
 	Limits graph.Limits
 	// MaxBody bounds a request body in bytes (MaxBodyBytes when zero).
 	MaxBody int64
+	// RequestDue is how long a privacy request may take (graph.DefaultRequestDue when zero).
+	RequestDue time.Duration
 }
 
 // DefaultRequestTimeout bounds a GraphQL request when none is configured.
@@ -55,11 +57,12 @@ func (gw Gateway) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	gql := graph.NewServer(gw.Client, graph.Options{
-		Engine:  consent.NewEngine(gw.Policy),
-		Masker:  NewMasker(gw.HashKey),
-		Metrics: graph.NewMetrics(reg),
-		Log:     gw.Log,
-		Limits:  gw.Limits,
+		Engine:     consent.NewEngine(gw.Policy),
+		Masker:     NewMasker(gw.HashKey),
+		Metrics:    graph.NewMetrics(reg),
+		Log:        gw.Log,
+		Limits:     gw.Limits,
+		RequestDue: gw.RequestDue,
 	})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})

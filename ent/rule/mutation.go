@@ -10,6 +10,7 @@ import (
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/privacy"
+	"consentgate/ent/privacyrequest"
 )
 
 // CreateOwnProfile lets an applicant create the profile of their own
@@ -155,4 +156,48 @@ func RecordOwnConsent() privacy.MutationRule {
 		}
 		return privacy.Allow
 	}), ent.OpCreate)
+}
+
+// FileOwnRequest lets an applicant file privacy requests for themself, as
+// received.
+func FileOwnRequest() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.PrivacyRequestMutationRuleFunc(func(ctx context.Context, m *ent.PrivacyRequestMutation) error {
+		v := consent.FromContext(ctx)
+		id, ok := m.ApplicantID()
+		if v.Role != consent.Applicant || v.Account == "" || !ok {
+			return privacy.Skip
+		}
+		if s, set := m.Status(); set && s != privacyrequest.StatusRECEIVED {
+			return privacy.Skip
+		}
+		self, err := m.Client().Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
+		if err != nil {
+			return privacy.Denyf("checking the applicant: %v", err)
+		}
+		if !self {
+			return privacy.Skip
+		}
+		return privacy.Allow
+	}), ent.OpCreate)
+}
+
+// HandleRequests lets support and compliance move the requests they reach
+// through their states (hooks.RequestStatus keeps the state machine).
+func HandleRequests() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.PrivacyRequestMutationRuleFunc(func(ctx context.Context, m *ent.PrivacyRequestMutation) error {
+		v := consent.FromContext(ctx)
+		if (v.Role != consent.Support && v.Role != consent.Compliance) || v.Account == "" {
+			return privacy.Skip
+		}
+		for _, f := range m.Fields() {
+			switch f {
+			case privacyrequest.FieldStatus, privacyrequest.FieldHandler, privacyrequest.FieldRejectionReason,
+				privacyrequest.FieldCompletedAt, privacyrequest.FieldUpdatedAt:
+			default:
+				return privacy.Skip
+			}
+		}
+		m.Where(PrivacyRequestRows(v))
+		return privacy.Allow
+	}), ent.OpUpdateOne)
 }

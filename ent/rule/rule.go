@@ -31,9 +31,10 @@ func none[P ~func(*sql.Selector)]() P {
 	return func(s *sql.Selector) { s.Where(sql.False()) }
 }
 
-// all is a predicate every row satisfies.
+// all is a predicate every row satisfies. It writes one (NOT FALSE) so
+// that it composes everywhere, UPDATE filters included.
 func all[P ~func(*sql.Selector)]() P {
-	return func(*sql.Selector) {}
+	return func(s *sql.Selector) { s.Where(sql.Not(sql.False())) }
 }
 
 // ApplicantRows returns the applicants v reaches (DESIGN.md, Roles): an

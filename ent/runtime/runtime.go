@@ -438,6 +438,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	privacyrequestHooks := schema.PrivacyRequest{}.Hooks()
+
+	privacyrequest.Hooks[1] = privacyrequestHooks[0]
 	privacyrequestMixinFields0 := privacyrequestMixin[0].Fields()
 	_ = privacyrequestMixinFields0
 	privacyrequestFields := schema.PrivacyRequest{}.Fields()

@@ -79,13 +79,17 @@ func (Consent) Policy() ent.Policy {
 // Hooks of the Consent.
 func (Consent) Hooks() []ent.Hook { return []ent.Hook{hooks.StampConsent()} }
 
-// Policy of the PrivacyRequest.
+// Policy of the PrivacyRequest: applicants file their own; support and
+// compliance handle the ones they reach.
 func (PrivacyRequest) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.FilterPrivacyRequests()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.FileOwnRequest(), rule.HandleRequests(), privacy.AlwaysDenyRule()},
 	}
 }
+
+// Hooks of the PrivacyRequest.
+func (PrivacyRequest) Hooks() []ent.Hook { return []ent.Hook{hooks.RequestStatus()} }
 
 // Policy of the AccessRecord.
 func (AccessRecord) Policy() ent.Policy {
