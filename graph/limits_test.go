@@ -35,7 +35,7 @@ var limitsSchema = sync.OnceValue(func() *ast.Schema { return NewSchema(&ent.Cli
 func checkLimits(t *testing.T, l Limits, query string, vars map[string]any) *gqlerror.Error {
 	t.Helper()
 	s := limitsSchema()
-	doc, errs := gqlparser.LoadQuery(s, query)
+	doc, errs := gqlparser.LoadQueryWithRules(s, query, nil)
 	if len(errs) != 0 {
 		t.Fatalf("invalid test query: %v", errs)
 	}
