@@ -22,7 +22,7 @@ type AccessRecord struct {
 	At time.Time `json:"at,omitempty"`
 	// RequestID holds the value of the "request_id" field.
 	RequestID string `json:"request_id,omitempty"`
-	// ViewerAccount holds the value of the "viewer_account" field.
+	// The viewer's account: kept for compliance, never shown through the API yet.
 	ViewerAccount string `json:"viewer_account,omitempty"`
 	// ViewerRole holds the value of the "viewer_role" field.
 	ViewerRole string `json:"viewer_role,omitempty"`

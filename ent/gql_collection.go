@@ -51,11 +51,6 @@ func (_q *AccessRecordQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, accessrecord.FieldRequestID)
 				fieldSeen[accessrecord.FieldRequestID] = struct{}{}
 			}
-		case "viewerAccount":
-			if _, ok := fieldSeen[accessrecord.FieldViewerAccount]; !ok {
-				selectedFields = append(selectedFields, accessrecord.FieldViewerAccount)
-				fieldSeen[accessrecord.FieldViewerAccount] = struct{}{}
-			}
 		case "viewerRole":
 			if _, ok := fieldSeen[accessrecord.FieldViewerRole]; !ok {
 				selectedFields = append(selectedFields, accessrecord.FieldViewerRole)

@@ -59,21 +59,6 @@ type AccessRecordWhereInput struct {
 	RequestIDEqualFold    *string  `json:"requestIDEqualFold,omitempty"`
 	RequestIDContainsFold *string  `json:"requestIDContainsFold,omitempty"`
 
-	// "viewer_account" field predicates.
-	ViewerAccount             *string  `json:"viewerAccount,omitempty"`
-	ViewerAccountNEQ          *string  `json:"viewerAccountNEQ,omitempty"`
-	ViewerAccountIn           []string `json:"viewerAccountIn,omitempty"`
-	ViewerAccountNotIn        []string `json:"viewerAccountNotIn,omitempty"`
-	ViewerAccountGT           *string  `json:"viewerAccountGT,omitempty"`
-	ViewerAccountGTE          *string  `json:"viewerAccountGTE,omitempty"`
-	ViewerAccountLT           *string  `json:"viewerAccountLT,omitempty"`
-	ViewerAccountLTE          *string  `json:"viewerAccountLTE,omitempty"`
-	ViewerAccountContains     *string  `json:"viewerAccountContains,omitempty"`
-	ViewerAccountHasPrefix    *string  `json:"viewerAccountHasPrefix,omitempty"`
-	ViewerAccountHasSuffix    *string  `json:"viewerAccountHasSuffix,omitempty"`
-	ViewerAccountEqualFold    *string  `json:"viewerAccountEqualFold,omitempty"`
-	ViewerAccountContainsFold *string  `json:"viewerAccountContainsFold,omitempty"`
-
 	// "viewer_role" field predicates.
 	ViewerRole             *string  `json:"viewerRole,omitempty"`
 	ViewerRoleNEQ          *string  `json:"viewerRoleNEQ,omitempty"`
@@ -357,45 +342,6 @@ func (i *AccessRecordWhereInput) P() (predicate.AccessRecord, error) {
 	}
 	if i.RequestIDContainsFold != nil {
 		predicates = append(predicates, accessrecord.RequestIDContainsFold(*i.RequestIDContainsFold))
-	}
-	if i.ViewerAccount != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountEQ(*i.ViewerAccount))
-	}
-	if i.ViewerAccountNEQ != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountNEQ(*i.ViewerAccountNEQ))
-	}
-	if len(i.ViewerAccountIn) > 0 {
-		predicates = append(predicates, accessrecord.ViewerAccountIn(i.ViewerAccountIn...))
-	}
-	if len(i.ViewerAccountNotIn) > 0 {
-		predicates = append(predicates, accessrecord.ViewerAccountNotIn(i.ViewerAccountNotIn...))
-	}
-	if i.ViewerAccountGT != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountGT(*i.ViewerAccountGT))
-	}
-	if i.ViewerAccountGTE != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountGTE(*i.ViewerAccountGTE))
-	}
-	if i.ViewerAccountLT != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountLT(*i.ViewerAccountLT))
-	}
-	if i.ViewerAccountLTE != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountLTE(*i.ViewerAccountLTE))
-	}
-	if i.ViewerAccountContains != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountContains(*i.ViewerAccountContains))
-	}
-	if i.ViewerAccountHasPrefix != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountHasPrefix(*i.ViewerAccountHasPrefix))
-	}
-	if i.ViewerAccountHasSuffix != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountHasSuffix(*i.ViewerAccountHasSuffix))
-	}
-	if i.ViewerAccountEqualFold != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountEqualFold(*i.ViewerAccountEqualFold))
-	}
-	if i.ViewerAccountContainsFold != nil {
-		predicates = append(predicates, accessrecord.ViewerAccountContainsFold(*i.ViewerAccountContainsFold))
 	}
 	if i.ViewerRole != nil {
 		predicates = append(predicates, accessrecord.ViewerRoleEQ(*i.ViewerRole))

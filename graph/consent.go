@@ -2,12 +2,17 @@ package graph
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -36,6 +41,7 @@ type fieldGuard struct {
 	engine  *consent.Engine
 	masker  consent.Masker
 	metrics *Metrics
+	log     *slog.Logger
 	// fields holds what the guard knows of each field definition; byName
 	// maps "Type.field" to the category of each personal field, so that a
 	// definition not found by identity is still found by name.
@@ -56,7 +62,7 @@ type fieldInfo struct {
 
 // newFieldGuard reads every object field of s.
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
-	g := &fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics,
+	g := &fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
 		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
@@ -136,6 +142,11 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	g.metrics.flush(v, &st.counts)
 	if resp == nil && ctx.Err() != nil { // the request's deadline passed before anything resolved
 		resp = &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
+	}
+	if err := g.record(ctx, st); err != nil {
+		// No release without its record: the response leaves without data.
+		g.log.ErrorContext(ctx, "access records not written", "request_id", RequestID(ctx), "error", redactLiterals(err.Error()))
+		return &graphql.Response{Errors: gqlerror.List{auditError(ctx)}}
 	}
 	if resp != nil {
 		// Fields resolve concurrently: errors are put in response order so
@@ -220,6 +231,11 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf f
 	}
 	if bit := uint32(1) << i; sub.counted.Load()&bit == 0 && sub.counted.Or(bit)&bit == 0 {
 		st.counts[i][d.Outcome].Add(1) // once per subject and category
+		if d.Outcome != consent.Hidden && !sub.self {
+			st.mu.Lock()
+			st.releases = append(st.releases, release{subject: id, category: c, outcome: d.Outcome})
+			st.mu.Unlock()
+		}
 	}
 	return d
 }
@@ -419,6 +435,13 @@ func deref(v any) any {
 
 type stateKey struct{}
 
+// release is one category of one subject's data released, plain or masked.
+type release struct {
+	subject  int
+	category consent.Category
+	outcome  consent.Outcome
+}
+
 // subjectState is what an operation knows of one subject: whether they are
 // the viewer, their consents (fixed once loaded), the decision class they
 // share with every subject in the same state, and which categories of theirs
@@ -458,6 +481,7 @@ type requestState struct {
 	subjects sync.Map // subject id → *subjectState
 	classes  sync.Map // consent state key → *decisionClass
 	counts   decisionCounts
+	releases []release // personal data released to someone other than its subject
 
 	mu        sync.Mutex
 	distinct  [255]consent.Decision // the operation's distinct decisions, ndistinct of them
@@ -561,4 +585,64 @@ func comparePathElems(a, b ast.PathElement) int {
 	an, _ := a.(ast.PathName)
 	bn, _ := b.(ast.PathName)
 	return strings.Compare(string(an), string(bn))
+}
+
+// record writes one access record per subject whose data the operation
+// released, all in one statement, before the response leaves: viewer, role,
+// organisation, purpose, subject (and its keyed pseudonym), each category
+// with its outcome, the policy version, the request id and the time.
+func (g *fieldGuard) record(ctx context.Context, st *requestState) error {
+	st.mu.Lock()
+	releases := st.releases
+	st.mu.Unlock()
+	if len(releases) == 0 {
+		return nil
+	}
+	bySubject := map[int][]release{}
+	var order []int
+	for _, r := range releases {
+		if bySubject[r.subject] == nil {
+			order = append(order, r.subject)
+		}
+		bySubject[r.subject] = append(bySubject[r.subject], r)
+	}
+	slices.Sort(order)
+	purpose := string(st.viewer.Purpose)
+	if purpose == "" {
+		purpose = strings.Join(stringsOf(st.purposes), ",")
+	}
+	now := time.Now()
+	builders := make([]*ent.AccessRecordCreate, 0, len(order))
+	for _, id := range order {
+		rs := bySubject[id]
+		slices.SortFunc(rs, func(a, b release) int { return strings.Compare(string(a.category), string(b.category)) })
+		cats := make([]string, len(rs))
+		decision := consent.Masked
+		for i, r := range rs {
+			cats[i] = string(r.category) + ":" + r.outcome.String()
+			decision = min(decision, r.outcome)
+		}
+		builders = append(builders, g.client.AccessRecord.Create().
+			SetAt(now).SetRequestID(RequestID(ctx)).SetViewerAccount(st.viewer.Account).
+			SetViewerRole(string(st.viewer.Role)).SetViewerOrg(st.viewer.Org).SetPurpose(purpose).
+			SetSubjectID(id).SetSubjectRef(g.pseudonym(id)).SetCategories(cats).SetDecision(decision.String()).
+			SetPolicyVersion(g.engine.Policy().Version))
+	}
+	return g.client.AccessRecord.CreateBulk(builders...).Exec(privacy.DecisionContext(ctx, privacy.Allow))
+}
+
+// pseudonym is the subject's keyed, stable token, kept in access records
+// after the subject's deletion.
+func (g *fieldGuard) pseudonym(id int) string {
+	mac := hmac.New(sha256.New, g.masker.HashKey)
+	mac.Write([]byte("applicant:" + strconv.Itoa(id)))
+	return "s:" + hex.EncodeToString(mac.Sum(nil)[:16])
+}
+
+func stringsOf[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }

@@ -58,7 +58,6 @@ type ComplexityRoot struct {
 		RequestID     func(childComplexity int) int
 		SubjectID     func(childComplexity int) int
 		SubjectRef    func(childComplexity int) int
-		ViewerAccount func(childComplexity int) int
 		ViewerOrg     func(childComplexity int) int
 		ViewerRole    func(childComplexity int) int
 	}
@@ -76,6 +75,7 @@ type ComplexityRoot struct {
 
 	Applicant struct {
 		AcademicBackground  func(childComplexity int) int
+		AccessHistory       func(childComplexity int) int
 		Achievements        func(childComplexity int) int
 		Applications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
 		BirthDate           func(childComplexity int) int
@@ -324,6 +324,7 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ApplicantResolver interface {
+	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
 	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
 }
 type MutationResolver interface {
@@ -432,12 +433,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRecord.SubjectRef(childComplexity), true
-	case "AccessRecord.viewerAccount":
-		if e.ComplexityRoot.AccessRecord.ViewerAccount == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AccessRecord.ViewerAccount(childComplexity), true
 	case "AccessRecord.viewerOrg":
 		if e.ComplexityRoot.AccessRecord.ViewerOrg == nil {
 			break
@@ -489,6 +484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.AcademicBackground(childComplexity), true
+	case "Applicant.accessHistory":
+		if e.ComplexityRoot.Applicant.AccessHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.AccessHistory(childComplexity), true
 	case "Applicant.achievements":
 		if e.ComplexityRoot.Applicant.Achievements == nil {
 			break
@@ -1740,6 +1741,11 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/access.graphqls", Input: `extend type Applicant {
+  "Who received this applicant's personal data, when, which categories and for which purpose: the latest 100 releases."
+  accessHistory: [AccessRecord!]! @nonPersonal
+}
+`, BuiltIn: false},
 	{Name: "../schema/applicant.graphqls", Input: `"One job in an applicant's work history."
 type WorkHistoryEntry {
   company: String @personal(category: WORK_HISTORY)
@@ -1857,7 +1863,6 @@ type AccessRecord implements Node {
   id: ID!
   at: Time!
   requestID: String!
-  viewerAccount: String!
   viewerRole: String!
   viewerOrg: String
   purpose: String
@@ -1950,22 +1955,6 @@ input AccessRecordWhereInput {
   requestIDHasSuffix: String
   requestIDEqualFold: String
   requestIDContainsFold: String
-  """
-  viewer_account field predicates
-  """
-  viewerAccount: String
-  viewerAccountNEQ: String
-  viewerAccountIn: [String!]
-  viewerAccountNotIn: [String!]
-  viewerAccountGT: String
-  viewerAccountGTE: String
-  viewerAccountLT: String
-  viewerAccountLTE: String
-  viewerAccountContains: String
-  viewerAccountHasPrefix: String
-  viewerAccountHasSuffix: String
-  viewerAccountEqualFold: String
-  viewerAccountContainsFold: String
   """
   viewer_role field predicates
   """
@@ -4034,8 +4023,6 @@ func (ec *executionContext) childFields_AccessRecord(ctx context.Context, field 
 		return ec.fieldContext_AccessRecord_at(ctx, field)
 	case "requestID":
 		return ec.fieldContext_AccessRecord_requestID(ctx, field)
-	case "viewerAccount":
-		return ec.fieldContext_AccessRecord_viewerAccount(ctx, field)
 	case "viewerRole":
 		return ec.fieldContext_AccessRecord_viewerRole(ctx, field)
 	case "viewerOrg":
@@ -4160,6 +4147,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_consents(ctx, field)
 	case "privacyRequests":
 		return ec.fieldContext_Applicant_privacyRequests(ctx, field)
+	case "accessHistory":
+		return ec.fieldContext_Applicant_accessHistory(ctx, field)
 	case "currentConsents":
 		return ec.fieldContext_Applicant_currentConsents(ctx, field)
 	}
@@ -5370,29 +5359,6 @@ func (ec *executionContext) _AccessRecord_requestID(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AccessRecord_requestID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "String")
-}
-
-func (ec *executionContext) _AccessRecord_viewerAccount(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AccessRecord_viewerAccount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ViewerAccount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_AccessRecord_viewerAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "String")
 }
 
@@ -6841,6 +6807,38 @@ func (ec *executionContext) fieldContext_Applicant_privacyRequests(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PrivacyRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Applicant_accessHistory(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_accessHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().AccessHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AccessRecord) graphql.Marshaler {
+			return ec.marshalNAccessRecord2ᚕᚖconsentgateᚋentᚐAccessRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_accessHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Applicant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRecord(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11542,7 +11540,7 @@ func (ec *executionContext) unmarshalInputAccessRecordWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDEqualFold", "requestIDContainsFold", "viewerAccount", "viewerAccountNEQ", "viewerAccountIn", "viewerAccountNotIn", "viewerAccountGT", "viewerAccountGTE", "viewerAccountLT", "viewerAccountLTE", "viewerAccountContains", "viewerAccountHasPrefix", "viewerAccountHasSuffix", "viewerAccountEqualFold", "viewerAccountContainsFold", "viewerRole", "viewerRoleNEQ", "viewerRoleIn", "viewerRoleNotIn", "viewerRoleGT", "viewerRoleGTE", "viewerRoleLT", "viewerRoleLTE", "viewerRoleContains", "viewerRoleHasPrefix", "viewerRoleHasSuffix", "viewerRoleEqualFold", "viewerRoleContainsFold", "viewerOrg", "viewerOrgNEQ", "viewerOrgIn", "viewerOrgNotIn", "viewerOrgGT", "viewerOrgGTE", "viewerOrgLT", "viewerOrgLTE", "viewerOrgContains", "viewerOrgHasPrefix", "viewerOrgHasSuffix", "viewerOrgIsNil", "viewerOrgNotNil", "viewerOrgEqualFold", "viewerOrgContainsFold", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "purposeGT", "purposeGTE", "purposeLT", "purposeLTE", "purposeContains", "purposeHasPrefix", "purposeHasSuffix", "purposeIsNil", "purposeNotNil", "purposeEqualFold", "purposeContainsFold", "subjectID", "subjectIDNEQ", "subjectIDIn", "subjectIDNotIn", "subjectIDGT", "subjectIDGTE", "subjectIDLT", "subjectIDLTE", "subjectIDIsNil", "subjectIDNotNil", "subjectRef", "subjectRefNEQ", "subjectRefIn", "subjectRefNotIn", "subjectRefGT", "subjectRefGTE", "subjectRefLT", "subjectRefLTE", "subjectRefContains", "subjectRefHasPrefix", "subjectRefHasSuffix", "subjectRefEqualFold", "subjectRefContainsFold", "decision", "decisionNEQ", "decisionIn", "decisionNotIn", "decisionGT", "decisionGTE", "decisionLT", "decisionLTE", "decisionContains", "decisionHasPrefix", "decisionHasSuffix", "decisionEqualFold", "decisionContainsFold", "legalBasis", "legalBasisNEQ", "legalBasisIn", "legalBasisNotIn", "legalBasisGT", "legalBasisGTE", "legalBasisLT", "legalBasisLTE", "legalBasisContains", "legalBasisHasPrefix", "legalBasisHasSuffix", "legalBasisIsNil", "legalBasisNotNil", "legalBasisEqualFold", "legalBasisContainsFold", "policyVersion", "policyVersionNEQ", "policyVersionIn", "policyVersionNotIn", "policyVersionGT", "policyVersionGTE", "policyVersionLT", "policyVersionLTE", "policyVersionContains", "policyVersionHasPrefix", "policyVersionHasSuffix", "policyVersionIsNil", "policyVersionNotNil", "policyVersionEqualFold", "policyVersionContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDEqualFold", "requestIDContainsFold", "viewerRole", "viewerRoleNEQ", "viewerRoleIn", "viewerRoleNotIn", "viewerRoleGT", "viewerRoleGTE", "viewerRoleLT", "viewerRoleLTE", "viewerRoleContains", "viewerRoleHasPrefix", "viewerRoleHasSuffix", "viewerRoleEqualFold", "viewerRoleContainsFold", "viewerOrg", "viewerOrgNEQ", "viewerOrgIn", "viewerOrgNotIn", "viewerOrgGT", "viewerOrgGTE", "viewerOrgLT", "viewerOrgLTE", "viewerOrgContains", "viewerOrgHasPrefix", "viewerOrgHasSuffix", "viewerOrgIsNil", "viewerOrgNotNil", "viewerOrgEqualFold", "viewerOrgContainsFold", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "purposeGT", "purposeGTE", "purposeLT", "purposeLTE", "purposeContains", "purposeHasPrefix", "purposeHasSuffix", "purposeIsNil", "purposeNotNil", "purposeEqualFold", "purposeContainsFold", "subjectID", "subjectIDNEQ", "subjectIDIn", "subjectIDNotIn", "subjectIDGT", "subjectIDGTE", "subjectIDLT", "subjectIDLTE", "subjectIDIsNil", "subjectIDNotNil", "subjectRef", "subjectRefNEQ", "subjectRefIn", "subjectRefNotIn", "subjectRefGT", "subjectRefGTE", "subjectRefLT", "subjectRefLTE", "subjectRefContains", "subjectRefHasPrefix", "subjectRefHasSuffix", "subjectRefEqualFold", "subjectRefContainsFold", "decision", "decisionNEQ", "decisionIn", "decisionNotIn", "decisionGT", "decisionGTE", "decisionLT", "decisionLTE", "decisionContains", "decisionHasPrefix", "decisionHasSuffix", "decisionEqualFold", "decisionContainsFold", "legalBasis", "legalBasisNEQ", "legalBasisIn", "legalBasisNotIn", "legalBasisGT", "legalBasisGTE", "legalBasisLT", "legalBasisLTE", "legalBasisContains", "legalBasisHasPrefix", "legalBasisHasSuffix", "legalBasisIsNil", "legalBasisNotNil", "legalBasisEqualFold", "legalBasisContainsFold", "policyVersion", "policyVersionNEQ", "policyVersionIn", "policyVersionNotIn", "policyVersionGT", "policyVersionGTE", "policyVersionLT", "policyVersionLTE", "policyVersionContains", "policyVersionHasPrefix", "policyVersionHasSuffix", "policyVersionIsNil", "policyVersionNotNil", "policyVersionEqualFold", "policyVersionContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11773,97 +11771,6 @@ func (ec *executionContext) unmarshalInputAccessRecordWhereInput(ctx context.Con
 				return it, err
 			}
 			it.RequestIDContainsFold = data
-		case "viewerAccount":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccount"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccount = data
-		case "viewerAccountNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountNEQ = data
-		case "viewerAccountIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountIn = data
-		case "viewerAccountNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountNotIn = data
-		case "viewerAccountGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountGT = data
-		case "viewerAccountGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountGTE = data
-		case "viewerAccountLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountLT = data
-		case "viewerAccountLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountLTE = data
-		case "viewerAccountContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountContains = data
-		case "viewerAccountHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountHasPrefix = data
-		case "viewerAccountHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountHasSuffix = data
-		case "viewerAccountEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountEqualFold = data
-		case "viewerAccountContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerAccountContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ViewerAccountContainsFold = data
 		case "viewerRole":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("viewerRole"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -17735,11 +17642,6 @@ func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "viewerAccount":
-			out.Values[i] = ec._AccessRecord_viewerAccount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "viewerRole":
 			out.Values[i] = ec._AccessRecord_viewerRole(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18121,6 +18023,12 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Applicant_privacyRequests(ctx, field, obj)
+				})
+		case "accessHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_accessHistory(ctx, field, obj)
 				})
 		case "currentConsents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -19863,6 +19771,30 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNAccessRecord2ᚕᚖconsentgateᚋentᚐAccessRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AccessRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAccessRecord2ᚖconsentgateᚋentᚐAccessRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAccessRecord2ᚖconsentgateᚋentᚐAccessRecord(ctx context.Context, sel ast.SelectionSet, v *ent.AccessRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRecord!")
+		return graphql.Null
+	}
+	return ec._AccessRecord(ctx, sel, v)
+}
 
 func (ec *executionContext) unmarshalNAccessRecordWhereInput2ᚖconsentgateᚋentᚐAccessRecordWhereInput(ctx context.Context, v any) (*ent.AccessRecordWhereInput, error) {
 	res, err := ec.unmarshalInputAccessRecordWhereInput(ctx, v)

@@ -109,6 +109,16 @@ func limitPage(fc *graphql.FieldContext) error {
 
 var errInternal = &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}}
 
+// auditError is the error of a response whose releases could not be
+// recorded: it carries no data.
+func auditError(ctx context.Context) *gqlerror.Error {
+	ext := map[string]any{"code": "AUDIT_UNAVAILABLE"}
+	if id := RequestID(ctx); id != "" {
+		ext["requestId"] = id
+	}
+	return &gqlerror.Error{Message: "the release of personal data could not be recorded, so none was sent; it may be retried", Extensions: ext}
+}
+
 // timeoutError is the error of a request whose deadline passed: it may be
 // retried.
 func timeoutError(ctx context.Context) *gqlerror.Error {

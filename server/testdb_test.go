@@ -44,14 +44,21 @@ var dbSeq atomic.Int64
 
 // openSQLite opens a private in-memory SQLite database, migrated.
 func openSQLite(t testing.TB) *ent.Client {
+	client, _ := openSQLiteDSN(t)
+	return client
+}
+
+// openSQLiteDSN is openSQLite, also returning the DSN (its shared cache
+// lets another connection reach the same database).
+func openSQLiteDSN(t testing.TB) (*ent.Client, string) {
 	t.Helper()
-	name := fmt.Sprintf("t%d_%d", time.Now().UnixNano(), dbSeq.Add(1))
-	client, err := OpenDatabase(context.Background(), "file:"+name+"?mode=memory&cache=shared&_fk=1")
+	dsn := fmt.Sprintf("file:t%d_%d?mode=memory&cache=shared&_fk=1", time.Now().UnixNano(), dbSeq.Add(1))
+	client, err := OpenDatabase(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
-	return client
+	return client, dsn
 }
 
 // openPostgres creates a database of its own on the server behind dsn,

@@ -15,6 +15,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/employer"
@@ -117,9 +118,17 @@ func openRequest() predicate.PrivacyRequest {
 	return privacyrequest.StatusIn(privacyrequest.StatusRECEIVED, privacyrequest.StatusIN_PROGRESS)
 }
 
-// AccessRecordRows returns the access records v reaches: compliance all.
+// AccessRecordRows returns the access records v reaches: an applicant the
+// trail of their own data, compliance all of them.
 func AccessRecordRows(v consent.Viewer) predicate.AccessRecord {
-	if v.Role == consent.Compliance {
+	switch {
+	case v.Role == consent.Applicant && v.Account != "":
+		return func(s *sql.Selector) {
+			a := sql.Table(applicant.Table)
+			s.Where(sql.In(s.C(accessrecord.FieldSubjectID),
+				sql.Select(a.C(applicant.FieldID)).From(a).Where(sql.EQ(a.C(applicant.FieldAccountID), v.Account))))
+		}
+	case v.Role == consent.Compliance && v.Account != "":
 		return all[predicate.AccessRecord]()
 	}
 	return none[predicate.AccessRecord]()

@@ -118,7 +118,8 @@ func (AccessRecord) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("at").Immutable(),
 		field.String("request_id").Immutable().MaxLen(64),
-		field.String("viewer_account").Immutable().MaxLen(128),
+		field.String("viewer_account").Immutable().MaxLen(128).
+			Annotations(entgql.Skip()).Comment("The viewer's account: kept for compliance, never shown through the API yet."),
 		field.String("viewer_role").Immutable().MaxLen(32),
 		field.String("viewer_org").Optional().Immutable().MaxLen(128),
 		field.String("purpose").Optional().Immutable().MaxLen(32),
