@@ -143,7 +143,11 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	if resp == nil && ctx.Err() != nil { // the request's deadline passed before anything resolved
 		resp = &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
 	}
-	if err := g.record(ctx, st); err != nil {
+	written, err := g.record(ctx, st)
+	st.mu.Lock()
+	g.metrics.released(len(st.releasedTo), written)
+	st.mu.Unlock()
+	if err != nil {
 		// No release without its record: the response leaves without data.
 		g.log.ErrorContext(ctx, "access records not written", "request_id", RequestID(ctx), "error", redactLiterals(err.Error()))
 		return &graphql.Response{Errors: gqlerror.List{auditError(ctx)}}
@@ -234,6 +238,9 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf f
 		if d.Outcome != consent.Hidden && !sub.self {
 			st.mu.Lock()
 			st.releases = append(st.releases, release{subject: id, category: c, outcome: d.Outcome})
+			if !slices.Contains(st.releasedTo, id) {
+				st.releasedTo = append(st.releasedTo, id)
+			}
 			st.mu.Unlock()
 		}
 	}
@@ -478,10 +485,11 @@ type requestState struct {
 	selfMu sync.Mutex
 	selfID int // the viewer's own applicant id, once found
 
-	subjects sync.Map // subject id → *subjectState
-	classes  sync.Map // consent state key → *decisionClass
-	counts   decisionCounts
-	releases []release // personal data released to someone other than its subject
+	subjects   sync.Map // subject id → *subjectState
+	classes    sync.Map // consent state key → *decisionClass
+	counts     decisionCounts
+	releases   []release // personal data released to someone other than its subject
+	releasedTo []int     // the subjects of those releases, counted as they happen
 
 	mu        sync.Mutex
 	distinct  [255]consent.Decision // the operation's distinct decisions, ndistinct of them
@@ -591,12 +599,12 @@ func comparePathElems(a, b ast.PathElement) int {
 // released, all in one statement, before the response leaves: viewer, role,
 // organisation, purpose, subject (and its keyed pseudonym), each category
 // with its outcome, the policy version, the request id and the time.
-func (g *fieldGuard) record(ctx context.Context, st *requestState) error {
+func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int, err error) {
 	st.mu.Lock()
 	releases := st.releases
 	st.mu.Unlock()
 	if len(releases) == 0 {
-		return nil
+		return 0, nil
 	}
 	bySubject := map[int][]release{}
 	var order []int
@@ -628,7 +636,10 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) error {
 			SetSubjectID(id).SetSubjectRef(g.pseudonym(id)).SetCategories(cats).SetDecision(decision.String()).
 			SetPolicyVersion(g.engine.Policy().Version))
 	}
-	return g.client.AccessRecord.CreateBulk(builders...).Exec(privacy.DecisionContext(ctx, privacy.Allow))
+	if err := g.client.AccessRecord.CreateBulk(builders...).Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+		return 0, err
+	}
+	return len(builders), nil
 }
 
 // pseudonym is the subject's keyed, stable token, kept in access records

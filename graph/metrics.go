@@ -12,6 +12,8 @@ import (
 // outcome: labels from closed sets only, never a subject or a value.
 type Metrics struct {
 	decisions *prometheus.CounterVec
+	releases  prometheus.Counter // subjects whose data an operation released (to someone else)
+	records   prometheus.Counter // access records written
 }
 
 // NewMetrics registers the gateway's metrics with reg.
@@ -19,8 +21,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "consentgate_decisions_total",
 		Help: "Consent decisions, one per subject and category per operation, by viewer role, declared purpose, category and outcome.",
-	}, []string{"role", "purpose", "category", "outcome"})}
-	reg.MustRegister(m.decisions)
+	}, []string{"role", "purpose", "category", "outcome"}),
+		releases: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "consentgate_releases_total",
+			Help: "Releases of personal data to someone other than its subject: one per subject per operation.",
+		}),
+		records: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "consentgate_access_records_total",
+			Help: "Access records written; equal to consentgate_releases_total unless a write failed (and the data was then withheld).",
+		}),
+	}
+	reg.MustRegister(m.decisions, m.releases, m.records)
 	return m
 }
 
@@ -49,4 +60,13 @@ func (m *Metrics) flush(v consent.Viewer, counts *decisionCounts) {
 			}
 		}
 	}
+}
+
+// released counts an operation's releases and the records written for them.
+func (m *Metrics) released(releases, records int) {
+	if m == nil {
+		return
+	}
+	m.releases.Add(float64(releases))
+	m.records.Add(float64(records))
 }

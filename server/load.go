@@ -498,6 +498,7 @@ func runLoad(ctx context.Context, o loadOptions) (*LoadReport, error) {
 	}
 	hc := newLoadHTTPClient(o.Clients)
 	defer hc.CloseIdleConnections()
+	relBefore, recBefore, auditOK := auditCounters(ctx, hc, o.Endpoint)
 	if err := w.warmUp(ctx, hc, o.Endpoint); err != nil {
 		return nil, err
 	}
@@ -582,7 +583,47 @@ func runLoad(ctx context.Context, o loadOptions) (*LoadReport, error) {
 	rep.Requests = len(all)
 	rep.RequestsPerSecond = float64(len(all)) / elapsed.Seconds()
 	rep.Latency = summarize(all)
+	if relAfter, recAfter, ok := auditCounters(ctx, hc, o.Endpoint); ok && auditOK {
+		rep.AuditChecked = true
+		rep.Releases, rep.AccessRecords = relAfter-relBefore, recAfter-recBefore
+	}
 	return rep, nil
+}
+
+// auditCounters reads the gateway's release and access record counters
+// from its /metrics (beside /graphql); ok is false when they cannot be read.
+func auditCounters(ctx context.Context, hc *http.Client, endpoint string) (releases, records int, ok bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/graphql")+"/metrics", nil)
+	if err != nil {
+		return 0, 0, false
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, 0, false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return 0, 0, false
+	}
+	found := 0
+	for _, line := range strings.Split(string(body), "\n") {
+		name, value, cut := strings.Cut(line, " ")
+		if !cut {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "consentgate_releases_total":
+			releases, found = int(f), found+1
+		case "consentgate_access_records_total":
+			records, found = int(f), found+1
+		}
+	}
+	return releases, records, found == 2
 }
 
 // LoadReport is the result of a load run (the -json output).
@@ -610,6 +651,11 @@ type LoadReport struct {
 	Aborted               int                   `json:"aborted"`
 	Interrupted           bool                  `json:"interrupted"`
 	Operations            []LoadOperationReport `json:"operations"`
+	// Releases of personal data and the access records written for them
+	// during the run, from the gateway's /metrics (AuditChecked: read).
+	AuditChecked  bool `json:"auditChecked"`
+	Releases      int  `json:"releases"`
+	AccessRecords int  `json:"accessRecords"`
 }
 
 // LoadOperationReport is one operation of the mix.
@@ -653,7 +699,8 @@ func summarize(lat []time.Duration) LatencySummary {
 // without a response (transport error, or unfinished after the grace), or
 // an INTERNAL GraphQL error (a server fault answered 200).
 func (r *LoadReport) Failed() bool {
-	return r.ServerErrors > 0 || r.TransportErrors > 0 || r.Unfinished > 0 || r.GraphQLErrors["INTERNAL"] > 0
+	return r.ServerErrors > 0 || r.TransportErrors > 0 || r.Unfinished > 0 || r.GraphQLErrors["INTERNAL"] > 0 ||
+		(r.AuditChecked && r.Releases != r.AccessRecords)
 }
 
 // write prints the report for people.
@@ -670,6 +717,11 @@ func (r *LoadReport) write(out io.Writer) error {
 	fmt.Fprintf(w, "graphql errors\t%d responses; by code: %s\n", r.ResponsesWithErrors, joinCounts(r.GraphQLErrors))
 	fmt.Fprintf(w, "5xx\t%d\n", r.ServerErrors)
 	fmt.Fprintf(w, "transport errors\t%d (unfinished after the grace: %d, aborted: %d)\n", r.TransportErrors, r.Unfinished, r.Aborted)
+	if r.AuditChecked {
+		fmt.Fprintf(w, "access records\t%d for %d releases of personal data\n", r.AccessRecords, r.Releases)
+	} else {
+		fmt.Fprintln(w, "access records\tnot checked (the gateway's /metrics could not be read)")
+	}
 	for _, s := range r.TransportErrorSamples {
 		fmt.Fprintf(w, "\te.g. %s\n", s)
 	}
@@ -681,9 +733,9 @@ func (r *LoadReport) write(out io.Writer) error {
 	}
 	fmt.Fprintln(w)
 	if r.Failed() {
-		fmt.Fprintln(w, "result\tFAIL: server errors (5xx, INTERNAL) or requests without a response")
+		fmt.Fprintln(w, "result\tFAIL: server errors (5xx, INTERNAL), requests without a response, or releases without records")
 	} else {
-		fmt.Fprintln(w, "result\tOK: no 5xx, no INTERNAL error, every request answered")
+		fmt.Fprintln(w, "result\tOK: no 5xx, no INTERNAL error, every request answered, a record for every release")
 	}
 	return w.Flush()
 }

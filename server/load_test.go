@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/ent/privacy"
 )
 
 // TestLoadAgainstDemo drives the real handler, over demo data in a SQLite
@@ -59,6 +60,12 @@ func TestLoadAgainstDemo(t *testing.T) {
 		t.Errorf("5xx %d, transport errors %d %v, unfinished %d, aborted %d; want none",
 			rep.ServerErrors, rep.TransportErrors, rep.TransportErrorSamples, rep.Unfinished, rep.Aborted)
 	}
+	if !rep.AuditChecked || rep.Releases == 0 || rep.Releases != rep.AccessRecords {
+		t.Errorf("audit: checked %v, %d records for %d releases", rep.AuditChecked, rep.AccessRecords, rep.Releases)
+	}
+	if rows := client.AccessRecord.Query().CountX(privacy.DecisionContext(ctx, privacy.Allow)); rows < rep.AccessRecords {
+		t.Errorf("%d access records in the database, %d counted", rows, rep.AccessRecords)
+	}
 	if rep.Requests < 100 {
 		t.Errorf("requests = %d, want at least 100 in 2 s", rep.Requests)
 	}
@@ -92,6 +99,10 @@ func TestLoadAgainstDemo(t *testing.T) {
 func TestLoadFailsOnServerErrors(t *testing.T) {
 	var requests, stray atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/metrics" { // the audit counters, read before and after
+			http.NotFound(w, r)
+			return
+		}
 		requests.Add(1)
 		if r.Method != http.MethodPost || r.URL.Path != "/graphql" || r.Header.Get("Content-Type") != "application/json" {
 			stray.Add(1)
@@ -121,6 +132,9 @@ func TestLoadFailsOnServerErrors(t *testing.T) {
 	}
 	if rep.ServerErrors == 0 || rep.ServerErrors != rep.Status["500"] || rep.GraphQLErrors["INTERNAL"] == 0 || !rep.Failed() {
 		t.Errorf("report: 5xx %d, status %v, codes %v", rep.ServerErrors, rep.Status, rep.GraphQLErrors)
+	}
+	if rep.AuditChecked {
+		t.Error("audit counters read from a server without /metrics")
 	}
 	if rep.GraphQLErrors["(no code)"] != rep.ServerErrors {
 		t.Errorf("responses with an error without code = %d, want %d", rep.GraphQLErrors["(no code)"], rep.ServerErrors)
