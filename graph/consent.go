@@ -188,13 +188,17 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 	}
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
+	var sub *subjectState
+	var id int
 	if st != nil {
-		if id, found := subjectOf(fc.Parent); found {
-			d = g.decide(ctx, st, id, inf)
+		var found bool
+		if id, found = subjectOf(fc.Parent); found {
+			d, sub = g.decide(ctx, st, id, inf)
 		}
 	}
 	switch d.Outcome {
 	case consent.Plain:
+		st.released(sub, id, inf, d.Outcome)
 		return next(ctx)
 	case consent.Masked:
 		v, err := next(ctx)
@@ -202,6 +206,7 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 			return nil, err
 		}
 		if out, ok := g.masker.Apply(d.Mask, v); ok {
+			st.released(sub, id, inf, d.Outcome)
 			return out, nil
 		}
 		d = consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
@@ -216,10 +221,10 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 // it once per operation for all subjects in the same consent state (a page
 // of applicants shares a few). Fields resolve concurrently; a decision
 // already made is read without a lock.
-func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf fieldInfo) consent.Decision {
+func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf fieldInfo) (consent.Decision, *subjectState) {
 	c, i := inf.category, inf.index
 	if i < 0 {
-		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
+		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
 	}
 	sub := g.subject(ctx, st, id)
 	var d consent.Decision
@@ -235,16 +240,25 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf f
 	}
 	if bit := uint32(1) << i; sub.counted.Load()&bit == 0 && sub.counted.Or(bit)&bit == 0 {
 		st.counts[i][d.Outcome].Add(1) // once per subject and category
-		if d.Outcome != consent.Hidden && !sub.self {
-			st.mu.Lock()
-			st.releases = append(st.releases, release{subject: id, category: c, outcome: d.Outcome})
-			if !slices.Contains(st.releasedTo, id) {
-				st.releasedTo = append(st.releasedTo, id)
-			}
-			st.mu.Unlock()
-		}
 	}
-	return d
+	return d, sub
+}
+
+// released notes that a value of one category of a subject's data left,
+// plain or masked, once per subject and category: the subject's own
+// access is not a release.
+func (st *requestState) released(sub *subjectState, id int, inf fieldInfo, o consent.Outcome) {
+	if sub == nil || sub.self {
+		return
+	}
+	if bit := uint32(1) << inf.index; sub.recorded.Load()&bit == 0 && sub.recorded.Or(bit)&bit == 0 {
+		st.mu.Lock()
+		st.releases = append(st.releases, release{subject: id, category: inf.category, outcome: o})
+		if !slices.Contains(st.releasedTo, id) {
+			st.releasedTo = append(st.releasedTo, id)
+		}
+		st.mu.Unlock()
+	}
 }
 
 // subject returns what the operation knows of one subject, loading their
@@ -457,7 +471,8 @@ type subjectState struct {
 	self     bool
 	consents consent.Consents
 	class    *decisionClass
-	counted  atomic.Uint32 // bit i: category i counted
+	counted  atomic.Uint32 // bit i: category i counted in the metrics
+	recorded atomic.Uint32 // bit i: category i released, for the access record
 }
 
 // decisionClass holds the decisions for one consent state, by category
