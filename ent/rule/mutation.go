@@ -45,14 +45,7 @@ func ApplyAsSelf() privacy.MutationRule {
 		if v.Role != consent.Applicant || v.Account == "" || !ok {
 			return privacy.Skip
 		}
-		self, err := m.Client().Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
-		if err != nil {
-			return privacy.Denyf("checking the applicant: %v", err)
-		}
-		if !self {
-			return privacy.Skip
-		}
-		return privacy.Allow
+		return allowIfSelf(ctx, m.Client(), id, v)
 	}), ent.OpCreate)
 }
 
@@ -147,14 +140,7 @@ func RecordOwnConsent() privacy.MutationRule {
 		if v.Role != consent.Applicant || v.Account == "" || !ok || source != entconsent.SourceAPPLICANT || basis == entconsent.BasisDEEMED {
 			return privacy.Skip
 		}
-		self, err := m.Client().Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
-		if err != nil {
-			return privacy.Denyf("checking the applicant: %v", err)
-		}
-		if !self {
-			return privacy.Skip
-		}
-		return privacy.Allow
+		return allowIfSelf(ctx, m.Client(), id, v)
 	}), ent.OpCreate)
 }
 
@@ -170,14 +156,7 @@ func FileOwnRequest() privacy.MutationRule {
 		if s, set := m.Status(); set && s != privacyrequest.StatusRECEIVED {
 			return privacy.Skip
 		}
-		self, err := m.Client().Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
-		if err != nil {
-			return privacy.Denyf("checking the applicant: %v", err)
-		}
-		if !self {
-			return privacy.Skip
-		}
-		return privacy.Allow
+		return allowIfSelf(ctx, m.Client(), id, v)
 	}), ent.OpCreate)
 }
 
@@ -200,4 +179,17 @@ func HandleRequests() privacy.MutationRule {
 		m.Where(PrivacyRequestRows(v))
 		return privacy.Allow
 	}), ent.OpUpdateOne)
+}
+
+// allowIfSelf allows a write for the applicant with id if that applicant is
+// the viewer, and skips otherwise.
+func allowIfSelf(ctx context.Context, client *ent.Client, id int, v consent.Viewer) error {
+	self, err := client.Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
+	if err != nil {
+		return privacy.Denyf("checking the applicant: %v", err)
+	}
+	if !self {
+		return privacy.Skip
+	}
+	return privacy.Allow
 }
