@@ -9,6 +9,7 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"context"
+	"errors"
 )
 
 // CreateMyProfile is the resolver for the createMyProfile field.
@@ -28,7 +29,7 @@ func (r *mutationResolver) UpdateMyProfile(ctx context.Context, input ent.Update
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.Applicant, error) {
 	me, err := r.self(ctx)
-	if err == ErrNoProfile {
+	if errors.Is(err, ErrNoProfile) {
 		return nil, nil
 	}
 	return me, err

@@ -632,7 +632,11 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 	slices.Sort(order)
 	purpose := string(st.viewer.Purpose)
 	if purpose == "" {
-		purpose = strings.Join(stringsOf(st.purposes), ",")
+		names := make([]string, len(st.purposes))
+		for i, p := range st.purposes {
+			names[i] = string(p)
+		}
+		purpose = strings.Join(names, ",")
 	}
 	now := time.Now()
 	builders := make([]*ent.AccessRecordCreate, 0, len(order))
@@ -663,12 +667,4 @@ func (g *fieldGuard) pseudonym(id int) string {
 	mac := hmac.New(sha256.New, g.masker.HashKey)
 	mac.Write([]byte("applicant:" + strconv.Itoa(id)))
 	return "s:" + hex.EncodeToString(mac.Sum(nil)[:16])
-}
-
-func stringsOf[T ~string](xs []T) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return out
 }

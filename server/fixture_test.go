@@ -103,8 +103,7 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
 		apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Now()}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.handler = Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey, Log: log,
-		RateLimit: unlimited}.Handler()
+	f.handler = testGateway(client, log, nil)
 
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)
@@ -162,6 +161,21 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	client.PrivacyRequest.Create().SetApplicant(f.applicants["dave"]).SetKind("DISCLOSURE").
 		SetDueAt(time.Now().Add(14 * 24 * time.Hour)).SaveX(ctx)
 	return f
+}
+
+// testGateway is the gateway's handler over client as the tests build it:
+// the test secrets, the default policy, no rate limit; edit changes what a
+// test needs changed.
+func testGateway(client *ent.Client, log *slog.Logger, edit func(*Gateway)) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	gw := Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
+		Log: log, RateLimit: unlimited}
+	if edit != nil {
+		edit(&gw)
+	}
+	return gw.Handler()
 }
 
 // viewers of the fixture, by a short name.

@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"consentgate/consent"
 )
 
 // TestNoFieldSuggestions: production answers a misspelt field without
@@ -23,8 +19,7 @@ func TestNoFieldSuggestions(t *testing.T) {
 	if r := f.post(t, as("acme"), q, nil); r.Status != 422 || strings.Contains(r.Raw, "Did you mean") {
 		t.Fatalf("production: %d %s", r.Status, r.Raw)
 	}
-	demo := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Dev: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}.Handler()
+	demo := testGateway(f.client, nil, func(gw *Gateway) { gw.Dev = true })
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"`+q+`"}`))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -143,8 +138,7 @@ func TestCSRF(t *testing.T) {
 // arbitrary origin, never credentials; "null" is not an origin.
 func TestCORS(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
-	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), CORSOrigins: []string{"https://app.example.com"}}.Handler()
+	h := testGateway(f.client, nil, func(gw *Gateway) { gw.CORSOrigins = []string{"https://app.example.com"} })
 	for _, c := range []struct {
 		origin, want string
 	}{
@@ -216,8 +210,7 @@ func TestRequestIDAndLogs(t *testing.T) {
 // unaffected.
 func TestRateLimit(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
-	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: RateLimit{Rate: 0.001, Burst: 3}}.Handler()
+	h := testGateway(f.client, nil, func(gw *Gateway) { gw.RateLimit = RateLimit{Rate: 0.001, Burst: 3} })
 	send := func(viewer, addr string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ jobs { totalCount } }"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -257,8 +250,7 @@ func TestRateLimit(t *testing.T) {
 // TIMEOUT) and no data.
 func TestRequestDeadline(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
-	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited, RequestTimeout: time.Nanosecond}.Handler()
+	h := testGateway(f.client, nil, func(gw *Gateway) { gw.RequestTimeout = time.Nanosecond })
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ applicants { edges { node { name } } } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token(t, *as("acme")))
@@ -393,8 +385,7 @@ func TestModes(t *testing.T) {
 	if rec.Code != http.StatusNotFound {
 		t.Fatalf("production GraphiQL: %d", rec.Code)
 	}
-	dev := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Dev: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited}.Handler()
+	dev := testGateway(f.client, nil, func(gw *Gateway) { gw.Dev = true })
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"`+introspect+`"}`))
 	req.Header.Set("Content-Type", "application/json")
 	rec = httptest.NewRecorder()
@@ -441,8 +432,7 @@ func TestLimitsAreConfigurable(t *testing.T) {
 		}
 	}
 	f := newFixture(t, openSQLite(t))
-	h := Gateway{Client: f.client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited, Limits: c.Limits, MaxBody: c.MaxBody}.Handler()
+	h := testGateway(f.client, nil, func(gw *Gateway) { gw.Limits = c.Limits; gw.MaxBody = c.MaxBody })
 	send := func(body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

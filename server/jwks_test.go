@@ -7,8 +7,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,8 +18,6 @@ import (
 
 	"github.com/MicahParks/jwkset"
 	"github.com/golang-jwt/jwt/v5"
-
-	"consentgate/consent"
 )
 
 // jwksOf renders public keys as a JWK Set, by kid.
@@ -81,8 +77,7 @@ func TestJWKSTokens(t *testing.T) {
 	}
 	auth := NewAuthenticatorWith(nil, TokenOptions{Keys: keys, Issuer: "https://id.example.com", Audience: "consentgate"})
 	fx := newFixture(t, openSQLite(t))
-	h := Gateway{Client: fx.client, Auth: auth, Policy: consent.DefaultPolicy(), HashKey: testHashKey,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: unlimited}.Handler()
+	h := testGateway(fx.client, nil, func(gw *Gateway) { gw.Auth = auth })
 	cases := []struct {
 		name  string
 		token string

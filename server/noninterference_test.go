@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -183,7 +181,7 @@ func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []m
 	client := open(t)
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f := &fixture{client: client, logs: nil, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{}, employers: map[string]*ent.Employer{}}
-	f.handler = Gateway{Client: client, Auth: NewAuthenticator(testSecret), Policy: consent.DefaultPolicy(), HashKey: testHashKey, Log: discardLog(), RateLimit: unlimited}.Handler()
+	f.handler = testGateway(client, nil, nil)
 	pv := client.PolicyVersion.Create().SetVersion("v").SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetTextDigest("sha256:0").SaveX(ctx)
 	var emps []*ent.Employer
 	for _, e := range worldEmployers {
@@ -357,8 +355,6 @@ func operations(r *rand.Rand, f *fixture) []struct {
 		{`{ privacyRequests(first: 10) { totalCount edges { node { status applicant { ...P } } } } }`, nil},
 	}
 }
-
-func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // TestNonInterference runs the property for every role: on SQLite
 // CONSENTGATE_NI_WORLDS worlds (default 30; each yields 9 operations per
