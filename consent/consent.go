@@ -53,6 +53,11 @@ const (
 	Analytics         Purpose = "ANALYTICS"          // (7) analysis and marketing
 )
 
+// AggregateOnly reports whether the purpose releases statistics only, never
+// a subject's data as a row of its own: analysis (ANALYTICS) and
+// attribute-based advertising (ADVERTISING, segments as counts).
+func (p Purpose) AggregateOnly() bool { return p == Advertising || p == Analytics }
+
 // Purposes lists the purposes of policy §4 in order.
 var Purposes = []Purpose{EmployerProvision, Service, MailMagazine, Feedback, Advertising, Inquiry, Analytics}
 

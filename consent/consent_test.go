@@ -157,6 +157,22 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+func TestPassThroughEngine(t *testing.T) {
+	e := consent.NewPassThroughEngine(testPolicy)
+	acme := consent.Viewer{Account: "rec", Role: consent.Employer, Org: "acme"}
+	for _, c := range consent.Categories {
+		if d := e.Decide(acme, consent.Subject{}, c); !reflect.DeepEqual(d, consent.Decision{Outcome: consent.Plain}) {
+			t.Errorf("%s: %+v, want plain", c, d)
+		}
+	}
+	if d := e.Decide(acme, consent.Subject{}, "SHOE_SIZE"); d.Outcome != consent.Hidden {
+		t.Errorf("unknown category: %+v", d)
+	}
+	if got, want := e.PurposesOf(acme), consent.NewEngine(testPolicy).PurposesOf(acme); !reflect.DeepEqual(got, want) {
+		t.Errorf("purposes %v, want the policy's %v", got, want)
+	}
+}
+
 func TestViewerContext(t *testing.T) {
 	if v := consent.FromContext(context.Background()); v != consent.AnonymousViewer {
 		t.Fatalf("empty context = %+v", v)

@@ -36,9 +36,10 @@ import (
 
 // The employer dashboard benchmark (see BENCHMARKS.md): one page of 50
 // applications with 30 personal fields of each applicant, through the HTTP
-// handler on SQLite, with the consent engine's field guard and without it
-// (a pass-through server whose row rules still see the engine, so that
-// both return the same rows).
+// handler on SQLite: the gateway with the consent engine, the same gateway
+// with a pass-through engine (the baseline), and a server without
+// the field guard at all (whose row rules still see the engine, so that all
+// three return the same rows).
 
 const (
 	benchApplicants = 60 // each with a live application to acme's job and a provision consent
@@ -80,12 +81,12 @@ func BenchmarkEmployerDashboard(b *testing.B) {
 	engine := consent.NewEngine(consent.DefaultPolicy())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
-	guarded := NewServer(client, Options{
-		Engine: engine,
-		Masker: consent.Masker{HashKey: []byte("bench-key-bench-key-bench-key-0000")},
-		Log:    log,
-	})
-	guarded.AddTransport(transport.POST{})
+	masker := consent.Masker{HashKey: []byte("bench-key-bench-key-bench-key-0000")}
+	gateway := func(e *consent.Engine) http.Handler {
+		srv := NewServer(client, Options{Engine: e, Masker: masker, Log: log})
+		srv.AddTransport(transport.POST{})
+		return asViewer(benchViewer, nil, srv)
+	}
 
 	// The same server without the field guard, but with the page limits the
 	// guard also applies, as an interceptor of their own.
@@ -99,10 +100,15 @@ func BenchmarkEmployerDashboard(b *testing.B) {
 	plain.AddTransport(transport.POST{})
 
 	handlers := map[string]http.Handler{
-		"engine": asViewer(benchViewer, nil, guarded),
-		// The field guard puts the engine in the context itself; without
-		// it the row rules need it from here.
-		"passthrough": asViewer(benchViewer, engine, plain),
+		// The gateway as it runs.
+		"engine": gateway(engine),
+		// The baseline: the same gateway with a pass-through engine
+		// (every field plain, every release recorded).
+		"passthrough": gateway(consent.NewPassThroughEngine(engine.Policy())),
+		// No field guard at all: no decisions, no withheld extension, no
+		// access records. The guard puts the engine in the context itself;
+		// without it the row rules need it from here.
+		"noguard": asViewer(benchViewer, engine, plain),
 	}
 	body, err := json.Marshal(map[string]any{"query": benchQuery})
 	if err != nil {
@@ -110,10 +116,11 @@ func BenchmarkEmployerDashboard(b *testing.B) {
 	}
 
 	// Before timing: both return the same rows, and only the guard hides.
+	checkDashboard(b, "noguard", serveDashboard(handlers["noguard"], body), false)
 	checkDashboard(b, "passthrough", serveDashboard(handlers["passthrough"], body), false)
 	checkDashboard(b, "engine", serveDashboard(handlers["engine"], body), true)
 
-	for _, name := range []string{"passthrough", "engine"} {
+	for _, name := range []string{"noguard", "passthrough", "engine"} {
 		h := handlers[name]
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
