@@ -42,7 +42,8 @@ func all[P ~func(*sql.Selector)]() P {
 // applicant themself; an employer the applicants with a live application to
 // one of its jobs and a live provision consent for it; support the subjects
 // of an open privacy request; marketing and analysts the subjects whose
-// consents allow every purpose they act under; compliance the subjects of
+// consents allow every purpose they act under (inside an aggregate only,
+// when one of those purposes releases aggregates only); compliance the subjects of
 // any privacy request; nobody else anyone.
 func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 	switch {
@@ -55,6 +56,10 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 	case v.Role == consent.Support:
 		return applicant.HasPrivacyRequestsWith(openRequest())
 	case v.Role == consent.Marketing, v.Role == consent.Analyst:
+		if aggregateOnly(ctx, v) && !forAggregate(ctx) {
+			// Statistics only: never a subject as a row of its own.
+			return none[predicate.Applicant]()
+		}
 		return consentedToAll(ctx, v)
 	case v.Role == consent.Compliance:
 		return applicant.HasPrivacyRequests()

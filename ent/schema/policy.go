@@ -98,3 +98,12 @@ func (AccessRecord) Policy() ent.Policy {
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
 	}
 }
+
+// Policy of the BudgetSpend: a viewer reads and spends only their own
+// budget; compliance reads every spend; nobody changes or removes one.
+func (BudgetSpend) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterBudgetSpends()},
+		Mutation: privacy.MutationPolicy{rule.SpendOwnBudget(), privacy.AlwaysDenyRule()},
+	}
+}
