@@ -16,4 +16,18 @@ var (
 	// document with several problems yields all of them, joined with
 	// errors.Join.
 	ErrInvalidPolicy = errors.New("invalid policy")
+	// ErrUnknownDimension is returned for a dimension that is not one of
+	// Dimensions.
+	ErrUnknownDimension = errors.New("unknown dimension")
+	// ErrNoAggregatePurpose is returned for a viewer that acts under neither
+	// ANALYTICS nor ADVERTISING, under both without declaring one, or
+	// without an account (the privacy budget is per account).
+	ErrNoAggregatePurpose = errors.New("no aggregate purpose")
+	// ErrNotGroupable is returned for a statistics query that groups or
+	// filters by a dimension the policy does not release to its purpose.
+	ErrNotGroupable = errors.New("dimension not released to the purpose")
+	// ErrInvalidAggregate is wrapped by every error of Aggregate: an
+	// invalid query, invalid rows, a missing or broken noise source. It
+	// names dimensions, never a value.
+	ErrInvalidAggregate = errors.New("invalid aggregate query")
 )

@@ -10,6 +10,9 @@ type Policy struct {
 	Version string
 	// MinGroupSize is the smallest group an aggregate may report (k).
 	MinGroupSize int
+	// Aggregates holds the differential-privacy parameters of statistics
+	// queries (see Aggregate).
+	Aggregates AggregatePolicy
 	// Purposes holds the consent default of each of the seven purposes.
 	Purposes map[Purpose]ConsentDefault
 	// RolePurposes lists the purposes each role may act under. APPLICANT
@@ -17,6 +20,38 @@ type Policy struct {
 	RolePurposes map[Role][]Purpose
 	// Rules maps purpose and category to what the purpose releases.
 	Rules map[Purpose]map[Category]Rule
+}
+
+// AggregatePolicy is the privacy budget of statistics queries (purposes
+// ANALYTICS and ADVERTISING; see Aggregate for the guarantee).
+type AggregatePolicy struct {
+	// Epsilon is the privacy loss ε one statistics query spends (> 0).
+	Epsilon float64
+	// Delta is the probability δ (0 < δ ≤ MaxAggregateDelta) that one
+	// query releases a group only because one person is in it; it sets the
+	// release threshold together with MinGroupSize (AggregateQuery.Threshold).
+	Delta float64
+	// DailyBudget is the ε one viewer account may spend in any rolling 24
+	// hours (≥ Epsilon). It is what stops averaging attacks: repeating a
+	// query to average its noise away spends the budget.
+	DailyBudget float64
+}
+
+// The defaults of a policy's aggregates section, and the largest δ a policy
+// may set.
+const (
+	DefaultAggregateEpsilon     = 0.5
+	DefaultAggregateDelta       = 1e-6
+	DefaultAggregateDailyBudget = 5.0
+	MaxAggregateDelta           = 1e-3
+)
+
+// Allows reports whether one more query fits the daily budget of an account
+// that spent spent (the sum of its queries' ε over the last 24 hours).
+// Keeping that ledger is the caller's: it must survive restarts and be
+// shared by replicas.
+func (a AggregatePolicy) Allows(spent float64) bool {
+	return a.Epsilon > 0 && spent >= 0 && spent+a.Epsilon <= a.DailyBudget*(1+1e-9)
 }
 
 // ConsentDefault is how a purpose's consent works when the subject has said

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -285,6 +286,11 @@ var (
 
 func (l *loader) policy(root *yaml.Node) *Policy {
 	p := &Policy{
+		Aggregates: AggregatePolicy{
+			Epsilon:     DefaultAggregateEpsilon,
+			Delta:       DefaultAggregateDelta,
+			DailyBudget: DefaultAggregateDailyBudget,
+		},
 		Purposes:     make(map[Purpose]ConsentDefault, len(Purposes)),
 		RolePurposes: make(map[Role][]Purpose),
 		Rules:        make(map[Purpose]map[Category]Rule, len(Purposes)),
@@ -305,6 +311,8 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			} else {
 				p.MinGroupSize = k
 			}
+		case "aggregates":
+			l.aggregates(p, e)
 		case "purposes":
 			l.purposes(p, e)
 		case "roles":
@@ -312,7 +320,7 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 		case "rules":
 			l.rules(p, e)
 		default:
-			l.add(e.line, e.path, "unknown key (want version, minGroupSize, purposes, roles or rules)")
+			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)")
 		}
 	}
 	for _, k := range topKeys {
@@ -321,6 +329,69 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 		}
 	}
 	return p
+}
+
+// aggregates parses the optional aggregates section: epsilon, delta and
+// dailyBudget, each optional (the defaults stand for what is left out).
+func (l *loader) aggregates(p *Policy, e entry) {
+	if e.val.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "must be a mapping of epsilon, delta and dailyBudget")
+		return
+	}
+	ents, _ := l.entries(e.val, e.path)
+	a := &p.Aggregates
+	var epsilon, budget *entry
+	ok := true
+	for i := range ents {
+		f := &ents[i]
+		x, isNum := number(f.val)
+		switch f.key {
+		case "epsilon":
+			epsilon = f
+			if !isNum || x <= 0 {
+				l.add(f.line, f.path, "must be a number greater than 0, got "+describe(f.val))
+				ok = false
+			} else {
+				a.Epsilon = x
+			}
+		case "delta":
+			if !isNum || x <= 0 || x > MaxAggregateDelta {
+				l.add(f.line, f.path, fmt.Sprintf("must be a number greater than 0 and at most %g, got %s", MaxAggregateDelta, describe(f.val)))
+			} else {
+				a.Delta = x
+			}
+		case "dailyBudget":
+			budget = f
+			if !isNum || x <= 0 {
+				l.add(f.line, f.path, "must be a number greater than 0, got "+describe(f.val))
+				ok = false
+			} else {
+				a.DailyBudget = x
+			}
+		default:
+			l.add(f.line, f.path, "unknown key (want epsilon, delta or dailyBudget)")
+		}
+	}
+	if !ok || a.DailyBudget >= a.Epsilon {
+		return
+	}
+	if budget != nil {
+		l.add(budget.line, budget.path, fmt.Sprintf("must be at least epsilon (%g), got %g", a.Epsilon, a.DailyBudget))
+	} else {
+		l.add(epsilon.line, epsilon.path, fmt.Sprintf("must be at most dailyBudget (%g, the default), got %g", a.DailyBudget, a.Epsilon))
+	}
+}
+
+// number returns the value of a finite integer or float scalar.
+func number(n *yaml.Node) (float64, bool) {
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+		return 0, false
+	}
+	var x float64
+	if err := n.Decode(&x); err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, false
+	}
+	return x, true
 }
 
 func (l *loader) version(p *Policy, e entry) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,6 +51,7 @@ func TestDefaultPolicy(t *testing.T) {
 	want := &consent.Policy{
 		Version:      "2026-01",
 		MinGroupSize: 10,
+		Aggregates:   consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5},
 		Purposes: map[consent.Purpose]consent.ConsentDefault{
 			consent.EmployerProvision: consent.OptIn,
 			consent.Service:           consent.Necessary,
@@ -207,6 +209,67 @@ func TestLoadPolicyMasks(t *testing.T) {
 	}
 }
 
+// TestLoadPolicyAggregates: the aggregates section and each of its keys are
+// optional; what is left out takes the default.
+func TestLoadPolicyAggregates(t *testing.T) {
+	def := consent.AggregatePolicy{
+		Epsilon:     consent.DefaultAggregateEpsilon,
+		Delta:       consent.DefaultAggregateDelta,
+		DailyBudget: consent.DefaultAggregateDailyBudget,
+	}
+	if def != (consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5}) {
+		t.Fatalf("defaults %+v differ from policy.yaml's comments", def)
+	}
+	for _, c := range []struct {
+		name, section string
+		want          consent.AggregatePolicy
+	}{
+		{"absent", "", def},
+		{"empty", "aggregates: {}\n", def},
+		{"all set", "aggregates:\n  epsilon: 0.25\n  delta: 1e-9\n  dailyBudget: 2\n", consent.AggregatePolicy{Epsilon: 0.25, Delta: 1e-9, DailyBudget: 2}},
+		{"integers", "aggregates: {epsilon: 1, dailyBudget: 1}\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-6, DailyBudget: 1}},
+		{"delta at its maximum", "aggregates: {delta: 0.001}\n", consent.AggregatePolicy{Epsilon: 0.5, Delta: 0.001, DailyBudget: 5}},
+		{"only the budget", "aggregates:\n  dailyBudget: 20\n", consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 20}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Aggregates != c.want {
+				t.Errorf("Aggregates = %+v, want %+v", p.Aggregates, c.want)
+			}
+			checkPolicy(t, p)
+		})
+	}
+}
+
+func TestAggregatePolicyAllows(t *testing.T) {
+	a := consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5}
+	for _, c := range []struct {
+		spent float64
+		want  bool
+	}{{0, true}, {4.5, true}, {4.6, false}, {5, false}, {-1, false}, {math.NaN(), false}} {
+		if got := a.Allows(c.spent); got != c.want {
+			t.Errorf("Allows(%v) = %v, want %v", c.spent, got, c.want)
+		}
+	}
+	// Ten queries of 0.1 fit a budget of 1, whatever the rounding.
+	b, spent := consent.AggregatePolicy{Epsilon: 0.1, DailyBudget: 1}, 0.0
+	for range 10 {
+		if !b.Allows(spent) {
+			t.Fatalf("refused after %v", spent)
+		}
+		spent += b.Epsilon
+	}
+	if b.Allows(spent) {
+		t.Errorf("an eleventh query allowed")
+	}
+	if (consent.AggregatePolicy{}).Allows(0) {
+		t.Error("a zero policy allows a query")
+	}
+}
+
 func TestLoadPolicyInvalid(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -329,12 +392,12 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			doc:  func(t *testing.T) string { return basePolicy + "colour: blue\n" },
-			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, purposes, roles or rules)",
+			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)",
 		},
 		{
 			name: "missing top-level key",
 			doc:  func(t *testing.T) string { return "# comment\n" + edit(t, "roles:", "roles_:") },
-			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, purposes, roles or rules)",
+			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)",
 		},
 		{
 			name: "APPLICANT in roles",
@@ -384,6 +447,58 @@ func TestLoadPolicyInvalid(t *testing.T) {
 			want: `t.yaml:2: minGroupSize: must be an integer, got "10"`,
 		},
 		{
+			name: "aggregates not a mapping",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates: [0.5]\n" },
+			want: "t.yaml:22: aggregates: must be a mapping of epsilon, delta and dailyBudget",
+		},
+		{
+			name: "epsilon not a number",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: \"0.5\"\n" },
+			want: `t.yaml:23: aggregates.epsilon: must be a number greater than 0, got "0.5"`,
+		},
+		{
+			name: "epsilon negative",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: -1\n" },
+			want: `t.yaml:23: aggregates.epsilon: must be a number greater than 0, got "-1"`,
+		},
+		{
+			name: "epsilon not finite",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: .inf\n" },
+			want: `t.yaml:23: aggregates.epsilon: must be a number greater than 0, got ".inf"`,
+		},
+		{
+			name: "delta too large",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  delta: 0.01\n" },
+			want: `t.yaml:23: aggregates.delta: must be a number greater than 0 and at most 0.001, got "0.01"`,
+		},
+		{
+			name: "delta zero",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  delta: 0\n" },
+			want: `t.yaml:23: aggregates.delta: must be a number greater than 0 and at most 0.001, got "0"`,
+		},
+		{
+			name: "daily budget below epsilon",
+			doc: func(t *testing.T) string {
+				return basePolicy + "aggregates:\n  epsilon: 1\n  dailyBudget: 0.5\n"
+			},
+			want: "t.yaml:24: aggregates.dailyBudget: must be at least epsilon (1), got 0.5",
+		},
+		{
+			name: "daily budget below the default epsilon",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  dailyBudget: 0.25\n" },
+			want: "t.yaml:23: aggregates.dailyBudget: must be at least epsilon (0.5), got 0.25",
+		},
+		{
+			name: "epsilon above the default daily budget",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: 6\n" },
+			want: "t.yaml:23: aggregates.epsilon: must be at most dailyBudget (5, the default), got 6",
+		},
+		{
+			name: "unknown key in aggregates",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates: {epsilon: 1, k: 5}\n" },
+			want: "t.yaml:22: aggregates.k: unknown key (want epsilon, delta or dailyBudget)",
+		},
+		{
 			name: "empty version",
 			doc:  func(t *testing.T) string { return edit(t, `version: "1"`, `version: ""`) },
 			want: "t.yaml:1: version: must not be empty",
@@ -398,7 +513,7 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "key with a newline is quoted",
 			doc:  func(t *testing.T) string { return basePolicy + "\"a\\nb\": 1\n" },
-			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, purposes, roles or rules)`,
+			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)`,
 		},
 		{
 			name: "malformed YAML",
@@ -467,7 +582,9 @@ func TestLoadPolicyReportsAll(t *testing.T) {
 		"testdata/several_problems.yaml:20: rules.EMPLOYER_PROVISION.SHOE_SIZE: unknown category",
 		"testdata/several_problems.yaml:22: rules.ANALYTICS.NAME: FIRST_N needs n (at least 1)",
 		"testdata/several_problems.yaml:23: rules.ANALYTICS.BIRTH_DATE.bounds: must be strictly ascending, got 18 after 65",
-		"testdata/several_problems.yaml:24: retention: unknown key (want version, minGroupSize, purposes, roles or rules)",
+		"testdata/several_problems.yaml:24: aggregates.epsilon: must be a number greater than 0, got \"0\"",
+		"testdata/several_problems.yaml:24: aggregates.delta: must be a number greater than 0 and at most 0.001, got \"0.5\"",
+		"testdata/several_problems.yaml:25: retention: unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)",
 	}
 	if !errors.Is(err, consent.ErrInvalidPolicy) {
 		t.Fatalf("err = %v", err)
@@ -552,6 +669,8 @@ func FuzzLoadPolicy(f *testing.F) {
 		{"  ANALYTICS: OPT_IN\n", ""},
 		{"roles:", "roles: &r\n  X: *r"},
 		{"minGroupSize: 10", "minGroupSize: 99999999999999999999999"},
+		{"minGroupSize: 10", "minGroupSize: 10\naggregates: {epsilon: 0.1, delta: 1e-7, dailyBudget: 1}"},
+		{"minGroupSize: 10", "minGroupSize: 10\naggregates: {epsilon: .nan, dailyBudget: 1e400}"},
 	} {
 		f.Add([]byte(strings.Replace(basePolicy, s[0], s[1], 1)))
 	}
@@ -584,6 +703,10 @@ func checkPolicy(t *testing.T, p *consent.Policy) {
 	t.Helper()
 	if p.Version == "" || p.MinGroupSize < 2 {
 		t.Errorf("version %q, minGroupSize %d", p.Version, p.MinGroupSize)
+	}
+	if a := p.Aggregates; !(a.Epsilon > 0) || !(a.Delta > 0 && a.Delta <= consent.MaxAggregateDelta) ||
+		!(a.DailyBudget >= a.Epsilon) || math.IsInf(a.DailyBudget, 0) {
+		t.Errorf("aggregates %+v", a)
 	}
 	if len(p.Purposes) != len(consent.Purposes) {
 		t.Errorf("%d purposes, want seven", len(p.Purposes))

@@ -14,6 +14,7 @@ import (
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
@@ -37,6 +38,8 @@ type Client struct {
 	Applicant *ApplicantClient
 	// Application is the client for interacting with the Application builders.
 	Application *ApplicationClient
+	// BudgetSpend is the client for interacting with the BudgetSpend builders.
+	BudgetSpend *BudgetSpendClient
 	// Consent is the client for interacting with the Consent builders.
 	Consent *ConsentClient
 	// Employer is the client for interacting with the Employer builders.
@@ -61,6 +64,7 @@ func (c *Client) init() {
 	c.AccessRecord = NewAccessRecordClient(c.config)
 	c.Applicant = NewApplicantClient(c.config)
 	c.Application = NewApplicationClient(c.config)
+	c.BudgetSpend = NewBudgetSpendClient(c.config)
 	c.Consent = NewConsentClient(c.config)
 	c.Employer = NewEmployerClient(c.config)
 	c.Job = NewJobClient(c.config)
@@ -161,6 +165,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AccessRecord:   NewAccessRecordClient(cfg),
 		Applicant:      NewApplicantClient(cfg),
 		Application:    NewApplicationClient(cfg),
+		BudgetSpend:    NewBudgetSpendClient(cfg),
 		Consent:        NewConsentClient(cfg),
 		Employer:       NewEmployerClient(cfg),
 		Job:            NewJobClient(cfg),
@@ -188,6 +193,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AccessRecord:   NewAccessRecordClient(cfg),
 		Applicant:      NewApplicantClient(cfg),
 		Application:    NewApplicationClient(cfg),
+		BudgetSpend:    NewBudgetSpendClient(cfg),
 		Consent:        NewConsentClient(cfg),
 		Employer:       NewEmployerClient(cfg),
 		Job:            NewJobClient(cfg),
@@ -222,8 +228,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AccessRecord, c.Applicant, c.Application, c.Consent, c.Employer, c.Job,
-		c.PolicyVersion, c.PrivacyRequest,
+		c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend, c.Consent,
+		c.Employer, c.Job, c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Use(hooks...)
 	}
@@ -233,8 +239,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AccessRecord, c.Applicant, c.Application, c.Consent, c.Employer, c.Job,
-		c.PolicyVersion, c.PrivacyRequest,
+		c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend, c.Consent,
+		c.Employer, c.Job, c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -249,6 +255,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Applicant.mutate(ctx, m)
 	case *ApplicationMutation:
 		return c.Application.mutate(ctx, m)
+	case *BudgetSpendMutation:
+		return c.BudgetSpend.mutate(ctx, m)
 	case *ConsentMutation:
 		return c.Consent.mutate(ctx, m)
 	case *EmployerMutation:
@@ -743,6 +751,140 @@ func (c *ApplicationClient) mutate(ctx context.Context, m *ApplicationMutation) 
 		return (&ApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Application mutation op: %q", m.Op())
+	}
+}
+
+// BudgetSpendClient is a client for the BudgetSpend schema.
+type BudgetSpendClient struct {
+	config
+}
+
+// NewBudgetSpendClient returns a client for the BudgetSpend from the given config.
+func NewBudgetSpendClient(c config) *BudgetSpendClient {
+	return &BudgetSpendClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `budgetspend.Hooks(f(g(h())))`.
+func (c *BudgetSpendClient) Use(hooks ...Hook) {
+	c.hooks.BudgetSpend = append(c.hooks.BudgetSpend, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `budgetspend.Intercept(f(g(h())))`.
+func (c *BudgetSpendClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BudgetSpend = append(c.inters.BudgetSpend, interceptors...)
+}
+
+// Create returns a builder for creating a BudgetSpend entity.
+func (c *BudgetSpendClient) Create() *BudgetSpendCreate {
+	mutation := newBudgetSpendMutation(c.config, OpCreate)
+	return &BudgetSpendCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BudgetSpend entities.
+func (c *BudgetSpendClient) CreateBulk(builders ...*BudgetSpendCreate) *BudgetSpendCreateBulk {
+	return &BudgetSpendCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BudgetSpendClient) MapCreateBulk(slice any, setFunc func(*BudgetSpendCreate, int)) *BudgetSpendCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BudgetSpendCreateBulk{err: fmt.Errorf("calling to BudgetSpendClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BudgetSpendCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BudgetSpendCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BudgetSpend.
+func (c *BudgetSpendClient) Update() *BudgetSpendUpdate {
+	mutation := newBudgetSpendMutation(c.config, OpUpdate)
+	return &BudgetSpendUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BudgetSpendClient) UpdateOne(_m *BudgetSpend) *BudgetSpendUpdateOne {
+	mutation := newBudgetSpendMutation(c.config, OpUpdateOne, withBudgetSpend(_m))
+	return &BudgetSpendUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BudgetSpendClient) UpdateOneID(id int) *BudgetSpendUpdateOne {
+	mutation := newBudgetSpendMutation(c.config, OpUpdateOne, withBudgetSpendID(id))
+	return &BudgetSpendUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BudgetSpend.
+func (c *BudgetSpendClient) Delete() *BudgetSpendDelete {
+	mutation := newBudgetSpendMutation(c.config, OpDelete)
+	return &BudgetSpendDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BudgetSpendClient) DeleteOne(_m *BudgetSpend) *BudgetSpendDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BudgetSpendClient) DeleteOneID(id int) *BudgetSpendDeleteOne {
+	builder := c.Delete().Where(budgetspend.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BudgetSpendDeleteOne{builder}
+}
+
+// Query returns a query builder for BudgetSpend.
+func (c *BudgetSpendClient) Query() *BudgetSpendQuery {
+	return &BudgetSpendQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBudgetSpend},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BudgetSpend entity by its id.
+func (c *BudgetSpendClient) Get(ctx context.Context, id int) (*BudgetSpend, error) {
+	return c.Query().Where(budgetspend.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BudgetSpendClient) GetX(ctx context.Context, id int) *BudgetSpend {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *BudgetSpendClient) Hooks() []Hook {
+	hooks := c.hooks.BudgetSpend
+	return append(hooks[:len(hooks):len(hooks)], budgetspend.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BudgetSpendClient) Interceptors() []Interceptor {
+	return c.inters.BudgetSpend
+}
+
+func (c *BudgetSpendClient) mutate(ctx context.Context, m *BudgetSpendMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BudgetSpendCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BudgetSpendUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BudgetSpendUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BudgetSpendDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BudgetSpend mutation op: %q", m.Op())
 	}
 }
 
@@ -1531,11 +1673,11 @@ func (c *PrivacyRequestClient) mutate(ctx context.Context, m *PrivacyRequestMuta
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AccessRecord, Applicant, Application, Consent, Employer, Job, PolicyVersion,
-		PrivacyRequest []ent.Hook
+		AccessRecord, Applicant, Application, BudgetSpend, Consent, Employer, Job,
+		PolicyVersion, PrivacyRequest []ent.Hook
 	}
 	inters struct {
-		AccessRecord, Applicant, Application, Consent, Employer, Job, PolicyVersion,
-		PrivacyRequest []ent.Interceptor
+		AccessRecord, Applicant, Application, BudgetSpend, Consent, Employer, Job,
+		PolicyVersion, PrivacyRequest []ent.Interceptor
 	}
 )

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
@@ -83,6 +84,7 @@ func checkColumn(t, c string) error {
 			accessrecord.Table:   accessrecord.ValidColumn,
 			applicant.Table:      applicant.ValidColumn,
 			application.Table:    application.ValidColumn,
+			budgetspend.Table:    budgetspend.ValidColumn,
 			consent.Table:        consent.ValidColumn,
 			employer.Table:       employer.ValidColumn,
 			job.Table:            job.ValidColumn,

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
@@ -21,7 +22,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 8)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessrecord.Table,
@@ -125,6 +126,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   budgetspend.Table,
+			Columns: budgetspend.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: budgetspend.FieldID,
+			},
+		},
+		Type: "BudgetSpend",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			budgetspend.FieldAccount:   {Type: field.TypeString, Column: budgetspend.FieldAccount},
+			budgetspend.FieldPurpose:   {Type: field.TypeEnum, Column: budgetspend.FieldPurpose},
+			budgetspend.FieldEpsilon:   {Type: field.TypeFloat64, Column: budgetspend.FieldEpsilon},
+			budgetspend.FieldSpentAt:   {Type: field.TypeTime, Column: budgetspend.FieldSpentAt},
+			budgetspend.FieldRequestID: {Type: field.TypeString, Column: budgetspend.FieldRequestID},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consent.Table,
 			Columns: consent.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -145,7 +164,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consent.FieldPolicyVersionID:  {Type: field.TypeInt, Column: consent.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employer.Table,
 			Columns: employer.Columns,
@@ -164,7 +183,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldDescription: {Type: field.TypeString, Column: employer.FieldDescription},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   job.Table,
 			Columns: job.Columns,
@@ -189,7 +208,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			job.FieldEmployerID:     {Type: field.TypeInt, Column: job.FieldEmployerID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyversion.Table,
 			Columns: policyversion.Columns,
@@ -207,7 +226,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldChangedPurposes: {Type: field.TypeJSON, Column: policyversion.FieldChangedPurposes},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   privacyrequest.Table,
 			Columns: privacyrequest.Columns,
@@ -883,6 +902,71 @@ func (f *ApplicationFilter) WhereHasJobWith(preds ...predicate.Job) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BudgetSpendQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BudgetSpendQuery builder.
+func (_q *BudgetSpendQuery) Filter() *BudgetSpendFilter {
+	return &BudgetSpendFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BudgetSpendMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BudgetSpendMutation builder.
+func (m *BudgetSpendMutation) Filter() *BudgetSpendFilter {
+	return &BudgetSpendFilter{config: m.config, predicateAdder: m}
+}
+
+// BudgetSpendFilter provides a generic filtering capability at runtime for BudgetSpendQuery.
+type BudgetSpendFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BudgetSpendFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BudgetSpendFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(budgetspend.FieldID))
+}
+
+// WhereAccount applies the entql string predicate on the account field.
+func (f *BudgetSpendFilter) WhereAccount(p entql.StringP) {
+	f.Where(p.Field(budgetspend.FieldAccount))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *BudgetSpendFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(budgetspend.FieldPurpose))
+}
+
+// WhereEpsilon applies the entql float64 predicate on the epsilon field.
+func (f *BudgetSpendFilter) WhereEpsilon(p entql.Float64P) {
+	f.Where(p.Field(budgetspend.FieldEpsilon))
+}
+
+// WhereSpentAt applies the entql time.Time predicate on the spent_at field.
+func (f *BudgetSpendFilter) WhereSpentAt(p entql.TimeP) {
+	f.Where(p.Field(budgetspend.FieldSpentAt))
+}
+
+// WhereRequestID applies the entql string predicate on the request_id field.
+func (f *BudgetSpendFilter) WhereRequestID(p entql.StringP) {
+	f.Where(p.Field(budgetspend.FieldRequestID))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ConsentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -911,7 +995,7 @@ type ConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1038,7 +1122,7 @@ type EmployerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1122,7 +1206,7 @@ type JobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1250,7 +1334,7 @@ type PolicyVersionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyVersionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1315,7 +1399,7 @@ type PrivacyRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PrivacyRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
@@ -35,6 +36,7 @@ const (
 	TypeAccessRecord   = "AccessRecord"
 	TypeApplicant      = "Applicant"
 	TypeApplication    = "Application"
+	TypeBudgetSpend    = "BudgetSpend"
 	TypeConsent        = "Consent"
 	TypeEmployer       = "Employer"
 	TypeJob            = "Job"
@@ -5668,6 +5670,606 @@ func (m *ApplicationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Application edge %s", name)
+}
+
+// BudgetSpendMutation represents an operation that mutates the BudgetSpend nodes in the graph.
+type BudgetSpendMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	account       *string
+	purpose       *budgetspend.Purpose
+	epsilon       *float64
+	addepsilon    *float64
+	spent_at      *time.Time
+	request_id    *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*BudgetSpend, error)
+	predicates    []predicate.BudgetSpend
+}
+
+var _ ent.Mutation = (*BudgetSpendMutation)(nil)
+
+// budgetspendOption allows management of the mutation configuration using functional options.
+type budgetspendOption func(*BudgetSpendMutation)
+
+// newBudgetSpendMutation creates new mutation for the BudgetSpend entity.
+func newBudgetSpendMutation(c config, op Op, opts ...budgetspendOption) *BudgetSpendMutation {
+	m := &BudgetSpendMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBudgetSpend,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBudgetSpendID sets the ID field of the mutation.
+func withBudgetSpendID(id int) budgetspendOption {
+	return func(m *BudgetSpendMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BudgetSpend
+		)
+		m.oldValue = func(ctx context.Context) (*BudgetSpend, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BudgetSpend.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBudgetSpend sets the old BudgetSpend of the mutation.
+func withBudgetSpend(node *BudgetSpend) budgetspendOption {
+	return func(m *BudgetSpendMutation) {
+		m.oldValue = func(context.Context) (*BudgetSpend, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BudgetSpendMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BudgetSpendMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BudgetSpendMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BudgetSpendMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BudgetSpend.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAccount sets the "account" field.
+func (m *BudgetSpendMutation) SetAccount(s string) {
+	m.account = &s
+}
+
+// Account returns the value of the "account" field in the mutation.
+func (m *BudgetSpendMutation) Account() (r string, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccount returns the old "account" field's value of the BudgetSpend entity.
+// If the BudgetSpend object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BudgetSpendMutation) OldAccount(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccount: %w", err)
+	}
+	return oldValue.Account, nil
+}
+
+// ResetAccount resets all changes to the "account" field.
+func (m *BudgetSpendMutation) ResetAccount() {
+	m.account = nil
+}
+
+// SetPurpose sets the "purpose" field.
+func (m *BudgetSpendMutation) SetPurpose(b budgetspend.Purpose) {
+	m.purpose = &b
+}
+
+// Purpose returns the value of the "purpose" field in the mutation.
+func (m *BudgetSpendMutation) Purpose() (r budgetspend.Purpose, exists bool) {
+	v := m.purpose
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurpose returns the old "purpose" field's value of the BudgetSpend entity.
+// If the BudgetSpend object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BudgetSpendMutation) OldPurpose(ctx context.Context) (v budgetspend.Purpose, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurpose is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurpose requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurpose: %w", err)
+	}
+	return oldValue.Purpose, nil
+}
+
+// ResetPurpose resets all changes to the "purpose" field.
+func (m *BudgetSpendMutation) ResetPurpose() {
+	m.purpose = nil
+}
+
+// SetEpsilon sets the "epsilon" field.
+func (m *BudgetSpendMutation) SetEpsilon(f float64) {
+	m.epsilon = &f
+	m.addepsilon = nil
+}
+
+// Epsilon returns the value of the "epsilon" field in the mutation.
+func (m *BudgetSpendMutation) Epsilon() (r float64, exists bool) {
+	v := m.epsilon
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEpsilon returns the old "epsilon" field's value of the BudgetSpend entity.
+// If the BudgetSpend object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BudgetSpendMutation) OldEpsilon(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEpsilon is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEpsilon requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEpsilon: %w", err)
+	}
+	return oldValue.Epsilon, nil
+}
+
+// AddEpsilon adds f to the "epsilon" field.
+func (m *BudgetSpendMutation) AddEpsilon(f float64) {
+	if m.addepsilon != nil {
+		*m.addepsilon += f
+	} else {
+		m.addepsilon = &f
+	}
+}
+
+// AddedEpsilon returns the value that was added to the "epsilon" field in this mutation.
+func (m *BudgetSpendMutation) AddedEpsilon() (r float64, exists bool) {
+	v := m.addepsilon
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEpsilon resets all changes to the "epsilon" field.
+func (m *BudgetSpendMutation) ResetEpsilon() {
+	m.epsilon = nil
+	m.addepsilon = nil
+}
+
+// SetSpentAt sets the "spent_at" field.
+func (m *BudgetSpendMutation) SetSpentAt(t time.Time) {
+	m.spent_at = &t
+}
+
+// SpentAt returns the value of the "spent_at" field in the mutation.
+func (m *BudgetSpendMutation) SpentAt() (r time.Time, exists bool) {
+	v := m.spent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSpentAt returns the old "spent_at" field's value of the BudgetSpend entity.
+// If the BudgetSpend object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BudgetSpendMutation) OldSpentAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSpentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSpentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSpentAt: %w", err)
+	}
+	return oldValue.SpentAt, nil
+}
+
+// ResetSpentAt resets all changes to the "spent_at" field.
+func (m *BudgetSpendMutation) ResetSpentAt() {
+	m.spent_at = nil
+}
+
+// SetRequestID sets the "request_id" field.
+func (m *BudgetSpendMutation) SetRequestID(s string) {
+	m.request_id = &s
+}
+
+// RequestID returns the value of the "request_id" field in the mutation.
+func (m *BudgetSpendMutation) RequestID() (r string, exists bool) {
+	v := m.request_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestID returns the old "request_id" field's value of the BudgetSpend entity.
+// If the BudgetSpend object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BudgetSpendMutation) OldRequestID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestID: %w", err)
+	}
+	return oldValue.RequestID, nil
+}
+
+// ClearRequestID clears the value of the "request_id" field.
+func (m *BudgetSpendMutation) ClearRequestID() {
+	m.request_id = nil
+	m.clearedFields[budgetspend.FieldRequestID] = struct{}{}
+}
+
+// RequestIDCleared returns if the "request_id" field was cleared in this mutation.
+func (m *BudgetSpendMutation) RequestIDCleared() bool {
+	_, ok := m.clearedFields[budgetspend.FieldRequestID]
+	return ok
+}
+
+// ResetRequestID resets all changes to the "request_id" field.
+func (m *BudgetSpendMutation) ResetRequestID() {
+	m.request_id = nil
+	delete(m.clearedFields, budgetspend.FieldRequestID)
+}
+
+// Where appends a list predicates to the BudgetSpendMutation builder.
+func (m *BudgetSpendMutation) Where(ps ...predicate.BudgetSpend) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BudgetSpendMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BudgetSpendMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BudgetSpend, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BudgetSpendMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BudgetSpendMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BudgetSpend).
+func (m *BudgetSpendMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BudgetSpendMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.account != nil {
+		fields = append(fields, budgetspend.FieldAccount)
+	}
+	if m.purpose != nil {
+		fields = append(fields, budgetspend.FieldPurpose)
+	}
+	if m.epsilon != nil {
+		fields = append(fields, budgetspend.FieldEpsilon)
+	}
+	if m.spent_at != nil {
+		fields = append(fields, budgetspend.FieldSpentAt)
+	}
+	if m.request_id != nil {
+		fields = append(fields, budgetspend.FieldRequestID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BudgetSpendMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case budgetspend.FieldAccount:
+		return m.Account()
+	case budgetspend.FieldPurpose:
+		return m.Purpose()
+	case budgetspend.FieldEpsilon:
+		return m.Epsilon()
+	case budgetspend.FieldSpentAt:
+		return m.SpentAt()
+	case budgetspend.FieldRequestID:
+		return m.RequestID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BudgetSpendMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case budgetspend.FieldAccount:
+		return m.OldAccount(ctx)
+	case budgetspend.FieldPurpose:
+		return m.OldPurpose(ctx)
+	case budgetspend.FieldEpsilon:
+		return m.OldEpsilon(ctx)
+	case budgetspend.FieldSpentAt:
+		return m.OldSpentAt(ctx)
+	case budgetspend.FieldRequestID:
+		return m.OldRequestID(ctx)
+	}
+	return nil, fmt.Errorf("unknown BudgetSpend field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BudgetSpendMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case budgetspend.FieldAccount:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccount(v)
+		return nil
+	case budgetspend.FieldPurpose:
+		v, ok := value.(budgetspend.Purpose)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurpose(v)
+		return nil
+	case budgetspend.FieldEpsilon:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEpsilon(v)
+		return nil
+	case budgetspend.FieldSpentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSpentAt(v)
+		return nil
+	case budgetspend.FieldRequestID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BudgetSpend field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BudgetSpendMutation) AddedFields() []string {
+	var fields []string
+	if m.addepsilon != nil {
+		fields = append(fields, budgetspend.FieldEpsilon)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BudgetSpendMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case budgetspend.FieldEpsilon:
+		return m.AddedEpsilon()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BudgetSpendMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case budgetspend.FieldEpsilon:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEpsilon(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BudgetSpend numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BudgetSpendMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(budgetspend.FieldRequestID) {
+		fields = append(fields, budgetspend.FieldRequestID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BudgetSpendMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BudgetSpendMutation) ClearField(name string) error {
+	switch name {
+	case budgetspend.FieldRequestID:
+		m.ClearRequestID()
+		return nil
+	}
+	return fmt.Errorf("unknown BudgetSpend nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BudgetSpendMutation) ResetField(name string) error {
+	switch name {
+	case budgetspend.FieldAccount:
+		m.ResetAccount()
+		return nil
+	case budgetspend.FieldPurpose:
+		m.ResetPurpose()
+		return nil
+	case budgetspend.FieldEpsilon:
+		m.ResetEpsilon()
+		return nil
+	case budgetspend.FieldSpentAt:
+		m.ResetSpentAt()
+		return nil
+	case budgetspend.FieldRequestID:
+		m.ResetRequestID()
+		return nil
+	}
+	return fmt.Errorf("unknown BudgetSpend field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BudgetSpendMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BudgetSpendMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BudgetSpendMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BudgetSpendMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BudgetSpendMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BudgetSpendMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BudgetSpendMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown BudgetSpend unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BudgetSpendMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown BudgetSpend edge %s", name)
 }
 
 // ConsentMutation represents an operation that mutates the Consent nodes in the graph.

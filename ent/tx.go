@@ -18,6 +18,8 @@ type Tx struct {
 	Applicant *ApplicantClient
 	// Application is the client for interacting with the Application builders.
 	Application *ApplicationClient
+	// BudgetSpend is the client for interacting with the BudgetSpend builders.
+	BudgetSpend *BudgetSpendClient
 	// Consent is the client for interacting with the Consent builders.
 	Consent *ConsentClient
 	// Employer is the client for interacting with the Employer builders.
@@ -162,6 +164,7 @@ func (tx *Tx) init() {
 	tx.AccessRecord = NewAccessRecordClient(tx.config)
 	tx.Applicant = NewApplicantClient(tx.config)
 	tx.Application = NewApplicationClient(tx.config)
+	tx.BudgetSpend = NewBudgetSpendClient(tx.config)
 	tx.Consent = NewConsentClient(tx.config)
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.Job = NewJobClient(tx.config)

@@ -298,6 +298,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Applicant              func(childComplexity int, id int) int
+		ApplicantStatistics    func(childComplexity int, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) int
 		Applicants             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) int
 		Applications           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) int
 		Job                    func(childComplexity int, id int) int
@@ -307,6 +308,28 @@ type ComplexityRoot struct {
 		Nodes                  func(childComplexity int, ids []int) int
 		OverduePrivacyRequests func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		PrivacyRequests        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
+	}
+
+	Statistics struct {
+		BudgetRemaining func(childComplexity int) int
+		Epsilon         func(childComplexity int) int
+		GroupBy         func(childComplexity int) int
+		Groups          func(childComplexity int) int
+		MinGroupSize    func(childComplexity int) int
+		Purpose         func(childComplexity int) int
+		Remainder       func(childComplexity int) int
+		Total           func(childComplexity int) int
+	}
+
+	StatisticsGroup struct {
+		AverageDaysToHire func(childComplexity int) int
+		Count             func(childComplexity int) int
+		Keys              func(childComplexity int) int
+	}
+
+	StatisticsKey struct {
+		Dimension func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 
 	WorkHistoryEntry struct {
@@ -353,6 +376,7 @@ type QueryResolver interface {
 	Applicant(ctx context.Context, id int) (*ent.Applicant, error)
 	Job(ctx context.Context, id int) (*ent.Job, error)
 	OverduePrivacyRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PrivacyRequestConnection, error)
+	ApplicantStatistics(ctx context.Context, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) (*model.Statistics, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1501,6 +1525,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Applicant(childComplexity, args["id"].(int)), true
+	case "Query.applicantStatistics":
+		if e.ComplexityRoot.Query.ApplicantStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_applicantStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ApplicantStatistics(childComplexity, args["groupBy"].([]model.StatisticsDimension), args["filters"].([]*model.StatisticsFilter)), true
 	case "Query.applicants":
 		if e.ComplexityRoot.Query.Applicants == nil {
 			break
@@ -1597,6 +1632,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.PrivacyRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PrivacyRequestOrder), args["where"].(*ent.PrivacyRequestWhereInput)), true
 
+	case "Statistics.budgetRemaining":
+		if e.ComplexityRoot.Statistics.BudgetRemaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.BudgetRemaining(childComplexity), true
+	case "Statistics.epsilon":
+		if e.ComplexityRoot.Statistics.Epsilon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Epsilon(childComplexity), true
+	case "Statistics.groupBy":
+		if e.ComplexityRoot.Statistics.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.GroupBy(childComplexity), true
+	case "Statistics.groups":
+		if e.ComplexityRoot.Statistics.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Groups(childComplexity), true
+	case "Statistics.minGroupSize":
+		if e.ComplexityRoot.Statistics.MinGroupSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.MinGroupSize(childComplexity), true
+	case "Statistics.purpose":
+		if e.ComplexityRoot.Statistics.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Purpose(childComplexity), true
+	case "Statistics.remainder":
+		if e.ComplexityRoot.Statistics.Remainder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Remainder(childComplexity), true
+	case "Statistics.total":
+		if e.ComplexityRoot.Statistics.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Total(childComplexity), true
+
+	case "StatisticsGroup.averageDaysToHire":
+		if e.ComplexityRoot.StatisticsGroup.AverageDaysToHire == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsGroup.AverageDaysToHire(childComplexity), true
+	case "StatisticsGroup.count":
+		if e.ComplexityRoot.StatisticsGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsGroup.Count(childComplexity), true
+	case "StatisticsGroup.keys":
+		if e.ComplexityRoot.StatisticsGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsGroup.Keys(childComplexity), true
+
+	case "StatisticsKey.dimension":
+		if e.ComplexityRoot.StatisticsKey.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsKey.Dimension(childComplexity), true
+	case "StatisticsKey.value":
+		if e.ComplexityRoot.StatisticsKey.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsKey.Value(childComplexity), true
+
 	case "WorkHistoryEntry.company":
 		if e.ComplexityRoot.WorkHistoryEntry.Company == nil {
 			break
@@ -1662,6 +1778,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PrivacyRequestOrder", ec.unmarshalInputPrivacyRequestOrder),
 			graphql.NewInputUnmarshaler("PrivacyRequestWhereInput", ec.unmarshalInputPrivacyRequestWhereInput),
 			graphql.NewInputUnmarshaler("QualificationInput", ec.unmarshalInputQualificationInput),
+			graphql.NewInputUnmarshaler("StatisticsFilter", ec.unmarshalInputStatisticsFilter),
 			graphql.NewInputUnmarshaler("UpdateApplicantInput", ec.unmarshalInputUpdateApplicantInput),
 			graphql.NewInputUnmarshaler("UpdateJobInput", ec.unmarshalInputUpdateJobInput),
 			graphql.NewInputUnmarshaler("WorkHistoryEntryInput", ec.unmarshalInputWorkHistoryEntryInput),
@@ -4008,6 +4125,97 @@ extend type Mutation {
   handlePrivacyRequest(id: ID!, status: PrivacyRequestStatus!, rejectionReason: String): PrivacyRequest!
 }
 `, BuiltIn: false},
+	{Name: "../schema/statistics.graphqls", Input: `"""
+What a statistic groups applicants by. Each dimension comes from one
+category (or from service data) and is offered to a purpose only when the
+policy releases what it needs under that purpose: see the data map.
+"""
+enum StatisticsDimension {
+  "Prefecture of the address (ADDRESS_REGION, plain or masked to the prefecture)."
+  PREFECTURE
+  "Five-year age band such as \"30-34\" (BIRTH_DATE, plain or masked to the band)."
+  AGE_BAND
+  "Sex (SEX)."
+  SEX
+  "Status of residence (VISA)."
+  VISA_STATUS
+  "Highest education level (EDUCATION)."
+  EDUCATION_LEVEL
+  "Current occupation (OCCUPATION)."
+  OCCUPATION
+  "Desired field of work (PREFERENCES)."
+  DESIRED_FIELD
+  "Status of the applicant's latest application, NONE without one (service data)."
+  APPLICATION_STATUS
+  "Month the applicant registered, \"YYYY-MM\" (service data)."
+  MONTH
+}
+
+"Keeps only applicants whose value of one dimension is one of the values."
+input StatisticsFilter {
+  dimension: StatisticsDimension!
+  values: [String!]!
+}
+
+"One dimension's value of a group."
+type StatisticsKey {
+  dimension: StatisticsDimension!
+  value: String!
+}
+
+"""
+One group of a statistic. Its count includes calibrated noise (see
+Statistics) and is never below the minimum group size.
+"""
+type StatisticsGroup {
+  "The group's value of each grouping dimension; empty for the remainder."
+  keys: [StatisticsKey!]!
+  "Applicants in the group (noisy)."
+  count: Int!
+  "Average days from application to hire over the group's hired applications (noisy; null when there is none)."
+  averageDaysToHire: Float
+}
+
+"""
+A statistic over the applicants whose consents allow the viewer's aggregate
+purpose (ANALYTICS for analysts, ADVERTISING for marketing). It never holds
+a row per applicant: groups smaller than the policy's minimum group size are
+folded into one remainder group, and every number carries Laplace noise
+calibrated to epsilon (differential privacy), paid from the viewer's daily
+privacy budget, so that two queries whose filters differ by one person do
+not reveal that person. total = the sum of the groups' counts + the
+remainder's.
+"""
+type Statistics {
+  "The purpose the statistic was computed under."
+  purpose: Purpose!
+  groupBy: [StatisticsDimension!]!
+  "The smallest count a group may report (k)."
+  minGroupSize: Int!
+  "The groups at or above the minimum group size, ordered by their keys."
+  groups: [StatisticsGroup!]!
+  "Everyone in smaller groups, as one group without keys."
+  remainder: StatisticsGroup!
+  "Every applicant counted (noisy): the groups' counts plus the remainder's."
+  total: Int!
+  "The privacy budget (ε) this query spent."
+  epsilon: Float!
+  "The viewer's privacy budget (ε) left for the next 24 hours."
+  budgetRemaining: Float!
+}
+
+extend type Query {
+  """
+  Counts of consenting applicants, grouped by up to three dimensions, for
+  ANALYST (purpose ANALYTICS) and MARKETING (purpose ADVERTISING) viewers,
+  through approved operations. Filters and groupings may use only the
+  dimensions the viewer's purpose releases; each query spends epsilon of the
+  viewer's daily budget and is refused (PRIVACY_BUDGET_EXHAUSTED) when it
+  would overspend.
+  """
+  applicantStatistics(groupBy: [StatisticsDimension!]!, filters: [StatisticsFilter!]): Statistics!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4449,6 +4657,50 @@ func (ec *executionContext) childFields_Qualification(ctx context.Context, field
 		return ec.fieldContext_Qualification_acquiredOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Qualification", field.Name)
+}
+
+func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "purpose":
+		return ec.fieldContext_Statistics_purpose(ctx, field)
+	case "groupBy":
+		return ec.fieldContext_Statistics_groupBy(ctx, field)
+	case "minGroupSize":
+		return ec.fieldContext_Statistics_minGroupSize(ctx, field)
+	case "groups":
+		return ec.fieldContext_Statistics_groups(ctx, field)
+	case "remainder":
+		return ec.fieldContext_Statistics_remainder(ctx, field)
+	case "total":
+		return ec.fieldContext_Statistics_total(ctx, field)
+	case "epsilon":
+		return ec.fieldContext_Statistics_epsilon(ctx, field)
+	case "budgetRemaining":
+		return ec.fieldContext_Statistics_budgetRemaining(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
+}
+
+func (ec *executionContext) childFields_StatisticsGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_StatisticsGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_StatisticsGroup_count(ctx, field)
+	case "averageDaysToHire":
+		return ec.fieldContext_StatisticsGroup_averageDaysToHire(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatisticsGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_StatisticsKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_StatisticsKey_dimension(ctx, field)
+	case "value":
+		return ec.fieldContext_StatisticsKey_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatisticsKey", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkHistoryEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4906,6 +5158,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_applicantStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.StatisticsDimension, error) {
+			return ec.unmarshalNStatisticsDimension2ᚕconsentgateᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filters",
+		func(ctx context.Context, v any) ([]*model.StatisticsFilter, error) {
+			return ec.unmarshalOStatisticsFilter2ᚕᚖconsentgateᚋgraphᚋmodelᚐStatisticsFilterᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filters"] = arg1
 	return args, nil
 }
 
@@ -10242,6 +10516,50 @@ func (ec *executionContext) fieldContext_Query_overduePrivacyRequests(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_applicantStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_applicantStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ApplicantStatistics(ctx, fc.Args["groupBy"].([]model.StatisticsDimension), fc.Args["filters"].([]*model.StatisticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Statistics) graphql.Marshaler {
+			return ec.marshalNStatistics2ᚖconsentgateᚋgraphᚋmodelᚐStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_applicantStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_applicantStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10316,6 +10634,332 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_purpose(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v consent.Purpose) graphql.Marshaler {
+			return ec.marshalNPurpose2consentgateᚋentᚋconsentᚐPurpose(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Purpose")
+}
+
+func (ec *executionContext) _Statistics_groupBy(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StatisticsDimension) graphql.Marshaler {
+			return ec.marshalNStatisticsDimension2ᚕconsentgateᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "StatisticsDimension")
+}
+
+func (ec *executionContext) _Statistics_minGroupSize(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_minGroupSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinGroupSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_minGroupSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistics_groups(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsGroup) graphql.Marshaler {
+			return ec.marshalNStatisticsGroup2ᚕᚖconsentgateᚋgraphᚋmodelᚐStatisticsGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_remainder(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_remainder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remainder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatisticsGroup) graphql.Marshaler {
+			return ec.marshalNStatisticsGroup2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_remainder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_total(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistics_epsilon(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_epsilon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Epsilon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_epsilon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Statistics_budgetRemaining(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_budgetRemaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetRemaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_budgetRemaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatisticsGroup_keys(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsKey) graphql.Marshaler {
+			return ec.marshalNStatisticsKey2ᚕᚖconsentgateᚋgraphᚋmodelᚐStatisticsKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatisticsGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatisticsGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsGroup_averageDaysToHire(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsGroup_averageDaysToHire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDaysToHire, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsGroup_averageDaysToHire(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatisticsKey_dimension(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsKey_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatisticsDimension) graphql.Marshaler {
+			return ec.marshalNStatisticsDimension2consentgateᚋgraphᚋmodelᚐStatisticsDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsKey_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsKey", field, false, false, "StatisticsDimension")
+}
+
+func (ec *executionContext) _StatisticsKey_value(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsKey_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsKey_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _WorkHistoryEntry_company(ctx context.Context, field graphql.CollectedField, obj *schematype.WorkHistoryEntry) (ret graphql.Marshaler) {
@@ -16764,6 +17408,55 @@ func UnmarshalQualificationInput(ctx context.Context, raw any) (schematype.Quali
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStatisticsFilter(ctx context.Context, obj any) (model.StatisticsFilter, error) {
+	var it model.StatisticsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dimension", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalNStatisticsDimension2consentgateᚋgraphᚋmodelᚐStatisticsDimension(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatisticsFilter unmarshals raw into the StatisticsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatisticsFilter(ctx context.Context, raw any) (model.StatisticsFilter, error) {
+	var out model.StatisticsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatisticsFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateApplicantInput(ctx context.Context, obj any) (ent.UpdateApplicantInput, error) {
 	var it ent.UpdateApplicantInput
 	if obj == nil {
@@ -19321,6 +20014,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overduePrivacyRequests(ctx, field)
 				})
+		case "applicantStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_applicantStatistics(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -19334,6 +20033,155 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsImplementors = []string{"Statistics"}
+
+func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSet, obj *model.Statistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statistics")
+		case "purpose":
+			out.Values[i] = ec._Statistics_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupBy":
+			out.Values[i] = ec._Statistics_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minGroupSize":
+			out.Values[i] = ec._Statistics_minGroupSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._Statistics_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remainder":
+			out.Values[i] = ec._Statistics_remainder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._Statistics_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "epsilon":
+			out.Values[i] = ec._Statistics_epsilon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "budgetRemaining":
+			out.Values[i] = ec._Statistics_budgetRemaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsGroupImplementors = []string{"StatisticsGroup"}
+
+func (ec *executionContext) _StatisticsGroup(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatisticsGroup")
+		case "keys":
+			out.Values[i] = ec._StatisticsGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatisticsGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDaysToHire":
+			out.Values[i] = ec._StatisticsGroup_averageDaysToHire(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsKeyImplementors = []string{"StatisticsKey"}
+
+func (ec *executionContext) _StatisticsKey(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatisticsKey")
+		case "dimension":
+			out.Values[i] = ec._StatisticsKey_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._StatisticsKey_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20030,6 +20878,20 @@ func (ec *executionContext) marshalNEmploymentType2consentgateᚋentᚋjobᚐEmp
 	return v
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalIntID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20241,6 +21103,107 @@ func (ec *executionContext) marshalNQualification2consentgateᚋentᚋschemaᚋs
 func (ec *executionContext) unmarshalNQualificationInput2consentgateᚋentᚋschemaᚋschematypeᚐQualification(ctx context.Context, v any) (schematype.Qualification, error) {
 	res, err := ec.unmarshalInputQualificationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatistics2ᚖconsentgateᚋgraphᚋmodelᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *model.Statistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Statistics!")
+		return graphql.Null
+	}
+	return ec._Statistics(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatisticsDimension2consentgateᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, v any) (model.StatisticsDimension, error) {
+	var res model.StatisticsDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsDimension2consentgateᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, sel ast.SelectionSet, v model.StatisticsDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatisticsDimension2ᚕconsentgateᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx context.Context, v any) ([]model.StatisticsDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.StatisticsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatisticsDimension2consentgateᚋgraphᚋmodelᚐStatisticsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStatisticsDimension2ᚕconsentgateᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatisticsDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsDimension2consentgateᚋgraphᚋmodelᚐStatisticsDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStatisticsFilter2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsFilter(ctx context.Context, v any) (*model.StatisticsFilter, error) {
+	res, err := ec.unmarshalInputStatisticsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsGroup2ᚕᚖconsentgateᚋgraphᚋmodelᚐStatisticsGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsGroup2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatisticsGroup2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsGroup(ctx context.Context, sel ast.SelectionSet, v *model.StatisticsGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatisticsGroup!")
+		return graphql.Null
+	}
+	return ec._StatisticsGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatisticsKey2ᚕᚖconsentgateᚋgraphᚋmodelᚐStatisticsKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsKey2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatisticsKey2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsKey(ctx context.Context, sel ast.SelectionSet, v *model.StatisticsKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatisticsKey!")
+		return graphql.Null
+	}
+	return ec._StatisticsKey(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -21123,6 +22086,23 @@ func (ec *executionContext) marshalOEmploymentType2ᚖconsentgateᚋentᚋjobᚐ
 	return v
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -21707,6 +22687,23 @@ func (ec *executionContext) marshalOSex2ᚖconsentgateᚋentᚋapplicantᚐSex(c
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOStatisticsFilter2ᚕᚖconsentgateᚋgraphᚋmodelᚐStatisticsFilterᚄ(ctx context.Context, v any) ([]*model.StatisticsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.StatisticsFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatisticsFilter2ᚖconsentgateᚋgraphᚋmodelᚐStatisticsFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -17,6 +17,7 @@ import (
 type Resolver struct {
 	client     *ent.Client
 	requestDue time.Duration // how long a privacy request may take
+	noise      consent.Noise // the statistics' noise source
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period

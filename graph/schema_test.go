@@ -136,3 +136,21 @@ func isPredicateSuffix(s string) bool {
 	return slices.Contains([]string{"NEQ", "In", "NotIn", "GT", "GTE", "LT", "LTE", "Contains", "HasPrefix",
 		"HasSuffix", "EqualFold", "ContainsFold", "IsNil", "NotNil"}, s)
 }
+
+// TestDimensionFields: each personal dimension of a statistic names a
+// personal field of the schema whose category is the dimension's.
+func TestDimensionFields(t *testing.T) {
+	cats := Categories(NewSchema(&ent.Client{}).Schema())
+	for _, d := range consent.Dimensions {
+		field, ok := DimensionFields[d]
+		if d.Category() == "" {
+			if ok {
+				t.Errorf("%s is service data but names %s", d, field)
+			}
+			continue
+		}
+		if cats[field] != d.Category() {
+			t.Errorf("%s: field %q has category %q, want %s", d, field, cats[field], d.Category())
+		}
+	}
+}

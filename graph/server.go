@@ -30,14 +30,18 @@ import (
 
 // NewSchema creates the executable schema over client.
 func NewSchema(client *ent.Client) graphql.ExecutableSchema {
-	return newSchema(client, DefaultRequestDue)
+	return newSchema(client, Options{})
 }
 
-func newSchema(client *ent.Client, requestDue time.Duration) graphql.ExecutableSchema {
-	if requestDue <= 0 {
-		requestDue = DefaultRequestDue
+func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
+	r := &Resolver{client: client, requestDue: o.RequestDue, noise: o.Noise}
+	if r.requestDue <= 0 {
+		r.requestDue = DefaultRequestDue
 	}
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, requestDue: requestDue}})
+	if r.noise == nil {
+		r.noise = consent.CryptoNoise{}
+	}
+	return NewExecutableSchema(Config{Resolvers: r})
 }
 
 // Options are the GraphQL server's dependencies.
@@ -49,6 +53,9 @@ type Options struct {
 	Limits  Limits          // query shape limits; zero fields take the defaults
 	// RequestDue is how long a privacy request may take (DefaultRequestDue when zero).
 	RequestDue time.Duration
+	// Noise is the statistics' noise source (consent.CryptoNoise when nil;
+	// tests of what is counted set a silent one).
+	Noise consent.Noise
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
@@ -56,7 +63,7 @@ type Options struct {
 // transaction per mutation, one error presenter and one recover function.
 // The caller adds transports (see server/).
 func NewServer(client *ent.Client, o Options) *handler.Server {
-	es := newSchema(client, o.RequestDue)
+	es := newSchema(client, o)
 	srv := handler.New(es)
 	srv.Use(newFieldGuard(client, es.Schema(), o)) // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
@@ -203,8 +210,15 @@ func classify(err error) (code, msg string) {
 		return "BAD_USER_INPUT", fieldErr.Error()
 	case errors.As(err, &entValidation):
 		return "BAD_USER_INPUT", validationMessage(entValidation)
-	case errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation):
+	case errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation),
+		errors.Is(err, consent.ErrNoAggregatePurpose), errors.Is(err, consent.ErrNotGroupable):
 		return "FORBIDDEN", err.Error()
+	case errors.Is(err, consent.ErrInvalidAggregate), errors.Is(err, consent.ErrUnknownDimension):
+		return "BAD_USER_INPUT", err.Error()
+	case errors.Is(err, ErrBudgetExhausted):
+		return "PRIVACY_BUDGET_EXHAUSTED", err.Error()
+	case serializationFailure(err):
+		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, privacy.Deny):
 		return "FORBIDDEN", "not permitted"
 	case ent.IsNotFound(err):
@@ -277,6 +291,14 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 
 // unavailable reports whether err says the database cannot be reached (as
 // opposed to refusing a statement): such a request may be retried.
+// serializationFailure reports PostgreSQL's "could not serialize access"
+// (SQLSTATE 40001): a serializable transaction lost a race and may be
+// retried.
+func serializationFailure(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "40001"
+}
+
 func unavailable(err error) bool {
 	var netErr *net.OpError
 	var connectErr *pgconn.ConnectError

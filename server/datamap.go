@@ -31,10 +31,26 @@ import (
 // policy's order; Fields are sorted by type, then field; each field's Cells
 // follow Columns.
 type DataMap struct {
-	PolicyVersion string           `json:"policyVersion"`
-	Purposes      []DataMapPurpose `json:"purposes"`
-	Columns       []DataMapColumn  `json:"columns"`
-	Fields        []DataMapField   `json:"fields"`
+	PolicyVersion string             `json:"policyVersion"`
+	Purposes      []DataMapPurpose   `json:"purposes"`
+	Columns       []DataMapColumn    `json:"columns"`
+	Fields        []DataMapField     `json:"fields"`
+	Statistics    []DataMapStatistic `json:"statistics"`
+}
+
+// DataMapStatistic is what the statistics of one aggregate-only purpose
+// (ANALYTICS, ADVERTISING) may group and filter by, and how they are
+// protected: no group under MinGroupSize (the release threshold may be
+// higher, see consent.AggregateQuery.Threshold), noise calibrated to
+// Epsilon per query, at most DailyBudget per viewer in 24 hours.
+type DataMapStatistic struct {
+	Purpose      consent.Purpose     `json:"purpose"`
+	Roles        []consent.Role      `json:"roles"`
+	Dimensions   []consent.Dimension `json:"dimensions"`
+	MinGroupSize int                 `json:"minGroupSize"`
+	Epsilon      float64             `json:"epsilon"`
+	Delta        float64             `json:"delta"`
+	DailyBudget  float64             `json:"dailyBudget"`
 }
 
 // DataMapPurpose is one purpose of policy §4 and its consent default.
@@ -93,17 +109,29 @@ func (f DataMapField) Cell(role consent.Role, purpose consent.Purpose) (DataMapC
 // DataMapCell is the engine's decision for one column and one field, for a
 // subject who consented to the column's purpose (and, for
 // EMPLOYER_PROVISION, to that employer) and withholds nothing.
+//
+// A purpose that releases statistics only never releases a field's value:
+// its cell is STATISTICS with the dimension the field feeds, when the
+// policy lets the purpose group by it, and HIDE otherwise.
 type DataMapCell struct {
-	Role    consent.Role    `json:"role"`
-	Purpose consent.Purpose `json:"purpose,omitempty"`
-	Outcome string          `json:"outcome"`        // PLAIN, MASK or HIDE
-	Mask    string          `json:"mask,omitempty"` // with MASK: "EMAIL", "FIRST_N(3)"
+	Role      consent.Role    `json:"role"`
+	Purpose   consent.Purpose `json:"purpose,omitempty"`
+	Outcome   string          `json:"outcome"`             // PLAIN, MASK, STATISTICS or HIDE
+	Mask      string          `json:"mask,omitempty"`      // with MASK: "EMAIL", "FIRST_N(3)"
+	Dimension string          `json:"dimension,omitempty"` // with STATISTICS: "AGE_BAND"
 }
 
-// String is "PLAIN", "MASK EMAIL" or "HIDE".
+// outcomeStatistics is the outcome of a field a purpose uses only as a
+// statistic's dimension.
+const outcomeStatistics = "STATISTICS"
+
+// String is "PLAIN", "MASK EMAIL", "STATISTICS AGE_BAND" or "HIDE".
 func (c DataMapCell) String() string {
-	if c.Mask != "" {
+	switch {
+	case c.Mask != "":
 		return c.Outcome + " " + c.Mask
+	case c.Dimension != "":
+		return c.Outcome + " " + c.Dimension
 	}
 	return c.Outcome
 }
@@ -116,6 +144,8 @@ func (c DataMapCell) short() string {
 		return "plain"
 	case consent.Masked.String():
 		return "mask " + c.Mask
+	case outcomeStatistics:
+		return "stats " + c.Dimension
 	}
 	return "—"
 }
@@ -137,6 +167,7 @@ const (
 	noteAdmin      = "no personal data at all"
 	noteAnonymous  = "a request without a token"
 	noteNoPurpose  = "acts under no purpose in this policy"
+	noteStatistics = "statistics only (applicantStatistics): never a subject's row or value"
 )
 
 // dataMapAccount names the viewer, and the employer, the map decides for.
@@ -174,7 +205,11 @@ func BuildDataMap(categories map[string]consent.Category, policy *consent.Policy
 			m.Columns = append(m.Columns, DataMapColumn{Role: r, Note: noPurposeNote(r)})
 		default:
 			for _, p := range purposes {
-				m.Columns = append(m.Columns, DataMapColumn{Role: r, Purpose: p, Consent: policy.Purposes[p]})
+				col := DataMapColumn{Role: r, Purpose: p, Consent: policy.Purposes[p]}
+				if p.AggregateOnly() {
+					col.Note = noteStatistics
+				}
+				m.Columns = append(m.Columns, col)
 			}
 		}
 	}
@@ -196,16 +231,46 @@ func BuildDataMap(categories map[string]consent.Category, policy *consent.Policy
 		c := categories[name]
 		f := DataMapField{Field: name, Type: typ, Name: field, Category: c, ProvidableToEmployers: c.ProvidableToEmployers()}
 		for _, col := range m.Columns {
-			d := engine.Decide(dataMapViewer(col), dataMapSubject(col), c)
-			cell := DataMapCell{Role: col.Role, Purpose: col.Purpose, Outcome: d.Outcome.String()}
-			if d.Outcome == consent.Masked {
-				cell.Mask = d.Mask.String()
-			}
-			f.Cells = append(f.Cells, cell)
+			f.Cells = append(f.Cells, dataMapCell(engine, col, name, c))
 		}
 		m.Fields = append(m.Fields, f)
 	}
+	for _, p := range consent.Purposes {
+		if !p.AggregateOnly() {
+			continue
+		}
+		st := DataMapStatistic{Purpose: p, Roles: m.Purposes[slices.IndexFunc(m.Purposes, func(dp DataMapPurpose) bool { return dp.Purpose == p })].Roles,
+			Dimensions: []consent.Dimension{}, MinGroupSize: policy.MinGroupSize, Epsilon: policy.Aggregates.Epsilon,
+			Delta: policy.Aggregates.Delta, DailyBudget: policy.Aggregates.DailyBudget}
+		for _, d := range consent.Dimensions {
+			if engine.Groupable(p, d) {
+				st.Dimensions = append(st.Dimensions, d)
+			}
+		}
+		m.Statistics = append(m.Statistics, st)
+	}
 	return m
+}
+
+// dataMapCell is what col sees of the field name of category c: the
+// engine's decision, or for a purpose that releases statistics only, the
+// dimension the field feeds if the purpose may group by it.
+func dataMapCell(engine *consent.Engine, col DataMapColumn, name string, c consent.Category) DataMapCell {
+	cell := DataMapCell{Role: col.Role, Purpose: col.Purpose, Outcome: consent.Hidden.String()}
+	if col.Purpose.AggregateOnly() {
+		for d, field := range graph.DimensionFields {
+			if field == name && engine.Groupable(col.Purpose, d) {
+				cell.Outcome, cell.Dimension = outcomeStatistics, string(d)
+			}
+		}
+		return cell
+	}
+	d := engine.Decide(dataMapViewer(col), dataMapSubject(col), c)
+	cell.Outcome = d.Outcome.String()
+	if d.Outcome == consent.Masked {
+		cell.Mask = d.Mask.String()
+	}
+	return cell
 }
 
 func noPurposeNote(r consent.Role) string {
@@ -290,7 +355,7 @@ func (m DataMap) Markdown(w io.Writer) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# consentgate data map\n\n")
 	fmt.Fprintf(&b, "Generated from the GraphQL schema's `@personal` categories and consent policy version `%s`; every cell is the consent engine's decision.\n\n", m.PolicyVersion)
-	b.WriteString("Cells: `plain` the value as stored; `mask X` the value through mask X; `—` hidden (null).\n")
+	b.WriteString("Cells: `plain` the value as stored; `mask X` the value through mask X; `stats X` never the value, only as dimension X of statistics (counts of at least k, with calibrated noise); `—` hidden (null).\n")
 	b.WriteString("A cell shows what the column sees of a subject who consented to the column's purpose (for EMPLOYER_PROVISION: to that employer, by applying to its job) and withholds nothing; without that consent an opt-in purpose sees nothing, and a subject may withhold single categories from an employer. §5(1): the category may be provided to employers.\n\n")
 	b.WriteString("## Columns\n\n")
 	rows := [][]string{{"column", "consent", "meaning"}}
@@ -299,10 +364,22 @@ func (m DataMap) Markdown(w io.Writer) error {
 		if c.Purpose != "" {
 			consentCol = string(c.Consent)
 			meaning = "acting under " + string(c.Purpose) + ": " + consentText(c.Consent)
+			if c.Note != "" {
+				meaning += "; " + c.Note
+			}
 		}
 		rows = append(rows, []string{c.Label(), consentCol, meaning})
 	}
 	writeMarkdownTable(&b, rows)
+	if len(m.Statistics) > 0 {
+		b.WriteString("\n## Statistics\n\n")
+		rows := [][]string{{"purpose", "roles", "dimensions (group by, filter on)", "k", "ε per query", "δ", "ε per 24 h"}}
+		for _, st := range m.Statistics {
+			rows = append(rows, []string{string(st.Purpose), joinStrings(st.Roles), joinStrings(st.Dimensions),
+				fmt.Sprint(st.MinGroupSize), fmt.Sprint(st.Epsilon), fmt.Sprint(st.Delta), fmt.Sprint(st.DailyBudget)})
+		}
+		writeMarkdownTable(&b, rows)
+	}
 	if unused := m.unusedPurposes(); len(unused) > 0 {
 		fmt.Fprintf(&b, "\nNo role acts under %s in this policy.\n", strings.Join(unused, ", "))
 	}
@@ -335,6 +412,18 @@ func (m DataMap) unusedPurposes() []string {
 		}
 	}
 	return out
+}
+
+// joinStrings joins names with ", ", or is "—" for none.
+func joinStrings[T ~string](xs []T) string {
+	if len(xs) == 0 {
+		return "—"
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return strings.Join(out, ", ")
 }
 
 func yesNo(b bool) string {
@@ -380,6 +469,15 @@ func markdownCell(s string) string {
 var dataMapPage = template.Must(template.New("datamap").Funcs(template.FuncMap{
 	"consentText": consentText,
 	"yesNo":       yesNo,
+	"join": func(xs any) string {
+		switch xs := xs.(type) {
+		case []consent.Role:
+			return joinStrings(xs)
+		case []consent.Dimension:
+			return joinStrings(xs)
+		}
+		return ""
+	},
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -399,6 +497,7 @@ th.col small { display: block; font-weight: normal; color: #666; }
 td.note { white-space: normal; max-width: 40em; }
 .plain { background: #e3f4e1; }
 .mask { background: #fff3cd; }
+.statistics { background: #e1ecf7; }
 td.hide { color: #999; text-align: center; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .legend span { display: inline-block; padding: 0 .5em; margin-right: .6em; border: 1px solid #d0d0d5; }
@@ -409,17 +508,28 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 <h1>consentgate data map</h1>
 <p class="lead">Generated from the GraphQL schema's <code>@personal</code> categories and consent policy version <code>{{.PolicyVersion}}</code>; every cell is the consent engine's decision.
 A cell shows what the column sees of a subject who consented to the column's purpose (for EMPLOYER_PROVISION: to that employer, by applying to its job) and withholds nothing; without that consent an opt-in purpose sees nothing, and a subject may withhold single categories from an employer. §5(1): the category may be provided to employers.</p>
-<p class="legend"><span class="plain">plain</span>the value as stored <span class="mask">mask X</span>the value through mask X <span>—</span>hidden (null)</p>
+<p class="legend"><span class="plain">plain</span>the value as stored <span class="mask">mask X</span>the value through mask X <span class="statistics">stats X</span>never the value, only as dimension X of statistics <span>—</span>hidden (null)</p>
 
 <h2>Columns</h2>
 <table>
 <thead><tr><th>column</th><th>consent</th><th>meaning</th></tr></thead>
 <tbody>
 {{- range .Columns}}
-<tr><th class="col">{{.Label}}</th>{{if .Purpose}}<td><code>{{.Consent}}</code></td><td class="note">acting under {{.Purpose}}: {{consentText .Consent}}</td>{{else}}<td>—</td><td class="note">{{.Note}}</td>{{end}}</tr>
+<tr><th class="col">{{.Label}}</th>{{if .Purpose}}<td><code>{{.Consent}}</code></td><td class="note">acting under {{.Purpose}}: {{consentText .Consent}}{{with .Note}}; {{.}}{{end}}</td>{{else}}<td>—</td><td class="note">{{.Note}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>
+{{- with .Statistics}}
+<h2>Statistics</h2>
+<table>
+<thead><tr><th>purpose</th><th>roles</th><th>dimensions (group by, filter on)</th><th>k</th><th>ε per query</th><th>δ</th><th>ε per 24 h</th></tr></thead>
+<tbody>
+{{- range .}}
+<tr><th>{{.Purpose}}</th><td>{{join .Roles}}</td><td class="note">{{join .Dimensions}}</td><td>{{.MinGroupSize}}</td><td>{{.Epsilon}}</td><td>{{.Delta}}</td><td>{{.DailyBudget}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+{{- end}}
 {{- with .Unused}}
 <p>No role acts under {{range $i, $p := .}}{{if $i}}, {{end}}{{$p}}{{end}} in this policy.</p>
 {{- end}}
@@ -462,8 +572,9 @@ func (m DataMap) HTML(w io.Writer) error {
 		PolicyVersion string
 		Columns       []DataMapColumn
 		Unused        []string
+		Statistics    []DataMapStatistic
 		Types         []htmlType
-	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Unused: m.unusedPurposes()}
+	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Unused: m.unusedPurposes(), Statistics: m.Statistics}
 	for _, t := range m.types() {
 		ht := htmlType{Name: t.Name}
 		for _, f := range t.Fields {

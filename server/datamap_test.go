@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -182,13 +183,15 @@ func TestDataMapDefaults(t *testing.T) {
 		{"Applicant.postalCode", consent.Employer, consent.EmployerProvision, "HIDE"},
 		{"Applicant.workplaceName", consent.Employer, consent.EmployerProvision, "HIDE"},
 		{"Applicant.lastIP", consent.Employer, consent.EmployerProvision, "HIDE"},
-		{"Applicant.birthDate", consent.Marketing, consent.Advertising, "MASK AGE_BAND"},
-		{"Applicant.birthDate", consent.Analyst, consent.Analytics, "MASK AGE_BAND"},
-		{"Applicant.prefecture", consent.Marketing, consent.Advertising, "MASK PREFECTURE"},
-		{"Applicant.sex", consent.Marketing, consent.Advertising, "PLAIN"},
-		{"Applicant.visaStatus", consent.Analyst, consent.Analytics, "PLAIN"},
+		{"Applicant.birthDate", consent.Marketing, consent.Advertising, "STATISTICS AGE_BAND"},
+		{"Applicant.birthDate", consent.Analyst, consent.Analytics, "STATISTICS AGE_BAND"},
+		{"Applicant.prefecture", consent.Marketing, consent.Advertising, "STATISTICS PREFECTURE"},
+		{"Applicant.city", consent.Marketing, consent.Advertising, "HIDE"},
+		{"Applicant.sex", consent.Marketing, consent.Advertising, "STATISTICS SEX"},
+		{"Applicant.visaStatus", consent.Analyst, consent.Analytics, "STATISTICS VISA_STATUS"},
 		{"Applicant.visaStatus", consent.Marketing, consent.Advertising, "HIDE"},
-		{"Applicant.educationLevel", consent.Analyst, consent.Analytics, "PLAIN"},
+		{"Applicant.educationLevel", consent.Analyst, consent.Analytics, "STATISTICS EDUCATION_LEVEL"},
+		{"Applicant.visaExpiresOn", consent.Analyst, consent.Analytics, "HIDE"},
 		{"Applicant.phone", consent.Support, consent.Inquiry, "MASK LAST4"},
 		{"Applicant.phone", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"Applicant.phone", consent.Marketing, consent.MailMagazine, "HIDE"},
@@ -226,6 +229,28 @@ func TestDataMapDefaults(t *testing.T) {
 		}
 		if c, _ := f.Cell(consent.Employer, consent.EmployerProvision); c.Outcome != "HIDE" && !f.ProvidableToEmployers {
 			t.Errorf("%s: outside §5(1) but EMPLOYER_PROVISION = %s", f.Field, c)
+		}
+		// Statistics-only purposes never release a value.
+		for _, col := range [][2]any{{consent.Analyst, consent.Analytics}, {consent.Marketing, consent.Advertising}} {
+			if c, _ := f.Cell(col[0].(consent.Role), col[1].(consent.Purpose)); c.Outcome != "STATISTICS" && c.Outcome != "HIDE" {
+				t.Errorf("%s: %v = %s", f.Field, col, c)
+			}
+		}
+	}
+
+	// What analysts and advertisers may group statistics by (DESIGN.md:
+	// advertising's attributes, plus visa, education and occupation for
+	// analytics; service data for both), at k = 10.
+	want := map[consent.Purpose]string{
+		consent.Analytics:   "[PREFECTURE AGE_BAND SEX VISA_STATUS EDUCATION_LEVEL OCCUPATION DESIRED_FIELD APPLICATION_STATUS MONTH]",
+		consent.Advertising: "[PREFECTURE AGE_BAND SEX DESIRED_FIELD APPLICATION_STATUS MONTH]",
+	}
+	if len(m.Statistics) != len(want) {
+		t.Fatalf("statistics of %d purposes, want %d", len(m.Statistics), len(want))
+	}
+	for _, st := range m.Statistics {
+		if got := fmt.Sprint(st.Dimensions); got != want[st.Purpose] || st.MinGroupSize != 10 {
+			t.Errorf("%s: dimensions %s, k %d; want %s, 10", st.Purpose, got, st.MinGroupSize, want[st.Purpose])
 		}
 	}
 }

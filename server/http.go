@@ -43,6 +43,8 @@ type Gateway struct {
 	MaxBody int64
 	// RequestDue is how long a privacy request may take (graph.DefaultRequestDue when zero).
 	RequestDue time.Duration
+	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
+	Noise consent.Noise
 }
 
 // DefaultRequestTimeout bounds a GraphQL request when none is configured.
@@ -63,6 +65,7 @@ func (gw Gateway) Handler() http.Handler {
 		Log:        gw.Log,
 		Limits:     gw.Limits,
 		RequestDue: gw.RequestDue,
+		Noise:      gw.Noise,
 	})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})

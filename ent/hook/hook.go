@@ -44,6 +44,18 @@ func (f ApplicationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApplicationMutation", m)
 }
 
+// The BudgetSpendFunc type is an adapter to allow the use of ordinary
+// function as BudgetSpend mutator.
+type BudgetSpendFunc func(context.Context, *ent.BudgetSpendMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BudgetSpendFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BudgetSpendMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BudgetSpendMutation", m)
+}
+
 // The ConsentFunc type is an adapter to allow the use of ordinary
 // function as Consent mutator.
 type ConsentFunc func(context.Context, *ent.ConsentMutation) (ent.Value, error)

@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
@@ -157,6 +158,33 @@ func (f TraverseApplication) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ApplicationQuery", q)
 }
 
+// The BudgetSpendFunc type is an adapter to allow the use of ordinary function as a Querier.
+type BudgetSpendFunc func(context.Context, *ent.BudgetSpendQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f BudgetSpendFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.BudgetSpendQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.BudgetSpendQuery", q)
+}
+
+// The TraverseBudgetSpend type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseBudgetSpend func(context.Context, *ent.BudgetSpendQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseBudgetSpend) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseBudgetSpend) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BudgetSpendQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.BudgetSpendQuery", q)
+}
+
 // The ConsentFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ConsentFunc func(context.Context, *ent.ConsentQuery) (ent.Value, error)
 
@@ -301,6 +329,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ApplicantQuery, predicate.Applicant, applicant.OrderOption]{typ: ent.TypeApplicant, tq: q}, nil
 	case *ent.ApplicationQuery:
 		return &query[*ent.ApplicationQuery, predicate.Application, application.OrderOption]{typ: ent.TypeApplication, tq: q}, nil
+	case *ent.BudgetSpendQuery:
+		return &query[*ent.BudgetSpendQuery, predicate.BudgetSpend, budgetspend.OrderOption]{typ: ent.TypeBudgetSpend, tq: q}, nil
 	case *ent.ConsentQuery:
 		return &query[*ent.ConsentQuery, predicate.Consent, consent.OrderOption]{typ: ent.TypeConsent, tq: q}, nil
 	case *ent.EmployerQuery:

@@ -146,6 +146,28 @@ var (
 			},
 		},
 	}
+	// BudgetSpendsColumns holds the columns for the "budget_spends" table.
+	BudgetSpendsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "account", Type: field.TypeString, Size: 128},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"EMPLOYER_PROVISION", "SERVICE", "MAIL_MAGAZINE", "FEEDBACK", "ADVERTISING", "INQUIRY", "ANALYTICS"}},
+		{Name: "epsilon", Type: field.TypeFloat64},
+		{Name: "spent_at", Type: field.TypeTime},
+		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
+	}
+	// BudgetSpendsTable holds the schema information for the "budget_spends" table.
+	BudgetSpendsTable = &schema.Table{
+		Name:       "budget_spends",
+		Columns:    BudgetSpendsColumns,
+		PrimaryKey: []*schema.Column{BudgetSpendsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "budgetspend_account_spent_at",
+				Unique:  false,
+				Columns: []*schema.Column{BudgetSpendsColumns[1], BudgetSpendsColumns[4]},
+			},
+		},
+	}
 	// ConsentsColumns holds the columns for the "consents" table.
 	ConsentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -292,6 +314,7 @@ var (
 		AccessRecordsTable,
 		ApplicantsTable,
 		ApplicationsTable,
+		BudgetSpendsTable,
 		ConsentsTable,
 		EmployersTable,
 		JobsTable,
@@ -311,6 +334,9 @@ func init() {
 	ApplicationsTable.ForeignKeys[1].RefTable = JobsTable
 	ApplicationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	BudgetSpendsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
 	ConsentsTable.ForeignKeys[0].RefTable = ApplicantsTable
 	ConsentsTable.ForeignKeys[1].RefTable = EmployersTable

@@ -15,6 +15,9 @@ type Applicant func(*sql.Selector)
 // Application is the predicate function for application builders.
 type Application func(*sql.Selector)
 
+// BudgetSpend is the predicate function for budgetspend builders.
+type BudgetSpend func(*sql.Selector)
+
 // Consent is the predicate function for consent builders.
 type Consent func(*sql.Selector)
 

@@ -183,6 +183,30 @@ func (f ApplicationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApplicationMutation", m)
 }
 
+// The BudgetSpendQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BudgetSpendQueryRuleFunc func(context.Context, *ent.BudgetSpendQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BudgetSpendQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BudgetSpendQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BudgetSpendQuery", q)
+}
+
+// The BudgetSpendMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BudgetSpendMutationRuleFunc func(context.Context, *ent.BudgetSpendMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BudgetSpendMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BudgetSpendMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BudgetSpendMutation", m)
+}
+
 // The ConsentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ConsentQueryRuleFunc func(context.Context, *ent.ConsentQuery) error
@@ -344,6 +368,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ApplicationQuery:
 		return q.Filter(), nil
+	case *ent.BudgetSpendQuery:
+		return q.Filter(), nil
 	case *ent.ConsentQuery:
 		return q.Filter(), nil
 	case *ent.EmployerQuery:
@@ -366,6 +392,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ApplicantMutation:
 		return m.Filter(), nil
 	case *ent.ApplicationMutation:
+		return m.Filter(), nil
+	case *ent.BudgetSpendMutation:
 		return m.Filter(), nil
 	case *ent.ConsentMutation:
 		return m.Filter(), nil

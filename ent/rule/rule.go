@@ -69,13 +69,15 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 
 // ApplicationRows returns the applications v reaches: an applicant their
 // own, an employer the live (not withdrawn) ones to its own jobs from the
-// applicants it reaches.
+// applicants it reaches, an aggregate those of the applicants it reaches.
 func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Application {
 	switch {
 	case v.Role == consent.Applicant && v.Account != "":
 		return application.HasApplicantWith(applicant.AccountID(v.Account))
 	case v.Role == consent.Employer && v.Org != "" && v.Account != "":
 		return application.And(liveApplicationTo(v.Org), application.HasApplicantWith(ApplicantRows(ctx, v)))
+	case (v.Role == consent.Marketing || v.Role == consent.Analyst) && forAggregate(ctx):
+		return application.HasApplicantWith(ApplicantRows(ctx, v))
 	}
 	return none[predicate.Application]()
 }

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
@@ -286,6 +287,43 @@ func init() {
 	applicationDescReason := applicationFields[1].Descriptor()
 	// application.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	application.ReasonValidator = applicationDescReason.Validators[0].(func(string) error)
+	budgetspend.Policy = privacy.NewPolicies(schema.BudgetSpend{})
+	budgetspend.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := budgetspend.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	budgetspendFields := schema.BudgetSpend{}.Fields()
+	_ = budgetspendFields
+	// budgetspendDescAccount is the schema descriptor for account field.
+	budgetspendDescAccount := budgetspendFields[0].Descriptor()
+	// budgetspend.AccountValidator is a validator for the "account" field. It is called by the builders before save.
+	budgetspend.AccountValidator = func() func(string) error {
+		validators := budgetspendDescAccount.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(account string) error {
+			for _, fn := range fns {
+				if err := fn(account); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// budgetspendDescEpsilon is the schema descriptor for epsilon field.
+	budgetspendDescEpsilon := budgetspendFields[2].Descriptor()
+	// budgetspend.EpsilonValidator is a validator for the "epsilon" field. It is called by the builders before save.
+	budgetspend.EpsilonValidator = budgetspendDescEpsilon.Validators[0].(func(float64) error)
+	// budgetspendDescRequestID is the schema descriptor for request_id field.
+	budgetspendDescRequestID := budgetspendFields[4].Descriptor()
+	// budgetspend.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	budgetspend.RequestIDValidator = budgetspendDescRequestID.Validators[0].(func(string) error)
 	consent.Policy = privacy.NewPolicies(schema.Consent{})
 	consent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -3,7 +3,11 @@
 package model
 
 import (
+	"bytes"
 	"consentgate/ent/consent"
+	"fmt"
+	"io"
+	"strconv"
 )
 
 // A change to the viewer's own consent ledger.
@@ -15,4 +19,134 @@ type ConsentChangeInput struct {
 	// EMPLOYER_PROVISION only: withhold (granted: false) or release (granted: true) this category alone.
 	Category *consent.WithheldCategory `json:"category,omitempty"`
 	Granted  bool                      `json:"granted"`
+}
+
+// A statistic over the applicants whose consents allow the viewer's aggregate
+// purpose (ANALYTICS for analysts, ADVERTISING for marketing). It never holds
+// a row per applicant: groups smaller than the policy's minimum group size are
+// folded into one remainder group, and every number carries Laplace noise
+// calibrated to epsilon (differential privacy), paid from the viewer's daily
+// privacy budget, so that two queries whose filters differ by one person do
+// not reveal that person. total = the sum of the groups' counts + the
+// remainder's.
+type Statistics struct {
+	// The purpose the statistic was computed under.
+	Purpose consent.Purpose       `json:"purpose"`
+	GroupBy []StatisticsDimension `json:"groupBy"`
+	// The smallest count a group may report (k).
+	MinGroupSize int `json:"minGroupSize"`
+	// The groups at or above the minimum group size, ordered by their keys.
+	Groups []*StatisticsGroup `json:"groups"`
+	// Everyone in smaller groups, as one group without keys.
+	Remainder *StatisticsGroup `json:"remainder"`
+	// Every applicant counted (noisy): the groups' counts plus the remainder's.
+	Total int `json:"total"`
+	// The privacy budget (ε) this query spent.
+	Epsilon float64 `json:"epsilon"`
+	// The viewer's privacy budget (ε) left for the next 24 hours.
+	BudgetRemaining float64 `json:"budgetRemaining"`
+}
+
+// Keeps only applicants whose value of one dimension is one of the values.
+type StatisticsFilter struct {
+	Dimension StatisticsDimension `json:"dimension"`
+	Values    []string            `json:"values"`
+}
+
+// One group of a statistic. Its count includes calibrated noise (see
+// Statistics) and is never below the minimum group size.
+type StatisticsGroup struct {
+	// The group's value of each grouping dimension; empty for the remainder.
+	Keys []*StatisticsKey `json:"keys"`
+	// Applicants in the group (noisy).
+	Count int `json:"count"`
+	// Average days from application to hire over the group's hired applications (noisy; null when there is none).
+	AverageDaysToHire *float64 `json:"averageDaysToHire,omitempty"`
+}
+
+// One dimension's value of a group.
+type StatisticsKey struct {
+	Dimension StatisticsDimension `json:"dimension"`
+	Value     string              `json:"value"`
+}
+
+// What a statistic groups applicants by. Each dimension comes from one
+// category (or from service data) and is offered to a purpose only when the
+// policy releases what it needs under that purpose: see the data map.
+type StatisticsDimension string
+
+const (
+	// Prefecture of the address (ADDRESS_REGION, plain or masked to the prefecture).
+	StatisticsDimensionPrefecture StatisticsDimension = "PREFECTURE"
+	// Five-year age band such as "30-34" (BIRTH_DATE, plain or masked to the band).
+	StatisticsDimensionAgeBand StatisticsDimension = "AGE_BAND"
+	// Sex (SEX).
+	StatisticsDimensionSex StatisticsDimension = "SEX"
+	// Status of residence (VISA).
+	StatisticsDimensionVisaStatus StatisticsDimension = "VISA_STATUS"
+	// Highest education level (EDUCATION).
+	StatisticsDimensionEducationLevel StatisticsDimension = "EDUCATION_LEVEL"
+	// Current occupation (OCCUPATION).
+	StatisticsDimensionOccupation StatisticsDimension = "OCCUPATION"
+	// Desired field of work (PREFERENCES).
+	StatisticsDimensionDesiredField StatisticsDimension = "DESIRED_FIELD"
+	// Status of the applicant's latest application, NONE without one (service data).
+	StatisticsDimensionApplicationStatus StatisticsDimension = "APPLICATION_STATUS"
+	// Month the applicant registered, "YYYY-MM" (service data).
+	StatisticsDimensionMonth StatisticsDimension = "MONTH"
+)
+
+var AllStatisticsDimension = []StatisticsDimension{
+	StatisticsDimensionPrefecture,
+	StatisticsDimensionAgeBand,
+	StatisticsDimensionSex,
+	StatisticsDimensionVisaStatus,
+	StatisticsDimensionEducationLevel,
+	StatisticsDimensionOccupation,
+	StatisticsDimensionDesiredField,
+	StatisticsDimensionApplicationStatus,
+	StatisticsDimensionMonth,
+}
+
+func (e StatisticsDimension) IsValid() bool {
+	switch e {
+	case StatisticsDimensionPrefecture, StatisticsDimensionAgeBand, StatisticsDimensionSex, StatisticsDimensionVisaStatus, StatisticsDimensionEducationLevel, StatisticsDimensionOccupation, StatisticsDimensionDesiredField, StatisticsDimensionApplicationStatus, StatisticsDimensionMonth:
+		return true
+	}
+	return false
+}
+
+func (e StatisticsDimension) String() string {
+	return string(e)
+}
+
+func (e *StatisticsDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatisticsDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatisticsDimension", str)
+	}
+	return nil
+}
+
+func (e StatisticsDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatisticsDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatisticsDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

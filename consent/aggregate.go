@@ -1,0 +1,563 @@
+package consent
+
+import (
+	crand "crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Dimension is what a statistics query may group and filter applicants by.
+// Seven are personal data, each derived from one category and usable only
+// as far as the purpose's rule for that category releases it
+// (Engine.Groupable); two are service data, usable by every aggregate
+// purpose.
+type Dimension string
+
+// The dimensions, with the category each comes from and what of it the
+// purpose must release.
+const (
+	ByPrefecture        Dimension = "PREFECTURE"         // ADDRESS_REGION, plain or masked PREFECTURE: the prefecture name
+	ByAgeBand           Dimension = "AGE_BAND"           // BIRTH_DATE, plain or masked AGE_BAND: "30-34" (AgeBand)
+	BySex               Dimension = "SEX"                // SEX, plain
+	ByVisaStatus        Dimension = "VISA_STATUS"        // VISA, plain: the status, not its validity period
+	ByEducationLevel    Dimension = "EDUCATION_LEVEL"    // EDUCATION, plain
+	ByOccupation        Dimension = "OCCUPATION"         // OCCUPATION, plain
+	ByDesiredField      Dimension = "DESIRED_FIELD"      // PREFERENCES, plain
+	ByApplicationStatus Dimension = "APPLICATION_STATUS" // service data: the status of the applicant's latest application
+	ByMonth             Dimension = "MONTH"              // service data: the month the applicant registered, "YYYY-MM"
+)
+
+// Dimensions lists every dimension, in the order of AggregateRow.Keys.
+var Dimensions = []Dimension{
+	ByPrefecture, ByAgeBand, BySex, ByVisaStatus, ByEducationLevel, ByOccupation, ByDesiredField,
+	ByApplicationStatus, ByMonth,
+}
+
+// NumDimensions is the number of dimensions.
+const NumDimensions = 9
+
+// dimensionSource is where a dimension comes from: a category ("" for
+// service data) and the mask that generalises the category to the
+// dimension ("" when only the plain value will do).
+type dimensionSource struct {
+	category Category
+	mask     MaskName
+}
+
+// dimensionSources is indexed by Dimension.Index.
+var dimensionSources = [NumDimensions]dimensionSource{
+	{AddressRegion, MaskPrefecture},
+	{BirthDate, MaskAgeBand},
+	{Sex, ""},
+	{Visa, ""},
+	{Education, ""},
+	{Occupation, ""},
+	{Preferences, ""},
+	{"", ""},
+	{"", ""},
+}
+
+// Index returns the dimension's position in Dimensions (and in
+// AggregateRow.Keys), or -1 for an unknown dimension.
+func (d Dimension) Index() int {
+	return slices.Index(Dimensions, d)
+}
+
+// ParseDimension returns the dimension named s, or ErrUnknownDimension.
+func ParseDimension(s string) (Dimension, error) {
+	if i := Dimension(s).Index(); i >= 0 {
+		return Dimensions[i], nil
+	}
+	return "", fmt.Errorf("%w: %q", ErrUnknownDimension, s)
+}
+
+// Values lists the dimensions as strings, in order (for enum fields).
+func (Dimension) Values() []string { return stringsOf(Dimensions) }
+
+// Category returns the category the dimension is derived from: "" for
+// service data (APPLICATION_STATUS, MONTH) and for an unknown dimension.
+func (d Dimension) Category() Category {
+	if i := d.Index(); i >= 0 {
+		return dimensionSources[i].category
+	}
+	return ""
+}
+
+// Generalisation returns the mask that generalises the dimension's category
+// to the dimension (PREFECTURE for PREFECTURE, AGE_BAND for AGE_BAND), or ""
+// when only the plain value will do.
+func (d Dimension) Generalisation() MaskName {
+	if i := d.Index(); i >= 0 {
+		return dimensionSources[i].mask
+	}
+	return ""
+}
+
+// AgeBand returns the five-year band of the age someone born on birth has
+// at at: "30-34". It compares calendar dates, each in its own location, and
+// fails for a birth after at.
+func AgeBand(birth, at time.Time) (string, bool) {
+	by, bm, bd := birth.Date()
+	ay, am, ad := at.Date()
+	age := ay - by
+	if am < bm || (am == bm && ad < bd) {
+		age--
+	}
+	if age < 0 {
+		return "", false
+	}
+	lo := age / 5 * 5
+	return fmt.Sprintf("%d-%d", lo, lo+4), true
+}
+
+// AggregatePurpose returns the purpose under which v may ask for
+// statistics: ANALYTICS or ADVERTISING, whichever of the two v acts under.
+// It is ErrNoAggregatePurpose when v acts under neither, under both (v must
+// then declare one), or has no account: the privacy budget is spent per
+// account.
+func (e *Engine) AggregatePurpose(v Viewer) (Purpose, error) {
+	if e == nil || e.policy == nil || v.Account == "" {
+		return "", ErrNoAggregatePurpose
+	}
+	var found Purpose
+	for _, p := range e.PurposesOf(v) {
+		if p != Analytics && p != Advertising {
+			continue
+		}
+		if found != "" {
+			return "", fmt.Errorf("%w: %s and %s both apply; declare one", ErrNoAggregatePurpose, found, p)
+		}
+		found = p
+	}
+	if found == "" {
+		return "", ErrNoAggregatePurpose
+	}
+	return found, nil
+}
+
+// Groupable reports whether statistics under purpose p may group or filter
+// by d: p is an aggregate purpose (ANALYTICS or ADVERTISING) and, for a
+// personal dimension, the policy's rule for d's category under p releases
+// the category plain or masked with d's generalisation. It follows the
+// policy, so a policy that stops releasing a category to a purpose stops
+// statistics by it too. Service-data dimensions are groupable under every
+// aggregate purpose; an unknown purpose or dimension is not.
+func (e *Engine) Groupable(p Purpose, d Dimension) bool {
+	i := d.Index()
+	if e == nil || e.policy == nil || i < 0 || (p != Analytics && p != Advertising) {
+		return false
+	}
+	src := dimensionSources[i]
+	if src.category == "" {
+		return true
+	}
+	rule, ok := e.policy.Rules[p][src.category]
+	switch {
+	case !ok:
+		return false
+	case rule.Outcome == Plain:
+		return true
+	case rule.Outcome == Masked:
+		return src.mask != "" && rule.Mask.Name == src.mask
+	}
+	return false
+}
+
+// PrepareAggregate returns q as v may run it, and the purpose it runs
+// under: v's aggregate purpose, every dimension q groups or filters by
+// groupable under it, and the policy's k, ε and δ in place of whatever q
+// held. The rows the caller then passes to Aggregate must be those of the
+// subjects who consented to the purpose (Engine.Consented with recipient
+// ""), and the caller must charge Epsilon to v's daily budget
+// (AggregatePolicy.Allows) before running it.
+func (e *Engine) PrepareAggregate(v Viewer, q AggregateQuery) (AggregateQuery, Purpose, error) {
+	p, err := e.AggregatePurpose(v)
+	if err != nil {
+		return AggregateQuery{}, "", err
+	}
+	q.MinGroupSize = e.policy.MinGroupSize
+	q.Epsilon = e.policy.Aggregates.Epsilon
+	q.Delta = e.policy.Aggregates.Delta
+	if err := q.validate(); err != nil {
+		return AggregateQuery{}, "", err
+	}
+	for _, d := range q.GroupBy {
+		if !e.Groupable(p, d) {
+			return AggregateQuery{}, "", fmt.Errorf("%w: grouping by %s under %s", ErrNotGroupable, d, p)
+		}
+	}
+	for _, d := range Dimensions {
+		if _, ok := q.Filters[d]; ok && !e.Groupable(p, d) {
+			return AggregateQuery{}, "", fmt.Errorf("%w: filtering on %s under %s", ErrNotGroupable, d, p)
+		}
+	}
+	return q, p, nil
+}
+
+// Noise is a source of Laplace noise for Aggregate.
+type Noise interface {
+	// Laplace returns a draw from the Laplace distribution of mean 0 and
+	// scale b (density exp(-|x|/b)/2b; mean |x| is b).
+	Laplace(b float64) float64
+}
+
+// CryptoNoise draws its noise from crypto/rand. It is the noise that
+// answers viewers; its zero value is ready to use.
+type CryptoNoise struct{}
+
+// Laplace implements Noise.
+func (CryptoNoise) Laplace(b float64) float64 {
+	var buf [8]byte
+	crand.Read(buf[:]) // never fails: crypto/rand crashes the program instead
+	return laplace(binary.LittleEndian.Uint64(buf[:]), b)
+}
+
+// SeededNoise is deterministic noise, for tests and examples. Its draws
+// follow from the seed, which voids the guarantee: it must never answer a
+// viewer.
+type SeededNoise struct{ r *rand.Rand }
+
+// NewSeededNoise returns a noise source whose draws are fixed by seed.
+func NewSeededNoise(seed uint64) *SeededNoise {
+	return &SeededNoise{rand.New(rand.NewPCG(seed, 0x5eed))}
+}
+
+// Laplace implements Noise.
+func (n *SeededNoise) Laplace(b float64) float64 { return laplace(n.r.Uint64(), b) }
+
+// laplace turns 64 random bits into a Laplace(b) draw by inverting the
+// distribution function. The top 52 bits make u uniform in (0, 1), never 0
+// or 1 exactly, so the result is finite (|x| < 37b). A scale that is not
+// positive gives 0.
+func laplace(bits uint64, b float64) float64 {
+	if !(b > 0) {
+		return 0
+	}
+	u := (float64(bits>>12) + 0.5) / (1 << 52)
+	if u < 0.5 {
+		return b * math.Log(2*u)
+	}
+	return -b * math.Log(2*(1-u))
+}
+
+// MaxGroupBy is the most dimensions one statistics query may group by.
+const MaxGroupBy = 3
+
+// AggregateRow is one applicant as Aggregate counts them: their value of
+// each dimension, already generalised (a prefecture name, an age band such
+// as "30-34", "2026-01" for MONTH), and whether and how fast they were
+// hired. An applicant with several values of a dimension (several desired
+// fields) must be given one of them: each applicant counts once.
+type AggregateRow struct {
+	// Subject identifies the applicant. It is never released: Aggregate
+	// refuses rows without one and two rows of one subject, because the
+	// guarantee counts on each person changing one count by at most one.
+	Subject string
+	// Keys holds the applicant's value of each dimension, by
+	// Dimension.Index. "" is a value like any other (unknown).
+	Keys [NumDimensions]string
+	// Hired is whether the applicant was hired.
+	Hired bool
+	// DaysToHire is how many days hiring took, for a hired applicant. It is
+	// clipped to [0, MaxDaysToHire] (not a number counts as 0).
+	DaysToHire float64
+}
+
+// AggregateQuery is a statistics query: applicants grouped by up to
+// MaxGroupBy dimensions, optionally filtered, and its privacy parameters
+// (PrepareAggregate sets them from the policy).
+type AggregateQuery struct {
+	// GroupBy lists the dimensions to group by: one to MaxGroupBy, no
+	// dimension twice.
+	GroupBy []Dimension
+	// Filters keeps the applicants whose value of each listed dimension is
+	// one of its values (at least one value per dimension).
+	Filters map[Dimension][]string
+	// MinGroupSize is k: no group of fewer is ever reported (at least 2).
+	MinGroupSize int
+	// Epsilon is the ε the query spends (> 0).
+	Epsilon float64
+	// Delta is the δ of the release threshold (0 < δ < 0.5); see Threshold.
+	Delta float64
+	// MaxDaysToHire is the clipping bound of DaysToHire (> 0): one
+	// applicant moves a sum of days by at most this much.
+	MaxDaysToHire float64
+}
+
+// AggregateGroup is one reported group: its value of each GroupBy
+// dimension, in GroupBy's order (nil for the remainder), its noisy count,
+// and its noisy average days to hire (nil when too few were hired to say).
+type AggregateGroup struct {
+	Keys              []string
+	Count             int
+	AverageDaysToHire *float64
+}
+
+// AggregateResult is what Aggregate releases: the groups that passed the
+// threshold, sorted by keys; the remainder, into which every other group is
+// folded (it also absorbs the noise of the total); the total, always the
+// groups' counts plus the remainder's; and the threshold the groups passed.
+type AggregateResult struct {
+	Groups    []AggregateGroup
+	Remainder AggregateGroup
+	Total     int
+	Threshold int
+}
+
+// How a query's ε is split between what it releases.
+const (
+	countShare = 0.5   // ε/2: the group counts
+	totalShare = 0.25  // ε/4: the total
+	hiredShare = 0.125 // ε/8: each group's hired count, the average's denominator
+	daysShare  = 0.125 // ε/8: each group's clipped sum of days to hire, its numerator
+)
+
+// maxThreshold caps Threshold for a vanishing ε: nothing is released.
+const maxThreshold = 1 << 30
+
+// Threshold returns the smallest noisy count a released group has:
+// MinGroupSize, raised where needed so that a group holding one single
+// person passes with probability at most Delta. A count is released as
+// round(n + X) with X ~ Laplace(2/ε), so a group of one passes a threshold
+// t with probability ½·exp(−(t − 1.5)·ε/2), which is at most δ for
+// t ≥ 1.5 + 2·ln(1/(2δ))/ε. With ε = 0.5 and δ = 10⁻⁶ that is 54. It is 0
+// for a query whose ε or δ is out of range.
+func (q AggregateQuery) Threshold() int {
+	if !(q.Epsilon > 0) || math.IsInf(q.Epsilon, 1) || !(q.Delta > 0 && q.Delta < 0.5) {
+		return 0
+	}
+	t := math.Ceil(1.5 + math.Log(1/(2*q.Delta))/(q.Epsilon*countShare))
+	if t > maxThreshold {
+		return maxThreshold
+	}
+	return max(int(t), q.MinGroupSize)
+}
+
+// validate checks q; its errors wrap ErrInvalidAggregate and name no value.
+func (q AggregateQuery) validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidAggregate}, args...)...)
+	}
+	switch {
+	case len(q.GroupBy) == 0:
+		return bad("no dimension to group by")
+	case len(q.GroupBy) > MaxGroupBy:
+		return bad("more than %d dimensions to group by", MaxGroupBy)
+	}
+	for i, d := range q.GroupBy {
+		if d.Index() < 0 {
+			return bad("unknown dimension to group by")
+		}
+		if slices.Contains(q.GroupBy[:i], d) {
+			return bad("grouping by %s twice", d)
+		}
+	}
+	for d := range q.Filters {
+		if d.Index() < 0 {
+			return bad("unknown dimension to filter on")
+		}
+	}
+	for _, d := range Dimensions { // in a fixed order, so that the error is too
+		if vs, ok := q.Filters[d]; ok && len(vs) == 0 {
+			return bad("filter on %s without values", d)
+		}
+	}
+	switch {
+	case q.MinGroupSize < 2:
+		return bad("minimum group size below 2")
+	case !(q.Epsilon > 0) || math.IsInf(q.Epsilon, 1):
+		return bad("epsilon must be a number greater than 0")
+	case !(q.Delta > 0 && q.Delta < 0.5):
+		return bad("delta must be greater than 0 and less than 0.5")
+	case !(q.MaxDaysToHire > 0) || math.IsInf(q.MaxDaysToHire, 1):
+		return bad("max days to hire must be a number greater than 0")
+	}
+	return nil
+}
+
+// cell is one group's true tallies.
+type cell struct {
+	keys  [MaxGroupBy]string
+	count int
+	hired int
+	days  float64 // sum of clipped days to hire of the hired
+}
+
+// Aggregate answers a statistics query over rows with differential privacy.
+// It is deterministic given n: CryptoNoise answers viewers, SeededNoise is
+// for tests.
+//
+// What it releases: for each group (the applicants, after Filters, sharing
+// their values of the GroupBy dimensions) whose noisy count reaches
+// q.Threshold(), its keys, its noisy count round(n + Laplace(2/ε)) and its
+// average days to hire; one remainder standing for everyone else; and the
+// total, round(total + Laplace(4/ε)). The remainder's count is the total
+// less the reported counts; where that would be negative it is 0 and the
+// total becomes the reported counts' sum, so Total always equals the groups
+// plus the remainder. Groups are sorted by keys.
+//
+// How ε is split: ε/2 to the counts, ε/4 to the total, ε/4 to the average
+// days to hire, of which ε/8 to each group's hired count, Laplace(8/ε),
+// and ε/8 to its sum of days (each hired applicant's days clipped to
+// [0, MaxDaysToHire], so Laplace(8·MaxDaysToHire/ε)). The average is the
+// noisy sum over the noisy hired count, rounded to a tenth of a day and
+// clamped to [0, MaxDaysToHire]; it is nil when the noisy hired count is
+// under MinGroupSize, a decision on noisy values only. The remainder's
+// average is drawn the same way over the people of the suppressed groups.
+// The remainder's count and the total's correction are post-processing of
+// noisy values and cost no ε; groups, and the remainder, hold disjoint
+// people, so their noisy tallies cost ε once, not once per group.
+//
+// The guarantee: for two sets of rows that differ by one applicant added or
+// removed, any set of answers is at most e^ε times as likely under one as
+// under the other, plus δ: (ε, δ)-differential privacy. Which groups exist
+// is read from the data (a stability-based histogram), so a group holding
+// only that applicant is released with probability at most δ (that is what
+// Threshold ensures), and a group holding no one never is. So two queries
+// whose filters differ by one person give that person's group's count only
+// within the noise, and the odds on the person's attribute move by at most
+// e^ε.
+//
+// Its limits: ε and δ are per query and add up over queries: m queries
+// about the same people cost mε and mδ. An analyst who repeats a query and
+// averages the answers learns the true counts in the end; the policy's
+// daily budget per account (AggregatePolicy) is what stops that, so the
+// caller must charge every query to it, and viewers who pool their answers
+// pool their budgets too. One person changing a value, rather than joining
+// or leaving, counts as two changes: 2ε. The unit is the applicant: the
+// guarantee holds only if the rows hold each applicant once (Subject is
+// checked) and only applicants who consented to the purpose. Noise is drawn
+// in floating point; counts are rounded to integers and averages to tenths,
+// which blunts but does not provably close the attacks on the low bits of
+// floating-point Laplace noise.
+//
+// Errors wrap ErrInvalidAggregate: an invalid query, a row without a
+// subject or a subject in two rows, no noise source or noise that is not a
+// finite number. They name dimensions, never values.
+func Aggregate(rows []AggregateRow, q AggregateQuery, n Noise) (AggregateResult, error) {
+	if err := q.validate(); err != nil {
+		return AggregateResult{}, err
+	}
+	if n == nil {
+		return AggregateResult{}, fmt.Errorf("%w: no noise source", ErrInvalidAggregate)
+	}
+	type filter struct {
+		dim    int
+		values map[string]bool
+	}
+	var filters []filter
+	for _, d := range Dimensions { // in a fixed order
+		if vs, ok := q.Filters[d]; ok {
+			f := filter{d.Index(), make(map[string]bool, len(vs))}
+			for _, v := range vs {
+				f.values[v] = true
+			}
+			filters = append(filters, f)
+		}
+	}
+	dims := make([]int, len(q.GroupBy))
+	for i, d := range q.GroupBy {
+		dims[i] = d.Index()
+	}
+
+	subjects := make(map[string]bool, len(rows))
+	cells := make(map[[MaxGroupBy]string]*cell)
+	total := 0
+rows:
+	for _, r := range rows {
+		switch {
+		case r.Subject == "":
+			return AggregateResult{}, fmt.Errorf("%w: a row without a subject", ErrInvalidAggregate)
+		case subjects[r.Subject]:
+			return AggregateResult{}, fmt.Errorf("%w: a subject in two rows", ErrInvalidAggregate)
+		}
+		subjects[r.Subject] = true
+		for _, f := range filters {
+			if !f.values[r.Keys[f.dim]] {
+				continue rows
+			}
+		}
+		var k [MaxGroupBy]string
+		for i, d := range dims {
+			k[i] = r.Keys[d]
+		}
+		c := cells[k]
+		if c == nil {
+			c = &cell{keys: k}
+			cells[k] = c
+		}
+		c.count++
+		total++
+		if r.Hired {
+			c.hired++
+			c.days += clip(r.DaysToHire, q.MaxDaysToHire)
+		}
+	}
+	sorted := make([]*cell, 0, len(cells))
+	for _, c := range cells {
+		sorted = append(sorted, c)
+	}
+	slices.SortFunc(sorted, func(a, b *cell) int { return slices.Compare(a.keys[:], b.keys[:]) })
+
+	// Noise is drawn in a fixed order (counts, total, then averages, each in
+	// key order) so that a seeded source gives one answer per input.
+	var bad bool
+	draw := func(scale float64) float64 {
+		x := n.Laplace(scale)
+		if math.IsNaN(x) || math.Abs(x) > 1e15 {
+			bad = true
+			return 0
+		}
+		return x
+	}
+	res := AggregateResult{Threshold: q.Threshold(), Groups: []AggregateGroup{}}
+	var released []*cell
+	var rest cell
+	sum := 0
+	for _, c := range sorted {
+		noisy := int(math.Round(float64(c.count) + draw(1/(q.Epsilon*countShare))))
+		if noisy >= res.Threshold {
+			released = append(released, c)
+			res.Groups = append(res.Groups, AggregateGroup{Keys: slices.Clone(c.keys[:len(dims)]), Count: noisy})
+			sum += noisy
+			continue
+		}
+		rest.hired += c.hired
+		rest.days += c.days
+	}
+	res.Total = int(math.Round(float64(total) + draw(1/(q.Epsilon*totalShare))))
+	res.Remainder.Count = res.Total - sum
+	if res.Remainder.Count < 0 {
+		res.Remainder.Count, res.Total = 0, sum
+	}
+	average := func(c *cell) *float64 {
+		hired := math.Round(float64(c.hired) + draw(1/(q.Epsilon*hiredShare)))
+		days := c.days + draw(q.MaxDaysToHire/(q.Epsilon*daysShare))
+		if hired < float64(q.MinGroupSize) {
+			return nil
+		}
+		a := min(max(math.Round(days/hired*10)/10, 0), q.MaxDaysToHire)
+		return &a
+	}
+	for i, c := range released {
+		res.Groups[i].AverageDaysToHire = average(c)
+	}
+	res.Remainder.AverageDaysToHire = average(&rest)
+	if bad {
+		return AggregateResult{}, fmt.Errorf("%w: the noise source returned a value that is not a finite number", ErrInvalidAggregate)
+	}
+	return res, nil
+}
+
+// clip bounds one applicant's days to hire to [0, limit]; not a number
+// counts as 0.
+func clip(days, limit float64) float64 {
+	if !(days > 0) {
+		return 0
+	}
+	return min(days, limit)
+}

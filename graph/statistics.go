@@ -1,0 +1,164 @@
+package graph
+
+import (
+	"context"
+	stdsql "database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"consentgate/consent"
+	"consentgate/ent"
+	"consentgate/ent/applicant"
+	"consentgate/ent/application"
+	"consentgate/ent/budgetspend"
+	entconsent "consentgate/ent/consent"
+	"consentgate/ent/rule"
+	"consentgate/graph/model"
+)
+
+// maxDaysToHire clips each hire's days before they are summed: one person
+// moves a group's sum by at most this much.
+const maxDaysToHire = 365
+
+// statistics answers applicantStatistics: it charges the viewer's privacy
+// budget and computes the statistic over the subjects the row rules let an
+// aggregate reach, in one serializable transaction, so that concurrent
+// queries of one account cannot overspend.
+func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) (*model.Statistics, error) {
+	e, v := consent.EngineFrom(ctx), consent.FromContext(ctx)
+	q := consent.AggregateQuery{MaxDaysToHire: maxDaysToHire}
+	for _, d := range groupBy {
+		q.GroupBy = append(q.GroupBy, consent.Dimension(d))
+	}
+	for _, f := range filters {
+		if q.Filters == nil {
+			q.Filters = map[consent.Dimension][]string{}
+		}
+		d := consent.Dimension(f.Dimension)
+		if _, dup := q.Filters[d]; dup {
+			return nil, fmt.Errorf("%w: filters: %s given twice", consent.ErrInvalidAggregate, d)
+		}
+		q.Filters[d] = f.Values
+	}
+	q, p, err := e.PrepareAggregate(v, q)
+	if err != nil {
+		return nil, err
+	}
+	budget := e.Policy().Aggregates
+
+	tx, err := r.client.BeginTx(ctx, &stdsql.TxOptions{Isolation: stdsql.LevelSerializable})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	now := time.Now()
+	var sums []struct {
+		Spent stdsql.NullFloat64 `json:"spent"`
+	}
+	if err := tx.BudgetSpend.Query().
+		Where(budgetspend.Account(v.Account), budgetspend.SpentAtGT(now.Add(-24*time.Hour))).
+		Aggregate(ent.As(ent.Sum(budgetspend.FieldEpsilon), "spent")).Scan(ctx, &sums); err != nil {
+		return nil, err
+	}
+	spent := 0.0
+	if len(sums) == 1 {
+		spent = sums[0].Spent.Float64
+	}
+	if !budget.Allows(spent) {
+		return nil, ErrBudgetExhausted
+	}
+	if err := tx.BudgetSpend.Create().SetAccount(v.Account).SetPurpose(budgetspend.Purpose(p)).
+		SetEpsilon(q.Epsilon).SetSpentAt(now).SetRequestID(RequestID(ctx)).Exec(ctx); err != nil {
+		return nil, err
+	}
+	// The population: the subjects whose consents allow p itself (the
+	// viewer narrowed to the purpose it asks under), reachable only here.
+	narrowed := v
+	narrowed.Purpose = p
+	actx := rule.ForAggregate(consent.NewContext(ctx, narrowed))
+	rows, err := aggregateRows(actx, tx.Client(), now)
+	if err != nil {
+		return nil, err
+	}
+	res, err := consent.Aggregate(rows, q, r.noise)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	out := &model.Statistics{
+		Purpose: entconsent.Purpose(p), GroupBy: groupBy, MinGroupSize: res.Threshold, Total: res.Total,
+		Epsilon: q.Epsilon, BudgetRemaining: max(0, budget.DailyBudget-spent-q.Epsilon),
+		Remainder: &model.StatisticsGroup{Keys: []*model.StatisticsKey{}, Count: res.Remainder.Count, AverageDaysToHire: res.Remainder.AverageDaysToHire},
+		Groups:    make([]*model.StatisticsGroup, len(res.Groups)),
+	}
+	for i, g := range res.Groups {
+		keys := make([]*model.StatisticsKey, len(g.Keys))
+		for j, k := range g.Keys {
+			keys[j] = &model.StatisticsKey{Dimension: groupBy[j], Value: k}
+		}
+		out.Groups[i] = &model.StatisticsGroup{Keys: keys, Count: g.Count, AverageDaysToHire: g.AverageDaysToHire}
+	}
+	return out, nil
+}
+
+// DimensionFields names the GraphQL field ("Type.field") each personal
+// dimension of a statistic is computed from (aggregateRows reads the same
+// columns): the data map shows a statistic's dimension on that field.
+var DimensionFields = map[consent.Dimension]string{
+	consent.ByPrefecture:     "Applicant.prefecture",
+	consent.ByAgeBand:        "Applicant.birthDate",
+	consent.BySex:            "Applicant.sex",
+	consent.ByVisaStatus:     "Applicant.visaStatus",
+	consent.ByEducationLevel: "Applicant.educationLevel",
+	consent.ByOccupation:     "Applicant.occupation",
+	consent.ByDesiredField:   "Applicant.desiredField",
+}
+
+// aggregateRows loads, for each applicant ctx's row rules reach, their
+// value of every dimension, generalised as the dimension says, and whether
+// and how fast their latest application led to a hire.
+func aggregateRows(ctx context.Context, client *ent.Client, now time.Time) ([]consent.AggregateRow, error) {
+	apps, err := client.Applicant.Query().
+		Select(applicant.FieldID, applicant.FieldCreatedAt, applicant.FieldBirthDate, applicant.FieldSex,
+			applicant.FieldPrefecture, applicant.FieldVisaStatus, applicant.FieldEducationLevel,
+			applicant.FieldOccupation, applicant.FieldDesiredField).
+		WithApplications(func(q *ent.ApplicationQuery) {
+			q.Select(application.FieldApplicantID, application.FieldCreatedAt, application.FieldStatus, application.FieldStatusChangedAt).
+				Order(application.ByCreatedAt(sql.OrderDesc()), application.ByID(sql.OrderDesc()))
+		}).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]consent.AggregateRow, len(apps))
+	for i, a := range apps {
+		row := &rows[i]
+		row.Subject = strconv.Itoa(a.ID)
+		set := func(d consent.Dimension, v string) { row.Keys[d.Index()] = v }
+		if band, ok := consent.AgeBand(a.BirthDate, now); ok && !a.BirthDate.IsZero() {
+			set(consent.ByAgeBand, band)
+		}
+		set(consent.BySex, string(a.Sex))
+		set(consent.ByPrefecture, a.Prefecture)
+		set(consent.ByVisaStatus, a.VisaStatus)
+		set(consent.ByEducationLevel, string(a.EducationLevel))
+		set(consent.ByOccupation, a.Occupation)
+		set(consent.ByDesiredField, a.DesiredField)
+		set(consent.ByMonth, a.CreatedAt.UTC().Format("2006-01"))
+		set(consent.ByApplicationStatus, "NONE")
+		if len(a.Edges.Applications) > 0 {
+			latest := a.Edges.Applications[0]
+			set(consent.ByApplicationStatus, string(latest.Status))
+			if latest.Status == application.StatusHIRED {
+				row.Hired = true
+				row.DaysToHire = latest.StatusChangedAt.Sub(latest.CreatedAt).Hours() / 24
+			}
+		}
+	}
+	return rows, nil
+}
