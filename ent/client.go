@@ -18,6 +18,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 
@@ -46,6 +47,8 @@ type Client struct {
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
+	// PolicyAcknowledgement is the client for interacting with the PolicyAcknowledgement builders.
+	PolicyAcknowledgement *PolicyAcknowledgementClient
 	// PolicyVersion is the client for interacting with the PolicyVersion builders.
 	PolicyVersion *PolicyVersionClient
 	// PrivacyRequest is the client for interacting with the PrivacyRequest builders.
@@ -68,6 +71,7 @@ func (c *Client) init() {
 	c.Consent = NewConsentClient(c.config)
 	c.Employer = NewEmployerClient(c.config)
 	c.Job = NewJobClient(c.config)
+	c.PolicyAcknowledgement = NewPolicyAcknowledgementClient(c.config)
 	c.PolicyVersion = NewPolicyVersionClient(c.config)
 	c.PrivacyRequest = NewPrivacyRequestClient(c.config)
 }
@@ -160,17 +164,18 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		AccessRecord:   NewAccessRecordClient(cfg),
-		Applicant:      NewApplicantClient(cfg),
-		Application:    NewApplicationClient(cfg),
-		BudgetSpend:    NewBudgetSpendClient(cfg),
-		Consent:        NewConsentClient(cfg),
-		Employer:       NewEmployerClient(cfg),
-		Job:            NewJobClient(cfg),
-		PolicyVersion:  NewPolicyVersionClient(cfg),
-		PrivacyRequest: NewPrivacyRequestClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		AccessRecord:          NewAccessRecordClient(cfg),
+		Applicant:             NewApplicantClient(cfg),
+		Application:           NewApplicationClient(cfg),
+		BudgetSpend:           NewBudgetSpendClient(cfg),
+		Consent:               NewConsentClient(cfg),
+		Employer:              NewEmployerClient(cfg),
+		Job:                   NewJobClient(cfg),
+		PolicyAcknowledgement: NewPolicyAcknowledgementClient(cfg),
+		PolicyVersion:         NewPolicyVersionClient(cfg),
+		PrivacyRequest:        NewPrivacyRequestClient(cfg),
 	}, nil
 }
 
@@ -188,17 +193,18 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		AccessRecord:   NewAccessRecordClient(cfg),
-		Applicant:      NewApplicantClient(cfg),
-		Application:    NewApplicationClient(cfg),
-		BudgetSpend:    NewBudgetSpendClient(cfg),
-		Consent:        NewConsentClient(cfg),
-		Employer:       NewEmployerClient(cfg),
-		Job:            NewJobClient(cfg),
-		PolicyVersion:  NewPolicyVersionClient(cfg),
-		PrivacyRequest: NewPrivacyRequestClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		AccessRecord:          NewAccessRecordClient(cfg),
+		Applicant:             NewApplicantClient(cfg),
+		Application:           NewApplicationClient(cfg),
+		BudgetSpend:           NewBudgetSpendClient(cfg),
+		Consent:               NewConsentClient(cfg),
+		Employer:              NewEmployerClient(cfg),
+		Job:                   NewJobClient(cfg),
+		PolicyAcknowledgement: NewPolicyAcknowledgementClient(cfg),
+		PolicyVersion:         NewPolicyVersionClient(cfg),
+		PrivacyRequest:        NewPrivacyRequestClient(cfg),
 	}, nil
 }
 
@@ -229,7 +235,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend, c.Consent,
-		c.Employer, c.Job, c.PolicyVersion, c.PrivacyRequest,
+		c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Use(hooks...)
 	}
@@ -240,7 +246,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend, c.Consent,
-		c.Employer, c.Job, c.PolicyVersion, c.PrivacyRequest,
+		c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -263,6 +269,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Employer.mutate(ctx, m)
 	case *JobMutation:
 		return c.Job.mutate(ctx, m)
+	case *PolicyAcknowledgementMutation:
+		return c.PolicyAcknowledgement.mutate(ctx, m)
 	case *PolicyVersionMutation:
 		return c.PolicyVersion.mutate(ctx, m)
 	case *PrivacyRequestMutation:
@@ -1386,6 +1394,172 @@ func (c *JobClient) mutate(ctx context.Context, m *JobMutation) (Value, error) {
 	}
 }
 
+// PolicyAcknowledgementClient is a client for the PolicyAcknowledgement schema.
+type PolicyAcknowledgementClient struct {
+	config
+}
+
+// NewPolicyAcknowledgementClient returns a client for the PolicyAcknowledgement from the given config.
+func NewPolicyAcknowledgementClient(c config) *PolicyAcknowledgementClient {
+	return &PolicyAcknowledgementClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `policyacknowledgement.Hooks(f(g(h())))`.
+func (c *PolicyAcknowledgementClient) Use(hooks ...Hook) {
+	c.hooks.PolicyAcknowledgement = append(c.hooks.PolicyAcknowledgement, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `policyacknowledgement.Intercept(f(g(h())))`.
+func (c *PolicyAcknowledgementClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PolicyAcknowledgement = append(c.inters.PolicyAcknowledgement, interceptors...)
+}
+
+// Create returns a builder for creating a PolicyAcknowledgement entity.
+func (c *PolicyAcknowledgementClient) Create() *PolicyAcknowledgementCreate {
+	mutation := newPolicyAcknowledgementMutation(c.config, OpCreate)
+	return &PolicyAcknowledgementCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PolicyAcknowledgement entities.
+func (c *PolicyAcknowledgementClient) CreateBulk(builders ...*PolicyAcknowledgementCreate) *PolicyAcknowledgementCreateBulk {
+	return &PolicyAcknowledgementCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PolicyAcknowledgementClient) MapCreateBulk(slice any, setFunc func(*PolicyAcknowledgementCreate, int)) *PolicyAcknowledgementCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PolicyAcknowledgementCreateBulk{err: fmt.Errorf("calling to PolicyAcknowledgementClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PolicyAcknowledgementCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PolicyAcknowledgementCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PolicyAcknowledgement.
+func (c *PolicyAcknowledgementClient) Update() *PolicyAcknowledgementUpdate {
+	mutation := newPolicyAcknowledgementMutation(c.config, OpUpdate)
+	return &PolicyAcknowledgementUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PolicyAcknowledgementClient) UpdateOne(_m *PolicyAcknowledgement) *PolicyAcknowledgementUpdateOne {
+	mutation := newPolicyAcknowledgementMutation(c.config, OpUpdateOne, withPolicyAcknowledgement(_m))
+	return &PolicyAcknowledgementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PolicyAcknowledgementClient) UpdateOneID(id int) *PolicyAcknowledgementUpdateOne {
+	mutation := newPolicyAcknowledgementMutation(c.config, OpUpdateOne, withPolicyAcknowledgementID(id))
+	return &PolicyAcknowledgementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PolicyAcknowledgement.
+func (c *PolicyAcknowledgementClient) Delete() *PolicyAcknowledgementDelete {
+	mutation := newPolicyAcknowledgementMutation(c.config, OpDelete)
+	return &PolicyAcknowledgementDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PolicyAcknowledgementClient) DeleteOne(_m *PolicyAcknowledgement) *PolicyAcknowledgementDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PolicyAcknowledgementClient) DeleteOneID(id int) *PolicyAcknowledgementDeleteOne {
+	builder := c.Delete().Where(policyacknowledgement.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PolicyAcknowledgementDeleteOne{builder}
+}
+
+// Query returns a query builder for PolicyAcknowledgement.
+func (c *PolicyAcknowledgementClient) Query() *PolicyAcknowledgementQuery {
+	return &PolicyAcknowledgementQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePolicyAcknowledgement},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PolicyAcknowledgement entity by its id.
+func (c *PolicyAcknowledgementClient) Get(ctx context.Context, id int) (*PolicyAcknowledgement, error) {
+	return c.Query().Where(policyacknowledgement.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PolicyAcknowledgementClient) GetX(ctx context.Context, id int) *PolicyAcknowledgement {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApplicant queries the applicant edge of a PolicyAcknowledgement.
+func (c *PolicyAcknowledgementClient) QueryApplicant(_m *PolicyAcknowledgement) *ApplicantQuery {
+	query := (&ApplicantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policyacknowledgement.Table, policyacknowledgement.FieldID, id),
+			sqlgraph.To(applicant.Table, applicant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, policyacknowledgement.ApplicantTable, policyacknowledgement.ApplicantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPolicyVersion queries the policy_version edge of a PolicyAcknowledgement.
+func (c *PolicyAcknowledgementClient) QueryPolicyVersion(_m *PolicyAcknowledgement) *PolicyVersionQuery {
+	query := (&PolicyVersionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policyacknowledgement.Table, policyacknowledgement.FieldID, id),
+			sqlgraph.To(policyversion.Table, policyversion.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, policyacknowledgement.PolicyVersionTable, policyacknowledgement.PolicyVersionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PolicyAcknowledgementClient) Hooks() []Hook {
+	hooks := c.hooks.PolicyAcknowledgement
+	return append(hooks[:len(hooks):len(hooks)], policyacknowledgement.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PolicyAcknowledgementClient) Interceptors() []Interceptor {
+	return c.inters.PolicyAcknowledgement
+}
+
+func (c *PolicyAcknowledgementClient) mutate(ctx context.Context, m *PolicyAcknowledgementMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PolicyAcknowledgementCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PolicyAcknowledgementUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PolicyAcknowledgementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PolicyAcknowledgementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PolicyAcknowledgement mutation op: %q", m.Op())
+	}
+}
+
 // PolicyVersionClient is a client for the PolicyVersion schema.
 type PolicyVersionClient struct {
 	config
@@ -1674,10 +1848,10 @@ func (c *PrivacyRequestClient) mutate(ctx context.Context, m *PrivacyRequestMuta
 type (
 	hooks struct {
 		AccessRecord, Applicant, Application, BudgetSpend, Consent, Employer, Job,
-		PolicyVersion, PrivacyRequest []ent.Hook
+		PolicyAcknowledgement, PolicyVersion, PrivacyRequest []ent.Hook
 	}
 	inters struct {
 		AccessRecord, Applicant, Application, BudgetSpend, Consent, Employer, Job,
-		PolicyVersion, PrivacyRequest []ent.Interceptor
+		PolicyAcknowledgement, PolicyVersion, PrivacyRequest []ent.Interceptor
 	}
 )

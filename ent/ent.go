@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"context"
@@ -81,15 +82,16 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			accessrecord.Table:   accessrecord.ValidColumn,
-			applicant.Table:      applicant.ValidColumn,
-			application.Table:    application.ValidColumn,
-			budgetspend.Table:    budgetspend.ValidColumn,
-			consent.Table:        consent.ValidColumn,
-			employer.Table:       employer.ValidColumn,
-			job.Table:            job.ValidColumn,
-			policyversion.Table:  policyversion.ValidColumn,
-			privacyrequest.Table: privacyrequest.ValidColumn,
+			accessrecord.Table:          accessrecord.ValidColumn,
+			applicant.Table:             applicant.ValidColumn,
+			application.Table:           application.ValidColumn,
+			budgetspend.Table:           budgetspend.ValidColumn,
+			consent.Table:               consent.ValidColumn,
+			employer.Table:              employer.ValidColumn,
+			job.Table:                   job.ValidColumn,
+			policyacknowledgement.Table: policyacknowledgement.ValidColumn,
+			policyversion.Table:         policyversion.ValidColumn,
+			privacyrequest.Table:        privacyrequest.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

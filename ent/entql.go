@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
@@ -22,7 +23,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessrecord.Table,
@@ -210,6 +211,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   policyacknowledgement.Table,
+			Columns: policyacknowledgement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: policyacknowledgement.FieldID,
+			},
+		},
+		Type: "PolicyAcknowledgement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			policyacknowledgement.FieldAcknowledgedAt:  {Type: field.TypeTime, Column: policyacknowledgement.FieldAcknowledgedAt},
+			policyacknowledgement.FieldApplicantID:     {Type: field.TypeInt, Column: policyacknowledgement.FieldApplicantID},
+			policyacknowledgement.FieldPolicyVersionID: {Type: field.TypeInt, Column: policyacknowledgement.FieldPolicyVersionID},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyversion.Table,
 			Columns: policyversion.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -224,9 +241,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldSummary:         {Type: field.TypeString, Column: policyversion.FieldSummary},
 			policyversion.FieldTextDigest:      {Type: field.TypeString, Column: policyversion.FieldTextDigest},
 			policyversion.FieldChangedPurposes: {Type: field.TypeJSON, Column: policyversion.FieldChangedPurposes},
+			policyversion.FieldPublishedAt:     {Type: field.TypeTime, Column: policyversion.FieldPublishedAt},
+			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   privacyrequest.Table,
 			Columns: privacyrequest.Columns,
@@ -379,6 +398,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Job",
 		"Application",
+	)
+	graph.MustAddE(
+		"applicant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   policyacknowledgement.ApplicantTable,
+			Columns: []string{policyacknowledgement.ApplicantColumn},
+			Bidi:    false,
+		},
+		"PolicyAcknowledgement",
+		"Applicant",
+	)
+	graph.MustAddE(
+		"policy_version",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   policyacknowledgement.PolicyVersionTable,
+			Columns: []string{policyacknowledgement.PolicyVersionColumn},
+			Bidi:    false,
+		},
+		"PolicyAcknowledgement",
+		"PolicyVersion",
 	)
 	graph.MustAddE(
 		"applicant",
@@ -1306,6 +1349,89 @@ func (f *JobFilter) WhereHasApplicationsWith(preds ...predicate.Application) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PolicyAcknowledgementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PolicyAcknowledgementQuery builder.
+func (_q *PolicyAcknowledgementQuery) Filter() *PolicyAcknowledgementFilter {
+	return &PolicyAcknowledgementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PolicyAcknowledgementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PolicyAcknowledgementMutation builder.
+func (m *PolicyAcknowledgementMutation) Filter() *PolicyAcknowledgementFilter {
+	return &PolicyAcknowledgementFilter{config: m.config, predicateAdder: m}
+}
+
+// PolicyAcknowledgementFilter provides a generic filtering capability at runtime for PolicyAcknowledgementQuery.
+type PolicyAcknowledgementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PolicyAcknowledgementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PolicyAcknowledgementFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(policyacknowledgement.FieldID))
+}
+
+// WhereAcknowledgedAt applies the entql time.Time predicate on the acknowledged_at field.
+func (f *PolicyAcknowledgementFilter) WhereAcknowledgedAt(p entql.TimeP) {
+	f.Where(p.Field(policyacknowledgement.FieldAcknowledgedAt))
+}
+
+// WhereApplicantID applies the entql int predicate on the applicant_id field.
+func (f *PolicyAcknowledgementFilter) WhereApplicantID(p entql.IntP) {
+	f.Where(p.Field(policyacknowledgement.FieldApplicantID))
+}
+
+// WherePolicyVersionID applies the entql int predicate on the policy_version_id field.
+func (f *PolicyAcknowledgementFilter) WherePolicyVersionID(p entql.IntP) {
+	f.Where(p.Field(policyacknowledgement.FieldPolicyVersionID))
+}
+
+// WhereHasApplicant applies a predicate to check if query has an edge applicant.
+func (f *PolicyAcknowledgementFilter) WhereHasApplicant() {
+	f.Where(entql.HasEdge("applicant"))
+}
+
+// WhereHasApplicantWith applies a predicate to check if query has an edge applicant with a given conditions (other predicates).
+func (f *PolicyAcknowledgementFilter) WhereHasApplicantWith(preds ...predicate.Applicant) {
+	f.Where(entql.HasEdgeWith("applicant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPolicyVersion applies a predicate to check if query has an edge policy_version.
+func (f *PolicyAcknowledgementFilter) WhereHasPolicyVersion() {
+	f.Where(entql.HasEdge("policy_version"))
+}
+
+// WhereHasPolicyVersionWith applies a predicate to check if query has an edge policy_version with a given conditions (other predicates).
+func (f *PolicyAcknowledgementFilter) WhereHasPolicyVersionWith(preds ...predicate.PolicyVersion) {
+	f.Where(entql.HasEdgeWith("policy_version", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PolicyVersionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1334,7 +1460,7 @@ type PolicyVersionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyVersionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1370,6 +1496,16 @@ func (f *PolicyVersionFilter) WhereChangedPurposes(p entql.BytesP) {
 	f.Where(p.Field(policyversion.FieldChangedPurposes))
 }
 
+// WherePublishedAt applies the entql time.Time predicate on the published_at field.
+func (f *PolicyVersionFilter) WherePublishedAt(p entql.TimeP) {
+	f.Where(p.Field(policyversion.FieldPublishedAt))
+}
+
+// WherePublishedBy applies the entql string predicate on the published_by field.
+func (f *PolicyVersionFilter) WherePublishedBy(p entql.StringP) {
+	f.Where(p.Field(policyversion.FieldPublishedBy))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PrivacyRequestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1399,7 +1535,7 @@ type PrivacyRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PrivacyRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

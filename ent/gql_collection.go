@@ -1314,6 +1314,11 @@ func (_q *PolicyVersionQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, policyversion.FieldChangedPurposes)
 				fieldSeen[policyversion.FieldChangedPurposes] = struct{}{}
 			}
+		case "publishedAt":
+			if _, ok := fieldSeen[policyversion.FieldPublishedAt]; !ok {
+				selectedFields = append(selectedFields, policyversion.FieldPublishedAt)
+				fieldSeen[policyversion.FieldPublishedAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

@@ -2398,6 +2398,16 @@ type PolicyVersionWhereInput struct {
 	TextDigestHasSuffix    *string  `json:"textDigestHasSuffix,omitempty"`
 	TextDigestEqualFold    *string  `json:"textDigestEqualFold,omitempty"`
 	TextDigestContainsFold *string  `json:"textDigestContainsFold,omitempty"`
+
+	// "published_at" field predicates.
+	PublishedAt      *time.Time  `json:"publishedAt,omitempty"`
+	PublishedAtNEQ   *time.Time  `json:"publishedAtNEQ,omitempty"`
+	PublishedAtIn    []time.Time `json:"publishedAtIn,omitempty"`
+	PublishedAtNotIn []time.Time `json:"publishedAtNotIn,omitempty"`
+	PublishedAtGT    *time.Time  `json:"publishedAtGT,omitempty"`
+	PublishedAtGTE   *time.Time  `json:"publishedAtGTE,omitempty"`
+	PublishedAtLT    *time.Time  `json:"publishedAtLT,omitempty"`
+	PublishedAtLTE   *time.Time  `json:"publishedAtLTE,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2641,6 +2651,30 @@ func (i *PolicyVersionWhereInput) P() (predicate.PolicyVersion, error) {
 	}
 	if i.TextDigestContainsFold != nil {
 		predicates = append(predicates, policyversion.TextDigestContainsFold(*i.TextDigestContainsFold))
+	}
+	if i.PublishedAt != nil {
+		predicates = append(predicates, policyversion.PublishedAtEQ(*i.PublishedAt))
+	}
+	if i.PublishedAtNEQ != nil {
+		predicates = append(predicates, policyversion.PublishedAtNEQ(*i.PublishedAtNEQ))
+	}
+	if len(i.PublishedAtIn) > 0 {
+		predicates = append(predicates, policyversion.PublishedAtIn(i.PublishedAtIn...))
+	}
+	if len(i.PublishedAtNotIn) > 0 {
+		predicates = append(predicates, policyversion.PublishedAtNotIn(i.PublishedAtNotIn...))
+	}
+	if i.PublishedAtGT != nil {
+		predicates = append(predicates, policyversion.PublishedAtGT(*i.PublishedAtGT))
+	}
+	if i.PublishedAtGTE != nil {
+		predicates = append(predicates, policyversion.PublishedAtGTE(*i.PublishedAtGTE))
+	}
+	if i.PublishedAtLT != nil {
+		predicates = append(predicates, policyversion.PublishedAtLT(*i.PublishedAtLT))
+	}
+	if i.PublishedAtLTE != nil {
+		predicates = append(predicates, policyversion.PublishedAtLTE(*i.PublishedAtLTE))
 	}
 
 	switch len(predicates) {

@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
@@ -33,15 +34,16 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAccessRecord   = "AccessRecord"
-	TypeApplicant      = "Applicant"
-	TypeApplication    = "Application"
-	TypeBudgetSpend    = "BudgetSpend"
-	TypeConsent        = "Consent"
-	TypeEmployer       = "Employer"
-	TypeJob            = "Job"
-	TypePolicyVersion  = "PolicyVersion"
-	TypePrivacyRequest = "PrivacyRequest"
+	TypeAccessRecord          = "AccessRecord"
+	TypeApplicant             = "Applicant"
+	TypeApplication           = "Application"
+	TypeBudgetSpend           = "BudgetSpend"
+	TypeConsent               = "Consent"
+	TypeEmployer              = "Employer"
+	TypeJob                   = "Job"
+	TypePolicyAcknowledgement = "PolicyAcknowledgement"
+	TypePolicyVersion         = "PolicyVersion"
+	TypePrivacyRequest        = "PrivacyRequest"
 )
 
 // AccessRecordMutation represents an operation that mutates the AccessRecord nodes in the graph.
@@ -9157,6 +9159,543 @@ func (m *JobMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Job edge %s", name)
 }
 
+// PolicyAcknowledgementMutation represents an operation that mutates the PolicyAcknowledgement nodes in the graph.
+type PolicyAcknowledgementMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	acknowledged_at       *time.Time
+	clearedFields         map[string]struct{}
+	applicant             *int
+	clearedapplicant      bool
+	policy_version        *int
+	clearedpolicy_version bool
+	done                  bool
+	oldValue              func(context.Context) (*PolicyAcknowledgement, error)
+	predicates            []predicate.PolicyAcknowledgement
+}
+
+var _ ent.Mutation = (*PolicyAcknowledgementMutation)(nil)
+
+// policyacknowledgementOption allows management of the mutation configuration using functional options.
+type policyacknowledgementOption func(*PolicyAcknowledgementMutation)
+
+// newPolicyAcknowledgementMutation creates new mutation for the PolicyAcknowledgement entity.
+func newPolicyAcknowledgementMutation(c config, op Op, opts ...policyacknowledgementOption) *PolicyAcknowledgementMutation {
+	m := &PolicyAcknowledgementMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePolicyAcknowledgement,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPolicyAcknowledgementID sets the ID field of the mutation.
+func withPolicyAcknowledgementID(id int) policyacknowledgementOption {
+	return func(m *PolicyAcknowledgementMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PolicyAcknowledgement
+		)
+		m.oldValue = func(ctx context.Context) (*PolicyAcknowledgement, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PolicyAcknowledgement.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPolicyAcknowledgement sets the old PolicyAcknowledgement of the mutation.
+func withPolicyAcknowledgement(node *PolicyAcknowledgement) policyacknowledgementOption {
+	return func(m *PolicyAcknowledgementMutation) {
+		m.oldValue = func(context.Context) (*PolicyAcknowledgement, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PolicyAcknowledgementMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PolicyAcknowledgementMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PolicyAcknowledgementMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PolicyAcknowledgementMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PolicyAcknowledgement.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAcknowledgedAt sets the "acknowledged_at" field.
+func (m *PolicyAcknowledgementMutation) SetAcknowledgedAt(t time.Time) {
+	m.acknowledged_at = &t
+}
+
+// AcknowledgedAt returns the value of the "acknowledged_at" field in the mutation.
+func (m *PolicyAcknowledgementMutation) AcknowledgedAt() (r time.Time, exists bool) {
+	v := m.acknowledged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcknowledgedAt returns the old "acknowledged_at" field's value of the PolicyAcknowledgement entity.
+// If the PolicyAcknowledgement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyAcknowledgementMutation) OldAcknowledgedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcknowledgedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcknowledgedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcknowledgedAt: %w", err)
+	}
+	return oldValue.AcknowledgedAt, nil
+}
+
+// ResetAcknowledgedAt resets all changes to the "acknowledged_at" field.
+func (m *PolicyAcknowledgementMutation) ResetAcknowledgedAt() {
+	m.acknowledged_at = nil
+}
+
+// SetApplicantID sets the "applicant_id" field.
+func (m *PolicyAcknowledgementMutation) SetApplicantID(i int) {
+	m.applicant = &i
+}
+
+// ApplicantID returns the value of the "applicant_id" field in the mutation.
+func (m *PolicyAcknowledgementMutation) ApplicantID() (r int, exists bool) {
+	v := m.applicant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicantID returns the old "applicant_id" field's value of the PolicyAcknowledgement entity.
+// If the PolicyAcknowledgement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyAcknowledgementMutation) OldApplicantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicantID: %w", err)
+	}
+	return oldValue.ApplicantID, nil
+}
+
+// ResetApplicantID resets all changes to the "applicant_id" field.
+func (m *PolicyAcknowledgementMutation) ResetApplicantID() {
+	m.applicant = nil
+}
+
+// SetPolicyVersionID sets the "policy_version_id" field.
+func (m *PolicyAcknowledgementMutation) SetPolicyVersionID(i int) {
+	m.policy_version = &i
+}
+
+// PolicyVersionID returns the value of the "policy_version_id" field in the mutation.
+func (m *PolicyAcknowledgementMutation) PolicyVersionID() (r int, exists bool) {
+	v := m.policy_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPolicyVersionID returns the old "policy_version_id" field's value of the PolicyAcknowledgement entity.
+// If the PolicyAcknowledgement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyAcknowledgementMutation) OldPolicyVersionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPolicyVersionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPolicyVersionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPolicyVersionID: %w", err)
+	}
+	return oldValue.PolicyVersionID, nil
+}
+
+// ResetPolicyVersionID resets all changes to the "policy_version_id" field.
+func (m *PolicyAcknowledgementMutation) ResetPolicyVersionID() {
+	m.policy_version = nil
+}
+
+// ClearApplicant clears the "applicant" edge to the Applicant entity.
+func (m *PolicyAcknowledgementMutation) ClearApplicant() {
+	m.clearedapplicant = true
+	m.clearedFields[policyacknowledgement.FieldApplicantID] = struct{}{}
+}
+
+// ApplicantCleared reports if the "applicant" edge to the Applicant entity was cleared.
+func (m *PolicyAcknowledgementMutation) ApplicantCleared() bool {
+	return m.clearedapplicant
+}
+
+// ApplicantIDs returns the "applicant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicantID instead. It exists only for internal usage by the builders.
+func (m *PolicyAcknowledgementMutation) ApplicantIDs() (ids []int) {
+	if id := m.applicant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplicant resets all changes to the "applicant" edge.
+func (m *PolicyAcknowledgementMutation) ResetApplicant() {
+	m.applicant = nil
+	m.clearedapplicant = false
+}
+
+// ClearPolicyVersion clears the "policy_version" edge to the PolicyVersion entity.
+func (m *PolicyAcknowledgementMutation) ClearPolicyVersion() {
+	m.clearedpolicy_version = true
+	m.clearedFields[policyacknowledgement.FieldPolicyVersionID] = struct{}{}
+}
+
+// PolicyVersionCleared reports if the "policy_version" edge to the PolicyVersion entity was cleared.
+func (m *PolicyAcknowledgementMutation) PolicyVersionCleared() bool {
+	return m.clearedpolicy_version
+}
+
+// PolicyVersionIDs returns the "policy_version" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PolicyVersionID instead. It exists only for internal usage by the builders.
+func (m *PolicyAcknowledgementMutation) PolicyVersionIDs() (ids []int) {
+	if id := m.policy_version; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPolicyVersion resets all changes to the "policy_version" edge.
+func (m *PolicyAcknowledgementMutation) ResetPolicyVersion() {
+	m.policy_version = nil
+	m.clearedpolicy_version = false
+}
+
+// Where appends a list predicates to the PolicyAcknowledgementMutation builder.
+func (m *PolicyAcknowledgementMutation) Where(ps ...predicate.PolicyAcknowledgement) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PolicyAcknowledgementMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PolicyAcknowledgementMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PolicyAcknowledgement, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PolicyAcknowledgementMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PolicyAcknowledgementMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PolicyAcknowledgement).
+func (m *PolicyAcknowledgementMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PolicyAcknowledgementMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.acknowledged_at != nil {
+		fields = append(fields, policyacknowledgement.FieldAcknowledgedAt)
+	}
+	if m.applicant != nil {
+		fields = append(fields, policyacknowledgement.FieldApplicantID)
+	}
+	if m.policy_version != nil {
+		fields = append(fields, policyacknowledgement.FieldPolicyVersionID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PolicyAcknowledgementMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case policyacknowledgement.FieldAcknowledgedAt:
+		return m.AcknowledgedAt()
+	case policyacknowledgement.FieldApplicantID:
+		return m.ApplicantID()
+	case policyacknowledgement.FieldPolicyVersionID:
+		return m.PolicyVersionID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PolicyAcknowledgementMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case policyacknowledgement.FieldAcknowledgedAt:
+		return m.OldAcknowledgedAt(ctx)
+	case policyacknowledgement.FieldApplicantID:
+		return m.OldApplicantID(ctx)
+	case policyacknowledgement.FieldPolicyVersionID:
+		return m.OldPolicyVersionID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PolicyAcknowledgement field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PolicyAcknowledgementMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case policyacknowledgement.FieldAcknowledgedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcknowledgedAt(v)
+		return nil
+	case policyacknowledgement.FieldApplicantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicantID(v)
+		return nil
+	case policyacknowledgement.FieldPolicyVersionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPolicyVersionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyAcknowledgement field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PolicyAcknowledgementMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PolicyAcknowledgementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PolicyAcknowledgementMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PolicyAcknowledgement numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PolicyAcknowledgementMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PolicyAcknowledgementMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PolicyAcknowledgementMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PolicyAcknowledgement nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PolicyAcknowledgementMutation) ResetField(name string) error {
+	switch name {
+	case policyacknowledgement.FieldAcknowledgedAt:
+		m.ResetAcknowledgedAt()
+		return nil
+	case policyacknowledgement.FieldApplicantID:
+		m.ResetApplicantID()
+		return nil
+	case policyacknowledgement.FieldPolicyVersionID:
+		m.ResetPolicyVersionID()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyAcknowledgement field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PolicyAcknowledgementMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.applicant != nil {
+		edges = append(edges, policyacknowledgement.EdgeApplicant)
+	}
+	if m.policy_version != nil {
+		edges = append(edges, policyacknowledgement.EdgePolicyVersion)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PolicyAcknowledgementMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case policyacknowledgement.EdgeApplicant:
+		if id := m.applicant; id != nil {
+			return []ent.Value{*id}
+		}
+	case policyacknowledgement.EdgePolicyVersion:
+		if id := m.policy_version; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PolicyAcknowledgementMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PolicyAcknowledgementMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PolicyAcknowledgementMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedapplicant {
+		edges = append(edges, policyacknowledgement.EdgeApplicant)
+	}
+	if m.clearedpolicy_version {
+		edges = append(edges, policyacknowledgement.EdgePolicyVersion)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PolicyAcknowledgementMutation) EdgeCleared(name string) bool {
+	switch name {
+	case policyacknowledgement.EdgeApplicant:
+		return m.clearedapplicant
+	case policyacknowledgement.EdgePolicyVersion:
+		return m.clearedpolicy_version
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PolicyAcknowledgementMutation) ClearEdge(name string) error {
+	switch name {
+	case policyacknowledgement.EdgeApplicant:
+		m.ClearApplicant()
+		return nil
+	case policyacknowledgement.EdgePolicyVersion:
+		m.ClearPolicyVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyAcknowledgement unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PolicyAcknowledgementMutation) ResetEdge(name string) error {
+	switch name {
+	case policyacknowledgement.EdgeApplicant:
+		m.ResetApplicant()
+		return nil
+	case policyacknowledgement.EdgePolicyVersion:
+		m.ResetPolicyVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyAcknowledgement edge %s", name)
+}
+
 // PolicyVersionMutation represents an operation that mutates the PolicyVersion nodes in the graph.
 type PolicyVersionMutation struct {
 	config
@@ -9169,6 +9708,8 @@ type PolicyVersionMutation struct {
 	text_digest            *string
 	changed_purposes       *[]string
 	appendchanged_purposes []string
+	published_at           *time.Time
+	published_by           *string
 	clearedFields          map[string]struct{}
 	done                   bool
 	oldValue               func(context.Context) (*PolicyVersion, error)
@@ -9495,6 +10036,91 @@ func (m *PolicyVersionMutation) ResetChangedPurposes() {
 	delete(m.clearedFields, policyversion.FieldChangedPurposes)
 }
 
+// SetPublishedAt sets the "published_at" field.
+func (m *PolicyVersionMutation) SetPublishedAt(t time.Time) {
+	m.published_at = &t
+}
+
+// PublishedAt returns the value of the "published_at" field in the mutation.
+func (m *PolicyVersionMutation) PublishedAt() (r time.Time, exists bool) {
+	v := m.published_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedAt returns the old "published_at" field's value of the PolicyVersion entity.
+// If the PolicyVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyVersionMutation) OldPublishedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedAt: %w", err)
+	}
+	return oldValue.PublishedAt, nil
+}
+
+// ResetPublishedAt resets all changes to the "published_at" field.
+func (m *PolicyVersionMutation) ResetPublishedAt() {
+	m.published_at = nil
+}
+
+// SetPublishedBy sets the "published_by" field.
+func (m *PolicyVersionMutation) SetPublishedBy(s string) {
+	m.published_by = &s
+}
+
+// PublishedBy returns the value of the "published_by" field in the mutation.
+func (m *PolicyVersionMutation) PublishedBy() (r string, exists bool) {
+	v := m.published_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedBy returns the old "published_by" field's value of the PolicyVersion entity.
+// If the PolicyVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyVersionMutation) OldPublishedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedBy: %w", err)
+	}
+	return oldValue.PublishedBy, nil
+}
+
+// ClearPublishedBy clears the value of the "published_by" field.
+func (m *PolicyVersionMutation) ClearPublishedBy() {
+	m.published_by = nil
+	m.clearedFields[policyversion.FieldPublishedBy] = struct{}{}
+}
+
+// PublishedByCleared returns if the "published_by" field was cleared in this mutation.
+func (m *PolicyVersionMutation) PublishedByCleared() bool {
+	_, ok := m.clearedFields[policyversion.FieldPublishedBy]
+	return ok
+}
+
+// ResetPublishedBy resets all changes to the "published_by" field.
+func (m *PolicyVersionMutation) ResetPublishedBy() {
+	m.published_by = nil
+	delete(m.clearedFields, policyversion.FieldPublishedBy)
+}
+
 // Where appends a list predicates to the PolicyVersionMutation builder.
 func (m *PolicyVersionMutation) Where(ps ...predicate.PolicyVersion) {
 	m.predicates = append(m.predicates, ps...)
@@ -9529,7 +10155,7 @@ func (m *PolicyVersionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyVersionMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 7)
 	if m.version != nil {
 		fields = append(fields, policyversion.FieldVersion)
 	}
@@ -9544,6 +10170,12 @@ func (m *PolicyVersionMutation) Fields() []string {
 	}
 	if m.changed_purposes != nil {
 		fields = append(fields, policyversion.FieldChangedPurposes)
+	}
+	if m.published_at != nil {
+		fields = append(fields, policyversion.FieldPublishedAt)
+	}
+	if m.published_by != nil {
+		fields = append(fields, policyversion.FieldPublishedBy)
 	}
 	return fields
 }
@@ -9563,6 +10195,10 @@ func (m *PolicyVersionMutation) Field(name string) (ent.Value, bool) {
 		return m.TextDigest()
 	case policyversion.FieldChangedPurposes:
 		return m.ChangedPurposes()
+	case policyversion.FieldPublishedAt:
+		return m.PublishedAt()
+	case policyversion.FieldPublishedBy:
+		return m.PublishedBy()
 	}
 	return nil, false
 }
@@ -9582,6 +10218,10 @@ func (m *PolicyVersionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldTextDigest(ctx)
 	case policyversion.FieldChangedPurposes:
 		return m.OldChangedPurposes(ctx)
+	case policyversion.FieldPublishedAt:
+		return m.OldPublishedAt(ctx)
+	case policyversion.FieldPublishedBy:
+		return m.OldPublishedBy(ctx)
 	}
 	return nil, fmt.Errorf("unknown PolicyVersion field %s", name)
 }
@@ -9626,6 +10266,20 @@ func (m *PolicyVersionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChangedPurposes(v)
 		return nil
+	case policyversion.FieldPublishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedAt(v)
+		return nil
+	case policyversion.FieldPublishedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PolicyVersion field %s", name)
 }
@@ -9662,6 +10316,9 @@ func (m *PolicyVersionMutation) ClearedFields() []string {
 	if m.FieldCleared(policyversion.FieldChangedPurposes) {
 		fields = append(fields, policyversion.FieldChangedPurposes)
 	}
+	if m.FieldCleared(policyversion.FieldPublishedBy) {
+		fields = append(fields, policyversion.FieldPublishedBy)
+	}
 	return fields
 }
 
@@ -9681,6 +10338,9 @@ func (m *PolicyVersionMutation) ClearField(name string) error {
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ClearChangedPurposes()
+		return nil
+	case policyversion.FieldPublishedBy:
+		m.ClearPublishedBy()
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyVersion nullable field %s", name)
@@ -9704,6 +10364,12 @@ func (m *PolicyVersionMutation) ResetField(name string) error {
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ResetChangedPurposes()
+		return nil
+	case policyversion.FieldPublishedAt:
+		m.ResetPublishedAt()
+		return nil
+	case policyversion.FieldPublishedBy:
+		m.ResetPublishedBy()
 		return nil
 	}
 	return fmt.Errorf("unknown PolicyVersion field %s", name)

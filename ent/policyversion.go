@@ -28,7 +28,11 @@ type PolicyVersion struct {
 	TextDigest string `json:"text_digest,omitempty"`
 	// Purposes (§4 codes) this version adds or changes.
 	ChangedPurposes []string `json:"changed_purposes,omitempty"`
-	selectValues    sql.SelectValues
+	// When it was published (its notice period starts).
+	PublishedAt time.Time `json:"published_at,omitempty"`
+	// The ADMIN account that published it (set from the token; a staff account, not shown through the API).
+	PublishedBy  string `json:"published_by,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -40,9 +44,9 @@ func (*PolicyVersion) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case policyversion.FieldID:
 			values[i] = new(sql.NullInt64)
-		case policyversion.FieldVersion, policyversion.FieldSummary, policyversion.FieldTextDigest:
+		case policyversion.FieldVersion, policyversion.FieldSummary, policyversion.FieldTextDigest, policyversion.FieldPublishedBy:
 			values[i] = new(sql.NullString)
-		case policyversion.FieldEffectiveAt:
+		case policyversion.FieldEffectiveAt, policyversion.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -97,6 +101,18 @@ func (_m *PolicyVersion) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field changed_purposes: %w", err)
 				}
 			}
+		case policyversion.FieldPublishedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field published_at", values[i])
+			} else if value.Valid {
+				_m.PublishedAt = value.Time
+			}
+		case policyversion.FieldPublishedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field published_by", values[i])
+			} else if value.Valid {
+				_m.PublishedBy = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -147,6 +163,12 @@ func (_m *PolicyVersion) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("changed_purposes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ChangedPurposes))
+	builder.WriteString(", ")
+	builder.WriteString("published_at=")
+	builder.WriteString(_m.PublishedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("published_by=")
+	builder.WriteString(_m.PublishedBy)
 	builder.WriteByte(')')
 	return builder.String()
 }

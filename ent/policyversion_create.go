@@ -58,6 +58,34 @@ func (_c *PolicyVersionCreate) SetChangedPurposes(v []string) *PolicyVersionCrea
 	return _c
 }
 
+// SetPublishedAt sets the "published_at" field.
+func (_c *PolicyVersionCreate) SetPublishedAt(v time.Time) *PolicyVersionCreate {
+	_c.mutation.SetPublishedAt(v)
+	return _c
+}
+
+// SetNillablePublishedAt sets the "published_at" field if the given value is not nil.
+func (_c *PolicyVersionCreate) SetNillablePublishedAt(v *time.Time) *PolicyVersionCreate {
+	if v != nil {
+		_c.SetPublishedAt(*v)
+	}
+	return _c
+}
+
+// SetPublishedBy sets the "published_by" field.
+func (_c *PolicyVersionCreate) SetPublishedBy(v string) *PolicyVersionCreate {
+	_c.mutation.SetPublishedBy(v)
+	return _c
+}
+
+// SetNillablePublishedBy sets the "published_by" field if the given value is not nil.
+func (_c *PolicyVersionCreate) SetNillablePublishedBy(v *string) *PolicyVersionCreate {
+	if v != nil {
+		_c.SetPublishedBy(*v)
+	}
+	return _c
+}
+
 // Mutation returns the PolicyVersionMutation object of the builder.
 func (_c *PolicyVersionCreate) Mutation() *PolicyVersionMutation {
 	return _c.mutation
@@ -65,6 +93,9 @@ func (_c *PolicyVersionCreate) Mutation() *PolicyVersionMutation {
 
 // Save creates the PolicyVersion in the database.
 func (_c *PolicyVersionCreate) Save(ctx context.Context) (*PolicyVersion, error) {
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -88,6 +119,18 @@ func (_c *PolicyVersionCreate) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
 		panic(err)
 	}
+}
+
+// defaults sets the default values of the builder before save.
+func (_c *PolicyVersionCreate) defaults() error {
+	if _, ok := _c.mutation.PublishedAt(); !ok {
+		if policyversion.DefaultPublishedAt == nil {
+			return fmt.Errorf("ent: uninitialized policyversion.DefaultPublishedAt (forgotten import ent/runtime?)")
+		}
+		v := policyversion.DefaultPublishedAt()
+		_c.mutation.SetPublishedAt(v)
+	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -114,6 +157,14 @@ func (_c *PolicyVersionCreate) check() error {
 	if v, ok := _c.mutation.TextDigest(); ok {
 		if err := policyversion.TextDigestValidator(v); err != nil {
 			return &ValidationError{Name: "text_digest", err: fmt.Errorf(`ent: validator failed for field "PolicyVersion.text_digest": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PublishedAt(); !ok {
+		return &ValidationError{Name: "published_at", err: errors.New(`ent: missing required field "PolicyVersion.published_at"`)}
+	}
+	if v, ok := _c.mutation.PublishedBy(); ok {
+		if err := policyversion.PublishedByValidator(v); err != nil {
+			return &ValidationError{Name: "published_by", err: fmt.Errorf(`ent: validator failed for field "PolicyVersion.published_by": %w`, err)}
 		}
 	}
 	return nil
@@ -162,6 +213,14 @@ func (_c *PolicyVersionCreate) createSpec() (*PolicyVersion, *sqlgraph.CreateSpe
 		_spec.SetField(policyversion.FieldChangedPurposes, field.TypeJSON, value)
 		_node.ChangedPurposes = value
 	}
+	if value, ok := _c.mutation.PublishedAt(); ok {
+		_spec.SetField(policyversion.FieldPublishedAt, field.TypeTime, value)
+		_node.PublishedAt = value
+	}
+	if value, ok := _c.mutation.PublishedBy(); ok {
+		_spec.SetField(policyversion.FieldPublishedBy, field.TypeString, value)
+		_node.PublishedBy = value
+	}
 	return _node, _spec
 }
 
@@ -183,6 +242,7 @@ func (_c *PolicyVersionCreateBulk) Save(ctx context.Context) ([]*PolicyVersion, 
 	for i := range _c.builders {
 		func(i int, root context.Context) {
 			builder := _c.builders[i]
+			builder.defaults()
 			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
 				mutation, ok := m.(*PolicyVersionMutation)
 				if !ok {

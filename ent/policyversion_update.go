@@ -110,6 +110,9 @@ func (_u *PolicyVersionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.ChangedPurposesCleared() {
 		_spec.ClearField(policyversion.FieldChangedPurposes, field.TypeJSON)
 	}
+	if _u.mutation.PublishedByCleared() {
+		_spec.ClearField(policyversion.FieldPublishedBy, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{policyversion.Label}
@@ -242,6 +245,9 @@ func (_u *PolicyVersionUpdateOne) sqlSave(ctx context.Context) (_node *PolicyVer
 	}
 	if _u.mutation.ChangedPurposesCleared() {
 		_spec.ClearField(policyversion.FieldChangedPurposes, field.TypeJSON)
+	}
+	if _u.mutation.PublishedByCleared() {
+		_spec.ClearField(policyversion.FieldPublishedBy, field.TypeString)
 	}
 	_node = &PolicyVersion{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -26,6 +26,8 @@ type Tx struct {
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
+	// PolicyAcknowledgement is the client for interacting with the PolicyAcknowledgement builders.
+	PolicyAcknowledgement *PolicyAcknowledgementClient
 	// PolicyVersion is the client for interacting with the PolicyVersion builders.
 	PolicyVersion *PolicyVersionClient
 	// PrivacyRequest is the client for interacting with the PrivacyRequest builders.
@@ -168,6 +170,7 @@ func (tx *Tx) init() {
 	tx.Consent = NewConsentClient(tx.config)
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.Job = NewJobClient(tx.config)
+	tx.PolicyAcknowledgement = NewPolicyAcknowledgementClient(tx.config)
 	tx.PolicyVersion = NewPolicyVersionClient(tx.config)
 	tx.PrivacyRequest = NewPrivacyRequestClient(tx.config)
 }

@@ -290,7 +290,7 @@ func seedDashboard(b testing.TB, client *ent.Client) {
 		SetSalaryMin(4_000_000).SetSalaryMax(6_500_000).SetStatus(job.StatusPUBLISHED).
 		SetQuestions([]string{"Why Acme?", "When could you start?"}).SaveX(ctx)
 	policy := client.PolicyVersion.Create().SetVersion("2026-01").
-		SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetTextDigest("sha256:0").SaveX(ctx)
+		SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	builders := make([]*ent.ApplicantCreate, benchApplicants)

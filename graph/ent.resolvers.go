@@ -49,6 +49,9 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 // Applicant returns ApplicantResolver implementation.
 func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} }
 
+// Consent returns ConsentResolver implementation.
+func (r *Resolver) Consent() ConsentResolver { return &consentResolver{r} }
+
 // PrivacyRequest returns PrivacyRequestResolver implementation.
 func (r *Resolver) PrivacyRequest() PrivacyRequestResolver { return &privacyRequestResolver{r} }
 
@@ -57,6 +60,7 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
 	applicantResolver      struct{ *Resolver }
+	consentResolver        struct{ *Resolver }
 	privacyRequestResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 )

@@ -38,6 +38,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Applicant() ApplicantResolver
+	Consent() ConsentResolver
 	Mutation() MutationResolver
 	PrivacyRequest() PrivacyRequestResolver
 	Query() QueryResolver
@@ -98,6 +99,7 @@ type ComplexityRoot struct {
 		LastIP              func(childComplexity int) int
 		Name                func(childComplexity int) int
 		NameKana            func(childComplexity int) int
+		Notices             func(childComplexity int) int
 		Occupation          func(childComplexity int) int
 		Phone               func(childComplexity int) int
 		PostalCode          func(childComplexity int) int
@@ -167,7 +169,13 @@ type ComplexityRoot struct {
 		Purpose          func(childComplexity int) int
 		RecordedAt       func(childComplexity int) int
 		Source           func(childComplexity int) int
+		Standing         func(childComplexity int) int
 		WithheldCategory func(childComplexity int) int
+	}
+
+	ConsentStanding struct {
+		Basis         func(childComplexity int) int
+		PolicyVersion func(childComplexity int) int
 	}
 
 	EmergencyContact struct {
@@ -227,16 +235,18 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ApplyToJob           func(childComplexity int, input ent.CreateApplicationInput) int
-		ChangeConsent        func(childComplexity int, input model.ConsentChangeInput) int
-		CreateJob            func(childComplexity int, input ent.CreateJobInput) int
-		CreateMyProfile      func(childComplexity int, input ent.CreateApplicantInput) int
-		FilePrivacyRequest   func(childComplexity int, kind privacyrequest.Kind) int
-		HandlePrivacyRequest func(childComplexity int, id int, status privacyrequest.Status, rejectionReason *string) int
-		MoveApplication      func(childComplexity int, id int, status application.Status) int
-		UpdateJob            func(childComplexity int, id int, input ent.UpdateJobInput) int
-		UpdateMyProfile      func(childComplexity int, input ent.UpdateApplicantInput) int
-		WithdrawApplication  func(childComplexity int, id int) int
+		AcknowledgePolicyVersion func(childComplexity int, version string) int
+		ApplyToJob               func(childComplexity int, input ent.CreateApplicationInput) int
+		ChangeConsent            func(childComplexity int, input model.ConsentChangeInput) int
+		CreateJob                func(childComplexity int, input ent.CreateJobInput) int
+		CreateMyProfile          func(childComplexity int, input ent.CreateApplicantInput) int
+		FilePrivacyRequest       func(childComplexity int, kind privacyrequest.Kind) int
+		HandlePrivacyRequest     func(childComplexity int, id int, status privacyrequest.Status, rejectionReason *string) int
+		MoveApplication          func(childComplexity int, id int, status application.Status) int
+		PublishPolicyVersion     func(childComplexity int, input model.PublishPolicyVersionInput) int
+		UpdateJob                func(childComplexity int, id int, input ent.UpdateJobInput) int
+		UpdateMyProfile          func(childComplexity int, input ent.UpdateApplicantInput) int
+		WithdrawApplication      func(childComplexity int, id int) int
 	}
 
 	PageInfo struct {
@@ -246,10 +256,17 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PolicyNotice struct {
+		AcknowledgedAt func(childComplexity int) int
+		InForce        func(childComplexity int) int
+		PolicyVersion  func(childComplexity int) int
+	}
+
 	PolicyVersion struct {
 		ChangedPurposes func(childComplexity int) int
 		EffectiveAt     func(childComplexity int) int
 		ID              func(childComplexity int) int
+		PublishedAt     func(childComplexity int) int
 		Summary         func(childComplexity int) int
 		TextDigest      func(childComplexity int) int
 		Version         func(childComplexity int) int
@@ -307,6 +324,8 @@ type ComplexityRoot struct {
 		Node                   func(childComplexity int, id int) int
 		Nodes                  func(childComplexity int, ids []int) int
 		OverduePrivacyRequests func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		PolicyVersionInForce   func(childComplexity int) int
+		PolicyVersions         func(childComplexity int) int
 		PrivacyRequests        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
 	}
 
@@ -349,6 +368,10 @@ type ComplexityRoot struct {
 type ApplicantResolver interface {
 	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
 	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
+	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
+}
+type ConsentResolver interface {
+	Standing(ctx context.Context, obj *ent.Consent) (*model.ConsentStanding, error)
 }
 type MutationResolver interface {
 	ApplyToJob(ctx context.Context, input ent.CreateApplicationInput) (*ent.Application, error)
@@ -359,6 +382,8 @@ type MutationResolver interface {
 	ChangeConsent(ctx context.Context, input model.ConsentChangeInput) (*ent.Consent, error)
 	CreateJob(ctx context.Context, input ent.CreateJobInput) (*ent.Job, error)
 	UpdateJob(ctx context.Context, id int, input ent.UpdateJobInput) (*ent.Job, error)
+	PublishPolicyVersion(ctx context.Context, input model.PublishPolicyVersionInput) (*ent.PolicyVersion, error)
+	AcknowledgePolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error)
 	FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind) (*ent.PrivacyRequest, error)
 	HandlePrivacyRequest(ctx context.Context, id int, status privacyrequest.Status, rejectionReason *string) (*ent.PrivacyRequest, error)
 }
@@ -375,6 +400,8 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.Applicant, error)
 	Applicant(ctx context.Context, id int) (*ent.Applicant, error)
 	Job(ctx context.Context, id int) (*ent.Job, error)
+	PolicyVersionInForce(ctx context.Context) (*ent.PolicyVersion, error)
+	PolicyVersions(ctx context.Context) ([]*ent.PolicyVersion, error)
 	OverduePrivacyRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PrivacyRequestConnection, error)
 	ApplicantStatistics(ctx context.Context, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) (*model.Statistics, error)
 }
@@ -651,6 +678,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.NameKana(childComplexity), true
+	case "Applicant.notices":
+		if e.ComplexityRoot.Applicant.Notices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Notices(childComplexity), true
 	case "Applicant.occupation":
 		if e.ComplexityRoot.Applicant.Occupation == nil {
 			break
@@ -963,12 +996,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consent.Source(childComplexity), true
+	case "Consent.standing":
+		if e.ComplexityRoot.Consent.Standing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Standing(childComplexity), true
 	case "Consent.withheldCategory":
 		if e.ComplexityRoot.Consent.WithheldCategory == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Consent.WithheldCategory(childComplexity), true
+
+	case "ConsentStanding.basis":
+		if e.ComplexityRoot.ConsentStanding.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStanding.Basis(childComplexity), true
+	case "ConsentStanding.policyVersion":
+		if e.ComplexityRoot.ConsentStanding.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStanding.PolicyVersion(childComplexity), true
 
 	case "EmergencyContact.name":
 		if e.ComplexityRoot.EmergencyContact.Name == nil {
@@ -1197,6 +1249,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JobEdge.Node(childComplexity), true
 
+	case "Mutation.acknowledgePolicyVersion":
+		if e.ComplexityRoot.Mutation.AcknowledgePolicyVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgePolicyVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcknowledgePolicyVersion(childComplexity, args["version"].(string)), true
 	case "Mutation.applyToJob":
 		if e.ComplexityRoot.Mutation.ApplyToJob == nil {
 			break
@@ -1274,6 +1337,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveApplication(childComplexity, args["id"].(int), args["status"].(application.Status)), true
+	case "Mutation.publishPolicyVersion":
+		if e.ComplexityRoot.Mutation.PublishPolicyVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishPolicyVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishPolicyVersion(childComplexity, args["input"].(model.PublishPolicyVersionInput)), true
 	case "Mutation.updateJob":
 		if e.ComplexityRoot.Mutation.UpdateJob == nil {
 			break
@@ -1333,6 +1407,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PolicyNotice.acknowledgedAt":
+		if e.ComplexityRoot.PolicyNotice.AcknowledgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyNotice.AcknowledgedAt(childComplexity), true
+	case "PolicyNotice.inForce":
+		if e.ComplexityRoot.PolicyNotice.InForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyNotice.InForce(childComplexity), true
+	case "PolicyNotice.policyVersion":
+		if e.ComplexityRoot.PolicyNotice.PolicyVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyNotice.PolicyVersion(childComplexity), true
+
 	case "PolicyVersion.changedPurposes":
 		if e.ComplexityRoot.PolicyVersion.ChangedPurposes == nil {
 			break
@@ -1351,6 +1444,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PolicyVersion.ID(childComplexity), true
+	case "PolicyVersion.publishedAt":
+		if e.ComplexityRoot.PolicyVersion.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.PublishedAt(childComplexity), true
 	case "PolicyVersion.summary":
 		if e.ComplexityRoot.PolicyVersion.Summary == nil {
 			break
@@ -1620,6 +1719,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverduePrivacyRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "Query.policyVersionInForce":
+		if e.ComplexityRoot.Query.PolicyVersionInForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PolicyVersionInForce(childComplexity), true
+	case "Query.policyVersions":
+		if e.ComplexityRoot.Query.PolicyVersions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PolicyVersions(childComplexity), true
 	case "Query.privacyRequests":
 		if e.ComplexityRoot.Query.PrivacyRequests == nil {
 			break
@@ -1777,6 +1888,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PolicyVersionWhereInput", ec.unmarshalInputPolicyVersionWhereInput),
 			graphql.NewInputUnmarshaler("PrivacyRequestOrder", ec.unmarshalInputPrivacyRequestOrder),
 			graphql.NewInputUnmarshaler("PrivacyRequestWhereInput", ec.unmarshalInputPrivacyRequestWhereInput),
+			graphql.NewInputUnmarshaler("PublishPolicyVersionInput", ec.unmarshalInputPublishPolicyVersionInput),
 			graphql.NewInputUnmarshaler("QualificationInput", ec.unmarshalInputQualificationInput),
 			graphql.NewInputUnmarshaler("StatisticsFilter", ec.unmarshalInputStatisticsFilter),
 			graphql.NewInputUnmarshaler("UpdateApplicantInput", ec.unmarshalInputUpdateApplicantInput),
@@ -3426,6 +3538,10 @@ type PolicyVersion implements Node {
   Purposes (§4 codes) this version adds or changes.
   """
   changedPurposes: [String!]
+  """
+  When it was published (its notice period starts).
+  """
+  publishedAt: Time!
 }
 """
 A connection to a list of items.
@@ -3537,6 +3653,17 @@ input PolicyVersionWhereInput {
   textDigestHasSuffix: String
   textDigestEqualFold: String
   textDigestContainsFold: String
+  """
+  published_at field predicates
+  """
+  publishedAt: Time
+  publishedAtNEQ: Time
+  publishedAtIn: [Time!]
+  publishedAtNotIn: [Time!]
+  publishedAtGT: Time
+  publishedAtGTE: Time
+  publishedAtLT: Time
+  publishedAtLTE: Time
 }
 type PrivacyRequest implements Node {
   id: ID!
@@ -4105,6 +4232,69 @@ extend type Mutation {
   updateJob(id: ID!, input: UpdateJobInput!): Job!
 }
 `, BuiltIn: false},
+	{Name: "../schema/policy.graphqls", Input: `"A new version of the privacy policy (§8), as an admin publishes it."
+input PublishPolicyVersionInput {
+  "Identifier, e.g. \"2026-04\"; unique."
+  version: String!
+  "When it takes effect: now or later, never in the past."
+  effectiveAt: Time!
+  "What changed, for applicants."
+  summary: String!
+  "sha256:<64 hex digits> of the policy text."
+  textDigest: String!
+  "The purposes (§4) whose use this version adds or changes."
+  changedPurposes: [Purpose!]!
+}
+
+"""
+A policy version an applicant is told about: one published after they
+registered that changes purposes of use. Until they acknowledge it, their
+consents for those purposes stand on deemed agreement from its effective
+time (§8: who does not request deletion after a change is deemed to agree).
+"""
+type PolicyNotice {
+  policyVersion: PolicyVersion!
+  "Whether the version is in force (its effective time has passed)."
+  inForce: Boolean!
+  "When the applicant acknowledged it; null until they do."
+  acknowledgedAt: Time
+}
+
+"On which basis a consent ledger entry stands today, and under which policy version."
+type ConsentStanding {
+  """
+  EXPLICIT: as the applicant gave it, or re-affirmed by acknowledging the
+  version that changed its purpose. DEEMED: a version in force changed the
+  purpose after the entry, and the applicant neither acknowledged it nor
+  asked for deletion since it was published.
+  """
+  basis: ConsentBasis!
+  policyVersion: PolicyVersion!
+}
+
+extend type Consent {
+  standing: ConsentStanding!
+}
+
+extend type Applicant {
+  "The policy versions that changed purposes of use since this applicant registered, oldest first."
+  notices: [PolicyNotice!]! @nonPersonal
+}
+
+extend type Query {
+  "The policy version in force now (the latest whose effective time has passed)."
+  policyVersionInForce: PolicyVersion
+  "Every published policy version, oldest first."
+  policyVersions: [PolicyVersion!]!
+}
+
+extend type Mutation {
+  "Publishes a policy version (ADMIN)."
+  publishPolicyVersion(input: PublishPolicyVersionInput!): PolicyVersion!
+  "Acknowledges a policy version the applicant behind the token was notified of."
+  acknowledgePolicyVersion(version: String!): PolicyNotice!
+}
+`, BuiltIn: false},
 	{Name: "../schema/privacy_request.graphqls", Input: `extend type PrivacyRequest {
   "Whether the request is still open (received or in progress) after its due date."
   overdue: Boolean!
@@ -4359,6 +4549,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_accessHistory(ctx, field)
 	case "currentConsents":
 		return ec.fieldContext_Applicant_currentConsents(ctx, field)
+	case "notices":
+		return ec.fieldContext_Applicant_notices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Applicant", field.Name)
 }
@@ -4453,8 +4645,20 @@ func (ec *executionContext) childFields_Consent(ctx context.Context, field graph
 		return ec.fieldContext_Consent_employer(ctx, field)
 	case "policyVersion":
 		return ec.fieldContext_Consent_policyVersion(ctx, field)
+	case "standing":
+		return ec.fieldContext_Consent_standing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentStanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "basis":
+		return ec.fieldContext_ConsentStanding_basis(ctx, field)
+	case "policyVersion":
+		return ec.fieldContext_ConsentStanding_policyVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentStanding", field.Name)
 }
 
 func (ec *executionContext) childFields_EmergencyContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4571,6 +4775,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PolicyNotice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policyVersion":
+		return ec.fieldContext_PolicyNotice_policyVersion(ctx, field)
+	case "inForce":
+		return ec.fieldContext_PolicyNotice_inForce(ctx, field)
+	case "acknowledgedAt":
+		return ec.fieldContext_PolicyNotice_acknowledgedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyNotice", field.Name)
+}
+
 func (ec *executionContext) childFields_PolicyVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4585,6 +4801,8 @@ func (ec *executionContext) childFields_PolicyVersion(ctx context.Context, field
 		return ec.fieldContext_PolicyVersion_textDigest(ctx, field)
 	case "changedPurposes":
 		return ec.fieldContext_PolicyVersion_changedPurposes(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_PolicyVersion_publishedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyVersion", field.Name)
 }
@@ -4975,6 +5193,20 @@ func (ec *executionContext) field_Job_applications_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acknowledgePolicyVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_applyToJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5094,6 +5326,20 @@ func (ec *executionContext) field_Mutation_moveApplication_args(ctx context.Cont
 		return nil, err
 	}
 	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishPolicyVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishPolicyVersionInput, error) {
+			return ec.unmarshalNPublishPolicyVersionInput2consentgateᚋgraphᚋmodelᚐPublishPolicyVersionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -7150,6 +7396,38 @@ func (ec *executionContext) fieldContext_Applicant_currentConsents(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Applicant_notices(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_notices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().Notices(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PolicyNotice) graphql.Marshaler {
+			return ec.marshalNPolicyNotice2ᚕᚖconsentgateᚋgraphᚋmodelᚐPolicyNoticeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_notices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Applicant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyNotice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ApplicantConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicantConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7908,6 +8186,93 @@ func (ec *executionContext) fieldContext_Consent_policyVersion(_ context.Context
 		Object:     "Consent",
 		Field:      field,
 		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consent_standing(ctx context.Context, field graphql.CollectedField, obj *ent.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_standing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consent().Standing(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentStanding) graphql.Marshaler {
+			return ec.marshalNConsentStanding2ᚖconsentgateᚋgraphᚋmodelᚐConsentStanding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_standing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentStanding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsentStanding_basis(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStanding_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v consent.Basis) graphql.Marshaler {
+			return ec.marshalNConsentBasis2consentgateᚋentᚋconsentᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStanding_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentStanding", field, false, false, "ConsentBasis")
+}
+
+func (ec *executionContext) _ConsentStanding_policyVersion(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStanding_policyVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PolicyVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyVersion) graphql.Marshaler {
+			return ec.marshalNPolicyVersion2ᚖconsentgateᚋentᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStanding_policyVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsentStanding",
+		Field:      field,
+		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PolicyVersion(ctx, field)
@@ -9178,6 +9543,94 @@ func (ec *executionContext) fieldContext_Mutation_updateJob(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_publishPolicyVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishPolicyVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishPolicyVersion(ctx, fc.Args["input"].(model.PublishPolicyVersionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyVersion) graphql.Marshaler {
+			return ec.marshalNPolicyVersion2ᚖconsentgateᚋentᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishPolicyVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishPolicyVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acknowledgePolicyVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acknowledgePolicyVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcknowledgePolicyVersion(ctx, fc.Args["version"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PolicyNotice) graphql.Marshaler {
+			return ec.marshalNPolicyNotice2ᚖconsentgateᚋgraphᚋmodelᚐPolicyNotice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acknowledgePolicyVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyNotice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acknowledgePolicyVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_filePrivacyRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9358,6 +9811,84 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PolicyNotice_policyVersion(ctx context.Context, field graphql.CollectedField, obj *model.PolicyNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyNotice_policyVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PolicyVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyVersion) graphql.Marshaler {
+			return ec.marshalNPolicyVersion2ᚖconsentgateᚋentᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyNotice_policyVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyNotice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyNotice_inForce(ctx context.Context, field graphql.CollectedField, obj *model.PolicyNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyNotice_inForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyNotice_inForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyNotice", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PolicyNotice_acknowledgedAt(ctx context.Context, field graphql.CollectedField, obj *model.PolicyNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyNotice_acknowledgedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcknowledgedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyNotice_acknowledgedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyNotice", field, false, false, "Time")
+}
+
 func (ec *executionContext) _PolicyVersion_id(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9494,6 +10025,29 @@ func (ec *executionContext) _PolicyVersion_changedPurposes(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_PolicyVersion_changedPurposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PolicyVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyVersion_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyVersion_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyVersion_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyVersion", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PolicyVersionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyVersionConnection) (ret graphql.Marshaler) {
@@ -10468,6 +11022,70 @@ func (ec *executionContext) fieldContext_Query_job(ctx context.Context, field gr
 	if fc.Args, err = ec.field_Query_job_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policyVersionInForce(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policyVersionInForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PolicyVersionInForce(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PolicyVersion) graphql.Marshaler {
+			return ec.marshalOPolicyVersion2ᚖconsentgateᚋentᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policyVersionInForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policyVersions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policyVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PolicyVersions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PolicyVersion) graphql.Marshaler {
+			return ec.marshalNPolicyVersion2ᚕᚖconsentgateᚋentᚐPolicyVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policyVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyVersion(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -16246,7 +16864,7 @@ func (ec *executionContext) unmarshalInputPolicyVersionWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "versionContains", "versionHasPrefix", "versionHasSuffix", "versionEqualFold", "versionContainsFold", "effectiveAt", "effectiveAtNEQ", "effectiveAtIn", "effectiveAtNotIn", "effectiveAtGT", "effectiveAtGTE", "effectiveAtLT", "effectiveAtLTE", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "textDigest", "textDigestNEQ", "textDigestIn", "textDigestNotIn", "textDigestGT", "textDigestGTE", "textDigestLT", "textDigestLTE", "textDigestContains", "textDigestHasPrefix", "textDigestHasSuffix", "textDigestEqualFold", "textDigestContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "versionContains", "versionHasPrefix", "versionHasSuffix", "versionEqualFold", "versionContainsFold", "effectiveAt", "effectiveAtNEQ", "effectiveAtIn", "effectiveAtNotIn", "effectiveAtGT", "effectiveAtGTE", "effectiveAtLT", "effectiveAtLTE", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "textDigest", "textDigestNEQ", "textDigestIn", "textDigestNotIn", "textDigestGT", "textDigestGTE", "textDigestLT", "textDigestLTE", "textDigestContains", "textDigestHasPrefix", "textDigestHasSuffix", "textDigestEqualFold", "textDigestContainsFold", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16673,6 +17291,62 @@ func (ec *executionContext) unmarshalInputPolicyVersionWhereInput(ctx context.Co
 				return it, err
 			}
 			it.TextDigestContainsFold = data
+		case "publishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAt = data
+		case "publishedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtNEQ = data
+		case "publishedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtIn = data
+		case "publishedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtNotIn = data
+		case "publishedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtGT = data
+		case "publishedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtGTE = data
+		case "publishedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtLT = data
+		case "publishedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedAtLTE = data
 		}
 	}
 	return it, nil
@@ -17356,6 +18030,76 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 func UnmarshalPrivacyRequestWhereInput(ctx context.Context, raw any) (ent.PrivacyRequestWhereInput, error) {
 	var out ent.PrivacyRequestWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PrivacyRequestWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.Context, obj any) (model.PublishPolicyVersionInput, error) {
+	var it model.PublishPolicyVersionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "changedPurposes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "effectiveAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveAt = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "textDigest":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("textDigest"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TextDigest = data
+		case "changedPurposes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedPurposes"))
+			data, err := ec.unmarshalNPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedPurposes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPublishPolicyVersionInput unmarshals raw into the PublishPolicyVersionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPublishPolicyVersionInput(ctx context.Context, raw any) (model.PublishPolicyVersionInput, error) {
+	var out model.PublishPolicyVersionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PublishPolicyVersionInput", raw, &out)
 	return out, err
 }
 
@@ -18729,6 +19473,12 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Applicant_currentConsents(ctx, field, obj)
 				})
+		case "notices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_notices(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19047,6 +19797,50 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Consent_policyVersion(ctx, field, obj)
 				})
+		case "standing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Consent_standing(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var consentStandingImplementors = []string{"ConsentStanding"}
+
+func (ec *executionContext) _ConsentStanding(ctx context.Context, sel ast.SelectionSet, obj *model.ConsentStanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentStandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentStanding")
+		case "basis":
+			out.Values[i] = ec._ConsentStanding_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "policyVersion":
+			out.Values[i] = ec._ConsentStanding_policyVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19513,6 +20307,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishPolicyVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishPolicyVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acknowledgePolicyVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acknowledgePolicyVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "filePrivacyRequest":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_filePrivacyRequest(ctx, field)
@@ -19592,6 +20400,49 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var policyNoticeImplementors = []string{"PolicyNotice"}
+
+func (ec *executionContext) _PolicyNotice(ctx context.Context, sel ast.SelectionSet, obj *model.PolicyNotice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyNoticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyNotice")
+		case "policyVersion":
+			out.Values[i] = ec._PolicyNotice_policyVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inForce":
+			out.Values[i] = ec._PolicyNotice_inForce(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acknowledgedAt":
+			out.Values[i] = ec._PolicyNotice_acknowledgedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var policyVersionImplementors = []string{"PolicyVersion", "Node"}
 
 func (ec *executionContext) _PolicyVersion(ctx context.Context, sel ast.SelectionSet, obj *ent.PolicyVersion) graphql.Marshaler {
@@ -19631,6 +20482,11 @@ func (ec *executionContext) _PolicyVersion(ctx context.Context, sel ast.Selectio
 		case "changedPurposes":
 			out.Values[i] = ec._PolicyVersion_changedPurposes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "publishedAt":
+			out.Values[i] = ec._PolicyVersion_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20007,6 +20863,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_job(ctx, field)
+				})
+		case "policyVersionInForce":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policyVersionInForce(ctx, field)
+				})
+		case "policyVersions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policyVersions(ctx, field)
 				})
 		case "overduePrivacyRequests":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20802,6 +21670,14 @@ func (ec *executionContext) marshalNConsentSource2consentgateᚋentᚋconsentᚐ
 	return v
 }
 
+func (ec *executionContext) marshalNConsentStanding2ᚖconsentgateᚋgraphᚋmodelᚐConsentStanding(ctx context.Context, sel ast.SelectionSet, v *model.ConsentStanding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConsentStanding!")
+		return graphql.Null
+	}
+	return ec._ConsentStanding(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConsentWhereInput2ᚖconsentgateᚋentᚐConsentWhereInput(ctx context.Context, v any) (*ent.ConsentWhereInput, error) {
 	res, err := ec.unmarshalInputConsentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -21018,6 +21894,46 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPolicyNotice2ᚕᚖconsentgateᚋgraphᚋmodelᚐPolicyNoticeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PolicyNotice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyNotice2ᚖconsentgateᚋgraphᚋmodelᚐPolicyNotice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPolicyNotice2ᚖconsentgateᚋgraphᚋmodelᚐPolicyNotice(ctx context.Context, sel ast.SelectionSet, v *model.PolicyNotice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PolicyNotice!")
+		return graphql.Null
+	}
+	return ec._PolicyNotice(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPolicyVersion2ᚕᚖconsentgateᚋentᚐPolicyVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PolicyVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyVersion2ᚖconsentgateᚋentᚐPolicyVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPolicyVersion2ᚖconsentgateᚋentᚐPolicyVersion(ctx context.Context, sel ast.SelectionSet, v *ent.PolicyVersion) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PolicyVersion!")
@@ -21086,6 +22002,11 @@ func (ec *executionContext) unmarshalNPrivacyRequestWhereInput2ᚖconsentgateᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNPublishPolicyVersionInput2consentgateᚋgraphᚋmodelᚐPublishPolicyVersionInput(ctx context.Context, v any) (model.PublishPolicyVersionInput, error) {
+	res, err := ec.unmarshalInputPublishPolicyVersionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPurpose2consentgateᚋentᚋconsentᚐPurpose(ctx context.Context, v any) (consent.Purpose, error) {
 	var res consent.Purpose
 	err := res.UnmarshalGQL(v)
@@ -21094,6 +22015,36 @@ func (ec *executionContext) unmarshalNPurpose2consentgateᚋentᚋconsentᚐPurp
 
 func (ec *executionContext) marshalNPurpose2consentgateᚋentᚋconsentᚐPurpose(ctx context.Context, sel ast.SelectionSet, v consent.Purpose) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx context.Context, v any) ([]consent.Purpose, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]consent.Purpose, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPurpose2consentgateᚋentᚋconsentᚐPurpose(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx context.Context, sel ast.SelectionSet, v []consent.Purpose) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPurpose2consentgateᚋentᚋconsentᚐPurpose(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNQualification2consentgateᚋentᚋschemaᚋschematypeᚐQualification(ctx context.Context, sel ast.SelectionSet, v schematype.Qualification) graphql.Marshaler {

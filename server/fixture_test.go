@@ -138,7 +138,7 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 			SetLastIP("192.0.2." + string(rune('1'+i))).
 			SaveX(ctx)
 	}
-	f.policy = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(day(2026, 1, 1)).SetTextDigest("sha256:0").SaveX(ctx)
+	f.policy = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(day(2026, 1, 1)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 	apply := func(account, jobKey string) *ent.Application {
 		j := f.jobs[jobKey]
 		answers := make([]string, len(j.Questions))

@@ -182,7 +182,7 @@ func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []m
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f := &fixture{client: client, logs: nil, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{}, employers: map[string]*ent.Employer{}}
 	f.handler = testGateway(client, nil, nil)
-	pv := client.PolicyVersion.Create().SetVersion("v").SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetTextDigest("sha256:0").SaveX(ctx)
+	pv := client.PolicyVersion.Create().SetVersion("v").SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 	var emps []*ent.Employer
 	for _, e := range worldEmployers {
 		emps = append(emps, client.Employer.Create().SetExternalID(e).SetName(e).SaveX(ctx))

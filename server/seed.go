@@ -29,6 +29,9 @@ var (
 	demoPolicyEffective = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	demoLaunch          = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	demoReferenceDay    = time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+	// demoPolicyChange took effect after every demo consent was given.
+	demoPolicyChange          = "2026-04"
+	demoPolicyChangeEffective = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // Sizes of the demo data set.
@@ -92,6 +95,7 @@ func seedDemoTx(ctx context.Context, tx *ent.Tx) (bool, error) {
 		{"application statuses", s.seedStatuses},
 		{"privacy requests", s.seedPrivacyRequests},
 		{"consents", s.seedConsents},
+		{"policy acknowledgements", s.seedAcknowledgements},
 	}
 	for _, step := range steps {
 		if err := step.run(ctx); err != nil {
@@ -113,6 +117,7 @@ type demoSeeder struct {
 	people          []*demoPerson // people[i] has account number i+1
 	applications    []seededApplication
 	policyVersionID int
+	policyChangeID  int // the version that changed purposes later (§8)
 	ceased          []ceasedProvision
 }
 
@@ -731,7 +736,36 @@ func (s *demoSeeder) seedPolicyVersion(ctx context.Context) error {
 		return err
 	}
 	s.policyVersionID = pv.ID
+	// A later version changed the analysis and mail magazine purposes
+	// (§8): applicants who granted them before it stand on deemed
+	// agreement unless they acknowledged it (seedAcknowledgements).
+	later, err := s.tx.PolicyVersion.Create().
+		SetVersion(demoPolicyChange).
+		SetEffectiveAt(demoPolicyChangeEffective).
+		SetPublishedAt(demoPolicyChangeEffective.AddDate(0, -1, 0)).
+		SetSummary("Analysis (§4 (7)) now also measures how well job matching works; " +
+			"mail magazines (§4 (3)) may include events of partner schools.").
+		SetTextDigest(PolicyTextDigest()).
+		SetChangedPurposes([]string{string(consent.Analytics), string(consent.MailMagazine)}).
+		Save(ctx)
+	if err != nil {
+		return err
+	}
+	s.policyChangeID = later.ID
 	return nil
+}
+
+// seedAcknowledgements records that every third applicant acknowledged the
+// policy change, a week after it took effect.
+func (s *demoSeeder) seedAcknowledgements(ctx context.Context) error {
+	var builders []*ent.PolicyAcknowledgementCreate
+	for i, p := range s.people {
+		if i%3 == 0 {
+			builders = append(builders, s.tx.PolicyAcknowledgement.Create().SetApplicantID(p.id).
+				SetPolicyVersionID(s.policyChangeID).SetAcknowledgedAt(demoPolicyChangeEffective.AddDate(0, 0, 7)))
+		}
+	}
+	return s.tx.PolicyAcknowledgement.CreateBulk(builders...).Exec(ctx)
 }
 
 // plannedRequest is a privacy request to make: whose, in which status, of

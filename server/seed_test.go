@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -92,8 +93,8 @@ func TestSeedDemoCounts(t *testing.T) {
 	if n := client.Application.Query().CountX(ctx); n < 350 || n > 480 {
 		t.Errorf("applications = %d, want about 400", n)
 	}
-	if n := client.PolicyVersion.Query().CountX(ctx); n != 1 {
-		t.Errorf("policy versions = %d, want 1", n)
+	if n := client.PolicyVersion.Query().CountX(ctx); n != 2 {
+		t.Errorf("policy versions = %d, want 2 (the first and a change of purposes)", n)
 	}
 	for _, p := range []entconsent.Purpose{entconsent.PurposeEMPLOYER_PROVISION, entconsent.PurposeMAIL_MAGAZINE, entconsent.PurposeANALYTICS, entconsent.PurposeADVERTISING, entconsent.PurposeFEEDBACK} {
 		if n := client.Consent.Query().Where(entconsent.PurposeEQ(p)).CountX(ctx); n == 0 {
@@ -188,7 +189,14 @@ func TestSeedDemoConsistency(t *testing.T) {
 		}
 	}
 
-	pv := client.PolicyVersion.Query().OnlyX(ctx)
+	versions := client.PolicyVersion.Query().Order(ent.Asc("effective_at")).AllX(ctx)
+	if len(versions) != 2 || versions[1].Version != demoPolicyChange || fmt.Sprint(versions[1].ChangedPurposes) != "[ANALYTICS MAIL_MAGAZINE]" {
+		t.Fatalf("policy versions: %v", versions)
+	}
+	if n, people := client.PolicyAcknowledgement.Query().CountX(ctx), client.Applicant.Query().CountX(ctx); n != (people+2)/3 {
+		t.Errorf("%d acknowledgements of the policy change, want %d", n, (people+2)/3)
+	}
+	pv := versions[0]
 	sum := sha256.Sum256(policyText)
 	if want := "sha256:" + hex.EncodeToString(sum[:]); pv.TextDigest != want || pv.Version != "2026-01" {
 		t.Errorf("policy version %s %s, want 2026-01 %s", pv.Version, pv.TextDigest, want)
@@ -295,7 +303,7 @@ func TestSeedDemoDeterministic(t *testing.T) {
 func TestSeedDemoRollsBack(t *testing.T) {
 	client := openSeedTestDB(t, "")
 	ctx := seedTestContext(t)
-	client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(demoPolicyEffective).SetTextDigest("sha256:00").SaveX(ctx)
+	client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(demoPolicyEffective).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 
 	seeded, err := SeedDemo(t.Context(), client)
 	if err == nil || seeded {

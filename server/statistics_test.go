@@ -52,7 +52,7 @@ func newStatsWorld(t *testing.T, client *ent.Client) *statsWorld {
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	w := &statsWorld{client: client, people: map[string]*ent.Applicant{}, clock: time.Now().Add(-time.Hour)}
 	w.version = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).
-		SetTextDigest("sha256:0").SaveX(ctx)
+		SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 	places := []struct {
 		prefecture string
 		n          int

@@ -92,6 +92,18 @@ func (f JobFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.JobMutation", m)
 }
 
+// The PolicyAcknowledgementFunc type is an adapter to allow the use of ordinary
+// function as PolicyAcknowledgement mutator.
+type PolicyAcknowledgementFunc func(context.Context, *ent.PolicyAcknowledgementMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PolicyAcknowledgementFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PolicyAcknowledgementMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PolicyAcknowledgementMutation", m)
+}
+
 // The PolicyVersionFunc type is an adapter to allow the use of ordinary
 // function as PolicyVersion mutator.
 type PolicyVersionFunc func(context.Context, *ent.PolicyVersionMutation) (ent.Value, error)

@@ -14,6 +14,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
@@ -266,6 +267,33 @@ func (f TraverseJob) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.JobQuery", q)
 }
 
+// The PolicyAcknowledgementFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PolicyAcknowledgementFunc func(context.Context, *ent.PolicyAcknowledgementQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PolicyAcknowledgementFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PolicyAcknowledgementQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PolicyAcknowledgementQuery", q)
+}
+
+// The TraversePolicyAcknowledgement type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePolicyAcknowledgement func(context.Context, *ent.PolicyAcknowledgementQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePolicyAcknowledgement) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePolicyAcknowledgement) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PolicyAcknowledgementQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PolicyAcknowledgementQuery", q)
+}
+
 // The PolicyVersionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PolicyVersionFunc func(context.Context, *ent.PolicyVersionQuery) (ent.Value, error)
 
@@ -337,6 +365,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EmployerQuery, predicate.Employer, employer.OrderOption]{typ: ent.TypeEmployer, tq: q}, nil
 	case *ent.JobQuery:
 		return &query[*ent.JobQuery, predicate.Job, job.OrderOption]{typ: ent.TypeJob, tq: q}, nil
+	case *ent.PolicyAcknowledgementQuery:
+		return &query[*ent.PolicyAcknowledgementQuery, predicate.PolicyAcknowledgement, policyacknowledgement.OrderOption]{typ: ent.TypePolicyAcknowledgement, tq: q}, nil
 	case *ent.PolicyVersionQuery:
 		return &query[*ent.PolicyVersionQuery, predicate.PolicyVersion, policyversion.OrderOption]{typ: ent.TypePolicyVersion, tq: q}, nil
 	case *ent.PrivacyRequestQuery:

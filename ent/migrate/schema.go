@@ -267,6 +267,40 @@ var (
 			},
 		},
 	}
+	// PolicyAcknowledgementsColumns holds the columns for the "policy_acknowledgements" table.
+	PolicyAcknowledgementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "acknowledged_at", Type: field.TypeTime},
+		{Name: "applicant_id", Type: field.TypeInt},
+		{Name: "policy_version_id", Type: field.TypeInt},
+	}
+	// PolicyAcknowledgementsTable holds the schema information for the "policy_acknowledgements" table.
+	PolicyAcknowledgementsTable = &schema.Table{
+		Name:       "policy_acknowledgements",
+		Columns:    PolicyAcknowledgementsColumns,
+		PrimaryKey: []*schema.Column{PolicyAcknowledgementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "policy_acknowledgements_applicants_applicant",
+				Columns:    []*schema.Column{PolicyAcknowledgementsColumns[2]},
+				RefColumns: []*schema.Column{ApplicantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "policy_acknowledgements_policy_versions_policy_version",
+				Columns:    []*schema.Column{PolicyAcknowledgementsColumns[3]},
+				RefColumns: []*schema.Column{PolicyVersionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "policyacknowledgement_applicant_id_policy_version_id",
+				Unique:  true,
+				Columns: []*schema.Column{PolicyAcknowledgementsColumns[2], PolicyAcknowledgementsColumns[3]},
+			},
+		},
+	}
 	// PolicyVersionsColumns holds the columns for the "policy_versions" table.
 	PolicyVersionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -275,6 +309,8 @@ var (
 		{Name: "summary", Type: field.TypeString, Nullable: true},
 		{Name: "text_digest", Type: field.TypeString},
 		{Name: "changed_purposes", Type: field.TypeJSON, Nullable: true},
+		{Name: "published_at", Type: field.TypeTime},
+		{Name: "published_by", Type: field.TypeString, Nullable: true, Size: 128},
 	}
 	// PolicyVersionsTable holds the schema information for the "policy_versions" table.
 	PolicyVersionsTable = &schema.Table{
@@ -318,6 +354,7 @@ var (
 		ConsentsTable,
 		EmployersTable,
 		JobsTable,
+		PolicyAcknowledgementsTable,
 		PolicyVersionsTable,
 		PrivacyRequestsTable,
 	}
@@ -350,6 +387,11 @@ func init() {
 	JobsTable.ForeignKeys[0].RefTable = EmployersTable
 	JobsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	PolicyAcknowledgementsTable.ForeignKeys[0].RefTable = ApplicantsTable
+	PolicyAcknowledgementsTable.ForeignKeys[1].RefTable = PolicyVersionsTable
+	PolicyAcknowledgementsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
 	PolicyVersionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),

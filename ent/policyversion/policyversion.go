@@ -3,6 +3,8 @@
 package policyversion
 
 import (
+	"time"
+
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 )
@@ -22,6 +24,10 @@ const (
 	FieldTextDigest = "text_digest"
 	// FieldChangedPurposes holds the string denoting the changed_purposes field in the database.
 	FieldChangedPurposes = "changed_purposes"
+	// FieldPublishedAt holds the string denoting the published_at field in the database.
+	FieldPublishedAt = "published_at"
+	// FieldPublishedBy holds the string denoting the published_by field in the database.
+	FieldPublishedBy = "published_by"
 	// Table holds the table name of the policyversion in the database.
 	Table = "policy_versions"
 )
@@ -34,6 +40,8 @@ var Columns = []string{
 	FieldSummary,
 	FieldTextDigest,
 	FieldChangedPurposes,
+	FieldPublishedAt,
+	FieldPublishedBy,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -52,7 +60,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	VersionValidator func(string) error
@@ -60,6 +68,10 @@ var (
 	SummaryValidator func(string) error
 	// TextDigestValidator is a validator for the "text_digest" field. It is called by the builders before save.
 	TextDigestValidator func(string) error
+	// DefaultPublishedAt holds the default value on creation for the "published_at" field.
+	DefaultPublishedAt func() time.Time
+	// PublishedByValidator is a validator for the "published_by" field. It is called by the builders before save.
+	PublishedByValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the PolicyVersion queries.
@@ -88,4 +100,14 @@ func BySummary(opts ...sql.OrderTermOption) OrderOption {
 // ByTextDigest orders the results by the text_digest field.
 func ByTextDigest(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTextDigest, opts...).ToFunc()
+}
+
+// ByPublishedAt orders the results by the published_at field.
+func ByPublishedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPublishedAt, opts...).ToFunc()
+}
+
+// ByPublishedBy orders the results by the published_by field.
+func ByPublishedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPublishedBy, opts...).ToFunc()
 }

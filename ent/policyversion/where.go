@@ -74,6 +74,16 @@ func TextDigest(v string) predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldEQ(FieldTextDigest, v))
 }
 
+// PublishedAt applies equality check predicate on the "published_at" field. It's identical to PublishedAtEQ.
+func PublishedAt(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEQ(FieldPublishedAt, v))
+}
+
+// PublishedBy applies equality check predicate on the "published_by" field. It's identical to PublishedByEQ.
+func PublishedBy(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEQ(FieldPublishedBy, v))
+}
+
 // VersionEQ applies the EQ predicate on the "version" field.
 func VersionEQ(v string) predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldEQ(FieldVersion, v))
@@ -327,6 +337,121 @@ func ChangedPurposesIsNil() predicate.PolicyVersion {
 // ChangedPurposesNotNil applies the NotNil predicate on the "changed_purposes" field.
 func ChangedPurposesNotNil() predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldNotNull(FieldChangedPurposes))
+}
+
+// PublishedAtEQ applies the EQ predicate on the "published_at" field.
+func PublishedAtEQ(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEQ(FieldPublishedAt, v))
+}
+
+// PublishedAtNEQ applies the NEQ predicate on the "published_at" field.
+func PublishedAtNEQ(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNEQ(FieldPublishedAt, v))
+}
+
+// PublishedAtIn applies the In predicate on the "published_at" field.
+func PublishedAtIn(vs ...time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldIn(FieldPublishedAt, vs...))
+}
+
+// PublishedAtNotIn applies the NotIn predicate on the "published_at" field.
+func PublishedAtNotIn(vs ...time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNotIn(FieldPublishedAt, vs...))
+}
+
+// PublishedAtGT applies the GT predicate on the "published_at" field.
+func PublishedAtGT(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldGT(FieldPublishedAt, v))
+}
+
+// PublishedAtGTE applies the GTE predicate on the "published_at" field.
+func PublishedAtGTE(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldGTE(FieldPublishedAt, v))
+}
+
+// PublishedAtLT applies the LT predicate on the "published_at" field.
+func PublishedAtLT(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldLT(FieldPublishedAt, v))
+}
+
+// PublishedAtLTE applies the LTE predicate on the "published_at" field.
+func PublishedAtLTE(v time.Time) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldLTE(FieldPublishedAt, v))
+}
+
+// PublishedByEQ applies the EQ predicate on the "published_by" field.
+func PublishedByEQ(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEQ(FieldPublishedBy, v))
+}
+
+// PublishedByNEQ applies the NEQ predicate on the "published_by" field.
+func PublishedByNEQ(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNEQ(FieldPublishedBy, v))
+}
+
+// PublishedByIn applies the In predicate on the "published_by" field.
+func PublishedByIn(vs ...string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldIn(FieldPublishedBy, vs...))
+}
+
+// PublishedByNotIn applies the NotIn predicate on the "published_by" field.
+func PublishedByNotIn(vs ...string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNotIn(FieldPublishedBy, vs...))
+}
+
+// PublishedByGT applies the GT predicate on the "published_by" field.
+func PublishedByGT(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldGT(FieldPublishedBy, v))
+}
+
+// PublishedByGTE applies the GTE predicate on the "published_by" field.
+func PublishedByGTE(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldGTE(FieldPublishedBy, v))
+}
+
+// PublishedByLT applies the LT predicate on the "published_by" field.
+func PublishedByLT(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldLT(FieldPublishedBy, v))
+}
+
+// PublishedByLTE applies the LTE predicate on the "published_by" field.
+func PublishedByLTE(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldLTE(FieldPublishedBy, v))
+}
+
+// PublishedByContains applies the Contains predicate on the "published_by" field.
+func PublishedByContains(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldContains(FieldPublishedBy, v))
+}
+
+// PublishedByHasPrefix applies the HasPrefix predicate on the "published_by" field.
+func PublishedByHasPrefix(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldHasPrefix(FieldPublishedBy, v))
+}
+
+// PublishedByHasSuffix applies the HasSuffix predicate on the "published_by" field.
+func PublishedByHasSuffix(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldHasSuffix(FieldPublishedBy, v))
+}
+
+// PublishedByIsNil applies the IsNil predicate on the "published_by" field.
+func PublishedByIsNil() predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldIsNull(FieldPublishedBy))
+}
+
+// PublishedByNotNil applies the NotNil predicate on the "published_by" field.
+func PublishedByNotNil() predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNotNull(FieldPublishedBy))
+}
+
+// PublishedByEqualFold applies the EqualFold predicate on the "published_by" field.
+func PublishedByEqualFold(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEqualFold(FieldPublishedBy, v))
+}
+
+// PublishedByContainsFold applies the ContainsFold predicate on the "published_by" field.
+func PublishedByContainsFold(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldContainsFold(FieldPublishedBy, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -27,6 +27,9 @@ type Employer func(*sql.Selector)
 // Job is the predicate function for job builders.
 type Job func(*sql.Selector)
 
+// PolicyAcknowledgement is the predicate function for policyacknowledgement builders.
+type PolicyAcknowledgement func(*sql.Selector)
+
 // PolicyVersion is the predicate function for policyversion builders.
 type PolicyVersion func(*sql.Selector)
 

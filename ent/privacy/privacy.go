@@ -279,6 +279,30 @@ func (f JobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JobMutation", m)
 }
 
+// The PolicyAcknowledgementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PolicyAcknowledgementQueryRuleFunc func(context.Context, *ent.PolicyAcknowledgementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PolicyAcknowledgementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PolicyAcknowledgementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PolicyAcknowledgementQuery", q)
+}
+
+// The PolicyAcknowledgementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PolicyAcknowledgementMutationRuleFunc func(context.Context, *ent.PolicyAcknowledgementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PolicyAcknowledgementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PolicyAcknowledgementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PolicyAcknowledgementMutation", m)
+}
+
 // The PolicyVersionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PolicyVersionQueryRuleFunc func(context.Context, *ent.PolicyVersionQuery) error
@@ -376,6 +400,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.JobQuery:
 		return q.Filter(), nil
+	case *ent.PolicyAcknowledgementQuery:
+		return q.Filter(), nil
 	case *ent.PolicyVersionQuery:
 		return q.Filter(), nil
 	case *ent.PrivacyRequestQuery:
@@ -400,6 +426,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EmployerMutation:
 		return m.Filter(), nil
 	case *ent.JobMutation:
+		return m.Filter(), nil
+	case *ent.PolicyAcknowledgementMutation:
 		return m.Filter(), nil
 	case *ent.PolicyVersionMutation:
 		return m.Filter(), nil

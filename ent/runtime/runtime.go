@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema"
@@ -443,6 +444,15 @@ func init() {
 	jobDescSalaryMax := jobFields[6].Descriptor()
 	// job.SalaryMaxValidator is a validator for the "salary_max" field. It is called by the builders before save.
 	job.SalaryMaxValidator = jobDescSalaryMax.Validators[0].(func(int) error)
+	policyacknowledgement.Policy = privacy.NewPolicies(schema.PolicyAcknowledgement{})
+	policyacknowledgement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := policyacknowledgement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	policyversion.Policy = privacy.NewPolicies(schema.PolicyVersion{})
 	policyversion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -452,6 +462,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	policyversionHooks := schema.PolicyVersion{}.Hooks()
+
+	policyversion.Hooks[1] = policyversionHooks[0]
 	policyversionFields := schema.PolicyVersion{}.Fields()
 	_ = policyversionFields
 	// policyversionDescVersion is the schema descriptor for version field.
@@ -466,6 +479,14 @@ func init() {
 	policyversionDescTextDigest := policyversionFields[3].Descriptor()
 	// policyversion.TextDigestValidator is a validator for the "text_digest" field. It is called by the builders before save.
 	policyversion.TextDigestValidator = policyversionDescTextDigest.Validators[0].(func(string) error)
+	// policyversionDescPublishedAt is the schema descriptor for published_at field.
+	policyversionDescPublishedAt := policyversionFields[5].Descriptor()
+	// policyversion.DefaultPublishedAt holds the default value on creation for the published_at field.
+	policyversion.DefaultPublishedAt = policyversionDescPublishedAt.Default.(func() time.Time)
+	// policyversionDescPublishedBy is the schema descriptor for published_by field.
+	policyversionDescPublishedBy := policyversionFields[6].Descriptor()
+	// policyversion.PublishedByValidator is a validator for the "published_by" field. It is called by the builders before save.
+	policyversion.PublishedByValidator = policyversionDescPublishedBy.Validators[0].(func(string) error)
 	privacyrequestMixin := schema.PrivacyRequest{}.Mixin()
 	privacyrequest.Policy = privacy.NewPolicies(schema.PrivacyRequest{})
 	privacyrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -59,11 +59,24 @@ func (Employer) Policy() ent.Policy {
 	}
 }
 
-// Policy of the PolicyVersion: published versions are public.
+// Policy of the PolicyVersion: published versions are public; admins
+// publish new ones; none changes.
 func (PolicyVersion) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{privacy.AlwaysAllowRule()},
-		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.PublishPolicyVersions(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the PolicyVersion.
+func (PolicyVersion) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidatePolicyVersion()} }
+
+// Policy of the PolicyAcknowledgement: an applicant acknowledges for
+// themself and reads their own; compliance reads all.
+func (PolicyAcknowledgement) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterPolicyAcknowledgements()},
+		Mutation: privacy.MutationPolicy{rule.AcknowledgeAsSelf(), privacy.AlwaysDenyRule()},
 	}
 }
 

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"time"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -24,12 +26,49 @@ func (PolicyVersion) Fields() []ent.Field {
 		field.String("summary").Optional().Validate(validate.MaxLen(5000)).Comment("What changed, for applicants."),
 		field.String("text_digest").Immutable().Validate(validate.MaxLen(100)).Comment("sha256:<hex> of the policy text."),
 		field.Strings("changed_purposes").Optional().Immutable().Comment("Purposes (§4 codes) this version adds or changes."),
+		field.Time("published_at").Default(time.Now).Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)).Comment("When it was published (its notice period starts)."),
+		field.String("published_by").Optional().Immutable().MaxLen(128).
+			Annotations(entgql.Skip()).Comment("The ADMIN account that published it (set from the token; a staff account, not shown through the API)."),
 	}
 }
 
 // Annotations of the PolicyVersion.
 func (PolicyVersion) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// PolicyAcknowledgement records that an applicant acknowledged a published
+// policy version (§8): their consents for the purposes it changed then
+// stand on their explicit agreement instead of a deemed one.
+type PolicyAcknowledgement struct{ ent.Schema }
+
+// Fields of the PolicyAcknowledgement.
+func (PolicyAcknowledgement) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("acknowledged_at").Immutable(),
+		field.Int("applicant_id").Immutable(),
+		field.Int("policy_version_id").Immutable(),
+	}
+}
+
+// Edges of the PolicyAcknowledgement.
+func (PolicyAcknowledgement) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("applicant", Applicant.Type).Field("applicant_id").Unique().Required().Immutable(),
+		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the PolicyAcknowledgement: one per applicant and version.
+func (PolicyAcknowledgement) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("applicant_id", "policy_version_id").Unique()}
+}
+
+// Annotations of the PolicyAcknowledgement: shown through
+// Applicant.notices, not as a type of its own.
+func (PolicyAcknowledgement) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
 // Consent is one append-only entry of a subject's consent ledger: a grant

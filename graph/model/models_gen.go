@@ -4,10 +4,12 @@ package model
 
 import (
 	"bytes"
+	"consentgate/ent"
 	"consentgate/ent/consent"
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // A change to the viewer's own consent ledger.
@@ -19,6 +21,42 @@ type ConsentChangeInput struct {
 	// EMPLOYER_PROVISION only: withhold (granted: false) or release (granted: true) this category alone.
 	Category *consent.WithheldCategory `json:"category,omitempty"`
 	Granted  bool                      `json:"granted"`
+}
+
+// On which basis a consent ledger entry stands today, and under which policy version.
+type ConsentStanding struct {
+	// EXPLICIT: as the applicant gave it, or re-affirmed by acknowledging the
+	// version that changed its purpose. DEEMED: a version in force changed the
+	// purpose after the entry, and the applicant neither acknowledged it nor
+	// asked for deletion since it was published.
+	Basis         consent.Basis      `json:"basis"`
+	PolicyVersion *ent.PolicyVersion `json:"policyVersion"`
+}
+
+// A policy version an applicant is told about: one published after they
+// registered that changes purposes of use. Until they acknowledge it, their
+// consents for those purposes stand on deemed agreement from its effective
+// time (§8: who does not request deletion after a change is deemed to agree).
+type PolicyNotice struct {
+	PolicyVersion *ent.PolicyVersion `json:"policyVersion"`
+	// Whether the version is in force (its effective time has passed).
+	InForce bool `json:"inForce"`
+	// When the applicant acknowledged it; null until they do.
+	AcknowledgedAt *time.Time `json:"acknowledgedAt,omitempty"`
+}
+
+// A new version of the privacy policy (§8), as an admin publishes it.
+type PublishPolicyVersionInput struct {
+	// Identifier, e.g. "2026-04"; unique.
+	Version string `json:"version"`
+	// When it takes effect: now or later, never in the past.
+	EffectiveAt time.Time `json:"effectiveAt"`
+	// What changed, for applicants.
+	Summary string `json:"summary"`
+	// sha256:<64 hex digits> of the policy text.
+	TextDigest string `json:"textDigest"`
+	// The purposes (§4) whose use this version adds or changes.
+	ChangedPurposes []consent.Purpose `json:"changedPurposes"`
 }
 
 // A statistic over the applicants whose consents allow the viewer's aggregate
