@@ -131,6 +131,28 @@ func newAccessRecordPaginateArgs(rv map[string]any) *accessrecordPaginateArgs {
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
 	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AccessRecordOrder{Field: &AccessRecordOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAccessRecordOrder(order))
+			}
+		case *AccessRecordOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAccessRecordOrder(v))
+			}
+		}
+	}
 	if v, ok := rv[whereField].(*AccessRecordWhereInput); ok {
 		args.opts = append(args.opts, WithAccessRecordFilter(v.Filter))
 	}

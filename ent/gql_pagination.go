@@ -313,6 +313,53 @@ func (_m *AccessRecordQuery) Paginate(
 	return conn, nil
 }
 
+var (
+	// AccessRecordOrderFieldAt orders AccessRecord by at.
+	AccessRecordOrderFieldAt = &AccessRecordOrderField{
+		Value: func(_m *AccessRecord) (ent.Value, error) {
+			return _m.At, nil
+		},
+		column: accessrecord.FieldAt,
+		toTerm: accessrecord.ByAt,
+		toCursor: func(_m *AccessRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.At,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AccessRecordOrderField) String() string {
+	var str string
+	switch f.column {
+	case AccessRecordOrderFieldAt.column:
+		str = "AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AccessRecordOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AccessRecordOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AccessRecordOrderField %T must be a string", v)
+	}
+	switch str {
+	case "AT":
+		*f = *AccessRecordOrderFieldAt
+	default:
+		return fmt.Errorf("%s is not a valid AccessRecordOrderField", str)
+	}
+	return nil
+}
+
 // AccessRecordOrderField defines the ordering field of AccessRecord.
 type AccessRecordOrderField struct {
 	// Value extracts the ordering value from the given AccessRecord.

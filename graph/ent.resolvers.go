@@ -22,6 +22,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.client.Noders(ctx, ids)
 }
 
+// AccessRecords is the resolver for the accessRecords field.
+func (r *queryResolver) AccessRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccessRecordOrder, where *ent.AccessRecordWhereInput) (*ent.AccessRecordConnection, error) {
+	return r.client.AccessRecord.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAccessRecordOrder(orderBy), ent.WithAccessRecordFilter(where.Filter))
+}
+
 // Applicants is the resolver for the applicants field.
 func (r *queryResolver) Applicants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) (*ent.ApplicantConnection, error) {
 	return r.client.Applicant.Query().Paginate(ctx, after, first, before, last,

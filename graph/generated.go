@@ -314,6 +314,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AccessRecords          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccessRecordOrder, where *ent.AccessRecordWhereInput) int
 		Applicant              func(childComplexity int, id int) int
 		ApplicantStatistics    func(childComplexity int, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) int
 		Applicants             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) int
@@ -393,6 +394,7 @@ type PrivacyRequestResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
+	AccessRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccessRecordOrder, where *ent.AccessRecordWhereInput) (*ent.AccessRecordConnection, error)
 	Applicants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) (*ent.ApplicantConnection, error)
 	Applications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder, where *ent.ApplicationWhereInput) (*ent.ApplicationConnection, error)
 	Jobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JobOrder, where *ent.JobWhereInput) (*ent.JobConnection, error)
@@ -1613,6 +1615,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Qualification.Name(childComplexity), true
 
+	case "Query.accessRecords":
+		if e.ComplexityRoot.Query.AccessRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AccessRecordOrder), args["where"].(*ent.AccessRecordWhereInput)), true
 	case "Query.applicant":
 		if e.ComplexityRoot.Query.Applicant == nil {
 			break
@@ -1870,6 +1883,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AccessRecordOrder", ec.unmarshalInputAccessRecordOrder),
 			graphql.NewInputUnmarshaler("AccessRecordWhereInput", ec.unmarshalInputAccessRecordWhereInput),
 			graphql.NewInputUnmarshaler("ApplicantOrder", ec.unmarshalInputApplicantOrder),
 			graphql.NewInputUnmarshaler("ApplicantWhereInput", ec.unmarshalInputApplicantWhereInput),
@@ -2137,6 +2151,25 @@ type AccessRecordEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+"""
+Ordering options for AccessRecord connections
+"""
+input AccessRecordOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AccessRecords.
+  """
+  field: AccessRecordOrderField!
+}
+"""
+Properties by which AccessRecord connections can be ordered.
+"""
+enum AccessRecordOrderField {
+  AT
 }
 """
 AccessRecordWhereInput is used for filtering AccessRecord objects.
@@ -3900,6 +3933,37 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  accessRecords(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AccessRecords returned from the connection.
+    """
+    orderBy: AccessRecordOrder
+
+    """
+    Filtering options for AccessRecords returned from the connection.
+    """
+    where: AccessRecordWhereInput
+  ): AccessRecordConnection!
   applicants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4441,6 +4505,18 @@ func (ec *executionContext) childFields_AccessRecord(ctx context.Context, field 
 		return ec.fieldContext_AccessRecord_policyVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccessRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccessRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccessRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessRecordConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_AccessRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5404,6 +5480,60 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_accessRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AccessRecordOrder, error) {
+			return ec.unmarshalOAccessRecordOrder2ᚖconsentgateᚋentᚐAccessRecordOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AccessRecordWhereInput, error) {
+			return ec.unmarshalOAccessRecordWhereInput2ᚖconsentgateᚋentᚐAccessRecordWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -10730,6 +10860,50 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_accessRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_accessRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AccessRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AccessRecordOrder), fc.Args["where"].(*ent.AccessRecordWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AccessRecordConnection) graphql.Marshaler {
+			return ec.marshalNAccessRecordConnection2ᚖconsentgateᚋentᚐAccessRecordConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_accessRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccessRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_accessRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_applicants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12790,6 +12964,59 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAccessRecordOrder(ctx context.Context, obj any) (ent.AccessRecordOrder, error) {
+	var it ent.AccessRecordOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAccessRecordOrderField2ᚖconsentgateᚋentᚐAccessRecordOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAccessRecordOrder unmarshals raw into the AccessRecordOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessRecordOrder(ctx context.Context, raw any) (ent.AccessRecordOrder, error) {
+	var out ent.AccessRecordOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessRecordOrder", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputAccessRecordWhereInput(ctx context.Context, obj any) (ent.AccessRecordWhereInput, error) {
 	var it ent.AccessRecordWhereInput
@@ -20822,6 +21049,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "accessRecords":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accessRecords(ctx, field)
+				})
 		case "applicants":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -21510,6 +21743,28 @@ func (ec *executionContext) marshalNAccessRecord2ᚖconsentgateᚋentᚐAccessRe
 		return graphql.Null
 	}
 	return ec._AccessRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAccessRecordConnection2ᚖconsentgateᚋentᚐAccessRecordConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AccessRecordConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRecordConnection!")
+		return graphql.Null
+	}
+	return ec._AccessRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAccessRecordOrderField2ᚖconsentgateᚋentᚐAccessRecordOrderField(ctx context.Context, v any) (*ent.AccessRecordOrderField, error) {
+	var res = new(ent.AccessRecordOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRecordOrderField2ᚖconsentgateᚋentᚐAccessRecordOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AccessRecordOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccessRecordOrderField!")
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalNAccessRecordWhereInput2ᚖconsentgateᚋentᚐAccessRecordWhereInput(ctx context.Context, v any) (*ent.AccessRecordWhereInput, error) {
@@ -22400,6 +22655,14 @@ func (ec *executionContext) marshalOAccessRecordEdge2ᚖconsentgateᚋentᚐAcce
 		return graphql.Null
 	}
 	return ec._AccessRecordEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAccessRecordOrder2ᚖconsentgateᚋentᚐAccessRecordOrder(ctx context.Context, v any) (*ent.AccessRecordOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAccessRecordOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAccessRecordWhereInput2ᚕᚖconsentgateᚋentᚐAccessRecordWhereInputᚄ(ctx context.Context, v any) ([]*ent.AccessRecordWhereInput, error) {

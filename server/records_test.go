@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -54,6 +55,26 @@ func TestAccessRecords(t *testing.T) {
 		}
 		if r := f.post(t, as("acme"), `{ applicants { edges { node { accessHistory { decision } } } } }`, nil); strings.Contains(r.Raw, "PLAIN") {
 			t.Fatalf("an employer reads the trail: %s", r.Raw)
+		}
+
+		// Compliance searches every record, with filters; the subject
+		// reaches their own; nobody else any.
+		search := `query($w: AccessRecordWhereInput) { accessRecords(first: 10, where: $w, orderBy: {field: AT, direction: DESC}) {
+			totalCount edges { node { viewerRole viewerOrg purpose subjectRef } } } }`
+		byRole := map[string]any{"w": map[string]any{"viewerRole": "SUPPORT"}}
+		if r := f.post(t, as("compliance"), search, byRole); r.Raw != fmt.Sprintf(`{"data":{"accessRecords":{"totalCount":1,"edges":[{"node":{"viewerRole":"SUPPORT","viewerOrg":"","purpose":"INQUIRY,SERVICE","subjectRef":"%s"}}]}}}`, rs[1].SubjectRef) {
+			t.Fatalf("compliance's search: %s", r.Raw)
+		}
+		if r := f.post(t, as("compliance"), search, map[string]any{"w": map[string]any{"subjectID": f.applicants["alice"].ID}}); dig(r.Data, "accessRecords", "totalCount") != 1.0 {
+			t.Fatalf("compliance's search by subject: %s", r.Raw)
+		}
+		if r := f.post(t, as("alice"), search, nil); dig(r.Data, "accessRecords", "totalCount") != 1.0 || strings.Contains(r.Raw, "SUPPORT") {
+			t.Fatalf("alice's search: %s", r.Raw)
+		}
+		for _, who := range []string{"acme", "support", "analyst", "admin", "bob"} {
+			if r := f.post(t, as(who), search, nil); dig(r.Data, "accessRecords", "totalCount") != 0.0 {
+				t.Fatalf("%s searched the records: %s", who, r.Raw)
+			}
 		}
 	})
 }
