@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,6 +38,27 @@ func backends(t *testing.T) []backend {
 // forEachBackend runs f as a subtest per backend.
 func forEachBackend(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { f(t, b.open(t)) })
+	}
+}
+
+// forEachBackendAsDeployed is forEachBackend with SQLite as the gateway
+// runs it by default (a file in WAL mode, a busy timeout, write locks taken
+// up front) instead of a shared in-memory database, whose table locks fail
+// concurrent writers at once: for tests of concurrency.
+func forEachBackendAsDeployed(t *testing.T, f func(t *testing.T, client *ent.Client)) {
+	for _, b := range backends(t) {
+		if b.name == "sqlite" {
+			b.open = func(t *testing.T) *ent.Client {
+				dsn := strings.Replace(DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "test.db"), 1)
+				client, err := OpenDatabase(context.Background(), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { client.Close() })
+				return client
+			}
+		}
 		t.Run(b.name, func(t *testing.T) { f(t, b.open(t)) })
 	}
 }
