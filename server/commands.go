@@ -65,6 +65,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer client.Close()
+	seededNow := false // the demo data was seeded by this start: its activity runs once the gateway is built
 	if cfg.Demo {
 		seeded, err := SeedDemo(ctx, client)
 		if err != nil {
@@ -73,6 +74,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		if seeded {
 			log.Info("seeded demo data")
 		}
+		seededNow = seeded
 		if err := printDemoTokens(stdout, cfg.JWTSecret); err != nil {
 			return err
 		}
@@ -85,12 +87,18 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
-	return Serve(ctx, ln, Gateway{
+	h := Gateway{
 		Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
 		HashKey: cfg.HashKey, Dev: cfg.Demo || cfg.Dev, Log: log, CORSOrigins: cfg.CORSOrigins,
 		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout, Limits: cfg.Limits, MaxBody: cfg.MaxBody, RequestDue: cfg.RequestDue,
-	}.Handler(), cfg.Server)
+	}.Handler()
+	if seededNow {
+		if err := RunDemoActivity(ctx, h, cfg.JWTSecret); err != nil {
+			return fmt.Errorf("demo activity: %w", err)
+		}
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
+	return Serve(ctx, ln, h, cfg.Server)
 }
 
 // ServerTimeouts bound the HTTP connections of the gateway.

@@ -12,7 +12,9 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	entconsent "consentgate/ent/consent"
@@ -362,4 +364,39 @@ func TestSeedDemoBackends(t *testing.T) {
 			t.Errorf("second SeedDemo = %v, %v; want false, nil", seeded, err)
 		}
 	})
+}
+
+// TestDemoActivityLeavesATrail: the demo's staff activity goes through the
+// gateway and leaves access records of employers, support and the mailer,
+// one per subject and request, each naming a subject the role reached.
+func TestDemoActivityLeavesATrail(t *testing.T) {
+	client := openSeedTestDB(t, "")
+	ctx := seedTestContext(t)
+	seedOrFail(t, client)
+	if err := EnsurePolicyVersion(ctx, client, consent.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
+	if err := RunDemoActivity(context.Background(), testGateway(client, nil, nil), testSecret); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []consent.Role{consent.Employer, consent.Support, consent.Marketing} {
+		rs := client.AccessRecord.Query().Where(accessrecord.ViewerRole(string(role))).AllX(ctx)
+		if len(rs) == 0 {
+			t.Errorf("no access record of %s", role)
+		}
+		seen := map[string]bool{}
+		for _, r := range rs {
+			if r.SubjectID == nil || len(r.Categories) == 0 {
+				t.Fatalf("record %+v: no subject or no category", r)
+			}
+			key := r.RequestID + "/" + fmt.Sprint(*r.SubjectID)
+			if seen[key] {
+				t.Fatalf("record %+v: a second record of one subject in one request", r)
+			}
+			seen[key] = true
+		}
+	}
+	if n := client.AccessRecord.Query().Where(accessrecord.ViewerRoleIn("ANALYST", "ADMIN", "COMPLIANCE")).CountX(ctx); n != 0 {
+		t.Errorf("%d records of roles the activity does not use", n)
+	}
 }
