@@ -157,6 +157,59 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestDecideLegalBasis: under a legal basis of §5(2) the compliance account
+// holding the grant sees every category plain; nobody else gains anything
+// from a basis, and an unknown basis releases nothing.
+func TestDecideLegalBasis(t *testing.T) {
+	e := consent.NewEngine(testPolicy)
+	compliance := consent.Viewer{Account: "c", Role: consent.Compliance}
+	cases := []struct {
+		name   string
+		viewer consent.Viewer
+		basis  consent.LegalBasis
+		want   consent.Outcome
+	}{
+		{"compliance without a basis", compliance, "", consent.Hidden},
+		{"compliance under LAW", compliance, consent.Law, consent.Plain},
+		{"compliance under GOVERNMENT_COOPERATION", compliance, consent.GovernmentCooperation, consent.Plain},
+		{"compliance under an unknown basis", compliance, "CURIOSITY", consent.Hidden},
+		{"compliance without an account", consent.Viewer{Role: consent.Compliance}, consent.Law, consent.Hidden},
+		{"support with a basis", consent.Viewer{Account: "s", Role: consent.Support}, consent.Law, consent.Hidden},
+		{"employer with a basis", consent.Viewer{Account: "r", Role: consent.Employer, Org: "acme"}, consent.Law, consent.Hidden},
+		{"admin with a basis", consent.Viewer{Account: "a", Role: consent.Admin}, consent.Law, consent.Hidden},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, cat := range consent.Categories {
+				if got := e.Decide(c.viewer, consent.Subject{LegalBasis: c.basis}, cat); got.Outcome != c.want {
+					t.Fatalf("%s: %+v, want %v", cat, got, c.want)
+				}
+			}
+			if got := e.Decide(c.viewer, consent.Subject{LegalBasis: c.basis}, "SHOE_SIZE"); got.Outcome != consent.Hidden {
+				t.Fatalf("unknown category: %+v", got)
+			}
+		})
+	}
+	for _, b := range consent.LegalBases {
+		if got, err := consent.ParseLegalBasis(string(b)); err != nil || got != b {
+			t.Errorf("ParseLegalBasis(%s) = %v, %v", b, got, err)
+		}
+	}
+	if _, err := consent.ParseLegalBasis("CURIOSITY"); !errors.Is(err, consent.ErrUnknownLegalBasis) {
+		t.Errorf("ParseLegalBasis: %v", err)
+	}
+}
+
+func ExampleEngine_Decide_legalBasis() {
+	e := consent.NewEngine(testPolicy)
+	officer := consent.Viewer{Account: "compliance-1", Role: consent.Compliance}
+	fmt.Println(e.Decide(officer, consent.Subject{}, consent.AddressStreet).Outcome)
+	fmt.Println(e.Decide(officer, consent.Subject{LegalBasis: consent.Law}, consent.AddressStreet).Outcome)
+	// Output:
+	// HIDE
+	// PLAIN
+}
+
 func TestPassThroughEngine(t *testing.T) {
 	e := consent.NewPassThroughEngine(testPolicy)
 	acme := consent.Viewer{Account: "rec", Role: consent.Employer, Org: "acme"}

@@ -60,10 +60,16 @@ func stricter(a, b Decision) Decision {
 }
 
 // Subject is what the engine needs to know about the person the data is
-// about: whether the viewer is that person, and their consents.
+// about: whether the viewer is that person, their consents, and the legal
+// basis of policy §5(2) under which the viewer may see their data.
 type Subject struct {
 	Self     bool
 	Consents Consents
+	// LegalBasis is set only when the viewer holds a live access grant for
+	// this subject (approved by a second compliance account, not revoked,
+	// not expired): the data layer finds it, the engine only trusts it for a
+	// COMPLIANCE viewer. Empty for everyone else.
+	LegalBasis LegalBasis
 }
 
 // Entry is one consent ledger entry, in ledger order (oldest first).
@@ -176,12 +182,15 @@ func (e *Engine) PurposesOf(v Viewer) []Purpose {
 
 // Decide returns the decision for one category of one subject's data.
 //
-// An applicant sees all of their own data plain. Anyone else sees a
-// category only through the purposes they act under: each purpose's rule
-// for the category, narrowed by the subject's consent, and when several
-// purposes apply the most restrictive decision wins. An unknown category or
-// role, a purpose the role may not act under, or a viewer without an
-// identity is hidden.
+// An applicant sees all of their own data plain. A COMPLIANCE viewer acts
+// under no purpose and sees nothing, except under a legal basis of policy
+// §5(2): for a subject whose LegalBasis is set (a live grant the viewer
+// opened), every known category is plain; the release is recorded with
+// that basis. Anyone else sees a category only through the purposes they
+// act under: each purpose's rule for the category, narrowed by the
+// subject's consent, and when several purposes apply the most restrictive
+// decision wins. An unknown category, role or legal basis, a purpose the
+// role may not act under, or a viewer without an identity is hidden.
 func (e *Engine) Decide(v Viewer, s Subject, c Category) Decision {
 	if c.Index() < 0 || e == nil || e.policy == nil {
 		return hide(NotPermitted)
@@ -191,6 +200,14 @@ func (e *Engine) Decide(v Viewer, s Subject, c Category) Decision {
 	}
 	if v.Role == Applicant {
 		if s.Self && v.Account != "" {
+			return Decision{Outcome: Plain}
+		}
+		return hide(NotPermitted)
+	}
+	if s.LegalBasis != "" {
+		// §5(2): provision without consent, only to the compliance account
+		// holding the grant, whatever the policy's purposes say.
+		if v.Role == Compliance && v.Account != "" && s.LegalBasis.Valid() {
 			return Decision{Outcome: Plain}
 		}
 		return hide(NotPermitted)

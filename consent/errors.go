@@ -10,6 +10,9 @@ var (
 	ErrUnknownPurpose = errors.New("unknown purpose")
 	// ErrUnknownCategory is returned for a category that is not one of Categories.
 	ErrUnknownCategory = errors.New("unknown category")
+	// ErrUnknownLegalBasis is returned for a legal basis that is not one of
+	// policy §5(2)'s (LegalBases).
+	ErrUnknownLegalBasis = errors.New("unknown legal basis")
 	// ErrInvalidPolicy is wrapped by every error of LoadPolicy and
 	// LoadPolicyFile: a policy that does not parse or validate is refused
 	// whole, never applied in part. Each problem is a *PolicyError; a

@@ -11,6 +11,7 @@ import (
 
 	"consentgate/ent/migrate"
 
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -33,6 +34,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AccessGrant is the client for interacting with the AccessGrant builders.
+	AccessGrant *AccessGrantClient
 	// AccessRecord is the client for interacting with the AccessRecord builders.
 	AccessRecord *AccessRecordClient
 	// Applicant is the client for interacting with the Applicant builders.
@@ -64,6 +67,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AccessGrant = NewAccessGrantClient(c.config)
 	c.AccessRecord = NewAccessRecordClient(c.config)
 	c.Applicant = NewApplicantClient(c.config)
 	c.Application = NewApplicationClient(c.config)
@@ -166,6 +170,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                   ctx,
 		config:                cfg,
+		AccessGrant:           NewAccessGrantClient(cfg),
 		AccessRecord:          NewAccessRecordClient(cfg),
 		Applicant:             NewApplicantClient(cfg),
 		Application:           NewApplicationClient(cfg),
@@ -195,6 +200,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                   ctx,
 		config:                cfg,
+		AccessGrant:           NewAccessGrantClient(cfg),
 		AccessRecord:          NewAccessRecordClient(cfg),
 		Applicant:             NewApplicantClient(cfg),
 		Application:           NewApplicationClient(cfg),
@@ -211,7 +217,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AccessRecord.
+//		AccessGrant.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -234,8 +240,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend, c.Consent,
-		c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest,
+		c.AccessGrant, c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend,
+		c.Consent, c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion,
+		c.PrivacyRequest,
 	} {
 		n.Use(hooks...)
 	}
@@ -245,8 +252,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend, c.Consent,
-		c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest,
+		c.AccessGrant, c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend,
+		c.Consent, c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion,
+		c.PrivacyRequest,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -255,6 +263,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AccessGrantMutation:
+		return c.AccessGrant.mutate(ctx, m)
 	case *AccessRecordMutation:
 		return c.AccessRecord.mutate(ctx, m)
 	case *ApplicantMutation:
@@ -277,6 +287,156 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PrivacyRequest.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AccessGrantClient is a client for the AccessGrant schema.
+type AccessGrantClient struct {
+	config
+}
+
+// NewAccessGrantClient returns a client for the AccessGrant from the given config.
+func NewAccessGrantClient(c config) *AccessGrantClient {
+	return &AccessGrantClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `accessgrant.Hooks(f(g(h())))`.
+func (c *AccessGrantClient) Use(hooks ...Hook) {
+	c.hooks.AccessGrant = append(c.hooks.AccessGrant, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `accessgrant.Intercept(f(g(h())))`.
+func (c *AccessGrantClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AccessGrant = append(c.inters.AccessGrant, interceptors...)
+}
+
+// Create returns a builder for creating a AccessGrant entity.
+func (c *AccessGrantClient) Create() *AccessGrantCreate {
+	mutation := newAccessGrantMutation(c.config, OpCreate)
+	return &AccessGrantCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AccessGrant entities.
+func (c *AccessGrantClient) CreateBulk(builders ...*AccessGrantCreate) *AccessGrantCreateBulk {
+	return &AccessGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AccessGrantClient) MapCreateBulk(slice any, setFunc func(*AccessGrantCreate, int)) *AccessGrantCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AccessGrantCreateBulk{err: fmt.Errorf("calling to AccessGrantClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AccessGrantCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AccessGrantCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AccessGrant.
+func (c *AccessGrantClient) Update() *AccessGrantUpdate {
+	mutation := newAccessGrantMutation(c.config, OpUpdate)
+	return &AccessGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AccessGrantClient) UpdateOne(_m *AccessGrant) *AccessGrantUpdateOne {
+	mutation := newAccessGrantMutation(c.config, OpUpdateOne, withAccessGrant(_m))
+	return &AccessGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AccessGrantClient) UpdateOneID(id int) *AccessGrantUpdateOne {
+	mutation := newAccessGrantMutation(c.config, OpUpdateOne, withAccessGrantID(id))
+	return &AccessGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AccessGrant.
+func (c *AccessGrantClient) Delete() *AccessGrantDelete {
+	mutation := newAccessGrantMutation(c.config, OpDelete)
+	return &AccessGrantDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AccessGrantClient) DeleteOne(_m *AccessGrant) *AccessGrantDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AccessGrantClient) DeleteOneID(id int) *AccessGrantDeleteOne {
+	builder := c.Delete().Where(accessgrant.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AccessGrantDeleteOne{builder}
+}
+
+// Query returns a query builder for AccessGrant.
+func (c *AccessGrantClient) Query() *AccessGrantQuery {
+	return &AccessGrantQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAccessGrant},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AccessGrant entity by its id.
+func (c *AccessGrantClient) Get(ctx context.Context, id int) (*AccessGrant, error) {
+	return c.Query().Where(accessgrant.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AccessGrantClient) GetX(ctx context.Context, id int) *AccessGrant {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QuerySubject queries the subject edge of a AccessGrant.
+func (c *AccessGrantClient) QuerySubject(_m *AccessGrant) *ApplicantQuery {
+	query := (&ApplicantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(accessgrant.Table, accessgrant.FieldID, id),
+			sqlgraph.To(applicant.Table, applicant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, accessgrant.SubjectTable, accessgrant.SubjectColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AccessGrantClient) Hooks() []Hook {
+	hooks := c.hooks.AccessGrant
+	return append(hooks[:len(hooks):len(hooks)], accessgrant.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AccessGrantClient) Interceptors() []Interceptor {
+	return c.inters.AccessGrant
+}
+
+func (c *AccessGrantClient) mutate(ctx context.Context, m *AccessGrantMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AccessGrantCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AccessGrantUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AccessGrantUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AccessGrantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AccessGrant mutation op: %q", m.Op())
 	}
 }
 
@@ -1847,11 +2007,12 @@ func (c *PrivacyRequestClient) mutate(ctx context.Context, m *PrivacyRequestMuta
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AccessRecord, Applicant, Application, BudgetSpend, Consent, Employer, Job,
-		PolicyAcknowledgement, PolicyVersion, PrivacyRequest []ent.Hook
+		AccessGrant, AccessRecord, Applicant, Application, BudgetSpend, Consent,
+		Employer, Job, PolicyAcknowledgement, PolicyVersion, PrivacyRequest []ent.Hook
 	}
 	inters struct {
-		AccessRecord, Applicant, Application, BudgetSpend, Consent, Employer, Job,
-		PolicyAcknowledgement, PolicyVersion, PrivacyRequest []ent.Interceptor
+		AccessGrant, AccessRecord, Applicant, Application, BudgetSpend, Consent,
+		Employer, Job, PolicyAcknowledgement, PolicyVersion,
+		PrivacyRequest []ent.Interceptor
 	}
 )

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -82,6 +83,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			accessgrant.Table:           accessgrant.ValidColumn,
 			accessrecord.Table:          accessrecord.ValidColumn,
 			applicant.Table:             applicant.ValidColumn,
 			application.Table:           application.ValidColumn,

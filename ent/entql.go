@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -23,8 +24,33 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   accessgrant.Table,
+			Columns: accessgrant.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: accessgrant.FieldID,
+			},
+		},
+		Type: "AccessGrant",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			accessgrant.FieldSubjectID:        {Type: field.TypeInt, Column: accessgrant.FieldSubjectID},
+			accessgrant.FieldBasis:            {Type: field.TypeEnum, Column: accessgrant.FieldBasis},
+			accessgrant.FieldReference:        {Type: field.TypeString, Column: accessgrant.FieldReference},
+			accessgrant.FieldJustification:    {Type: field.TypeString, Column: accessgrant.FieldJustification},
+			accessgrant.FieldRequestedBy:      {Type: field.TypeString, Column: accessgrant.FieldRequestedBy},
+			accessgrant.FieldRequestedAt:      {Type: field.TypeTime, Column: accessgrant.FieldRequestedAt},
+			accessgrant.FieldApprovedBy:       {Type: field.TypeString, Column: accessgrant.FieldApprovedBy},
+			accessgrant.FieldApprovedAt:       {Type: field.TypeTime, Column: accessgrant.FieldApprovedAt},
+			accessgrant.FieldExpiresAt:        {Type: field.TypeTime, Column: accessgrant.FieldExpiresAt},
+			accessgrant.FieldRevokedBy:        {Type: field.TypeString, Column: accessgrant.FieldRevokedBy},
+			accessgrant.FieldRevokedAt:        {Type: field.TypeTime, Column: accessgrant.FieldRevokedAt},
+			accessgrant.FieldRevocationReason: {Type: field.TypeString, Column: accessgrant.FieldRevocationReason},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessrecord.Table,
 			Columns: accessrecord.Columns,
@@ -49,7 +75,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			accessrecord.FieldPolicyVersion: {Type: field.TypeString, Column: accessrecord.FieldPolicyVersion},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   applicant.Table,
 			Columns: applicant.Columns,
@@ -104,7 +130,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			applicant.FieldLastIP:              {Type: field.TypeString, Column: applicant.FieldLastIP},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
 			Columns: application.Columns,
@@ -125,7 +151,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			application.FieldJobID:           {Type: field.TypeInt, Column: application.FieldJobID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   budgetspend.Table,
 			Columns: budgetspend.Columns,
@@ -143,7 +169,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			budgetspend.FieldRequestID: {Type: field.TypeString, Column: budgetspend.FieldRequestID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consent.Table,
 			Columns: consent.Columns,
@@ -165,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consent.FieldPolicyVersionID:  {Type: field.TypeInt, Column: consent.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employer.Table,
 			Columns: employer.Columns,
@@ -184,7 +210,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldDescription: {Type: field.TypeString, Column: employer.FieldDescription},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   job.Table,
 			Columns: job.Columns,
@@ -209,7 +235,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			job.FieldEmployerID:     {Type: field.TypeInt, Column: job.FieldEmployerID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyacknowledgement.Table,
 			Columns: policyacknowledgement.Columns,
@@ -225,7 +251,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyacknowledgement.FieldPolicyVersionID: {Type: field.TypeInt, Column: policyacknowledgement.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyversion.Table,
 			Columns: policyversion.Columns,
@@ -245,7 +271,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   privacyrequest.Table,
 			Columns: privacyrequest.Columns,
@@ -267,6 +293,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 			privacyrequest.FieldApplicantID:     {Type: field.TypeInt, Column: privacyrequest.FieldApplicantID},
 		},
 	}
+	graph.MustAddE(
+		"subject",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   accessgrant.SubjectTable,
+			Columns: []string{accessgrant.SubjectColumn},
+			Bidi:    false,
+		},
+		"AccessGrant",
+		"Applicant",
+	)
 	graph.MustAddE(
 		"applications",
 		&sqlgraph.EdgeSpec{
@@ -445,6 +483,120 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AccessGrantQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AccessGrantQuery builder.
+func (_q *AccessGrantQuery) Filter() *AccessGrantFilter {
+	return &AccessGrantFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AccessGrantMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AccessGrantMutation builder.
+func (m *AccessGrantMutation) Filter() *AccessGrantFilter {
+	return &AccessGrantFilter{config: m.config, predicateAdder: m}
+}
+
+// AccessGrantFilter provides a generic filtering capability at runtime for AccessGrantQuery.
+type AccessGrantFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AccessGrantFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AccessGrantFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(accessgrant.FieldID))
+}
+
+// WhereSubjectID applies the entql int predicate on the subject_id field.
+func (f *AccessGrantFilter) WhereSubjectID(p entql.IntP) {
+	f.Where(p.Field(accessgrant.FieldSubjectID))
+}
+
+// WhereBasis applies the entql string predicate on the basis field.
+func (f *AccessGrantFilter) WhereBasis(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldBasis))
+}
+
+// WhereReference applies the entql string predicate on the reference field.
+func (f *AccessGrantFilter) WhereReference(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldReference))
+}
+
+// WhereJustification applies the entql string predicate on the justification field.
+func (f *AccessGrantFilter) WhereJustification(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldJustification))
+}
+
+// WhereRequestedBy applies the entql string predicate on the requested_by field.
+func (f *AccessGrantFilter) WhereRequestedBy(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldRequestedBy))
+}
+
+// WhereRequestedAt applies the entql time.Time predicate on the requested_at field.
+func (f *AccessGrantFilter) WhereRequestedAt(p entql.TimeP) {
+	f.Where(p.Field(accessgrant.FieldRequestedAt))
+}
+
+// WhereApprovedBy applies the entql string predicate on the approved_by field.
+func (f *AccessGrantFilter) WhereApprovedBy(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldApprovedBy))
+}
+
+// WhereApprovedAt applies the entql time.Time predicate on the approved_at field.
+func (f *AccessGrantFilter) WhereApprovedAt(p entql.TimeP) {
+	f.Where(p.Field(accessgrant.FieldApprovedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *AccessGrantFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(accessgrant.FieldExpiresAt))
+}
+
+// WhereRevokedBy applies the entql string predicate on the revoked_by field.
+func (f *AccessGrantFilter) WhereRevokedBy(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldRevokedBy))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *AccessGrantFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(accessgrant.FieldRevokedAt))
+}
+
+// WhereRevocationReason applies the entql string predicate on the revocation_reason field.
+func (f *AccessGrantFilter) WhereRevocationReason(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldRevocationReason))
+}
+
+// WhereHasSubject applies a predicate to check if query has an edge subject.
+func (f *AccessGrantFilter) WhereHasSubject() {
+	f.Where(entql.HasEdge("subject"))
+}
+
+// WhereHasSubjectWith applies a predicate to check if query has an edge subject with a given conditions (other predicates).
+func (f *AccessGrantFilter) WhereHasSubjectWith(preds ...predicate.Applicant) {
+	f.Where(entql.HasEdgeWith("subject", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *AccessRecordQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -473,7 +625,7 @@ type AccessRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AccessRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -573,7 +725,7 @@ type ApplicantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApplicantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -865,7 +1017,7 @@ type ApplicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApplicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -973,7 +1125,7 @@ type BudgetSpendFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BudgetSpendFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1038,7 +1190,7 @@ type ConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1165,7 +1317,7 @@ type EmployerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1249,7 +1401,7 @@ type JobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1377,7 +1529,7 @@ type PolicyAcknowledgementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyAcknowledgementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1460,7 +1612,7 @@ type PolicyVersionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyVersionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1535,7 +1687,7 @@ type PrivacyRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PrivacyRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -19,6 +20,128 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AccessGrantQuery) CollectFields(ctx context.Context, satisfies ...string) (*AccessGrantQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AccessGrantQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(accessgrant.Columns))
+		selectedFields = []string{accessgrant.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "subjectID":
+			if _, ok := fieldSeen[accessgrant.FieldSubjectID]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldSubjectID)
+				fieldSeen[accessgrant.FieldSubjectID] = struct{}{}
+			}
+		case "basis":
+			if _, ok := fieldSeen[accessgrant.FieldBasis]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldBasis)
+				fieldSeen[accessgrant.FieldBasis] = struct{}{}
+			}
+		case "reference":
+			if _, ok := fieldSeen[accessgrant.FieldReference]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldReference)
+				fieldSeen[accessgrant.FieldReference] = struct{}{}
+			}
+		case "justification":
+			if _, ok := fieldSeen[accessgrant.FieldJustification]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldJustification)
+				fieldSeen[accessgrant.FieldJustification] = struct{}{}
+			}
+		case "requestedBy":
+			if _, ok := fieldSeen[accessgrant.FieldRequestedBy]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldRequestedBy)
+				fieldSeen[accessgrant.FieldRequestedBy] = struct{}{}
+			}
+		case "requestedAt":
+			if _, ok := fieldSeen[accessgrant.FieldRequestedAt]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldRequestedAt)
+				fieldSeen[accessgrant.FieldRequestedAt] = struct{}{}
+			}
+		case "approvedBy":
+			if _, ok := fieldSeen[accessgrant.FieldApprovedBy]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldApprovedBy)
+				fieldSeen[accessgrant.FieldApprovedBy] = struct{}{}
+			}
+		case "approvedAt":
+			if _, ok := fieldSeen[accessgrant.FieldApprovedAt]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldApprovedAt)
+				fieldSeen[accessgrant.FieldApprovedAt] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[accessgrant.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldExpiresAt)
+				fieldSeen[accessgrant.FieldExpiresAt] = struct{}{}
+			}
+		case "revokedBy":
+			if _, ok := fieldSeen[accessgrant.FieldRevokedBy]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldRevokedBy)
+				fieldSeen[accessgrant.FieldRevokedBy] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[accessgrant.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldRevokedAt)
+				fieldSeen[accessgrant.FieldRevokedAt] = struct{}{}
+			}
+		case "revocationReason":
+			if _, ok := fieldSeen[accessgrant.FieldRevocationReason]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldRevocationReason)
+				fieldSeen[accessgrant.FieldRevocationReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type accessgrantPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AccessGrantPaginateOption
+}
+
+func newAccessGrantPaginateArgs(rv map[string]any) *accessgrantPaginateArgs {
+	args := &accessgrantPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*AccessGrantWhereInput); ok {
+		args.opts = append(args.opts, WithAccessGrantFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AccessRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*AccessRecordQuery, error) {

@@ -3,11 +3,34 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/applicant"
 	"consentgate/ent/job"
 	"consentgate/ent/schema/schematype"
 	"time"
 )
+
+// CreateAccessGrantInput represents a mutation input for creating accessgrants.
+type CreateAccessGrantInput struct {
+	Basis         accessgrant.Basis
+	Reference     string
+	Justification string
+	SubjectID     int
+}
+
+// Mutate applies the CreateAccessGrantInput on the AccessGrantMutation builder.
+func (i *CreateAccessGrantInput) Mutate(m *AccessGrantMutation) {
+	m.SetBasis(i.Basis)
+	m.SetReference(i.Reference)
+	m.SetJustification(i.Justification)
+	m.SetSubjectID(i.SubjectID)
+}
+
+// SetInput applies the change-set in the CreateAccessGrantInput on the AccessGrantCreate builder.
+func (c *AccessGrantCreate) SetInput(i CreateAccessGrantInput) *AccessGrantCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
 
 // CreateApplicantInput represents a mutation input for creating applicants.
 type CreateApplicantInput struct {

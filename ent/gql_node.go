@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -25,6 +26,11 @@ import (
 type Noder interface {
 	IsNode()
 }
+
+var accessgrantImplementors = []string{"AccessGrant", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AccessGrant) IsNode() {}
 
 var accessrecordImplementors = []string{"AccessRecord", "Node"}
 
@@ -143,6 +149,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case accessgrant.Table:
+		query := c.AccessGrant.Query().
+			Where(accessgrant.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, accessgrantImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case accessrecord.Table:
 		query := c.AccessRecord.Query().
 			Where(accessrecord.ID(id))
@@ -288,6 +303,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case accessgrant.Table:
+		query := c.AccessGrant.Query().
+			Where(accessgrant.IDIn(ids...))
+		query, err := query.CollectFields(ctx, accessgrantImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case accessrecord.Table:
 		query := c.AccessRecord.Query().
 			Where(accessrecord.IDIn(ids...))

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -103,6 +104,255 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AccessGrantEdge is the edge representation of AccessGrant.
+type AccessGrantEdge struct {
+	Node   *AccessGrant `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// AccessGrantConnection is the connection containing edges to AccessGrant.
+type AccessGrantConnection struct {
+	Edges      []*AccessGrantEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *AccessGrantConnection) build(nodes []*AccessGrant, pager *accessgrantPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AccessGrant
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AccessGrant {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AccessGrant {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AccessGrantEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AccessGrantEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AccessGrantPaginateOption enables pagination customization.
+type AccessGrantPaginateOption func(*accessgrantPager) error
+
+// WithAccessGrantOrder configures pagination ordering.
+func WithAccessGrantOrder(order *AccessGrantOrder) AccessGrantPaginateOption {
+	if order == nil {
+		order = DefaultAccessGrantOrder
+	}
+	o := *order
+	return func(pager *accessgrantPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAccessGrantOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAccessGrantFilter configures pagination filter.
+func WithAccessGrantFilter(filter func(*AccessGrantQuery) (*AccessGrantQuery, error)) AccessGrantPaginateOption {
+	return func(pager *accessgrantPager) error {
+		if filter == nil {
+			return errors.New("AccessGrantQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type accessgrantPager struct {
+	reverse bool
+	order   *AccessGrantOrder
+	filter  func(*AccessGrantQuery) (*AccessGrantQuery, error)
+}
+
+func newAccessGrantPager(opts []AccessGrantPaginateOption, reverse bool) (*accessgrantPager, error) {
+	pager := &accessgrantPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAccessGrantOrder
+	}
+	return pager, nil
+}
+
+func (p *accessgrantPager) applyFilter(query *AccessGrantQuery) (*AccessGrantQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *accessgrantPager) toCursor(_m *AccessGrant) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *accessgrantPager) applyCursors(query *AccessGrantQuery, after, before *Cursor) (*AccessGrantQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAccessGrantOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *accessgrantPager) applyOrder(query *AccessGrantQuery) *AccessGrantQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAccessGrantOrder.Field {
+		query = query.Order(DefaultAccessGrantOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *accessgrantPager) orderExpr(query *AccessGrantQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAccessGrantOrder.Field {
+			b.Comma().Ident(DefaultAccessGrantOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AccessGrant.
+func (_m *AccessGrantQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AccessGrantPaginateOption,
+) (*AccessGrantConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAccessGrantPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AccessGrantConnection{Edges: []*AccessGrantEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// AccessGrantOrderField defines the ordering field of AccessGrant.
+type AccessGrantOrderField struct {
+	// Value extracts the ordering value from the given AccessGrant.
+	Value    func(*AccessGrant) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) accessgrant.OrderOption
+	toCursor func(*AccessGrant) Cursor
+}
+
+// AccessGrantOrder defines the ordering of AccessGrant.
+type AccessGrantOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *AccessGrantOrderField `json:"field"`
+}
+
+// DefaultAccessGrantOrder is the default ordering of AccessGrant.
+var DefaultAccessGrantOrder = &AccessGrantOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AccessGrantOrderField{
+		Value: func(_m *AccessGrant) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: accessgrant.FieldID,
+		toTerm: accessgrant.ByID,
+		toCursor: func(_m *AccessGrant) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AccessGrant into AccessGrantEdge.
+func (_m *AccessGrant) ToEdge(order *AccessGrantOrder) *AccessGrantEdge {
+	if order == nil {
+		order = DefaultAccessGrantOrder
+	}
+	return &AccessGrantEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // AccessRecordEdge is the edge representation of AccessRecord.

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -34,6 +35,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAccessGrant           = "AccessGrant"
 	TypeAccessRecord          = "AccessRecord"
 	TypeApplicant             = "Applicant"
 	TypeApplication           = "Application"
@@ -45,6 +47,1100 @@ const (
 	TypePolicyVersion         = "PolicyVersion"
 	TypePrivacyRequest        = "PrivacyRequest"
 )
+
+// AccessGrantMutation represents an operation that mutates the AccessGrant nodes in the graph.
+type AccessGrantMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	basis             *accessgrant.Basis
+	reference         *string
+	justification     *string
+	requested_by      *string
+	requested_at      *time.Time
+	approved_by       *string
+	approved_at       *time.Time
+	expires_at        *time.Time
+	revoked_by        *string
+	revoked_at        *time.Time
+	revocation_reason *string
+	clearedFields     map[string]struct{}
+	subject           *int
+	clearedsubject    bool
+	done              bool
+	oldValue          func(context.Context) (*AccessGrant, error)
+	predicates        []predicate.AccessGrant
+}
+
+var _ ent.Mutation = (*AccessGrantMutation)(nil)
+
+// accessgrantOption allows management of the mutation configuration using functional options.
+type accessgrantOption func(*AccessGrantMutation)
+
+// newAccessGrantMutation creates new mutation for the AccessGrant entity.
+func newAccessGrantMutation(c config, op Op, opts ...accessgrantOption) *AccessGrantMutation {
+	m := &AccessGrantMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAccessGrant,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAccessGrantID sets the ID field of the mutation.
+func withAccessGrantID(id int) accessgrantOption {
+	return func(m *AccessGrantMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AccessGrant
+		)
+		m.oldValue = func(ctx context.Context) (*AccessGrant, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AccessGrant.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAccessGrant sets the old AccessGrant of the mutation.
+func withAccessGrant(node *AccessGrant) accessgrantOption {
+	return func(m *AccessGrantMutation) {
+		m.oldValue = func(context.Context) (*AccessGrant, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AccessGrantMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AccessGrantMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AccessGrantMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AccessGrantMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AccessGrant.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (m *AccessGrantMutation) SetSubjectID(i int) {
+	m.subject = &i
+}
+
+// SubjectID returns the value of the "subject_id" field in the mutation.
+func (m *AccessGrantMutation) SubjectID() (r int, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectID returns the old "subject_id" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldSubjectID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectID: %w", err)
+	}
+	return oldValue.SubjectID, nil
+}
+
+// ResetSubjectID resets all changes to the "subject_id" field.
+func (m *AccessGrantMutation) ResetSubjectID() {
+	m.subject = nil
+}
+
+// SetBasis sets the "basis" field.
+func (m *AccessGrantMutation) SetBasis(a accessgrant.Basis) {
+	m.basis = &a
+}
+
+// Basis returns the value of the "basis" field in the mutation.
+func (m *AccessGrantMutation) Basis() (r accessgrant.Basis, exists bool) {
+	v := m.basis
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBasis returns the old "basis" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldBasis(ctx context.Context) (v accessgrant.Basis, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBasis is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBasis requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBasis: %w", err)
+	}
+	return oldValue.Basis, nil
+}
+
+// ResetBasis resets all changes to the "basis" field.
+func (m *AccessGrantMutation) ResetBasis() {
+	m.basis = nil
+}
+
+// SetReference sets the "reference" field.
+func (m *AccessGrantMutation) SetReference(s string) {
+	m.reference = &s
+}
+
+// Reference returns the value of the "reference" field in the mutation.
+func (m *AccessGrantMutation) Reference() (r string, exists bool) {
+	v := m.reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReference returns the old "reference" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldReference(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReference: %w", err)
+	}
+	return oldValue.Reference, nil
+}
+
+// ResetReference resets all changes to the "reference" field.
+func (m *AccessGrantMutation) ResetReference() {
+	m.reference = nil
+}
+
+// SetJustification sets the "justification" field.
+func (m *AccessGrantMutation) SetJustification(s string) {
+	m.justification = &s
+}
+
+// Justification returns the value of the "justification" field in the mutation.
+func (m *AccessGrantMutation) Justification() (r string, exists bool) {
+	v := m.justification
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJustification returns the old "justification" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldJustification(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJustification is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJustification requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJustification: %w", err)
+	}
+	return oldValue.Justification, nil
+}
+
+// ResetJustification resets all changes to the "justification" field.
+func (m *AccessGrantMutation) ResetJustification() {
+	m.justification = nil
+}
+
+// SetRequestedBy sets the "requested_by" field.
+func (m *AccessGrantMutation) SetRequestedBy(s string) {
+	m.requested_by = &s
+}
+
+// RequestedBy returns the value of the "requested_by" field in the mutation.
+func (m *AccessGrantMutation) RequestedBy() (r string, exists bool) {
+	v := m.requested_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedBy returns the old "requested_by" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldRequestedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedBy: %w", err)
+	}
+	return oldValue.RequestedBy, nil
+}
+
+// ResetRequestedBy resets all changes to the "requested_by" field.
+func (m *AccessGrantMutation) ResetRequestedBy() {
+	m.requested_by = nil
+}
+
+// SetRequestedAt sets the "requested_at" field.
+func (m *AccessGrantMutation) SetRequestedAt(t time.Time) {
+	m.requested_at = &t
+}
+
+// RequestedAt returns the value of the "requested_at" field in the mutation.
+func (m *AccessGrantMutation) RequestedAt() (r time.Time, exists bool) {
+	v := m.requested_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedAt returns the old "requested_at" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldRequestedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedAt: %w", err)
+	}
+	return oldValue.RequestedAt, nil
+}
+
+// ResetRequestedAt resets all changes to the "requested_at" field.
+func (m *AccessGrantMutation) ResetRequestedAt() {
+	m.requested_at = nil
+}
+
+// SetApprovedBy sets the "approved_by" field.
+func (m *AccessGrantMutation) SetApprovedBy(s string) {
+	m.approved_by = &s
+}
+
+// ApprovedBy returns the value of the "approved_by" field in the mutation.
+func (m *AccessGrantMutation) ApprovedBy() (r string, exists bool) {
+	v := m.approved_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedBy returns the old "approved_by" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldApprovedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedBy: %w", err)
+	}
+	return oldValue.ApprovedBy, nil
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (m *AccessGrantMutation) ClearApprovedBy() {
+	m.approved_by = nil
+	m.clearedFields[accessgrant.FieldApprovedBy] = struct{}{}
+}
+
+// ApprovedByCleared returns if the "approved_by" field was cleared in this mutation.
+func (m *AccessGrantMutation) ApprovedByCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldApprovedBy]
+	return ok
+}
+
+// ResetApprovedBy resets all changes to the "approved_by" field.
+func (m *AccessGrantMutation) ResetApprovedBy() {
+	m.approved_by = nil
+	delete(m.clearedFields, accessgrant.FieldApprovedBy)
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (m *AccessGrantMutation) SetApprovedAt(t time.Time) {
+	m.approved_at = &t
+}
+
+// ApprovedAt returns the value of the "approved_at" field in the mutation.
+func (m *AccessGrantMutation) ApprovedAt() (r time.Time, exists bool) {
+	v := m.approved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedAt returns the old "approved_at" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldApprovedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedAt: %w", err)
+	}
+	return oldValue.ApprovedAt, nil
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (m *AccessGrantMutation) ClearApprovedAt() {
+	m.approved_at = nil
+	m.clearedFields[accessgrant.FieldApprovedAt] = struct{}{}
+}
+
+// ApprovedAtCleared returns if the "approved_at" field was cleared in this mutation.
+func (m *AccessGrantMutation) ApprovedAtCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldApprovedAt]
+	return ok
+}
+
+// ResetApprovedAt resets all changes to the "approved_at" field.
+func (m *AccessGrantMutation) ResetApprovedAt() {
+	m.approved_at = nil
+	delete(m.clearedFields, accessgrant.FieldApprovedAt)
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *AccessGrantMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *AccessGrantMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *AccessGrantMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[accessgrant.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *AccessGrantMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *AccessGrantMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, accessgrant.FieldExpiresAt)
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (m *AccessGrantMutation) SetRevokedBy(s string) {
+	m.revoked_by = &s
+}
+
+// RevokedBy returns the value of the "revoked_by" field in the mutation.
+func (m *AccessGrantMutation) RevokedBy() (r string, exists bool) {
+	v := m.revoked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedBy returns the old "revoked_by" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldRevokedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedBy: %w", err)
+	}
+	return oldValue.RevokedBy, nil
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (m *AccessGrantMutation) ClearRevokedBy() {
+	m.revoked_by = nil
+	m.clearedFields[accessgrant.FieldRevokedBy] = struct{}{}
+}
+
+// RevokedByCleared returns if the "revoked_by" field was cleared in this mutation.
+func (m *AccessGrantMutation) RevokedByCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldRevokedBy]
+	return ok
+}
+
+// ResetRevokedBy resets all changes to the "revoked_by" field.
+func (m *AccessGrantMutation) ResetRevokedBy() {
+	m.revoked_by = nil
+	delete(m.clearedFields, accessgrant.FieldRevokedBy)
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *AccessGrantMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *AccessGrantMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *AccessGrantMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[accessgrant.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *AccessGrantMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *AccessGrantMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, accessgrant.FieldRevokedAt)
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (m *AccessGrantMutation) SetRevocationReason(s string) {
+	m.revocation_reason = &s
+}
+
+// RevocationReason returns the value of the "revocation_reason" field in the mutation.
+func (m *AccessGrantMutation) RevocationReason() (r string, exists bool) {
+	v := m.revocation_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevocationReason returns the old "revocation_reason" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldRevocationReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevocationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevocationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevocationReason: %w", err)
+	}
+	return oldValue.RevocationReason, nil
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (m *AccessGrantMutation) ClearRevocationReason() {
+	m.revocation_reason = nil
+	m.clearedFields[accessgrant.FieldRevocationReason] = struct{}{}
+}
+
+// RevocationReasonCleared returns if the "revocation_reason" field was cleared in this mutation.
+func (m *AccessGrantMutation) RevocationReasonCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldRevocationReason]
+	return ok
+}
+
+// ResetRevocationReason resets all changes to the "revocation_reason" field.
+func (m *AccessGrantMutation) ResetRevocationReason() {
+	m.revocation_reason = nil
+	delete(m.clearedFields, accessgrant.FieldRevocationReason)
+}
+
+// ClearSubject clears the "subject" edge to the Applicant entity.
+func (m *AccessGrantMutation) ClearSubject() {
+	m.clearedsubject = true
+	m.clearedFields[accessgrant.FieldSubjectID] = struct{}{}
+}
+
+// SubjectCleared reports if the "subject" edge to the Applicant entity was cleared.
+func (m *AccessGrantMutation) SubjectCleared() bool {
+	return m.clearedsubject
+}
+
+// SubjectIDs returns the "subject" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SubjectID instead. It exists only for internal usage by the builders.
+func (m *AccessGrantMutation) SubjectIDs() (ids []int) {
+	if id := m.subject; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSubject resets all changes to the "subject" edge.
+func (m *AccessGrantMutation) ResetSubject() {
+	m.subject = nil
+	m.clearedsubject = false
+}
+
+// Where appends a list predicates to the AccessGrantMutation builder.
+func (m *AccessGrantMutation) Where(ps ...predicate.AccessGrant) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AccessGrantMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AccessGrantMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AccessGrant, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AccessGrantMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AccessGrantMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AccessGrant).
+func (m *AccessGrantMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AccessGrantMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.subject != nil {
+		fields = append(fields, accessgrant.FieldSubjectID)
+	}
+	if m.basis != nil {
+		fields = append(fields, accessgrant.FieldBasis)
+	}
+	if m.reference != nil {
+		fields = append(fields, accessgrant.FieldReference)
+	}
+	if m.justification != nil {
+		fields = append(fields, accessgrant.FieldJustification)
+	}
+	if m.requested_by != nil {
+		fields = append(fields, accessgrant.FieldRequestedBy)
+	}
+	if m.requested_at != nil {
+		fields = append(fields, accessgrant.FieldRequestedAt)
+	}
+	if m.approved_by != nil {
+		fields = append(fields, accessgrant.FieldApprovedBy)
+	}
+	if m.approved_at != nil {
+		fields = append(fields, accessgrant.FieldApprovedAt)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, accessgrant.FieldExpiresAt)
+	}
+	if m.revoked_by != nil {
+		fields = append(fields, accessgrant.FieldRevokedBy)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, accessgrant.FieldRevokedAt)
+	}
+	if m.revocation_reason != nil {
+		fields = append(fields, accessgrant.FieldRevocationReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AccessGrantMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case accessgrant.FieldSubjectID:
+		return m.SubjectID()
+	case accessgrant.FieldBasis:
+		return m.Basis()
+	case accessgrant.FieldReference:
+		return m.Reference()
+	case accessgrant.FieldJustification:
+		return m.Justification()
+	case accessgrant.FieldRequestedBy:
+		return m.RequestedBy()
+	case accessgrant.FieldRequestedAt:
+		return m.RequestedAt()
+	case accessgrant.FieldApprovedBy:
+		return m.ApprovedBy()
+	case accessgrant.FieldApprovedAt:
+		return m.ApprovedAt()
+	case accessgrant.FieldExpiresAt:
+		return m.ExpiresAt()
+	case accessgrant.FieldRevokedBy:
+		return m.RevokedBy()
+	case accessgrant.FieldRevokedAt:
+		return m.RevokedAt()
+	case accessgrant.FieldRevocationReason:
+		return m.RevocationReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AccessGrantMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case accessgrant.FieldSubjectID:
+		return m.OldSubjectID(ctx)
+	case accessgrant.FieldBasis:
+		return m.OldBasis(ctx)
+	case accessgrant.FieldReference:
+		return m.OldReference(ctx)
+	case accessgrant.FieldJustification:
+		return m.OldJustification(ctx)
+	case accessgrant.FieldRequestedBy:
+		return m.OldRequestedBy(ctx)
+	case accessgrant.FieldRequestedAt:
+		return m.OldRequestedAt(ctx)
+	case accessgrant.FieldApprovedBy:
+		return m.OldApprovedBy(ctx)
+	case accessgrant.FieldApprovedAt:
+		return m.OldApprovedAt(ctx)
+	case accessgrant.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case accessgrant.FieldRevokedBy:
+		return m.OldRevokedBy(ctx)
+	case accessgrant.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	case accessgrant.FieldRevocationReason:
+		return m.OldRevocationReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown AccessGrant field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AccessGrantMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case accessgrant.FieldSubjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectID(v)
+		return nil
+	case accessgrant.FieldBasis:
+		v, ok := value.(accessgrant.Basis)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBasis(v)
+		return nil
+	case accessgrant.FieldReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReference(v)
+		return nil
+	case accessgrant.FieldJustification:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJustification(v)
+		return nil
+	case accessgrant.FieldRequestedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedBy(v)
+		return nil
+	case accessgrant.FieldRequestedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedAt(v)
+		return nil
+	case accessgrant.FieldApprovedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedBy(v)
+		return nil
+	case accessgrant.FieldApprovedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedAt(v)
+		return nil
+	case accessgrant.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case accessgrant.FieldRevokedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedBy(v)
+		return nil
+	case accessgrant.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	case accessgrant.FieldRevocationReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevocationReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AccessGrant field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AccessGrantMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AccessGrantMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AccessGrantMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AccessGrant numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AccessGrantMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(accessgrant.FieldApprovedBy) {
+		fields = append(fields, accessgrant.FieldApprovedBy)
+	}
+	if m.FieldCleared(accessgrant.FieldApprovedAt) {
+		fields = append(fields, accessgrant.FieldApprovedAt)
+	}
+	if m.FieldCleared(accessgrant.FieldExpiresAt) {
+		fields = append(fields, accessgrant.FieldExpiresAt)
+	}
+	if m.FieldCleared(accessgrant.FieldRevokedBy) {
+		fields = append(fields, accessgrant.FieldRevokedBy)
+	}
+	if m.FieldCleared(accessgrant.FieldRevokedAt) {
+		fields = append(fields, accessgrant.FieldRevokedAt)
+	}
+	if m.FieldCleared(accessgrant.FieldRevocationReason) {
+		fields = append(fields, accessgrant.FieldRevocationReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AccessGrantMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AccessGrantMutation) ClearField(name string) error {
+	switch name {
+	case accessgrant.FieldApprovedBy:
+		m.ClearApprovedBy()
+		return nil
+	case accessgrant.FieldApprovedAt:
+		m.ClearApprovedAt()
+		return nil
+	case accessgrant.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	case accessgrant.FieldRevokedBy:
+		m.ClearRevokedBy()
+		return nil
+	case accessgrant.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	case accessgrant.FieldRevocationReason:
+		m.ClearRevocationReason()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessGrant nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AccessGrantMutation) ResetField(name string) error {
+	switch name {
+	case accessgrant.FieldSubjectID:
+		m.ResetSubjectID()
+		return nil
+	case accessgrant.FieldBasis:
+		m.ResetBasis()
+		return nil
+	case accessgrant.FieldReference:
+		m.ResetReference()
+		return nil
+	case accessgrant.FieldJustification:
+		m.ResetJustification()
+		return nil
+	case accessgrant.FieldRequestedBy:
+		m.ResetRequestedBy()
+		return nil
+	case accessgrant.FieldRequestedAt:
+		m.ResetRequestedAt()
+		return nil
+	case accessgrant.FieldApprovedBy:
+		m.ResetApprovedBy()
+		return nil
+	case accessgrant.FieldApprovedAt:
+		m.ResetApprovedAt()
+		return nil
+	case accessgrant.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case accessgrant.FieldRevokedBy:
+		m.ResetRevokedBy()
+		return nil
+	case accessgrant.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	case accessgrant.FieldRevocationReason:
+		m.ResetRevocationReason()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessGrant field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AccessGrantMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.subject != nil {
+		edges = append(edges, accessgrant.EdgeSubject)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AccessGrantMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case accessgrant.EdgeSubject:
+		if id := m.subject; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AccessGrantMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AccessGrantMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AccessGrantMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedsubject {
+		edges = append(edges, accessgrant.EdgeSubject)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AccessGrantMutation) EdgeCleared(name string) bool {
+	switch name {
+	case accessgrant.EdgeSubject:
+		return m.clearedsubject
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AccessGrantMutation) ClearEdge(name string) error {
+	switch name {
+	case accessgrant.EdgeSubject:
+		m.ClearSubject()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessGrant unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AccessGrantMutation) ResetEdge(name string) error {
+	switch name {
+	case accessgrant.EdgeSubject:
+		m.ResetSubject()
+		return nil
+	}
+	return fmt.Errorf("unknown AccessGrant edge %s", name)
+}
 
 // AccessRecordMutation represents an operation that mutates the AccessRecord nodes in the graph.
 type AccessRecordMutation struct {

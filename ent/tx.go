@@ -12,6 +12,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AccessGrant is the client for interacting with the AccessGrant builders.
+	AccessGrant *AccessGrantClient
 	// AccessRecord is the client for interacting with the AccessRecord builders.
 	AccessRecord *AccessRecordClient
 	// Applicant is the client for interacting with the Applicant builders.
@@ -163,6 +165,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AccessGrant = NewAccessGrantClient(tx.config)
 	tx.AccessRecord = NewAccessRecordClient(tx.config)
 	tx.Applicant = NewApplicantClient(tx.config)
 	tx.Application = NewApplicationClient(tx.config)
@@ -182,7 +185,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AccessRecord.QueryXXX(), the query will be executed
+// applies a query, for example: AccessGrant.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -20,10 +20,12 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/applicant"
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/privacy"
+	"consentgate/ent/rule"
 )
 
 // fieldGuard enforces @personal on every field that carries it, wherever
@@ -133,7 +135,7 @@ func (*fieldGuard) Validate(graphql.ExecutableSchema) error { return nil }
 // engine travels in the context for the data layer's row rules.
 func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	v := consent.FromContext(ctx)
-	st := &requestState{viewer: v}
+	st := &requestState{viewer: v, grants: v.Role == consent.Compliance && v.Account != ""}
 	if v.Role != consent.Applicant {
 		st.purposes = g.engine.PurposesOf(v)
 	}
@@ -168,8 +170,9 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 
 // InterceptField decides every personal field before it resolves, and
 // after a field that returns subjects (a page, a list, a node) loads all
-// of their consents at once. It also limits page sizes (limitPage): one
-// interceptor per field rather than two.
+// of their consents (for compliance, its live access grants) at once. It
+// also limits page sizes (limitPage): one interceptor per field rather
+// than two.
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	inf := g.info(fc)
@@ -181,7 +184,7 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 			return next(ctx)
 		}
 		res, err := next(ctx)
-		if st, _ := ctx.Value(stateKey{}).(*requestState); st != nil && len(st.purposes) > 0 && err == nil {
+		if st, _ := ctx.Value(stateKey{}).(*requestState); st != nil && (len(st.purposes) > 0 || st.grants) && err == nil {
 			g.loadConsents(ctx, st, subjectsIn(res))
 		}
 		return res, err
@@ -231,7 +234,7 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf f
 	if k := sub.class.decisions[i].Load(); k != 0 {
 		d = st.distinct[k-1]
 	} else {
-		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents}, c)
+		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents, LegalBasis: sub.basis}, c)
 		st.mu.Lock()
 		if sub.class.decisions[i].Load() == 0 {
 			sub.class.decisions[i].Store(uint32(st.intern(d)))
@@ -324,7 +327,9 @@ func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
 // own organisation. The ledger is read as the enforcement layer, not as the
 // viewer: deciding needs it whatever rows the viewer may see. A subject
 // whose ledger cannot be read keeps an empty one: fail closed. A viewer
-// whose decisions depend on no consent reads nothing.
+// whose decisions depend on no consent reads nothing. For a compliance
+// viewer it reads the live access grants it holds for these subjects
+// instead (liveGrants).
 func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []int) {
 	var missing []int
 	for _, id := range ids {
@@ -370,11 +375,40 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 			}
 		}
 	}
+	var bases map[int]consent.LegalBasis
+	if st.grants {
+		bases = g.liveGrants(ctx, st, missing)
+	}
 	for _, id := range missing {
 		c := consent.Summarize(ledgers[id])
 		self := g.isSelf(ctx, st, id)
-		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, class: st.classOf(self, c)})
+		b := bases[id]
+		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, basis: b, class: st.classOf(self, c, b)})
 	}
+}
+
+// liveGrants returns the legal basis of the live access grant the
+// compliance viewer holds for each of the subjects that has one (the
+// oldest grant's, if several), in one query evaluated by the database at
+// this moment (rule.LiveGrants): an expiry or a revocation counts from the
+// next request. Grants are read as the enforcement layer. If they cannot
+// be read, no subject has a basis: fail closed.
+func (g *fieldGuard) liveGrants(ctx context.Context, st *requestState, ids []int) map[int]consent.LegalBasis {
+	rows, err := g.clientFrom(ctx).AccessGrant.Query().
+		Where(accessgrant.SubjectIDIn(ids...), rule.LiveGrants(st.viewer.Account, time.Now())).
+		Order(ent.Asc(accessgrant.FieldID)).
+		Select(accessgrant.FieldSubjectID, accessgrant.FieldBasis).
+		All(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil || len(rows) == 0 {
+		return nil
+	}
+	out := make(map[int]consent.LegalBasis, len(rows))
+	for _, r := range rows {
+		if _, ok := out[r.SubjectID]; !ok {
+			out[r.SubjectID] = consent.LegalBasis(r.Basis)
+		}
+	}
+	return out
 }
 
 // subjectsIn lists the subjects a resolved value holds: the applicants of
@@ -464,12 +498,14 @@ type release struct {
 }
 
 // subjectState is what an operation knows of one subject: whether they are
-// the viewer, their consents (fixed once loaded), the decision class they
-// share with every subject in the same state, and which categories of theirs
-// have been counted in the metrics.
+// the viewer, their consents (fixed once loaded), the legal basis of the
+// viewer's live access grant for them (compliance only), the decision class
+// they share with every subject in the same state, and which categories of
+// theirs have been counted in the metrics.
 type subjectState struct {
 	self     bool
 	consents consent.Consents
+	basis    consent.LegalBasis
 	class    *decisionClass
 	counted  atomic.Uint32 // bit i: category i counted in the metrics
 	recorded atomic.Uint32 // bit i: category i released, for the access record
@@ -483,10 +519,13 @@ type decisionClass struct {
 }
 
 // classOf returns the decision class of subjects in this state.
-func (st *requestState) classOf(self bool, c consent.Consents) *decisionClass {
+func (st *requestState) classOf(self bool, c consent.Consents, basis consent.LegalBasis) *decisionClass {
 	key := c.Key()
 	if self {
 		key = "self\x02" + key
+	}
+	if basis != "" {
+		key = "basis\x03" + string(basis) + "\x03" + key
 	}
 	cl, _ := st.classes.LoadOrStore(key, &decisionClass{})
 	return cl.(*decisionClass)
@@ -496,6 +535,7 @@ func (st *requestState) classOf(self bool, c consent.Consents) *decisionClass {
 type requestState struct {
 	viewer   consent.Viewer
 	purposes []consent.Purpose // the viewer's: its decisions depend on subjects' consents
+	grants   bool              // a compliance viewer: its decisions depend on its live access grants
 
 	selfMu sync.Mutex
 	selfID int // the viewer's own applicant id, once found
@@ -613,7 +653,8 @@ func comparePathElems(a, b ast.PathElement) int {
 // record writes one access record per subject whose data the operation
 // released, all in one statement, before the response leaves: viewer, role,
 // organisation, purpose, subject (and its keyed pseudonym), each category
-// with its outcome, the policy version, the request id and the time.
+// with its outcome, the legal basis of a release under an access grant, the
+// policy version, the request id and the time.
 func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int, err error) {
 	st.mu.Lock()
 	releases := st.releases
@@ -649,11 +690,17 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 			cats[i] = string(r.category) + ":" + r.outcome.String()
 			decision = min(decision, r.outcome)
 		}
-		builders = append(builders, g.client.AccessRecord.Create().
+		b := g.client.AccessRecord.Create().
 			SetAt(now).SetRequestID(RequestID(ctx)).SetViewerAccount(st.viewer.Account).
 			SetViewerRole(string(st.viewer.Role)).SetViewerOrg(st.viewer.Org).SetPurpose(purpose).
 			SetSubjectID(id).SetSubjectRef(g.pseudonym(id)).SetCategories(cats).SetDecision(decision.String()).
-			SetPolicyVersion(g.engine.Policy().Version))
+			SetPolicyVersion(g.engine.Policy().Version)
+		if st.grants {
+			if sub, ok := st.subjects.Load(id); ok && sub.(*subjectState).basis != "" {
+				b.SetLegalBasis(string(sub.(*subjectState).basis))
+			}
+		}
+		builders = append(builders, b)
 	}
 	if err := g.client.AccessRecord.CreateBulk(builders...).Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
 		return 0, err

@@ -22,6 +22,11 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.client.Noders(ctx, ids)
 }
 
+// AccessGrants is the resolver for the accessGrants field.
+func (r *queryResolver) AccessGrants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.AccessGrantWhereInput) (*ent.AccessGrantConnection, error) {
+	return r.client.AccessGrant.Query().Paginate(ctx, after, first, before, last, ent.WithAccessGrantFilter(where.Filter))
+}
+
 // AccessRecords is the resolver for the accessRecords field.
 func (r *queryResolver) AccessRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AccessRecordOrder, where *ent.AccessRecordWhereInput) (*ent.AccessRecordConnection, error) {
 	return r.client.AccessRecord.Query().Paginate(ctx, after, first, before, last,
@@ -52,6 +57,9 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 		ent.WithPrivacyRequestOrder(orderBy), ent.WithPrivacyRequestFilter(where.Filter))
 }
 
+// AccessGrant returns AccessGrantResolver implementation.
+func (r *Resolver) AccessGrant() AccessGrantResolver { return &accessGrantResolver{r} }
+
 // Applicant returns ApplicantResolver implementation.
 func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} }
 
@@ -65,6 +73,7 @@ func (r *Resolver) PrivacyRequest() PrivacyRequestResolver { return &privacyRequ
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	accessGrantResolver    struct{ *Resolver }
 	applicantResolver      struct{ *Resolver }
 	consentResolver        struct{ *Resolver }
 	privacyRequestResolver struct{ *Resolver }

@@ -11,18 +11,27 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/applicant"
+	"consentgate/ent/hooks"
 )
 
 // Resolver is the resolver root.
 type Resolver struct {
 	client     *ent.Client
 	requestDue time.Duration // how long a privacy request may take
+	grantTTL   time.Duration // how long an access grant lives after approval
 	noise      consent.Noise // the statistics' noise source
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period
 // is configured.
 const DefaultRequestDue = 14 * 24 * time.Hour
+
+// DefaultGrantTTL is how long an access grant lives after its approval when
+// no lifetime is configured; MaxGrantTTL is the longest allowed.
+const (
+	DefaultGrantTTL = 4 * time.Hour
+	MaxGrantTTL     = hooks.MaxGrantTTL
+)
 
 // self returns the profile of the applicant behind the token, found by its
 // account id; the privacy rules decide whether the viewer reaches it (an

@@ -24,7 +24,9 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/hooks"
 	"consentgate/ent/privacy"
+	"consentgate/ent/rule"
 	"consentgate/ent/schema/validate"
 )
 
@@ -34,9 +36,12 @@ func NewSchema(client *ent.Client) graphql.ExecutableSchema {
 }
 
 func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
-	r := &Resolver{client: client, requestDue: o.RequestDue, noise: o.Noise}
+	r := &Resolver{client: client, requestDue: o.RequestDue, grantTTL: o.GrantTTL, noise: o.Noise}
 	if r.requestDue <= 0 {
 		r.requestDue = DefaultRequestDue
+	}
+	if r.grantTTL <= 0 {
+		r.grantTTL = DefaultGrantTTL
 	}
 	if r.noise == nil {
 		r.noise = consent.CryptoNoise{}
@@ -53,6 +58,9 @@ type Options struct {
 	Limits  Limits          // query shape limits; zero fields take the defaults
 	// RequestDue is how long a privacy request may take (DefaultRequestDue when zero).
 	RequestDue time.Duration
+	// GrantTTL is how long an access grant lives after its approval
+	// (DefaultGrantTTL when zero; at most MaxGrantTTL, or approvals fail).
+	GrantTTL time.Duration
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil;
 	// tests of what is counted set a silent one).
 	Noise consent.Noise
@@ -210,6 +218,14 @@ func classify(err error) (code, msg string) {
 		return "BAD_USER_INPUT", fieldErr.Error()
 	case errors.As(err, &entValidation):
 		return "BAD_USER_INPUT", validationMessage(entValidation)
+	case errors.Is(err, rule.ErrSelfApproval):
+		return "FORBIDDEN", rule.ErrSelfApproval.Error()
+	case errors.Is(err, hooks.ErrGrantApproved):
+		return "CONFLICT", hooks.ErrGrantApproved.Error()
+	case errors.Is(err, hooks.ErrGrantRevoked):
+		return "CONFLICT", hooks.ErrGrantRevoked.Error()
+	case errors.Is(err, hooks.ErrGrantLapsed):
+		return "CONFLICT", hooks.ErrGrantLapsed.Error()
 	case errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation),
 		errors.Is(err, consent.ErrNoAggregatePurpose), errors.Is(err, consent.ErrNotGroupable):
 		return "FORBIDDEN", err.Error()

@@ -91,6 +91,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Policy: cfg.Policy,
 		HashKey: cfg.HashKey, Dev: cfg.Demo || cfg.Dev, Log: log, CORSOrigins: cfg.CORSOrigins,
 		RateLimit: cfg.RateLimit, RequestTimeout: cfg.Timeout, Limits: cfg.Limits, MaxBody: cfg.MaxBody, RequestDue: cfg.RequestDue,
+		GrantTTL: cfg.GrantTTL,
 	}.Handler()
 	if seededNow {
 		if err := RunDemoActivity(ctx, h, cfg.JWTSecret); err != nil {

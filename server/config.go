@@ -29,6 +29,7 @@ type Config struct {
 	MaxBody     int64           // request body limit in bytes
 	Server      ServerTimeouts  // HTTP connection timeouts and the drain deadline
 	RequestDue  time.Duration   // how long a privacy request may take
+	GrantTTL    time.Duration   // how long an access grant lives after approval (at most graph.MaxGrantTTL)
 	RateLimit   RateLimit       // each viewer's request budget
 	Timeout     time.Duration   // bound on each GraphQL request
 }
@@ -140,6 +141,14 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 			return c, fmt.Errorf("%w: CONSENTGATE_REQUEST_DUE must be a duration of at least 1h, such as 336h", errConfig)
 		}
 		c.RequestDue = d
+	}
+	c.GrantTTL = graph.DefaultGrantTTL
+	if v := getenv("CONSENTGATE_GRANT_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > graph.MaxGrantTTL {
+			return c, fmt.Errorf("%w: CONSENTGATE_GRANT_TTL must be a positive duration of at most 24h, such as 4h", errConfig)
+		}
+		c.GrantTTL = d
 	}
 	for _, n := range []struct {
 		env string

@@ -192,6 +192,7 @@ var fixtureViewers = map[string]consent.Viewer{
 	"advertiser": {Account: "ads-1", Role: consent.Marketing, Purpose: consent.Advertising},
 	"analyst":    {Account: "analyst-1", Role: consent.Analyst},
 	"compliance": {Account: "compliance-1", Role: consent.Compliance},
+	"approver":   {Account: "compliance-2", Role: consent.Compliance}, // a second compliance account
 	"admin":      {Account: "admin-1", Role: consent.Admin},
 }
 

@@ -43,6 +43,9 @@ type Gateway struct {
 	MaxBody int64
 	// RequestDue is how long a privacy request may take (graph.DefaultRequestDue when zero).
 	RequestDue time.Duration
+	// GrantTTL is how long an access grant lives after its approval
+	// (graph.DefaultGrantTTL when zero).
+	GrantTTL time.Duration
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
 	Noise consent.Noise
 }
@@ -65,6 +68,7 @@ func (gw Gateway) Handler() http.Handler {
 		Log:        gw.Log,
 		Limits:     gw.Limits,
 		RequestDue: gw.RequestDue,
+		GrantTTL:   gw.GrantTTL,
 		Noise:      gw.Noise,
 	})
 	gql.AddTransport(transport.GET{})

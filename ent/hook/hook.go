@@ -8,6 +8,18 @@ import (
 	"fmt"
 )
 
+// The AccessGrantFunc type is an adapter to allow the use of ordinary
+// function as AccessGrant mutator.
+type AccessGrantFunc func(context.Context, *ent.AccessGrantMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AccessGrantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AccessGrantMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AccessGrantMutation", m)
+}
+
 // The AccessRecordFunc type is an adapter to allow the use of ordinary
 // function as AccessRecord mutator.
 type AccessRecordFunc func(context.Context, *ent.AccessRecordMutation) (ent.Value, error)

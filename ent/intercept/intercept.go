@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"consentgate/ent"
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -76,6 +77,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The AccessGrantFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AccessGrantFunc func(context.Context, *ent.AccessGrantQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AccessGrantFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AccessGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AccessGrantQuery", q)
+}
+
+// The TraverseAccessGrant type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAccessGrant func(context.Context, *ent.AccessGrantQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAccessGrant) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAccessGrant) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccessGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AccessGrantQuery", q)
 }
 
 // The AccessRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -351,6 +379,8 @@ func (f TraversePrivacyRequest) Traverse(ctx context.Context, q ent.Query) error
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.AccessGrantQuery:
+		return &query[*ent.AccessGrantQuery, predicate.AccessGrant, accessgrant.OrderOption]{typ: ent.TypeAccessGrant, tq: q}, nil
 	case *ent.AccessRecordQuery:
 		return &query[*ent.AccessRecordQuery, predicate.AccessRecord, accessrecord.OrderOption]{typ: ent.TypeAccessRecord, tq: q}, nil
 	case *ent.ApplicantQuery:

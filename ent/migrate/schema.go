@@ -9,6 +9,48 @@ import (
 )
 
 var (
+	// AccessGrantsColumns holds the columns for the "access_grants" table.
+	AccessGrantsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "basis", Type: field.TypeEnum, Enums: []string{"LAW", "LIFE_PROTECTION", "PUBLIC_HEALTH", "GOVERNMENT_COOPERATION"}},
+		{Name: "reference", Type: field.TypeString},
+		{Name: "justification", Type: field.TypeString},
+		{Name: "requested_by", Type: field.TypeString, Size: 128},
+		{Name: "requested_at", Type: field.TypeTime},
+		{Name: "approved_by", Type: field.TypeString, Nullable: true, Size: 128},
+		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_by", Type: field.TypeString, Nullable: true, Size: 128},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revocation_reason", Type: field.TypeString, Nullable: true},
+		{Name: "subject_id", Type: field.TypeInt},
+	}
+	// AccessGrantsTable holds the schema information for the "access_grants" table.
+	AccessGrantsTable = &schema.Table{
+		Name:       "access_grants",
+		Columns:    AccessGrantsColumns,
+		PrimaryKey: []*schema.Column{AccessGrantsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "access_grants_applicants_subject",
+				Columns:    []*schema.Column{AccessGrantsColumns[12]},
+				RefColumns: []*schema.Column{ApplicantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "accessgrant_requested_by_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{AccessGrantsColumns[4], AccessGrantsColumns[8]},
+			},
+			{
+				Name:    "accessgrant_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{AccessGrantsColumns[12]},
+			},
+		},
+	}
 	// AccessRecordsColumns holds the columns for the "access_records" table.
 	AccessRecordsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -347,6 +389,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AccessGrantsTable,
 		AccessRecordsTable,
 		ApplicantsTable,
 		ApplicationsTable,
@@ -361,6 +404,10 @@ var (
 )
 
 func init() {
+	AccessGrantsTable.ForeignKeys[0].RefTable = ApplicantsTable
+	AccessGrantsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
+	}
 	AccessRecordsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -391,7 +438,7 @@ func init() {
 	PolicyAcknowledgementsTable.ForeignKeys[0].RefTable = ApplicantsTable
 	PolicyAcknowledgementsTable.ForeignKeys[1].RefTable = PolicyVersionsTable
 	PolicyAcknowledgementsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(38654705664),
+		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	PolicyVersionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),

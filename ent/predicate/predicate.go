@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AccessGrant is the predicate function for accessgrant builders.
+type AccessGrant func(*sql.Selector)
+
 // AccessRecord is the predicate function for accessrecord builders.
 type AccessRecord func(*sql.Selector)
 

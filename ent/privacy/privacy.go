@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AccessGrantQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AccessGrantQueryRuleFunc func(context.Context, *ent.AccessGrantQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AccessGrantQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccessGrantQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AccessGrantQuery", q)
+}
+
+// The AccessGrantMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AccessGrantMutationRuleFunc func(context.Context, *ent.AccessGrantMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AccessGrantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AccessGrantMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccessGrantMutation", m)
+}
+
 // The AccessRecordQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AccessRecordQueryRuleFunc func(context.Context, *ent.AccessRecordQuery) error
@@ -386,6 +410,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.AccessGrantQuery:
+		return q.Filter(), nil
 	case *ent.AccessRecordQuery:
 		return q.Filter(), nil
 	case *ent.ApplicantQuery:
@@ -413,6 +439,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.AccessGrantMutation:
+		return m.Filter(), nil
 	case *ent.AccessRecordMutation:
 		return m.Filter(), nil
 	case *ent.ApplicantMutation:

@@ -44,7 +44,8 @@ func all[P ~func(*sql.Selector)]() P {
 // of an open privacy request; marketing and analysts the subjects whose
 // consents allow every purpose they act under (inside an aggregate only,
 // when one of those purposes releases aggregates only); compliance the subjects of
-// any privacy request; nobody else anyone.
+// any privacy request and those of its own live access grants (§5(2)); nobody
+// else anyone.
 func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 	switch {
 	case v.Account == "":
@@ -62,14 +63,15 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 		}
 		return consentedToAll(ctx, v)
 	case v.Role == consent.Compliance:
-		return applicant.HasPrivacyRequests()
+		return applicant.Or(applicant.HasPrivacyRequests(), underLiveGrant(v.Account))
 	}
 	return none[predicate.Applicant]()
 }
 
 // ApplicationRows returns the applications v reaches: an applicant their
 // own, an employer the live (not withdrawn) ones to its own jobs from the
-// applicants it reaches, an aggregate those of the applicants it reaches.
+// applicants it reaches, an aggregate those of the applicants it reaches,
+// compliance those of the subjects of its own live access grants.
 func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Application {
 	switch {
 	case v.Role == consent.Applicant && v.Account != "":
@@ -78,12 +80,15 @@ func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Applicatio
 		return application.And(liveApplicationTo(v.Org), application.HasApplicantWith(ApplicantRows(ctx, v)))
 	case (v.Role == consent.Marketing || v.Role == consent.Analyst) && forAggregate(ctx):
 		return application.HasApplicantWith(ApplicantRows(ctx, v))
+	case v.Role == consent.Compliance && v.Account != "":
+		return application.HasApplicantWith(underLiveGrant(v.Account))
 	}
 	return none[predicate.Application]()
 }
 
 // JobRows returns the jobs v reaches: published jobs for everyone, plus an
-// employer's own jobs in any status and the jobs an applicant applied to.
+// employer's own jobs in any status, the jobs an applicant applied to, and
+// for compliance the jobs the subjects of its live access grants applied to.
 func JobRows(v consent.Viewer) predicate.Job {
 	published := job.StatusEQ(job.StatusPUBLISHED)
 	switch {
@@ -91,6 +96,8 @@ func JobRows(v consent.Viewer) predicate.Job {
 		return job.Or(published, ownJob(v.Org))
 	case v.Role == consent.Applicant && v.Account != "":
 		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(applicant.AccountID(v.Account))))
+	case v.Role == consent.Compliance && v.Account != "":
+		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(underLiveGrant(v.Account))))
 	}
 	return published
 }

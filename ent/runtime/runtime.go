@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -25,6 +26,58 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	accessgrant.Policy = privacy.NewPolicies(schema.AccessGrant{})
+	accessgrant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := accessgrant.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	accessgrantHooks := schema.AccessGrant{}.Hooks()
+
+	accessgrant.Hooks[1] = accessgrantHooks[0]
+	accessgrantFields := schema.AccessGrant{}.Fields()
+	_ = accessgrantFields
+	// accessgrantDescReference is the schema descriptor for reference field.
+	accessgrantDescReference := accessgrantFields[2].Descriptor()
+	// accessgrant.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
+	accessgrant.ReferenceValidator = accessgrantDescReference.Validators[0].(func(string) error)
+	// accessgrantDescJustification is the schema descriptor for justification field.
+	accessgrantDescJustification := accessgrantFields[3].Descriptor()
+	// accessgrant.JustificationValidator is a validator for the "justification" field. It is called by the builders before save.
+	accessgrant.JustificationValidator = accessgrantDescJustification.Validators[0].(func(string) error)
+	// accessgrantDescRequestedBy is the schema descriptor for requested_by field.
+	accessgrantDescRequestedBy := accessgrantFields[4].Descriptor()
+	// accessgrant.RequestedByValidator is a validator for the "requested_by" field. It is called by the builders before save.
+	accessgrant.RequestedByValidator = func() func(string) error {
+		validators := accessgrantDescRequestedBy.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(requested_by string) error {
+			for _, fn := range fns {
+				if err := fn(requested_by); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// accessgrantDescApprovedBy is the schema descriptor for approved_by field.
+	accessgrantDescApprovedBy := accessgrantFields[6].Descriptor()
+	// accessgrant.ApprovedByValidator is a validator for the "approved_by" field. It is called by the builders before save.
+	accessgrant.ApprovedByValidator = accessgrantDescApprovedBy.Validators[0].(func(string) error)
+	// accessgrantDescRevokedBy is the schema descriptor for revoked_by field.
+	accessgrantDescRevokedBy := accessgrantFields[9].Descriptor()
+	// accessgrant.RevokedByValidator is a validator for the "revoked_by" field. It is called by the builders before save.
+	accessgrant.RevokedByValidator = accessgrantDescRevokedBy.Validators[0].(func(string) error)
+	// accessgrantDescRevocationReason is the schema descriptor for revocation_reason field.
+	accessgrantDescRevocationReason := accessgrantFields[11].Descriptor()
+	// accessgrant.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
+	accessgrant.RevocationReasonValidator = accessgrantDescRevocationReason.Validators[0].(func(string) error)
 	accessrecord.Policy = privacy.NewPolicies(schema.AccessRecord{})
 	accessrecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -120,3 +120,20 @@ func (BudgetSpend) Policy() ent.Policy {
 		Mutation: privacy.MutationPolicy{rule.SpendOwnBudget(), privacy.AlwaysDenyRule()},
 	}
 }
+
+// Policy of the AccessGrant: only compliance reads grants and writes them.
+// A grant is opened as a request, approved once by a second compliance
+// account, revoked once by any; nothing else changes one, and none is
+// deleted (hooks.AccessGrantLifecycle keeps the states).
+func (AccessGrant) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{rule.FilterAccessGrants()},
+		Mutation: privacy.MutationPolicy{
+			rule.RequestAccessGrant(), rule.ApproveAccessGrant(), rule.RevokeAccessGrant(),
+			privacy.AlwaysDenyRule(),
+		},
+	}
+}
+
+// Hooks of the AccessGrant.
+func (AccessGrant) Hooks() []ent.Hook { return []ent.Hook{hooks.AccessGrantLifecycle()} }
