@@ -9,6 +9,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"context"
@@ -86,6 +87,7 @@ func checkColumn(t, c string) error {
 			consent.Table:        consent.ValidColumn,
 			employer.Table:       employer.ValidColumn,
 			job.Table:            job.ValidColumn,
+			operation.Table:      operation.ValidColumn,
 			policyversion.Table:  policyversion.ValidColumn,
 			privacyrequest.Table: privacyrequest.ValidColumn,
 		})

@@ -24,6 +24,8 @@ type Tx struct {
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
+	// Operation is the client for interacting with the Operation builders.
+	Operation *OperationClient
 	// PolicyVersion is the client for interacting with the PolicyVersion builders.
 	PolicyVersion *PolicyVersionClient
 	// PrivacyRequest is the client for interacting with the PrivacyRequest builders.
@@ -165,6 +167,7 @@ func (tx *Tx) init() {
 	tx.Consent = NewConsentClient(tx.config)
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.Job = NewJobClient(tx.config)
+	tx.Operation = NewOperationClient(tx.config)
 	tx.PolicyVersion = NewPolicyVersionClient(tx.config)
 	tx.PrivacyRequest = NewPrivacyRequestClient(tx.config)
 }

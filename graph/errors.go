@@ -11,4 +11,12 @@ var (
 	ErrUnknownOrganisation = errors.New("the token's organisation is not a registered employer")
 	// ErrPageSize: first or last is out of range.
 	ErrPageSize = errors.New("must be between 0 and 100")
+
+	// Errors of a document offered for approval (registerOperation).
+	ErrDocumentSyntax     = errors.New("does not parse as a GraphQL document")
+	ErrDocumentInvalid    = errors.New("is not valid against the schema")
+	ErrDocumentOperations = errors.New("must hold exactly one operation")
+	ErrDocumentNotQuery   = errors.New("must be a query: mutations and subscriptions are never approved")
+	// ErrAlreadyRevoked: an operation is revoked once.
+	ErrAlreadyRevoked = errors.New("the operation is already revoked")
 )

@@ -8,6 +8,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/applicant"
@@ -17,6 +19,7 @@ import (
 type Resolver struct {
 	client     *ent.Client
 	requestDue time.Duration // how long a privacy request may take
+	schema     *ast.Schema   // the executable schema's, which approved documents must validate against
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period

@@ -37,7 +37,10 @@ func newSchema(client *ent.Client, requestDue time.Duration) graphql.ExecutableS
 	if requestDue <= 0 {
 		requestDue = DefaultRequestDue
 	}
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, requestDue: requestDue}})
+	r := &Resolver{client: client, requestDue: requestDue}
+	es := NewExecutableSchema(Config{Resolvers: r})
+	r.schema = es.Schema()
+	return es
 }
 
 // Options are the GraphQL server's dependencies.
@@ -52,13 +55,15 @@ type Options struct {
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
-// extension installed: the consent field guard, page-size limits, one
-// transaction per mutation, one error presenter and one recover function.
-// The caller adds transports (see server/).
+// extension installed: approved operations, the consent field guard,
+// page-size limits, one transaction per mutation, one error presenter and
+// one recover function. The caller adds transports (see server/): this
+// package's POST and GET read a request's documentId.
 func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := newSchema(client, o.RequestDue)
 	srv := handler.New(es)
-	srv.Use(newFieldGuard(client, es.Schema(), o)) // limits pages too: one interceptor per field
+	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // first: it narrows the viewer for the others
+	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
 	return withCommonExtensions(srv, client, o.Log)
 }
@@ -205,6 +210,8 @@ func classify(err error) (code, msg string) {
 		return "BAD_USER_INPUT", validationMessage(entValidation)
 	case errors.Is(err, ErrNoProfile), errors.Is(err, ErrUnknownOrganisation):
 		return "FORBIDDEN", err.Error()
+	case errors.Is(err, ErrAlreadyRevoked):
+		return "CONFLICT", err.Error()
 	case errors.Is(err, privacy.Deny):
 		return "FORBIDDEN", "not permitted"
 	case ent.IsNotFound(err):

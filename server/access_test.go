@@ -94,8 +94,11 @@ var visible = map[string]map[string][]consent.Category{
 	"globex": {"bob": providable()},
 	// Support: names plain; email and phone only masked.
 	"support": {"dave": {consent.Name}},
-	// Mail magazine: names and emails of those who opted in.
-	"mailer": {"bob": {consent.Name, consent.Email}},
+	// Mail magazine: names and emails of those who opted in. Marketing
+	// without a declared purpose runs its approved operations under theirs
+	// (fixture.approve registers them under MAIL_MAGAZINE).
+	"mailer":    {"bob": {consent.Name, consent.Email}},
+	"marketing": {"bob": {consent.Name, consent.Email}},
 	// Advertising (opt-out): preferences of everyone who did not opt out;
 	// sex, prefecture and age band carry no marker.
 	"advertiser": {"alice": {consent.Preferences}, "bob": {consent.Preferences}, "carol": {consent.Preferences}, "dave": {consent.Preferences}},

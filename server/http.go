@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -64,8 +63,8 @@ func (gw Gateway) Handler() http.Handler {
 		Limits:     gw.Limits,
 		RequestDue: gw.RequestDue,
 	})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
+	gql.AddTransport(graph.POST{}) // (approved operations)
 	if gw.Dev {
 		gql.Use(extension.Introspection{})
 	} else {

@@ -24,6 +24,9 @@ type Employer func(*sql.Selector)
 // Job is the predicate function for job builders.
 type Job func(*sql.Selector)
 
+// Operation is the predicate function for operation builders.
+type Operation func(*sql.Selector)
+
 // PolicyVersion is the predicate function for policyversion builders.
 type PolicyVersion func(*sql.Selector)
 
