@@ -19,6 +19,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
@@ -50,6 +51,8 @@ type Client struct {
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
+	// Operation is the client for interacting with the Operation builders.
+	Operation *OperationClient
 	// PolicyAcknowledgement is the client for interacting with the PolicyAcknowledgement builders.
 	PolicyAcknowledgement *PolicyAcknowledgementClient
 	// PolicyVersion is the client for interacting with the PolicyVersion builders.
@@ -75,6 +78,7 @@ func (c *Client) init() {
 	c.Consent = NewConsentClient(c.config)
 	c.Employer = NewEmployerClient(c.config)
 	c.Job = NewJobClient(c.config)
+	c.Operation = NewOperationClient(c.config)
 	c.PolicyAcknowledgement = NewPolicyAcknowledgementClient(c.config)
 	c.PolicyVersion = NewPolicyVersionClient(c.config)
 	c.PrivacyRequest = NewPrivacyRequestClient(c.config)
@@ -178,6 +182,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Consent:               NewConsentClient(cfg),
 		Employer:              NewEmployerClient(cfg),
 		Job:                   NewJobClient(cfg),
+		Operation:             NewOperationClient(cfg),
 		PolicyAcknowledgement: NewPolicyAcknowledgementClient(cfg),
 		PolicyVersion:         NewPolicyVersionClient(cfg),
 		PrivacyRequest:        NewPrivacyRequestClient(cfg),
@@ -208,6 +213,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Consent:               NewConsentClient(cfg),
 		Employer:              NewEmployerClient(cfg),
 		Job:                   NewJobClient(cfg),
+		Operation:             NewOperationClient(cfg),
 		PolicyAcknowledgement: NewPolicyAcknowledgementClient(cfg),
 		PolicyVersion:         NewPolicyVersionClient(cfg),
 		PrivacyRequest:        NewPrivacyRequestClient(cfg),
@@ -241,8 +247,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AccessGrant, c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend,
-		c.Consent, c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion,
-		c.PrivacyRequest,
+		c.Consent, c.Employer, c.Job, c.Operation, c.PolicyAcknowledgement,
+		c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Use(hooks...)
 	}
@@ -253,8 +259,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AccessGrant, c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend,
-		c.Consent, c.Employer, c.Job, c.PolicyAcknowledgement, c.PolicyVersion,
-		c.PrivacyRequest,
+		c.Consent, c.Employer, c.Job, c.Operation, c.PolicyAcknowledgement,
+		c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -279,6 +285,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Employer.mutate(ctx, m)
 	case *JobMutation:
 		return c.Job.mutate(ctx, m)
+	case *OperationMutation:
+		return c.Operation.mutate(ctx, m)
 	case *PolicyAcknowledgementMutation:
 		return c.PolicyAcknowledgement.mutate(ctx, m)
 	case *PolicyVersionMutation:
@@ -1554,6 +1562,140 @@ func (c *JobClient) mutate(ctx context.Context, m *JobMutation) (Value, error) {
 	}
 }
 
+// OperationClient is a client for the Operation schema.
+type OperationClient struct {
+	config
+}
+
+// NewOperationClient returns a client for the Operation from the given config.
+func NewOperationClient(c config) *OperationClient {
+	return &OperationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `operation.Hooks(f(g(h())))`.
+func (c *OperationClient) Use(hooks ...Hook) {
+	c.hooks.Operation = append(c.hooks.Operation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `operation.Intercept(f(g(h())))`.
+func (c *OperationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Operation = append(c.inters.Operation, interceptors...)
+}
+
+// Create returns a builder for creating a Operation entity.
+func (c *OperationClient) Create() *OperationCreate {
+	mutation := newOperationMutation(c.config, OpCreate)
+	return &OperationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Operation entities.
+func (c *OperationClient) CreateBulk(builders ...*OperationCreate) *OperationCreateBulk {
+	return &OperationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OperationClient) MapCreateBulk(slice any, setFunc func(*OperationCreate, int)) *OperationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OperationCreateBulk{err: fmt.Errorf("calling to OperationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OperationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OperationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Operation.
+func (c *OperationClient) Update() *OperationUpdate {
+	mutation := newOperationMutation(c.config, OpUpdate)
+	return &OperationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OperationClient) UpdateOne(_m *Operation) *OperationUpdateOne {
+	mutation := newOperationMutation(c.config, OpUpdateOne, withOperation(_m))
+	return &OperationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OperationClient) UpdateOneID(id int) *OperationUpdateOne {
+	mutation := newOperationMutation(c.config, OpUpdateOne, withOperationID(id))
+	return &OperationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Operation.
+func (c *OperationClient) Delete() *OperationDelete {
+	mutation := newOperationMutation(c.config, OpDelete)
+	return &OperationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OperationClient) DeleteOne(_m *Operation) *OperationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OperationClient) DeleteOneID(id int) *OperationDeleteOne {
+	builder := c.Delete().Where(operation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OperationDeleteOne{builder}
+}
+
+// Query returns a query builder for Operation.
+func (c *OperationClient) Query() *OperationQuery {
+	return &OperationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOperation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Operation entity by its id.
+func (c *OperationClient) Get(ctx context.Context, id int) (*Operation, error) {
+	return c.Query().Where(operation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OperationClient) GetX(ctx context.Context, id int) *Operation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OperationClient) Hooks() []Hook {
+	hooks := c.hooks.Operation
+	return append(hooks[:len(hooks):len(hooks)], operation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OperationClient) Interceptors() []Interceptor {
+	return c.inters.Operation
+}
+
+func (c *OperationClient) mutate(ctx context.Context, m *OperationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OperationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OperationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OperationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OperationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Operation mutation op: %q", m.Op())
+	}
+}
+
 // PolicyAcknowledgementClient is a client for the PolicyAcknowledgement schema.
 type PolicyAcknowledgementClient struct {
 	config
@@ -2008,11 +2150,12 @@ func (c *PrivacyRequestClient) mutate(ctx context.Context, m *PrivacyRequestMuta
 type (
 	hooks struct {
 		AccessGrant, AccessRecord, Applicant, Application, BudgetSpend, Consent,
-		Employer, Job, PolicyAcknowledgement, PolicyVersion, PrivacyRequest []ent.Hook
+		Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
+		PrivacyRequest []ent.Hook
 	}
 	inters struct {
 		AccessGrant, AccessRecord, Applicant, Application, BudgetSpend, Consent,
-		Employer, Job, PolicyAcknowledgement, PolicyVersion,
+		Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
 		PrivacyRequest []ent.Interceptor
 	}
 )

@@ -11,6 +11,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
@@ -91,6 +92,7 @@ func checkColumn(t, c string) error {
 			consent.Table:               consent.ValidColumn,
 			employer.Table:              employer.ValidColumn,
 			job.Table:                   job.ValidColumn,
+			operation.Table:             operation.ValidColumn,
 			policyacknowledgement.Table: policyacknowledgement.ValidColumn,
 			policyversion.Table:         policyversion.ValidColumn,
 			privacyrequest.Table:        privacyrequest.ValidColumn,

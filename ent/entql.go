@@ -11,6 +11,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
@@ -24,7 +25,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessgrant.Table,
@@ -237,6 +238,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   operation.Table,
+			Columns: operation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: operation.FieldID,
+			},
+		},
+		Type: "Operation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			operation.FieldHash:             {Type: field.TypeString, Column: operation.FieldHash},
+			operation.FieldName:             {Type: field.TypeString, Column: operation.FieldName},
+			operation.FieldPurpose:          {Type: field.TypeEnum, Column: operation.FieldPurpose},
+			operation.FieldDescription:      {Type: field.TypeString, Column: operation.FieldDescription},
+			operation.FieldDocument:         {Type: field.TypeString, Column: operation.FieldDocument},
+			operation.FieldApprovedBy:       {Type: field.TypeString, Column: operation.FieldApprovedBy},
+			operation.FieldRegisteredBy:     {Type: field.TypeString, Column: operation.FieldRegisteredBy},
+			operation.FieldRegisteredAt:     {Type: field.TypeTime, Column: operation.FieldRegisteredAt},
+			operation.FieldRevokedAt:        {Type: field.TypeTime, Column: operation.FieldRevokedAt},
+			operation.FieldRevokedBy:        {Type: field.TypeString, Column: operation.FieldRevokedBy},
+			operation.FieldRevocationReason: {Type: field.TypeString, Column: operation.FieldRevocationReason},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyacknowledgement.Table,
 			Columns: policyacknowledgement.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -251,7 +276,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyacknowledgement.FieldPolicyVersionID: {Type: field.TypeInt, Column: policyacknowledgement.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyversion.Table,
 			Columns: policyversion.Columns,
@@ -271,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   privacyrequest.Table,
 			Columns: privacyrequest.Columns,
@@ -1501,6 +1526,101 @@ func (f *JobFilter) WhereHasApplicationsWith(preds ...predicate.Application) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OperationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OperationQuery builder.
+func (_q *OperationQuery) Filter() *OperationFilter {
+	return &OperationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OperationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OperationMutation builder.
+func (m *OperationMutation) Filter() *OperationFilter {
+	return &OperationFilter{config: m.config, predicateAdder: m}
+}
+
+// OperationFilter provides a generic filtering capability at runtime for OperationQuery.
+type OperationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OperationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OperationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(operation.FieldID))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *OperationFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(operation.FieldHash))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OperationFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(operation.FieldName))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *OperationFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(operation.FieldPurpose))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *OperationFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(operation.FieldDescription))
+}
+
+// WhereDocument applies the entql string predicate on the document field.
+func (f *OperationFilter) WhereDocument(p entql.StringP) {
+	f.Where(p.Field(operation.FieldDocument))
+}
+
+// WhereApprovedBy applies the entql string predicate on the approved_by field.
+func (f *OperationFilter) WhereApprovedBy(p entql.StringP) {
+	f.Where(p.Field(operation.FieldApprovedBy))
+}
+
+// WhereRegisteredBy applies the entql string predicate on the registered_by field.
+func (f *OperationFilter) WhereRegisteredBy(p entql.StringP) {
+	f.Where(p.Field(operation.FieldRegisteredBy))
+}
+
+// WhereRegisteredAt applies the entql time.Time predicate on the registered_at field.
+func (f *OperationFilter) WhereRegisteredAt(p entql.TimeP) {
+	f.Where(p.Field(operation.FieldRegisteredAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *OperationFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(operation.FieldRevokedAt))
+}
+
+// WhereRevokedBy applies the entql string predicate on the revoked_by field.
+func (f *OperationFilter) WhereRevokedBy(p entql.StringP) {
+	f.Where(p.Field(operation.FieldRevokedBy))
+}
+
+// WhereRevocationReason applies the entql string predicate on the revocation_reason field.
+func (f *OperationFilter) WhereRevocationReason(p entql.StringP) {
+	f.Where(p.Field(operation.FieldRevocationReason))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PolicyAcknowledgementQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1529,7 +1649,7 @@ type PolicyAcknowledgementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyAcknowledgementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1612,7 +1732,7 @@ type PolicyVersionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyVersionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1687,7 +1807,7 @@ type PrivacyRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PrivacyRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"context"
@@ -1409,6 +1410,123 @@ func newJobPaginateArgs(rv map[string]any) *jobPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*JobWhereInput); ok {
 		args.opts = append(args.opts, WithJobFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OperationQuery) CollectFields(ctx context.Context, satisfies ...string) (*OperationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OperationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(operation.Columns))
+		selectedFields = []string{operation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "hash":
+			if _, ok := fieldSeen[operation.FieldHash]; !ok {
+				selectedFields = append(selectedFields, operation.FieldHash)
+				fieldSeen[operation.FieldHash] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[operation.FieldName]; !ok {
+				selectedFields = append(selectedFields, operation.FieldName)
+				fieldSeen[operation.FieldName] = struct{}{}
+			}
+		case "purpose":
+			if _, ok := fieldSeen[operation.FieldPurpose]; !ok {
+				selectedFields = append(selectedFields, operation.FieldPurpose)
+				fieldSeen[operation.FieldPurpose] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[operation.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, operation.FieldDescription)
+				fieldSeen[operation.FieldDescription] = struct{}{}
+			}
+		case "document":
+			if _, ok := fieldSeen[operation.FieldDocument]; !ok {
+				selectedFields = append(selectedFields, operation.FieldDocument)
+				fieldSeen[operation.FieldDocument] = struct{}{}
+			}
+		case "approvedBy":
+			if _, ok := fieldSeen[operation.FieldApprovedBy]; !ok {
+				selectedFields = append(selectedFields, operation.FieldApprovedBy)
+				fieldSeen[operation.FieldApprovedBy] = struct{}{}
+			}
+		case "registeredBy":
+			if _, ok := fieldSeen[operation.FieldRegisteredBy]; !ok {
+				selectedFields = append(selectedFields, operation.FieldRegisteredBy)
+				fieldSeen[operation.FieldRegisteredBy] = struct{}{}
+			}
+		case "registeredAt":
+			if _, ok := fieldSeen[operation.FieldRegisteredAt]; !ok {
+				selectedFields = append(selectedFields, operation.FieldRegisteredAt)
+				fieldSeen[operation.FieldRegisteredAt] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[operation.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, operation.FieldRevokedAt)
+				fieldSeen[operation.FieldRevokedAt] = struct{}{}
+			}
+		case "revokedBy":
+			if _, ok := fieldSeen[operation.FieldRevokedBy]; !ok {
+				selectedFields = append(selectedFields, operation.FieldRevokedBy)
+				fieldSeen[operation.FieldRevokedBy] = struct{}{}
+			}
+		case "revocationReason":
+			if _, ok := fieldSeen[operation.FieldRevocationReason]; !ok {
+				selectedFields = append(selectedFields, operation.FieldRevocationReason)
+				fieldSeen[operation.FieldRevocationReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type operationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OperationPaginateOption
+}
+
+func newOperationPaginateArgs(rv map[string]any) *operationPaginateArgs {
+	args := &operationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*OperationWhereInput); ok {
+		args.opts = append(args.opts, WithOperationFilter(v.Filter))
 	}
 	return args
 }

@@ -11,6 +11,7 @@ import (
 	"consentgate/ent/employer"
 	"consentgate/ent/internal"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"context"
@@ -61,6 +62,11 @@ var jobImplementors = []string{"Job", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Job) IsNode() {}
+
+var operationImplementors = []string{"Operation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Operation) IsNode() {}
 
 var policyversionImplementors = []string{"PolicyVersion", "Node"}
 
@@ -208,6 +214,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(job.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, jobImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case operation.Table:
+		query := c.Operation.Query().
+			Where(operation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, operationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -403,6 +418,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Job.Query().
 			Where(job.IDIn(ids...))
 		query, err := query.CollectFields(ctx, jobImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case operation.Table:
+		query := c.Operation.Query().
+			Where(operation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, operationImplementors...)
 		if err != nil {
 			return nil, err
 		}

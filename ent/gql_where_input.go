@@ -10,6 +10,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
@@ -2821,6 +2822,680 @@ func (i *JobWhereInput) P() (predicate.Job, error) {
 		return predicates[0], nil
 	default:
 		return job.And(predicates...), nil
+	}
+}
+
+// OperationWhereInput represents a where input for filtering Operation queries.
+type OperationWhereInput struct {
+	Predicates []predicate.Operation  `json:"-"`
+	Not        *OperationWhereInput   `json:"not,omitempty"`
+	Or         []*OperationWhereInput `json:"or,omitempty"`
+	And        []*OperationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "hash" field predicates.
+	Hash             *string  `json:"hash,omitempty"`
+	HashNEQ          *string  `json:"hashNEQ,omitempty"`
+	HashIn           []string `json:"hashIn,omitempty"`
+	HashNotIn        []string `json:"hashNotIn,omitempty"`
+	HashGT           *string  `json:"hashGT,omitempty"`
+	HashGTE          *string  `json:"hashGTE,omitempty"`
+	HashLT           *string  `json:"hashLT,omitempty"`
+	HashLTE          *string  `json:"hashLTE,omitempty"`
+	HashContains     *string  `json:"hashContains,omitempty"`
+	HashHasPrefix    *string  `json:"hashHasPrefix,omitempty"`
+	HashHasSuffix    *string  `json:"hashHasSuffix,omitempty"`
+	HashEqualFold    *string  `json:"hashEqualFold,omitempty"`
+	HashContainsFold *string  `json:"hashContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "purpose" field predicates.
+	Purpose      *operation.Purpose  `json:"purpose,omitempty"`
+	PurposeNEQ   *operation.Purpose  `json:"purposeNEQ,omitempty"`
+	PurposeIn    []operation.Purpose `json:"purposeIn,omitempty"`
+	PurposeNotIn []operation.Purpose `json:"purposeNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "document" field predicates.
+	Document             *string  `json:"document,omitempty"`
+	DocumentNEQ          *string  `json:"documentNEQ,omitempty"`
+	DocumentIn           []string `json:"documentIn,omitempty"`
+	DocumentNotIn        []string `json:"documentNotIn,omitempty"`
+	DocumentGT           *string  `json:"documentGT,omitempty"`
+	DocumentGTE          *string  `json:"documentGTE,omitempty"`
+	DocumentLT           *string  `json:"documentLT,omitempty"`
+	DocumentLTE          *string  `json:"documentLTE,omitempty"`
+	DocumentContains     *string  `json:"documentContains,omitempty"`
+	DocumentHasPrefix    *string  `json:"documentHasPrefix,omitempty"`
+	DocumentHasSuffix    *string  `json:"documentHasSuffix,omitempty"`
+	DocumentEqualFold    *string  `json:"documentEqualFold,omitempty"`
+	DocumentContainsFold *string  `json:"documentContainsFold,omitempty"`
+
+	// "approved_by" field predicates.
+	ApprovedBy             *string  `json:"approvedBy,omitempty"`
+	ApprovedByNEQ          *string  `json:"approvedByNEQ,omitempty"`
+	ApprovedByIn           []string `json:"approvedByIn,omitempty"`
+	ApprovedByNotIn        []string `json:"approvedByNotIn,omitempty"`
+	ApprovedByGT           *string  `json:"approvedByGT,omitempty"`
+	ApprovedByGTE          *string  `json:"approvedByGTE,omitempty"`
+	ApprovedByLT           *string  `json:"approvedByLT,omitempty"`
+	ApprovedByLTE          *string  `json:"approvedByLTE,omitempty"`
+	ApprovedByContains     *string  `json:"approvedByContains,omitempty"`
+	ApprovedByHasPrefix    *string  `json:"approvedByHasPrefix,omitempty"`
+	ApprovedByHasSuffix    *string  `json:"approvedByHasSuffix,omitempty"`
+	ApprovedByEqualFold    *string  `json:"approvedByEqualFold,omitempty"`
+	ApprovedByContainsFold *string  `json:"approvedByContainsFold,omitempty"`
+
+	// "registered_by" field predicates.
+	RegisteredBy             *string  `json:"registeredBy,omitempty"`
+	RegisteredByNEQ          *string  `json:"registeredByNEQ,omitempty"`
+	RegisteredByIn           []string `json:"registeredByIn,omitempty"`
+	RegisteredByNotIn        []string `json:"registeredByNotIn,omitempty"`
+	RegisteredByGT           *string  `json:"registeredByGT,omitempty"`
+	RegisteredByGTE          *string  `json:"registeredByGTE,omitempty"`
+	RegisteredByLT           *string  `json:"registeredByLT,omitempty"`
+	RegisteredByLTE          *string  `json:"registeredByLTE,omitempty"`
+	RegisteredByContains     *string  `json:"registeredByContains,omitempty"`
+	RegisteredByHasPrefix    *string  `json:"registeredByHasPrefix,omitempty"`
+	RegisteredByHasSuffix    *string  `json:"registeredByHasSuffix,omitempty"`
+	RegisteredByEqualFold    *string  `json:"registeredByEqualFold,omitempty"`
+	RegisteredByContainsFold *string  `json:"registeredByContainsFold,omitempty"`
+
+	// "registered_at" field predicates.
+	RegisteredAt      *time.Time  `json:"registeredAt,omitempty"`
+	RegisteredAtNEQ   *time.Time  `json:"registeredAtNEQ,omitempty"`
+	RegisteredAtIn    []time.Time `json:"registeredAtIn,omitempty"`
+	RegisteredAtNotIn []time.Time `json:"registeredAtNotIn,omitempty"`
+	RegisteredAtGT    *time.Time  `json:"registeredAtGT,omitempty"`
+	RegisteredAtGTE   *time.Time  `json:"registeredAtGTE,omitempty"`
+	RegisteredAtLT    *time.Time  `json:"registeredAtLT,omitempty"`
+	RegisteredAtLTE   *time.Time  `json:"registeredAtLTE,omitempty"`
+
+	// "revoked_at" field predicates.
+	RevokedAt       *time.Time  `json:"revokedAt,omitempty"`
+	RevokedAtNEQ    *time.Time  `json:"revokedAtNEQ,omitempty"`
+	RevokedAtIn     []time.Time `json:"revokedAtIn,omitempty"`
+	RevokedAtNotIn  []time.Time `json:"revokedAtNotIn,omitempty"`
+	RevokedAtGT     *time.Time  `json:"revokedAtGT,omitempty"`
+	RevokedAtGTE    *time.Time  `json:"revokedAtGTE,omitempty"`
+	RevokedAtLT     *time.Time  `json:"revokedAtLT,omitempty"`
+	RevokedAtLTE    *time.Time  `json:"revokedAtLTE,omitempty"`
+	RevokedAtIsNil  bool        `json:"revokedAtIsNil,omitempty"`
+	RevokedAtNotNil bool        `json:"revokedAtNotNil,omitempty"`
+
+	// "revoked_by" field predicates.
+	RevokedBy             *string  `json:"revokedBy,omitempty"`
+	RevokedByNEQ          *string  `json:"revokedByNEQ,omitempty"`
+	RevokedByIn           []string `json:"revokedByIn,omitempty"`
+	RevokedByNotIn        []string `json:"revokedByNotIn,omitempty"`
+	RevokedByGT           *string  `json:"revokedByGT,omitempty"`
+	RevokedByGTE          *string  `json:"revokedByGTE,omitempty"`
+	RevokedByLT           *string  `json:"revokedByLT,omitempty"`
+	RevokedByLTE          *string  `json:"revokedByLTE,omitempty"`
+	RevokedByContains     *string  `json:"revokedByContains,omitempty"`
+	RevokedByHasPrefix    *string  `json:"revokedByHasPrefix,omitempty"`
+	RevokedByHasSuffix    *string  `json:"revokedByHasSuffix,omitempty"`
+	RevokedByIsNil        bool     `json:"revokedByIsNil,omitempty"`
+	RevokedByNotNil       bool     `json:"revokedByNotNil,omitempty"`
+	RevokedByEqualFold    *string  `json:"revokedByEqualFold,omitempty"`
+	RevokedByContainsFold *string  `json:"revokedByContainsFold,omitempty"`
+
+	// "revocation_reason" field predicates.
+	RevocationReason             *string  `json:"revocationReason,omitempty"`
+	RevocationReasonNEQ          *string  `json:"revocationReasonNEQ,omitempty"`
+	RevocationReasonIn           []string `json:"revocationReasonIn,omitempty"`
+	RevocationReasonNotIn        []string `json:"revocationReasonNotIn,omitempty"`
+	RevocationReasonGT           *string  `json:"revocationReasonGT,omitempty"`
+	RevocationReasonGTE          *string  `json:"revocationReasonGTE,omitempty"`
+	RevocationReasonLT           *string  `json:"revocationReasonLT,omitempty"`
+	RevocationReasonLTE          *string  `json:"revocationReasonLTE,omitempty"`
+	RevocationReasonContains     *string  `json:"revocationReasonContains,omitempty"`
+	RevocationReasonHasPrefix    *string  `json:"revocationReasonHasPrefix,omitempty"`
+	RevocationReasonHasSuffix    *string  `json:"revocationReasonHasSuffix,omitempty"`
+	RevocationReasonIsNil        bool     `json:"revocationReasonIsNil,omitempty"`
+	RevocationReasonNotNil       bool     `json:"revocationReasonNotNil,omitempty"`
+	RevocationReasonEqualFold    *string  `json:"revocationReasonEqualFold,omitempty"`
+	RevocationReasonContainsFold *string  `json:"revocationReasonContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OperationWhereInput) AddPredicates(predicates ...predicate.Operation) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OperationWhereInput filter on the OperationQuery builder.
+func (i *OperationWhereInput) Filter(q *OperationQuery) (*OperationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOperationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOperationWhereInput is returned in case the OperationWhereInput is empty.
+var ErrEmptyOperationWhereInput = errors.New("ent: empty predicate OperationWhereInput")
+
+// P returns a predicate for filtering operations.
+// An error is returned if the input is empty or invalid.
+func (i *OperationWhereInput) P() (predicate.Operation, error) {
+	var predicates []predicate.Operation
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, operation.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Operation, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, operation.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Operation, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, operation.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, operation.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, operation.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, operation.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, operation.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, operation.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, operation.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, operation.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, operation.IDLTE(*i.IDLTE))
+	}
+	if i.Hash != nil {
+		predicates = append(predicates, operation.HashEQ(*i.Hash))
+	}
+	if i.HashNEQ != nil {
+		predicates = append(predicates, operation.HashNEQ(*i.HashNEQ))
+	}
+	if len(i.HashIn) > 0 {
+		predicates = append(predicates, operation.HashIn(i.HashIn...))
+	}
+	if len(i.HashNotIn) > 0 {
+		predicates = append(predicates, operation.HashNotIn(i.HashNotIn...))
+	}
+	if i.HashGT != nil {
+		predicates = append(predicates, operation.HashGT(*i.HashGT))
+	}
+	if i.HashGTE != nil {
+		predicates = append(predicates, operation.HashGTE(*i.HashGTE))
+	}
+	if i.HashLT != nil {
+		predicates = append(predicates, operation.HashLT(*i.HashLT))
+	}
+	if i.HashLTE != nil {
+		predicates = append(predicates, operation.HashLTE(*i.HashLTE))
+	}
+	if i.HashContains != nil {
+		predicates = append(predicates, operation.HashContains(*i.HashContains))
+	}
+	if i.HashHasPrefix != nil {
+		predicates = append(predicates, operation.HashHasPrefix(*i.HashHasPrefix))
+	}
+	if i.HashHasSuffix != nil {
+		predicates = append(predicates, operation.HashHasSuffix(*i.HashHasSuffix))
+	}
+	if i.HashEqualFold != nil {
+		predicates = append(predicates, operation.HashEqualFold(*i.HashEqualFold))
+	}
+	if i.HashContainsFold != nil {
+		predicates = append(predicates, operation.HashContainsFold(*i.HashContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, operation.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, operation.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, operation.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, operation.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, operation.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, operation.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, operation.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, operation.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, operation.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, operation.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, operation.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, operation.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, operation.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Purpose != nil {
+		predicates = append(predicates, operation.PurposeEQ(*i.Purpose))
+	}
+	if i.PurposeNEQ != nil {
+		predicates = append(predicates, operation.PurposeNEQ(*i.PurposeNEQ))
+	}
+	if len(i.PurposeIn) > 0 {
+		predicates = append(predicates, operation.PurposeIn(i.PurposeIn...))
+	}
+	if len(i.PurposeNotIn) > 0 {
+		predicates = append(predicates, operation.PurposeNotIn(i.PurposeNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, operation.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, operation.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, operation.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, operation.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, operation.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, operation.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, operation.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, operation.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, operation.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, operation.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, operation.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, operation.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, operation.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, operation.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, operation.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Document != nil {
+		predicates = append(predicates, operation.DocumentEQ(*i.Document))
+	}
+	if i.DocumentNEQ != nil {
+		predicates = append(predicates, operation.DocumentNEQ(*i.DocumentNEQ))
+	}
+	if len(i.DocumentIn) > 0 {
+		predicates = append(predicates, operation.DocumentIn(i.DocumentIn...))
+	}
+	if len(i.DocumentNotIn) > 0 {
+		predicates = append(predicates, operation.DocumentNotIn(i.DocumentNotIn...))
+	}
+	if i.DocumentGT != nil {
+		predicates = append(predicates, operation.DocumentGT(*i.DocumentGT))
+	}
+	if i.DocumentGTE != nil {
+		predicates = append(predicates, operation.DocumentGTE(*i.DocumentGTE))
+	}
+	if i.DocumentLT != nil {
+		predicates = append(predicates, operation.DocumentLT(*i.DocumentLT))
+	}
+	if i.DocumentLTE != nil {
+		predicates = append(predicates, operation.DocumentLTE(*i.DocumentLTE))
+	}
+	if i.DocumentContains != nil {
+		predicates = append(predicates, operation.DocumentContains(*i.DocumentContains))
+	}
+	if i.DocumentHasPrefix != nil {
+		predicates = append(predicates, operation.DocumentHasPrefix(*i.DocumentHasPrefix))
+	}
+	if i.DocumentHasSuffix != nil {
+		predicates = append(predicates, operation.DocumentHasSuffix(*i.DocumentHasSuffix))
+	}
+	if i.DocumentEqualFold != nil {
+		predicates = append(predicates, operation.DocumentEqualFold(*i.DocumentEqualFold))
+	}
+	if i.DocumentContainsFold != nil {
+		predicates = append(predicates, operation.DocumentContainsFold(*i.DocumentContainsFold))
+	}
+	if i.ApprovedBy != nil {
+		predicates = append(predicates, operation.ApprovedByEQ(*i.ApprovedBy))
+	}
+	if i.ApprovedByNEQ != nil {
+		predicates = append(predicates, operation.ApprovedByNEQ(*i.ApprovedByNEQ))
+	}
+	if len(i.ApprovedByIn) > 0 {
+		predicates = append(predicates, operation.ApprovedByIn(i.ApprovedByIn...))
+	}
+	if len(i.ApprovedByNotIn) > 0 {
+		predicates = append(predicates, operation.ApprovedByNotIn(i.ApprovedByNotIn...))
+	}
+	if i.ApprovedByGT != nil {
+		predicates = append(predicates, operation.ApprovedByGT(*i.ApprovedByGT))
+	}
+	if i.ApprovedByGTE != nil {
+		predicates = append(predicates, operation.ApprovedByGTE(*i.ApprovedByGTE))
+	}
+	if i.ApprovedByLT != nil {
+		predicates = append(predicates, operation.ApprovedByLT(*i.ApprovedByLT))
+	}
+	if i.ApprovedByLTE != nil {
+		predicates = append(predicates, operation.ApprovedByLTE(*i.ApprovedByLTE))
+	}
+	if i.ApprovedByContains != nil {
+		predicates = append(predicates, operation.ApprovedByContains(*i.ApprovedByContains))
+	}
+	if i.ApprovedByHasPrefix != nil {
+		predicates = append(predicates, operation.ApprovedByHasPrefix(*i.ApprovedByHasPrefix))
+	}
+	if i.ApprovedByHasSuffix != nil {
+		predicates = append(predicates, operation.ApprovedByHasSuffix(*i.ApprovedByHasSuffix))
+	}
+	if i.ApprovedByEqualFold != nil {
+		predicates = append(predicates, operation.ApprovedByEqualFold(*i.ApprovedByEqualFold))
+	}
+	if i.ApprovedByContainsFold != nil {
+		predicates = append(predicates, operation.ApprovedByContainsFold(*i.ApprovedByContainsFold))
+	}
+	if i.RegisteredBy != nil {
+		predicates = append(predicates, operation.RegisteredByEQ(*i.RegisteredBy))
+	}
+	if i.RegisteredByNEQ != nil {
+		predicates = append(predicates, operation.RegisteredByNEQ(*i.RegisteredByNEQ))
+	}
+	if len(i.RegisteredByIn) > 0 {
+		predicates = append(predicates, operation.RegisteredByIn(i.RegisteredByIn...))
+	}
+	if len(i.RegisteredByNotIn) > 0 {
+		predicates = append(predicates, operation.RegisteredByNotIn(i.RegisteredByNotIn...))
+	}
+	if i.RegisteredByGT != nil {
+		predicates = append(predicates, operation.RegisteredByGT(*i.RegisteredByGT))
+	}
+	if i.RegisteredByGTE != nil {
+		predicates = append(predicates, operation.RegisteredByGTE(*i.RegisteredByGTE))
+	}
+	if i.RegisteredByLT != nil {
+		predicates = append(predicates, operation.RegisteredByLT(*i.RegisteredByLT))
+	}
+	if i.RegisteredByLTE != nil {
+		predicates = append(predicates, operation.RegisteredByLTE(*i.RegisteredByLTE))
+	}
+	if i.RegisteredByContains != nil {
+		predicates = append(predicates, operation.RegisteredByContains(*i.RegisteredByContains))
+	}
+	if i.RegisteredByHasPrefix != nil {
+		predicates = append(predicates, operation.RegisteredByHasPrefix(*i.RegisteredByHasPrefix))
+	}
+	if i.RegisteredByHasSuffix != nil {
+		predicates = append(predicates, operation.RegisteredByHasSuffix(*i.RegisteredByHasSuffix))
+	}
+	if i.RegisteredByEqualFold != nil {
+		predicates = append(predicates, operation.RegisteredByEqualFold(*i.RegisteredByEqualFold))
+	}
+	if i.RegisteredByContainsFold != nil {
+		predicates = append(predicates, operation.RegisteredByContainsFold(*i.RegisteredByContainsFold))
+	}
+	if i.RegisteredAt != nil {
+		predicates = append(predicates, operation.RegisteredAtEQ(*i.RegisteredAt))
+	}
+	if i.RegisteredAtNEQ != nil {
+		predicates = append(predicates, operation.RegisteredAtNEQ(*i.RegisteredAtNEQ))
+	}
+	if len(i.RegisteredAtIn) > 0 {
+		predicates = append(predicates, operation.RegisteredAtIn(i.RegisteredAtIn...))
+	}
+	if len(i.RegisteredAtNotIn) > 0 {
+		predicates = append(predicates, operation.RegisteredAtNotIn(i.RegisteredAtNotIn...))
+	}
+	if i.RegisteredAtGT != nil {
+		predicates = append(predicates, operation.RegisteredAtGT(*i.RegisteredAtGT))
+	}
+	if i.RegisteredAtGTE != nil {
+		predicates = append(predicates, operation.RegisteredAtGTE(*i.RegisteredAtGTE))
+	}
+	if i.RegisteredAtLT != nil {
+		predicates = append(predicates, operation.RegisteredAtLT(*i.RegisteredAtLT))
+	}
+	if i.RegisteredAtLTE != nil {
+		predicates = append(predicates, operation.RegisteredAtLTE(*i.RegisteredAtLTE))
+	}
+	if i.RevokedAt != nil {
+		predicates = append(predicates, operation.RevokedAtEQ(*i.RevokedAt))
+	}
+	if i.RevokedAtNEQ != nil {
+		predicates = append(predicates, operation.RevokedAtNEQ(*i.RevokedAtNEQ))
+	}
+	if len(i.RevokedAtIn) > 0 {
+		predicates = append(predicates, operation.RevokedAtIn(i.RevokedAtIn...))
+	}
+	if len(i.RevokedAtNotIn) > 0 {
+		predicates = append(predicates, operation.RevokedAtNotIn(i.RevokedAtNotIn...))
+	}
+	if i.RevokedAtGT != nil {
+		predicates = append(predicates, operation.RevokedAtGT(*i.RevokedAtGT))
+	}
+	if i.RevokedAtGTE != nil {
+		predicates = append(predicates, operation.RevokedAtGTE(*i.RevokedAtGTE))
+	}
+	if i.RevokedAtLT != nil {
+		predicates = append(predicates, operation.RevokedAtLT(*i.RevokedAtLT))
+	}
+	if i.RevokedAtLTE != nil {
+		predicates = append(predicates, operation.RevokedAtLTE(*i.RevokedAtLTE))
+	}
+	if i.RevokedAtIsNil {
+		predicates = append(predicates, operation.RevokedAtIsNil())
+	}
+	if i.RevokedAtNotNil {
+		predicates = append(predicates, operation.RevokedAtNotNil())
+	}
+	if i.RevokedBy != nil {
+		predicates = append(predicates, operation.RevokedByEQ(*i.RevokedBy))
+	}
+	if i.RevokedByNEQ != nil {
+		predicates = append(predicates, operation.RevokedByNEQ(*i.RevokedByNEQ))
+	}
+	if len(i.RevokedByIn) > 0 {
+		predicates = append(predicates, operation.RevokedByIn(i.RevokedByIn...))
+	}
+	if len(i.RevokedByNotIn) > 0 {
+		predicates = append(predicates, operation.RevokedByNotIn(i.RevokedByNotIn...))
+	}
+	if i.RevokedByGT != nil {
+		predicates = append(predicates, operation.RevokedByGT(*i.RevokedByGT))
+	}
+	if i.RevokedByGTE != nil {
+		predicates = append(predicates, operation.RevokedByGTE(*i.RevokedByGTE))
+	}
+	if i.RevokedByLT != nil {
+		predicates = append(predicates, operation.RevokedByLT(*i.RevokedByLT))
+	}
+	if i.RevokedByLTE != nil {
+		predicates = append(predicates, operation.RevokedByLTE(*i.RevokedByLTE))
+	}
+	if i.RevokedByContains != nil {
+		predicates = append(predicates, operation.RevokedByContains(*i.RevokedByContains))
+	}
+	if i.RevokedByHasPrefix != nil {
+		predicates = append(predicates, operation.RevokedByHasPrefix(*i.RevokedByHasPrefix))
+	}
+	if i.RevokedByHasSuffix != nil {
+		predicates = append(predicates, operation.RevokedByHasSuffix(*i.RevokedByHasSuffix))
+	}
+	if i.RevokedByIsNil {
+		predicates = append(predicates, operation.RevokedByIsNil())
+	}
+	if i.RevokedByNotNil {
+		predicates = append(predicates, operation.RevokedByNotNil())
+	}
+	if i.RevokedByEqualFold != nil {
+		predicates = append(predicates, operation.RevokedByEqualFold(*i.RevokedByEqualFold))
+	}
+	if i.RevokedByContainsFold != nil {
+		predicates = append(predicates, operation.RevokedByContainsFold(*i.RevokedByContainsFold))
+	}
+	if i.RevocationReason != nil {
+		predicates = append(predicates, operation.RevocationReasonEQ(*i.RevocationReason))
+	}
+	if i.RevocationReasonNEQ != nil {
+		predicates = append(predicates, operation.RevocationReasonNEQ(*i.RevocationReasonNEQ))
+	}
+	if len(i.RevocationReasonIn) > 0 {
+		predicates = append(predicates, operation.RevocationReasonIn(i.RevocationReasonIn...))
+	}
+	if len(i.RevocationReasonNotIn) > 0 {
+		predicates = append(predicates, operation.RevocationReasonNotIn(i.RevocationReasonNotIn...))
+	}
+	if i.RevocationReasonGT != nil {
+		predicates = append(predicates, operation.RevocationReasonGT(*i.RevocationReasonGT))
+	}
+	if i.RevocationReasonGTE != nil {
+		predicates = append(predicates, operation.RevocationReasonGTE(*i.RevocationReasonGTE))
+	}
+	if i.RevocationReasonLT != nil {
+		predicates = append(predicates, operation.RevocationReasonLT(*i.RevocationReasonLT))
+	}
+	if i.RevocationReasonLTE != nil {
+		predicates = append(predicates, operation.RevocationReasonLTE(*i.RevocationReasonLTE))
+	}
+	if i.RevocationReasonContains != nil {
+		predicates = append(predicates, operation.RevocationReasonContains(*i.RevocationReasonContains))
+	}
+	if i.RevocationReasonHasPrefix != nil {
+		predicates = append(predicates, operation.RevocationReasonHasPrefix(*i.RevocationReasonHasPrefix))
+	}
+	if i.RevocationReasonHasSuffix != nil {
+		predicates = append(predicates, operation.RevocationReasonHasSuffix(*i.RevocationReasonHasSuffix))
+	}
+	if i.RevocationReasonIsNil {
+		predicates = append(predicates, operation.RevocationReasonIsNil())
+	}
+	if i.RevocationReasonNotNil {
+		predicates = append(predicates, operation.RevocationReasonNotNil())
+	}
+	if i.RevocationReasonEqualFold != nil {
+		predicates = append(predicates, operation.RevocationReasonEqualFold(*i.RevocationReasonEqualFold))
+	}
+	if i.RevocationReasonContainsFold != nil {
+		predicates = append(predicates, operation.RevocationReasonContainsFold(*i.RevocationReasonContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOperationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return operation.And(predicates...), nil
 	}
 }
 

@@ -28,6 +28,8 @@ type Tx struct {
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
+	// Operation is the client for interacting with the Operation builders.
+	Operation *OperationClient
 	// PolicyAcknowledgement is the client for interacting with the PolicyAcknowledgement builders.
 	PolicyAcknowledgement *PolicyAcknowledgementClient
 	// PolicyVersion is the client for interacting with the PolicyVersion builders.
@@ -173,6 +175,7 @@ func (tx *Tx) init() {
 	tx.Consent = NewConsentClient(tx.config)
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.Job = NewJobClient(tx.config)
+	tx.Operation = NewOperationClient(tx.config)
 	tx.PolicyAcknowledgement = NewPolicyAcknowledgementClient(tx.config)
 	tx.PolicyVersion = NewPolicyVersionClient(tx.config)
 	tx.PrivacyRequest = NewPrivacyRequestClient(tx.config)

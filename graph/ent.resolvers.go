@@ -51,6 +51,11 @@ func (r *queryResolver) Jobs(ctx context.Context, after *entgql.Cursor[int], fir
 		ent.WithJobOrder(orderBy), ent.WithJobFilter(where.Filter))
 }
 
+// Operations is the resolver for the operations field.
+func (r *queryResolver) Operations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.OperationWhereInput) (*ent.OperationConnection, error) {
+	return r.client.Operation.Query().Paginate(ctx, after, first, before, last, ent.WithOperationFilter(where.Filter))
+}
+
 // PrivacyRequests is the resolver for the privacyRequests field.
 func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) (*ent.PrivacyRequestConnection, error) {
 	return r.client.PrivacyRequest.Query().Paginate(ctx, after, first, before, last,

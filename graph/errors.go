@@ -14,4 +14,12 @@ var (
 	// ErrBudgetExhausted: a statistics query would overspend the viewer's
 	// daily privacy budget.
 	ErrBudgetExhausted = errors.New("the privacy budget for the last 24 hours is spent; statistics are refused until it recovers")
+
+	// Errors of a document offered for approval (registerOperation).
+	ErrDocumentSyntax     = errors.New("does not parse as a GraphQL document")
+	ErrDocumentInvalid    = errors.New("is not valid against the schema")
+	ErrDocumentOperations = errors.New("must hold exactly one operation")
+	ErrDocumentNotQuery   = errors.New("must be a query: mutations and subscriptions are never approved")
+	// ErrAlreadyRevoked: an operation is revoked once.
+	ErrAlreadyRevoked = errors.New("the operation is already revoked")
 )

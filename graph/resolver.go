@@ -8,6 +8,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/applicant"
@@ -20,6 +22,7 @@ type Resolver struct {
 	requestDue time.Duration // how long a privacy request may take
 	grantTTL   time.Duration // how long an access grant lives after approval
 	noise      consent.Noise // the statistics' noise source
+	schema     *ast.Schema   // the executable schema's, which approved documents must validate against
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period

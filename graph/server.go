@@ -46,7 +46,9 @@ func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
 	if r.noise == nil {
 		r.noise = consent.CryptoNoise{}
 	}
-	return NewExecutableSchema(Config{Resolvers: r})
+	es := NewExecutableSchema(Config{Resolvers: r})
+	r.schema = es.Schema()
+	return es
 }
 
 // Options are the GraphQL server's dependencies.
@@ -67,13 +69,15 @@ type Options struct {
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
-// extension installed: the consent field guard, page-size limits, one
-// transaction per mutation, one error presenter and one recover function.
-// The caller adds transports (see server/).
+// extension installed: approved operations, the consent field guard,
+// page-size limits, one transaction per mutation, one error presenter and
+// one recover function. The caller adds transports (see server/): this
+// package's POST and GET read a request's documentId.
 func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := newSchema(client, o)
 	srv := handler.New(es)
-	srv.Use(newFieldGuard(client, es.Schema(), o)) // limits pages too: one interceptor per field
+	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // first: it narrows the viewer for the others
+	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
 	return withCommonExtensions(srv, client, o.Log)
 }
@@ -235,6 +239,8 @@ func classify(err error) (code, msg string) {
 		return "PRIVACY_BUDGET_EXHAUSTED", err.Error()
 	case serializationFailure(err):
 		return "CONFLICT", "a concurrent request changed the same data; retry"
+	case errors.Is(err, ErrAlreadyRevoked):
+		return "CONFLICT", err.Error()
 	case errors.Is(err, privacy.Deny):
 		return "FORBIDDEN", "not permitted"
 	case ent.IsNotFound(err):

@@ -94,8 +94,11 @@ var visible = map[string]map[string][]consent.Category{
 	"globex": {"bob": providable()},
 	// Support: names plain; email and phone only masked.
 	"support": {"dave": {consent.Name}},
-	// Mail magazine: names and emails of those who opted in.
-	"mailer": {"bob": {consent.Name, consent.Email}},
+	// Mail magazine: names and emails of those who opted in. Marketing
+	// without a declared purpose runs its approved operations under theirs
+	// (fixture.approve registers them under MAIL_MAGAZINE).
+	"mailer":    {"bob": {consent.Name, consent.Email}},
+	"marketing": {"bob": {consent.Name, consent.Email}},
 	// Advertising and analytics release statistics only, never a row: no
 	// marker on any path (server/statistics_test.go tests what they get).
 }
@@ -264,9 +267,9 @@ func TestRowsStayWithinRole(t *testing.T) {
 			{"unknownorg", nil, jobIDs("acme", "globex"), nil},
 			{"support", applicantIDs("dave"), jobIDs("acme", "globex"), nil},
 			{"compliance", applicantIDs("dave"), jobIDs("acme", "globex"), nil},
-			// Marketing without a declared purpose acts under ADVERTISING too,
-			// which releases statistics only, as ANALYTICS does: no rows.
-			{"marketing", nil, jobIDs("acme", "globex"), nil},
+			// Marketing without a declared purpose runs the fixture's
+			// operations under MAIL_MAGAZINE (fixture.approve).
+			{"marketing", applicantIDs("bob"), jobIDs("acme", "globex"), nil},
 			{"mailer", applicantIDs("bob"), jobIDs("acme", "globex"), nil},
 			{"advertiser", nil, jobIDs("acme", "globex"), nil},
 			{"analyst", nil, jobIDs("acme", "globex"), nil},

@@ -75,6 +75,13 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			log.Info("seeded demo data")
 		}
 		seededNow = seeded
+		registered, err := SeedOperations(ctx, client, cfg.Policy)
+		if err != nil {
+			return fmt.Errorf("registering the shipped operations: %w", err)
+		}
+		if registered > 0 {
+			log.Info("registered the shipped approved operations", "count", registered)
+		}
 		if err := printDemoTokens(stdout, cfg.JWTSecret); err != nil {
 			return err
 		}

@@ -40,6 +40,8 @@ func FuzzGraphQLRequest(f *testing.F) {
 		`{"query":"{ applicants(where: {nameContains: \"a\"}) { totalCount } }"}`,
 		`{"query":"mutation { createMyProfile(input: {name: \"x\", email: \"y\"}) { id } }"}`,
 		`[{"query":"{ jobs { totalCount } }"}]`, `{"query":1}`, `{`, ``,
+		`{"documentId":"sha256:0000000000000000000000000000000000000000000000000000000000000000","extensions":{"x":1}}`,
+		`{"documentId":1,"extensions":"x"}`, `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}`,
 	} {
 		f.Add(seed)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -71,8 +70,8 @@ func (gw Gateway) Handler() http.Handler {
 		GrantTTL:   gw.GrantTTL,
 		Noise:      gw.Noise,
 	})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
+	gql.AddTransport(graph.POST{}) // (approved operations)
 	if gw.Dev {
 		gql.Use(extension.Introspection{})
 	} else {

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/graph"
+	"consentgate/operations"
 )
 
 // The load command drives a running gateway from many concurrent clients
@@ -29,7 +31,9 @@ import (
 // time, and reports throughput, latency percentiles, statuses and GraphQL
 // error codes. It signs its own tokens for the demo identities (DemoViewers,
 // the demo employers and applicant-0001..applicant-0300), so the gateway
-// must run with -demo data and the same HS256 secret.
+// must run with -demo data and the same HS256 secret. Marketing and
+// analysts run approved operations only: the warm-up registers the mix's
+// queries for them (loadApproved) as the demo admin.
 //
 // It only ever talks to the one URL it is given, and refuses one whose
 // host is not loopback unless -allow-remote is set.
@@ -175,6 +179,41 @@ type loadWorld struct {
 	jobIDs           []string
 }
 
+// loadApproved are the mix's queries for viewers held to approved
+// operations (marketing, analysts): the warm-up registers each as an
+// approved operation, as the demo admin, and the mix runs it by its
+// documentId. The header comment makes each text, and so each id, the
+// load's own.
+var loadApproved = []struct {
+	name, query string
+	purpose     consent.Purpose
+}{
+	{"load_mail_magazine", loadMailQuery, consent.MailMagazine},
+	{"load_advertising", loadAdsQuery, consent.Advertising},
+	{"load_marketing", loadMarketingQuery, consent.MailMagazine},
+	{"load_analytics", loadAnalystQuery, consent.Analytics},
+}
+
+// loadDocument is the approved document of one of loadApproved's queries.
+func loadDocument(name, query string) string {
+	return "# consentgate load: " + name + "\n" + query + "\n"
+}
+
+// approvedBody is the request body that runs the approved version of query
+// (one of loadApproved's) by its documentId.
+func approvedBody(query string) []byte {
+	for _, a := range loadApproved {
+		if a.query == query {
+			b, err := json.Marshal(map[string]any{"documentId": operations.ID(loadDocument(a.name, a.query))})
+			if err != nil {
+				panic(err)
+			}
+			return b
+		}
+	}
+	panic("load: not an approved query of the mix")
+}
+
 // loadEmployer is a recruiter of one demo employer and what it can reach.
 type loadEmployer struct {
 	org, token     string
@@ -222,6 +261,10 @@ func (w *loadWorld) operations() []loadOperation {
 		body := gqlBody(query, nil)
 		return func(*rand.Rand) (string, []byte) { return token, body }
 	}
+	approved := func(token string, query string) func(*rand.Rand) (string, []byte) {
+		body := approvedBody(query)
+		return func(*rand.Rand) (string, []byte) { return token, body }
+	}
 	var withApps, withPeople []loadEmployer
 	for _, e := range w.employers {
 		if len(e.applicationIDs) > 0 {
@@ -244,10 +287,10 @@ func (w *loadWorld) operations() []loadOperation {
 		{"me (applicant)", 18, func(r *rand.Rand) (string, []byte) { return pick(r, w.applicants), meBody }},
 		{"applications (employer)", 14, func(r *rand.Rand) (string, []byte) { return pick(r, w.employers).token, employerBody }},
 		{"privacyRequests (support)", 7, static(w.support, loadSupportQuery)},
-		{"applicants (marketing, MAIL_MAGAZINE)", 5, static(w.mailMagazine, loadMailQuery)},
-		{"applicants (marketing, ADVERTISING)", 3, static(w.advertising, loadAdsQuery)},
-		{"applicants (marketing)", 2, static(w.marketing, loadMarketingQuery)},
-		{"applicants (analyst)", 8, static(w.analyst, loadAnalystQuery)},
+		{"applicants (marketing, MAIL_MAGAZINE)", 5, approved(w.mailMagazine, loadMailQuery)},
+		{"applicants (marketing, ADVERTISING)", 3, approved(w.advertising, loadAdsQuery)},
+		{"applicants (marketing)", 2, approved(w.marketing, loadMarketingQuery)},
+		{"applicants (analyst)", 8, approved(w.analyst, loadAnalystQuery)},
 		{"privacyRequests (compliance)", 3, static(w.compliance, loadComplianceQ)},
 		{"jobs (admin)", 2, static(w.admin, loadAdminQuery)},
 		{"node job (anonymous)", weightIf(len(w.jobIDs) > 0, 6), func(r *rand.Rand) (string, []byte) {
@@ -356,9 +399,11 @@ func loadPost(ctx context.Context, hc *http.Client, endpoint, token string, body
 	return resp.StatusCode, data, err
 }
 
-// warmUp finds ids for the node operations: published jobs (anonymous) and,
-// per employer, its applications and their applicants. It also fails fast
-// when the gateway is not there or refuses the tokens.
+// warmUp registers the approved operations of the mix (loadApproved; one
+// already registered is fine) and finds ids for the node operations:
+// published jobs (anonymous) and, per employer, its applications and their
+// applicants. It also fails fast when the gateway is not there or refuses
+// the tokens.
 func (w *loadWorld) warmUp(ctx context.Context, hc *http.Client, endpoint string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -383,6 +428,27 @@ func (w *loadWorld) warmUp(ctx context.Context, hc *http.Client, endpoint string
 	}
 	if err := query("", `{ jobs(first: 100) { edges { node { id } } } }`, &jobs); err != nil {
 		return err
+	}
+	for _, a := range loadApproved {
+		var resp struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		in := map[string]any{"name": a.name, "purpose": a.purpose, "document": loadDocument(a.name, a.query),
+			"approvedBy": "consentgate load (demo data only)"}
+		status, data, err := loadPost(ctx, hc, endpoint, w.admin, gqlBody(registerOperationMutation, map[string]any{"in": in}))
+		switch {
+		case err != nil:
+			return fmt.Errorf("load: the gateway at %s does not answer: %w", endpoint, err)
+		case status != http.StatusOK:
+			return fmt.Errorf("load: registering the approved operation %s answered %d: %.200s", a.name, status, data)
+		case json.Unmarshal(data, &resp) != nil:
+			return fmt.Errorf("load: registering the approved operation %s: not a GraphQL response", a.name)
+		case len(resp.Errors) > 0 && resp.Errors[0].Extensions.Code != graph.CodeOperationExists:
+			return fmt.Errorf("load: registering the approved operation %s: %s", a.name, resp.Errors[0].Message)
+		}
 	}
 	for _, e := range jobs.Data.Jobs.Edges {
 		w.jobIDs = append(w.jobIDs, e.Node.ID)

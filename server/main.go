@@ -5,6 +5,8 @@
 //	                                 print a token signed with CONSENTGATE_JWT_SECRET
 //	go run ./server datamap [-json]  print who sees which personal field under the policy
 //	go run ./server load -url http://127.0.0.1:8080 -clients 64 -duration 60s
+//	go run ./server operations push [-url URL] [-token T | -secret S] DIR
+//	                                 register the approved operations of DIR's *.graphql files
 package main
 
 import (
@@ -35,6 +37,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if len(args) > 0 && args[0] == "load" {
 		return loadCommand(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "operations" {
+		return operationsCommand(ctx, args[1:], stdout)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	return serveCommand(ctx, args, getenv, stdout, log)

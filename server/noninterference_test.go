@@ -323,10 +323,10 @@ func (w *world) twinSeeds(e *consent.Engine, v consent.Viewer, r *rand.Rand) ([]
 	return seeds, reasons
 }
 
-// operations are generated per world: pages in both directions and orders,
+// niOperations are generated per world: pages in both directions and orders,
 // cursors followed, filters on non-personal fields, lookups of every id
 // (reachable, unreachable, nonexistent), nested edges both ways.
-func operations(r *rand.Rand, f *fixture) []struct {
+func niOperations(r *rand.Rand, f *fixture) []struct {
 	query string
 	vars  map[string]any
 } {
@@ -408,7 +408,7 @@ func nonInterference(t *testing.T, open func(*testing.T) *ent.Client, worlds int
 			if v.Role != "" {
 				viewer = &v
 			}
-			for _, op := range operations(r, base) {
+			for _, op := range niOperations(r, base) {
 				q := op.query + personalFragment
 				if !strings.Contains(op.query, "...A") {
 					q = op.query + personalFragment[:strings.Index(personalFragment, "fragment A")]

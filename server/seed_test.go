@@ -376,6 +376,9 @@ func TestDemoActivityLeavesATrail(t *testing.T) {
 	if err := EnsurePolicyVersion(ctx, client, consent.DefaultPolicy()); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := SeedOperations(ctx, client, consent.DefaultPolicy()); err != nil {
+		t.Fatal(err)
+	}
 	if err := RunDemoActivity(context.Background(), testGateway(client, nil, nil), testSecret); err != nil {
 		t.Fatal(err)
 	}

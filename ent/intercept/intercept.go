@@ -15,6 +15,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
@@ -295,6 +296,33 @@ func (f TraverseJob) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.JobQuery", q)
 }
 
+// The OperationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OperationFunc func(context.Context, *ent.OperationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OperationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OperationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OperationQuery", q)
+}
+
+// The TraverseOperation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOperation func(context.Context, *ent.OperationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOperation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOperation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OperationQuery", q)
+}
+
 // The PolicyAcknowledgementFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PolicyAcknowledgementFunc func(context.Context, *ent.PolicyAcknowledgementQuery) (ent.Value, error)
 
@@ -395,6 +423,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EmployerQuery, predicate.Employer, employer.OrderOption]{typ: ent.TypeEmployer, tq: q}, nil
 	case *ent.JobQuery:
 		return &query[*ent.JobQuery, predicate.Job, job.OrderOption]{typ: ent.TypeJob, tq: q}, nil
+	case *ent.OperationQuery:
+		return &query[*ent.OperationQuery, predicate.Operation, operation.OrderOption]{typ: ent.TypeOperation, tq: q}, nil
 	case *ent.PolicyAcknowledgementQuery:
 		return &query[*ent.PolicyAcknowledgementQuery, predicate.PolicyAcknowledgement, policyacknowledgement.OrderOption]{typ: ent.TypePolicyAcknowledgement, tq: q}, nil
 	case *ent.PolicyVersionQuery:

@@ -309,6 +309,37 @@ var (
 			},
 		},
 	}
+	// OperationsColumns holds the columns for the "operations" table.
+	OperationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "hash", Type: field.TypeString, Unique: true},
+		{Name: "name", Type: field.TypeString},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"EMPLOYER_PROVISION", "SERVICE", "MAIL_MAGAZINE", "FEEDBACK", "ADVERTISING", "INQUIRY", "ANALYTICS"}},
+		{Name: "description", Type: field.TypeString, Nullable: true},
+		{Name: "document", Type: field.TypeString, Size: 2147483647},
+		{Name: "approved_by", Type: field.TypeString},
+		{Name: "registered_by", Type: field.TypeString},
+		{Name: "registered_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_by", Type: field.TypeString, Nullable: true},
+		{Name: "revocation_reason", Type: field.TypeString, Nullable: true},
+	}
+	// OperationsTable holds the schema information for the "operations" table.
+	OperationsTable = &schema.Table{
+		Name:       "operations",
+		Columns:    OperationsColumns,
+		PrimaryKey: []*schema.Column{OperationsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "operation_name",
+				Unique:  true,
+				Columns: []*schema.Column{OperationsColumns[2]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "revoked_at IS NULL",
+				},
+			},
+		},
+	}
 	// PolicyAcknowledgementsColumns holds the columns for the "policy_acknowledgements" table.
 	PolicyAcknowledgementsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -397,6 +428,7 @@ var (
 		ConsentsTable,
 		EmployersTable,
 		JobsTable,
+		OperationsTable,
 		PolicyAcknowledgementsTable,
 		PolicyVersionsTable,
 		PrivacyRequestsTable,
@@ -420,7 +452,7 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
 	BudgetSpendsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(34359738368),
+		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	ConsentsTable.ForeignKeys[0].RefTable = ApplicantsTable
 	ConsentsTable.ForeignKeys[1].RefTable = EmployersTable
@@ -435,10 +467,13 @@ func init() {
 	JobsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	OperationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
 	PolicyAcknowledgementsTable.ForeignKeys[0].RefTable = ApplicantsTable
 	PolicyAcknowledgementsTable.ForeignKeys[1].RefTable = PolicyVersionsTable
 	PolicyAcknowledgementsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(42949672960),
+		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	PolicyVersionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),

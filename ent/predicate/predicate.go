@@ -30,6 +30,9 @@ type Employer func(*sql.Selector)
 // Job is the predicate function for job builders.
 type Job func(*sql.Selector)
 
+// Operation is the predicate function for operation builders.
+type Operation func(*sql.Selector)
+
 // PolicyAcknowledgement is the predicate function for policyacknowledgement builders.
 type PolicyAcknowledgement func(*sql.Selector)
 

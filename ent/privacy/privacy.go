@@ -303,6 +303,30 @@ func (f JobMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JobMutation", m)
 }
 
+// The OperationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OperationQueryRuleFunc func(context.Context, *ent.OperationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OperationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OperationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OperationQuery", q)
+}
+
+// The OperationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OperationMutationRuleFunc func(context.Context, *ent.OperationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OperationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OperationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperationMutation", m)
+}
+
 // The PolicyAcknowledgementQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PolicyAcknowledgementQueryRuleFunc func(context.Context, *ent.PolicyAcknowledgementQuery) error
@@ -426,6 +450,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.JobQuery:
 		return q.Filter(), nil
+	case *ent.OperationQuery:
+		return q.Filter(), nil
 	case *ent.PolicyAcknowledgementQuery:
 		return q.Filter(), nil
 	case *ent.PolicyVersionQuery:
@@ -454,6 +480,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EmployerMutation:
 		return m.Filter(), nil
 	case *ent.JobMutation:
+		return m.Filter(), nil
+	case *ent.OperationMutation:
 		return m.Filter(), nil
 	case *ent.PolicyAcknowledgementMutation:
 		return m.Filter(), nil

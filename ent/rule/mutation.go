@@ -9,6 +9,7 @@ import (
 	"consentgate/ent/application"
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/employer"
+	"consentgate/ent/operation"
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
 )
@@ -177,6 +178,41 @@ func HandleRequests() privacy.MutationRule {
 			}
 		}
 		m.Where(PrivacyRequestRows(v))
+		return privacy.Allow
+	}), ent.OpUpdateOne)
+}
+
+// RegisterOperations lets an admin register approved operations
+// (hooks.StampOperation records who, when and the document's hash).
+func RegisterOperations() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.OperationMutationRuleFunc(func(ctx context.Context, _ *ent.OperationMutation) error {
+		if v := consent.FromContext(ctx); v.Role != consent.Admin || v.Account == "" {
+			return privacy.Skip
+		}
+		return privacy.Allow
+	}), ent.OpCreate)
+}
+
+// RevokeOperations lets an admin revoke an approved operation, once: the
+// revocation's fields are the only change an operation ever takes, and an
+// operation already revoked is not found.
+func RevokeOperations() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.OperationMutationRuleFunc(func(ctx context.Context, m *ent.OperationMutation) error {
+		v := consent.FromContext(ctx)
+		if v.Role != consent.Admin || v.Account == "" || len(m.ClearedFields()) > 0 {
+			return privacy.Skip
+		}
+		if _, ok := m.RevokedAt(); !ok {
+			return privacy.Skip
+		}
+		for _, f := range m.Fields() {
+			switch f {
+			case operation.FieldRevokedAt, operation.FieldRevokedBy, operation.FieldRevocationReason:
+			default:
+				return privacy.Skip
+			}
+		}
+		m.Where(operation.RevokedAtIsNil())
 		return privacy.Allow
 	}), ent.OpUpdateOne)
 }

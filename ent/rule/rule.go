@@ -20,6 +20,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
@@ -148,6 +149,33 @@ func AccessRecordRows(v consent.Viewer) predicate.AccessRecord {
 	return none[predicate.AccessRecord]()
 }
 
+// OperationRows returns the approved operations v reaches: admin and
+// compliance every one, revoked or not (they are the record of approvals);
+// analysts and marketing the unrevoked ones under the purposes they act
+// under, which are what they may run; nobody else any.
+func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
+	switch {
+	case v.Account == "":
+	case v.Role == consent.Admin, v.Role == consent.Compliance:
+		return all[predicate.Operation]()
+	case v.Role == consent.Analyst, v.Role == consent.Marketing:
+		e := consent.EngineFrom(ctx)
+		if e == nil {
+			break
+		}
+		purposes := e.PurposesOf(v)
+		if len(purposes) == 0 {
+			break
+		}
+		ps := make([]operation.Purpose, len(purposes))
+		for i, p := range purposes {
+			ps[i] = operation.Purpose(p)
+		}
+		return operation.And(operation.RevokedAtIsNil(), operation.PurposeIn(ps...))
+	}
+	return none[predicate.Operation]()
+}
+
 func liveApplicationTo(org string) predicate.Application {
 	return application.And(application.StatusNEQ(application.StatusWITHDRAWN), application.HasJobWith(ownJob(org)))
 }
@@ -200,6 +228,14 @@ func FilterPrivacyRequests() privacy.QueryRule {
 func FilterAccessRecords() privacy.QueryRule {
 	return privacy.AccessRecordQueryRuleFunc(func(ctx context.Context, q *ent.AccessRecordQuery) error {
 		q.Where(AccessRecordRows(consent.FromContext(ctx)))
+		return privacy.Allow
+	})
+}
+
+// FilterOperations limits every operation query to OperationRows.
+func FilterOperations() privacy.QueryRule {
+	return privacy.OperationQueryRuleFunc(func(ctx context.Context, q *ent.OperationQuery) error {
+		q.Where(OperationRows(ctx, consent.FromContext(ctx)))
 		return privacy.Allow
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/operation"
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
@@ -497,6 +498,52 @@ func init() {
 	jobDescSalaryMax := jobFields[6].Descriptor()
 	// job.SalaryMaxValidator is a validator for the "salary_max" field. It is called by the builders before save.
 	job.SalaryMaxValidator = jobDescSalaryMax.Validators[0].(func(int) error)
+	operation.Policy = privacy.NewPolicies(schema.Operation{})
+	operation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := operation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	operationHooks := schema.Operation{}.Hooks()
+
+	operation.Hooks[1] = operationHooks[0]
+	operationFields := schema.Operation{}.Fields()
+	_ = operationFields
+	// operationDescHash is the schema descriptor for hash field.
+	operationDescHash := operationFields[0].Descriptor()
+	// operation.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	operation.HashValidator = operationDescHash.Validators[0].(func(string) error)
+	// operationDescName is the schema descriptor for name field.
+	operationDescName := operationFields[1].Descriptor()
+	// operation.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	operation.NameValidator = operationDescName.Validators[0].(func(string) error)
+	// operationDescDescription is the schema descriptor for description field.
+	operationDescDescription := operationFields[3].Descriptor()
+	// operation.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	operation.DescriptionValidator = operationDescDescription.Validators[0].(func(string) error)
+	// operationDescDocument is the schema descriptor for document field.
+	operationDescDocument := operationFields[4].Descriptor()
+	// operation.DocumentValidator is a validator for the "document" field. It is called by the builders before save.
+	operation.DocumentValidator = operationDescDocument.Validators[0].(func(string) error)
+	// operationDescApprovedBy is the schema descriptor for approved_by field.
+	operationDescApprovedBy := operationFields[5].Descriptor()
+	// operation.ApprovedByValidator is a validator for the "approved_by" field. It is called by the builders before save.
+	operation.ApprovedByValidator = operationDescApprovedBy.Validators[0].(func(string) error)
+	// operationDescRegisteredBy is the schema descriptor for registered_by field.
+	operationDescRegisteredBy := operationFields[6].Descriptor()
+	// operation.RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
+	operation.RegisteredByValidator = operationDescRegisteredBy.Validators[0].(func(string) error)
+	// operationDescRevokedBy is the schema descriptor for revoked_by field.
+	operationDescRevokedBy := operationFields[9].Descriptor()
+	// operation.RevokedByValidator is a validator for the "revoked_by" field. It is called by the builders before save.
+	operation.RevokedByValidator = operationDescRevokedBy.Validators[0].(func(string) error)
+	// operationDescRevocationReason is the schema descriptor for revocation_reason field.
+	operationDescRevocationReason := operationFields[10].Descriptor()
+	// operation.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
+	operation.RevocationReasonValidator = operationDescRevocationReason.Validators[0].(func(string) error)
 	policyacknowledgement.Policy = privacy.NewPolicies(schema.PolicyAcknowledgement{})
 	policyacknowledgement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -137,3 +137,15 @@ func (AccessGrant) Policy() ent.Policy {
 
 // Hooks of the AccessGrant.
 func (AccessGrant) Hooks() []ent.Hook { return []ent.Hook{hooks.AccessGrantLifecycle()} }
+// Policy of the Operation: admins register and revoke approved operations
+// (never delete or otherwise change them); admins and compliance read them
+// all, analysts and marketing the ones they may run.
+func (Operation) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterOperations()},
+		Mutation: privacy.MutationPolicy{rule.RegisterOperations(), rule.RevokeOperations(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the Operation.
+func (Operation) Hooks() []ent.Hook { return []ent.Hook{hooks.StampOperation()} }

@@ -59,6 +59,20 @@ type PublishPolicyVersionInput struct {
 	ChangedPurposes []consent.Purpose `json:"changedPurposes"`
 }
 
+// An operation to approve: one GraphQL query, valid against this schema. Its id
+// (`Operation.hash`) is computed from `document`, the exact text.
+type RegisterOperationInput struct {
+	// A short name: letters, digits, '_', '.' or '-', starting with a letter; unique among unrevoked operations.
+	Name string `json:"name"`
+	// The purpose the operation runs under: one that ANALYST or MARKETING may act under.
+	Purpose     consent.Purpose `json:"purpose"`
+	Description *string         `json:"description,omitempty"`
+	// The document: exactly one query operation (no mutation or subscription), with its fragments.
+	Document string `json:"document"`
+	// Who approved it (a person, or a reference to the approval).
+	ApprovedBy string `json:"approvedBy"`
+}
+
 // A statistic over the applicants whose consents allow the viewer's aggregate
 // purpose (ANALYTICS for analysts, ADVERTISING for marketing). It never holds
 // a row per applicant: groups smaller than the policy's minimum group size are

@@ -1,0 +1,96 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+)
+
+// POST is gqlgen's POST transport that also reads a top-level
+// "documentId" (the GraphQL-over-HTTP draft's name for a persisted
+// document's id), which gqlgen's RawParams has no field for: it moves it
+// into the request's extensions (extensions.documentId), where the
+// approved-operations extension finds it. Everything else is gqlgen's.
+type POST struct{ transport.POST }
+
+// GET is gqlgen's GET transport that also reads a "documentId"
+// query-string parameter, as POST does the body's.
+type GET struct{ transport.GET }
+
+var (
+	_ graphql.Transport = POST{}
+	_ graphql.Transport = GET{}
+)
+
+// Do moves the body's documentId into its extensions and serves the
+// request as gqlgen's POST transport does.
+func (t POST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		r.Body = io.NopCloser(errReader{err}) // reported by gqlgen
+	} else {
+		if bytes.Contains(body, []byte(`"documentId"`)) {
+			body = moveDocumentID(body)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	t.POST.Do(w, r, exec)
+}
+
+// moveDocumentID returns the JSON request body with its top-level
+// documentId moved into its extensions. A body it cannot read is returned
+// as it is, for gqlgen to refuse.
+func moveDocumentID(body []byte) []byte {
+	var req map[string]json.RawMessage
+	if json.Unmarshal(body, &req) != nil {
+		return body
+	}
+	id, ok := req["documentId"]
+	if !ok {
+		return body
+	}
+	ext := map[string]json.RawMessage{}
+	if raw, ok := req["extensions"]; ok && string(raw) != "null" && json.Unmarshal(raw, &ext) != nil {
+		return body
+	}
+	ext["documentId"] = id
+	delete(req, "documentId")
+	var err error
+	if req["extensions"], err = json.Marshal(ext); err != nil {
+		return body
+	}
+	out, err := json.Marshal(req)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// Do moves the query string's documentId into its extensions parameter and
+// serves the request as gqlgen's GET transport does.
+func (t GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil && q.Has("documentId") {
+		ext := map[string]json.RawMessage{}
+		if e := q.Get("extensions"); e == "" || json.Unmarshal([]byte(e), &ext) == nil {
+			id, _ := json.Marshal(q.Get("documentId"))
+			ext["documentId"] = id
+			if b, err := json.Marshal(ext); err == nil {
+				q.Del("documentId")
+				q.Set("extensions", string(b))
+				r = r.Clone(r.Context())
+				r.URL.RawQuery = q.Encode()
+			}
+		}
+	}
+	t.GET.Do(w, r, exec)
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }

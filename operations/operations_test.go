@@ -1,0 +1,63 @@
+package operations
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       File // Document and Path are checked apart
+		err        bool
+	}{
+		{"full.graphql", "# name: a_b\n# purpose: ANALYTICS\n# description: one\n#description: two\n# approvedBy: dpo (PRIV-1)\n\n# a comment: not a header key we know\nquery Q { jobs { totalCount } }\n# name: not a header any more\n",
+			File{Name: "a_b", Purpose: "ANALYTICS", Description: "one two", ApprovedBy: "dpo (PRIV-1)"}, false},
+		{"dir/default_name.graphql", "# purpose: MAIL_MAGAZINE\n# approvedBy: dpo\n{ jobs { totalCount } }",
+			File{Name: "default_name", Purpose: "MAIL_MAGAZINE", ApprovedBy: "dpo"}, false},
+		{"no_purpose.graphql", "# approvedBy: dpo\n{ jobs { totalCount } }", File{}, true},
+		{"no_approver.graphql", "# purpose: ANALYTICS\n{ jobs { totalCount } }", File{}, true},
+		{"twice.graphql", "# purpose: ANALYTICS\n# purpose: ADVERTISING\n# approvedBy: dpo\n{ jobs { totalCount } }", File{}, true},
+		{"late_header.graphql", "{ jobs { totalCount } }\n# purpose: ANALYTICS\n# approvedBy: dpo\n", File{}, true},
+	} {
+		got, err := Parse(c.name, []byte(c.text))
+		if c.err {
+			if !errors.Is(err, ErrHeader) {
+				t.Errorf("%s: %v, want an ErrHeader", c.name, err)
+			}
+			continue
+		}
+		if err != nil || got.Name != c.want.Name || got.Purpose != c.want.Purpose || got.Description != c.want.Description ||
+			got.ApprovedBy != c.want.ApprovedBy || got.Document != c.text || got.Path != c.name {
+			t.Errorf("%s: %+v, %v; want %+v", c.name, got, err, c.want)
+		}
+	}
+}
+
+// TestID: an id is what sha256sum prints of the file, prefixed.
+func TestID(t *testing.T) {
+	doc := "{ jobs { totalCount } }\n"
+	sum := sha256.Sum256([]byte(doc))
+	if got := ID(doc); got != "sha256:"+hex.EncodeToString(sum[:]) || !ValidID(got) {
+		t.Errorf("ID = %s", got)
+	}
+	for _, bad := range []string{"", "sha256:", "sha256:" + hex.EncodeToString(sum[:])[:63], "SHA256:" + hex.EncodeToString(sum[:]), "md5:00"} {
+		if ValidID(bad) {
+			t.Errorf("ValidID(%q)", bad)
+		}
+	}
+}
+
+func TestShipped(t *testing.T) {
+	files, err := Shipped()
+	if err != nil || len(files) == 0 {
+		t.Fatalf("Shipped() = %v, %v", files, err)
+	}
+	for _, f := range files {
+		if f.Name == "" || f.Purpose == "" || f.ApprovedBy == "" {
+			t.Errorf("%s: incomplete header: %+v", f.Path, f)
+		}
+	}
+}
