@@ -538,3 +538,6 @@ func (_u *AccessGrantUpdateOne) sqlSave(ctx context.Context) (_node *AccessGrant
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *AccessGrantUpdateOne) Check() error { return _u.check() }

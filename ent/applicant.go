@@ -25,6 +25,8 @@ type Applicant struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// AccountID holds the value of the "account_id" field.
 	AccountID string `json:"account_id,omitempty"`
+	// When a completed DELETION request erased the applicant's personal data; null otherwise.
+	ErasedAt *time.Time `json:"erased_at,omitempty"`
 	// Full name. Masked INITIAL: the initials only ("N. V. A.").
 	Name string `json:"name,omitempty"`
 	// Full name in katakana.
@@ -168,7 +170,7 @@ func (*Applicant) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case applicant.FieldAccountID, applicant.FieldName, applicant.FieldNameKana, applicant.FieldSex, applicant.FieldPrefecture, applicant.FieldCity, applicant.FieldStreet, applicant.FieldBuilding, applicant.FieldPostalCode, applicant.FieldPhone, applicant.FieldEmail, applicant.FieldOccupation, applicant.FieldWorkplaceName, applicant.FieldWorkplaceDepartment, applicant.FieldWorkplaceAddress, applicant.FieldWorkplacePhone, applicant.FieldVisaStatus, applicant.FieldEducationLevel, applicant.FieldAcademicBackground, applicant.FieldSchoolName, applicant.FieldFavoriteSubject, applicant.FieldSellingPoint, applicant.FieldAchievements, applicant.FieldThesesAndPatents, applicant.FieldSpouseOccupation, applicant.FieldDwellingType, applicant.FieldDesiredField, applicant.FieldDesiredWorkplace, applicant.FieldLastIP:
 			values[i] = new(sql.NullString)
-		case applicant.FieldCreatedAt, applicant.FieldUpdatedAt, applicant.FieldBirthDate, applicant.FieldVisaExpiresOn, applicant.FieldGraduatedOn:
+		case applicant.FieldCreatedAt, applicant.FieldUpdatedAt, applicant.FieldErasedAt, applicant.FieldBirthDate, applicant.FieldVisaExpiresOn, applicant.FieldGraduatedOn:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -208,6 +210,13 @@ func (_m *Applicant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field account_id", values[i])
 			} else if value.Valid {
 				_m.AccountID = value.String
+			}
+		case applicant.FieldErasedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field erased_at", values[i])
+			} else if value.Valid {
+				_m.ErasedAt = new(time.Time)
+				*_m.ErasedAt = value.Time
 			}
 		case applicant.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -512,6 +521,11 @@ func (_m *Applicant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("account_id=")
 	builder.WriteString(_m.AccountID)
+	builder.WriteString(", ")
+	if v := _m.ErasedAt; v != nil {
+		builder.WriteString("erased_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -58,6 +58,20 @@ func (_c *ApplicantCreate) SetAccountID(v string) *ApplicantCreate {
 	return _c
 }
 
+// SetErasedAt sets the "erased_at" field.
+func (_c *ApplicantCreate) SetErasedAt(v time.Time) *ApplicantCreate {
+	_c.mutation.SetErasedAt(v)
+	return _c
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_c *ApplicantCreate) SetNillableErasedAt(v *time.Time) *ApplicantCreate {
+	if v != nil {
+		_c.SetErasedAt(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *ApplicantCreate) SetName(v string) *ApplicantCreate {
 	_c.mutation.SetName(v)
@@ -868,6 +882,10 @@ func (_c *ApplicantCreate) createSpec() (*Applicant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AccountID(); ok {
 		_spec.SetField(applicant.FieldAccountID, field.TypeString, value)
 		_node.AccountID = value
+	}
+	if value, ok := _c.mutation.ErasedAt(); ok {
+		_spec.SetField(applicant.FieldErasedAt, field.TypeTime, value)
+		_node.ErasedAt = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(applicant.FieldName, field.TypeString, value)

@@ -39,6 +39,40 @@ func (_u *ApplicantUpdate) SetUpdatedAt(v time.Time) *ApplicantUpdate {
 	return _u
 }
 
+// SetAccountID sets the "account_id" field.
+func (_u *ApplicantUpdate) SetAccountID(v string) *ApplicantUpdate {
+	_u.mutation.SetAccountID(v)
+	return _u
+}
+
+// SetNillableAccountID sets the "account_id" field if the given value is not nil.
+func (_u *ApplicantUpdate) SetNillableAccountID(v *string) *ApplicantUpdate {
+	if v != nil {
+		_u.SetAccountID(*v)
+	}
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *ApplicantUpdate) SetErasedAt(v time.Time) *ApplicantUpdate {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *ApplicantUpdate) SetNillableErasedAt(v *time.Time) *ApplicantUpdate {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *ApplicantUpdate) ClearErasedAt() *ApplicantUpdate {
+	_u.mutation.ClearErasedAt()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ApplicantUpdate) SetName(v string) *ApplicantUpdate {
 	_u.mutation.SetName(v)
@@ -968,6 +1002,11 @@ func (_u *ApplicantUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ApplicantUpdate) check() error {
+	if v, ok := _u.mutation.AccountID(); ok {
+		if err := applicant.AccountIDValidator(v); err != nil {
+			return &ValidationError{Name: "account_id", err: fmt.Errorf(`ent: validator failed for field "Applicant.account_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := applicant.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Applicant.name": %w`, err)}
@@ -1135,6 +1174,15 @@ func (_u *ApplicantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(applicant.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.AccountID(); ok {
+		_spec.SetField(applicant.FieldAccountID, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(applicant.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(applicant.FieldErasedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(applicant.FieldName, field.TypeString, value)
@@ -1553,6 +1601,40 @@ type ApplicantUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ApplicantUpdateOne) SetUpdatedAt(v time.Time) *ApplicantUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetAccountID sets the "account_id" field.
+func (_u *ApplicantUpdateOne) SetAccountID(v string) *ApplicantUpdateOne {
+	_u.mutation.SetAccountID(v)
+	return _u
+}
+
+// SetNillableAccountID sets the "account_id" field if the given value is not nil.
+func (_u *ApplicantUpdateOne) SetNillableAccountID(v *string) *ApplicantUpdateOne {
+	if v != nil {
+		_u.SetAccountID(*v)
+	}
+	return _u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (_u *ApplicantUpdateOne) SetErasedAt(v time.Time) *ApplicantUpdateOne {
+	_u.mutation.SetErasedAt(v)
+	return _u
+}
+
+// SetNillableErasedAt sets the "erased_at" field if the given value is not nil.
+func (_u *ApplicantUpdateOne) SetNillableErasedAt(v *time.Time) *ApplicantUpdateOne {
+	if v != nil {
+		_u.SetErasedAt(*v)
+	}
+	return _u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (_u *ApplicantUpdateOne) ClearErasedAt() *ApplicantUpdateOne {
+	_u.mutation.ClearErasedAt()
 	return _u
 }
 
@@ -2498,6 +2580,11 @@ func (_u *ApplicantUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ApplicantUpdateOne) check() error {
+	if v, ok := _u.mutation.AccountID(); ok {
+		if err := applicant.AccountIDValidator(v); err != nil {
+			return &ValidationError{Name: "account_id", err: fmt.Errorf(`ent: validator failed for field "Applicant.account_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Name(); ok {
 		if err := applicant.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Applicant.name": %w`, err)}
@@ -2682,6 +2769,15 @@ func (_u *ApplicantUpdateOne) sqlSave(ctx context.Context) (_node *Applicant, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(applicant.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.AccountID(); ok {
+		_spec.SetField(applicant.FieldAccountID, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ErasedAt(); ok {
+		_spec.SetField(applicant.FieldErasedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ErasedAtCleared() {
+		_spec.ClearField(applicant.FieldErasedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(applicant.FieldName, field.TypeString, value)
@@ -3091,3 +3187,6 @@ func (_u *ApplicantUpdateOne) sqlSave(ctx context.Context) (_node *Applicant, er
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *ApplicantUpdateOne) Check() error { return _u.check() }

@@ -467,3 +467,6 @@ func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *ApplicationUpdateOne) Check() error { return _u.check() }

@@ -207,3 +207,6 @@ func (_u *ConsentUpdateOne) sqlSave(ctx context.Context) (_node *Consent, err er
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *ConsentUpdateOne) Check() error { return _u.check() }

@@ -569,3 +569,6 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *EmployerUpdateOne) Check() error { return _u.check() }

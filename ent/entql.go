@@ -90,6 +90,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			applicant.FieldCreatedAt:           {Type: field.TypeTime, Column: applicant.FieldCreatedAt},
 			applicant.FieldUpdatedAt:           {Type: field.TypeTime, Column: applicant.FieldUpdatedAt},
 			applicant.FieldAccountID:           {Type: field.TypeString, Column: applicant.FieldAccountID},
+			applicant.FieldErasedAt:            {Type: field.TypeTime, Column: applicant.FieldErasedAt},
 			applicant.FieldName:                {Type: field.TypeString, Column: applicant.FieldName},
 			applicant.FieldNameKana:            {Type: field.TypeString, Column: applicant.FieldNameKana},
 			applicant.FieldBirthDate:           {Type: field.TypeTime, Column: applicant.FieldBirthDate},
@@ -315,6 +316,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			privacyrequest.FieldCompletedAt:     {Type: field.TypeTime, Column: privacyrequest.FieldCompletedAt},
 			privacyrequest.FieldHandler:         {Type: field.TypeString, Column: privacyrequest.FieldHandler},
 			privacyrequest.FieldRejectionReason: {Type: field.TypeString, Column: privacyrequest.FieldRejectionReason},
+			privacyrequest.FieldProposedChanges: {Type: field.TypeJSON, Column: privacyrequest.FieldProposedChanges},
+			privacyrequest.FieldResult:          {Type: field.TypeJSON, Column: privacyrequest.FieldResult},
 			privacyrequest.FieldApplicantID:     {Type: field.TypeInt, Column: privacyrequest.FieldApplicantID},
 		},
 	}
@@ -774,6 +777,11 @@ func (f *ApplicantFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereAccountID applies the entql string predicate on the account_id field.
 func (f *ApplicantFilter) WhereAccountID(p entql.StringP) {
 	f.Where(p.Field(applicant.FieldAccountID))
+}
+
+// WhereErasedAt applies the entql time.Time predicate on the erased_at field.
+func (f *ApplicantFilter) WhereErasedAt(p entql.TimeP) {
+	f.Where(p.Field(applicant.FieldErasedAt))
 }
 
 // WhereName applies the entql string predicate on the name field.
@@ -1856,6 +1864,16 @@ func (f *PrivacyRequestFilter) WhereHandler(p entql.StringP) {
 // WhereRejectionReason applies the entql string predicate on the rejection_reason field.
 func (f *PrivacyRequestFilter) WhereRejectionReason(p entql.StringP) {
 	f.Where(p.Field(privacyrequest.FieldRejectionReason))
+}
+
+// WhereProposedChanges applies the entql json.RawMessage predicate on the proposed_changes field.
+func (f *PrivacyRequestFilter) WhereProposedChanges(p entql.BytesP) {
+	f.Where(p.Field(privacyrequest.FieldProposedChanges))
+}
+
+// WhereResult applies the entql json.RawMessage predicate on the result field.
+func (f *PrivacyRequestFilter) WhereResult(p entql.BytesP) {
+	f.Where(p.Field(privacyrequest.FieldResult))
 }
 
 // WhereApplicantID applies the entql int predicate on the applicant_id field.

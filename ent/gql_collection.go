@@ -429,6 +429,11 @@ func (_q *ApplicantQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, applicant.FieldUpdatedAt)
 				fieldSeen[applicant.FieldUpdatedAt] = struct{}{}
 			}
+		case "erasedAt":
+			if _, ok := fieldSeen[applicant.FieldErasedAt]; !ok {
+				selectedFields = append(selectedFields, applicant.FieldErasedAt)
+				fieldSeen[applicant.FieldErasedAt] = struct{}{}
+			}
 		case "name":
 			if _, ok := fieldSeen[applicant.FieldName]; !ok {
 				selectedFields = append(selectedFields, applicant.FieldName)

@@ -894,3 +894,6 @@ func (_u *JobUpdateOne) sqlSave(ctx context.Context) (_node *Job, err error) {
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *JobUpdateOne) Check() error { return _u.check() }

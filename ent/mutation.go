@@ -18,6 +18,7 @@ import (
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema/schematype"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -2224,6 +2225,7 @@ type ApplicantMutation struct {
 	created_at               *time.Time
 	updated_at               *time.Time
 	account_id               *string
+	erased_at                *time.Time
 	name                     *string
 	name_kana                *string
 	birth_date               *time.Time
@@ -2495,6 +2497,55 @@ func (m *ApplicantMutation) OldAccountID(ctx context.Context) (v string, err err
 // ResetAccountID resets all changes to the "account_id" field.
 func (m *ApplicantMutation) ResetAccountID() {
 	m.account_id = nil
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (m *ApplicantMutation) SetErasedAt(t time.Time) {
+	m.erased_at = &t
+}
+
+// ErasedAt returns the value of the "erased_at" field in the mutation.
+func (m *ApplicantMutation) ErasedAt() (r time.Time, exists bool) {
+	v := m.erased_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldErasedAt returns the old "erased_at" field's value of the Applicant entity.
+// If the Applicant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicantMutation) OldErasedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldErasedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldErasedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldErasedAt: %w", err)
+	}
+	return oldValue.ErasedAt, nil
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (m *ApplicantMutation) ClearErasedAt() {
+	m.erased_at = nil
+	m.clearedFields[applicant.FieldErasedAt] = struct{}{}
+}
+
+// ErasedAtCleared returns if the "erased_at" field was cleared in this mutation.
+func (m *ApplicantMutation) ErasedAtCleared() bool {
+	_, ok := m.clearedFields[applicant.FieldErasedAt]
+	return ok
+}
+
+// ResetErasedAt resets all changes to the "erased_at" field.
+func (m *ApplicantMutation) ResetErasedAt() {
+	m.erased_at = nil
+	delete(m.clearedFields, applicant.FieldErasedAt)
 }
 
 // SetName sets the "name" field.
@@ -4700,7 +4751,7 @@ func (m *ApplicantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApplicantMutation) Fields() []string {
-	fields := make([]string, 0, 42)
+	fields := make([]string, 0, 43)
 	if m.created_at != nil {
 		fields = append(fields, applicant.FieldCreatedAt)
 	}
@@ -4709,6 +4760,9 @@ func (m *ApplicantMutation) Fields() []string {
 	}
 	if m.account_id != nil {
 		fields = append(fields, applicant.FieldAccountID)
+	}
+	if m.erased_at != nil {
+		fields = append(fields, applicant.FieldErasedAt)
 	}
 	if m.name != nil {
 		fields = append(fields, applicant.FieldName)
@@ -4841,6 +4895,8 @@ func (m *ApplicantMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case applicant.FieldAccountID:
 		return m.AccountID()
+	case applicant.FieldErasedAt:
+		return m.ErasedAt()
 	case applicant.FieldName:
 		return m.Name()
 	case applicant.FieldNameKana:
@@ -4934,6 +4990,8 @@ func (m *ApplicantMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldUpdatedAt(ctx)
 	case applicant.FieldAccountID:
 		return m.OldAccountID(ctx)
+	case applicant.FieldErasedAt:
+		return m.OldErasedAt(ctx)
 	case applicant.FieldName:
 		return m.OldName(ctx)
 	case applicant.FieldNameKana:
@@ -5041,6 +5099,13 @@ func (m *ApplicantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAccountID(v)
+		return nil
+	case applicant.FieldErasedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetErasedAt(v)
 		return nil
 	case applicant.FieldName:
 		v, ok := value.(string)
@@ -5372,6 +5437,9 @@ func (m *ApplicantMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ApplicantMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(applicant.FieldErasedAt) {
+		fields = append(fields, applicant.FieldErasedAt)
+	}
 	if m.FieldCleared(applicant.FieldNameKana) {
 		fields = append(fields, applicant.FieldNameKana)
 	}
@@ -5497,6 +5565,9 @@ func (m *ApplicantMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ApplicantMutation) ClearField(name string) error {
 	switch name {
+	case applicant.FieldErasedAt:
+		m.ClearErasedAt()
+		return nil
 	case applicant.FieldNameKana:
 		m.ClearNameKana()
 		return nil
@@ -5624,6 +5695,9 @@ func (m *ApplicantMutation) ResetField(name string) error {
 		return nil
 	case applicant.FieldAccountID:
 		m.ResetAccountID()
+		return nil
+	case applicant.FieldErasedAt:
+		m.ResetErasedAt()
 		return nil
 	case applicant.FieldName:
 		m.ResetName()
@@ -12469,23 +12543,27 @@ func (m *PolicyVersionMutation) ResetEdge(name string) error {
 // PrivacyRequestMutation represents an operation that mutates the PrivacyRequest nodes in the graph.
 type PrivacyRequestMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	kind             *privacyrequest.Kind
-	status           *privacyrequest.Status
-	due_at           *time.Time
-	completed_at     *time.Time
-	handler          *string
-	rejection_reason *string
-	clearedFields    map[string]struct{}
-	applicant        *int
-	clearedapplicant bool
-	done             bool
-	oldValue         func(context.Context) (*PrivacyRequest, error)
-	predicates       []predicate.PrivacyRequest
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	kind                   *privacyrequest.Kind
+	status                 *privacyrequest.Status
+	due_at                 *time.Time
+	completed_at           *time.Time
+	handler                *string
+	rejection_reason       *string
+	proposed_changes       *json.RawMessage
+	appendproposed_changes json.RawMessage
+	result                 *json.RawMessage
+	appendresult           json.RawMessage
+	clearedFields          map[string]struct{}
+	applicant              *int
+	clearedapplicant       bool
+	done                   bool
+	oldValue               func(context.Context) (*PrivacyRequest, error)
+	predicates             []predicate.PrivacyRequest
 }
 
 var _ ent.Mutation = (*PrivacyRequestMutation)(nil)
@@ -12556,6 +12634,12 @@ func (m PrivacyRequestMutation) Tx() (*Tx, error) {
 	tx := &Tx{config: m.config}
 	tx.init()
 	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PrivacyRequest entities.
+func (m *PrivacyRequestMutation) SetID(id int) {
+	m.id = &id
 }
 
 // ID returns the ID value in the mutation. Note that the ID is only available
@@ -12913,6 +12997,136 @@ func (m *PrivacyRequestMutation) ResetRejectionReason() {
 	delete(m.clearedFields, privacyrequest.FieldRejectionReason)
 }
 
+// SetProposedChanges sets the "proposed_changes" field.
+func (m *PrivacyRequestMutation) SetProposedChanges(jm json.RawMessage) {
+	m.proposed_changes = &jm
+	m.appendproposed_changes = nil
+}
+
+// ProposedChanges returns the value of the "proposed_changes" field in the mutation.
+func (m *PrivacyRequestMutation) ProposedChanges() (r json.RawMessage, exists bool) {
+	v := m.proposed_changes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProposedChanges returns the old "proposed_changes" field's value of the PrivacyRequest entity.
+// If the PrivacyRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PrivacyRequestMutation) OldProposedChanges(ctx context.Context) (v json.RawMessage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProposedChanges is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProposedChanges requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProposedChanges: %w", err)
+	}
+	return oldValue.ProposedChanges, nil
+}
+
+// AppendProposedChanges adds jm to the "proposed_changes" field.
+func (m *PrivacyRequestMutation) AppendProposedChanges(jm json.RawMessage) {
+	m.appendproposed_changes = append(m.appendproposed_changes, jm...)
+}
+
+// AppendedProposedChanges returns the list of values that were appended to the "proposed_changes" field in this mutation.
+func (m *PrivacyRequestMutation) AppendedProposedChanges() (json.RawMessage, bool) {
+	if len(m.appendproposed_changes) == 0 {
+		return nil, false
+	}
+	return m.appendproposed_changes, true
+}
+
+// ClearProposedChanges clears the value of the "proposed_changes" field.
+func (m *PrivacyRequestMutation) ClearProposedChanges() {
+	m.proposed_changes = nil
+	m.appendproposed_changes = nil
+	m.clearedFields[privacyrequest.FieldProposedChanges] = struct{}{}
+}
+
+// ProposedChangesCleared returns if the "proposed_changes" field was cleared in this mutation.
+func (m *PrivacyRequestMutation) ProposedChangesCleared() bool {
+	_, ok := m.clearedFields[privacyrequest.FieldProposedChanges]
+	return ok
+}
+
+// ResetProposedChanges resets all changes to the "proposed_changes" field.
+func (m *PrivacyRequestMutation) ResetProposedChanges() {
+	m.proposed_changes = nil
+	m.appendproposed_changes = nil
+	delete(m.clearedFields, privacyrequest.FieldProposedChanges)
+}
+
+// SetResult sets the "result" field.
+func (m *PrivacyRequestMutation) SetResult(jm json.RawMessage) {
+	m.result = &jm
+	m.appendresult = nil
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *PrivacyRequestMutation) Result() (r json.RawMessage, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the PrivacyRequest entity.
+// If the PrivacyRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PrivacyRequestMutation) OldResult(ctx context.Context) (v json.RawMessage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// AppendResult adds jm to the "result" field.
+func (m *PrivacyRequestMutation) AppendResult(jm json.RawMessage) {
+	m.appendresult = append(m.appendresult, jm...)
+}
+
+// AppendedResult returns the list of values that were appended to the "result" field in this mutation.
+func (m *PrivacyRequestMutation) AppendedResult() (json.RawMessage, bool) {
+	if len(m.appendresult) == 0 {
+		return nil, false
+	}
+	return m.appendresult, true
+}
+
+// ClearResult clears the value of the "result" field.
+func (m *PrivacyRequestMutation) ClearResult() {
+	m.result = nil
+	m.appendresult = nil
+	m.clearedFields[privacyrequest.FieldResult] = struct{}{}
+}
+
+// ResultCleared returns if the "result" field was cleared in this mutation.
+func (m *PrivacyRequestMutation) ResultCleared() bool {
+	_, ok := m.clearedFields[privacyrequest.FieldResult]
+	return ok
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *PrivacyRequestMutation) ResetResult() {
+	m.result = nil
+	m.appendresult = nil
+	delete(m.clearedFields, privacyrequest.FieldResult)
+}
+
 // SetApplicantID sets the "applicant_id" field.
 func (m *PrivacyRequestMutation) SetApplicantID(i int) {
 	m.applicant = &i
@@ -13010,7 +13224,7 @@ func (m *PrivacyRequestMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PrivacyRequestMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, privacyrequest.FieldCreatedAt)
 	}
@@ -13034,6 +13248,12 @@ func (m *PrivacyRequestMutation) Fields() []string {
 	}
 	if m.rejection_reason != nil {
 		fields = append(fields, privacyrequest.FieldRejectionReason)
+	}
+	if m.proposed_changes != nil {
+		fields = append(fields, privacyrequest.FieldProposedChanges)
+	}
+	if m.result != nil {
+		fields = append(fields, privacyrequest.FieldResult)
 	}
 	if m.applicant != nil {
 		fields = append(fields, privacyrequest.FieldApplicantID)
@@ -13062,6 +13282,10 @@ func (m *PrivacyRequestMutation) Field(name string) (ent.Value, bool) {
 		return m.Handler()
 	case privacyrequest.FieldRejectionReason:
 		return m.RejectionReason()
+	case privacyrequest.FieldProposedChanges:
+		return m.ProposedChanges()
+	case privacyrequest.FieldResult:
+		return m.Result()
 	case privacyrequest.FieldApplicantID:
 		return m.ApplicantID()
 	}
@@ -13089,6 +13313,10 @@ func (m *PrivacyRequestMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldHandler(ctx)
 	case privacyrequest.FieldRejectionReason:
 		return m.OldRejectionReason(ctx)
+	case privacyrequest.FieldProposedChanges:
+		return m.OldProposedChanges(ctx)
+	case privacyrequest.FieldResult:
+		return m.OldResult(ctx)
 	case privacyrequest.FieldApplicantID:
 		return m.OldApplicantID(ctx)
 	}
@@ -13156,6 +13384,20 @@ func (m *PrivacyRequestMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRejectionReason(v)
 		return nil
+	case privacyrequest.FieldProposedChanges:
+		v, ok := value.(json.RawMessage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProposedChanges(v)
+		return nil
+	case privacyrequest.FieldResult:
+		v, ok := value.(json.RawMessage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
 	case privacyrequest.FieldApplicantID:
 		v, ok := value.(int)
 		if !ok {
@@ -13205,6 +13447,12 @@ func (m *PrivacyRequestMutation) ClearedFields() []string {
 	if m.FieldCleared(privacyrequest.FieldRejectionReason) {
 		fields = append(fields, privacyrequest.FieldRejectionReason)
 	}
+	if m.FieldCleared(privacyrequest.FieldProposedChanges) {
+		fields = append(fields, privacyrequest.FieldProposedChanges)
+	}
+	if m.FieldCleared(privacyrequest.FieldResult) {
+		fields = append(fields, privacyrequest.FieldResult)
+	}
 	return fields
 }
 
@@ -13227,6 +13475,12 @@ func (m *PrivacyRequestMutation) ClearField(name string) error {
 		return nil
 	case privacyrequest.FieldRejectionReason:
 		m.ClearRejectionReason()
+		return nil
+	case privacyrequest.FieldProposedChanges:
+		m.ClearProposedChanges()
+		return nil
+	case privacyrequest.FieldResult:
+		m.ClearResult()
 		return nil
 	}
 	return fmt.Errorf("unknown PrivacyRequest nullable field %s", name)
@@ -13259,6 +13513,12 @@ func (m *PrivacyRequestMutation) ResetField(name string) error {
 		return nil
 	case privacyrequest.FieldRejectionReason:
 		m.ResetRejectionReason()
+		return nil
+	case privacyrequest.FieldProposedChanges:
+		m.ResetProposedChanges()
+		return nil
+	case privacyrequest.FieldResult:
+		m.ResetResult()
 		return nil
 	case privacyrequest.FieldApplicantID:
 		m.ResetApplicantID()

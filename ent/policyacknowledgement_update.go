@@ -201,3 +201,6 @@ func (_u *PolicyAcknowledgementUpdateOne) sqlSave(ctx context.Context) (_node *P
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *PolicyAcknowledgementUpdateOne) Check() error { return _u.check() }

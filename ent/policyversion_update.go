@@ -263,3 +263,6 @@ func (_u *PolicyVersionUpdateOne) sqlSave(ctx context.Context) (_node *PolicyVer
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *PolicyVersionUpdateOne) Check() error { return _u.check() }

@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/privacyrequest"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -34,6 +35,10 @@ type PrivacyRequest struct {
 	Handler string `json:"handler,omitempty"`
 	// RejectionReason holds the value of the "rejection_reason" field.
 	RejectionReason string `json:"rejection_reason,omitempty"`
+	// CORRECTION and ADDITION: the profile changes proposed, as an update-profile input (GraphQL names).
+	ProposedChanges json.RawMessage `json:"proposed_changes,omitempty"`
+	// What completing the request did or answered (hooks.RequestEffects).
+	Result json.RawMessage `json:"result,omitempty"`
 	// ApplicantID holds the value of the "applicant_id" field.
 	ApplicantID int `json:"applicant_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -69,6 +74,8 @@ func (*PrivacyRequest) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case privacyrequest.FieldProposedChanges, privacyrequest.FieldResult:
+			values[i] = new([]byte)
 		case privacyrequest.FieldID, privacyrequest.FieldApplicantID:
 			values[i] = new(sql.NullInt64)
 		case privacyrequest.FieldKind, privacyrequest.FieldStatus, privacyrequest.FieldHandler, privacyrequest.FieldRejectionReason:
@@ -145,6 +152,22 @@ func (_m *PrivacyRequest) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RejectionReason = value.String
 			}
+		case privacyrequest.FieldProposedChanges:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field proposed_changes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ProposedChanges); err != nil {
+					return fmt.Errorf("unmarshal field proposed_changes: %w", err)
+				}
+			}
+		case privacyrequest.FieldResult:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field result", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Result); err != nil {
+					return fmt.Errorf("unmarshal field result: %w", err)
+				}
+			}
 		case privacyrequest.FieldApplicantID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field applicant_id", values[i])
@@ -217,6 +240,12 @@ func (_m *PrivacyRequest) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("rejection_reason=")
 	builder.WriteString(_m.RejectionReason)
+	builder.WriteString(", ")
+	builder.WriteString("proposed_changes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProposedChanges))
+	builder.WriteString(", ")
+	builder.WriteString("result=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Result))
 	builder.WriteString(", ")
 	builder.WriteString("applicant_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ApplicantID))

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/privacyrequest"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -117,9 +118,27 @@ func (_c *PrivacyRequestCreate) SetNillableRejectionReason(v *string) *PrivacyRe
 	return _c
 }
 
+// SetProposedChanges sets the "proposed_changes" field.
+func (_c *PrivacyRequestCreate) SetProposedChanges(v json.RawMessage) *PrivacyRequestCreate {
+	_c.mutation.SetProposedChanges(v)
+	return _c
+}
+
+// SetResult sets the "result" field.
+func (_c *PrivacyRequestCreate) SetResult(v json.RawMessage) *PrivacyRequestCreate {
+	_c.mutation.SetResult(v)
+	return _c
+}
+
 // SetApplicantID sets the "applicant_id" field.
 func (_c *PrivacyRequestCreate) SetApplicantID(v int) *PrivacyRequestCreate {
 	_c.mutation.SetApplicantID(v)
+	return _c
+}
+
+// SetID sets the "id" field.
+func (_c *PrivacyRequestCreate) SetID(v int) *PrivacyRequestCreate {
+	_c.mutation.SetID(v)
 	return _c
 }
 
@@ -243,8 +262,10 @@ func (_c *PrivacyRequestCreate) sqlSave(ctx context.Context) (*PrivacyRequest, e
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -255,6 +276,10 @@ func (_c *PrivacyRequestCreate) createSpec() (*PrivacyRequest, *sqlgraph.CreateS
 		_node = &PrivacyRequest{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(privacyrequest.Table, sqlgraph.NewFieldSpec(privacyrequest.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(privacyrequest.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -286,6 +311,14 @@ func (_c *PrivacyRequestCreate) createSpec() (*PrivacyRequest, *sqlgraph.CreateS
 	if value, ok := _c.mutation.RejectionReason(); ok {
 		_spec.SetField(privacyrequest.FieldRejectionReason, field.TypeString, value)
 		_node.RejectionReason = value
+	}
+	if value, ok := _c.mutation.ProposedChanges(); ok {
+		_spec.SetField(privacyrequest.FieldProposedChanges, field.TypeJSON, value)
+		_node.ProposedChanges = value
+	}
+	if value, ok := _c.mutation.Result(); ok {
+		_spec.SetField(privacyrequest.FieldResult, field.TypeJSON, value)
+		_node.Result = value
 	}
 	if nodes := _c.mutation.ApplicantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -352,7 +385,7 @@ func (_c *PrivacyRequestCreateBulk) Save(ctx context.Context) ([]*PrivacyRequest
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

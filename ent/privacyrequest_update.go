@@ -6,12 +6,14 @@ import (
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -119,6 +121,42 @@ func (_u *PrivacyRequestUpdate) SetNillableRejectionReason(v *string) *PrivacyRe
 // ClearRejectionReason clears the value of the "rejection_reason" field.
 func (_u *PrivacyRequestUpdate) ClearRejectionReason() *PrivacyRequestUpdate {
 	_u.mutation.ClearRejectionReason()
+	return _u
+}
+
+// SetProposedChanges sets the "proposed_changes" field.
+func (_u *PrivacyRequestUpdate) SetProposedChanges(v json.RawMessage) *PrivacyRequestUpdate {
+	_u.mutation.SetProposedChanges(v)
+	return _u
+}
+
+// AppendProposedChanges appends value to the "proposed_changes" field.
+func (_u *PrivacyRequestUpdate) AppendProposedChanges(v json.RawMessage) *PrivacyRequestUpdate {
+	_u.mutation.AppendProposedChanges(v)
+	return _u
+}
+
+// ClearProposedChanges clears the value of the "proposed_changes" field.
+func (_u *PrivacyRequestUpdate) ClearProposedChanges() *PrivacyRequestUpdate {
+	_u.mutation.ClearProposedChanges()
+	return _u
+}
+
+// SetResult sets the "result" field.
+func (_u *PrivacyRequestUpdate) SetResult(v json.RawMessage) *PrivacyRequestUpdate {
+	_u.mutation.SetResult(v)
+	return _u
+}
+
+// AppendResult appends value to the "result" field.
+func (_u *PrivacyRequestUpdate) AppendResult(v json.RawMessage) *PrivacyRequestUpdate {
+	_u.mutation.AppendResult(v)
+	return _u
+}
+
+// ClearResult clears the value of the "result" field.
+func (_u *PrivacyRequestUpdate) ClearResult() *PrivacyRequestUpdate {
+	_u.mutation.ClearResult()
 	return _u
 }
 
@@ -231,6 +269,28 @@ func (_u *PrivacyRequestUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if _u.mutation.RejectionReasonCleared() {
 		_spec.ClearField(privacyrequest.FieldRejectionReason, field.TypeString)
 	}
+	if value, ok := _u.mutation.ProposedChanges(); ok {
+		_spec.SetField(privacyrequest.FieldProposedChanges, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProposedChanges(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, privacyrequest.FieldProposedChanges, value)
+		})
+	}
+	if _u.mutation.ProposedChangesCleared() {
+		_spec.ClearField(privacyrequest.FieldProposedChanges, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Result(); ok {
+		_spec.SetField(privacyrequest.FieldResult, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedResult(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, privacyrequest.FieldResult, value)
+		})
+	}
+	if _u.mutation.ResultCleared() {
+		_spec.ClearField(privacyrequest.FieldResult, field.TypeJSON)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{privacyrequest.Label}
@@ -342,6 +402,42 @@ func (_u *PrivacyRequestUpdateOne) SetNillableRejectionReason(v *string) *Privac
 // ClearRejectionReason clears the value of the "rejection_reason" field.
 func (_u *PrivacyRequestUpdateOne) ClearRejectionReason() *PrivacyRequestUpdateOne {
 	_u.mutation.ClearRejectionReason()
+	return _u
+}
+
+// SetProposedChanges sets the "proposed_changes" field.
+func (_u *PrivacyRequestUpdateOne) SetProposedChanges(v json.RawMessage) *PrivacyRequestUpdateOne {
+	_u.mutation.SetProposedChanges(v)
+	return _u
+}
+
+// AppendProposedChanges appends value to the "proposed_changes" field.
+func (_u *PrivacyRequestUpdateOne) AppendProposedChanges(v json.RawMessage) *PrivacyRequestUpdateOne {
+	_u.mutation.AppendProposedChanges(v)
+	return _u
+}
+
+// ClearProposedChanges clears the value of the "proposed_changes" field.
+func (_u *PrivacyRequestUpdateOne) ClearProposedChanges() *PrivacyRequestUpdateOne {
+	_u.mutation.ClearProposedChanges()
+	return _u
+}
+
+// SetResult sets the "result" field.
+func (_u *PrivacyRequestUpdateOne) SetResult(v json.RawMessage) *PrivacyRequestUpdateOne {
+	_u.mutation.SetResult(v)
+	return _u
+}
+
+// AppendResult appends value to the "result" field.
+func (_u *PrivacyRequestUpdateOne) AppendResult(v json.RawMessage) *PrivacyRequestUpdateOne {
+	_u.mutation.AppendResult(v)
+	return _u
+}
+
+// ClearResult clears the value of the "result" field.
+func (_u *PrivacyRequestUpdateOne) ClearResult() *PrivacyRequestUpdateOne {
+	_u.mutation.ClearResult()
 	return _u
 }
 
@@ -484,6 +580,28 @@ func (_u *PrivacyRequestUpdateOne) sqlSave(ctx context.Context) (_node *PrivacyR
 	if _u.mutation.RejectionReasonCleared() {
 		_spec.ClearField(privacyrequest.FieldRejectionReason, field.TypeString)
 	}
+	if value, ok := _u.mutation.ProposedChanges(); ok {
+		_spec.SetField(privacyrequest.FieldProposedChanges, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProposedChanges(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, privacyrequest.FieldProposedChanges, value)
+		})
+	}
+	if _u.mutation.ProposedChangesCleared() {
+		_spec.ClearField(privacyrequest.FieldProposedChanges, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Result(); ok {
+		_spec.SetField(privacyrequest.FieldResult, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedResult(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, privacyrequest.FieldResult, value)
+		})
+	}
+	if _u.mutation.ResultCleared() {
+		_spec.ClearField(privacyrequest.FieldResult, field.TypeJSON)
+	}
 	_node = &PrivacyRequest{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues
@@ -498,3 +616,6 @@ func (_u *PrivacyRequestUpdateOne) sqlSave(ctx context.Context) (_node *PrivacyR
 	_u.mutation.done = true
 	return _node, nil
 }
+
+// Check runs the field validators of the update without saving it.
+func (_u *PrivacyRequestUpdateOne) Check() error { return _u.check() }

@@ -8,6 +8,7 @@ package graph
 import (
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/hooks"
 	"context"
 	"errors"
 )
@@ -23,7 +24,7 @@ func (r *mutationResolver) UpdateMyProfile(ctx context.Context, input ent.Update
 	if err != nil {
 		return nil, err
 	}
-	return me.Update().SetInput(input).Save(ctx)
+	return hooks.SetProfileInput(me.Update(), input).Save(ctx)
 }
 
 // Me is the resolver for the me field.

@@ -49,6 +49,7 @@ type fieldGuard struct {
 	// definition not found by identity is still found by name.
 	fields        map[*ast.FieldDefinition]fieldInfo
 	byName        map[string]consent.Category
+	bundles       map[string]bool // "Type.field" of each @personalBundle field
 	personalTypes map[string]bool
 }
 
@@ -59,19 +60,33 @@ type fieldInfo struct {
 	category consent.Category
 	index    int // the category's index (consent.Category.Index)
 	personal bool
+	bundle   bool // @personalBundle: data of every category at once
 	page     bool
 }
+
+// allCategories are the fields of every category, for deciding bundles.
+var allCategories = func() []fieldInfo {
+	out := make([]fieldInfo, len(consent.Categories))
+	for i, c := range consent.Categories {
+		out[i] = fieldInfo{category: c, index: c.Index(), personal: true}
+	}
+	return out
+}()
 
 // newFieldGuard reads every object field of s.
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 	g := &fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
-		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), personalTypes: map[string]bool{}}
+		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
 			inf := fieldInfo{page: returnsPage(f.Type)}
 			inf.category, inf.personal = g.byName[t.Name+"."+f.Name]
 			inf.index = inf.category.Index()
-			if inf.personal {
+			inf.bundle = f.Directives.ForName("personalBundle") != nil
+			if inf.bundle {
+				g.bundles[t.Name+"."+f.Name] = true
+			}
+			if inf.personal || inf.bundle {
 				g.personalTypes[t.Name] = true
 			}
 			g.fields[f] = inf
@@ -106,6 +121,7 @@ func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
 	if g.personalTypes[fc.Object] {
 		inf.category, inf.personal = g.byName[fc.Object+"."+fc.Field.Name]
 		inf.index = inf.category.Index()
+		inf.bundle = !inf.personal && g.bundles[fc.Object+"."+fc.Field.Name]
 	}
 	return inf
 }
@@ -176,6 +192,9 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	inf := g.info(fc)
+	if inf.bundle {
+		return g.interceptBundle(ctx, fc, next)
+	}
 	if !inf.personal {
 		if err := limitPage(fc); err != nil {
 			return nil, err
@@ -218,6 +237,34 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 		st.withhold(fc, d.Reason)
 	}
 	return nil, nil
+}
+
+// interceptBundle releases a @personalBundle field, which holds data of
+// any or every category of its subject, only when the viewer gets every
+// category of that subject plain: in effect only the subject themself.
+// Otherwise it resolves to null, withheld for the first category's reason.
+func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
+	st, _ := ctx.Value(stateKey{}).(*requestState)
+	if st == nil {
+		return nil, nil
+	}
+	id, found := subjectOf(fc.Parent)
+	if !found {
+		st.withhold(fc, consent.NotPermitted)
+		return nil, nil
+	}
+	var sub *subjectState
+	for _, inf := range allCategories {
+		var d consent.Decision
+		if d, sub = g.decide(ctx, st, id, inf); d.Outcome != consent.Plain {
+			st.withhold(fc, d.Reason)
+			return nil, nil
+		}
+	}
+	for _, inf := range allCategories {
+		st.released(sub, id, inf, consent.Plain)
+	}
+	return next(ctx)
 }
 
 // decide returns the decision for one category of one subject, computing
@@ -451,9 +498,10 @@ func subjectsIn(v any) []int {
 }
 
 // subjectOf finds the applicant a personal field belongs to: the nearest
-// ancestor that is an applicant or an application. Values in between (a
-// work history entry, the list holding it) belong to that ancestor. Any
-// other entity first means there is no subject, and the field is hidden.
+// ancestor that is an applicant, or an application or privacy request of
+// theirs. Values in between (a work history entry, the list holding it)
+// belong to that ancestor. Any other entity first means there is no
+// subject, and the field is hidden.
 func subjectOf(fc *graphql.FieldContext) (int, bool) {
 	for ; fc != nil; fc = fc.Parent {
 		r := fc.Result
@@ -464,6 +512,8 @@ func subjectOf(fc *graphql.FieldContext) (int, bool) {
 		case *ent.Applicant:
 			return r.ID, r != nil
 		case *ent.Application:
+			return r.ApplicantID, r != nil && r.ApplicantID != 0
+		case *ent.PrivacyRequest:
 			return r.ApplicantID, r != nil && r.ApplicantID != 0
 		case ent.Noder:
 			return 0, false

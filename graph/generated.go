@@ -124,6 +124,7 @@ type ComplexityRoot struct {
 		EducationLevel      func(childComplexity int) int
 		Email               func(childComplexity int) int
 		EmergencyContacts   func(childComplexity int) int
+		ErasedAt            func(childComplexity int) int
 		FavoriteSubject     func(childComplexity int) int
 		GraduatedOn         func(childComplexity int) int
 		HasSpouse           func(childComplexity int) int
@@ -273,7 +274,7 @@ type ComplexityRoot struct {
 		ChangeConsent            func(childComplexity int, input model.ConsentChangeInput) int
 		CreateJob                func(childComplexity int, input ent.CreateJobInput) int
 		CreateMyProfile          func(childComplexity int, input ent.CreateApplicantInput) int
-		FilePrivacyRequest       func(childComplexity int, kind privacyrequest.Kind) int
+		FilePrivacyRequest       func(childComplexity int, kind privacyrequest.Kind, changes *ent.UpdateApplicantInput) int
 		HandlePrivacyRequest     func(childComplexity int, id int, status privacyrequest.Status, rejectionReason *string) int
 		MoveApplication          func(childComplexity int, id int, status application.Status) int
 		PublishPolicyVersion     func(childComplexity int, input model.PublishPolicyVersionInput) int
@@ -355,7 +356,9 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		Overdue         func(childComplexity int) int
+		ProposedChanges func(childComplexity int) int
 		RejectionReason func(childComplexity int) int
+		Result          func(childComplexity int) int
 		Status          func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
@@ -459,11 +462,13 @@ type MutationResolver interface {
 	RevokeOperation(ctx context.Context, id int, reason string) (*ent.Operation, error)
 	PublishPolicyVersion(ctx context.Context, input model.PublishPolicyVersionInput) (*ent.PolicyVersion, error)
 	AcknowledgePolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error)
-	FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind) (*ent.PrivacyRequest, error)
+	FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind, changes *ent.UpdateApplicantInput) (*ent.PrivacyRequest, error)
 	HandlePrivacyRequest(ctx context.Context, id int, status privacyrequest.Status, rejectionReason *string) (*ent.PrivacyRequest, error)
 }
 type PrivacyRequestResolver interface {
 	Overdue(ctx context.Context, obj *ent.PrivacyRequest) (bool, error)
+	ProposedChanges(ctx context.Context, obj *ent.PrivacyRequest) (map[string]any, error)
+	Result(ctx context.Context, obj *ent.PrivacyRequest) (map[string]any, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -837,6 +842,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.EmergencyContacts(childComplexity), true
+	case "Applicant.erasedAt":
+		if e.ComplexityRoot.Applicant.ErasedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.ErasedAt(childComplexity), true
 	case "Applicant.favoriteSubject":
 		if e.ComplexityRoot.Applicant.FavoriteSubject == nil {
 			break
@@ -1526,7 +1537,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.FilePrivacyRequest(childComplexity, args["kind"].(privacyrequest.Kind)), true
+		return e.ComplexityRoot.Mutation.FilePrivacyRequest(childComplexity, args["kind"].(privacyrequest.Kind), args["changes"].(*ent.UpdateApplicantInput)), true
 	case "Mutation.handlePrivacyRequest":
 		if e.ComplexityRoot.Mutation.HandlePrivacyRequest == nil {
 			break
@@ -1910,12 +1921,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PrivacyRequest.Overdue(childComplexity), true
+	case "PrivacyRequest.proposedChanges":
+		if e.ComplexityRoot.PrivacyRequest.ProposedChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrivacyRequest.ProposedChanges(childComplexity), true
 	case "PrivacyRequest.rejectionReason":
 		if e.ComplexityRoot.PrivacyRequest.RejectionReason == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PrivacyRequest.RejectionReason(childComplexity), true
+	case "PrivacyRequest.result":
+		if e.ComplexityRoot.PrivacyRequest.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrivacyRequest.Result(childComplexity), true
 	case "PrivacyRequest.status":
 		if e.ComplexityRoot.PrivacyRequest.Status == nil {
 			break
@@ -2484,6 +2507,16 @@ Marks a field of a personal-data type as holding no personal data (ids,
 timestamps, statuses, edges whose rows are guarded on their own).
 """
 directive @nonPersonal on FIELD_DEFINITION
+
+"""
+Marks a field that holds personal data of any or every category at once (a
+privacy request's proposed profile changes, the result of completing it: a
+disclosure export, a notice). The gateway releases it, plain, only to a
+viewer to whom the policy gives every category of the subject plain — in
+effect the subject themself; to anyone else it resolves to null, listed in
+` + "`" + `extensions.withheld` + "`" + ` like a hidden @personal field.
+"""
+directive @personalBundle on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -2942,6 +2975,10 @@ type Applicant implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
   updatedAt: Time! @nonPersonal
+  """
+  When a completed DELETION request erased the applicant's personal data; null otherwise.
+  """
+  erasedAt: Time @nonPersonal
   """
   Full name. Masked INITIAL: the initials only ("N. V. A.").
   """
@@ -4567,19 +4604,19 @@ input PolicyVersionWhereInput {
   publishedAtLTE: Time
 }
 type PrivacyRequest implements Node {
-  id: ID!
+  id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
   updatedAt: Time! @nonPersonal
-  kind: PrivacyRequestKind!
-  status: PrivacyRequestStatus!
-  dueAt: Time!
-  completedAt: Time
+  kind: PrivacyRequestKind! @nonPersonal
+  status: PrivacyRequestStatus! @nonPersonal
+  dueAt: Time! @nonPersonal
+  completedAt: Time @nonPersonal
   """
   Account id of the staff member handling it.
   """
-  handler: String
-  rejectionReason: String
-  applicant: Applicant!
+  handler: String @nonPersonal
+  rejectionReason: String @nonPersonal
+  applicant: Applicant! @nonPersonal
 }
 """
 A connection to a list of items.
@@ -5345,9 +5382,28 @@ extend type Mutation {
   acknowledgePolicyVersion(version: String!): PolicyNotice!
 }
 `, BuiltIn: false},
-	{Name: "../schema/privacy_request.graphqls", Input: `extend type PrivacyRequest {
+	{Name: "../schema/privacy_request.graphqls", Input: `"An arbitrary JSON object."
+scalar Map
+
+extend type PrivacyRequest {
   "Whether the request is still open (received or in progress) after its due date."
-  overdue: Boolean!
+  overdue: Boolean! @nonPersonal
+  """
+  CORRECTION and ADDITION: the profile changes the subject proposed, keyed as
+  in ` + "`" + `UpdateApplicantInput` + "`" + ` (e.g. ` + "`" + `{"city": "Kawasaki", "clearBuilding": true}` + "`" + `).
+  For the subject only.
+  """
+  proposedChanges: Map @personalBundle
+  """
+  What completing the request did or answered, once COMPLETED (null before,
+  and after a rejection). For the subject only. By kind:
+  NOTICE ` + "`" + `{policyVersion, purposes: [{purpose, default, applies, employers}], withheld, recipients: [{employer, org, first, last, categories}]}` + "`" + `;
+  DISCLOSURE ` + "`" + `{generatedAt, policyVersion, profile, applications, consents: {current, history}, privacyRequests, accessRecords}` + "`" + `;
+  CORRECTION and ADDITION ` + "`" + `{appliedFields}` + "`" + `;
+  CEASE_OF_USE and CEASE_OF_PROVISION ` + "`" + `{withdrawn: [{purpose, employer}]}` + "`" + `;
+  DELETION ` + "`" + `{erased, applicationsWithdrawn, requestsClosed, accessRecordsPseudonymised, withdrawn}` + "`" + `.
+  """
+  result: Map @personalBundle
 }
 
 extend type Query {
@@ -5356,11 +5412,19 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Files a privacy request (policy §6(2)) for the applicant behind the token, due after the configured period."
-  filePrivacyRequest(kind: PrivacyRequestKind!): PrivacyRequest!
+  """
+  Files a privacy request (policy §6(2)) for the applicant behind the token,
+  due after the configured period. CORRECTION and ADDITION may carry the
+  proposed profile changes (` + "`" + `changes` + "`" + `), validated now exactly as
+  ` + "`" + `updateMyProfile` + "`" + ` would validate them (an ADDITION adds: it clears
+  nothing); other kinds take none.
+  """
+  filePrivacyRequest(kind: PrivacyRequestKind!, changes: UpdateApplicantInput): PrivacyRequest!
   """
   Moves a privacy request on (support and compliance): RECEIVED → IN_PROGRESS →
   COMPLETED, or to REJECTED with a reason. The viewer is recorded as handler.
+  Completing it does what it asks, in the same transaction (see README,
+  "Privacy requests").
   """
   handlePrivacyRequest(id: ID!, status: PrivacyRequestStatus!, rejectionReason: String): PrivacyRequest!
 }
@@ -5581,6 +5645,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Applicant_updatedAt(ctx, field)
+	case "erasedAt":
+		return ec.fieldContext_Applicant_erasedAt(ctx, field)
 	case "name":
 		return ec.fieldContext_Applicant_name(ctx, field)
 	case "nameKana":
@@ -6013,6 +6079,10 @@ func (ec *executionContext) childFields_PrivacyRequest(ctx context.Context, fiel
 		return ec.fieldContext_PrivacyRequest_applicant(ctx, field)
 	case "overdue":
 		return ec.fieldContext_PrivacyRequest_overdue(ctx, field)
+	case "proposedChanges":
+		return ec.fieldContext_PrivacyRequest_proposedChanges(ctx, field)
+	case "result":
+		return ec.fieldContext_PrivacyRequest_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PrivacyRequest", field.Name)
 }
@@ -6460,6 +6530,14 @@ func (ec *executionContext) field_Mutation_filePrivacyRequest_args(ctx context.C
 		return nil, err
 	}
 	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "changes",
+		func(ctx context.Context, v any) (*ent.UpdateApplicantInput, error) {
+			return ec.unmarshalOUpdateApplicantInput2ᚖconsentgateᚋentᚐUpdateApplicantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["changes"] = arg1
 	return args, nil
 }
 
@@ -8197,6 +8275,29 @@ func (ec *executionContext) _Applicant_updatedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Applicant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Applicant_erasedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_erasedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErasedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_erasedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
 }
 
@@ -11761,7 +11862,7 @@ func (ec *executionContext) _Mutation_filePrivacyRequest(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().FilePrivacyRequest(ctx, fc.Args["kind"].(privacyrequest.Kind))
+			return ec.Resolvers.Mutation().FilePrivacyRequest(ctx, fc.Args["kind"].(privacyrequest.Kind), fc.Args["changes"].(*ent.UpdateApplicantInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PrivacyRequest) graphql.Marshaler {
@@ -12990,6 +13091,52 @@ func (ec *executionContext) _PrivacyRequest_overdue(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_PrivacyRequest_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PrivacyRequest", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PrivacyRequest_proposedChanges(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacyRequest_proposedChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PrivacyRequest().ProposedChanges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacyRequest_proposedChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacyRequest", field, true, true, "Map")
+}
+
+func (ec *executionContext) _PrivacyRequest_result(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacyRequest_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PrivacyRequest().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacyRequest_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacyRequest", field, true, true, "Map")
 }
 
 func (ec *executionContext) _PrivacyRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequestConnection) (ret graphql.Marshaler) {
@@ -24071,6 +24218,11 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "erasedAt":
+			out.Values[i] = ec._Applicant_erasedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "name":
 			out.Values[i] = ec._Applicant_name(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -25681,6 +25833,18 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PrivacyRequest_overdue(ctx, field, obj)
+				})
+		case "proposedChanges":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PrivacyRequest_proposedChanges(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PrivacyRequest_result(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28535,6 +28699,24 @@ func (ec *executionContext) marshalOLegalBasis2ᚖconsentgateᚋentᚋaccessgran
 	return v
 }
 
+func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
+	return res
+}
+
 func (ec *executionContext) marshalONode2consentgateᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29140,6 +29322,14 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOUpdateApplicantInput2ᚖconsentgateᚋentᚐUpdateApplicantInput(ctx context.Context, v any) (*ent.UpdateApplicantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUpdateApplicantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOWorkHistoryEntry2ᚕconsentgateᚋentᚋschemaᚋschematypeᚐWorkHistoryEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []schematype.WorkHistoryEntry) graphql.Marshaler {

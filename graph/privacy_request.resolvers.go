@@ -8,6 +8,7 @@ package graph
 import (
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/hooks"
 	"consentgate/ent/privacyrequest"
 	"context"
 	"time"
@@ -16,13 +17,21 @@ import (
 )
 
 // FilePrivacyRequest is the resolver for the filePrivacyRequest field.
-func (r *mutationResolver) FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind) (*ent.PrivacyRequest, error) {
+func (r *mutationResolver) FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind, changes *ent.UpdateApplicantInput) (*ent.PrivacyRequest, error) {
 	me, err := r.self(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.clientFrom(ctx).PrivacyRequest.Create().SetApplicant(me).SetKind(kind).
-		SetDueAt(time.Now().Add(r.requestDue)).Save(ctx)
+	create := r.clientFrom(ctx).PrivacyRequest.Create().SetApplicant(me).SetKind(kind).
+		SetDueAt(time.Now().Add(r.requestDue))
+	if changes != nil {
+		raw, err := hooks.EncodeProfileChanges(*changes)
+		if err != nil {
+			return nil, err
+		}
+		create.SetProposedChanges(raw) // validated by hooks.ProposedChanges
+	}
+	return create.Save(ctx)
 }
 
 // HandlePrivacyRequest is the resolver for the handlePrivacyRequest field.
@@ -35,6 +44,16 @@ func (r *mutationResolver) HandlePrivacyRequest(ctx context.Context, id int, sta
 func (r *privacyRequestResolver) Overdue(ctx context.Context, obj *ent.PrivacyRequest) (bool, error) {
 	open := obj.Status == privacyrequest.StatusRECEIVED || obj.Status == privacyrequest.StatusIN_PROGRESS
 	return open && time.Now().After(obj.DueAt), nil
+}
+
+// ProposedChanges is the resolver for the proposedChanges field.
+func (r *privacyRequestResolver) ProposedChanges(ctx context.Context, obj *ent.PrivacyRequest) (map[string]any, error) {
+	return jsonObject(obj.ProposedChanges)
+}
+
+// Result is the resolver for the result field.
+func (r *privacyRequestResolver) Result(ctx context.Context, obj *ent.PrivacyRequest) (map[string]any, error) {
+	return jsonObject(obj.Result)
 }
 
 // OverduePrivacyRequests is the resolver for the overduePrivacyRequests field.

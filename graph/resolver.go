@@ -6,6 +6,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -83,4 +85,17 @@ func latestEntries(ledger []*ent.Consent) []*ent.Consent {
 		out = append(out, c)
 	}
 	return out
+}
+
+// jsonObject decodes a stored JSON object for a Map field; nothing stored
+// is null.
+func jsonObject(raw json.RawMessage) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("decoding a stored object: %w", err)
+	}
+	return m, nil
 }

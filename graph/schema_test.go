@@ -11,12 +11,14 @@ import (
 )
 
 // personalTypes are the types that hold an applicant's personal data. The
-// walk below also finds any other type with a @personal field.
-var personalTypes = []string{"Applicant", "Application", "WorkHistoryEntry", "Qualification", "EmergencyContact"}
+// walk below also finds any other type with a @personal or @personalBundle
+// field.
+var personalTypes = []string{"Applicant", "Application", "WorkHistoryEntry", "Qualification", "EmergencyContact", "PrivacyRequest"}
 
 // TestEveryFieldOfPersonalTypesIsClassified walks the schema: every field
 // of a type that holds personal data names a known category with
-// @personal or is marked @nonPersonal, and no field is both.
+// @personal, holds data of every category (@personalBundle) or is marked
+// @nonPersonal, and no field is more than one of these.
 func TestEveryFieldOfPersonalTypesIsClassified(t *testing.T) {
 	s := NewSchema(&ent.Client{}).Schema()
 	for _, name := range personalTypes {
@@ -35,12 +37,20 @@ func TestEveryFieldOfPersonalTypesIsClassified(t *testing.T) {
 			if f.Name == "__typename" {
 				continue
 			}
-			p, np := f.Directives.ForName("personal"), f.Directives.ForName("nonPersonal")
+			p, np, b := f.Directives.ForName("personal"), f.Directives.ForName("nonPersonal"), f.Directives.ForName("personalBundle")
+			marks := 0
+			for _, d := range []*ast.Directive{p, np, b} {
+				if d != nil {
+					marks++
+				}
+			}
 			switch {
-			case p == nil && np == nil:
-				t.Errorf("%s.%s has neither @personal(category:) nor @nonPersonal", typ.Name, f.Name)
-			case p != nil && np != nil:
-				t.Errorf("%s.%s is marked both personal and non-personal", typ.Name, f.Name)
+			case marks == 0:
+				t.Errorf("%s.%s has neither @personal(category:), @personalBundle nor @nonPersonal", typ.Name, f.Name)
+			case marks > 1:
+				t.Errorf("%s.%s is marked more than one of personal, bundle and non-personal", typ.Name, f.Name)
+			case b != nil && f.Type.NonNull:
+				t.Errorf("%s.%s is a personal bundle and non-null: hiding it would null its parent", typ.Name, f.Name)
 			case p != nil:
 				c := p.Arguments.ForName("category")
 				if c == nil {
@@ -58,7 +68,7 @@ func TestEveryFieldOfPersonalTypesIsClassified(t *testing.T) {
 
 func hasPersonalField(t *ast.Definition) bool {
 	for _, f := range t.Fields {
-		if f.Directives.ForName("personal") != nil {
+		if f.Directives.ForName("personal") != nil || f.Directives.ForName("personalBundle") != nil {
 			return true
 		}
 	}

@@ -314,11 +314,12 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 // unavailable reports whether err says the database cannot be reached (as
 // opposed to refusing a statement): such a request may be retried.
 // serializationFailure reports PostgreSQL's "could not serialize access"
-// (SQLSTATE 40001): a serializable transaction lost a race and may be
-// retried.
+// (SQLSTATE 40001) or "deadlock detected" (40P01): a transaction lost a
+// race with another (a serializable one, or two privacy request
+// completions locking the same rows in turn) and may be retried.
 func serializationFailure(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "40001"
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
 }
 
 func unavailable(err error) bool {

@@ -70,6 +70,11 @@ func AccountID(v string) predicate.Applicant {
 	return predicate.Applicant(sql.FieldEQ(FieldAccountID, v))
 }
 
+// ErasedAt applies equality check predicate on the "erased_at" field. It's identical to ErasedAtEQ.
+func ErasedAt(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldEQ(FieldErasedAt, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Applicant {
 	return predicate.Applicant(sql.FieldEQ(FieldName, v))
@@ -368,6 +373,56 @@ func AccountIDEqualFold(v string) predicate.Applicant {
 // AccountIDContainsFold applies the ContainsFold predicate on the "account_id" field.
 func AccountIDContainsFold(v string) predicate.Applicant {
 	return predicate.Applicant(sql.FieldContainsFold(FieldAccountID, v))
+}
+
+// ErasedAtEQ applies the EQ predicate on the "erased_at" field.
+func ErasedAtEQ(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldEQ(FieldErasedAt, v))
+}
+
+// ErasedAtNEQ applies the NEQ predicate on the "erased_at" field.
+func ErasedAtNEQ(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldNEQ(FieldErasedAt, v))
+}
+
+// ErasedAtIn applies the In predicate on the "erased_at" field.
+func ErasedAtIn(vs ...time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldIn(FieldErasedAt, vs...))
+}
+
+// ErasedAtNotIn applies the NotIn predicate on the "erased_at" field.
+func ErasedAtNotIn(vs ...time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldNotIn(FieldErasedAt, vs...))
+}
+
+// ErasedAtGT applies the GT predicate on the "erased_at" field.
+func ErasedAtGT(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldGT(FieldErasedAt, v))
+}
+
+// ErasedAtGTE applies the GTE predicate on the "erased_at" field.
+func ErasedAtGTE(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldGTE(FieldErasedAt, v))
+}
+
+// ErasedAtLT applies the LT predicate on the "erased_at" field.
+func ErasedAtLT(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldLT(FieldErasedAt, v))
+}
+
+// ErasedAtLTE applies the LTE predicate on the "erased_at" field.
+func ErasedAtLTE(v time.Time) predicate.Applicant {
+	return predicate.Applicant(sql.FieldLTE(FieldErasedAt, v))
+}
+
+// ErasedAtIsNil applies the IsNil predicate on the "erased_at" field.
+func ErasedAtIsNil() predicate.Applicant {
+	return predicate.Applicant(sql.FieldIsNull(FieldErasedAt))
+}
+
+// ErasedAtNotNil applies the NotNil predicate on the "erased_at" field.
+func ErasedAtNotNil() predicate.Applicant {
+	return predicate.Applicant(sql.FieldNotNull(FieldErasedAt))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -35,7 +35,7 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 			gen.FeatureSnapshot,
 			gen.FeatureGlobalID,
 		},
-	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl"))
+	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl", "./ent/template/update_check.tmpl"))
 }
 
 // NullablePersonalFields makes every @personal object field nullable.

@@ -1,7 +1,8 @@
 // Package hooks holds the ent mutation hooks that keep the model's values
 // consistent beyond what single-field validators can check: dates, typed
-// lists, cross-field rules and the application state machine. Like
-// validators, they refuse a bad value before anything is stored.
+// lists, cross-field rules and the application and privacy request state
+// machines. Like validators, they refuse a bad value before anything is
+// stored. effects.go holds what completing a privacy request does.
 package hooks
 
 import (
@@ -85,6 +86,38 @@ func checkApplicant(m *ent.ApplicantMutation) error {
 	}
 	if l, ok := m.Tools(); ok {
 		if err := checkList("Applicant.tools", l, 100, checkShortText); err != nil {
+			return err
+		}
+	}
+	return checkAppended(m)
+}
+
+// checkAppended checks the items an update appends to the typed lists
+// (updateMyProfile's appendWorkHistory, ...) as checkApplicant checks the
+// items of a list set whole.
+func checkAppended(m *ent.ApplicantMutation) error {
+	if l, ok := m.AppendedWorkHistory(); ok {
+		if err := checkList("Applicant.appendWorkHistory", l, 50, checkWorkHistory); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.AppendedQualifications(); ok {
+		if err := checkList("Applicant.appendQualifications", l, 50, checkQualification); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.AppendedEmergencyContacts(); ok {
+		if err := checkList("Applicant.appendEmergencyContacts", l, 5, checkEmergencyContact); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.AppendedSkills(); ok {
+		if err := checkList("Applicant.appendSkills", l, 100, checkShortText); err != nil {
+			return err
+		}
+	}
+	if l, ok := m.AppendedTools(); ok {
+		if err := checkList("Applicant.appendTools", l, 100, checkShortText); err != nil {
 			return err
 		}
 	}
@@ -379,8 +412,9 @@ var nextRequestStatus = map[privacyrequest.Status][]privacyrequest.Status{
 }
 
 // RequestStatus keeps the privacy request state machine: one request at a
-// time, only allowed moves, a reason for every rejection, the completion
-// time stamped, and the account that made the move recorded as handler.
+// time, only allowed moves (from the state the request is in when the move
+// is written), a reason for every rejection, the completion time stamped,
+// and the account that made the move recorded as handler.
 func RequestStatus() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PrivacyRequestFunc(func(ctx context.Context, m *ent.PrivacyRequestMutation) (ent.Value, error) {
@@ -404,6 +438,9 @@ func RequestStatus() ent.Hook {
 			if to == privacyrequest.StatusCOMPLETED || to == privacyrequest.StatusREJECTED {
 				m.SetCompletedAt(time.Now())
 			}
+			// Only from the state read: of two concurrent moves, the second
+			// finds the request moved on (not found) instead of moving it twice.
+			m.Where(privacyrequest.StatusEQ(from))
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpUpdate|ent.OpUpdateOne)

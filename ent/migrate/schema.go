@@ -91,6 +91,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "account_id", Type: field.TypeString, Unique: true, Size: 128},
+		{Name: "erased_at", Type: field.TypeTime, Nullable: true},
 		{Name: "name", Type: field.TypeString},
 		{Name: "name_kana", Type: field.TypeString, Nullable: true},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
@@ -402,6 +403,8 @@ var (
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "handler", Type: field.TypeString, Nullable: true, Size: 128},
 		{Name: "rejection_reason", Type: field.TypeString, Nullable: true},
+		{Name: "proposed_changes", Type: field.TypeJSON, Nullable: true},
+		{Name: "result", Type: field.TypeJSON, Nullable: true},
 		{Name: "applicant_id", Type: field.TypeInt},
 	}
 	// PrivacyRequestsTable holds the schema information for the "privacy_requests" table.
@@ -412,7 +415,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "privacy_requests_applicants_privacy_requests",
-				Columns:    []*schema.Column{PrivacyRequestsColumns[9]},
+				Columns:    []*schema.Column{PrivacyRequestsColumns[11]},
 				RefColumns: []*schema.Column{ApplicantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},

@@ -34,6 +34,10 @@ const (
 	FieldHandler = "handler"
 	// FieldRejectionReason holds the string denoting the rejection_reason field in the database.
 	FieldRejectionReason = "rejection_reason"
+	// FieldProposedChanges holds the string denoting the proposed_changes field in the database.
+	FieldProposedChanges = "proposed_changes"
+	// FieldResult holds the string denoting the result field in the database.
+	FieldResult = "result"
 	// FieldApplicantID holds the string denoting the applicant_id field in the database.
 	FieldApplicantID = "applicant_id"
 	// EdgeApplicant holds the string denoting the applicant edge name in mutations.
@@ -60,6 +64,8 @@ var Columns = []string{
 	FieldCompletedAt,
 	FieldHandler,
 	FieldRejectionReason,
+	FieldProposedChanges,
+	FieldResult,
 	FieldApplicantID,
 }
 
@@ -79,7 +85,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

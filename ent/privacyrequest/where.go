@@ -450,6 +450,26 @@ func RejectionReasonContainsFold(v string) predicate.PrivacyRequest {
 	return predicate.PrivacyRequest(sql.FieldContainsFold(FieldRejectionReason, v))
 }
 
+// ProposedChangesIsNil applies the IsNil predicate on the "proposed_changes" field.
+func ProposedChangesIsNil() predicate.PrivacyRequest {
+	return predicate.PrivacyRequest(sql.FieldIsNull(FieldProposedChanges))
+}
+
+// ProposedChangesNotNil applies the NotNil predicate on the "proposed_changes" field.
+func ProposedChangesNotNil() predicate.PrivacyRequest {
+	return predicate.PrivacyRequest(sql.FieldNotNull(FieldProposedChanges))
+}
+
+// ResultIsNil applies the IsNil predicate on the "result" field.
+func ResultIsNil() predicate.PrivacyRequest {
+	return predicate.PrivacyRequest(sql.FieldIsNull(FieldResult))
+}
+
+// ResultNotNil applies the NotNil predicate on the "result" field.
+func ResultNotNil() predicate.PrivacyRequest {
+	return predicate.PrivacyRequest(sql.FieldNotNull(FieldResult))
+}
+
 // ApplicantIDEQ applies the EQ predicate on the "applicant_id" field.
 func ApplicantIDEQ(v int) predicate.PrivacyRequest {
 	return predicate.PrivacyRequest(sql.FieldEQ(FieldApplicantID, v))

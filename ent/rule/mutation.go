@@ -33,6 +33,12 @@ func UpdateOwnProfile() privacy.MutationRule {
 		if v.Role != consent.Applicant || v.Account == "" {
 			return privacy.Skip
 		}
+		if _, ok := m.AccountID(); ok { // the account is the identity; only erasure changes it
+			return privacy.Skip
+		}
+		if _, ok := m.ErasedAt(); ok || m.ErasedAtCleared() {
+			return privacy.Skip
+		}
 		m.Where(applicant.AccountID(v.Account))
 		return privacy.Allow
 	}), ent.OpUpdateOne|ent.OpUpdate)
@@ -155,6 +161,9 @@ func FileOwnRequest() privacy.MutationRule {
 			return privacy.Skip
 		}
 		if s, set := m.Status(); set && s != privacyrequest.StatusRECEIVED {
+			return privacy.Skip
+		}
+		if _, set := m.Result(); set { // only completing a request gives it a result
 			return privacy.Skip
 		}
 		return allowIfSelf(ctx, m.Client(), id, v)

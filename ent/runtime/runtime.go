@@ -172,91 +172,91 @@ func init() {
 		}
 	}()
 	// applicantDescName is the schema descriptor for name field.
-	applicantDescName := applicantFields[2].Descriptor()
+	applicantDescName := applicantFields[3].Descriptor()
 	// applicant.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	applicant.NameValidator = applicantDescName.Validators[0].(func(string) error)
 	// applicantDescNameKana is the schema descriptor for name_kana field.
-	applicantDescNameKana := applicantFields[3].Descriptor()
+	applicantDescNameKana := applicantFields[4].Descriptor()
 	// applicant.NameKanaValidator is a validator for the "name_kana" field. It is called by the builders before save.
 	applicant.NameKanaValidator = applicantDescNameKana.Validators[0].(func(string) error)
 	// applicantDescPrefecture is the schema descriptor for prefecture field.
-	applicantDescPrefecture := applicantFields[6].Descriptor()
+	applicantDescPrefecture := applicantFields[7].Descriptor()
 	// applicant.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
 	applicant.PrefectureValidator = applicantDescPrefecture.Validators[0].(func(string) error)
 	// applicantDescCity is the schema descriptor for city field.
-	applicantDescCity := applicantFields[7].Descriptor()
+	applicantDescCity := applicantFields[8].Descriptor()
 	// applicant.CityValidator is a validator for the "city" field. It is called by the builders before save.
 	applicant.CityValidator = applicantDescCity.Validators[0].(func(string) error)
 	// applicantDescStreet is the schema descriptor for street field.
-	applicantDescStreet := applicantFields[8].Descriptor()
+	applicantDescStreet := applicantFields[9].Descriptor()
 	// applicant.StreetValidator is a validator for the "street" field. It is called by the builders before save.
 	applicant.StreetValidator = applicantDescStreet.Validators[0].(func(string) error)
 	// applicantDescBuilding is the schema descriptor for building field.
-	applicantDescBuilding := applicantFields[9].Descriptor()
+	applicantDescBuilding := applicantFields[10].Descriptor()
 	// applicant.BuildingValidator is a validator for the "building" field. It is called by the builders before save.
 	applicant.BuildingValidator = applicantDescBuilding.Validators[0].(func(string) error)
 	// applicantDescPostalCode is the schema descriptor for postal_code field.
-	applicantDescPostalCode := applicantFields[10].Descriptor()
+	applicantDescPostalCode := applicantFields[11].Descriptor()
 	// applicant.PostalCodeValidator is a validator for the "postal_code" field. It is called by the builders before save.
 	applicant.PostalCodeValidator = applicantDescPostalCode.Validators[0].(func(string) error)
 	// applicantDescPhone is the schema descriptor for phone field.
-	applicantDescPhone := applicantFields[11].Descriptor()
+	applicantDescPhone := applicantFields[12].Descriptor()
 	// applicant.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	applicant.PhoneValidator = applicantDescPhone.Validators[0].(func(string) error)
 	// applicantDescEmail is the schema descriptor for email field.
-	applicantDescEmail := applicantFields[12].Descriptor()
+	applicantDescEmail := applicantFields[13].Descriptor()
 	// applicant.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	applicant.EmailValidator = applicantDescEmail.Validators[0].(func(string) error)
 	// applicantDescOccupation is the schema descriptor for occupation field.
-	applicantDescOccupation := applicantFields[13].Descriptor()
+	applicantDescOccupation := applicantFields[14].Descriptor()
 	// applicant.OccupationValidator is a validator for the "occupation" field. It is called by the builders before save.
 	applicant.OccupationValidator = applicantDescOccupation.Validators[0].(func(string) error)
 	// applicantDescWorkplaceName is the schema descriptor for workplace_name field.
-	applicantDescWorkplaceName := applicantFields[14].Descriptor()
+	applicantDescWorkplaceName := applicantFields[15].Descriptor()
 	// applicant.WorkplaceNameValidator is a validator for the "workplace_name" field. It is called by the builders before save.
 	applicant.WorkplaceNameValidator = applicantDescWorkplaceName.Validators[0].(func(string) error)
 	// applicantDescWorkplaceDepartment is the schema descriptor for workplace_department field.
-	applicantDescWorkplaceDepartment := applicantFields[15].Descriptor()
+	applicantDescWorkplaceDepartment := applicantFields[16].Descriptor()
 	// applicant.WorkplaceDepartmentValidator is a validator for the "workplace_department" field. It is called by the builders before save.
 	applicant.WorkplaceDepartmentValidator = applicantDescWorkplaceDepartment.Validators[0].(func(string) error)
 	// applicantDescWorkplaceAddress is the schema descriptor for workplace_address field.
-	applicantDescWorkplaceAddress := applicantFields[16].Descriptor()
+	applicantDescWorkplaceAddress := applicantFields[17].Descriptor()
 	// applicant.WorkplaceAddressValidator is a validator for the "workplace_address" field. It is called by the builders before save.
 	applicant.WorkplaceAddressValidator = applicantDescWorkplaceAddress.Validators[0].(func(string) error)
 	// applicantDescWorkplacePhone is the schema descriptor for workplace_phone field.
-	applicantDescWorkplacePhone := applicantFields[17].Descriptor()
+	applicantDescWorkplacePhone := applicantFields[18].Descriptor()
 	// applicant.WorkplacePhoneValidator is a validator for the "workplace_phone" field. It is called by the builders before save.
 	applicant.WorkplacePhoneValidator = applicantDescWorkplacePhone.Validators[0].(func(string) error)
 	// applicantDescVisaStatus is the schema descriptor for visa_status field.
-	applicantDescVisaStatus := applicantFields[18].Descriptor()
+	applicantDescVisaStatus := applicantFields[19].Descriptor()
 	// applicant.VisaStatusValidator is a validator for the "visa_status" field. It is called by the builders before save.
 	applicant.VisaStatusValidator = applicantDescVisaStatus.Validators[0].(func(string) error)
 	// applicantDescAcademicBackground is the schema descriptor for academic_background field.
-	applicantDescAcademicBackground := applicantFields[21].Descriptor()
+	applicantDescAcademicBackground := applicantFields[22].Descriptor()
 	// applicant.AcademicBackgroundValidator is a validator for the "academic_background" field. It is called by the builders before save.
 	applicant.AcademicBackgroundValidator = applicantDescAcademicBackground.Validators[0].(func(string) error)
 	// applicantDescSchoolName is the schema descriptor for school_name field.
-	applicantDescSchoolName := applicantFields[22].Descriptor()
+	applicantDescSchoolName := applicantFields[23].Descriptor()
 	// applicant.SchoolNameValidator is a validator for the "school_name" field. It is called by the builders before save.
 	applicant.SchoolNameValidator = applicantDescSchoolName.Validators[0].(func(string) error)
 	// applicantDescFavoriteSubject is the schema descriptor for favorite_subject field.
-	applicantDescFavoriteSubject := applicantFields[27].Descriptor()
+	applicantDescFavoriteSubject := applicantFields[28].Descriptor()
 	// applicant.FavoriteSubjectValidator is a validator for the "favorite_subject" field. It is called by the builders before save.
 	applicant.FavoriteSubjectValidator = applicantDescFavoriteSubject.Validators[0].(func(string) error)
 	// applicantDescSellingPoint is the schema descriptor for selling_point field.
-	applicantDescSellingPoint := applicantFields[28].Descriptor()
+	applicantDescSellingPoint := applicantFields[29].Descriptor()
 	// applicant.SellingPointValidator is a validator for the "selling_point" field. It is called by the builders before save.
 	applicant.SellingPointValidator = applicantDescSellingPoint.Validators[0].(func(string) error)
 	// applicantDescAchievements is the schema descriptor for achievements field.
-	applicantDescAchievements := applicantFields[29].Descriptor()
+	applicantDescAchievements := applicantFields[30].Descriptor()
 	// applicant.AchievementsValidator is a validator for the "achievements" field. It is called by the builders before save.
 	applicant.AchievementsValidator = applicantDescAchievements.Validators[0].(func(string) error)
 	// applicantDescThesesAndPatents is the schema descriptor for theses_and_patents field.
-	applicantDescThesesAndPatents := applicantFields[31].Descriptor()
+	applicantDescThesesAndPatents := applicantFields[32].Descriptor()
 	// applicant.ThesesAndPatentsValidator is a validator for the "theses_and_patents" field. It is called by the builders before save.
 	applicant.ThesesAndPatentsValidator = applicantDescThesesAndPatents.Validators[0].(func(string) error)
 	// applicantDescDependents is the schema descriptor for dependents field.
-	applicantDescDependents := applicantFields[32].Descriptor()
+	applicantDescDependents := applicantFields[33].Descriptor()
 	// applicant.DependentsValidator is a validator for the "dependents" field. It is called by the builders before save.
 	applicant.DependentsValidator = func() func(int) error {
 		validators := applicantDescDependents.Validators
@@ -274,11 +274,11 @@ func init() {
 		}
 	}()
 	// applicantDescSpouseOccupation is the schema descriptor for spouse_occupation field.
-	applicantDescSpouseOccupation := applicantFields[34].Descriptor()
+	applicantDescSpouseOccupation := applicantFields[35].Descriptor()
 	// applicant.SpouseOccupationValidator is a validator for the "spouse_occupation" field. It is called by the builders before save.
 	applicant.SpouseOccupationValidator = applicantDescSpouseOccupation.Validators[0].(func(string) error)
 	// applicantDescRent is the schema descriptor for rent field.
-	applicantDescRent := applicantFields[37].Descriptor()
+	applicantDescRent := applicantFields[38].Descriptor()
 	// applicant.RentValidator is a validator for the "rent" field. It is called by the builders before save.
 	applicant.RentValidator = func() func(int) error {
 		validators := applicantDescRent.Validators
@@ -296,15 +296,15 @@ func init() {
 		}
 	}()
 	// applicantDescDesiredField is the schema descriptor for desired_field field.
-	applicantDescDesiredField := applicantFields[38].Descriptor()
+	applicantDescDesiredField := applicantFields[39].Descriptor()
 	// applicant.DesiredFieldValidator is a validator for the "desired_field" field. It is called by the builders before save.
 	applicant.DesiredFieldValidator = applicantDescDesiredField.Validators[0].(func(string) error)
 	// applicantDescDesiredWorkplace is the schema descriptor for desired_workplace field.
-	applicantDescDesiredWorkplace := applicantFields[39].Descriptor()
+	applicantDescDesiredWorkplace := applicantFields[40].Descriptor()
 	// applicant.DesiredWorkplaceValidator is a validator for the "desired_workplace" field. It is called by the builders before save.
 	applicant.DesiredWorkplaceValidator = applicantDescDesiredWorkplace.Validators[0].(func(string) error)
 	// applicantDescLastIP is the schema descriptor for last_ip field.
-	applicantDescLastIP := applicantFields[40].Descriptor()
+	applicantDescLastIP := applicantFields[41].Descriptor()
 	// applicant.LastIPValidator is a validator for the "last_ip" field. It is called by the builders before save.
 	applicant.LastIPValidator = applicantDescLastIP.Validators[0].(func(string) error)
 	applicationMixin := schema.Application{}.Mixin()
@@ -600,6 +600,10 @@ func init() {
 	privacyrequestHooks := schema.PrivacyRequest{}.Hooks()
 
 	privacyrequest.Hooks[1] = privacyrequestHooks[0]
+
+	privacyrequest.Hooks[2] = privacyrequestHooks[1]
+
+	privacyrequest.Hooks[3] = privacyrequestHooks[2]
 	privacyrequestMixinFields0 := privacyrequestMixin[0].Fields()
 	_ = privacyrequestMixinFields0
 	privacyrequestFields := schema.PrivacyRequest{}.Fields()
@@ -615,11 +619,11 @@ func init() {
 	// privacyrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	privacyrequest.UpdateDefaultUpdatedAt = privacyrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// privacyrequestDescHandler is the schema descriptor for handler field.
-	privacyrequestDescHandler := privacyrequestFields[4].Descriptor()
+	privacyrequestDescHandler := privacyrequestFields[5].Descriptor()
 	// privacyrequest.HandlerValidator is a validator for the "handler" field. It is called by the builders before save.
 	privacyrequest.HandlerValidator = privacyrequestDescHandler.Validators[0].(func(string) error)
 	// privacyrequestDescRejectionReason is the schema descriptor for rejection_reason field.
-	privacyrequestDescRejectionReason := privacyrequestFields[5].Descriptor()
+	privacyrequestDescRejectionReason := privacyrequestFields[6].Descriptor()
 	// privacyrequest.RejectionReasonValidator is a validator for the "rejection_reason" field. It is called by the builders before save.
 	privacyrequest.RejectionReasonValidator = privacyrequestDescRejectionReason.Validators[0].(func(string) error)
 }

@@ -31,9 +31,13 @@ func (Applicant) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("id").Annotations(nonPersonal()),
 		// The account behind the token (the JWT "sub"): how the applicant is
-		// found, never shown.
-		field.String("account_id").Unique().Immutable().NotEmpty().MaxLen(128).
+		// found, never shown. Only erasure changes it (to a tombstone no
+		// token names); rule.UpdateOwnProfile never lets an applicant.
+		field.String("account_id").Unique().NotEmpty().MaxLen(128).
 			Annotations(entgql.Skip()),
+		field.Time("erased_at").Optional().Nillable().
+			Annotations(nonPersonal(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("When a completed DELETION request erased the applicant's personal data; null otherwise."),
 
 		field.String("name").Validate(validate.MaxLen(100)).Annotations(personal(consent.Name)).
 			Comment("Full name. Masked INITIAL: the initials only (\"N. V. A.\")."),

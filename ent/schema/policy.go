@@ -101,8 +101,11 @@ func (PrivacyRequest) Policy() ent.Policy {
 	}
 }
 
-// Hooks of the PrivacyRequest.
-func (PrivacyRequest) Hooks() []ent.Hook { return []ent.Hook{hooks.RequestStatus()} }
+// Hooks of the PrivacyRequest: the state machine, then what completing a
+// request does (policy §6(2)), in the same transaction.
+func (PrivacyRequest) Hooks() []ent.Hook {
+	return []ent.Hook{hooks.ProposedChanges(), hooks.RequestStatus(), hooks.RequestEffects()}
+}
 
 // Policy of the AccessRecord.
 func (AccessRecord) Policy() ent.Policy {

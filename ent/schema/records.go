@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -122,15 +123,24 @@ func (PrivacyRequest) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Fields of the PrivacyRequest.
 func (PrivacyRequest) Fields() []ent.Field {
 	return []ent.Field{
+		field.Int("id").Annotations(nonPersonal()),
 		field.Enum("kind").
 			Values("NOTICE", "DISCLOSURE", "CORRECTION", "ADDITION", "DELETION", "CEASE_OF_USE", "CEASE_OF_PROVISION").
-			Immutable().Annotations(entgql.Type("PrivacyRequestKind")),
+			Immutable().Annotations(nonPersonal(), entgql.Type("PrivacyRequestKind")),
 		field.Enum("status").Values("RECEIVED", "IN_PROGRESS", "COMPLETED", "REJECTED").Default("RECEIVED").
-			Annotations(entgql.Type("PrivacyRequestStatus"), entgql.OrderField("STATUS")),
-		field.Time("due_at").Annotations(entgql.OrderField("DUE_AT")),
-		field.Time("completed_at").Optional().Nillable(),
-		field.String("handler").Optional().MaxLen(128).Comment("Account id of the staff member handling it."),
-		field.String("rejection_reason").Optional().Validate(validate.MaxLen(2000)),
+			Annotations(nonPersonal(), entgql.Type("PrivacyRequestStatus"), entgql.OrderField("STATUS")),
+		field.Time("due_at").Annotations(nonPersonal(), entgql.OrderField("DUE_AT")),
+		field.Time("completed_at").Optional().Nillable().Annotations(nonPersonal()),
+		field.String("handler").Optional().MaxLen(128).Annotations(nonPersonal()).
+			Comment("Account id of the staff member handling it."),
+		field.String("rejection_reason").Optional().Validate(validate.MaxLen(2000)).Annotations(nonPersonal()),
+		// The subject's own data: shown through the API by the
+		// hand-written proposedChanges and result fields (@personalBundle,
+		// schema/privacy_request.graphqls), erased with the subject.
+		field.JSON("proposed_changes", json.RawMessage{}).Optional().Annotations(entgql.Skip()).
+			Comment("CORRECTION and ADDITION: the profile changes proposed, as an update-profile input (GraphQL names)."),
+		field.JSON("result", json.RawMessage{}).Optional().Annotations(entgql.Skip()).
+			Comment("What completing the request did or answered (hooks.RequestEffects)."),
 		field.Int("applicant_id").Immutable().Annotations(entgql.Skip()),
 	}
 }
@@ -139,7 +149,7 @@ func (PrivacyRequest) Fields() []ent.Field {
 func (PrivacyRequest) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("applicant", Applicant.Type).Ref("privacy_requests").Field("applicant_id").Unique().Required().Immutable().
-			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(nonPersonal(), entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
