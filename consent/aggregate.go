@@ -324,7 +324,7 @@ const maxThreshold = 1 << 30
 // person passes with probability at most Delta. A count is released as
 // round(n + X) with X ~ Laplace(2/ε), so a group of one passes a threshold
 // t with probability ½·exp(−(t − 1.5)·ε/2), which is at most δ for
-// t ≥ 1.5 + 2·ln(1/(2δ))/ε. With ε = 0.5 and δ = 10⁻⁶ that is 54. It is 0
+// t ≥ 1.5 + 2·ln(1/(2δ))/ε. With the defaults ε = 1 and δ = 10⁻⁵ that is 24. It is 0
 // for a query whose ε or δ is out of range.
 func (q AggregateQuery) Threshold() int {
 	if !(q.Epsilon > 0) || math.IsInf(q.Epsilon, 1) || !(q.Delta > 0 && q.Delta < 0.5) {
@@ -406,7 +406,7 @@ type cell struct {
 // [0, MaxDaysToHire], so Laplace(8·MaxDaysToHire/ε)). The average is the
 // noisy sum over the noisy hired count, rounded to a tenth of a day and
 // clamped to [0, MaxDaysToHire]; it is nil when the noisy hired count is
-// under MinGroupSize, a decision on noisy values only. The remainder's
+// under the release threshold, a decision on noisy values only. The remainder's
 // average is drawn the same way over the people of the suppressed groups.
 // The remainder's count and the total's correction are post-processing of
 // noisy values and cost no ε; groups, and the remainder, hold disjoint
@@ -534,11 +534,12 @@ rows:
 	if res.Remainder.Count < 0 {
 		res.Remainder.Count, res.Total = 0, sum
 	}
+	threshold := q.Threshold()
 	average := func(c *cell) *float64 {
 		hired := math.Round(float64(c.hired) + draw(1/(q.Epsilon*hiredShare)))
 		days := c.days + draw(q.MaxDaysToHire/(q.Epsilon*daysShare))
-		if hired < float64(q.MinGroupSize) {
-			return nil
+		if hired < float64(threshold) {
+			return nil // too few hires to say anything but noise
 		}
 		a := min(max(math.Round(days/hired*10)/10, 0), q.MaxDaysToHire)
 		return &a

@@ -232,12 +232,12 @@ func TestPrepareAggregate(t *testing.T) {
 		t.Fatalf("analyst: %q, %v", p, err)
 	}
 	want := asked
-	want.MinGroupSize, want.Epsilon, want.Delta = 10, 0.5, 1e-6
+	want.MinGroupSize, want.Epsilon, want.Delta = 10, consent.DefaultAggregateEpsilon, consent.DefaultAggregateDelta
 	if !reflect.DeepEqual(q, want) {
 		t.Errorf("got %+v, want %+v", q, want)
 	}
-	if q.Threshold() != 54 {
-		t.Errorf("default threshold %d, want 54", q.Threshold())
+	if q.Threshold() != 24 { // 1.5 + 2·ln(50000)/1 = 23.1
+		t.Errorf("default threshold %d, want 24", q.Threshold())
 	}
 
 	for _, c := range []struct {

@@ -40,9 +40,9 @@ type AggregatePolicy struct {
 // The defaults of a policy's aggregates section, and the largest δ a policy
 // may set.
 const (
-	DefaultAggregateEpsilon     = 0.5
-	DefaultAggregateDelta       = 1e-6
-	DefaultAggregateDailyBudget = 5.0
+	DefaultAggregateEpsilon     = 1.0
+	DefaultAggregateDelta       = 1e-5
+	DefaultAggregateDailyBudget = 10.0
 	MaxAggregateDelta           = 1e-3
 )
 

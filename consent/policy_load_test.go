@@ -51,7 +51,7 @@ func TestDefaultPolicy(t *testing.T) {
 	want := &consent.Policy{
 		Version:      "2026-01",
 		MinGroupSize: 10,
-		Aggregates:   consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5},
+		Aggregates:   consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 10},
 		Purposes: map[consent.Purpose]consent.ConsentDefault{
 			consent.EmployerProvision: consent.OptIn,
 			consent.Service:           consent.Necessary,
@@ -217,7 +217,7 @@ func TestLoadPolicyAggregates(t *testing.T) {
 		Delta:       consent.DefaultAggregateDelta,
 		DailyBudget: consent.DefaultAggregateDailyBudget,
 	}
-	if def != (consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5}) {
+	if def != (consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 10}) {
 		t.Fatalf("defaults %+v differ from policy.yaml's comments", def)
 	}
 	for _, c := range []struct {
@@ -227,9 +227,9 @@ func TestLoadPolicyAggregates(t *testing.T) {
 		{"absent", "", def},
 		{"empty", "aggregates: {}\n", def},
 		{"all set", "aggregates:\n  epsilon: 0.25\n  delta: 1e-9\n  dailyBudget: 2\n", consent.AggregatePolicy{Epsilon: 0.25, Delta: 1e-9, DailyBudget: 2}},
-		{"integers", "aggregates: {epsilon: 1, dailyBudget: 1}\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-6, DailyBudget: 1}},
-		{"delta at its maximum", "aggregates: {delta: 0.001}\n", consent.AggregatePolicy{Epsilon: 0.5, Delta: 0.001, DailyBudget: 5}},
-		{"only the budget", "aggregates:\n  dailyBudget: 20\n", consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 20}},
+		{"integers", "aggregates: {epsilon: 1, dailyBudget: 1}\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 1}},
+		{"delta at its maximum", "aggregates: {delta: 0.001}\n", consent.AggregatePolicy{Epsilon: 1, Delta: 0.001, DailyBudget: 10}},
+		{"only the budget", "aggregates:\n  dailyBudget: 20\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 20}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
@@ -486,12 +486,12 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "daily budget below the default epsilon",
 			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  dailyBudget: 0.25\n" },
-			want: "t.yaml:23: aggregates.dailyBudget: must be at least epsilon (0.5), got 0.25",
+			want: "t.yaml:23: aggregates.dailyBudget: must be at least epsilon (1), got 0.25",
 		},
 		{
 			name: "epsilon above the default daily budget",
-			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: 6\n" },
-			want: "t.yaml:23: aggregates.epsilon: must be at most dailyBudget (5, the default), got 6",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: 11\n" },
+			want: "t.yaml:23: aggregates.epsilon: must be at most dailyBudget (10, the default), got 11",
 		},
 		{
 			name: "unknown key in aggregates",

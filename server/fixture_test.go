@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -296,6 +297,8 @@ func dig(v any, path ...any) any {
 // comment.
 func (f *fixture) approve(t *testing.T, v consent.Viewer, query string) (string, bool) {
 	t.Helper()
+	approving.Lock() // concurrent requests of one test approve their query once
+	defer approving.Unlock()
 	if graph.CheckDocument(graph.NewSchema(f.client).Schema(), query) != nil {
 		return "", false
 	}
@@ -318,6 +321,8 @@ func (f *fixture) approve(t *testing.T, v consent.Viewer, query string) (string,
 	}
 	return id, true
 }
+
+var approving sync.Mutex
 
 func jobStatus(s string) job.Status { return job.Status(s) }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,11 +84,7 @@ func countAccessRecords(t *testing.T, client *ent.Client) int {
 func TestApprovedOperationsRefuseEverythingElse(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
-		shipped, err := operations.Shipped()
-		if err != nil || len(shipped) == 0 {
-			t.Fatalf("shipped operations: %v, %v", shipped, err)
-		}
-		mail := shipped[0].Document
+		mail := shippedMail(t).Document
 		_, analyticsID := f.register(t, "visa_mix", "ANALYTICS", analyticsDoc)
 		_, mailID := f.register(t, "mail_audience", "MAIL_MAGAZINE", mail)
 		revokedDoc := "query Revoked { applicants(first: 5) { totalCount } }"
@@ -234,8 +231,7 @@ func TestApprovedOperationsRun(t *testing.T) {
 
 		// Marketing without a declared purpose is narrowed to the
 		// operation's: its record names MAIL_MAGAZINE alone.
-		shipped, _ := operations.Shipped()
-		_, mailID := f.register(t, "mail_audience", "MAIL_MAGAZINE", shipped[0].Document)
+		_, mailID := f.register(t, "mail_audience", "MAIL_MAGAZINE", shippedMail(t).Document)
 		got := f.send(t, as("marketing"), map[string]any{"documentId": mailID, "variables": map[string]any{"first": 5}})
 		if len(got.Errors) > 0 || got.Extensions != nil || dig(got.Data, "applicants", "pageInfo", "hasNextPage") != false ||
 			dig(got.Data, "applicants", "edges", 0, "node", "email") != "bob.mail@canary.example" ||
@@ -442,9 +438,8 @@ func TestOperationsPush(t *testing.T) {
 		srv := httptest.NewServer(testGateway(client, nil, nil))
 		t.Cleanup(srv.Close)
 		dir := t.TempDir()
-		shipped, _ := operations.Shipped()
 		files := map[string]string{
-			"mail.graphql":   shipped[0].Document,
+			"mail.graphql":   shippedMail(t).Document,
 			"visa.graphql":   "# name: visa_mix\n# purpose: ANALYTICS\n# description: Visa statuses.\n# approvedBy: dpo\n" + analyticsDoc,
 			"README.md":      "not an operation",
 			"notes.graphqlx": "not an operation",
@@ -515,11 +510,12 @@ func TestSeedOperations(t *testing.T) {
 				t.Fatalf("seeding %d: %d, %v; want %d", i+1, n, err, want)
 			}
 		}
-		o := client.Operation.Query().Where(operation.Hash(shipped[0].ID())).OnlyX(privacy.DecisionContext(context.Background(), privacy.Allow))
+		mail := shippedMail(t)
+		o := client.Operation.Query().Where(operation.Hash(mail.ID())).OnlyX(privacy.DecisionContext(context.Background(), privacy.Allow))
 		if o.RegisteredBy != demoRegistrar || o.Name != "mail_magazine_audience" || o.Purpose != operation.PurposeMAIL_MAGAZINE {
 			t.Errorf("seeded %+v", o)
 		}
-		got := f.send(t, as("mailer"), map[string]any{"documentId": shipped[0].ID(), "variables": map[string]any{"first": 10}})
+		got := f.send(t, as("mailer"), map[string]any{"documentId": mail.ID(), "variables": map[string]any{"first": 10}})
 		if len(got.Errors) > 0 || dig(got.Data, "applicants", "edges", 0, "node", "email") != "bob.mail@canary.example" {
 			t.Errorf("the mailer running the shipped operation: %s", got.Raw)
 		}
@@ -538,4 +534,15 @@ func TestApprovedOperationsFailClosed(t *testing.T) {
 	if got.Status != 200 || errorCode(got) != "UNAVAILABLE" || got.Data != nil || strings.Contains(got.Raw, "sql") {
 		t.Errorf("lookup with the database away: %d %s", got.Status, got.Raw)
 	}
+}
+
+// shippedMail is the shipped operation of the mail magazine's audience.
+func shippedMail(t *testing.T) operations.File {
+	t.Helper()
+	shipped, err := operations.Shipped()
+	i := slices.IndexFunc(shipped, func(f operations.File) bool { return f.Name == "mail_magazine_audience" })
+	if err != nil || i < 0 {
+		t.Fatalf("the mail magazine's operation is not shipped: %v", err)
+	}
+	return shipped[i]
 }

@@ -849,7 +849,7 @@ func (s *demoSeeder) seedConsents(ctx context.Context) error {
 		if r.IntN(100) < 40 {
 			add(i, entconsent.PurposeMAIL_MAGAZINE, true, entconsent.SourceAPPLICANT, at)
 		}
-		if r.IntN(100) < 50 {
+		if r.IntN(100) < 70 {
 			add(i, entconsent.PurposeANALYTICS, true, entconsent.SourceAPPLICANT, at)
 		}
 		if r.IntN(100) < 15 {
