@@ -140,6 +140,7 @@ func (AccessGrant) Policy() ent.Policy {
 
 // Hooks of the AccessGrant.
 func (AccessGrant) Hooks() []ent.Hook { return []ent.Hook{hooks.AccessGrantLifecycle()} }
+
 // Policy of the Operation: admins register and revoke approved operations
 // (never delete or otherwise change them); admins and compliance read them
 // all, analysts and marketing the ones they may run.
