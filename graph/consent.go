@@ -729,6 +729,15 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 		}
 		purpose = strings.Join(names, ",")
 	}
+	allow := privacy.DecisionContext(ctx, privacy.Allow)
+	// The policy version in force at request time (§8); the policy file's
+	// own before any is published.
+	version := g.engine.Policy().Version
+	if pv, err := policyVersionInForce(allow, g.client); err != nil {
+		return 0, err
+	} else if pv != nil {
+		version = pv.Version
+	}
 	now := time.Now()
 	builders := make([]*ent.AccessRecordCreate, 0, len(order))
 	for _, id := range order {
@@ -744,7 +753,7 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 			SetAt(now).SetRequestID(RequestID(ctx)).SetViewerAccount(st.viewer.Account).
 			SetViewerRole(string(st.viewer.Role)).SetViewerOrg(st.viewer.Org).SetPurpose(purpose).
 			SetSubjectID(id).SetSubjectRef(g.pseudonym(id)).SetCategories(cats).SetDecision(decision.String()).
-			SetPolicyVersion(g.engine.Policy().Version)
+			SetPolicyVersion(version)
 		if st.grants {
 			if sub, ok := st.subjects.Load(id); ok && sub.(*subjectState).basis != "" {
 				b.SetLegalBasis(string(sub.(*subjectState).basis))
@@ -752,7 +761,7 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 		}
 		builders = append(builders, b)
 	}
-	if err := g.client.AccessRecord.CreateBulk(builders...).Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+	if err := g.client.AccessRecord.CreateBulk(builders...).Exec(allow); err != nil {
 		return 0, err
 	}
 	return len(builders), nil

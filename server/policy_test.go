@@ -104,6 +104,11 @@ func TestPolicyVersions(t *testing.T) {
 		if got := standings(t, f.post(t, &erinV, standingQuery, nil)); got != deemed {
 			t.Fatalf("after 2026-08: %s", got)
 		}
+		// Releases are recorded under the version in force.
+		f.post(t, as("acme"), `{ applicants { edges { node { name } } } }`, nil)
+		if rs := accessRecords(t, client); rs[len(rs)-1].PolicyVersion != "2026-08" {
+			t.Fatalf("a release recorded under %q", rs[len(rs)-1].PolicyVersion)
+		}
 		// A new change is stamped with the version in force.
 		if r := f.post(t, as("bob"), changeConsent, map[string]any{"in": map[string]any{"purpose": "FEEDBACK", "granted": true}}); !strings.Contains(r.Raw, `"policyVersion":{"version":"2026-08"}`) {
 			t.Fatalf("stamp: %s", r.Raw)
