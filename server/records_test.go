@@ -130,3 +130,29 @@ func TestNoRecordNoRelease(t *testing.T) {
 		t.Fatal("logs hold personal values")
 	}
 }
+
+// TestAccessRecordsSurviveARestart: the records a gateway wrote are there
+// for the next process on the same database, and the subject's trail shows
+// them.
+func TestAccessRecordsSurviveARestart(t *testing.T) {
+	forEachDurableBackend(t, func(t *testing.T, client *ent.Client, reopen func() *ent.Client) {
+		f := newFixture(t, client)
+		f.post(t, as("acme"), `{ applicants { edges { node { name email } } } }`, nil)
+		f.post(t, as("support"), `{ applicants { edges { node { name } } } }`, nil)
+		before := accessRecords(t, client)
+		if len(before) != 2 {
+			t.Fatalf("%d records before the restart, want 2", len(before))
+		}
+		client.Close()
+
+		after := reopen()
+		if got := accessRecords(t, after); fmt.Sprint(got) != fmt.Sprint(before) {
+			t.Fatalf("after the restart:\n%v\nwant\n%v", got, before)
+		}
+		g := &fixture{client: after, handler: testGateway(after, nil, nil)}
+		r := g.post(t, as("alice"), `{ me { accessHistory { viewerRole viewerOrg categories } } }`, nil)
+		if r.Raw != `{"data":{"me":{"accessHistory":[{"viewerRole":"EMPLOYER","viewerOrg":"acme","categories":["EMAIL:PLAIN","NAME:PLAIN"]}]}}}` {
+			t.Fatalf("alice's trail after the restart: %s", r.Raw)
+		}
+	})
+}

@@ -42,6 +42,43 @@ func forEachBackend(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 	}
 }
 
+// forEachDurableBackend runs f per backend with a database that outlives
+// its clients: a SQLite file as deployed, and PostgreSQL. reopen opens
+// another client (another process, as far as the database can tell) on
+// the same database.
+func forEachDurableBackend(t *testing.T, f func(t *testing.T, client *ent.Client, reopen func() *ent.Client)) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			var client *ent.Client
+			var dsn string
+			if b.name == "sqlite" {
+				dsn = sqliteFileDSN(t)
+				client = openDSN(t, dsn)
+			} else {
+				client, dsn = openPostgresDSN(t, os.Getenv("CONSENTGATE_TEST_POSTGRES"))
+			}
+			f(t, client, func() *ent.Client { return openDSN(t, dsn) })
+		})
+	}
+}
+
+// sqliteFileDSN is the default DSN, with the database in a test's
+// temporary directory.
+func sqliteFileDSN(t *testing.T) string {
+	return strings.Replace(DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "test.db"), 1)
+}
+
+// openDSN opens (and migrates) the database behind dsn for the test.
+func openDSN(t *testing.T, dsn string) *ent.Client {
+	t.Helper()
+	client, err := OpenDatabase(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	return client
+}
+
 // forEachBackendAsDeployed is forEachBackend with SQLite as the gateway
 // runs it by default (a file in WAL mode, a busy timeout, write locks taken
 // up front) instead of a shared in-memory database, whose table locks fail
@@ -49,15 +86,7 @@ func forEachBackend(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 func forEachBackendAsDeployed(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 	for _, b := range backends(t) {
 		if b.name == "sqlite" {
-			b.open = func(t *testing.T) *ent.Client {
-				dsn := strings.Replace(DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "test.db"), 1)
-				client, err := OpenDatabase(context.Background(), dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { client.Close() })
-				return client
-			}
+			b.open = func(t *testing.T) *ent.Client { return openDSN(t, sqliteFileDSN(t)) }
 		}
 		t.Run(b.name, func(t *testing.T) { f(t, b.open(t)) })
 	}
@@ -89,6 +118,14 @@ func openSQLiteDSN(t testing.TB) (*ent.Client, string) {
 // several packages run in parallel against one server.
 func openPostgres(t *testing.T, dsn string) *ent.Client {
 	t.Helper()
+	client, _ := openPostgresDSN(t, dsn)
+	return client
+}
+
+// openPostgresDSN is openPostgres, also returning the DSN of the test's
+// own database.
+func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
+	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -116,5 +153,5 @@ func openPostgres(t *testing.T, dsn string) *ent.Client {
 		defer admin.Close()
 		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	return client
+	return client, u.String()
 }
