@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -578,106 +577,83 @@ func TestRejectedRequestHasNoEffect(t *testing.T) {
 	})
 }
 
-// raceBackends are the backends for concurrent writers: SQLite as the
-// gateway opens it by default (a file, WAL, a busy timeout, immediate
-// transactions), and PostgreSQL when configured.
-func raceBackends(t *testing.T) []backend {
-	bs := []backend{{name: "sqlite", open: func(t *testing.T) *ent.Client {
-		dsn := strings.Replace(DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "race.db"), 1)
-		client, err := OpenDatabase(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { client.Close() })
-		return client
-	}}}
-	for _, b := range backends(t) {
-		if b.name != "sqlite" {
-			bs = append(bs, b)
-		}
-	}
-	return bs
-}
-
 // TestRequestCompletionRace: handlers completing (or one rejecting) the
 // same request at once: exactly one succeeds, the others are refused, and
 // the effect happens once.
 func TestRequestCompletionRace(t *testing.T) {
-	for _, b := range raceBackends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			f := newFixture(t, b.open(t))
-			sys := privacy.DecisionContext(context.Background(), privacy.Allow)
-			handlers := []string{"support", "compliance", "support", "compliance"}
-			tokens := map[string]string{}
-			for _, h := range handlers {
-				tokens[h] = token(t, *as(h))
-			}
-			for round := range 6 {
-				kind := []string{"CEASE_OF_USE", "CEASE_OF_PROVISION"}[round%2]
-				id := f.file(t, as("alice"), kind, nil)
-				f.post(t, as("support"), handleRequest, map[string]any{"id": id, "s": "IN_PROGRESS"})
-				ledgerBefore := f.client.Consent.Query().Where(entconsent.SourceEQ(entconsent.SourcePRIVACY_REQUEST)).CountX(sys)
+	forEachBackendAsDeployed(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		handlers := []string{"support", "compliance", "support", "compliance"}
+		tokens := map[string]string{}
+		for _, h := range handlers {
+			tokens[h] = token(t, *as(h))
+		}
+		for round := range 6 {
+			kind := []string{"CEASE_OF_USE", "CEASE_OF_PROVISION"}[round%2]
+			id := f.file(t, as("alice"), kind, nil)
+			f.post(t, as("support"), handleRequest, map[string]any{"id": id, "s": "IN_PROGRESS"})
+			ledgerBefore := f.client.Consent.Query().Where(entconsent.SourceEQ(entconsent.SourcePRIVACY_REQUEST)).CountX(sys)
 
-				responses := make([]gqlResponse, len(handlers))
-				var wg sync.WaitGroup
-				start := make(chan struct{})
-				for i, h := range handlers {
-					status := "COMPLETED"
-					if round >= 4 && i == 1 {
-						status = "REJECTED" // one handler rejects while the others complete
-					}
-					body, _ := json.Marshal(map[string]any{"query": handleRequest,
-						"variables": map[string]any{"id": id, "s": status, "why": "duplicate"}})
-					req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+tokens[h])
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						<-start
-						rec := httptest.NewRecorder()
-						f.handler.ServeHTTP(rec, req)
-						r := gqlResponse{Status: rec.Code, Raw: rec.Body.String()}
-						_ = json.Unmarshal(rec.Body.Bytes(), &r)
-						responses[i] = r
-					}()
+			responses := make([]gqlResponse, len(handlers))
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i, h := range handlers {
+				status := "COMPLETED"
+				if round >= 4 && i == 1 {
+					status = "REJECTED" // one handler rejects while the others complete
 				}
-				close(start)
-				wg.Wait()
+				body, _ := json.Marshal(map[string]any{"query": handleRequest,
+					"variables": map[string]any{"id": id, "s": status, "why": "duplicate"}})
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+tokens[h])
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					rec := httptest.NewRecorder()
+					f.handler.ServeHTTP(rec, req)
+					r := gqlResponse{Status: rec.Code, Raw: rec.Body.String()}
+					_ = json.Unmarshal(rec.Body.Bytes(), &r)
+					responses[i] = r
+				}()
+			}
+			close(start)
+			wg.Wait()
 
-				var won, codes []string
-				for _, r := range responses {
-					codes = append(codes, errorCode(r))
-					switch code := errorCode(r); code {
-					case "":
-						won = append(won, fmt.Sprint(dig(r.Data, "handlePrivacyRequest", "status")))
-					case "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT":
-					default:
-						t.Errorf("round %d: unexpected response %s", round, r.Raw)
-					}
-				}
-				if len(won) != 1 {
-					t.Fatalf("round %d: %d handlers succeeded: %v", round, len(won), responses)
-				}
-				t.Logf("round %d (%s): %v", round, kind, codes)
-				stored := f.client.PrivacyRequest.GetX(sys, int(asInt(t, id)))
-				if string(stored.Status) != won[0] {
-					t.Errorf("round %d: stored %s, the winner set %s", round, stored.Status, won[0])
-				}
-				added := f.client.Consent.Query().Where(entconsent.SourceEQ(entconsent.SourcePRIVACY_REQUEST)).CountX(sys) - ledgerBefore
-				want := map[string]int{"CEASE_OF_USE": 6, "CEASE_OF_PROVISION": 2}[kind] // see the cease tests: one set of withdrawals
-				if won[0] == "REJECTED" {
-					want = 0
-				}
-				if added != want {
-					t.Errorf("round %d (%s, %s): %d ledger entries added, want %d", round, kind, won[0], added, want)
+			var won, codes []string
+			for _, r := range responses {
+				codes = append(codes, errorCode(r))
+				switch code := errorCode(r); code {
+				case "":
+					won = append(won, fmt.Sprint(dig(r.Data, "handlePrivacyRequest", "status")))
+				case "BAD_USER_INPUT", "NOT_FOUND", "CONFLICT":
+				default:
+					t.Errorf("round %d: unexpected response %s", round, r.Raw)
 				}
 			}
-			if !slices.ContainsFunc(f.client.PrivacyRequest.Query().AllX(sys), func(r *ent.PrivacyRequest) bool { return r.Result != nil }) {
-				t.Errorf("no request has a result")
+			if len(won) != 1 {
+				t.Fatalf("round %d: %d handlers succeeded: %v", round, len(won), responses)
 			}
-		})
-	}
+			t.Logf("round %d (%s): %v", round, kind, codes)
+			stored := f.client.PrivacyRequest.GetX(sys, int(asInt(t, id)))
+			if string(stored.Status) != won[0] {
+				t.Errorf("round %d: stored %s, the winner set %s", round, stored.Status, won[0])
+			}
+			added := f.client.Consent.Query().Where(entconsent.SourceEQ(entconsent.SourcePRIVACY_REQUEST)).CountX(sys) - ledgerBefore
+			want := map[string]int{"CEASE_OF_USE": 6, "CEASE_OF_PROVISION": 2}[kind] // see the cease tests: one set of withdrawals
+			if won[0] == "REJECTED" {
+				want = 0
+			}
+			if added != want {
+				t.Errorf("round %d (%s, %s): %d ledger entries added, want %d", round, kind, won[0], added, want)
+			}
+		}
+		if !slices.ContainsFunc(f.client.PrivacyRequest.Query().AllX(sys), func(r *ent.PrivacyRequest) bool { return r.Result != nil }) {
+			t.Errorf("no request has a result")
+		}
+	})
 }
 
 // TestProfileAppends: updateMyProfile's appendX lists append, and their
@@ -701,52 +677,49 @@ func TestProfileAppends(t *testing.T) {
 // finds the request rejected or the subject erased; a deletion that lost a
 // race is refused (CONFLICT) and completes on retry.
 func TestRequestCorrectionDeletionRace(t *testing.T) {
-	for _, b := range raceBackends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			client := b.open(t)
-			f := newFixture(t, client)
-			sys := privacy.DecisionContext(context.Background(), privacy.Allow)
-			for _, account := range []string{"alice", "bob", "carol"} {
-				late := "cnry" + account + "late"
-				subject := &consent.Viewer{Account: account, Role: consent.Applicant}
-				correction := f.file(t, subject, "CORRECTION", map[string]any{"city": late})
-				deletion := f.file(t, subject, "DELETION", nil)
-				for _, id := range []any{correction, deletion} {
-					f.post(t, as("support"), handleRequest, map[string]any{"id": id, "s": "IN_PROGRESS"})
-				}
-				post := func(handler string, id any) gqlResponse {
-					body, _ := json.Marshal(map[string]any{"query": handleRequest, "variables": map[string]any{"id": id, "s": "COMPLETED"}})
-					req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+token(t, *as(handler)))
-					rec := httptest.NewRecorder()
-					f.handler.ServeHTTP(rec, req)
-					r := gqlResponse{Status: rec.Code, Raw: rec.Body.String()}
-					_ = json.Unmarshal(rec.Body.Bytes(), &r)
-					return r
-				}
-				var wg sync.WaitGroup
-				var corrected, deleted gqlResponse
-				wg.Add(2)
-				go func() { defer wg.Done(); corrected = post("compliance", correction) }()
-				go func() { defer wg.Done(); deleted = post("support", deletion) }()
-				wg.Wait()
-				t.Logf("%s: correction %q, deletion %q", account, errorCode(corrected), errorCode(deleted))
-				if errorCode(deleted) == "CONFLICT" { // the deadlock's victim: retried
-					deleted = post("support", deletion)
-				}
-				if errorCode(deleted) != "" {
-					t.Fatalf("%s: the deletion failed: %s", account, deleted.Raw)
-				}
-				row := f.client.Applicant.GetX(sys, f.applicants[account].ID)
-				if row.ErasedAt == nil || row.City != "" || strings.Contains(storedText(t, client), late) {
-					t.Errorf("%s: not erased after a concurrent correction: %+v", account, row)
-				}
-				c := f.client.PrivacyRequest.GetX(sys, int(asInt(t, correction)))
-				if c.Status != privacyrequest.StatusCOMPLETED && c.Status != privacyrequest.StatusREJECTED {
-					t.Errorf("%s: the correction ended %s", account, c.Status)
-				}
+	forEachBackendAsDeployed(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		for _, account := range []string{"alice", "bob", "carol"} {
+			late := "cnry" + account + "late"
+			subject := &consent.Viewer{Account: account, Role: consent.Applicant}
+			correction := f.file(t, subject, "CORRECTION", map[string]any{"city": late})
+			deletion := f.file(t, subject, "DELETION", nil)
+			for _, id := range []any{correction, deletion} {
+				f.post(t, as("support"), handleRequest, map[string]any{"id": id, "s": "IN_PROGRESS"})
 			}
-		})
-	}
+			post := func(handler string, id any) gqlResponse {
+				body, _ := json.Marshal(map[string]any{"query": handleRequest, "variables": map[string]any{"id": id, "s": "COMPLETED"}})
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+token(t, *as(handler)))
+				rec := httptest.NewRecorder()
+				f.handler.ServeHTTP(rec, req)
+				r := gqlResponse{Status: rec.Code, Raw: rec.Body.String()}
+				_ = json.Unmarshal(rec.Body.Bytes(), &r)
+				return r
+			}
+			var wg sync.WaitGroup
+			var corrected, deleted gqlResponse
+			wg.Add(2)
+			go func() { defer wg.Done(); corrected = post("compliance", correction) }()
+			go func() { defer wg.Done(); deleted = post("support", deletion) }()
+			wg.Wait()
+			t.Logf("%s: correction %q, deletion %q", account, errorCode(corrected), errorCode(deleted))
+			if errorCode(deleted) == "CONFLICT" { // the deadlock's victim: retried
+				deleted = post("support", deletion)
+			}
+			if errorCode(deleted) != "" {
+				t.Fatalf("%s: the deletion failed: %s", account, deleted.Raw)
+			}
+			row := f.client.Applicant.GetX(sys, f.applicants[account].ID)
+			if row.ErasedAt == nil || row.City != "" || strings.Contains(storedText(t, client), late) {
+				t.Errorf("%s: not erased after a concurrent correction: %+v", account, row)
+			}
+			c := f.client.PrivacyRequest.GetX(sys, int(asInt(t, correction)))
+			if c.Status != privacyrequest.StatusCOMPLETED && c.Status != privacyrequest.StatusREJECTED {
+				t.Errorf("%s: the correction ended %s", account, c.Status)
+			}
+		}
+	})
 }
