@@ -225,8 +225,8 @@ func TestStatistics(t *testing.T) {
 }
 
 // TestStatisticsWithNoise: with the real noise source, every group is at
-// least the threshold and the total adds up; no response holds an
-// identifier.
+// least the threshold and the total adds up; no analyst's or advertiser's
+// response holds an identifier.
 func TestStatisticsWithNoise(t *testing.T) {
 	client := openSQLite(t)
 	w := newStatsWorld(t, client)
@@ -234,8 +234,9 @@ func TestStatisticsWithNoise(t *testing.T) {
 	policy := statsPolicy()
 	policy.Aggregates.DailyBudget = 100
 	f.handler = testGateway(client, nil, func(gw *Gateway) { gw.Policy = policy })
-	for range 20 {
-		r := stats(t, f, "analyst", []string{"PREFECTURE", "SEX"}, nil)
+	for i := range 20 {
+		viewer := []string{"analyst", "advertiser"}[i%2]
+		r := stats(t, f, viewer, []string{"PREFECTURE", "SEX"}, nil)
 		counts(t, r)
 		for account, a := range w.people {
 			for _, s := range []string{account, a.Name, a.Email, fmt.Sprint(a.ID)} {
