@@ -261,6 +261,16 @@ func TestJobs(t *testing.T) {
 		if r := f.post(t, as("acme"), update, map[string]any{"id": newID}); dig(r.Data, "updateJob", "status") != "CLOSED" {
 			t.Fatalf("acme updating its job: %s", r.Raw)
 		}
+		// appendQuestions appends (entgql's own SetInput would append the
+		// wrong list), and the appended ones are validated.
+		appendQ := `mutation($id: ID!, $q: [String!]) { updateJob(id: $id, input: {appendQuestions: $q}) { questions } }`
+		r = f.post(t, as("acme"), appendQ, map[string]any{"id": newID, "q": []string{"Your notice period?"}})
+		if got := fmt.Sprint(dig(r.Data, "updateJob", "questions")); !strings.HasSuffix(got, " Your notice period?]") {
+			t.Fatalf("appending a question: %s", r.Raw)
+		}
+		if r := f.post(t, as("acme"), appendQ, map[string]any{"id": newID, "q": []string{strings.Repeat("q", 501)}}); errorCode(r) != "BAD_USER_INPUT" {
+			t.Fatalf("appending a question too long: %s", r.Raw)
+		}
 		// A closed job is no longer visible to anyone but its employer.
 		if r := f.post(t, nil, `query($id: ID!) { job(id: $id) { id } }`, map[string]any{"id": newID}); errorCode(r) != "NOT_FOUND" {
 			t.Fatalf("anonymous reading a closed job: %s", r.Raw)

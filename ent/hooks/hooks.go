@@ -209,9 +209,25 @@ func ValidateJob() ent.Hook {
 			if lo > 0 && hi > 0 && hi < lo {
 				return nil, validate.Field("Job.salaryMax", errors.New("must not be below salaryMin"))
 			}
+			checkQuestion := func(q string) (string, error) { return "", validate.MaxLen(500)(q) }
 			if qs, ok := m.Questions(); ok {
-				if err := checkList("Job.questions", qs, 20, func(q string) (string, error) { return "", validate.MaxLen(500)(q) }); err != nil {
+				if err := checkList("Job.questions", qs, 20, checkQuestion); err != nil {
 					return nil, err
+				}
+			}
+			if qs, ok := m.AppendedQuestions(); ok {
+				// The appended ones, and the list they make with the job's.
+				if err := checkList("Job.appendQuestions", qs, 20, checkQuestion); err != nil {
+					return nil, err
+				}
+				if m.Op().Is(ent.OpUpdateOne) {
+					old, err := m.OldQuestions(ctx)
+					if err != nil {
+						return nil, err
+					}
+					if len(old)+len(qs) > 20 {
+						return nil, validate.Field("Job.appendQuestions", fmt.Errorf("%w (at most %d questions in all)", validate.ErrTooLong, 20))
+					}
 				}
 			}
 			return next.Mutate(ctx, m)
