@@ -129,6 +129,21 @@ func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
 // Categories maps "Type.field" to the category its @personal directive
 // names, for every personal field of the schema. An unknown category name
 // is kept as it is: the engine hides it.
+// Bundles returns the "Type.field" of every @personalBundle field of s,
+// sorted: fields that hold data of every category at once.
+func Bundles(s *ast.Schema) []string {
+	var out []string
+	for _, t := range s.Types {
+		for _, f := range t.Fields {
+			if f.Directives.ForName("personalBundle") != nil {
+				out = append(out, t.Name+"."+f.Name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func Categories(s *ast.Schema) map[string]consent.Category {
 	out := map[string]consent.Category{}
 	for _, t := range s.Types {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -91,9 +92,24 @@ type DataMapField struct {
 	Category consent.Category `json:"category"`
 	// ProvidableToEmployers: policy §5(1) lists the category among what may
 	// be provided to employers.
-	ProvidableToEmployers bool          `json:"providableToEmployers"`
-	Cells                 []DataMapCell `json:"cells"`
+	ProvidableToEmployers bool `json:"providableToEmployers"`
+	// Bundle: the field holds data of every category at once
+	// (@personalBundle, Category empty); a column sees it only if it sees
+	// every category plain.
+	Bundle bool          `json:"bundle,omitempty"`
+	Cells  []DataMapCell `json:"cells"`
 }
+
+// categoryText is the field's category, or "every category" for a bundle.
+func (f DataMapField) categoryText() string {
+	if f.Bundle {
+		return "every category"
+	}
+	return string(f.Category)
+}
+
+// CategoryText is categoryText, for the HTML template.
+func (f DataMapField) CategoryText() string { return f.categoryText() }
 
 // Cell returns what role sees of the field under purpose ("" for a
 // column without one), and whether the map has that column.
@@ -391,7 +407,7 @@ func (m DataMap) Markdown(w io.Writer) error {
 		}
 		rows := [][]string{header}
 		for _, f := range t.Fields {
-			row := []string{f.Name, string(f.Category), yesNo(f.ProvidableToEmployers)}
+			row := []string{f.Name, f.categoryText(), yesNo(f.ProvidableToEmployers)}
 			for _, c := range f.Cells {
 				row = append(row, c.short())
 			}
@@ -541,7 +557,7 @@ A cell shows what the column sees of a subject who consented to the column's pur
 {{- range $.Columns}}<th class="col">{{.Role}}<small>{{if .Purpose}}{{.Purpose}}{{else if eq .Role "APPLICANT"}}self{{else}}no purpose{{end}}</small></th>{{end}}</tr></thead>
 <tbody>
 {{- range .Fields}}
-<tr><th id="{{.Field}}" title="{{.Field}}">{{.Field}}</th><td><code>{{.Category}}</code></td><td>{{yesNo .ProvidableToEmployers}}</td>
+<tr><th id="{{.Field}}" title="{{.Field}}">{{.Field}}</th><td><code>{{.CategoryText}}</code></td><td>{{yesNo .ProvidableToEmployers}}</td>
 {{- range .Cells}}<td class="{{.Class}}">{{.Short}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
@@ -600,11 +616,44 @@ func schemaCategories() map[string]consent.Category {
 	return graph.Categories(graph.NewSchema(&ent.Client{}).Schema())
 }
 
+// BuildSchemaDataMap is the data map of policy over the gateway's own
+// schema: its @personal fields, then its @personalBundle fields.
+func BuildSchemaDataMap(policy *consent.Policy) DataMap {
+	m := BuildDataMap(schemaCategories(), policy)
+	m.addBundles(graph.Bundles(graph.NewSchema(&ent.Client{}).Schema()), policy)
+	return m
+}
+
+// addBundles adds a row per bundle field ("Type.field"): a column sees
+// such a field, plain, only if it sees every category plain, as the field
+// guard decides it.
+func (m *DataMap) addBundles(bundles []string, policy *consent.Policy) {
+	engine := consent.NewEngine(policy)
+	for _, name := range bundles {
+		typ, field, _ := strings.Cut(name, ".")
+		f := DataMapField{Field: name, Type: typ, Name: field, Bundle: true}
+		for _, col := range m.Columns {
+			cell := DataMapCell{Role: col.Role, Purpose: col.Purpose, Outcome: consent.Plain.String()}
+			for _, c := range consent.Categories {
+				if col.Purpose.AggregateOnly() || engine.Decide(dataMapViewer(col), dataMapSubject(col), c).Outcome != consent.Plain {
+					cell.Outcome = consent.Hidden.String()
+					break
+				}
+			}
+			f.Cells = append(f.Cells, cell)
+		}
+		m.Fields = append(m.Fields, f)
+	}
+	slices.SortStableFunc(m.Fields, func(a, b DataMapField) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Name, b.Name))
+	})
+}
+
 // dataMapHandler serves the data map of policy as an HTML page. The page
 // is rendered once, when the handler is built.
 func dataMapHandler(policy *consent.Policy) http.Handler {
 	var page bytes.Buffer
-	err := BuildDataMap(schemaCategories(), policy).HTML(&page)
+	err := BuildSchemaDataMap(policy).HTML(&page)
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if err != nil {
 			http.Error(w, "data map unavailable", http.StatusInternalServerError)
@@ -638,7 +687,7 @@ func datamapCommand(args []string, getenv func(string) string, stdout io.Writer)
 		}
 		policy = p
 	}
-	m := BuildDataMap(schemaCategories(), policy)
+	m := BuildSchemaDataMap(policy)
 	if *asJSON {
 		return m.JSON(stdout)
 	}

@@ -78,7 +78,7 @@ func TestDataMapMatchesSchema(t *testing.T) {
 		t.Errorf("the SDL files and the served schema disagree on @personal fields (run go generate):\nSDL:    %v\nserved: %v", fromSDL, served)
 	}
 
-	m := BuildDataMap(schemaCategories(), consent.DefaultPolicy())
+	m := BuildSchemaDataMap(consent.DefaultPolicy())
 	inMap := map[string]DataMapField{}
 	for _, f := range m.Fields {
 		if _, dup := inMap[f.Field]; dup {
@@ -98,16 +98,22 @@ func TestDataMapMatchesSchema(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	for name := range inMap {
-		if _, ok := served[name]; !ok {
+	bundles := graph.Bundles(graph.NewSchema(&ent.Client{}).Schema())
+	for name, f := range inMap {
+		if _, ok := served[name]; !ok && !(f.Bundle && slices.Contains(bundles, name)) {
 			t.Errorf("the data map has %s, the schema has no such personal field", name)
+		}
+	}
+	for _, name := range bundles {
+		if f, ok := inMap[name]; !ok || !f.Bundle || f.Category != "" {
+			t.Errorf("the @personalBundle field %s is not in the map as a bundle", name)
 		}
 	}
 	for _, f := range m.Fields {
 		if f.Type+"."+f.Name != f.Field {
 			t.Errorf("%s: type %q, name %q", f.Field, f.Type, f.Name)
 		}
-		if f.ProvidableToEmployers != f.Category.ProvidableToEmployers() {
+		if !f.Bundle && f.ProvidableToEmployers != f.Category.ProvidableToEmployers() {
 			t.Errorf("%s: providableToEmployers = %v", f.Field, f.ProvidableToEmployers)
 		}
 		if len(f.Cells) != len(m.Columns) {
@@ -133,7 +139,7 @@ func TestDataMapMatchesSchema(t *testing.T) {
 // TestDataMapDefaults checks the map of the default policy against
 // DESIGN.md's starting defaults.
 func TestDataMapDefaults(t *testing.T) {
-	m := BuildDataMap(schemaCategories(), consent.DefaultPolicy())
+	m := BuildSchemaDataMap(consent.DefaultPolicy())
 	if m.PolicyVersion != "2026-01" {
 		t.Errorf("policyVersion = %q", m.PolicyVersion)
 	}
@@ -230,6 +236,14 @@ func TestDataMapDefaults(t *testing.T) {
 		if c, _ := f.Cell(consent.Employer, consent.EmployerProvision); c.Outcome != "HIDE" && !f.ProvidableToEmployers {
 			t.Errorf("%s: outside §5(1) but EMPLOYER_PROVISION = %s", f.Field, c)
 		}
+		// A bundle (data of every category) goes to the subject alone.
+		if f.Bundle {
+			for _, c := range f.Cells {
+				if (c.Role == consent.Applicant) != (c.Outcome == "PLAIN") {
+					t.Errorf("%s: %s/%s = %s", f.Field, c.Role, c.Purpose, c)
+				}
+			}
+		}
 		// Statistics-only purposes never release a value.
 		for _, col := range [][2]any{{consent.Analyst, consent.Analytics}, {consent.Marketing, consent.Advertising}} {
 			if c, _ := f.Cell(col[0].(consent.Role), col[1].(consent.Purpose)); c.Outcome != "STATISTICS" && c.Outcome != "HIDE" {
@@ -264,7 +278,7 @@ func TestDataMapFollowsPolicy(t *testing.T) {
 	p.RolePurposes[consent.Support] = []consent.Purpose{consent.Inquiry, consent.Service, consent.Feedback}
 	p.Rules[consent.Inquiry][consent.Name] = consent.Rule{Outcome: consent.Masked, Mask: consent.Mask{Name: consent.MaskFirstN, N: 3}}
 	delete(p.RolePurposes, consent.Marketing)
-	m := BuildDataMap(schemaCategories(), p)
+	m := BuildSchemaDataMap(p)
 	if m.PolicyVersion != "test-1" {
 		t.Errorf("policyVersion = %q", m.PolicyVersion)
 	}
@@ -291,7 +305,7 @@ func TestDataMapFollowsPolicy(t *testing.T) {
 // TestDataMapMarkdown checks the Markdown: per type a header row, a
 // separator and one row per field, each with a cell per column.
 func TestDataMapMarkdown(t *testing.T) {
-	m := BuildDataMap(schemaCategories(), consent.DefaultPolicy())
+	m := BuildSchemaDataMap(consent.DefaultPolicy())
 	var b bytes.Buffer
 	if err := m.Markdown(&b); err != nil {
 		t.Fatal(err)
@@ -332,7 +346,7 @@ func TestDataMapMarkdown(t *testing.T) {
 		}
 		for i, f := range typ.Fields {
 			row := cells(lines[2+i])
-			want := []string{f.Name, string(f.Category), yesNo(f.ProvidableToEmployers)}
+			want := []string{f.Name, f.categoryText(), yesNo(f.ProvidableToEmployers)}
 			for _, c := range f.Cells {
 				want = append(want, c.short())
 			}
@@ -349,7 +363,7 @@ func TestDataMapMarkdown(t *testing.T) {
 
 // TestDataMapJSON round-trips the JSON.
 func TestDataMapJSON(t *testing.T) {
-	m := BuildDataMap(schemaCategories(), consent.DefaultPolicy())
+	m := BuildSchemaDataMap(consent.DefaultPolicy())
 	var b bytes.Buffer
 	if err := m.JSON(&b); err != nil {
 		t.Fatal(err)
@@ -364,7 +378,7 @@ func TestDataMapJSON(t *testing.T) {
 		t.Error("the JSON does not round-trip into the same DataMap")
 	}
 	var again bytes.Buffer
-	if err := BuildDataMap(schemaCategories(), consent.DefaultPolicy()).JSON(&again); err != nil {
+	if err := BuildSchemaDataMap(consent.DefaultPolicy()).JSON(&again); err != nil {
 		t.Fatal(err)
 	}
 	var first bytes.Buffer
@@ -391,7 +405,7 @@ func TestDataMapHTTP(t *testing.T) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
-	for _, f := range BuildDataMap(schemaCategories(), consent.DefaultPolicy()).Fields {
+	for _, f := range BuildSchemaDataMap(consent.DefaultPolicy()).Fields {
 		if !strings.Contains(page, ">"+f.Field+"<") {
 			t.Errorf("the page has no row for %s", f.Field)
 		}
@@ -443,7 +457,7 @@ func TestDatamapCommand(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
 		t.Fatalf("datamap -json printed invalid JSON: %v", err)
 	}
-	if want := BuildDataMap(schemaCategories(), consent.DefaultPolicy()); !reflect.DeepEqual(m, want) {
+	if want := BuildSchemaDataMap(consent.DefaultPolicy()); !reflect.DeepEqual(m, want) {
 		t.Error("datamap -json differs from the default policy's map")
 	}
 
