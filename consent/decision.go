@@ -189,8 +189,11 @@ func (e *Engine) PurposesOf(v Viewer) []Purpose {
 // that basis. Anyone else sees a category only through the purposes they
 // act under: each purpose's rule for the category, narrowed by the
 // subject's consent, and when several purposes apply the most restrictive
-// decision wins. An unknown category, role or legal basis, a purpose the
-// role may not act under, or a viewer without an identity is hidden.
+// decision wins. A purpose that releases statistics only (ANALYTICS,
+// ADVERTISING: Purpose.AggregateOnly) releases no value of one subject:
+// its rules say what statistics may group by (Groupable). An unknown
+// category, role or legal basis, a purpose the role may not act under, or
+// a viewer without an identity is hidden.
 func (e *Engine) Decide(v Viewer, s Subject, c Category) Decision {
 	if c.Index() < 0 || e == nil || e.policy == nil {
 		return hide(NotPermitted)
@@ -218,6 +221,10 @@ func (e *Engine) Decide(v Viewer, s Subject, c Category) Decision {
 	}
 	d := Decision{Outcome: Plain}
 	for _, p := range purposes {
+		if p.AggregateOnly() {
+			// Statistics only (Aggregate): never a value of one subject.
+			return hide(NotPermitted)
+		}
 		d = stricter(d, e.decideUnder(v, s, p, c))
 	}
 	return d

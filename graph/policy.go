@@ -7,8 +7,10 @@ import (
 
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
+	"consentgate/ent/hooks"
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
+	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
 	"consentgate/graph/model"
 )
@@ -17,6 +19,12 @@ import (
 // information to be deleted after a change to this policy will be deemed to
 // agree with the stipulations of this policy after any changes regarding
 // purpose of use."
+
+// derived is ctx for reading the facts a notice or a consent's standing
+// is derived from (acknowledgements, deletion requests): the viewer already
+// reaches the applicant or the entry, and the answer releases no value of
+// them, so every viewer who reaches it gets the same answer.
+func derived(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
 
 // notices returns the policy versions that changed purposes of use and
 // took or take effect after a registered, oldest first, with a's
@@ -53,7 +61,7 @@ func notice(v *ent.PolicyVersion, ack *ent.PolicyAcknowledgement, now time.Time)
 // acknowledgements returns an applicant's acknowledgements by policy
 // version id.
 func acknowledgements(ctx context.Context, client *ent.Client, applicantID int) (map[int]*ent.PolicyAcknowledgement, error) {
-	acks, err := client.PolicyAcknowledgement.Query().Where(policyacknowledgement.ApplicantID(applicantID)).All(ctx)
+	acks, err := client.PolicyAcknowledgement.Query().Where(policyacknowledgement.ApplicantID(applicantID)).All(derived(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +103,7 @@ func standing(ctx context.Context, client *ent.Client, c *ent.Consent) (*model.C
 	}
 	v := later[i]
 	acked, err := client.PolicyAcknowledgement.Query().
-		Where(policyacknowledgement.ApplicantID(c.ApplicantID), policyacknowledgement.PolicyVersionID(v.ID)).Exist(ctx)
+		Where(policyacknowledgement.ApplicantID(c.ApplicantID), policyacknowledgement.PolicyVersionID(v.ID)).Exist(derived(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +113,7 @@ func standing(ctx context.Context, client *ent.Client, c *ent.Consent) (*model.C
 	objected, err := client.PrivacyRequest.Query().Where(
 		privacyrequest.ApplicantID(c.ApplicantID), privacyrequest.KindEQ(privacyrequest.KindDELETION),
 		privacyrequest.StatusNEQ(privacyrequest.StatusREJECTED), privacyrequest.CreatedAtGTE(v.PublishedAt),
-	).Exist(ctx)
+	).Exist(derived(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +124,7 @@ func standing(ctx context.Context, client *ent.Client, c *ent.Consent) (*model.C
 }
 
 // acknowledge records that the applicant me acknowledged the version
-// named version (once: a second acknowledgement returns the first).
+// named version (once: a later acknowledgement returns the first).
 func acknowledge(ctx context.Context, client *ent.Client, me *ent.Applicant, version string) (*model.PolicyNotice, error) {
 	v, err := client.PolicyVersion.Query().Where(policyversion.Version(version)).Only(ctx)
 	if err != nil {
@@ -125,6 +133,8 @@ func acknowledge(ctx context.Context, client *ent.Client, me *ent.Applicant, ver
 	ack, err := client.PolicyAcknowledgement.Query().
 		Where(policyacknowledgement.ApplicantID(me.ID), policyacknowledgement.PolicyVersionID(v.ID)).Only(ctx)
 	if ent.IsNotFound(err) {
+		// (Two at once: the unique index refuses the second, CONFLICT; its
+		// retry returns the first.)
 		ack, err = client.PolicyAcknowledgement.Create().SetApplicantID(me.ID).SetPolicyVersionID(v.ID).
 			SetAcknowledgedAt(time.Now().Truncate(time.Microsecond)).Save(ctx) // as PostgreSQL keeps it
 	}
@@ -137,8 +147,7 @@ func acknowledge(ctx context.Context, client *ent.Client, me *ent.Applicant, ver
 // policyVersionInForce returns the latest version whose effective time has
 // passed, or nil.
 func policyVersionInForce(ctx context.Context, client *ent.Client) (*ent.PolicyVersion, error) {
-	v, err := client.PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(time.Now())).
-		Order(ent.Desc(policyversion.FieldEffectiveAt), ent.Desc(policyversion.FieldID)).First(ctx)
+	v, err := hooks.VersionInForce(ctx, client, time.Now())
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}

@@ -25,8 +25,7 @@ const maxDaysToHire = 365
 
 // statistics answers applicantStatistics: it charges the viewer's privacy
 // budget and computes the statistic over the subjects the row rules let an
-// aggregate reach, in one serializable transaction, so that concurrent
-// queries of one account cannot overspend.
+// aggregate reach.
 func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) (*model.Statistics, error) {
 	e, v := consent.EngineFrom(ctx), consent.FromContext(ctx)
 	q := consent.AggregateQuery{MaxDaysToHire: maxDaysToHire}
@@ -49,45 +48,24 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	}
 	budget := e.Policy().Aggregates
 
-	tx, err := r.client.BeginTx(ctx, &stdsql.TxOptions{Isolation: stdsql.LevelSerializable})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
 	now := time.Now()
-	var sums []struct {
-		Spent stdsql.NullFloat64 `json:"spent"`
-	}
-	if err := tx.BudgetSpend.Query().
-		Where(budgetspend.Account(v.Account), budgetspend.SpentAtGT(now.Add(-24*time.Hour))).
-		Aggregate(ent.As(ent.Sum(budgetspend.FieldEpsilon), "spent")).Scan(ctx, &sums); err != nil {
-		return nil, err
-	}
-	spent := 0.0
-	if len(sums) == 1 {
-		spent = sums[0].Spent.Float64
-	}
-	if !budget.Allows(spent) {
-		return nil, ErrBudgetExhausted
-	}
-	if err := tx.BudgetSpend.Create().SetAccount(v.Account).SetPurpose(budgetspend.Purpose(p)).
-		SetEpsilon(q.Epsilon).SetSpentAt(now).SetRequestID(RequestID(ctx)).Exec(ctx); err != nil {
+	spent, err := r.spend(ctx, v.Account, p, q.Epsilon, budget, now)
+	if err != nil {
 		return nil, err
 	}
 	// The population: the subjects whose consents allow p itself (the
 	// viewer narrowed to the purpose it asks under), reachable only here.
+	// Read after the spend committed: a failure from here on leaves the
+	// budget charged, which fails closed, and the scan holds no write lock.
 	narrowed := v
 	narrowed.Purpose = p
 	actx := rule.ForAggregate(consent.NewContext(ctx, narrowed))
-	rows, err := aggregateRows(actx, tx.Client(), now)
+	rows, err := aggregateRows(actx, r.client, now)
 	if err != nil {
 		return nil, err
 	}
 	res, err := consent.Aggregate(rows, q, r.noise)
 	if err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	out := &model.Statistics{
@@ -117,6 +95,38 @@ var DimensionFields = map[consent.Dimension]string{
 	consent.ByEducationLevel: "Applicant.educationLevel",
 	consent.ByOccupation:     "Applicant.occupation",
 	consent.ByDesiredField:   "Applicant.desiredField",
+}
+
+// spend charges epsilon to account's budget for purpose p, in a short
+// serializable transaction of its own, so that concurrent queries of one
+// account cannot overspend; it returns what the account had spent in the
+// 24 hours before, or ErrBudgetExhausted.
+func (r *Resolver) spend(ctx context.Context, account string, p consent.Purpose, epsilon float64, budget consent.AggregatePolicy, now time.Time) (float64, error) {
+	tx, err := r.client.BeginTx(ctx, &stdsql.TxOptions{Isolation: stdsql.LevelSerializable})
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	var sums []struct {
+		Spent stdsql.NullFloat64 `json:"spent"`
+	}
+	if err := tx.BudgetSpend.Query().
+		Where(budgetspend.Account(account), budgetspend.SpentAtGT(now.Add(-24*time.Hour))).
+		Aggregate(ent.As(ent.Sum(budgetspend.FieldEpsilon), "spent")).Scan(ctx, &sums); err != nil {
+		return 0, err
+	}
+	spent := 0.0
+	if len(sums) == 1 {
+		spent = sums[0].Spent.Float64
+	}
+	if !budget.Allows(spent) {
+		return 0, ErrBudgetExhausted
+	}
+	if err := tx.BudgetSpend.Create().SetAccount(account).SetPurpose(budgetspend.Purpose(p)).
+		SetEpsilon(epsilon).SetSpentAt(now).SetRequestID(RequestID(ctx)).Exec(ctx); err != nil {
+		return 0, err
+	}
+	return spent, tx.Commit()
 }
 
 // aggregateRows loads, for each applicant ctx's row rules reach, their

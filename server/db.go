@@ -40,7 +40,7 @@ func OpenDatabase(ctx context.Context, url string) (*ent.Client, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting to database: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
+	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db)}))
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating schema: %w", err)
@@ -73,4 +73,58 @@ func EnsurePolicyVersion(ctx context.Context, client *ent.Client, p *consent.Pol
 		SetVersion(p.Version).SetEffectiveAt(time.Now()).SetTextDigest(PolicyTextDigest()).
 		SetChangedPurposes(consent.Purpose("").Values()).
 		Exec(ctx)
+}
+
+// utcDriver hands every time argument to the database in UTC. SQLite keeps
+// a time as text with the offset it came with and compares text, so an
+// instant written as 14:00-05:00 would sort before one written as
+// 18:00Z; in UTC the text order is the time order, for stored values and
+// predicates alike (a policy version's effective time, a grant's expiry).
+type utcDriver struct{ *entsql.Driver }
+
+func (d utcDriver) Exec(ctx context.Context, query string, args, v any) error {
+	return d.Driver.Exec(ctx, query, utcArgs(args), v)
+}
+
+func (d utcDriver) Query(ctx context.Context, query string, args, v any) error {
+	return d.Driver.Query(ctx, query, utcArgs(args), v)
+}
+
+func (d utcDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	return utcTx{tx}, err
+}
+
+func (d utcDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
+	tx, err := d.Driver.BeginTx(ctx, opts)
+	return utcTx{tx}, err
+}
+
+type utcTx struct{ dialect.Tx }
+
+func (t utcTx) Exec(ctx context.Context, query string, args, v any) error {
+	return t.Tx.Exec(ctx, query, utcArgs(args), v)
+}
+
+func (t utcTx) Query(ctx context.Context, query string, args, v any) error {
+	return t.Tx.Query(ctx, query, utcArgs(args), v)
+}
+
+// utcArgs converts the time.Time values of a statement's arguments to UTC,
+// in place.
+func utcArgs(args any) any {
+	if a, ok := args.([]any); ok {
+		for i, x := range a {
+			switch t := x.(type) {
+			case time.Time:
+				a[i] = t.UTC()
+			case *time.Time:
+				if t != nil {
+					u := t.UTC()
+					a[i] = &u
+				}
+			}
+		}
+	}
+	return args
 }

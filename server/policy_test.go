@@ -10,6 +10,7 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
+	"consentgate/ent/policyversion"
 	"consentgate/ent/privacy"
 )
 
@@ -99,6 +100,19 @@ func TestPolicyVersions(t *testing.T) {
 		}
 		if r := f.post(t, nil, `{ policyVersionInForce { version } policyVersions { version } }`, nil); r.Raw != `{"data":{"policyVersionInForce":{"version":"2026-08"},"policyVersions":[{"version":"2026-01"},{"version":"2026-08"},{"version":"2026-07"}]}}` {
 			t.Fatalf("versions: %s", r.Raw)
+		}
+		// A version announced for an hour from now, written in another
+		// zone, is not in force (SQLite compares times as text: they are
+		// stored in UTC).
+		inAnHour := time.Now().Add(time.Hour).In(time.FixedZone("EST", -5*3600))
+		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-09", inAnHour, "FEEDBACK")); len(r.Errors) > 0 {
+			t.Fatalf("publish: %s", r.Raw)
+		}
+		if r := f.post(t, nil, `{ policyVersionInForce { version } }`, nil); r.Raw != `{"data":{"policyVersionInForce":{"version":"2026-08"}}}` {
+			t.Fatalf("in force with a version in an hour, written in UTC-5: %s", r.Raw)
+		}
+		if client.PolicyVersion.Query().Where(policyversion.Version("2026-09"), policyversion.EffectiveAtLTE(time.Now())).ExistX(ctx) {
+			t.Fatal("the database takes a version effective in an hour, written in UTC-5, as in force")
 		}
 		deemed := "ANALYTICS:true:DEEMED@2026-08 MAIL_MAGAZINE:true:DEEMED@2026-08 FEEDBACK:false:EXPLICIT@2026-01"
 		if got := standings(t, f.post(t, &erinV, standingQuery, nil)); got != deemed {

@@ -20,7 +20,6 @@ import (
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/employer"
 	"consentgate/ent/hook"
-	"consentgate/ent/policyversion"
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema/validate"
@@ -254,8 +253,7 @@ func (e *effects) policy() (*consent.Policy, error) {
 
 // policyVersion returns the published policy version in force now.
 func (e *effects) policyVersion() (object, error) {
-	pv, err := e.client.PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(e.now)).
-		Order(ent.Desc(policyversion.FieldEffectiveAt)).First(e.ctx)
+	pv, err := VersionInForce(e.ctx, e.client, e.now)
 	if ent.IsNotFound(err) {
 		return nil, ErrNoPolicyVersion
 	}

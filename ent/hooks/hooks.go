@@ -24,7 +24,6 @@ import (
 	"consentgate/ent/hook"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
-	"consentgate/ent/policyversion"
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema/schematype"
@@ -405,15 +404,14 @@ func StampConsent() ent.Hook {
 				m.SetRecordedAt(at)
 			}
 			if _, ok := m.PolicyVersionID(); !ok {
-				pv, err := m.Client().PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(at)).
-					Order(ent.Desc(policyversion.FieldEffectiveAt)).FirstID(privacy.DecisionContext(ctx, privacy.Allow))
+				pv, err := VersionInForce(ctx, m.Client(), at)
 				if ent.IsNotFound(err) {
 					return nil, ErrNoPolicyVersion
 				}
 				if err != nil {
 					return nil, fmt.Errorf("finding the policy version in force: %w", err)
 				}
-				m.SetPolicyVersionID(pv)
+				m.SetPolicyVersionID(pv.ID)
 			}
 			return next.Mutate(ctx, m)
 		})

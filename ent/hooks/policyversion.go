@@ -9,6 +9,8 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/hook"
+	"consentgate/ent/policyversion"
+	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
 )
 
@@ -19,7 +21,8 @@ var digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 // lie: a version cannot take effect retroactively, beyond clock skew.
 const publishSkew = time.Minute
 
-// ValidatePolicyVersion checks a version being published: a text digest
+// ValidatePolicyVersion stamps a version with the account publishing it
+// and checks it: a text digest
 // of the form sha256:<hex>, known purposes, and an effective time that is
 // not in the past (a change of purpose applies from when it is announced,
 // never before). The first version a deployment records at start is
@@ -37,6 +40,12 @@ func ValidatePolicyVersion() ent.Hook {
 					}
 				}
 			}
+			// A version an identified viewer publishes is stamped as theirs;
+			// the one a deployment records at start (a trusted job, no
+			// viewer) is not.
+			if v := consent.FromContext(ctx); v.Account != "" {
+				m.SetPublishedBy(v.Account)
+			}
 			if _, published := m.PublishedBy(); published {
 				if at, ok := m.EffectiveAt(); ok && at.Before(time.Now().Add(-publishSkew)) {
 					return nil, validate.Field("PolicyVersion.effectiveAt", errors.New("must not be in the past"))
@@ -45,4 +54,15 @@ func ValidatePolicyVersion() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate)
+}
+
+// VersionInForce returns the policy version in force at at: the latest
+// whose effective time has passed (the last published, among versions
+// effective at the same time). Not found (ent.IsNotFound) before any
+// version takes effect. It reads with privileges: published versions are
+// public.
+func VersionInForce(ctx context.Context, client *ent.Client, at time.Time) (*ent.PolicyVersion, error) {
+	return client.PolicyVersion.Query().Where(policyversion.EffectiveAtLTE(at)).
+		Order(ent.Desc(policyversion.FieldEffectiveAt), ent.Desc(policyversion.FieldID)).
+		First(privacy.DecisionContext(ctx, privacy.Allow))
 }

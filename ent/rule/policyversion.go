@@ -11,15 +11,14 @@ import (
 	"consentgate/ent/privacy"
 )
 
-// PublishPolicyVersions lets an admin publish a new policy version (§8),
-// stamped as theirs.
+// PublishPolicyVersions lets an admin publish a new policy version (§8)
+// (hooks.ValidatePolicyVersion stamps it as theirs).
 func PublishPolicyVersions() privacy.MutationRule {
 	return privacy.OnMutationOperation(privacy.PolicyVersionMutationRuleFunc(func(ctx context.Context, m *ent.PolicyVersionMutation) error {
 		v := consent.FromContext(ctx)
 		if v.Role != consent.Admin || v.Account == "" {
 			return privacy.Skip
 		}
-		m.SetPublishedBy(v.Account)
 		return privacy.Allow
 	}), ent.OpCreate)
 }
