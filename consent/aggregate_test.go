@@ -775,8 +775,8 @@ func TestAggregateDifferentialPrivacy(t *testing.T) {
 
 	// A person alone in their group: the attacker asks whether the group
 	// exists. Under the default policy it is released with probability
-	// δ = 10⁻⁶; the threshold k alone would release it ~6% of the time,
-	// as its formula says.
+	// at most δ (10⁻⁵); the threshold k alone releases it as often as its
+	// formula says (½·e^(−(k−1.5)·ε/2), 0.7% at ε = 1).
 	for _, c := range []struct {
 		name     string
 		delta    float64

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -406,10 +407,22 @@ func TestCeaseOfUseRequestLeavesStatistics(t *testing.T) {
 // storedText is every row of every table, as JSON: what the database holds.
 func storedText(t *testing.T, client *ent.Client) string {
 	t.Helper()
-	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
-	return jsonOf([]any{client.Applicant.Query().AllX(ctx), client.Application.Query().AllX(ctx), client.Consent.Query().AllX(ctx),
-		client.PrivacyRequest.Query().AllX(ctx), client.AccessRecord.Query().AllX(ctx), client.Job.Query().AllX(ctx),
-		client.Employer.Query().AllX(ctx), client.PolicyVersion.Query().AllX(ctx), client.BudgetSpend.Query().AllX(ctx)})
+	// Every entity client of the ent client (its exported *XClient
+	// fields), so that a new entity is searched without a change here.
+	ctx := reflect.ValueOf(privacy.DecisionContext(context.Background(), privacy.Allow))
+	var all []any
+	c := reflect.ValueOf(client).Elem()
+	for i := range c.NumField() {
+		q := c.Field(i)
+		if !c.Type().Field(i).IsExported() || q.Kind() != reflect.Pointer || !q.MethodByName("Query").IsValid() {
+			continue
+		}
+		all = append(all, q.MethodByName("Query").Call(nil)[0].MethodByName("AllX").Call([]reflect.Value{ctx})[0].Interface())
+	}
+	if len(all) < 12 {
+		t.Fatalf("only %d entity clients found", len(all))
+	}
+	return jsonOf(all)
 }
 
 // TestDeletionRequest: completing a DELETION erases the subject's personal
@@ -657,8 +670,9 @@ func TestRequestCompletionRace(t *testing.T) {
 }
 
 // TestProfileAppends: updateMyProfile's appendX lists append, and their
-// items are validated as those of a list set whole (the SetInput entgql
-// generates appended the list to set instead, and nothing checked them).
+// items are validated as those of a list set whole, the list they make
+// included (the SetInput entgql generates appended the list to set
+// instead, and nothing checked them).
 func TestProfileAppends(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	r := f.post(t, as("alice"), `mutation { updateMyProfile(input: {appendSkills: ["Go"], appendQualifications: [{name: "JLPT N2"}]}) { skills qualifications { name } } }`, nil)
@@ -668,6 +682,19 @@ func TestProfileAppends(t *testing.T) {
 	r = f.post(t, as("alice"), `mutation { updateMyProfile(input: {appendWorkHistory: [{company: "cnryco", from: "2099-04-01T00:00:00Z", field: "IT", employmentType: "FULL_TIME"}]}) { id } }`, nil)
 	if errorCode(r) != "BAD_USER_INPUT" || !strings.HasPrefix(errorMessage(r), "invalid Applicant.appendWorkHistory[0].from: ") || strings.Contains(r.Raw, "cnryco") {
 		t.Errorf("appending a bad entry: %s", r.Raw)
+	}
+	// The list appended to counts: alice has one emergency contact, the
+	// limit is 5, so five more are refused and four accepted.
+	contacts := func(n int) string {
+		return "[" + strings.Repeat(`{name: "Kin", relation: "Sibling", phone: "090-1111-2222"},`, n) + "]"
+	}
+	r = f.post(t, as("alice"), `mutation { updateMyProfile(input: {appendEmergencyContacts: `+contacts(5)+`}) { id } }`, nil)
+	if errorCode(r) != "BAD_USER_INPUT" || !strings.Contains(errorMessage(r), "appendEmergencyContacts") || !strings.Contains(errorMessage(r), "in all") {
+		t.Errorf("appending past the list's limit: %s", r.Raw)
+	}
+	r = f.post(t, as("alice"), `mutation { updateMyProfile(input: {appendEmergencyContacts: `+contacts(4)+`}) { emergencyContacts { name } } }`, nil)
+	if n := len(dig(r.Data, "updateMyProfile", "emergencyContacts").([]any)); n != 5 {
+		t.Errorf("appending up to the list's limit: %s", r.Raw)
 	}
 }
 

@@ -123,7 +123,7 @@ func SetProfileInput(u *ent.ApplicantUpdateOne, in ent.UpdateApplicantInput) *en
 // (the fields' validators, then ValidateApplicant's dates and lists),
 // without saving anything; an ADDITION may not clear a field. Errors name
 // the field and the rule, never the value.
-func CheckProfileChanges(client *ent.Client, id int, kind privacyrequest.Kind, in ent.UpdateApplicantInput) error {
+func CheckProfileChanges(ctx context.Context, client *ent.Client, id int, kind privacyrequest.Kind, in ent.UpdateApplicantInput) error {
 	if kind != privacyrequest.KindCORRECTION && kind != privacyrequest.KindADDITION {
 		return validate.Field("PrivacyRequest.changes", ErrChangesNotForKind)
 	}
@@ -142,7 +142,7 @@ func CheckProfileChanges(client *ent.Client, id int, kind privacyrequest.Kind, i
 	if err := u.Check(); err != nil {
 		return err
 	}
-	return checkApplicant(u.Mutation())
+	return checkApplicant(ctx, u.Mutation())
 }
 
 // ProposedChanges checks a new privacy request's proposed profile changes
@@ -158,7 +158,7 @@ func ProposedChanges() ent.Hook {
 				}
 				kind, _ := m.Kind()
 				id, _ := m.ApplicantID()
-				if err := CheckProfileChanges(m.Client(), id, kind, in); err != nil {
+				if err := CheckProfileChanges(ctx, m.Client(), id, kind, in); err != nil {
 					return nil, err
 				}
 			}
@@ -272,7 +272,7 @@ func (e *effects) applyChanges(a *ent.Applicant) (object, error) {
 	}
 	fields := changedFields(e.req.ProposedChanges)
 	if len(fields) > 0 {
-		if err := CheckProfileChanges(e.client, a.ID, e.req.Kind, in); err != nil {
+		if err := CheckProfileChanges(e.ctx, e.client, a.ID, e.req.Kind, in); err != nil {
 			return nil, err
 		}
 		err := SetProfileInput(e.client.Applicant.UpdateOneID(a.ID).Where(applicant.ErasedAtIsNil()), in).Exec(e.ctx)

@@ -39,7 +39,7 @@ var ErrTransition = errors.New("status change not allowed")
 func ValidateApplicant() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.ApplicantFunc(func(ctx context.Context, m *ent.ApplicantMutation) (ent.Value, error) {
-			if err := checkApplicant(m); err != nil {
+			if err := checkApplicant(ctx, m); err != nil {
 				return nil, err
 			}
 			return next.Mutate(ctx, m)
@@ -47,7 +47,7 @@ func ValidateApplicant() ent.Hook {
 	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
 }
 
-func checkApplicant(m *ent.ApplicantMutation) error {
+func checkApplicant(ctx context.Context, m *ent.ApplicantMutation) error {
 	if t, ok := m.BirthDate(); ok {
 		if err := validate.Field("Applicant.birthDate", validate.BirthDate(t)); err != nil {
 			return err
@@ -88,37 +88,55 @@ func checkApplicant(m *ent.ApplicantMutation) error {
 			return err
 		}
 	}
-	return checkAppended(m)
+	return checkAppended(ctx, m)
 }
 
 // checkAppended checks the items an update appends to the typed lists
 // (updateMyProfile's appendWorkHistory, ...) as checkApplicant checks the
-// items of a list set whole.
-func checkAppended(m *ent.ApplicantMutation) error {
-	if l, ok := m.AppendedWorkHistory(); ok {
-		if err := checkList("Applicant.appendWorkHistory", l, 50, checkWorkHistory); err != nil {
-			return err
+// items of a list set whole, and the list they make with the profile's
+// (or with the list the same update sets) against the same limit.
+func checkAppended(ctx context.Context, m *ent.ApplicantMutation) error {
+	if err := checkAppendedList(ctx, m, "Applicant.appendWorkHistory", 50, checkWorkHistory,
+		m.AppendedWorkHistory, m.WorkHistory, m.OldWorkHistory); err != nil {
+		return err
+	}
+	if err := checkAppendedList(ctx, m, "Applicant.appendQualifications", 50, checkQualification,
+		m.AppendedQualifications, m.Qualifications, m.OldQualifications); err != nil {
+		return err
+	}
+	if err := checkAppendedList(ctx, m, "Applicant.appendEmergencyContacts", 5, checkEmergencyContact,
+		m.AppendedEmergencyContacts, m.EmergencyContacts, m.OldEmergencyContacts); err != nil {
+		return err
+	}
+	if err := checkAppendedList(ctx, m, "Applicant.appendSkills", 100, checkShortText,
+		m.AppendedSkills, m.Skills, m.OldSkills); err != nil {
+		return err
+	}
+	return checkAppendedList(ctx, m, "Applicant.appendTools", 100, checkShortText,
+		m.AppendedTools, m.Tools, m.OldTools)
+}
+
+// checkAppendedList checks one list's appended items, and their number
+// with the list they are appended to: the one set by the same update, or
+// the stored one.
+func checkAppendedList[T any](ctx context.Context, m *ent.ApplicantMutation, field string, limit int, check func(T) (string, error),
+	appended, set func() ([]T, bool), old func(context.Context) ([]T, error)) error {
+	items, ok := appended()
+	if !ok {
+		return nil
+	}
+	if err := checkList(field, items, limit, check); err != nil {
+		return err
+	}
+	base, isSet := set()
+	if !isSet && m.Op().Is(ent.OpUpdateOne) {
+		var err error
+		if base, err = old(ctx); err != nil {
+			return fmt.Errorf("reading the profile's list: %w", err)
 		}
 	}
-	if l, ok := m.AppendedQualifications(); ok {
-		if err := checkList("Applicant.appendQualifications", l, 50, checkQualification); err != nil {
-			return err
-		}
-	}
-	if l, ok := m.AppendedEmergencyContacts(); ok {
-		if err := checkList("Applicant.appendEmergencyContacts", l, 5, checkEmergencyContact); err != nil {
-			return err
-		}
-	}
-	if l, ok := m.AppendedSkills(); ok {
-		if err := checkList("Applicant.appendSkills", l, 100, checkShortText); err != nil {
-			return err
-		}
-	}
-	if l, ok := m.AppendedTools(); ok {
-		if err := checkList("Applicant.appendTools", l, 100, checkShortText); err != nil {
-			return err
-		}
+	if len(base)+len(items) > limit {
+		return validate.Field(field, fmt.Errorf("%w (at most %d items in all)", validate.ErrTooLong, limit))
 	}
 	return nil
 }
