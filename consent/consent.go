@@ -29,6 +29,10 @@ const (
 // is the absence of a token).
 var Roles = []Role{Applicant, Employer, Support, Marketing, Analyst, Compliance, Admin}
 
+// ApprovedOperationsOnly reports whether viewers of the role may run
+// approved operations only (DESIGN.md, Roles): analysts and marketing.
+func (r Role) ApprovedOperationsOnly() bool { return r == Analyst || r == Marketing }
+
 // ParseRole returns the role named s, or ErrUnknownRole.
 func ParseRole(s string) (Role, error) {
 	for _, r := range Roles {

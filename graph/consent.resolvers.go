@@ -8,6 +8,7 @@ package graph
 import (
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
+	"consentgate/ent/hooks"
 	"consentgate/graph/model"
 	"context"
 )
@@ -18,7 +19,7 @@ func (r *applicantResolver) CurrentConsents(ctx context.Context, obj *ent.Applic
 	if err != nil {
 		return nil, err
 	}
-	return latestEntries(ledger), nil
+	return hooks.LatestEntries(ledger), nil
 }
 
 // ChangeConsent is the resolver for the changeConsent field.

@@ -5391,17 +5391,20 @@ extend type PrivacyRequest {
   """
   CORRECTION and ADDITION: the profile changes the subject proposed, keyed as
   in ` + "`" + `UpdateApplicantInput` + "`" + ` (e.g. ` + "`" + `{"city": "Kawasaki", "clearBuilding": true}` + "`" + `).
-  For the subject only.
+  For the subject only (and a compliance account holding a live legal-basis
+  grant for them).
   """
   proposedChanges: Map @personalBundle
   """
   What completing the request did or answered, once COMPLETED (null before,
-  and after a rejection). For the subject only. By kind:
-  NOTICE ` + "`" + `{policyVersion, purposes: [{purpose, default, applies, employers}], withheld, recipients: [{employer, org, first, last, categories}]}` + "`" + `;
+  and after a rejection). For the subject only (and a compliance account
+  holding a live legal-basis grant for them, which sees every category).
+  By kind:
+  NOTICE ` + "`" + `{policyVersion, purposes: [{purpose, default, applies, employers}], withheld, recipients: [{employer, org, first, last, releases, categories}]}` + "`" + `;
   DISCLOSURE ` + "`" + `{generatedAt, policyVersion, profile, applications, consents: {current, history}, privacyRequests, accessRecords}` + "`" + `;
   CORRECTION and ADDITION ` + "`" + `{appliedFields}` + "`" + `;
   CEASE_OF_USE and CEASE_OF_PROVISION ` + "`" + `{withdrawn: [{purpose, employer}]}` + "`" + `;
-  DELETION ` + "`" + `{erased, applicationsWithdrawn, requestsClosed, accessRecordsPseudonymised, withdrawn}` + "`" + `.
+  DELETION ` + "`" + `{erased, applicationsWithdrawn, requestsClosed, accessRecordsPseudonymised, purposesWithdrawn}` + "`" + `.
   """
   result: Map @personalBundle
 }
@@ -5469,14 +5472,15 @@ type StatisticsKey {
 
 """
 One group of a statistic. Its count includes calibrated noise (see
-Statistics) and is never below the minimum group size.
+Statistics); a group's is never below the release threshold (the
+remainder's may be).
 """
 type StatisticsGroup {
   "The group's value of each grouping dimension; empty for the remainder."
   keys: [StatisticsKey!]!
   "Applicants in the group (noisy)."
   count: Int!
-  "Average days from application to hire over the group's hired applications (noisy; null when there is none)."
+  "Average days from application to hire over the group's hired applicants (noisy; null when the noisy number of hires is under the release threshold)."
   averageDaysToHire: Float
 }
 
@@ -5494,9 +5498,9 @@ type Statistics {
   "The purpose the statistic was computed under."
   purpose: Purpose!
   groupBy: [StatisticsDimension!]!
-  "The smallest count a group may report (k)."
+  "The release threshold: the smallest noisy count a group is reported with; at least the policy's minimum group size k, raised for the policy's δ (see README: Statistics)."
   minGroupSize: Int!
-  "The groups at or above the minimum group size, ordered by their keys."
+  "The groups at or above the release threshold, ordered by their keys."
   groups: [StatisticsGroup!]!
   "Everyone in smaller groups, as one group without keys."
   remainder: StatisticsGroup!

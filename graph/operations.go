@@ -44,10 +44,6 @@ const CodeOperationNotApproved = "OPERATION_NOT_APPROVED"
 // is registered already.
 const CodeOperationExists = "OPERATION_EXISTS"
 
-// ApprovedOnly reports whether viewers of role r may run approved
-// operations only (DESIGN.md, Roles).
-func ApprovedOnly(r consent.Role) bool { return r == consent.Analyst || r == consent.Marketing }
-
 // approvedOperations is the extension that enforces approved operations.
 // It is an OperationParameterMutator (the id to the document, before
 // parsing), an OperationContextMutator (only a query, and only the
@@ -91,7 +87,7 @@ type approved struct {
 // plain queries.
 func (a *approvedOperations) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	v := consent.FromContext(ctx)
-	restricted := ApprovedOnly(v.Role)
+	restricted := v.Role.ApprovedOperationsOnly()
 	id, persisted, err := documentID(p.Extensions)
 	if err != nil {
 		return notApproved(err.Error())
@@ -143,7 +139,7 @@ func (a *approvedOperations) MutateOperationParameters(ctx context.Context, p *g
 // viewer held to approved operations runs one, and a query: registration
 // admits nothing else, and this holds even if a stored document did not.
 func (a *approvedOperations) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if !ApprovedOnly(consent.FromContext(ctx).Role) {
+	if !consent.FromContext(ctx).Role.ApprovedOperationsOnly() {
 		return nil
 	}
 	op, ok := oc.Stats.GetExtension(approvedStats).(approved)
@@ -192,7 +188,7 @@ func onlyOperationsList(op *ast.OperationDefinition) bool {
 // the token declared (a different purpose was refused above).
 func (a *approvedOperations) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	v := consent.FromContext(ctx)
-	if ApprovedOnly(v.Role) && graphql.HasOperationContext(ctx) {
+	if v.Role.ApprovedOperationsOnly() && graphql.HasOperationContext(ctx) {
 		if op, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(approvedStats).(approved); ok && !op.listing {
 			v.Purpose = op.purpose
 			ctx = consent.NewContext(ctx, v)

@@ -58,35 +58,6 @@ func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
 	return r.client
 }
 
-// latestEntries folds a consent ledger (oldest first) into its current
-// state: the latest entry for each purpose, recipient and category, in the
-// order those keys first appear.
-func latestEntries(ledger []*ent.Consent) []*ent.Consent {
-	type key struct {
-		purpose  string
-		employer int
-		category string
-	}
-	index := map[key]int{}
-	var out []*ent.Consent
-	for _, c := range ledger {
-		k := key{purpose: string(c.Purpose)}
-		if c.EmployerID != nil {
-			k.employer = *c.EmployerID
-		}
-		if c.WithheldCategory != nil {
-			k.category = string(*c.WithheldCategory)
-		}
-		if i, ok := index[k]; ok {
-			out[i] = c
-			continue
-		}
-		index[k] = len(out)
-		out = append(out, c)
-	}
-	return out
-}
-
 // jsonObject decodes a stored JSON object for a Map field; nothing stored
 // is null.
 func jsonObject(raw json.RawMessage) (map[string]any, error) {

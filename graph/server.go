@@ -270,7 +270,7 @@ func validationMessage(e *ent.ValidationError) string {
 		}
 	}
 	if typ, name, ok := strings.Cut(field, "."); ok {
-		field = typ + "." + graphqlName(name)
+		field = typ + "." + hooks.GraphQLName(name)
 	}
 	cause := errors.Unwrap(errors.Unwrap(e))
 	switch {
@@ -280,23 +280,6 @@ func validationMessage(e *ent.ValidationError) string {
 		return "invalid " + field + ": not an allowed value"
 	}
 	return "invalid " + field + ": " + cause.Error()
-}
-
-// graphqlName turns an ent field name into its GraphQL name, as entgql
-// does: postal_code → postalCode, last_ip → lastIP.
-func graphqlName(s string) string {
-	parts := strings.Split(s, "_")
-	for i := 1; i < len(parts); i++ {
-		switch parts[i] {
-		case "id", "ip", "url":
-			parts[i] = strings.ToUpper(parts[i])
-		default:
-			if parts[i] != "" {
-				parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-			}
-		}
-	}
-	return strings.Join(parts, "")
 }
 
 // txPerMutation runs each mutation in a transaction (entgql.Transactioner),

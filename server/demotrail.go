@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"consentgate/consent"
-	"consentgate/graph"
 	"consentgate/operations"
 )
 
@@ -63,7 +62,7 @@ func RunDemoActivity(ctx context.Context, h http.Handler, secret []byte) error {
 			return err
 		}
 		params := map[string]any{"query": a.query, "variables": a.vars}
-		if graph.ApprovedOnly(a.viewer.Role) {
+		if a.viewer.Role.ApprovedOperationsOnly() {
 			params = map[string]any{"documentId": operations.ID(a.query), "variables": a.vars}
 		}
 		body, _ := json.Marshal(params)

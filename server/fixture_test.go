@@ -225,7 +225,7 @@ type gqlResponse struct {
 func (f *fixture) post(t *testing.T, viewer *consent.Viewer, query string, vars map[string]any) gqlResponse {
 	t.Helper()
 	params := map[string]any{"query": query, "variables": vars}
-	if viewer != nil && graph.ApprovedOnly(viewer.Role) {
+	if viewer != nil && viewer.Role.ApprovedOperationsOnly() {
 		if id, ok := f.approve(t, *viewer, query); ok {
 			params = map[string]any{"documentId": id, "variables": vars}
 		}

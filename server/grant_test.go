@@ -294,7 +294,7 @@ func TestGrantRoles(t *testing.T) {
 			t.Run("viewer="+name, func(t *testing.T) {
 				v := viewerOrAnonymous(name)
 				code := "FORBIDDEN"
-				if v != nil && graph.ApprovedOnly(v.Role) {
+				if v != nil && v.Role.ApprovedOperationsOnly() {
 					code = graph.CodeOperationNotApproved // a mutation is never an approved operation
 				}
 				wantError(t, f.requestGrant(t, v, alice, "LAW"), "requestAccessGrant", code, "")

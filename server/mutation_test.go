@@ -133,7 +133,7 @@ func TestProfileMutationsAreTheApplicantsOwn(t *testing.T) {
 	for _, name := range []string{"", "acme", "support", "compliance", "admin", "analyst", "marketing"} {
 		v := viewerOrAnonymous(name)
 		want := "FORBIDDEN"
-		if v != nil && graph.ApprovedOnly(v.Role) {
+		if v != nil && v.Role.ApprovedOperationsOnly() {
 			want = graph.CodeOperationNotApproved
 		}
 		before := countApplicants(t, f.client)

@@ -293,9 +293,10 @@ func (e *effects) ledger(a *ent.Applicant) ([]*ent.Consent, error) {
 		Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).All(e.ctx)
 }
 
-// current folds a ledger (oldest first) into its current state: the latest
-// entry per purpose, employer and category.
-func current(ledger []*ent.Consent) []*ent.Consent {
+// LatestEntries folds a consent ledger (oldest first) into its current
+// state: the latest entry for each purpose, employer and category, in the
+// order those keys first appear.
+func LatestEntries(ledger []*ent.Consent) []*ent.Consent {
 	type key struct {
 		purpose  entconsent.Purpose
 		employer int
@@ -375,7 +376,7 @@ func (e *effects) notice(a *ent.Applicant) (object, error) {
 		purposes = append(purposes, item)
 	}
 	withheld := []object{}
-	for _, c := range current(ledger) {
+	for _, c := range LatestEntries(ledger) {
 		if c.WithheldCategory != nil && !c.Granted {
 			withheld = append(withheld, object{"category": string(*c.WithheldCategory), "employer": employerRef(c.Edges.Employer)})
 		}
@@ -490,7 +491,7 @@ func (e *effects) disclosure(a *ent.Applicant) (object, error) {
 	for i, c := range ledger {
 		history[i] = entry(c)
 	}
-	state := current(ledger)
+	state := LatestEntries(ledger)
 	currentState := make([]object, len(state))
 	for i, c := range state {
 		currentState[i] = entry(c)
@@ -554,14 +555,14 @@ func profileOf(a *ent.Applicant) object {
 		if t, ok := value.(time.Time); ok {
 			value = timeOrNil(t)
 		}
-		out[camel(name)] = value
+		out[GraphQLName(name)] = value
 	}
 	return out
 }
 
-// camel turns a column name into its GraphQL name as entgql does:
+// GraphQLName turns a column name into its GraphQL name as entgql does:
 // name_kana → nameKana, last_ip → lastIP.
-func camel(s string) string {
+func GraphQLName(s string) string {
 	parts := strings.Split(s, "_")
 	for i := 1; i < len(parts); i++ {
 		switch parts[i] {

@@ -651,6 +651,10 @@ func operationPurpose(ctx context.Context, p consent.Purpose) bool {
 	if e == nil {
 		return false
 	}
-	rp := e.Policy().RolePurposes
-	return slices.Contains(rp[consent.Analyst], p) || slices.Contains(rp[consent.Marketing], p)
+	for _, r := range consent.Roles {
+		if r.ApprovedOperationsOnly() && slices.Contains(e.Policy().RolePurposes[r], p) {
+			return true
+		}
+	}
+	return false
 }

@@ -85,9 +85,9 @@ type Statistics struct {
 	// The purpose the statistic was computed under.
 	Purpose consent.Purpose       `json:"purpose"`
 	GroupBy []StatisticsDimension `json:"groupBy"`
-	// The smallest count a group may report (k).
+	// The release threshold: the smallest noisy count a group is reported with; at least the policy's minimum group size k, raised for the policy's δ (see README: Statistics).
 	MinGroupSize int `json:"minGroupSize"`
-	// The groups at or above the minimum group size, ordered by their keys.
+	// The groups at or above the release threshold, ordered by their keys.
 	Groups []*StatisticsGroup `json:"groups"`
 	// Everyone in smaller groups, as one group without keys.
 	Remainder *StatisticsGroup `json:"remainder"`
@@ -106,13 +106,14 @@ type StatisticsFilter struct {
 }
 
 // One group of a statistic. Its count includes calibrated noise (see
-// Statistics) and is never below the minimum group size.
+// Statistics); a group's is never below the release threshold (the
+// remainder's may be).
 type StatisticsGroup struct {
 	// The group's value of each grouping dimension; empty for the remainder.
 	Keys []*StatisticsKey `json:"keys"`
 	// Applicants in the group (noisy).
 	Count int `json:"count"`
-	// Average days from application to hire over the group's hired applications (noisy; null when there is none).
+	// Average days from application to hire over the group's hired applicants (noisy; null when the noisy number of hires is under the release threshold).
 	AverageDaysToHire *float64 `json:"averageDaysToHire,omitempty"`
 }
 
