@@ -18,6 +18,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -335,5 +337,21 @@ func TestLimitsOverHTTP(t *testing.T) {
 	}
 	if n := resolved.Load(); n != 0 {
 		t.Errorf("%d root resolvers ran for refused operations", n)
+	}
+}
+
+// TestRetryableErrors: a transaction that lost a race, on either database,
+// is answered CONFLICT (retry), not INTERNAL.
+func TestRetryableErrors(t *testing.T) {
+	for _, err := range []error{
+		&pgconn.PgError{Code: "40001"}, &pgconn.PgError{Code: "40P01"},
+		sqlite3.Error{Code: sqlite3.ErrBusy}, fmt.Errorf("committing: %w", sqlite3.Error{Code: sqlite3.ErrLocked}),
+	} {
+		if code, _ := classify(err); code != "CONFLICT" {
+			t.Errorf("%v: %s, want CONFLICT", err, code)
+		}
+	}
+	if code, _ := classify(sqlite3.Error{Code: sqlite3.ErrConstraint}); code == "CONFLICT" {
+		t.Errorf("a constraint error classified as a lost race")
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -297,12 +298,16 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 // unavailable reports whether err says the database cannot be reached (as
 // opposed to refusing a statement): such a request may be retried.
 // serializationFailure reports PostgreSQL's "could not serialize access"
-// (SQLSTATE 40001) or "deadlock detected" (40P01): a transaction lost a
-// race with another (a serializable one, or two privacy request
-// completions locking the same rows in turn) and may be retried.
+// (SQLSTATE 40001) or "deadlock detected" (40P01), or SQLite's "database
+// is locked" (BUSY, past the busy timeout, or LOCKED): a transaction lost
+// a race with another (a serializable one, two privacy request
+// completions locking the same rows in turn, a long writer) and may be
+// retried.
 func serializationFailure(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+	var liteErr sqlite3.Error
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01") ||
+		errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked)
 }
 
 func unavailable(err error) bool {
