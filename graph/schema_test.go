@@ -152,7 +152,7 @@ func isPredicateSuffix(s string) bool {
 func TestDimensionFields(t *testing.T) {
 	cats := Categories(NewSchema(&ent.Client{}).Schema())
 	for _, d := range consent.Dimensions {
-		field, ok := DimensionFields[d]
+		field, ok := DimensionField(d)
 		if d.Category() == "" {
 			if ok {
 				t.Errorf("%s is service data but names %s", d, field)

@@ -84,17 +84,39 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	return out, nil
 }
 
-// DimensionFields names the GraphQL field ("Type.field") each personal
-// dimension of a statistic is computed from (aggregateRows reads the same
-// columns): the data map shows a statistic's dimension on that field.
-var DimensionFields = map[consent.Dimension]string{
-	consent.ByPrefecture:     "Applicant.prefecture",
-	consent.ByAgeBand:        "Applicant.birthDate",
-	consent.BySex:            "Applicant.sex",
-	consent.ByVisaStatus:     "Applicant.visaStatus",
-	consent.ByEducationLevel: "Applicant.educationLevel",
-	consent.ByOccupation:     "Applicant.occupation",
-	consent.ByDesiredField:   "Applicant.desiredField",
+// personalDimensions are the dimensions read from an applicant's own
+// fields: the GraphQL field each is computed from (the data map shows the
+// dimension on it), its column, and its generalised value. aggregateRows
+// selects and reads them from this one table.
+var personalDimensions = []struct {
+	dim    consent.Dimension
+	field  string // "Type.field"
+	column string
+	value  func(a *ent.Applicant, now time.Time) string
+}{
+	{consent.ByPrefecture, "Applicant.prefecture", applicant.FieldPrefecture, func(a *ent.Applicant, _ time.Time) string { return a.Prefecture }},
+	{consent.ByAgeBand, "Applicant.birthDate", applicant.FieldBirthDate, func(a *ent.Applicant, now time.Time) string {
+		if band, ok := consent.AgeBand(a.BirthDate, now); ok && !a.BirthDate.IsZero() {
+			return band
+		}
+		return ""
+	}},
+	{consent.BySex, "Applicant.sex", applicant.FieldSex, func(a *ent.Applicant, _ time.Time) string { return string(a.Sex) }},
+	{consent.ByVisaStatus, "Applicant.visaStatus", applicant.FieldVisaStatus, func(a *ent.Applicant, _ time.Time) string { return a.VisaStatus }},
+	{consent.ByEducationLevel, "Applicant.educationLevel", applicant.FieldEducationLevel, func(a *ent.Applicant, _ time.Time) string { return string(a.EducationLevel) }},
+	{consent.ByOccupation, "Applicant.occupation", applicant.FieldOccupation, func(a *ent.Applicant, _ time.Time) string { return a.Occupation }},
+	{consent.ByDesiredField, "Applicant.desiredField", applicant.FieldDesiredField, func(a *ent.Applicant, _ time.Time) string { return a.DesiredField }},
+}
+
+// DimensionField returns the GraphQL field ("Type.field") a personal
+// dimension is computed from, or false for a dimension of service data.
+func DimensionField(d consent.Dimension) (string, bool) {
+	for _, p := range personalDimensions {
+		if p.dim == d {
+			return p.field, true
+		}
+	}
+	return "", false
 }
 
 // spend charges epsilon to account's budget for purpose p, in a short
@@ -133,10 +155,11 @@ func (r *Resolver) spend(ctx context.Context, account string, p consent.Purpose,
 // value of every dimension, generalised as the dimension says, and whether
 // and how fast their latest application led to a hire.
 func aggregateRows(ctx context.Context, client *ent.Client, now time.Time) ([]consent.AggregateRow, error) {
-	apps, err := client.Applicant.Query().
-		Select(applicant.FieldID, applicant.FieldCreatedAt, applicant.FieldBirthDate, applicant.FieldSex,
-			applicant.FieldPrefecture, applicant.FieldVisaStatus, applicant.FieldEducationLevel,
-			applicant.FieldOccupation, applicant.FieldDesiredField).
+	columns := []string{applicant.FieldID, applicant.FieldCreatedAt}
+	for _, p := range personalDimensions {
+		columns = append(columns, p.column)
+	}
+	apps, err := client.Applicant.Query().Select(columns...).
 		WithApplications(func(q *ent.ApplicationQuery) {
 			q.Select(application.FieldApplicantID, application.FieldCreatedAt, application.FieldStatus, application.FieldStatusChangedAt).
 				Order(application.ByCreatedAt(sql.OrderDesc()), application.ByID(sql.OrderDesc()))
@@ -150,15 +173,9 @@ func aggregateRows(ctx context.Context, client *ent.Client, now time.Time) ([]co
 		row := &rows[i]
 		row.Subject = strconv.Itoa(a.ID)
 		set := func(d consent.Dimension, v string) { row.Keys[d.Index()] = v }
-		if band, ok := consent.AgeBand(a.BirthDate, now); ok && !a.BirthDate.IsZero() {
-			set(consent.ByAgeBand, band)
+		for _, p := range personalDimensions {
+			set(p.dim, p.value(a, now))
 		}
-		set(consent.BySex, string(a.Sex))
-		set(consent.ByPrefecture, a.Prefecture)
-		set(consent.ByVisaStatus, a.VisaStatus)
-		set(consent.ByEducationLevel, string(a.EducationLevel))
-		set(consent.ByOccupation, a.Occupation)
-		set(consent.ByDesiredField, a.DesiredField)
 		set(consent.ByMonth, a.CreatedAt.UTC().Format("2006-01"))
 		set(consent.ByApplicationStatus, "NONE")
 		if len(a.Edges.Applications) > 0 {

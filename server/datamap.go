@@ -274,8 +274,8 @@ func BuildDataMap(categories map[string]consent.Category, policy *consent.Policy
 func dataMapCell(engine *consent.Engine, col DataMapColumn, name string, c consent.Category) DataMapCell {
 	cell := DataMapCell{Role: col.Role, Purpose: col.Purpose, Outcome: consent.Hidden.String()}
 	if col.Purpose.AggregateOnly() {
-		for d, field := range graph.DimensionFields {
-			if field == name && engine.Groupable(col.Purpose, d) {
+		for _, d := range consent.Dimensions {
+			if field, ok := graph.DimensionField(d); ok && field == name && engine.Groupable(col.Purpose, d) {
 				cell.Outcome, cell.Dimension = outcomeStatistics, string(d)
 			}
 		}
