@@ -5,6 +5,36 @@
 // for a Decision per (viewer, subject, category) and applies the answer; the
 // data layer asks it which rows a role reaches. Everything it does not know
 // about it hides.
+//
+// # Consent state and the scope rule
+//
+// A subject's consents are an append-only ledger of grants and withdrawals,
+// each of a whole purpose or, for EMPLOYER_PROVISION, of one category, and
+// each towards one employer or towards all employers. The current state
+// keeps, per purpose, recipient scope and category, the latest entry (the
+// ledger package keeps it beside the ledger; Consents is a subject's state
+// as read from there). Which entry decides is the scope rule:
+//
+//	For a subject, a purpose, a category (or the whole purpose) and an
+//	employer X, the entries that apply are those naming X and those naming
+//	all employers; the most recent applicable entry wins, whichever scope
+//	it has.
+//
+// "Most recent" is the ledger's order (Entry.Seq), which the database
+// gives. For example, towards employers acme and globex:
+//
+//   - granted to acme (by applying), then withdrawn for all employers:
+//     neither receives anything; applying to acme again grants to acme,
+//     later than the global withdrawal, so acme receives and globex does not;
+//   - FAMILY released to acme, then withheld from all employers: hidden from
+//     acme; withheld from all, then released to acme: shown to acme, hidden
+//     from globex;
+//   - withdrawn for all employers, then granted for all: each employer
+//     receives again, unless its own latest entry is later and a withdrawal.
+//
+// The row rules (ent/rule) apply the same rule in SQL to the same state,
+// so that a subject is a row for an employer exactly when the engine would
+// release their data to it.
 package consent
 
 import "fmt"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"consentgate/consent"
@@ -125,6 +126,16 @@ func TestDecide(t *testing.T) {
 		{"withheld from acme", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme", Category: consent.Family}), consent.Family, hidden(consent.WithheldBySubject)},
 		{"withheld from globex only", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "globex", Category: consent.Family}), consent.Family, plain},
 		{"withheld globally, released to acme", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family}, consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme", Category: consent.Family, Granted: true}), consent.Family, plain},
+		// The scope rule: the latest of the entries naming acme and those
+		// naming all employers wins, whichever scope it has.
+		{"withdrawn for all employers after applying", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision}), consent.Name, hidden(consent.ConsentRequired)},
+		{"applied again after a global withdrawal", acme, false, []consent.Entry{provided[0], {Purpose: consent.EmployerProvision}, provided[0]}, consent.Name, plain},
+		{"applied elsewhere after a global withdrawal", acme, false, []consent.Entry{provided[0], {Purpose: consent.EmployerProvision}, {Purpose: consent.EmployerProvision, Recipient: "globex", Granted: true}}, consent.Name, hidden(consent.ConsentRequired)},
+		{"granted for all employers", acme, false, []consent.Entry{{Purpose: consent.EmployerProvision, Granted: true}}, consent.Name, plain},
+		{"granted for all, then withdrawn from acme", acme, false, []consent.Entry{{Purpose: consent.EmployerProvision, Granted: true}, {Purpose: consent.EmployerProvision, Recipient: "acme"}}, consent.Name, hidden(consent.ConsentRequired)},
+		{"withdrawn from acme, then granted for all", acme, false, []consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "acme"}, {Purpose: consent.EmployerProvision, Granted: true}}, consent.Name, plain},
+		{"released to acme, then withheld from all", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme", Category: consent.Family, Granted: true}, consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family}), consent.Family, hidden(consent.WithheldBySubject)},
+		{"withheld from acme, then released to all", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Recipient: "acme", Category: consent.Family}, consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family, Granted: true}), consent.Family, plain},
 		{"withholding one category leaves others", acme, false, with(consent.Entry{Purpose: consent.EmployerProvision, Category: consent.Family}), consent.Name, plain},
 		{"employer without org", consent.Viewer{Account: "r", Role: consent.Employer}, false, provided, consent.Name, hidden(consent.NotPermitted)},
 		{"employer declaring a foreign purpose", consent.Viewer{Account: "r", Role: consent.Employer, Org: "acme", Purpose: consent.Analytics}, false, provided, consent.Name, hidden(consent.NotPermitted)},
@@ -145,7 +156,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := e.Decide(c.viewer, consent.Subject{Self: c.self, Consents: consent.Summarize(c.ledger)}, c.cat)
+			got := e.Decide(c.viewer, consent.Subject{Self: c.self, Consents: stateOf(c.ledger)}, c.cat)
 			if !reflect.DeepEqual(got, c.want) {
 				t.Fatalf("got %+v, want %+v", got, c.want)
 			}
@@ -239,7 +250,7 @@ func TestViewerContext(t *testing.T) {
 func ExampleEngine_Decide() {
 	e := consent.NewEngine(testPolicy)
 	recruiter := consent.Viewer{Account: "rec-1", Role: consent.Employer, Org: "acme"}
-	applied := consent.Summarize([]consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true}})
+	applied := consent.State(consent.Entry{Seq: 1, Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true})
 	fmt.Println(e.Decide(recruiter, consent.Subject{Consents: applied}, consent.Name).Outcome)
 	fmt.Println(e.Decide(recruiter, consent.Subject{Consents: applied}, consent.Phone).Outcome)
 	d := e.Decide(recruiter, consent.Subject{}, consent.Name)
@@ -250,6 +261,17 @@ func ExampleEngine_Decide() {
 	// HIDE CONSENT_REQUIRED
 }
 
+// stateOf is the state a ledger (oldest entry first) leaves, as the ledger
+// package keeps it: each entry numbered in order, the latest per key kept.
+func stateOf(ledger []consent.Entry) consent.Consents {
+	lines := make([]consent.Entry, len(ledger))
+	for i, e := range ledger {
+		e.Seq = int64(i + 1)
+		lines[i] = e
+	}
+	return consent.State(lines...)
+}
+
 // TestConsentsKey: equal states give equal keys whatever the ledger's
 // history, different states different keys.
 func TestConsentsKey(t *testing.T) {
@@ -257,14 +279,70 @@ func TestConsentsKey(t *testing.T) {
 		return consent.Entry{Purpose: consent.EmployerProvision, Recipient: org, Granted: granted}
 	}
 	mm := consent.Entry{Purpose: consent.MailMagazine, Granted: true}
-	a := consent.Summarize([]consent.Entry{ep("acme", false), mm, ep("acme", true)})
-	b := consent.Summarize([]consent.Entry{mm, ep("acme", true)})
-	c := consent.Summarize([]consent.Entry{ep("acme", true)})
-	d := consent.Summarize([]consent.Entry{mm, ep("acme", false)})
+	a := stateOf([]consent.Entry{ep("acme", false), mm, ep("acme", true)})
+	b := stateOf([]consent.Entry{mm, ep("acme", true)})
+	c := stateOf([]consent.Entry{ep("acme", true)})
+	d := stateOf([]consent.Entry{mm, ep("acme", false)})
 	if a.Key() != b.Key() {
 		t.Errorf("same state, different keys: %q %q", a.Key(), b.Key())
 	}
 	if a.Key() == c.Key() || a.Key() == d.Key() || c.Key() == d.Key() {
 		t.Error("different states share a key")
 	}
+}
+
+// TestScopeRuleEveryOrder: for every ledger of up to four entries drawn
+// from grants and withdrawals towards acme, towards globex and towards all
+// employers, of the whole purpose and of FAMILY alone, acme's decision is
+// what the last entry applying to acme says (the scope rule, read off the
+// ledger directly), and the state's key separates states that decide apart.
+func TestScopeRuleEveryOrder(t *testing.T) {
+	e := consent.NewEngine(testPolicy)
+	acme := consent.Viewer{Account: "rec", Role: consent.Employer, Org: "acme"}
+	var alphabet []consent.Entry
+	for _, r := range []string{"acme", "globex", ""} {
+		for _, c := range []consent.Category{"", consent.Family} {
+			for _, g := range []bool{true, false} {
+				alphabet = append(alphabet, consent.Entry{Purpose: consent.EmployerProvision, Recipient: r, Category: c, Granted: g})
+			}
+		}
+	}
+	// lastApplying is the reference: the last entry of the ledger naming
+	// acme or all employers, for the category.
+	lastApplying := func(ledger []consent.Entry, c consent.Category) (consent.Entry, bool) {
+		for i := len(ledger) - 1; i >= 0; i-- {
+			if l := ledger[i]; l.Category == c && (l.Recipient == "acme" || l.Recipient == "") {
+				return l, true
+			}
+		}
+		return consent.Entry{}, false
+	}
+	byKey := map[string][2]consent.Decision{}
+	var walk func(ledger []consent.Entry)
+	walk = func(ledger []consent.Entry) {
+		whole, ok := lastApplying(ledger, "")
+		wantName := consent.Decision{Outcome: consent.Plain}
+		wantFamily := wantName
+		if !ok || !whole.Granted {
+			wantName = consent.Decision{Outcome: consent.Hidden, Reason: consent.ConsentRequired}
+			wantFamily = wantName
+		} else if fam, ok := lastApplying(ledger, consent.Family); ok && !fam.Granted {
+			wantFamily = consent.Decision{Outcome: consent.Hidden, Reason: consent.WithheldBySubject}
+		}
+		s := stateOf(ledger)
+		got := [2]consent.Decision{e.Decide(acme, consent.Subject{Consents: s}, consent.Name), e.Decide(acme, consent.Subject{Consents: s}, consent.Family)}
+		if !reflect.DeepEqual(got, [2]consent.Decision{wantName, wantFamily}) {
+			t.Fatalf("ledger %+v: got %+v, want %+v %+v", ledger, got, wantName, wantFamily)
+		}
+		if prev, ok := byKey[s.Key()]; ok && !reflect.DeepEqual(prev, got) {
+			t.Fatalf("ledger %+v: key %q shared by a state deciding %+v", ledger, s.Key(), prev)
+		}
+		byKey[s.Key()] = got
+		if len(ledger) < 4 {
+			for _, x := range alphabet {
+				walk(append(slices.Clone(ledger), x))
+			}
+		}
+	}
+	walk(nil)
 }

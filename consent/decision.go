@@ -72,77 +72,85 @@ type Subject struct {
 	LegalBasis LegalBasis
 }
 
-// Entry is one consent ledger entry, in ledger order (oldest first).
+// Entry is one line of a subject's current consent state: the ledger
+// entry now in force for its purpose, recipient scope and category.
 type Entry struct {
+	// Seq is the entry's place in the ledger's order: a later entry has a
+	// greater Seq. The database gives it (the ledger's id), never a clock.
+	Seq       int64
 	Purpose   Purpose
-	Recipient string   // the employer's external id, for EMPLOYER_PROVISION; "" for everyone
+	Recipient string   // the employer, for EMPLOYER_PROVISION; "" for all employers
 	Category  Category // "" for the whole purpose; else the one category withheld or released
 	Granted   bool
 }
 
-// Consents is a subject's current consent state: the latest entry for each
-// (purpose, recipient, category). The zero value records nothing. Ledgers
-// are short, so the state is a small slice searched in order.
+// Consents is a subject's current consent state, as kept beside the ledger
+// (one line per purpose, recipient scope and category: the entry in force
+// for it). The zero value records nothing. A subject has few lines, so
+// they are a small slice searched in order.
 type Consents struct {
-	latest []consentState
+	lines []Entry
 }
 
-type consentKey struct {
-	purpose   Purpose
-	recipient string
-	category  Category
-}
-
-type consentState struct {
-	key     consentKey
-	granted bool
-}
-
-// Summarize folds a subject's ledger, oldest entry first, into their
-// current state.
-func Summarize(entries []Entry) Consents {
+// State returns the consent state made of the given lines, one per
+// purpose, recipient and category, as read from where the state is kept.
+// Of two lines for the same key, the later (greater Seq) is kept.
+func State(lines ...Entry) Consents {
 	var c Consents
-	for _, e := range entries {
-		k := consentKey{e.Purpose, e.Recipient, e.Category}
-		if i := c.find(k); i >= 0 {
-			c.latest[i].granted = e.Granted
-		} else {
-			c.latest = append(c.latest, consentState{k, e.Granted})
+	for _, l := range lines {
+		if i := c.find(l.Purpose, l.Recipient, l.Category); i < 0 {
+			c.lines = append(c.lines, l)
+		} else if l.Seq > c.lines[i].Seq {
+			c.lines[i] = l
 		}
 	}
 	return c
 }
 
-func (c Consents) find(k consentKey) int {
-	for i, s := range c.latest {
-		if s.key == k {
+func (c Consents) find(p Purpose, recipient string, cat Category) int {
+	for i, l := range c.lines {
+		if l.Purpose == p && l.Recipient == recipient && l.Category == cat {
 			return i
 		}
 	}
 	return -1
 }
 
-// Key returns a string that is equal for two Consents exactly when they
-// hold the same state: subjects with equal keys get equal decisions.
+// InForce returns the entry that decides purpose p towards recipient ("" for
+// a purpose without recipients), for category cat ("" for the whole
+// purpose), and whether there is one: of the line naming the recipient and
+// the line naming all recipients, the later one (the scope rule, in the
+// package doc).
+func (c Consents) InForce(p Purpose, recipient string, cat Category) (Entry, bool) {
+	var e Entry
+	found := false
+	if i := c.find(p, "", cat); i >= 0 {
+		e, found = c.lines[i], true
+	}
+	if recipient != "" {
+		if i := c.find(p, recipient, cat); i >= 0 && (!found || c.lines[i].Seq > e.Seq) {
+			e, found = c.lines[i], true
+		}
+	}
+	return e, found
+}
+
+// Key returns a string that is equal for two Consents when they decide
+// alike for every viewer: for each line, whether the entry in force for
+// its key under the scope rule is a grant. Subjects with equal keys get
+// equal decisions.
 func (c Consents) Key() string {
-	parts := make([]string, len(c.latest))
-	for i, s := range c.latest {
+	parts := make([]string, len(c.lines))
+	for i, l := range c.lines {
+		e, _ := c.InForce(l.Purpose, l.Recipient, l.Category)
 		g := "0"
-		if s.granted {
+		if e.Granted {
 			g = "1"
 		}
-		parts[i] = string(s.key.purpose) + "\x00" + s.key.recipient + "\x00" + string(s.key.category) + "\x00" + g
+		parts[i] = string(l.Purpose) + "\x00" + l.Recipient + "\x00" + string(l.Category) + "\x00" + g
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, "\x01")
-}
-
-// state returns the latest entry's grant for a key and whether there is one.
-func (c Consents) state(p Purpose, recipient string, cat Category) (granted, recorded bool) {
-	if i := c.find(consentKey{p, recipient, cat}); i >= 0 {
-		return c.latest[i].granted, true
-	}
-	return false, false
 }
 
 // Engine decides what each viewer sees of each subject under one policy.
@@ -253,27 +261,26 @@ func (e *Engine) decideUnder(v Viewer, s Subject, p Purpose, c Category) Decisio
 }
 
 // Consented reports whether a subject's consents allow purpose p (towards
-// recipient, for EMPLOYER_PROVISION) under the purpose's consent default.
+// recipient, for EMPLOYER_PROVISION) under the purpose's consent default:
+// the entry in force for the whole purpose (InForce) must be a grant for
+// an opt-in purpose, must not be a withdrawal for an opt-out one; a
+// necessary purpose needs none.
 func (e *Engine) Consented(c Consents, p Purpose, recipient string) bool {
-	granted, recorded := c.state(p, recipient, "")
+	entry, recorded := c.InForce(p, recipient, "")
 	switch e.policy.Purposes[p] {
 	case Necessary:
 		return true
 	case OptIn:
-		return recorded && granted
+		return recorded && entry.Granted
 	case OptOut:
-		return !recorded || granted
+		return !recorded || entry.Granted
 	}
 	return false
 }
 
 // withheld reports whether the subject withheld category c from the
-// employer: an entry for that employer decides; without one, a global
-// entry does.
+// employer: the entry in force for the category (InForce) is a withdrawal.
 func withheld(c Consents, employer string, cat Category) bool {
-	if granted, recorded := c.state(EmployerProvision, employer, cat); recorded {
-		return !granted
-	}
-	granted, recorded := c.state(EmployerProvision, "", cat)
-	return recorded && !granted
+	e, recorded := c.InForce(EmployerProvision, employer, cat)
+	return recorded && !e.Granted
 }

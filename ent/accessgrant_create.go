@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -19,6 +20,7 @@ type AccessGrantCreate struct {
 	config
 	mutation *AccessGrantMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetSubjectID sets the "subject_id" field.
@@ -262,6 +264,7 @@ func (_c *AccessGrantCreate) createSpec() (*AccessGrant, *sqlgraph.CreateSpec) {
 		_node = &AccessGrant{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(accessgrant.Table, sqlgraph.NewFieldSpec(accessgrant.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Basis(); ok {
 		_spec.SetField(accessgrant.FieldBasis, field.TypeEnum, value)
 		_node.Basis = value
@@ -326,11 +329,388 @@ func (_c *AccessGrantCreate) createSpec() (*AccessGrant, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.AccessGrant.Create().
+//		SetSubjectID(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AccessGrantUpsert) {
+//			SetSubjectID(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AccessGrantCreate) OnConflict(opts ...sql.ConflictOption) *AccessGrantUpsertOne {
+	_c.conflict = opts
+	return &AccessGrantUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.AccessGrant.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AccessGrantCreate) OnConflictColumns(columns ...string) *AccessGrantUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AccessGrantUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// AccessGrantUpsertOne is the builder for "upsert"-ing
+	//  one AccessGrant node.
+	AccessGrantUpsertOne struct {
+		create *AccessGrantCreate
+	}
+
+	// AccessGrantUpsert is the "OnConflict" setter.
+	AccessGrantUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetApprovedBy sets the "approved_by" field.
+func (u *AccessGrantUpsert) SetApprovedBy(v string) *AccessGrantUpsert {
+	u.Set(accessgrant.FieldApprovedBy, v)
+	return u
+}
+
+// UpdateApprovedBy sets the "approved_by" field to the value that was provided on create.
+func (u *AccessGrantUpsert) UpdateApprovedBy() *AccessGrantUpsert {
+	u.SetExcluded(accessgrant.FieldApprovedBy)
+	return u
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (u *AccessGrantUpsert) ClearApprovedBy() *AccessGrantUpsert {
+	u.SetNull(accessgrant.FieldApprovedBy)
+	return u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *AccessGrantUpsert) SetApprovedAt(v time.Time) *AccessGrantUpsert {
+	u.Set(accessgrant.FieldApprovedAt, v)
+	return u
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *AccessGrantUpsert) UpdateApprovedAt() *AccessGrantUpsert {
+	u.SetExcluded(accessgrant.FieldApprovedAt)
+	return u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *AccessGrantUpsert) ClearApprovedAt() *AccessGrantUpsert {
+	u.SetNull(accessgrant.FieldApprovedAt)
+	return u
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *AccessGrantUpsert) SetExpiresAt(v time.Time) *AccessGrantUpsert {
+	u.Set(accessgrant.FieldExpiresAt, v)
+	return u
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *AccessGrantUpsert) UpdateExpiresAt() *AccessGrantUpsert {
+	u.SetExcluded(accessgrant.FieldExpiresAt)
+	return u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *AccessGrantUpsert) ClearExpiresAt() *AccessGrantUpsert {
+	u.SetNull(accessgrant.FieldExpiresAt)
+	return u
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (u *AccessGrantUpsert) SetRevokedBy(v string) *AccessGrantUpsert {
+	u.Set(accessgrant.FieldRevokedBy, v)
+	return u
+}
+
+// UpdateRevokedBy sets the "revoked_by" field to the value that was provided on create.
+func (u *AccessGrantUpsert) UpdateRevokedBy() *AccessGrantUpsert {
+	u.SetExcluded(accessgrant.FieldRevokedBy)
+	return u
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (u *AccessGrantUpsert) ClearRevokedBy() *AccessGrantUpsert {
+	u.SetNull(accessgrant.FieldRevokedBy)
+	return u
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (u *AccessGrantUpsert) SetRevokedAt(v time.Time) *AccessGrantUpsert {
+	u.Set(accessgrant.FieldRevokedAt, v)
+	return u
+}
+
+// UpdateRevokedAt sets the "revoked_at" field to the value that was provided on create.
+func (u *AccessGrantUpsert) UpdateRevokedAt() *AccessGrantUpsert {
+	u.SetExcluded(accessgrant.FieldRevokedAt)
+	return u
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (u *AccessGrantUpsert) ClearRevokedAt() *AccessGrantUpsert {
+	u.SetNull(accessgrant.FieldRevokedAt)
+	return u
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (u *AccessGrantUpsert) SetRevocationReason(v string) *AccessGrantUpsert {
+	u.Set(accessgrant.FieldRevocationReason, v)
+	return u
+}
+
+// UpdateRevocationReason sets the "revocation_reason" field to the value that was provided on create.
+func (u *AccessGrantUpsert) UpdateRevocationReason() *AccessGrantUpsert {
+	u.SetExcluded(accessgrant.FieldRevocationReason)
+	return u
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (u *AccessGrantUpsert) ClearRevocationReason() *AccessGrantUpsert {
+	u.SetNull(accessgrant.FieldRevocationReason)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.AccessGrant.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AccessGrantUpsertOne) UpdateNewValues() *AccessGrantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.SubjectID(); exists {
+			s.SetIgnore(accessgrant.FieldSubjectID)
+		}
+		if _, exists := u.create.mutation.Basis(); exists {
+			s.SetIgnore(accessgrant.FieldBasis)
+		}
+		if _, exists := u.create.mutation.Reference(); exists {
+			s.SetIgnore(accessgrant.FieldReference)
+		}
+		if _, exists := u.create.mutation.Justification(); exists {
+			s.SetIgnore(accessgrant.FieldJustification)
+		}
+		if _, exists := u.create.mutation.RequestedBy(); exists {
+			s.SetIgnore(accessgrant.FieldRequestedBy)
+		}
+		if _, exists := u.create.mutation.RequestedAt(); exists {
+			s.SetIgnore(accessgrant.FieldRequestedAt)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.AccessGrant.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *AccessGrantUpsertOne) Ignore() *AccessGrantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AccessGrantUpsertOne) DoNothing() *AccessGrantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AccessGrantCreate.OnConflict
+// documentation for more info.
+func (u *AccessGrantUpsertOne) Update(set func(*AccessGrantUpsert)) *AccessGrantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AccessGrantUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetApprovedBy sets the "approved_by" field.
+func (u *AccessGrantUpsertOne) SetApprovedBy(v string) *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetApprovedBy(v)
+	})
+}
+
+// UpdateApprovedBy sets the "approved_by" field to the value that was provided on create.
+func (u *AccessGrantUpsertOne) UpdateApprovedBy() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateApprovedBy()
+	})
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (u *AccessGrantUpsertOne) ClearApprovedBy() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearApprovedBy()
+	})
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *AccessGrantUpsertOne) SetApprovedAt(v time.Time) *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetApprovedAt(v)
+	})
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *AccessGrantUpsertOne) UpdateApprovedAt() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateApprovedAt()
+	})
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *AccessGrantUpsertOne) ClearApprovedAt() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearApprovedAt()
+	})
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *AccessGrantUpsertOne) SetExpiresAt(v time.Time) *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetExpiresAt(v)
+	})
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *AccessGrantUpsertOne) UpdateExpiresAt() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateExpiresAt()
+	})
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *AccessGrantUpsertOne) ClearExpiresAt() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearExpiresAt()
+	})
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (u *AccessGrantUpsertOne) SetRevokedBy(v string) *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetRevokedBy(v)
+	})
+}
+
+// UpdateRevokedBy sets the "revoked_by" field to the value that was provided on create.
+func (u *AccessGrantUpsertOne) UpdateRevokedBy() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateRevokedBy()
+	})
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (u *AccessGrantUpsertOne) ClearRevokedBy() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearRevokedBy()
+	})
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (u *AccessGrantUpsertOne) SetRevokedAt(v time.Time) *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetRevokedAt(v)
+	})
+}
+
+// UpdateRevokedAt sets the "revoked_at" field to the value that was provided on create.
+func (u *AccessGrantUpsertOne) UpdateRevokedAt() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateRevokedAt()
+	})
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (u *AccessGrantUpsertOne) ClearRevokedAt() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearRevokedAt()
+	})
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (u *AccessGrantUpsertOne) SetRevocationReason(v string) *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetRevocationReason(v)
+	})
+}
+
+// UpdateRevocationReason sets the "revocation_reason" field to the value that was provided on create.
+func (u *AccessGrantUpsertOne) UpdateRevocationReason() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateRevocationReason()
+	})
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (u *AccessGrantUpsertOne) ClearRevocationReason() *AccessGrantUpsertOne {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearRevocationReason()
+	})
+}
+
+// Exec executes the query.
+func (u *AccessGrantUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AccessGrantCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AccessGrantUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *AccessGrantUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *AccessGrantUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // AccessGrantCreateBulk is the builder for creating many AccessGrant entities in bulk.
 type AccessGrantCreateBulk struct {
 	config
 	err      error
 	builders []*AccessGrantCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the AccessGrant entities in the database.
@@ -359,6 +739,7 @@ func (_c *AccessGrantCreateBulk) Save(ctx context.Context) ([]*AccessGrant, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -409,6 +790,258 @@ func (_c *AccessGrantCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *AccessGrantCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.AccessGrant.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AccessGrantUpsert) {
+//			SetSubjectID(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AccessGrantCreateBulk) OnConflict(opts ...sql.ConflictOption) *AccessGrantUpsertBulk {
+	_c.conflict = opts
+	return &AccessGrantUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.AccessGrant.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AccessGrantCreateBulk) OnConflictColumns(columns ...string) *AccessGrantUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AccessGrantUpsertBulk{
+		create: _c,
+	}
+}
+
+// AccessGrantUpsertBulk is the builder for "upsert"-ing
+// a bulk of AccessGrant nodes.
+type AccessGrantUpsertBulk struct {
+	create *AccessGrantCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.AccessGrant.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AccessGrantUpsertBulk) UpdateNewValues() *AccessGrantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.SubjectID(); exists {
+				s.SetIgnore(accessgrant.FieldSubjectID)
+			}
+			if _, exists := b.mutation.Basis(); exists {
+				s.SetIgnore(accessgrant.FieldBasis)
+			}
+			if _, exists := b.mutation.Reference(); exists {
+				s.SetIgnore(accessgrant.FieldReference)
+			}
+			if _, exists := b.mutation.Justification(); exists {
+				s.SetIgnore(accessgrant.FieldJustification)
+			}
+			if _, exists := b.mutation.RequestedBy(); exists {
+				s.SetIgnore(accessgrant.FieldRequestedBy)
+			}
+			if _, exists := b.mutation.RequestedAt(); exists {
+				s.SetIgnore(accessgrant.FieldRequestedAt)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.AccessGrant.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *AccessGrantUpsertBulk) Ignore() *AccessGrantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AccessGrantUpsertBulk) DoNothing() *AccessGrantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AccessGrantCreateBulk.OnConflict
+// documentation for more info.
+func (u *AccessGrantUpsertBulk) Update(set func(*AccessGrantUpsert)) *AccessGrantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AccessGrantUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetApprovedBy sets the "approved_by" field.
+func (u *AccessGrantUpsertBulk) SetApprovedBy(v string) *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetApprovedBy(v)
+	})
+}
+
+// UpdateApprovedBy sets the "approved_by" field to the value that was provided on create.
+func (u *AccessGrantUpsertBulk) UpdateApprovedBy() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateApprovedBy()
+	})
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (u *AccessGrantUpsertBulk) ClearApprovedBy() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearApprovedBy()
+	})
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *AccessGrantUpsertBulk) SetApprovedAt(v time.Time) *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetApprovedAt(v)
+	})
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *AccessGrantUpsertBulk) UpdateApprovedAt() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateApprovedAt()
+	})
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *AccessGrantUpsertBulk) ClearApprovedAt() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearApprovedAt()
+	})
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (u *AccessGrantUpsertBulk) SetExpiresAt(v time.Time) *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetExpiresAt(v)
+	})
+}
+
+// UpdateExpiresAt sets the "expires_at" field to the value that was provided on create.
+func (u *AccessGrantUpsertBulk) UpdateExpiresAt() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateExpiresAt()
+	})
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (u *AccessGrantUpsertBulk) ClearExpiresAt() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearExpiresAt()
+	})
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (u *AccessGrantUpsertBulk) SetRevokedBy(v string) *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetRevokedBy(v)
+	})
+}
+
+// UpdateRevokedBy sets the "revoked_by" field to the value that was provided on create.
+func (u *AccessGrantUpsertBulk) UpdateRevokedBy() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateRevokedBy()
+	})
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (u *AccessGrantUpsertBulk) ClearRevokedBy() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearRevokedBy()
+	})
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (u *AccessGrantUpsertBulk) SetRevokedAt(v time.Time) *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetRevokedAt(v)
+	})
+}
+
+// UpdateRevokedAt sets the "revoked_at" field to the value that was provided on create.
+func (u *AccessGrantUpsertBulk) UpdateRevokedAt() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateRevokedAt()
+	})
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (u *AccessGrantUpsertBulk) ClearRevokedAt() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearRevokedAt()
+	})
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (u *AccessGrantUpsertBulk) SetRevocationReason(v string) *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.SetRevocationReason(v)
+	})
+}
+
+// UpdateRevocationReason sets the "revocation_reason" field to the value that was provided on create.
+func (u *AccessGrantUpsertBulk) UpdateRevocationReason() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.UpdateRevocationReason()
+	})
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (u *AccessGrantUpsertBulk) ClearRevocationReason() *AccessGrantUpsertBulk {
+	return u.Update(func(s *AccessGrantUpsert) {
+		s.ClearRevocationReason()
+	})
+}
+
+// Exec executes the query.
+func (u *AccessGrantUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the AccessGrantCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AccessGrantCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AccessGrantUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -18,6 +19,7 @@ type AccessRecordCreate struct {
 	config
 	mutation *AccessRecordMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetAt sets the "at" field.
@@ -258,6 +260,7 @@ func (_c *AccessRecordCreate) createSpec() (*AccessRecord, *sqlgraph.CreateSpec)
 		_node = &AccessRecord{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(accessrecord.Table, sqlgraph.NewFieldSpec(accessrecord.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(accessrecord.FieldAt, field.TypeTime, value)
 		_node.At = value
@@ -309,11 +312,221 @@ func (_c *AccessRecordCreate) createSpec() (*AccessRecord, *sqlgraph.CreateSpec)
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.AccessRecord.Create().
+//		SetAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AccessRecordUpsert) {
+//			SetAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AccessRecordCreate) OnConflict(opts ...sql.ConflictOption) *AccessRecordUpsertOne {
+	_c.conflict = opts
+	return &AccessRecordUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.AccessRecord.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AccessRecordCreate) OnConflictColumns(columns ...string) *AccessRecordUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AccessRecordUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// AccessRecordUpsertOne is the builder for "upsert"-ing
+	//  one AccessRecord node.
+	AccessRecordUpsertOne struct {
+		create *AccessRecordCreate
+	}
+
+	// AccessRecordUpsert is the "OnConflict" setter.
+	AccessRecordUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetSubjectID sets the "subject_id" field.
+func (u *AccessRecordUpsert) SetSubjectID(v int) *AccessRecordUpsert {
+	u.Set(accessrecord.FieldSubjectID, v)
+	return u
+}
+
+// UpdateSubjectID sets the "subject_id" field to the value that was provided on create.
+func (u *AccessRecordUpsert) UpdateSubjectID() *AccessRecordUpsert {
+	u.SetExcluded(accessrecord.FieldSubjectID)
+	return u
+}
+
+// AddSubjectID adds v to the "subject_id" field.
+func (u *AccessRecordUpsert) AddSubjectID(v int) *AccessRecordUpsert {
+	u.Add(accessrecord.FieldSubjectID, v)
+	return u
+}
+
+// ClearSubjectID clears the value of the "subject_id" field.
+func (u *AccessRecordUpsert) ClearSubjectID() *AccessRecordUpsert {
+	u.SetNull(accessrecord.FieldSubjectID)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.AccessRecord.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AccessRecordUpsertOne) UpdateNewValues() *AccessRecordUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.At(); exists {
+			s.SetIgnore(accessrecord.FieldAt)
+		}
+		if _, exists := u.create.mutation.RequestID(); exists {
+			s.SetIgnore(accessrecord.FieldRequestID)
+		}
+		if _, exists := u.create.mutation.ViewerAccount(); exists {
+			s.SetIgnore(accessrecord.FieldViewerAccount)
+		}
+		if _, exists := u.create.mutation.ViewerRole(); exists {
+			s.SetIgnore(accessrecord.FieldViewerRole)
+		}
+		if _, exists := u.create.mutation.ViewerOrg(); exists {
+			s.SetIgnore(accessrecord.FieldViewerOrg)
+		}
+		if _, exists := u.create.mutation.Purpose(); exists {
+			s.SetIgnore(accessrecord.FieldPurpose)
+		}
+		if _, exists := u.create.mutation.SubjectRef(); exists {
+			s.SetIgnore(accessrecord.FieldSubjectRef)
+		}
+		if _, exists := u.create.mutation.Categories(); exists {
+			s.SetIgnore(accessrecord.FieldCategories)
+		}
+		if _, exists := u.create.mutation.Decision(); exists {
+			s.SetIgnore(accessrecord.FieldDecision)
+		}
+		if _, exists := u.create.mutation.LegalBasis(); exists {
+			s.SetIgnore(accessrecord.FieldLegalBasis)
+		}
+		if _, exists := u.create.mutation.PolicyVersion(); exists {
+			s.SetIgnore(accessrecord.FieldPolicyVersion)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.AccessRecord.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *AccessRecordUpsertOne) Ignore() *AccessRecordUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AccessRecordUpsertOne) DoNothing() *AccessRecordUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AccessRecordCreate.OnConflict
+// documentation for more info.
+func (u *AccessRecordUpsertOne) Update(set func(*AccessRecordUpsert)) *AccessRecordUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AccessRecordUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (u *AccessRecordUpsertOne) SetSubjectID(v int) *AccessRecordUpsertOne {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.SetSubjectID(v)
+	})
+}
+
+// AddSubjectID adds v to the "subject_id" field.
+func (u *AccessRecordUpsertOne) AddSubjectID(v int) *AccessRecordUpsertOne {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.AddSubjectID(v)
+	})
+}
+
+// UpdateSubjectID sets the "subject_id" field to the value that was provided on create.
+func (u *AccessRecordUpsertOne) UpdateSubjectID() *AccessRecordUpsertOne {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.UpdateSubjectID()
+	})
+}
+
+// ClearSubjectID clears the value of the "subject_id" field.
+func (u *AccessRecordUpsertOne) ClearSubjectID() *AccessRecordUpsertOne {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.ClearSubjectID()
+	})
+}
+
+// Exec executes the query.
+func (u *AccessRecordUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AccessRecordCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AccessRecordUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *AccessRecordUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *AccessRecordUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // AccessRecordCreateBulk is the builder for creating many AccessRecord entities in bulk.
 type AccessRecordCreateBulk struct {
 	config
 	err      error
 	builders []*AccessRecordCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the AccessRecord entities in the database.
@@ -342,6 +555,7 @@ func (_c *AccessRecordCreateBulk) Save(ctx context.Context) ([]*AccessRecord, er
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -392,6 +606,175 @@ func (_c *AccessRecordCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *AccessRecordCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.AccessRecord.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.AccessRecordUpsert) {
+//			SetAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *AccessRecordCreateBulk) OnConflict(opts ...sql.ConflictOption) *AccessRecordUpsertBulk {
+	_c.conflict = opts
+	return &AccessRecordUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.AccessRecord.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *AccessRecordCreateBulk) OnConflictColumns(columns ...string) *AccessRecordUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &AccessRecordUpsertBulk{
+		create: _c,
+	}
+}
+
+// AccessRecordUpsertBulk is the builder for "upsert"-ing
+// a bulk of AccessRecord nodes.
+type AccessRecordUpsertBulk struct {
+	create *AccessRecordCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.AccessRecord.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *AccessRecordUpsertBulk) UpdateNewValues() *AccessRecordUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.At(); exists {
+				s.SetIgnore(accessrecord.FieldAt)
+			}
+			if _, exists := b.mutation.RequestID(); exists {
+				s.SetIgnore(accessrecord.FieldRequestID)
+			}
+			if _, exists := b.mutation.ViewerAccount(); exists {
+				s.SetIgnore(accessrecord.FieldViewerAccount)
+			}
+			if _, exists := b.mutation.ViewerRole(); exists {
+				s.SetIgnore(accessrecord.FieldViewerRole)
+			}
+			if _, exists := b.mutation.ViewerOrg(); exists {
+				s.SetIgnore(accessrecord.FieldViewerOrg)
+			}
+			if _, exists := b.mutation.Purpose(); exists {
+				s.SetIgnore(accessrecord.FieldPurpose)
+			}
+			if _, exists := b.mutation.SubjectRef(); exists {
+				s.SetIgnore(accessrecord.FieldSubjectRef)
+			}
+			if _, exists := b.mutation.Categories(); exists {
+				s.SetIgnore(accessrecord.FieldCategories)
+			}
+			if _, exists := b.mutation.Decision(); exists {
+				s.SetIgnore(accessrecord.FieldDecision)
+			}
+			if _, exists := b.mutation.LegalBasis(); exists {
+				s.SetIgnore(accessrecord.FieldLegalBasis)
+			}
+			if _, exists := b.mutation.PolicyVersion(); exists {
+				s.SetIgnore(accessrecord.FieldPolicyVersion)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.AccessRecord.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *AccessRecordUpsertBulk) Ignore() *AccessRecordUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *AccessRecordUpsertBulk) DoNothing() *AccessRecordUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the AccessRecordCreateBulk.OnConflict
+// documentation for more info.
+func (u *AccessRecordUpsertBulk) Update(set func(*AccessRecordUpsert)) *AccessRecordUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&AccessRecordUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetSubjectID sets the "subject_id" field.
+func (u *AccessRecordUpsertBulk) SetSubjectID(v int) *AccessRecordUpsertBulk {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.SetSubjectID(v)
+	})
+}
+
+// AddSubjectID adds v to the "subject_id" field.
+func (u *AccessRecordUpsertBulk) AddSubjectID(v int) *AccessRecordUpsertBulk {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.AddSubjectID(v)
+	})
+}
+
+// UpdateSubjectID sets the "subject_id" field to the value that was provided on create.
+func (u *AccessRecordUpsertBulk) UpdateSubjectID() *AccessRecordUpsertBulk {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.UpdateSubjectID()
+	})
+}
+
+// ClearSubjectID clears the value of the "subject_id" field.
+func (u *AccessRecordUpsertBulk) ClearSubjectID() *AccessRecordUpsertBulk {
+	return u.Update(func(s *AccessRecordUpsert) {
+		s.ClearSubjectID()
+	})
+}
+
+// Exec executes the query.
+func (u *AccessRecordUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the AccessRecordCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for AccessRecordCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *AccessRecordUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -22,6 +23,7 @@ type ApplicantCreate struct {
 	config
 	mutation *ApplicantMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -867,6 +869,7 @@ func (_c *ApplicantCreate) createSpec() (*Applicant, *sqlgraph.CreateSpec) {
 		_node = &Applicant{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(applicant.Table, sqlgraph.NewFieldSpec(applicant.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if id, ok := _c.mutation.ID(); ok {
 		_node.ID = id
 		_spec.ID.Value = id
@@ -1094,11 +1097,1757 @@ func (_c *ApplicantCreate) createSpec() (*Applicant, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Applicant.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ApplicantUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ApplicantCreate) OnConflict(opts ...sql.ConflictOption) *ApplicantUpsertOne {
+	_c.conflict = opts
+	return &ApplicantUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Applicant.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ApplicantCreate) OnConflictColumns(columns ...string) *ApplicantUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ApplicantUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// ApplicantUpsertOne is the builder for "upsert"-ing
+	//  one Applicant node.
+	ApplicantUpsertOne struct {
+		create *ApplicantCreate
+	}
+
+	// ApplicantUpsert is the "OnConflict" setter.
+	ApplicantUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ApplicantUpsert) SetUpdatedAt(v time.Time) *ApplicantUpsert {
+	u.Set(applicant.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateUpdatedAt() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldUpdatedAt)
+	return u
+}
+
+// SetAccountID sets the "account_id" field.
+func (u *ApplicantUpsert) SetAccountID(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldAccountID, v)
+	return u
+}
+
+// UpdateAccountID sets the "account_id" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateAccountID() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldAccountID)
+	return u
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *ApplicantUpsert) SetErasedAt(v time.Time) *ApplicantUpsert {
+	u.Set(applicant.FieldErasedAt, v)
+	return u
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateErasedAt() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldErasedAt)
+	return u
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *ApplicantUpsert) ClearErasedAt() *ApplicantUpsert {
+	u.SetNull(applicant.FieldErasedAt)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *ApplicantUpsert) SetName(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateName() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldName)
+	return u
+}
+
+// SetNameKana sets the "name_kana" field.
+func (u *ApplicantUpsert) SetNameKana(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldNameKana, v)
+	return u
+}
+
+// UpdateNameKana sets the "name_kana" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateNameKana() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldNameKana)
+	return u
+}
+
+// ClearNameKana clears the value of the "name_kana" field.
+func (u *ApplicantUpsert) ClearNameKana() *ApplicantUpsert {
+	u.SetNull(applicant.FieldNameKana)
+	return u
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *ApplicantUpsert) SetBirthDate(v time.Time) *ApplicantUpsert {
+	u.Set(applicant.FieldBirthDate, v)
+	return u
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateBirthDate() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldBirthDate)
+	return u
+}
+
+// ClearBirthDate clears the value of the "birth_date" field.
+func (u *ApplicantUpsert) ClearBirthDate() *ApplicantUpsert {
+	u.SetNull(applicant.FieldBirthDate)
+	return u
+}
+
+// SetSex sets the "sex" field.
+func (u *ApplicantUpsert) SetSex(v applicant.Sex) *ApplicantUpsert {
+	u.Set(applicant.FieldSex, v)
+	return u
+}
+
+// UpdateSex sets the "sex" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateSex() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldSex)
+	return u
+}
+
+// ClearSex clears the value of the "sex" field.
+func (u *ApplicantUpsert) ClearSex() *ApplicantUpsert {
+	u.SetNull(applicant.FieldSex)
+	return u
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *ApplicantUpsert) SetPrefecture(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldPrefecture, v)
+	return u
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdatePrefecture() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldPrefecture)
+	return u
+}
+
+// ClearPrefecture clears the value of the "prefecture" field.
+func (u *ApplicantUpsert) ClearPrefecture() *ApplicantUpsert {
+	u.SetNull(applicant.FieldPrefecture)
+	return u
+}
+
+// SetCity sets the "city" field.
+func (u *ApplicantUpsert) SetCity(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldCity, v)
+	return u
+}
+
+// UpdateCity sets the "city" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateCity() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldCity)
+	return u
+}
+
+// ClearCity clears the value of the "city" field.
+func (u *ApplicantUpsert) ClearCity() *ApplicantUpsert {
+	u.SetNull(applicant.FieldCity)
+	return u
+}
+
+// SetStreet sets the "street" field.
+func (u *ApplicantUpsert) SetStreet(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldStreet, v)
+	return u
+}
+
+// UpdateStreet sets the "street" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateStreet() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldStreet)
+	return u
+}
+
+// ClearStreet clears the value of the "street" field.
+func (u *ApplicantUpsert) ClearStreet() *ApplicantUpsert {
+	u.SetNull(applicant.FieldStreet)
+	return u
+}
+
+// SetBuilding sets the "building" field.
+func (u *ApplicantUpsert) SetBuilding(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldBuilding, v)
+	return u
+}
+
+// UpdateBuilding sets the "building" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateBuilding() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldBuilding)
+	return u
+}
+
+// ClearBuilding clears the value of the "building" field.
+func (u *ApplicantUpsert) ClearBuilding() *ApplicantUpsert {
+	u.SetNull(applicant.FieldBuilding)
+	return u
+}
+
+// SetPostalCode sets the "postal_code" field.
+func (u *ApplicantUpsert) SetPostalCode(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldPostalCode, v)
+	return u
+}
+
+// UpdatePostalCode sets the "postal_code" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdatePostalCode() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldPostalCode)
+	return u
+}
+
+// ClearPostalCode clears the value of the "postal_code" field.
+func (u *ApplicantUpsert) ClearPostalCode() *ApplicantUpsert {
+	u.SetNull(applicant.FieldPostalCode)
+	return u
+}
+
+// SetPhone sets the "phone" field.
+func (u *ApplicantUpsert) SetPhone(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldPhone, v)
+	return u
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdatePhone() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldPhone)
+	return u
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *ApplicantUpsert) ClearPhone() *ApplicantUpsert {
+	u.SetNull(applicant.FieldPhone)
+	return u
+}
+
+// SetEmail sets the "email" field.
+func (u *ApplicantUpsert) SetEmail(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldEmail, v)
+	return u
+}
+
+// UpdateEmail sets the "email" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateEmail() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldEmail)
+	return u
+}
+
+// SetOccupation sets the "occupation" field.
+func (u *ApplicantUpsert) SetOccupation(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldOccupation, v)
+	return u
+}
+
+// UpdateOccupation sets the "occupation" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateOccupation() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldOccupation)
+	return u
+}
+
+// ClearOccupation clears the value of the "occupation" field.
+func (u *ApplicantUpsert) ClearOccupation() *ApplicantUpsert {
+	u.SetNull(applicant.FieldOccupation)
+	return u
+}
+
+// SetWorkplaceName sets the "workplace_name" field.
+func (u *ApplicantUpsert) SetWorkplaceName(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldWorkplaceName, v)
+	return u
+}
+
+// UpdateWorkplaceName sets the "workplace_name" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateWorkplaceName() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldWorkplaceName)
+	return u
+}
+
+// ClearWorkplaceName clears the value of the "workplace_name" field.
+func (u *ApplicantUpsert) ClearWorkplaceName() *ApplicantUpsert {
+	u.SetNull(applicant.FieldWorkplaceName)
+	return u
+}
+
+// SetWorkplaceDepartment sets the "workplace_department" field.
+func (u *ApplicantUpsert) SetWorkplaceDepartment(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldWorkplaceDepartment, v)
+	return u
+}
+
+// UpdateWorkplaceDepartment sets the "workplace_department" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateWorkplaceDepartment() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldWorkplaceDepartment)
+	return u
+}
+
+// ClearWorkplaceDepartment clears the value of the "workplace_department" field.
+func (u *ApplicantUpsert) ClearWorkplaceDepartment() *ApplicantUpsert {
+	u.SetNull(applicant.FieldWorkplaceDepartment)
+	return u
+}
+
+// SetWorkplaceAddress sets the "workplace_address" field.
+func (u *ApplicantUpsert) SetWorkplaceAddress(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldWorkplaceAddress, v)
+	return u
+}
+
+// UpdateWorkplaceAddress sets the "workplace_address" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateWorkplaceAddress() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldWorkplaceAddress)
+	return u
+}
+
+// ClearWorkplaceAddress clears the value of the "workplace_address" field.
+func (u *ApplicantUpsert) ClearWorkplaceAddress() *ApplicantUpsert {
+	u.SetNull(applicant.FieldWorkplaceAddress)
+	return u
+}
+
+// SetWorkplacePhone sets the "workplace_phone" field.
+func (u *ApplicantUpsert) SetWorkplacePhone(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldWorkplacePhone, v)
+	return u
+}
+
+// UpdateWorkplacePhone sets the "workplace_phone" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateWorkplacePhone() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldWorkplacePhone)
+	return u
+}
+
+// ClearWorkplacePhone clears the value of the "workplace_phone" field.
+func (u *ApplicantUpsert) ClearWorkplacePhone() *ApplicantUpsert {
+	u.SetNull(applicant.FieldWorkplacePhone)
+	return u
+}
+
+// SetVisaStatus sets the "visa_status" field.
+func (u *ApplicantUpsert) SetVisaStatus(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldVisaStatus, v)
+	return u
+}
+
+// UpdateVisaStatus sets the "visa_status" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateVisaStatus() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldVisaStatus)
+	return u
+}
+
+// ClearVisaStatus clears the value of the "visa_status" field.
+func (u *ApplicantUpsert) ClearVisaStatus() *ApplicantUpsert {
+	u.SetNull(applicant.FieldVisaStatus)
+	return u
+}
+
+// SetVisaExpiresOn sets the "visa_expires_on" field.
+func (u *ApplicantUpsert) SetVisaExpiresOn(v time.Time) *ApplicantUpsert {
+	u.Set(applicant.FieldVisaExpiresOn, v)
+	return u
+}
+
+// UpdateVisaExpiresOn sets the "visa_expires_on" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateVisaExpiresOn() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldVisaExpiresOn)
+	return u
+}
+
+// ClearVisaExpiresOn clears the value of the "visa_expires_on" field.
+func (u *ApplicantUpsert) ClearVisaExpiresOn() *ApplicantUpsert {
+	u.SetNull(applicant.FieldVisaExpiresOn)
+	return u
+}
+
+// SetEducationLevel sets the "education_level" field.
+func (u *ApplicantUpsert) SetEducationLevel(v applicant.EducationLevel) *ApplicantUpsert {
+	u.Set(applicant.FieldEducationLevel, v)
+	return u
+}
+
+// UpdateEducationLevel sets the "education_level" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateEducationLevel() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldEducationLevel)
+	return u
+}
+
+// ClearEducationLevel clears the value of the "education_level" field.
+func (u *ApplicantUpsert) ClearEducationLevel() *ApplicantUpsert {
+	u.SetNull(applicant.FieldEducationLevel)
+	return u
+}
+
+// SetAcademicBackground sets the "academic_background" field.
+func (u *ApplicantUpsert) SetAcademicBackground(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldAcademicBackground, v)
+	return u
+}
+
+// UpdateAcademicBackground sets the "academic_background" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateAcademicBackground() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldAcademicBackground)
+	return u
+}
+
+// ClearAcademicBackground clears the value of the "academic_background" field.
+func (u *ApplicantUpsert) ClearAcademicBackground() *ApplicantUpsert {
+	u.SetNull(applicant.FieldAcademicBackground)
+	return u
+}
+
+// SetSchoolName sets the "school_name" field.
+func (u *ApplicantUpsert) SetSchoolName(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldSchoolName, v)
+	return u
+}
+
+// UpdateSchoolName sets the "school_name" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateSchoolName() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldSchoolName)
+	return u
+}
+
+// ClearSchoolName clears the value of the "school_name" field.
+func (u *ApplicantUpsert) ClearSchoolName() *ApplicantUpsert {
+	u.SetNull(applicant.FieldSchoolName)
+	return u
+}
+
+// SetGraduatedOn sets the "graduated_on" field.
+func (u *ApplicantUpsert) SetGraduatedOn(v time.Time) *ApplicantUpsert {
+	u.Set(applicant.FieldGraduatedOn, v)
+	return u
+}
+
+// UpdateGraduatedOn sets the "graduated_on" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateGraduatedOn() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldGraduatedOn)
+	return u
+}
+
+// ClearGraduatedOn clears the value of the "graduated_on" field.
+func (u *ApplicantUpsert) ClearGraduatedOn() *ApplicantUpsert {
+	u.SetNull(applicant.FieldGraduatedOn)
+	return u
+}
+
+// SetWorkHistory sets the "work_history" field.
+func (u *ApplicantUpsert) SetWorkHistory(v []schematype.WorkHistoryEntry) *ApplicantUpsert {
+	u.Set(applicant.FieldWorkHistory, v)
+	return u
+}
+
+// UpdateWorkHistory sets the "work_history" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateWorkHistory() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldWorkHistory)
+	return u
+}
+
+// ClearWorkHistory clears the value of the "work_history" field.
+func (u *ApplicantUpsert) ClearWorkHistory() *ApplicantUpsert {
+	u.SetNull(applicant.FieldWorkHistory)
+	return u
+}
+
+// SetQualifications sets the "qualifications" field.
+func (u *ApplicantUpsert) SetQualifications(v []schematype.Qualification) *ApplicantUpsert {
+	u.Set(applicant.FieldQualifications, v)
+	return u
+}
+
+// UpdateQualifications sets the "qualifications" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateQualifications() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldQualifications)
+	return u
+}
+
+// ClearQualifications clears the value of the "qualifications" field.
+func (u *ApplicantUpsert) ClearQualifications() *ApplicantUpsert {
+	u.SetNull(applicant.FieldQualifications)
+	return u
+}
+
+// SetSkills sets the "skills" field.
+func (u *ApplicantUpsert) SetSkills(v []string) *ApplicantUpsert {
+	u.Set(applicant.FieldSkills, v)
+	return u
+}
+
+// UpdateSkills sets the "skills" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateSkills() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldSkills)
+	return u
+}
+
+// ClearSkills clears the value of the "skills" field.
+func (u *ApplicantUpsert) ClearSkills() *ApplicantUpsert {
+	u.SetNull(applicant.FieldSkills)
+	return u
+}
+
+// SetFavoriteSubject sets the "favorite_subject" field.
+func (u *ApplicantUpsert) SetFavoriteSubject(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldFavoriteSubject, v)
+	return u
+}
+
+// UpdateFavoriteSubject sets the "favorite_subject" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateFavoriteSubject() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldFavoriteSubject)
+	return u
+}
+
+// ClearFavoriteSubject clears the value of the "favorite_subject" field.
+func (u *ApplicantUpsert) ClearFavoriteSubject() *ApplicantUpsert {
+	u.SetNull(applicant.FieldFavoriteSubject)
+	return u
+}
+
+// SetSellingPoint sets the "selling_point" field.
+func (u *ApplicantUpsert) SetSellingPoint(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldSellingPoint, v)
+	return u
+}
+
+// UpdateSellingPoint sets the "selling_point" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateSellingPoint() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldSellingPoint)
+	return u
+}
+
+// ClearSellingPoint clears the value of the "selling_point" field.
+func (u *ApplicantUpsert) ClearSellingPoint() *ApplicantUpsert {
+	u.SetNull(applicant.FieldSellingPoint)
+	return u
+}
+
+// SetAchievements sets the "achievements" field.
+func (u *ApplicantUpsert) SetAchievements(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldAchievements, v)
+	return u
+}
+
+// UpdateAchievements sets the "achievements" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateAchievements() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldAchievements)
+	return u
+}
+
+// ClearAchievements clears the value of the "achievements" field.
+func (u *ApplicantUpsert) ClearAchievements() *ApplicantUpsert {
+	u.SetNull(applicant.FieldAchievements)
+	return u
+}
+
+// SetTools sets the "tools" field.
+func (u *ApplicantUpsert) SetTools(v []string) *ApplicantUpsert {
+	u.Set(applicant.FieldTools, v)
+	return u
+}
+
+// UpdateTools sets the "tools" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateTools() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldTools)
+	return u
+}
+
+// ClearTools clears the value of the "tools" field.
+func (u *ApplicantUpsert) ClearTools() *ApplicantUpsert {
+	u.SetNull(applicant.FieldTools)
+	return u
+}
+
+// SetThesesAndPatents sets the "theses_and_patents" field.
+func (u *ApplicantUpsert) SetThesesAndPatents(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldThesesAndPatents, v)
+	return u
+}
+
+// UpdateThesesAndPatents sets the "theses_and_patents" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateThesesAndPatents() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldThesesAndPatents)
+	return u
+}
+
+// ClearThesesAndPatents clears the value of the "theses_and_patents" field.
+func (u *ApplicantUpsert) ClearThesesAndPatents() *ApplicantUpsert {
+	u.SetNull(applicant.FieldThesesAndPatents)
+	return u
+}
+
+// SetDependents sets the "dependents" field.
+func (u *ApplicantUpsert) SetDependents(v int) *ApplicantUpsert {
+	u.Set(applicant.FieldDependents, v)
+	return u
+}
+
+// UpdateDependents sets the "dependents" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateDependents() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldDependents)
+	return u
+}
+
+// AddDependents adds v to the "dependents" field.
+func (u *ApplicantUpsert) AddDependents(v int) *ApplicantUpsert {
+	u.Add(applicant.FieldDependents, v)
+	return u
+}
+
+// ClearDependents clears the value of the "dependents" field.
+func (u *ApplicantUpsert) ClearDependents() *ApplicantUpsert {
+	u.SetNull(applicant.FieldDependents)
+	return u
+}
+
+// SetHasSpouse sets the "has_spouse" field.
+func (u *ApplicantUpsert) SetHasSpouse(v bool) *ApplicantUpsert {
+	u.Set(applicant.FieldHasSpouse, v)
+	return u
+}
+
+// UpdateHasSpouse sets the "has_spouse" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateHasSpouse() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldHasSpouse)
+	return u
+}
+
+// ClearHasSpouse clears the value of the "has_spouse" field.
+func (u *ApplicantUpsert) ClearHasSpouse() *ApplicantUpsert {
+	u.SetNull(applicant.FieldHasSpouse)
+	return u
+}
+
+// SetSpouseOccupation sets the "spouse_occupation" field.
+func (u *ApplicantUpsert) SetSpouseOccupation(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldSpouseOccupation, v)
+	return u
+}
+
+// UpdateSpouseOccupation sets the "spouse_occupation" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateSpouseOccupation() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldSpouseOccupation)
+	return u
+}
+
+// ClearSpouseOccupation clears the value of the "spouse_occupation" field.
+func (u *ApplicantUpsert) ClearSpouseOccupation() *ApplicantUpsert {
+	u.SetNull(applicant.FieldSpouseOccupation)
+	return u
+}
+
+// SetEmergencyContacts sets the "emergency_contacts" field.
+func (u *ApplicantUpsert) SetEmergencyContacts(v []schematype.EmergencyContact) *ApplicantUpsert {
+	u.Set(applicant.FieldEmergencyContacts, v)
+	return u
+}
+
+// UpdateEmergencyContacts sets the "emergency_contacts" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateEmergencyContacts() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldEmergencyContacts)
+	return u
+}
+
+// ClearEmergencyContacts clears the value of the "emergency_contacts" field.
+func (u *ApplicantUpsert) ClearEmergencyContacts() *ApplicantUpsert {
+	u.SetNull(applicant.FieldEmergencyContacts)
+	return u
+}
+
+// SetDwellingType sets the "dwelling_type" field.
+func (u *ApplicantUpsert) SetDwellingType(v applicant.DwellingType) *ApplicantUpsert {
+	u.Set(applicant.FieldDwellingType, v)
+	return u
+}
+
+// UpdateDwellingType sets the "dwelling_type" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateDwellingType() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldDwellingType)
+	return u
+}
+
+// ClearDwellingType clears the value of the "dwelling_type" field.
+func (u *ApplicantUpsert) ClearDwellingType() *ApplicantUpsert {
+	u.SetNull(applicant.FieldDwellingType)
+	return u
+}
+
+// SetRent sets the "rent" field.
+func (u *ApplicantUpsert) SetRent(v int) *ApplicantUpsert {
+	u.Set(applicant.FieldRent, v)
+	return u
+}
+
+// UpdateRent sets the "rent" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateRent() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldRent)
+	return u
+}
+
+// AddRent adds v to the "rent" field.
+func (u *ApplicantUpsert) AddRent(v int) *ApplicantUpsert {
+	u.Add(applicant.FieldRent, v)
+	return u
+}
+
+// ClearRent clears the value of the "rent" field.
+func (u *ApplicantUpsert) ClearRent() *ApplicantUpsert {
+	u.SetNull(applicant.FieldRent)
+	return u
+}
+
+// SetDesiredField sets the "desired_field" field.
+func (u *ApplicantUpsert) SetDesiredField(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldDesiredField, v)
+	return u
+}
+
+// UpdateDesiredField sets the "desired_field" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateDesiredField() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldDesiredField)
+	return u
+}
+
+// ClearDesiredField clears the value of the "desired_field" field.
+func (u *ApplicantUpsert) ClearDesiredField() *ApplicantUpsert {
+	u.SetNull(applicant.FieldDesiredField)
+	return u
+}
+
+// SetDesiredWorkplace sets the "desired_workplace" field.
+func (u *ApplicantUpsert) SetDesiredWorkplace(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldDesiredWorkplace, v)
+	return u
+}
+
+// UpdateDesiredWorkplace sets the "desired_workplace" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateDesiredWorkplace() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldDesiredWorkplace)
+	return u
+}
+
+// ClearDesiredWorkplace clears the value of the "desired_workplace" field.
+func (u *ApplicantUpsert) ClearDesiredWorkplace() *ApplicantUpsert {
+	u.SetNull(applicant.FieldDesiredWorkplace)
+	return u
+}
+
+// SetLastIP sets the "last_ip" field.
+func (u *ApplicantUpsert) SetLastIP(v string) *ApplicantUpsert {
+	u.Set(applicant.FieldLastIP, v)
+	return u
+}
+
+// UpdateLastIP sets the "last_ip" field to the value that was provided on create.
+func (u *ApplicantUpsert) UpdateLastIP() *ApplicantUpsert {
+	u.SetExcluded(applicant.FieldLastIP)
+	return u
+}
+
+// ClearLastIP clears the value of the "last_ip" field.
+func (u *ApplicantUpsert) ClearLastIP() *ApplicantUpsert {
+	u.SetNull(applicant.FieldLastIP)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
+// Using this option is equivalent to using:
+//
+//	client.Applicant.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(applicant.FieldID)
+//			}),
+//		).
+//		Exec(ctx)
+func (u *ApplicantUpsertOne) UpdateNewValues() *ApplicantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(applicant.FieldID)
+		}
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(applicant.FieldCreatedAt)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Applicant.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *ApplicantUpsertOne) Ignore() *ApplicantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ApplicantUpsertOne) DoNothing() *ApplicantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ApplicantCreate.OnConflict
+// documentation for more info.
+func (u *ApplicantUpsertOne) Update(set func(*ApplicantUpsert)) *ApplicantUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ApplicantUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ApplicantUpsertOne) SetUpdatedAt(v time.Time) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateUpdatedAt() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetAccountID sets the "account_id" field.
+func (u *ApplicantUpsertOne) SetAccountID(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetAccountID(v)
+	})
+}
+
+// UpdateAccountID sets the "account_id" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateAccountID() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateAccountID()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *ApplicantUpsertOne) SetErasedAt(v time.Time) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateErasedAt() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *ApplicantUpsertOne) ClearErasedAt() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearErasedAt()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *ApplicantUpsertOne) SetName(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateName() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetNameKana sets the "name_kana" field.
+func (u *ApplicantUpsertOne) SetNameKana(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetNameKana(v)
+	})
+}
+
+// UpdateNameKana sets the "name_kana" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateNameKana() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateNameKana()
+	})
+}
+
+// ClearNameKana clears the value of the "name_kana" field.
+func (u *ApplicantUpsertOne) ClearNameKana() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearNameKana()
+	})
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *ApplicantUpsertOne) SetBirthDate(v time.Time) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetBirthDate(v)
+	})
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateBirthDate() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateBirthDate()
+	})
+}
+
+// ClearBirthDate clears the value of the "birth_date" field.
+func (u *ApplicantUpsertOne) ClearBirthDate() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearBirthDate()
+	})
+}
+
+// SetSex sets the "sex" field.
+func (u *ApplicantUpsertOne) SetSex(v applicant.Sex) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSex(v)
+	})
+}
+
+// UpdateSex sets the "sex" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateSex() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSex()
+	})
+}
+
+// ClearSex clears the value of the "sex" field.
+func (u *ApplicantUpsertOne) ClearSex() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSex()
+	})
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *ApplicantUpsertOne) SetPrefecture(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetPrefecture(v)
+	})
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdatePrefecture() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdatePrefecture()
+	})
+}
+
+// ClearPrefecture clears the value of the "prefecture" field.
+func (u *ApplicantUpsertOne) ClearPrefecture() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearPrefecture()
+	})
+}
+
+// SetCity sets the "city" field.
+func (u *ApplicantUpsertOne) SetCity(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetCity(v)
+	})
+}
+
+// UpdateCity sets the "city" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateCity() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateCity()
+	})
+}
+
+// ClearCity clears the value of the "city" field.
+func (u *ApplicantUpsertOne) ClearCity() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearCity()
+	})
+}
+
+// SetStreet sets the "street" field.
+func (u *ApplicantUpsertOne) SetStreet(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetStreet(v)
+	})
+}
+
+// UpdateStreet sets the "street" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateStreet() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateStreet()
+	})
+}
+
+// ClearStreet clears the value of the "street" field.
+func (u *ApplicantUpsertOne) ClearStreet() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearStreet()
+	})
+}
+
+// SetBuilding sets the "building" field.
+func (u *ApplicantUpsertOne) SetBuilding(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetBuilding(v)
+	})
+}
+
+// UpdateBuilding sets the "building" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateBuilding() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateBuilding()
+	})
+}
+
+// ClearBuilding clears the value of the "building" field.
+func (u *ApplicantUpsertOne) ClearBuilding() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearBuilding()
+	})
+}
+
+// SetPostalCode sets the "postal_code" field.
+func (u *ApplicantUpsertOne) SetPostalCode(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetPostalCode(v)
+	})
+}
+
+// UpdatePostalCode sets the "postal_code" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdatePostalCode() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdatePostalCode()
+	})
+}
+
+// ClearPostalCode clears the value of the "postal_code" field.
+func (u *ApplicantUpsertOne) ClearPostalCode() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearPostalCode()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *ApplicantUpsertOne) SetPhone(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdatePhone() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *ApplicantUpsertOne) ClearPhone() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetEmail sets the "email" field.
+func (u *ApplicantUpsertOne) SetEmail(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetEmail(v)
+	})
+}
+
+// UpdateEmail sets the "email" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateEmail() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateEmail()
+	})
+}
+
+// SetOccupation sets the "occupation" field.
+func (u *ApplicantUpsertOne) SetOccupation(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetOccupation(v)
+	})
+}
+
+// UpdateOccupation sets the "occupation" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateOccupation() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateOccupation()
+	})
+}
+
+// ClearOccupation clears the value of the "occupation" field.
+func (u *ApplicantUpsertOne) ClearOccupation() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearOccupation()
+	})
+}
+
+// SetWorkplaceName sets the "workplace_name" field.
+func (u *ApplicantUpsertOne) SetWorkplaceName(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplaceName(v)
+	})
+}
+
+// UpdateWorkplaceName sets the "workplace_name" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateWorkplaceName() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplaceName()
+	})
+}
+
+// ClearWorkplaceName clears the value of the "workplace_name" field.
+func (u *ApplicantUpsertOne) ClearWorkplaceName() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplaceName()
+	})
+}
+
+// SetWorkplaceDepartment sets the "workplace_department" field.
+func (u *ApplicantUpsertOne) SetWorkplaceDepartment(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplaceDepartment(v)
+	})
+}
+
+// UpdateWorkplaceDepartment sets the "workplace_department" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateWorkplaceDepartment() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplaceDepartment()
+	})
+}
+
+// ClearWorkplaceDepartment clears the value of the "workplace_department" field.
+func (u *ApplicantUpsertOne) ClearWorkplaceDepartment() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplaceDepartment()
+	})
+}
+
+// SetWorkplaceAddress sets the "workplace_address" field.
+func (u *ApplicantUpsertOne) SetWorkplaceAddress(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplaceAddress(v)
+	})
+}
+
+// UpdateWorkplaceAddress sets the "workplace_address" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateWorkplaceAddress() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplaceAddress()
+	})
+}
+
+// ClearWorkplaceAddress clears the value of the "workplace_address" field.
+func (u *ApplicantUpsertOne) ClearWorkplaceAddress() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplaceAddress()
+	})
+}
+
+// SetWorkplacePhone sets the "workplace_phone" field.
+func (u *ApplicantUpsertOne) SetWorkplacePhone(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplacePhone(v)
+	})
+}
+
+// UpdateWorkplacePhone sets the "workplace_phone" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateWorkplacePhone() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplacePhone()
+	})
+}
+
+// ClearWorkplacePhone clears the value of the "workplace_phone" field.
+func (u *ApplicantUpsertOne) ClearWorkplacePhone() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplacePhone()
+	})
+}
+
+// SetVisaStatus sets the "visa_status" field.
+func (u *ApplicantUpsertOne) SetVisaStatus(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetVisaStatus(v)
+	})
+}
+
+// UpdateVisaStatus sets the "visa_status" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateVisaStatus() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateVisaStatus()
+	})
+}
+
+// ClearVisaStatus clears the value of the "visa_status" field.
+func (u *ApplicantUpsertOne) ClearVisaStatus() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearVisaStatus()
+	})
+}
+
+// SetVisaExpiresOn sets the "visa_expires_on" field.
+func (u *ApplicantUpsertOne) SetVisaExpiresOn(v time.Time) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetVisaExpiresOn(v)
+	})
+}
+
+// UpdateVisaExpiresOn sets the "visa_expires_on" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateVisaExpiresOn() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateVisaExpiresOn()
+	})
+}
+
+// ClearVisaExpiresOn clears the value of the "visa_expires_on" field.
+func (u *ApplicantUpsertOne) ClearVisaExpiresOn() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearVisaExpiresOn()
+	})
+}
+
+// SetEducationLevel sets the "education_level" field.
+func (u *ApplicantUpsertOne) SetEducationLevel(v applicant.EducationLevel) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetEducationLevel(v)
+	})
+}
+
+// UpdateEducationLevel sets the "education_level" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateEducationLevel() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateEducationLevel()
+	})
+}
+
+// ClearEducationLevel clears the value of the "education_level" field.
+func (u *ApplicantUpsertOne) ClearEducationLevel() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearEducationLevel()
+	})
+}
+
+// SetAcademicBackground sets the "academic_background" field.
+func (u *ApplicantUpsertOne) SetAcademicBackground(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetAcademicBackground(v)
+	})
+}
+
+// UpdateAcademicBackground sets the "academic_background" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateAcademicBackground() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateAcademicBackground()
+	})
+}
+
+// ClearAcademicBackground clears the value of the "academic_background" field.
+func (u *ApplicantUpsertOne) ClearAcademicBackground() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearAcademicBackground()
+	})
+}
+
+// SetSchoolName sets the "school_name" field.
+func (u *ApplicantUpsertOne) SetSchoolName(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSchoolName(v)
+	})
+}
+
+// UpdateSchoolName sets the "school_name" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateSchoolName() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSchoolName()
+	})
+}
+
+// ClearSchoolName clears the value of the "school_name" field.
+func (u *ApplicantUpsertOne) ClearSchoolName() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSchoolName()
+	})
+}
+
+// SetGraduatedOn sets the "graduated_on" field.
+func (u *ApplicantUpsertOne) SetGraduatedOn(v time.Time) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetGraduatedOn(v)
+	})
+}
+
+// UpdateGraduatedOn sets the "graduated_on" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateGraduatedOn() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateGraduatedOn()
+	})
+}
+
+// ClearGraduatedOn clears the value of the "graduated_on" field.
+func (u *ApplicantUpsertOne) ClearGraduatedOn() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearGraduatedOn()
+	})
+}
+
+// SetWorkHistory sets the "work_history" field.
+func (u *ApplicantUpsertOne) SetWorkHistory(v []schematype.WorkHistoryEntry) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkHistory(v)
+	})
+}
+
+// UpdateWorkHistory sets the "work_history" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateWorkHistory() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkHistory()
+	})
+}
+
+// ClearWorkHistory clears the value of the "work_history" field.
+func (u *ApplicantUpsertOne) ClearWorkHistory() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkHistory()
+	})
+}
+
+// SetQualifications sets the "qualifications" field.
+func (u *ApplicantUpsertOne) SetQualifications(v []schematype.Qualification) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetQualifications(v)
+	})
+}
+
+// UpdateQualifications sets the "qualifications" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateQualifications() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateQualifications()
+	})
+}
+
+// ClearQualifications clears the value of the "qualifications" field.
+func (u *ApplicantUpsertOne) ClearQualifications() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearQualifications()
+	})
+}
+
+// SetSkills sets the "skills" field.
+func (u *ApplicantUpsertOne) SetSkills(v []string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSkills(v)
+	})
+}
+
+// UpdateSkills sets the "skills" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateSkills() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSkills()
+	})
+}
+
+// ClearSkills clears the value of the "skills" field.
+func (u *ApplicantUpsertOne) ClearSkills() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSkills()
+	})
+}
+
+// SetFavoriteSubject sets the "favorite_subject" field.
+func (u *ApplicantUpsertOne) SetFavoriteSubject(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetFavoriteSubject(v)
+	})
+}
+
+// UpdateFavoriteSubject sets the "favorite_subject" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateFavoriteSubject() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateFavoriteSubject()
+	})
+}
+
+// ClearFavoriteSubject clears the value of the "favorite_subject" field.
+func (u *ApplicantUpsertOne) ClearFavoriteSubject() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearFavoriteSubject()
+	})
+}
+
+// SetSellingPoint sets the "selling_point" field.
+func (u *ApplicantUpsertOne) SetSellingPoint(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSellingPoint(v)
+	})
+}
+
+// UpdateSellingPoint sets the "selling_point" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateSellingPoint() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSellingPoint()
+	})
+}
+
+// ClearSellingPoint clears the value of the "selling_point" field.
+func (u *ApplicantUpsertOne) ClearSellingPoint() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSellingPoint()
+	})
+}
+
+// SetAchievements sets the "achievements" field.
+func (u *ApplicantUpsertOne) SetAchievements(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetAchievements(v)
+	})
+}
+
+// UpdateAchievements sets the "achievements" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateAchievements() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateAchievements()
+	})
+}
+
+// ClearAchievements clears the value of the "achievements" field.
+func (u *ApplicantUpsertOne) ClearAchievements() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearAchievements()
+	})
+}
+
+// SetTools sets the "tools" field.
+func (u *ApplicantUpsertOne) SetTools(v []string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetTools(v)
+	})
+}
+
+// UpdateTools sets the "tools" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateTools() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateTools()
+	})
+}
+
+// ClearTools clears the value of the "tools" field.
+func (u *ApplicantUpsertOne) ClearTools() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearTools()
+	})
+}
+
+// SetThesesAndPatents sets the "theses_and_patents" field.
+func (u *ApplicantUpsertOne) SetThesesAndPatents(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetThesesAndPatents(v)
+	})
+}
+
+// UpdateThesesAndPatents sets the "theses_and_patents" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateThesesAndPatents() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateThesesAndPatents()
+	})
+}
+
+// ClearThesesAndPatents clears the value of the "theses_and_patents" field.
+func (u *ApplicantUpsertOne) ClearThesesAndPatents() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearThesesAndPatents()
+	})
+}
+
+// SetDependents sets the "dependents" field.
+func (u *ApplicantUpsertOne) SetDependents(v int) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDependents(v)
+	})
+}
+
+// AddDependents adds v to the "dependents" field.
+func (u *ApplicantUpsertOne) AddDependents(v int) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.AddDependents(v)
+	})
+}
+
+// UpdateDependents sets the "dependents" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateDependents() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDependents()
+	})
+}
+
+// ClearDependents clears the value of the "dependents" field.
+func (u *ApplicantUpsertOne) ClearDependents() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDependents()
+	})
+}
+
+// SetHasSpouse sets the "has_spouse" field.
+func (u *ApplicantUpsertOne) SetHasSpouse(v bool) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetHasSpouse(v)
+	})
+}
+
+// UpdateHasSpouse sets the "has_spouse" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateHasSpouse() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateHasSpouse()
+	})
+}
+
+// ClearHasSpouse clears the value of the "has_spouse" field.
+func (u *ApplicantUpsertOne) ClearHasSpouse() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearHasSpouse()
+	})
+}
+
+// SetSpouseOccupation sets the "spouse_occupation" field.
+func (u *ApplicantUpsertOne) SetSpouseOccupation(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSpouseOccupation(v)
+	})
+}
+
+// UpdateSpouseOccupation sets the "spouse_occupation" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateSpouseOccupation() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSpouseOccupation()
+	})
+}
+
+// ClearSpouseOccupation clears the value of the "spouse_occupation" field.
+func (u *ApplicantUpsertOne) ClearSpouseOccupation() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSpouseOccupation()
+	})
+}
+
+// SetEmergencyContacts sets the "emergency_contacts" field.
+func (u *ApplicantUpsertOne) SetEmergencyContacts(v []schematype.EmergencyContact) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetEmergencyContacts(v)
+	})
+}
+
+// UpdateEmergencyContacts sets the "emergency_contacts" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateEmergencyContacts() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateEmergencyContacts()
+	})
+}
+
+// ClearEmergencyContacts clears the value of the "emergency_contacts" field.
+func (u *ApplicantUpsertOne) ClearEmergencyContacts() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearEmergencyContacts()
+	})
+}
+
+// SetDwellingType sets the "dwelling_type" field.
+func (u *ApplicantUpsertOne) SetDwellingType(v applicant.DwellingType) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDwellingType(v)
+	})
+}
+
+// UpdateDwellingType sets the "dwelling_type" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateDwellingType() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDwellingType()
+	})
+}
+
+// ClearDwellingType clears the value of the "dwelling_type" field.
+func (u *ApplicantUpsertOne) ClearDwellingType() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDwellingType()
+	})
+}
+
+// SetRent sets the "rent" field.
+func (u *ApplicantUpsertOne) SetRent(v int) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetRent(v)
+	})
+}
+
+// AddRent adds v to the "rent" field.
+func (u *ApplicantUpsertOne) AddRent(v int) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.AddRent(v)
+	})
+}
+
+// UpdateRent sets the "rent" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateRent() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateRent()
+	})
+}
+
+// ClearRent clears the value of the "rent" field.
+func (u *ApplicantUpsertOne) ClearRent() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearRent()
+	})
+}
+
+// SetDesiredField sets the "desired_field" field.
+func (u *ApplicantUpsertOne) SetDesiredField(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDesiredField(v)
+	})
+}
+
+// UpdateDesiredField sets the "desired_field" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateDesiredField() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDesiredField()
+	})
+}
+
+// ClearDesiredField clears the value of the "desired_field" field.
+func (u *ApplicantUpsertOne) ClearDesiredField() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDesiredField()
+	})
+}
+
+// SetDesiredWorkplace sets the "desired_workplace" field.
+func (u *ApplicantUpsertOne) SetDesiredWorkplace(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDesiredWorkplace(v)
+	})
+}
+
+// UpdateDesiredWorkplace sets the "desired_workplace" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateDesiredWorkplace() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDesiredWorkplace()
+	})
+}
+
+// ClearDesiredWorkplace clears the value of the "desired_workplace" field.
+func (u *ApplicantUpsertOne) ClearDesiredWorkplace() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDesiredWorkplace()
+	})
+}
+
+// SetLastIP sets the "last_ip" field.
+func (u *ApplicantUpsertOne) SetLastIP(v string) *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetLastIP(v)
+	})
+}
+
+// UpdateLastIP sets the "last_ip" field to the value that was provided on create.
+func (u *ApplicantUpsertOne) UpdateLastIP() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateLastIP()
+	})
+}
+
+// ClearLastIP clears the value of the "last_ip" field.
+func (u *ApplicantUpsertOne) ClearLastIP() *ApplicantUpsertOne {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearLastIP()
+	})
+}
+
+// Exec executes the query.
+func (u *ApplicantUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ApplicantCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ApplicantUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *ApplicantUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *ApplicantUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // ApplicantCreateBulk is the builder for creating many Applicant entities in bulk.
 type ApplicantCreateBulk struct {
 	config
 	err      error
 	builders []*ApplicantCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Applicant entities in the database.
@@ -1128,6 +2877,7 @@ func (_c *ApplicantCreateBulk) Save(ctx context.Context) ([]*Applicant, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -1178,6 +2928,991 @@ func (_c *ApplicantCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ApplicantCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Applicant.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ApplicantUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ApplicantCreateBulk) OnConflict(opts ...sql.ConflictOption) *ApplicantUpsertBulk {
+	_c.conflict = opts
+	return &ApplicantUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Applicant.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ApplicantCreateBulk) OnConflictColumns(columns ...string) *ApplicantUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ApplicantUpsertBulk{
+		create: _c,
+	}
+}
+
+// ApplicantUpsertBulk is the builder for "upsert"-ing
+// a bulk of Applicant nodes.
+type ApplicantUpsertBulk struct {
+	create *ApplicantCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Applicant.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(applicant.FieldID)
+//			}),
+//		).
+//		Exec(ctx)
+func (u *ApplicantUpsertBulk) UpdateNewValues() *ApplicantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(applicant.FieldID)
+			}
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(applicant.FieldCreatedAt)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Applicant.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *ApplicantUpsertBulk) Ignore() *ApplicantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ApplicantUpsertBulk) DoNothing() *ApplicantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ApplicantCreateBulk.OnConflict
+// documentation for more info.
+func (u *ApplicantUpsertBulk) Update(set func(*ApplicantUpsert)) *ApplicantUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ApplicantUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ApplicantUpsertBulk) SetUpdatedAt(v time.Time) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateUpdatedAt() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetAccountID sets the "account_id" field.
+func (u *ApplicantUpsertBulk) SetAccountID(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetAccountID(v)
+	})
+}
+
+// UpdateAccountID sets the "account_id" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateAccountID() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateAccountID()
+	})
+}
+
+// SetErasedAt sets the "erased_at" field.
+func (u *ApplicantUpsertBulk) SetErasedAt(v time.Time) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetErasedAt(v)
+	})
+}
+
+// UpdateErasedAt sets the "erased_at" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateErasedAt() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateErasedAt()
+	})
+}
+
+// ClearErasedAt clears the value of the "erased_at" field.
+func (u *ApplicantUpsertBulk) ClearErasedAt() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearErasedAt()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *ApplicantUpsertBulk) SetName(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateName() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetNameKana sets the "name_kana" field.
+func (u *ApplicantUpsertBulk) SetNameKana(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetNameKana(v)
+	})
+}
+
+// UpdateNameKana sets the "name_kana" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateNameKana() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateNameKana()
+	})
+}
+
+// ClearNameKana clears the value of the "name_kana" field.
+func (u *ApplicantUpsertBulk) ClearNameKana() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearNameKana()
+	})
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (u *ApplicantUpsertBulk) SetBirthDate(v time.Time) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetBirthDate(v)
+	})
+}
+
+// UpdateBirthDate sets the "birth_date" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateBirthDate() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateBirthDate()
+	})
+}
+
+// ClearBirthDate clears the value of the "birth_date" field.
+func (u *ApplicantUpsertBulk) ClearBirthDate() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearBirthDate()
+	})
+}
+
+// SetSex sets the "sex" field.
+func (u *ApplicantUpsertBulk) SetSex(v applicant.Sex) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSex(v)
+	})
+}
+
+// UpdateSex sets the "sex" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateSex() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSex()
+	})
+}
+
+// ClearSex clears the value of the "sex" field.
+func (u *ApplicantUpsertBulk) ClearSex() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSex()
+	})
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *ApplicantUpsertBulk) SetPrefecture(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetPrefecture(v)
+	})
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdatePrefecture() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdatePrefecture()
+	})
+}
+
+// ClearPrefecture clears the value of the "prefecture" field.
+func (u *ApplicantUpsertBulk) ClearPrefecture() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearPrefecture()
+	})
+}
+
+// SetCity sets the "city" field.
+func (u *ApplicantUpsertBulk) SetCity(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetCity(v)
+	})
+}
+
+// UpdateCity sets the "city" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateCity() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateCity()
+	})
+}
+
+// ClearCity clears the value of the "city" field.
+func (u *ApplicantUpsertBulk) ClearCity() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearCity()
+	})
+}
+
+// SetStreet sets the "street" field.
+func (u *ApplicantUpsertBulk) SetStreet(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetStreet(v)
+	})
+}
+
+// UpdateStreet sets the "street" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateStreet() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateStreet()
+	})
+}
+
+// ClearStreet clears the value of the "street" field.
+func (u *ApplicantUpsertBulk) ClearStreet() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearStreet()
+	})
+}
+
+// SetBuilding sets the "building" field.
+func (u *ApplicantUpsertBulk) SetBuilding(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetBuilding(v)
+	})
+}
+
+// UpdateBuilding sets the "building" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateBuilding() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateBuilding()
+	})
+}
+
+// ClearBuilding clears the value of the "building" field.
+func (u *ApplicantUpsertBulk) ClearBuilding() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearBuilding()
+	})
+}
+
+// SetPostalCode sets the "postal_code" field.
+func (u *ApplicantUpsertBulk) SetPostalCode(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetPostalCode(v)
+	})
+}
+
+// UpdatePostalCode sets the "postal_code" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdatePostalCode() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdatePostalCode()
+	})
+}
+
+// ClearPostalCode clears the value of the "postal_code" field.
+func (u *ApplicantUpsertBulk) ClearPostalCode() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearPostalCode()
+	})
+}
+
+// SetPhone sets the "phone" field.
+func (u *ApplicantUpsertBulk) SetPhone(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetPhone(v)
+	})
+}
+
+// UpdatePhone sets the "phone" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdatePhone() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdatePhone()
+	})
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (u *ApplicantUpsertBulk) ClearPhone() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearPhone()
+	})
+}
+
+// SetEmail sets the "email" field.
+func (u *ApplicantUpsertBulk) SetEmail(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetEmail(v)
+	})
+}
+
+// UpdateEmail sets the "email" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateEmail() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateEmail()
+	})
+}
+
+// SetOccupation sets the "occupation" field.
+func (u *ApplicantUpsertBulk) SetOccupation(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetOccupation(v)
+	})
+}
+
+// UpdateOccupation sets the "occupation" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateOccupation() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateOccupation()
+	})
+}
+
+// ClearOccupation clears the value of the "occupation" field.
+func (u *ApplicantUpsertBulk) ClearOccupation() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearOccupation()
+	})
+}
+
+// SetWorkplaceName sets the "workplace_name" field.
+func (u *ApplicantUpsertBulk) SetWorkplaceName(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplaceName(v)
+	})
+}
+
+// UpdateWorkplaceName sets the "workplace_name" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateWorkplaceName() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplaceName()
+	})
+}
+
+// ClearWorkplaceName clears the value of the "workplace_name" field.
+func (u *ApplicantUpsertBulk) ClearWorkplaceName() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplaceName()
+	})
+}
+
+// SetWorkplaceDepartment sets the "workplace_department" field.
+func (u *ApplicantUpsertBulk) SetWorkplaceDepartment(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplaceDepartment(v)
+	})
+}
+
+// UpdateWorkplaceDepartment sets the "workplace_department" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateWorkplaceDepartment() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplaceDepartment()
+	})
+}
+
+// ClearWorkplaceDepartment clears the value of the "workplace_department" field.
+func (u *ApplicantUpsertBulk) ClearWorkplaceDepartment() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplaceDepartment()
+	})
+}
+
+// SetWorkplaceAddress sets the "workplace_address" field.
+func (u *ApplicantUpsertBulk) SetWorkplaceAddress(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplaceAddress(v)
+	})
+}
+
+// UpdateWorkplaceAddress sets the "workplace_address" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateWorkplaceAddress() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplaceAddress()
+	})
+}
+
+// ClearWorkplaceAddress clears the value of the "workplace_address" field.
+func (u *ApplicantUpsertBulk) ClearWorkplaceAddress() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplaceAddress()
+	})
+}
+
+// SetWorkplacePhone sets the "workplace_phone" field.
+func (u *ApplicantUpsertBulk) SetWorkplacePhone(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkplacePhone(v)
+	})
+}
+
+// UpdateWorkplacePhone sets the "workplace_phone" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateWorkplacePhone() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkplacePhone()
+	})
+}
+
+// ClearWorkplacePhone clears the value of the "workplace_phone" field.
+func (u *ApplicantUpsertBulk) ClearWorkplacePhone() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkplacePhone()
+	})
+}
+
+// SetVisaStatus sets the "visa_status" field.
+func (u *ApplicantUpsertBulk) SetVisaStatus(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetVisaStatus(v)
+	})
+}
+
+// UpdateVisaStatus sets the "visa_status" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateVisaStatus() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateVisaStatus()
+	})
+}
+
+// ClearVisaStatus clears the value of the "visa_status" field.
+func (u *ApplicantUpsertBulk) ClearVisaStatus() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearVisaStatus()
+	})
+}
+
+// SetVisaExpiresOn sets the "visa_expires_on" field.
+func (u *ApplicantUpsertBulk) SetVisaExpiresOn(v time.Time) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetVisaExpiresOn(v)
+	})
+}
+
+// UpdateVisaExpiresOn sets the "visa_expires_on" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateVisaExpiresOn() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateVisaExpiresOn()
+	})
+}
+
+// ClearVisaExpiresOn clears the value of the "visa_expires_on" field.
+func (u *ApplicantUpsertBulk) ClearVisaExpiresOn() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearVisaExpiresOn()
+	})
+}
+
+// SetEducationLevel sets the "education_level" field.
+func (u *ApplicantUpsertBulk) SetEducationLevel(v applicant.EducationLevel) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetEducationLevel(v)
+	})
+}
+
+// UpdateEducationLevel sets the "education_level" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateEducationLevel() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateEducationLevel()
+	})
+}
+
+// ClearEducationLevel clears the value of the "education_level" field.
+func (u *ApplicantUpsertBulk) ClearEducationLevel() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearEducationLevel()
+	})
+}
+
+// SetAcademicBackground sets the "academic_background" field.
+func (u *ApplicantUpsertBulk) SetAcademicBackground(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetAcademicBackground(v)
+	})
+}
+
+// UpdateAcademicBackground sets the "academic_background" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateAcademicBackground() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateAcademicBackground()
+	})
+}
+
+// ClearAcademicBackground clears the value of the "academic_background" field.
+func (u *ApplicantUpsertBulk) ClearAcademicBackground() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearAcademicBackground()
+	})
+}
+
+// SetSchoolName sets the "school_name" field.
+func (u *ApplicantUpsertBulk) SetSchoolName(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSchoolName(v)
+	})
+}
+
+// UpdateSchoolName sets the "school_name" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateSchoolName() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSchoolName()
+	})
+}
+
+// ClearSchoolName clears the value of the "school_name" field.
+func (u *ApplicantUpsertBulk) ClearSchoolName() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSchoolName()
+	})
+}
+
+// SetGraduatedOn sets the "graduated_on" field.
+func (u *ApplicantUpsertBulk) SetGraduatedOn(v time.Time) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetGraduatedOn(v)
+	})
+}
+
+// UpdateGraduatedOn sets the "graduated_on" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateGraduatedOn() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateGraduatedOn()
+	})
+}
+
+// ClearGraduatedOn clears the value of the "graduated_on" field.
+func (u *ApplicantUpsertBulk) ClearGraduatedOn() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearGraduatedOn()
+	})
+}
+
+// SetWorkHistory sets the "work_history" field.
+func (u *ApplicantUpsertBulk) SetWorkHistory(v []schematype.WorkHistoryEntry) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetWorkHistory(v)
+	})
+}
+
+// UpdateWorkHistory sets the "work_history" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateWorkHistory() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateWorkHistory()
+	})
+}
+
+// ClearWorkHistory clears the value of the "work_history" field.
+func (u *ApplicantUpsertBulk) ClearWorkHistory() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearWorkHistory()
+	})
+}
+
+// SetQualifications sets the "qualifications" field.
+func (u *ApplicantUpsertBulk) SetQualifications(v []schematype.Qualification) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetQualifications(v)
+	})
+}
+
+// UpdateQualifications sets the "qualifications" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateQualifications() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateQualifications()
+	})
+}
+
+// ClearQualifications clears the value of the "qualifications" field.
+func (u *ApplicantUpsertBulk) ClearQualifications() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearQualifications()
+	})
+}
+
+// SetSkills sets the "skills" field.
+func (u *ApplicantUpsertBulk) SetSkills(v []string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSkills(v)
+	})
+}
+
+// UpdateSkills sets the "skills" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateSkills() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSkills()
+	})
+}
+
+// ClearSkills clears the value of the "skills" field.
+func (u *ApplicantUpsertBulk) ClearSkills() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSkills()
+	})
+}
+
+// SetFavoriteSubject sets the "favorite_subject" field.
+func (u *ApplicantUpsertBulk) SetFavoriteSubject(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetFavoriteSubject(v)
+	})
+}
+
+// UpdateFavoriteSubject sets the "favorite_subject" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateFavoriteSubject() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateFavoriteSubject()
+	})
+}
+
+// ClearFavoriteSubject clears the value of the "favorite_subject" field.
+func (u *ApplicantUpsertBulk) ClearFavoriteSubject() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearFavoriteSubject()
+	})
+}
+
+// SetSellingPoint sets the "selling_point" field.
+func (u *ApplicantUpsertBulk) SetSellingPoint(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSellingPoint(v)
+	})
+}
+
+// UpdateSellingPoint sets the "selling_point" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateSellingPoint() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSellingPoint()
+	})
+}
+
+// ClearSellingPoint clears the value of the "selling_point" field.
+func (u *ApplicantUpsertBulk) ClearSellingPoint() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSellingPoint()
+	})
+}
+
+// SetAchievements sets the "achievements" field.
+func (u *ApplicantUpsertBulk) SetAchievements(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetAchievements(v)
+	})
+}
+
+// UpdateAchievements sets the "achievements" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateAchievements() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateAchievements()
+	})
+}
+
+// ClearAchievements clears the value of the "achievements" field.
+func (u *ApplicantUpsertBulk) ClearAchievements() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearAchievements()
+	})
+}
+
+// SetTools sets the "tools" field.
+func (u *ApplicantUpsertBulk) SetTools(v []string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetTools(v)
+	})
+}
+
+// UpdateTools sets the "tools" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateTools() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateTools()
+	})
+}
+
+// ClearTools clears the value of the "tools" field.
+func (u *ApplicantUpsertBulk) ClearTools() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearTools()
+	})
+}
+
+// SetThesesAndPatents sets the "theses_and_patents" field.
+func (u *ApplicantUpsertBulk) SetThesesAndPatents(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetThesesAndPatents(v)
+	})
+}
+
+// UpdateThesesAndPatents sets the "theses_and_patents" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateThesesAndPatents() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateThesesAndPatents()
+	})
+}
+
+// ClearThesesAndPatents clears the value of the "theses_and_patents" field.
+func (u *ApplicantUpsertBulk) ClearThesesAndPatents() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearThesesAndPatents()
+	})
+}
+
+// SetDependents sets the "dependents" field.
+func (u *ApplicantUpsertBulk) SetDependents(v int) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDependents(v)
+	})
+}
+
+// AddDependents adds v to the "dependents" field.
+func (u *ApplicantUpsertBulk) AddDependents(v int) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.AddDependents(v)
+	})
+}
+
+// UpdateDependents sets the "dependents" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateDependents() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDependents()
+	})
+}
+
+// ClearDependents clears the value of the "dependents" field.
+func (u *ApplicantUpsertBulk) ClearDependents() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDependents()
+	})
+}
+
+// SetHasSpouse sets the "has_spouse" field.
+func (u *ApplicantUpsertBulk) SetHasSpouse(v bool) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetHasSpouse(v)
+	})
+}
+
+// UpdateHasSpouse sets the "has_spouse" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateHasSpouse() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateHasSpouse()
+	})
+}
+
+// ClearHasSpouse clears the value of the "has_spouse" field.
+func (u *ApplicantUpsertBulk) ClearHasSpouse() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearHasSpouse()
+	})
+}
+
+// SetSpouseOccupation sets the "spouse_occupation" field.
+func (u *ApplicantUpsertBulk) SetSpouseOccupation(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetSpouseOccupation(v)
+	})
+}
+
+// UpdateSpouseOccupation sets the "spouse_occupation" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateSpouseOccupation() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateSpouseOccupation()
+	})
+}
+
+// ClearSpouseOccupation clears the value of the "spouse_occupation" field.
+func (u *ApplicantUpsertBulk) ClearSpouseOccupation() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearSpouseOccupation()
+	})
+}
+
+// SetEmergencyContacts sets the "emergency_contacts" field.
+func (u *ApplicantUpsertBulk) SetEmergencyContacts(v []schematype.EmergencyContact) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetEmergencyContacts(v)
+	})
+}
+
+// UpdateEmergencyContacts sets the "emergency_contacts" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateEmergencyContacts() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateEmergencyContacts()
+	})
+}
+
+// ClearEmergencyContacts clears the value of the "emergency_contacts" field.
+func (u *ApplicantUpsertBulk) ClearEmergencyContacts() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearEmergencyContacts()
+	})
+}
+
+// SetDwellingType sets the "dwelling_type" field.
+func (u *ApplicantUpsertBulk) SetDwellingType(v applicant.DwellingType) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDwellingType(v)
+	})
+}
+
+// UpdateDwellingType sets the "dwelling_type" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateDwellingType() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDwellingType()
+	})
+}
+
+// ClearDwellingType clears the value of the "dwelling_type" field.
+func (u *ApplicantUpsertBulk) ClearDwellingType() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDwellingType()
+	})
+}
+
+// SetRent sets the "rent" field.
+func (u *ApplicantUpsertBulk) SetRent(v int) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetRent(v)
+	})
+}
+
+// AddRent adds v to the "rent" field.
+func (u *ApplicantUpsertBulk) AddRent(v int) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.AddRent(v)
+	})
+}
+
+// UpdateRent sets the "rent" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateRent() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateRent()
+	})
+}
+
+// ClearRent clears the value of the "rent" field.
+func (u *ApplicantUpsertBulk) ClearRent() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearRent()
+	})
+}
+
+// SetDesiredField sets the "desired_field" field.
+func (u *ApplicantUpsertBulk) SetDesiredField(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDesiredField(v)
+	})
+}
+
+// UpdateDesiredField sets the "desired_field" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateDesiredField() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDesiredField()
+	})
+}
+
+// ClearDesiredField clears the value of the "desired_field" field.
+func (u *ApplicantUpsertBulk) ClearDesiredField() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDesiredField()
+	})
+}
+
+// SetDesiredWorkplace sets the "desired_workplace" field.
+func (u *ApplicantUpsertBulk) SetDesiredWorkplace(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetDesiredWorkplace(v)
+	})
+}
+
+// UpdateDesiredWorkplace sets the "desired_workplace" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateDesiredWorkplace() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateDesiredWorkplace()
+	})
+}
+
+// ClearDesiredWorkplace clears the value of the "desired_workplace" field.
+func (u *ApplicantUpsertBulk) ClearDesiredWorkplace() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearDesiredWorkplace()
+	})
+}
+
+// SetLastIP sets the "last_ip" field.
+func (u *ApplicantUpsertBulk) SetLastIP(v string) *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.SetLastIP(v)
+	})
+}
+
+// UpdateLastIP sets the "last_ip" field to the value that was provided on create.
+func (u *ApplicantUpsertBulk) UpdateLastIP() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.UpdateLastIP()
+	})
+}
+
+// ClearLastIP clears the value of the "last_ip" field.
+func (u *ApplicantUpsertBulk) ClearLastIP() *ApplicantUpsertBulk {
+	return u.Update(func(s *ApplicantUpsert) {
+		s.ClearLastIP()
+	})
+}
+
+// Exec executes the query.
+func (u *ApplicantUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ApplicantCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ApplicantCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ApplicantUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

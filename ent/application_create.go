@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -20,6 +21,7 @@ type ApplicationCreate struct {
 	config
 	mutation *ApplicationMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -245,6 +247,7 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 		_node = &Application{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(application.Table, sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if id, ok := _c.mutation.ID(); ok {
 		_node.ID = id
 		_spec.ID.Value = id
@@ -310,11 +313,320 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Application.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ApplicationUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ApplicationCreate) OnConflict(opts ...sql.ConflictOption) *ApplicationUpsertOne {
+	_c.conflict = opts
+	return &ApplicationUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Application.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ApplicationCreate) OnConflictColumns(columns ...string) *ApplicationUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ApplicationUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// ApplicationUpsertOne is the builder for "upsert"-ing
+	//  one Application node.
+	ApplicationUpsertOne struct {
+		create *ApplicationCreate
+	}
+
+	// ApplicationUpsert is the "OnConflict" setter.
+	ApplicationUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ApplicationUpsert) SetUpdatedAt(v time.Time) *ApplicationUpsert {
+	u.Set(application.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateUpdatedAt() *ApplicationUpsert {
+	u.SetExcluded(application.FieldUpdatedAt)
+	return u
+}
+
+// SetReason sets the "reason" field.
+func (u *ApplicationUpsert) SetReason(v string) *ApplicationUpsert {
+	u.Set(application.FieldReason, v)
+	return u
+}
+
+// UpdateReason sets the "reason" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateReason() *ApplicationUpsert {
+	u.SetExcluded(application.FieldReason)
+	return u
+}
+
+// ClearReason clears the value of the "reason" field.
+func (u *ApplicationUpsert) ClearReason() *ApplicationUpsert {
+	u.SetNull(application.FieldReason)
+	return u
+}
+
+// SetAnswers sets the "answers" field.
+func (u *ApplicationUpsert) SetAnswers(v []string) *ApplicationUpsert {
+	u.Set(application.FieldAnswers, v)
+	return u
+}
+
+// UpdateAnswers sets the "answers" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateAnswers() *ApplicationUpsert {
+	u.SetExcluded(application.FieldAnswers)
+	return u
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (u *ApplicationUpsert) ClearAnswers() *ApplicationUpsert {
+	u.SetNull(application.FieldAnswers)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *ApplicationUpsert) SetStatus(v application.Status) *ApplicationUpsert {
+	u.Set(application.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateStatus() *ApplicationUpsert {
+	u.SetExcluded(application.FieldStatus)
+	return u
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (u *ApplicationUpsert) SetStatusChangedAt(v time.Time) *ApplicationUpsert {
+	u.Set(application.FieldStatusChangedAt, v)
+	return u
+}
+
+// UpdateStatusChangedAt sets the "status_changed_at" field to the value that was provided on create.
+func (u *ApplicationUpsert) UpdateStatusChangedAt() *ApplicationUpsert {
+	u.SetExcluded(application.FieldStatusChangedAt)
+	return u
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (u *ApplicationUpsert) ClearStatusChangedAt() *ApplicationUpsert {
+	u.SetNull(application.FieldStatusChangedAt)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
+// Using this option is equivalent to using:
+//
+//	client.Application.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(application.FieldID)
+//			}),
+//		).
+//		Exec(ctx)
+func (u *ApplicationUpsertOne) UpdateNewValues() *ApplicationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(application.FieldID)
+		}
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(application.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ApplicantID(); exists {
+			s.SetIgnore(application.FieldApplicantID)
+		}
+		if _, exists := u.create.mutation.JobID(); exists {
+			s.SetIgnore(application.FieldJobID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Application.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *ApplicationUpsertOne) Ignore() *ApplicationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ApplicationUpsertOne) DoNothing() *ApplicationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ApplicationCreate.OnConflict
+// documentation for more info.
+func (u *ApplicationUpsertOne) Update(set func(*ApplicationUpsert)) *ApplicationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ApplicationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ApplicationUpsertOne) SetUpdatedAt(v time.Time) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateUpdatedAt() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetReason sets the "reason" field.
+func (u *ApplicationUpsertOne) SetReason(v string) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetReason(v)
+	})
+}
+
+// UpdateReason sets the "reason" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateReason() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateReason()
+	})
+}
+
+// ClearReason clears the value of the "reason" field.
+func (u *ApplicationUpsertOne) ClearReason() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearReason()
+	})
+}
+
+// SetAnswers sets the "answers" field.
+func (u *ApplicationUpsertOne) SetAnswers(v []string) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetAnswers(v)
+	})
+}
+
+// UpdateAnswers sets the "answers" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateAnswers() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateAnswers()
+	})
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (u *ApplicationUpsertOne) ClearAnswers() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearAnswers()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *ApplicationUpsertOne) SetStatus(v application.Status) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateStatus() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (u *ApplicationUpsertOne) SetStatusChangedAt(v time.Time) *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetStatusChangedAt(v)
+	})
+}
+
+// UpdateStatusChangedAt sets the "status_changed_at" field to the value that was provided on create.
+func (u *ApplicationUpsertOne) UpdateStatusChangedAt() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateStatusChangedAt()
+	})
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (u *ApplicationUpsertOne) ClearStatusChangedAt() *ApplicationUpsertOne {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearStatusChangedAt()
+	})
+}
+
+// Exec executes the query.
+func (u *ApplicationUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ApplicationCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ApplicationUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *ApplicationUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *ApplicationUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // ApplicationCreateBulk is the builder for creating many Application entities in bulk.
 type ApplicationCreateBulk struct {
 	config
 	err      error
 	builders []*ApplicationCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Application entities in the database.
@@ -344,6 +656,7 @@ func (_c *ApplicationCreateBulk) Save(ctx context.Context) ([]*Application, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -394,6 +707,220 @@ func (_c *ApplicationCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ApplicationCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Application.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ApplicationUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ApplicationCreateBulk) OnConflict(opts ...sql.ConflictOption) *ApplicationUpsertBulk {
+	_c.conflict = opts
+	return &ApplicationUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Application.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ApplicationCreateBulk) OnConflictColumns(columns ...string) *ApplicationUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ApplicationUpsertBulk{
+		create: _c,
+	}
+}
+
+// ApplicationUpsertBulk is the builder for "upsert"-ing
+// a bulk of Application nodes.
+type ApplicationUpsertBulk struct {
+	create *ApplicationCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Application.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(application.FieldID)
+//			}),
+//		).
+//		Exec(ctx)
+func (u *ApplicationUpsertBulk) UpdateNewValues() *ApplicationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(application.FieldID)
+			}
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(application.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ApplicantID(); exists {
+				s.SetIgnore(application.FieldApplicantID)
+			}
+			if _, exists := b.mutation.JobID(); exists {
+				s.SetIgnore(application.FieldJobID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Application.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *ApplicationUpsertBulk) Ignore() *ApplicationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ApplicationUpsertBulk) DoNothing() *ApplicationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ApplicationCreateBulk.OnConflict
+// documentation for more info.
+func (u *ApplicationUpsertBulk) Update(set func(*ApplicationUpsert)) *ApplicationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ApplicationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *ApplicationUpsertBulk) SetUpdatedAt(v time.Time) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateUpdatedAt() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetReason sets the "reason" field.
+func (u *ApplicationUpsertBulk) SetReason(v string) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetReason(v)
+	})
+}
+
+// UpdateReason sets the "reason" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateReason() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateReason()
+	})
+}
+
+// ClearReason clears the value of the "reason" field.
+func (u *ApplicationUpsertBulk) ClearReason() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearReason()
+	})
+}
+
+// SetAnswers sets the "answers" field.
+func (u *ApplicationUpsertBulk) SetAnswers(v []string) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetAnswers(v)
+	})
+}
+
+// UpdateAnswers sets the "answers" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateAnswers() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateAnswers()
+	})
+}
+
+// ClearAnswers clears the value of the "answers" field.
+func (u *ApplicationUpsertBulk) ClearAnswers() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearAnswers()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *ApplicationUpsertBulk) SetStatus(v application.Status) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateStatus() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetStatusChangedAt sets the "status_changed_at" field.
+func (u *ApplicationUpsertBulk) SetStatusChangedAt(v time.Time) *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.SetStatusChangedAt(v)
+	})
+}
+
+// UpdateStatusChangedAt sets the "status_changed_at" field to the value that was provided on create.
+func (u *ApplicationUpsertBulk) UpdateStatusChangedAt() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.UpdateStatusChangedAt()
+	})
+}
+
+// ClearStatusChangedAt clears the value of the "status_changed_at" field.
+func (u *ApplicationUpsertBulk) ClearStatusChangedAt() *ApplicationUpsertBulk {
+	return u.Update(func(s *ApplicationUpsert) {
+		s.ClearStatusChangedAt()
+	})
+}
+
+// Exec executes the query.
+func (u *ApplicationUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ApplicationCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ApplicationCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ApplicationUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -18,6 +19,7 @@ type BudgetSpendCreate struct {
 	config
 	mutation *BudgetSpendMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetAccount sets the "account" field.
@@ -150,6 +152,7 @@ func (_c *BudgetSpendCreate) createSpec() (*BudgetSpend, *sqlgraph.CreateSpec) {
 		_node = &BudgetSpend{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(budgetspend.Table, sqlgraph.NewFieldSpec(budgetspend.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Account(); ok {
 		_spec.SetField(budgetspend.FieldAccount, field.TypeString, value)
 		_node.Account = value
@@ -173,11 +176,151 @@ func (_c *BudgetSpendCreate) createSpec() (*BudgetSpend, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.BudgetSpend.Create().
+//		SetAccount(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.BudgetSpendUpsert) {
+//			SetAccount(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *BudgetSpendCreate) OnConflict(opts ...sql.ConflictOption) *BudgetSpendUpsertOne {
+	_c.conflict = opts
+	return &BudgetSpendUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.BudgetSpend.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *BudgetSpendCreate) OnConflictColumns(columns ...string) *BudgetSpendUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &BudgetSpendUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// BudgetSpendUpsertOne is the builder for "upsert"-ing
+	//  one BudgetSpend node.
+	BudgetSpendUpsertOne struct {
+		create *BudgetSpendCreate
+	}
+
+	// BudgetSpendUpsert is the "OnConflict" setter.
+	BudgetSpendUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.BudgetSpend.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *BudgetSpendUpsertOne) UpdateNewValues() *BudgetSpendUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.Account(); exists {
+			s.SetIgnore(budgetspend.FieldAccount)
+		}
+		if _, exists := u.create.mutation.Purpose(); exists {
+			s.SetIgnore(budgetspend.FieldPurpose)
+		}
+		if _, exists := u.create.mutation.Epsilon(); exists {
+			s.SetIgnore(budgetspend.FieldEpsilon)
+		}
+		if _, exists := u.create.mutation.SpentAt(); exists {
+			s.SetIgnore(budgetspend.FieldSpentAt)
+		}
+		if _, exists := u.create.mutation.RequestID(); exists {
+			s.SetIgnore(budgetspend.FieldRequestID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.BudgetSpend.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *BudgetSpendUpsertOne) Ignore() *BudgetSpendUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *BudgetSpendUpsertOne) DoNothing() *BudgetSpendUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the BudgetSpendCreate.OnConflict
+// documentation for more info.
+func (u *BudgetSpendUpsertOne) Update(set func(*BudgetSpendUpsert)) *BudgetSpendUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&BudgetSpendUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *BudgetSpendUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for BudgetSpendCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *BudgetSpendUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *BudgetSpendUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *BudgetSpendUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // BudgetSpendCreateBulk is the builder for creating many BudgetSpend entities in bulk.
 type BudgetSpendCreateBulk struct {
 	config
 	err      error
 	builders []*BudgetSpendCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the BudgetSpend entities in the database.
@@ -206,6 +349,7 @@ func (_c *BudgetSpendCreateBulk) Save(ctx context.Context) ([]*BudgetSpend, erro
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -256,6 +400,129 @@ func (_c *BudgetSpendCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *BudgetSpendCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.BudgetSpend.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.BudgetSpendUpsert) {
+//			SetAccount(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *BudgetSpendCreateBulk) OnConflict(opts ...sql.ConflictOption) *BudgetSpendUpsertBulk {
+	_c.conflict = opts
+	return &BudgetSpendUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.BudgetSpend.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *BudgetSpendCreateBulk) OnConflictColumns(columns ...string) *BudgetSpendUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &BudgetSpendUpsertBulk{
+		create: _c,
+	}
+}
+
+// BudgetSpendUpsertBulk is the builder for "upsert"-ing
+// a bulk of BudgetSpend nodes.
+type BudgetSpendUpsertBulk struct {
+	create *BudgetSpendCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.BudgetSpend.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *BudgetSpendUpsertBulk) UpdateNewValues() *BudgetSpendUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.Account(); exists {
+				s.SetIgnore(budgetspend.FieldAccount)
+			}
+			if _, exists := b.mutation.Purpose(); exists {
+				s.SetIgnore(budgetspend.FieldPurpose)
+			}
+			if _, exists := b.mutation.Epsilon(); exists {
+				s.SetIgnore(budgetspend.FieldEpsilon)
+			}
+			if _, exists := b.mutation.SpentAt(); exists {
+				s.SetIgnore(budgetspend.FieldSpentAt)
+			}
+			if _, exists := b.mutation.RequestID(); exists {
+				s.SetIgnore(budgetspend.FieldRequestID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.BudgetSpend.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *BudgetSpendUpsertBulk) Ignore() *BudgetSpendUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *BudgetSpendUpsertBulk) DoNothing() *BudgetSpendUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the BudgetSpendCreateBulk.OnConflict
+// documentation for more info.
+func (u *BudgetSpendUpsertBulk) Update(set func(*BudgetSpendUpsert)) *BudgetSpendUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&BudgetSpendUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *BudgetSpendUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the BudgetSpendCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for BudgetSpendCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *BudgetSpendUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
@@ -47,6 +48,8 @@ type Client struct {
 	BudgetSpend *BudgetSpendClient
 	// Consent is the client for interacting with the Consent builders.
 	Consent *ConsentClient
+	// ConsentState is the client for interacting with the ConsentState builders.
+	ConsentState *ConsentStateClient
 	// Employer is the client for interacting with the Employer builders.
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
@@ -76,6 +79,7 @@ func (c *Client) init() {
 	c.Application = NewApplicationClient(c.config)
 	c.BudgetSpend = NewBudgetSpendClient(c.config)
 	c.Consent = NewConsentClient(c.config)
+	c.ConsentState = NewConsentStateClient(c.config)
 	c.Employer = NewEmployerClient(c.config)
 	c.Job = NewJobClient(c.config)
 	c.Operation = NewOperationClient(c.config)
@@ -180,6 +184,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Application:           NewApplicationClient(cfg),
 		BudgetSpend:           NewBudgetSpendClient(cfg),
 		Consent:               NewConsentClient(cfg),
+		ConsentState:          NewConsentStateClient(cfg),
 		Employer:              NewEmployerClient(cfg),
 		Job:                   NewJobClient(cfg),
 		Operation:             NewOperationClient(cfg),
@@ -211,6 +216,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Application:           NewApplicationClient(cfg),
 		BudgetSpend:           NewBudgetSpendClient(cfg),
 		Consent:               NewConsentClient(cfg),
+		ConsentState:          NewConsentStateClient(cfg),
 		Employer:              NewEmployerClient(cfg),
 		Job:                   NewJobClient(cfg),
 		Operation:             NewOperationClient(cfg),
@@ -247,8 +253,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AccessGrant, c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend,
-		c.Consent, c.Employer, c.Job, c.Operation, c.PolicyAcknowledgement,
-		c.PolicyVersion, c.PrivacyRequest,
+		c.Consent, c.ConsentState, c.Employer, c.Job, c.Operation,
+		c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Use(hooks...)
 	}
@@ -259,8 +265,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AccessGrant, c.AccessRecord, c.Applicant, c.Application, c.BudgetSpend,
-		c.Consent, c.Employer, c.Job, c.Operation, c.PolicyAcknowledgement,
-		c.PolicyVersion, c.PrivacyRequest,
+		c.Consent, c.ConsentState, c.Employer, c.Job, c.Operation,
+		c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -281,6 +287,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.BudgetSpend.mutate(ctx, m)
 	case *ConsentMutation:
 		return c.Consent.mutate(ctx, m)
+	case *ConsentStateMutation:
+		return c.ConsentState.mutate(ctx, m)
 	case *EmployerMutation:
 		return c.Employer.mutate(ctx, m)
 	case *JobMutation:
@@ -1220,6 +1228,22 @@ func (c *ConsentClient) QueryPolicyVersion(_m *Consent) *PolicyVersionQuery {
 	return query
 }
 
+// QueryState queries the state edge of a Consent.
+func (c *ConsentClient) QueryState(_m *Consent) *ConsentStateQuery {
+	query := (&ConsentStateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(consentstate.Table, consentstate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, consent.StateTable, consent.StateColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ConsentClient) Hooks() []Hook {
 	hooks := c.hooks.Consent
@@ -1243,6 +1267,172 @@ func (c *ConsentClient) mutate(ctx context.Context, m *ConsentMutation) (Value, 
 		return (&ConsentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Consent mutation op: %q", m.Op())
+	}
+}
+
+// ConsentStateClient is a client for the ConsentState schema.
+type ConsentStateClient struct {
+	config
+}
+
+// NewConsentStateClient returns a client for the ConsentState from the given config.
+func NewConsentStateClient(c config) *ConsentStateClient {
+	return &ConsentStateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `consentstate.Hooks(f(g(h())))`.
+func (c *ConsentStateClient) Use(hooks ...Hook) {
+	c.hooks.ConsentState = append(c.hooks.ConsentState, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `consentstate.Intercept(f(g(h())))`.
+func (c *ConsentStateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ConsentState = append(c.inters.ConsentState, interceptors...)
+}
+
+// Create returns a builder for creating a ConsentState entity.
+func (c *ConsentStateClient) Create() *ConsentStateCreate {
+	mutation := newConsentStateMutation(c.config, OpCreate)
+	return &ConsentStateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ConsentState entities.
+func (c *ConsentStateClient) CreateBulk(builders ...*ConsentStateCreate) *ConsentStateCreateBulk {
+	return &ConsentStateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ConsentStateClient) MapCreateBulk(slice any, setFunc func(*ConsentStateCreate, int)) *ConsentStateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ConsentStateCreateBulk{err: fmt.Errorf("calling to ConsentStateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ConsentStateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ConsentStateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ConsentState.
+func (c *ConsentStateClient) Update() *ConsentStateUpdate {
+	mutation := newConsentStateMutation(c.config, OpUpdate)
+	return &ConsentStateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ConsentStateClient) UpdateOne(_m *ConsentState) *ConsentStateUpdateOne {
+	mutation := newConsentStateMutation(c.config, OpUpdateOne, withConsentState(_m))
+	return &ConsentStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ConsentStateClient) UpdateOneID(id int) *ConsentStateUpdateOne {
+	mutation := newConsentStateMutation(c.config, OpUpdateOne, withConsentStateID(id))
+	return &ConsentStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ConsentState.
+func (c *ConsentStateClient) Delete() *ConsentStateDelete {
+	mutation := newConsentStateMutation(c.config, OpDelete)
+	return &ConsentStateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ConsentStateClient) DeleteOne(_m *ConsentState) *ConsentStateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ConsentStateClient) DeleteOneID(id int) *ConsentStateDeleteOne {
+	builder := c.Delete().Where(consentstate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ConsentStateDeleteOne{builder}
+}
+
+// Query returns a query builder for ConsentState.
+func (c *ConsentStateClient) Query() *ConsentStateQuery {
+	return &ConsentStateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeConsentState},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ConsentState entity by its id.
+func (c *ConsentStateClient) Get(ctx context.Context, id int) (*ConsentState, error) {
+	return c.Query().Where(consentstate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ConsentStateClient) GetX(ctx context.Context, id int) *ConsentState {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApplicant queries the applicant edge of a ConsentState.
+func (c *ConsentStateClient) QueryApplicant(_m *ConsentState) *ApplicantQuery {
+	query := (&ApplicantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consentstate.Table, consentstate.FieldID, id),
+			sqlgraph.To(applicant.Table, applicant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, consentstate.ApplicantTable, consentstate.ApplicantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEntry queries the entry edge of a ConsentState.
+func (c *ConsentStateClient) QueryEntry(_m *ConsentState) *ConsentQuery {
+	query := (&ConsentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consentstate.Table, consentstate.FieldID, id),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, consentstate.EntryTable, consentstate.EntryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ConsentStateClient) Hooks() []Hook {
+	hooks := c.hooks.ConsentState
+	return append(hooks[:len(hooks):len(hooks)], consentstate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ConsentStateClient) Interceptors() []Interceptor {
+	return c.inters.ConsentState
+}
+
+func (c *ConsentStateClient) mutate(ctx context.Context, m *ConsentStateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ConsentStateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ConsentStateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ConsentStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ConsentStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ConsentState mutation op: %q", m.Op())
 	}
 }
 
@@ -2150,12 +2340,12 @@ func (c *PrivacyRequestClient) mutate(ctx context.Context, m *PrivacyRequestMuta
 type (
 	hooks struct {
 		AccessGrant, AccessRecord, Applicant, Application, BudgetSpend, Consent,
-		Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
+		ConsentState, Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
 		PrivacyRequest []ent.Hook
 	}
 	inters struct {
 		AccessGrant, AccessRecord, Applicant, Application, BudgetSpend, Consent,
-		Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
+		ConsentState, Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
 		PrivacyRequest []ent.Interceptor
 	}
 )

@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/policyversion"
 	"fmt"
@@ -52,9 +53,11 @@ type ConsentEdges struct {
 	Employer *Employer `json:"employer,omitempty"`
 	// PolicyVersion holds the value of the policy_version edge.
 	PolicyVersion *PolicyVersion `json:"policy_version,omitempty"`
+	// The state line this entry is in force for, if it is.
+	State *ConsentState `json:"state,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 }
@@ -90,6 +93,17 @@ func (e ConsentEdges) PolicyVersionOrErr() (*PolicyVersion, error) {
 		return nil, &NotFoundError{label: policyversion.Label}
 	}
 	return nil, &NotLoadedError{edge: "policy_version"}
+}
+
+// StateOrErr returns the State value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ConsentEdges) StateOrErr() (*ConsentState, error) {
+	if e.State != nil {
+		return e.State, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: consentstate.Label}
+	}
+	return nil, &NotLoadedError{edge: "state"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -208,6 +222,11 @@ func (_m *Consent) QueryEmployer() *EmployerQuery {
 // QueryPolicyVersion queries the "policy_version" edge of the Consent entity.
 func (_m *Consent) QueryPolicyVersion() *PolicyVersionQuery {
 	return NewConsentClient(_m.config).QueryPolicyVersion(_m)
+}
+
+// QueryState queries the "state" edge of the Consent entity.
+func (_m *Consent) QueryState() *ConsentStateQuery {
+	return NewConsentClient(_m.config).QueryState(_m)
 }
 
 // Update returns a builder for updating this Consent.

@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/policyversion"
 	"context"
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -21,6 +23,7 @@ type ConsentCreate struct {
 	config
 	mutation *ConsentMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetPurpose sets the "purpose" field.
@@ -114,6 +117,25 @@ func (_c *ConsentCreate) SetEmployer(v *Employer) *ConsentCreate {
 // SetPolicyVersion sets the "policy_version" edge to the PolicyVersion entity.
 func (_c *ConsentCreate) SetPolicyVersion(v *PolicyVersion) *ConsentCreate {
 	return _c.SetPolicyVersionID(v.ID)
+}
+
+// SetStateID sets the "state" edge to the ConsentState entity by ID.
+func (_c *ConsentCreate) SetStateID(id int) *ConsentCreate {
+	_c.mutation.SetStateID(id)
+	return _c
+}
+
+// SetNillableStateID sets the "state" edge to the ConsentState entity by ID if the given value is not nil.
+func (_c *ConsentCreate) SetNillableStateID(id *int) *ConsentCreate {
+	if id != nil {
+		_c = _c.SetStateID(*id)
+	}
+	return _c
+}
+
+// SetState sets the "state" edge to the ConsentState entity.
+func (_c *ConsentCreate) SetState(v *ConsentState) *ConsentCreate {
+	return _c.SetStateID(v.ID)
 }
 
 // Mutation returns the ConsentMutation object of the builder.
@@ -235,6 +257,7 @@ func (_c *ConsentCreate) createSpec() (*Consent, *sqlgraph.CreateSpec) {
 		_node = &Consent{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(consent.Table, sqlgraph.NewFieldSpec(consent.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Purpose(); ok {
 		_spec.SetField(consent.FieldPurpose, field.TypeEnum, value)
 		_node.Purpose = value
@@ -310,7 +333,174 @@ func (_c *ConsentCreate) createSpec() (*Consent, *sqlgraph.CreateSpec) {
 		_node.PolicyVersionID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.StateIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   consent.StateTable,
+			Columns: []string{consent.StateColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consentstate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Consent.Create().
+//		SetPurpose(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ConsentUpsert) {
+//			SetPurpose(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ConsentCreate) OnConflict(opts ...sql.ConflictOption) *ConsentUpsertOne {
+	_c.conflict = opts
+	return &ConsentUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Consent.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ConsentCreate) OnConflictColumns(columns ...string) *ConsentUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ConsentUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// ConsentUpsertOne is the builder for "upsert"-ing
+	//  one Consent node.
+	ConsentUpsertOne struct {
+		create *ConsentCreate
+	}
+
+	// ConsentUpsert is the "OnConflict" setter.
+	ConsentUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Consent.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ConsentUpsertOne) UpdateNewValues() *ConsentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.Purpose(); exists {
+			s.SetIgnore(consent.FieldPurpose)
+		}
+		if _, exists := u.create.mutation.WithheldCategory(); exists {
+			s.SetIgnore(consent.FieldWithheldCategory)
+		}
+		if _, exists := u.create.mutation.Granted(); exists {
+			s.SetIgnore(consent.FieldGranted)
+		}
+		if _, exists := u.create.mutation.Source(); exists {
+			s.SetIgnore(consent.FieldSource)
+		}
+		if _, exists := u.create.mutation.Basis(); exists {
+			s.SetIgnore(consent.FieldBasis)
+		}
+		if _, exists := u.create.mutation.RecordedAt(); exists {
+			s.SetIgnore(consent.FieldRecordedAt)
+		}
+		if _, exists := u.create.mutation.ApplicantID(); exists {
+			s.SetIgnore(consent.FieldApplicantID)
+		}
+		if _, exists := u.create.mutation.EmployerID(); exists {
+			s.SetIgnore(consent.FieldEmployerID)
+		}
+		if _, exists := u.create.mutation.PolicyVersionID(); exists {
+			s.SetIgnore(consent.FieldPolicyVersionID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Consent.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *ConsentUpsertOne) Ignore() *ConsentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ConsentUpsertOne) DoNothing() *ConsentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ConsentCreate.OnConflict
+// documentation for more info.
+func (u *ConsentUpsertOne) Update(set func(*ConsentUpsert)) *ConsentUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ConsentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *ConsentUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ConsentCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ConsentUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *ConsentUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *ConsentUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
 }
 
 // ConsentCreateBulk is the builder for creating many Consent entities in bulk.
@@ -318,6 +508,7 @@ type ConsentCreateBulk struct {
 	config
 	err      error
 	builders []*ConsentCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Consent entities in the database.
@@ -347,6 +538,7 @@ func (_c *ConsentCreateBulk) Save(ctx context.Context) ([]*Consent, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -397,6 +589,141 @@ func (_c *ConsentCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *ConsentCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Consent.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.ConsentUpsert) {
+//			SetPurpose(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *ConsentCreateBulk) OnConflict(opts ...sql.ConflictOption) *ConsentUpsertBulk {
+	_c.conflict = opts
+	return &ConsentUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Consent.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *ConsentCreateBulk) OnConflictColumns(columns ...string) *ConsentUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &ConsentUpsertBulk{
+		create: _c,
+	}
+}
+
+// ConsentUpsertBulk is the builder for "upsert"-ing
+// a bulk of Consent nodes.
+type ConsentUpsertBulk struct {
+	create *ConsentCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Consent.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *ConsentUpsertBulk) UpdateNewValues() *ConsentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.Purpose(); exists {
+				s.SetIgnore(consent.FieldPurpose)
+			}
+			if _, exists := b.mutation.WithheldCategory(); exists {
+				s.SetIgnore(consent.FieldWithheldCategory)
+			}
+			if _, exists := b.mutation.Granted(); exists {
+				s.SetIgnore(consent.FieldGranted)
+			}
+			if _, exists := b.mutation.Source(); exists {
+				s.SetIgnore(consent.FieldSource)
+			}
+			if _, exists := b.mutation.Basis(); exists {
+				s.SetIgnore(consent.FieldBasis)
+			}
+			if _, exists := b.mutation.RecordedAt(); exists {
+				s.SetIgnore(consent.FieldRecordedAt)
+			}
+			if _, exists := b.mutation.ApplicantID(); exists {
+				s.SetIgnore(consent.FieldApplicantID)
+			}
+			if _, exists := b.mutation.EmployerID(); exists {
+				s.SetIgnore(consent.FieldEmployerID)
+			}
+			if _, exists := b.mutation.PolicyVersionID(); exists {
+				s.SetIgnore(consent.FieldPolicyVersionID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Consent.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *ConsentUpsertBulk) Ignore() *ConsentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *ConsentUpsertBulk) DoNothing() *ConsentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the ConsentCreateBulk.OnConflict
+// documentation for more info.
+func (u *ConsentUpsertBulk) Update(set func(*ConsentUpsert)) *ConsentUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&ConsentUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *ConsentUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the ConsentCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for ConsentCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *ConsentUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -5,10 +5,12 @@ package ent
 import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -29,6 +31,7 @@ type ConsentQuery struct {
 	withApplicant     *ApplicantQuery
 	withEmployer      *EmployerQuery
 	withPolicyVersion *PolicyVersionQuery
+	withState         *ConsentStateQuery
 	modifiers         []func(*sql.Selector)
 	loadTotal         []func(context.Context, []*Consent) error
 	// intermediate query (i.e. traversal path).
@@ -126,6 +129,28 @@ func (_q *ConsentQuery) QueryPolicyVersion() *PolicyVersionQuery {
 			sqlgraph.From(consent.Table, consent.FieldID, selector),
 			sqlgraph.To(policyversion.Table, policyversion.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, consent.PolicyVersionTable, consent.PolicyVersionColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryState chains the current query on the "state" edge.
+func (_q *ConsentQuery) QueryState() *ConsentStateQuery {
+	query := (&ConsentStateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, selector),
+			sqlgraph.To(consentstate.Table, consentstate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, consent.StateTable, consent.StateColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -328,6 +353,7 @@ func (_q *ConsentQuery) Clone() *ConsentQuery {
 		withApplicant:     _q.withApplicant.Clone(),
 		withEmployer:      _q.withEmployer.Clone(),
 		withPolicyVersion: _q.withPolicyVersion.Clone(),
+		withState:         _q.withState.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -364,6 +390,17 @@ func (_q *ConsentQuery) WithPolicyVersion(opts ...func(*PolicyVersionQuery)) *Co
 		opt(query)
 	}
 	_q.withPolicyVersion = query
+	return _q
+}
+
+// WithState tells the query-builder to eager-load the nodes that are connected to
+// the "state" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ConsentQuery) WithState(opts ...func(*ConsentStateQuery)) *ConsentQuery {
+	query := (&ConsentStateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withState = query
 	return _q
 }
 
@@ -451,10 +488,11 @@ func (_q *ConsentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cons
 	var (
 		nodes       = []*Consent{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withApplicant != nil,
 			_q.withEmployer != nil,
 			_q.withPolicyVersion != nil,
+			_q.withState != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -497,6 +535,12 @@ func (_q *ConsentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cons
 	if query := _q.withPolicyVersion; query != nil {
 		if err := _q.loadPolicyVersion(ctx, query, nodes, nil,
 			func(n *Consent, e *PolicyVersion) { n.Edges.PolicyVersion = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withState; query != nil {
+		if err := _q.loadState(ctx, query, nodes, nil,
+			func(n *Consent, e *ConsentState) { n.Edges.State = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -595,6 +639,33 @@ func (_q *ConsentQuery) loadPolicyVersion(ctx context.Context, query *PolicyVers
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ConsentQuery) loadState(ctx context.Context, query *ConsentStateQuery, nodes []*Consent, init func(*Consent), assign func(*Consent, *ConsentState)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Consent)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(consentstate.FieldConsentID)
+	}
+	query.Where(predicate.ConsentState(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(consent.StateColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ConsentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "consent_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/predicate"
 	"context"
 	"errors"
@@ -27,9 +28,34 @@ func (_u *ConsentUpdate) Where(ps ...predicate.Consent) *ConsentUpdate {
 	return _u
 }
 
+// SetStateID sets the "state" edge to the ConsentState entity by ID.
+func (_u *ConsentUpdate) SetStateID(id int) *ConsentUpdate {
+	_u.mutation.SetStateID(id)
+	return _u
+}
+
+// SetNillableStateID sets the "state" edge to the ConsentState entity by ID if the given value is not nil.
+func (_u *ConsentUpdate) SetNillableStateID(id *int) *ConsentUpdate {
+	if id != nil {
+		_u = _u.SetStateID(*id)
+	}
+	return _u
+}
+
+// SetState sets the "state" edge to the ConsentState entity.
+func (_u *ConsentUpdate) SetState(v *ConsentState) *ConsentUpdate {
+	return _u.SetStateID(v.ID)
+}
+
 // Mutation returns the ConsentMutation object of the builder.
 func (_u *ConsentUpdate) Mutation() *ConsentMutation {
 	return _u.mutation
+}
+
+// ClearState clears the "state" edge to the ConsentState entity.
+func (_u *ConsentUpdate) ClearState() *ConsentUpdate {
+	_u.mutation.ClearState()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -85,6 +111,35 @@ func (_u *ConsentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.WithheldCategoryCleared() {
 		_spec.ClearField(consent.FieldWithheldCategory, field.TypeEnum)
 	}
+	if _u.mutation.StateCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   consent.StateTable,
+			Columns: []string{consent.StateColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consentstate.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StateIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   consent.StateTable,
+			Columns: []string{consent.StateColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consentstate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{consent.Label}
@@ -105,9 +160,34 @@ type ConsentUpdateOne struct {
 	mutation *ConsentMutation
 }
 
+// SetStateID sets the "state" edge to the ConsentState entity by ID.
+func (_u *ConsentUpdateOne) SetStateID(id int) *ConsentUpdateOne {
+	_u.mutation.SetStateID(id)
+	return _u
+}
+
+// SetNillableStateID sets the "state" edge to the ConsentState entity by ID if the given value is not nil.
+func (_u *ConsentUpdateOne) SetNillableStateID(id *int) *ConsentUpdateOne {
+	if id != nil {
+		_u = _u.SetStateID(*id)
+	}
+	return _u
+}
+
+// SetState sets the "state" edge to the ConsentState entity.
+func (_u *ConsentUpdateOne) SetState(v *ConsentState) *ConsentUpdateOne {
+	return _u.SetStateID(v.ID)
+}
+
 // Mutation returns the ConsentMutation object of the builder.
 func (_u *ConsentUpdateOne) Mutation() *ConsentMutation {
 	return _u.mutation
+}
+
+// ClearState clears the "state" edge to the ConsentState entity.
+func (_u *ConsentUpdateOne) ClearState() *ConsentUpdateOne {
+	_u.mutation.ClearState()
+	return _u
 }
 
 // Where appends a list predicates to the ConsentUpdate builder.
@@ -192,6 +272,35 @@ func (_u *ConsentUpdateOne) sqlSave(ctx context.Context) (_node *Consent, err er
 	}
 	if _u.mutation.WithheldCategoryCleared() {
 		_spec.ClearField(consent.FieldWithheldCategory, field.TypeEnum)
+	}
+	if _u.mutation.StateCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   consent.StateTable,
+			Columns: []string{consent.StateColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consentstate.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StateIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   consent.StateTable,
+			Columns: []string{consent.StateColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(consentstate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Consent{config: _u.config}
 	_spec.Assign = _node.assignValues

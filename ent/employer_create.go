@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -19,6 +20,7 @@ type EmployerCreate struct {
 	config
 	mutation *EmployerMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -218,6 +220,7 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 		_node = &Employer{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(employer.Table, sqlgraph.NewFieldSpec(employer.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(employer.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -261,11 +264,272 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Employer.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.EmployerUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *EmployerCreate) OnConflict(opts ...sql.ConflictOption) *EmployerUpsertOne {
+	_c.conflict = opts
+	return &EmployerUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Employer.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *EmployerCreate) OnConflictColumns(columns ...string) *EmployerUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &EmployerUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// EmployerUpsertOne is the builder for "upsert"-ing
+	//  one Employer node.
+	EmployerUpsertOne struct {
+		create *EmployerCreate
+	}
+
+	// EmployerUpsert is the "OnConflict" setter.
+	EmployerUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *EmployerUpsert) SetUpdatedAt(v time.Time) *EmployerUpsert {
+	u.Set(employer.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateUpdatedAt() *EmployerUpsert {
+	u.SetExcluded(employer.FieldUpdatedAt)
+	return u
+}
+
+// SetName sets the "name" field.
+func (u *EmployerUpsert) SetName(v string) *EmployerUpsert {
+	u.Set(employer.FieldName, v)
+	return u
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateName() *EmployerUpsert {
+	u.SetExcluded(employer.FieldName)
+	return u
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *EmployerUpsert) SetPrefecture(v string) *EmployerUpsert {
+	u.Set(employer.FieldPrefecture, v)
+	return u
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdatePrefecture() *EmployerUpsert {
+	u.SetExcluded(employer.FieldPrefecture)
+	return u
+}
+
+// ClearPrefecture clears the value of the "prefecture" field.
+func (u *EmployerUpsert) ClearPrefecture() *EmployerUpsert {
+	u.SetNull(employer.FieldPrefecture)
+	return u
+}
+
+// SetDescription sets the "description" field.
+func (u *EmployerUpsert) SetDescription(v string) *EmployerUpsert {
+	u.Set(employer.FieldDescription, v)
+	return u
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateDescription() *EmployerUpsert {
+	u.SetExcluded(employer.FieldDescription)
+	return u
+}
+
+// ClearDescription clears the value of the "description" field.
+func (u *EmployerUpsert) ClearDescription() *EmployerUpsert {
+	u.SetNull(employer.FieldDescription)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Employer.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *EmployerUpsertOne) UpdateNewValues() *EmployerUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(employer.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.ExternalID(); exists {
+			s.SetIgnore(employer.FieldExternalID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Employer.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *EmployerUpsertOne) Ignore() *EmployerUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *EmployerUpsertOne) DoNothing() *EmployerUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the EmployerCreate.OnConflict
+// documentation for more info.
+func (u *EmployerUpsertOne) Update(set func(*EmployerUpsert)) *EmployerUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&EmployerUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *EmployerUpsertOne) SetUpdatedAt(v time.Time) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateUpdatedAt() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *EmployerUpsertOne) SetName(v string) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateName() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *EmployerUpsertOne) SetPrefecture(v string) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetPrefecture(v)
+	})
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdatePrefecture() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdatePrefecture()
+	})
+}
+
+// ClearPrefecture clears the value of the "prefecture" field.
+func (u *EmployerUpsertOne) ClearPrefecture() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearPrefecture()
+	})
+}
+
+// SetDescription sets the "description" field.
+func (u *EmployerUpsertOne) SetDescription(v string) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateDescription() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateDescription()
+	})
+}
+
+// ClearDescription clears the value of the "description" field.
+func (u *EmployerUpsertOne) ClearDescription() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearDescription()
+	})
+}
+
+// Exec executes the query.
+func (u *EmployerUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for EmployerCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *EmployerUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *EmployerUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *EmployerUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // EmployerCreateBulk is the builder for creating many Employer entities in bulk.
 type EmployerCreateBulk struct {
 	config
 	err      error
 	builders []*EmployerCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Employer entities in the database.
@@ -295,6 +559,7 @@ func (_c *EmployerCreateBulk) Save(ctx context.Context) ([]*Employer, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -345,6 +610,190 @@ func (_c *EmployerCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *EmployerCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Employer.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.EmployerUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *EmployerCreateBulk) OnConflict(opts ...sql.ConflictOption) *EmployerUpsertBulk {
+	_c.conflict = opts
+	return &EmployerUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Employer.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *EmployerCreateBulk) OnConflictColumns(columns ...string) *EmployerUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &EmployerUpsertBulk{
+		create: _c,
+	}
+}
+
+// EmployerUpsertBulk is the builder for "upsert"-ing
+// a bulk of Employer nodes.
+type EmployerUpsertBulk struct {
+	create *EmployerCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Employer.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *EmployerUpsertBulk) UpdateNewValues() *EmployerUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(employer.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.ExternalID(); exists {
+				s.SetIgnore(employer.FieldExternalID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Employer.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *EmployerUpsertBulk) Ignore() *EmployerUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *EmployerUpsertBulk) DoNothing() *EmployerUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the EmployerCreateBulk.OnConflict
+// documentation for more info.
+func (u *EmployerUpsertBulk) Update(set func(*EmployerUpsert)) *EmployerUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&EmployerUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *EmployerUpsertBulk) SetUpdatedAt(v time.Time) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateUpdatedAt() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetName sets the "name" field.
+func (u *EmployerUpsertBulk) SetName(v string) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetName(v)
+	})
+}
+
+// UpdateName sets the "name" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateName() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateName()
+	})
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *EmployerUpsertBulk) SetPrefecture(v string) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetPrefecture(v)
+	})
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdatePrefecture() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdatePrefecture()
+	})
+}
+
+// ClearPrefecture clears the value of the "prefecture" field.
+func (u *EmployerUpsertBulk) ClearPrefecture() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearPrefecture()
+	})
+}
+
+// SetDescription sets the "description" field.
+func (u *EmployerUpsertBulk) SetDescription(v string) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateDescription() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateDescription()
+	})
+}
+
+// ClearDescription clears the value of the "description" field.
+func (u *EmployerUpsertBulk) ClearDescription() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearDescription()
+	})
+}
+
+// Exec executes the query.
+func (u *EmployerUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the EmployerCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for EmployerCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *EmployerUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

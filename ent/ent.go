@@ -9,6 +9,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
@@ -90,6 +91,7 @@ func checkColumn(t, c string) error {
 			application.Table:           application.ValidColumn,
 			budgetspend.Table:           budgetspend.ValidColumn,
 			consent.Table:               consent.ValidColumn,
+			consentstate.Table:          consentstate.ValidColumn,
 			employer.Table:              employer.ValidColumn,
 			job.Table:                   job.ValidColumn,
 			operation.Table:             operation.ValidColumn,

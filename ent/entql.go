@@ -9,6 +9,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
@@ -25,7 +26,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessgrant.Table,
@@ -195,6 +196,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   consentstate.Table,
+			Columns: consentstate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: consentstate.FieldID,
+			},
+		},
+		Type: "ConsentState",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			consentstate.FieldApplicantID: {Type: field.TypeInt, Column: consentstate.FieldApplicantID},
+			consentstate.FieldPurpose:     {Type: field.TypeEnum, Column: consentstate.FieldPurpose},
+			consentstate.FieldRecipientID: {Type: field.TypeInt, Column: consentstate.FieldRecipientID},
+			consentstate.FieldCategory:    {Type: field.TypeString, Column: consentstate.FieldCategory},
+			consentstate.FieldConsentID:   {Type: field.TypeInt, Column: consentstate.FieldConsentID},
+			consentstate.FieldGranted:     {Type: field.TypeBool, Column: consentstate.FieldGranted},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employer.Table,
 			Columns: employer.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -212,7 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldDescription: {Type: field.TypeString, Column: employer.FieldDescription},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   job.Table,
 			Columns: job.Columns,
@@ -237,7 +257,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			job.FieldEmployerID:     {Type: field.TypeInt, Column: job.FieldEmployerID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operation.Table,
 			Columns: operation.Columns,
@@ -261,7 +281,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operation.FieldRevocationReason: {Type: field.TypeString, Column: operation.FieldRevocationReason},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyacknowledgement.Table,
 			Columns: policyacknowledgement.Columns,
@@ -277,7 +297,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyacknowledgement.FieldPolicyVersionID: {Type: field.TypeInt, Column: policyacknowledgement.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyversion.Table,
 			Columns: policyversion.Columns,
@@ -297,7 +317,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   privacyrequest.Table,
 			Columns: privacyrequest.Columns,
@@ -428,6 +448,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Consent",
 		"PolicyVersion",
+	)
+	graph.MustAddE(
+		"state",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   consent.StateTable,
+			Columns: []string{consent.StateColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"ConsentState",
+	)
+	graph.MustAddE(
+		"applicant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   consentstate.ApplicantTable,
+			Columns: []string{consentstate.ApplicantColumn},
+			Bidi:    false,
+		},
+		"ConsentState",
+		"Applicant",
+	)
+	graph.MustAddE(
+		"entry",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   consentstate.EntryTable,
+			Columns: []string{consentstate.EntryColumn},
+			Bidi:    false,
+		},
+		"ConsentState",
+		"Consent",
 	)
 	graph.MustAddE(
 		"jobs",
@@ -1321,6 +1377,118 @@ func (f *ConsentFilter) WhereHasPolicyVersionWith(preds ...predicate.PolicyVersi
 	})))
 }
 
+// WhereHasState applies a predicate to check if query has an edge state.
+func (f *ConsentFilter) WhereHasState() {
+	f.Where(entql.HasEdge("state"))
+}
+
+// WhereHasStateWith applies a predicate to check if query has an edge state with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasStateWith(preds ...predicate.ConsentState) {
+	f.Where(entql.HasEdgeWith("state", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ConsentStateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ConsentStateQuery builder.
+func (_q *ConsentStateQuery) Filter() *ConsentStateFilter {
+	return &ConsentStateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ConsentStateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ConsentStateMutation builder.
+func (m *ConsentStateMutation) Filter() *ConsentStateFilter {
+	return &ConsentStateFilter{config: m.config, predicateAdder: m}
+}
+
+// ConsentStateFilter provides a generic filtering capability at runtime for ConsentStateQuery.
+type ConsentStateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ConsentStateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ConsentStateFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(consentstate.FieldID))
+}
+
+// WhereApplicantID applies the entql int predicate on the applicant_id field.
+func (f *ConsentStateFilter) WhereApplicantID(p entql.IntP) {
+	f.Where(p.Field(consentstate.FieldApplicantID))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *ConsentStateFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(consentstate.FieldPurpose))
+}
+
+// WhereRecipientID applies the entql int predicate on the recipient_id field.
+func (f *ConsentStateFilter) WhereRecipientID(p entql.IntP) {
+	f.Where(p.Field(consentstate.FieldRecipientID))
+}
+
+// WhereCategory applies the entql string predicate on the category field.
+func (f *ConsentStateFilter) WhereCategory(p entql.StringP) {
+	f.Where(p.Field(consentstate.FieldCategory))
+}
+
+// WhereConsentID applies the entql int predicate on the consent_id field.
+func (f *ConsentStateFilter) WhereConsentID(p entql.IntP) {
+	f.Where(p.Field(consentstate.FieldConsentID))
+}
+
+// WhereGranted applies the entql bool predicate on the granted field.
+func (f *ConsentStateFilter) WhereGranted(p entql.BoolP) {
+	f.Where(p.Field(consentstate.FieldGranted))
+}
+
+// WhereHasApplicant applies a predicate to check if query has an edge applicant.
+func (f *ConsentStateFilter) WhereHasApplicant() {
+	f.Where(entql.HasEdge("applicant"))
+}
+
+// WhereHasApplicantWith applies a predicate to check if query has an edge applicant with a given conditions (other predicates).
+func (f *ConsentStateFilter) WhereHasApplicantWith(preds ...predicate.Applicant) {
+	f.Where(entql.HasEdgeWith("applicant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEntry applies a predicate to check if query has an edge entry.
+func (f *ConsentStateFilter) WhereHasEntry() {
+	f.Where(entql.HasEdge("entry"))
+}
+
+// WhereHasEntryWith applies a predicate to check if query has an edge entry with a given conditions (other predicates).
+func (f *ConsentStateFilter) WhereHasEntryWith(preds ...predicate.Consent) {
+	f.Where(entql.HasEdgeWith("entry", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *EmployerQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1350,7 +1518,7 @@ type EmployerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1434,7 +1602,7 @@ type JobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1562,7 +1730,7 @@ type OperationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1657,7 +1825,7 @@ type PolicyAcknowledgementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyAcknowledgementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1740,7 +1908,7 @@ type PolicyVersionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyVersionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1815,7 +1983,7 @@ type PrivacyRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PrivacyRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -20,6 +21,7 @@ type JobCreate struct {
 	config
 	mutation *JobMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -310,6 +312,7 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 		_node = &Job{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(job.Table, sqlgraph.NewFieldSpec(job.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(job.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -390,11 +393,467 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Job.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.JobUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *JobCreate) OnConflict(opts ...sql.ConflictOption) *JobUpsertOne {
+	_c.conflict = opts
+	return &JobUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Job.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *JobCreate) OnConflictColumns(columns ...string) *JobUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &JobUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// JobUpsertOne is the builder for "upsert"-ing
+	//  one Job node.
+	JobUpsertOne struct {
+		create *JobCreate
+	}
+
+	// JobUpsert is the "OnConflict" setter.
+	JobUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *JobUpsert) SetUpdatedAt(v time.Time) *JobUpsert {
+	u.Set(job.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *JobUpsert) UpdateUpdatedAt() *JobUpsert {
+	u.SetExcluded(job.FieldUpdatedAt)
+	return u
+}
+
+// SetTitle sets the "title" field.
+func (u *JobUpsert) SetTitle(v string) *JobUpsert {
+	u.Set(job.FieldTitle, v)
+	return u
+}
+
+// UpdateTitle sets the "title" field to the value that was provided on create.
+func (u *JobUpsert) UpdateTitle() *JobUpsert {
+	u.SetExcluded(job.FieldTitle)
+	return u
+}
+
+// SetDescription sets the "description" field.
+func (u *JobUpsert) SetDescription(v string) *JobUpsert {
+	u.Set(job.FieldDescription, v)
+	return u
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *JobUpsert) UpdateDescription() *JobUpsert {
+	u.SetExcluded(job.FieldDescription)
+	return u
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *JobUpsert) SetPrefecture(v string) *JobUpsert {
+	u.Set(job.FieldPrefecture, v)
+	return u
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *JobUpsert) UpdatePrefecture() *JobUpsert {
+	u.SetExcluded(job.FieldPrefecture)
+	return u
+}
+
+// SetField sets the "field" field.
+func (u *JobUpsert) SetField(v string) *JobUpsert {
+	u.Set(job.FieldField, v)
+	return u
+}
+
+// UpdateField sets the "field" field to the value that was provided on create.
+func (u *JobUpsert) UpdateField() *JobUpsert {
+	u.SetExcluded(job.FieldField)
+	return u
+}
+
+// SetEmploymentType sets the "employment_type" field.
+func (u *JobUpsert) SetEmploymentType(v job.EmploymentType) *JobUpsert {
+	u.Set(job.FieldEmploymentType, v)
+	return u
+}
+
+// UpdateEmploymentType sets the "employment_type" field to the value that was provided on create.
+func (u *JobUpsert) UpdateEmploymentType() *JobUpsert {
+	u.SetExcluded(job.FieldEmploymentType)
+	return u
+}
+
+// SetSalaryMin sets the "salary_min" field.
+func (u *JobUpsert) SetSalaryMin(v int) *JobUpsert {
+	u.Set(job.FieldSalaryMin, v)
+	return u
+}
+
+// UpdateSalaryMin sets the "salary_min" field to the value that was provided on create.
+func (u *JobUpsert) UpdateSalaryMin() *JobUpsert {
+	u.SetExcluded(job.FieldSalaryMin)
+	return u
+}
+
+// AddSalaryMin adds v to the "salary_min" field.
+func (u *JobUpsert) AddSalaryMin(v int) *JobUpsert {
+	u.Add(job.FieldSalaryMin, v)
+	return u
+}
+
+// ClearSalaryMin clears the value of the "salary_min" field.
+func (u *JobUpsert) ClearSalaryMin() *JobUpsert {
+	u.SetNull(job.FieldSalaryMin)
+	return u
+}
+
+// SetSalaryMax sets the "salary_max" field.
+func (u *JobUpsert) SetSalaryMax(v int) *JobUpsert {
+	u.Set(job.FieldSalaryMax, v)
+	return u
+}
+
+// UpdateSalaryMax sets the "salary_max" field to the value that was provided on create.
+func (u *JobUpsert) UpdateSalaryMax() *JobUpsert {
+	u.SetExcluded(job.FieldSalaryMax)
+	return u
+}
+
+// AddSalaryMax adds v to the "salary_max" field.
+func (u *JobUpsert) AddSalaryMax(v int) *JobUpsert {
+	u.Add(job.FieldSalaryMax, v)
+	return u
+}
+
+// ClearSalaryMax clears the value of the "salary_max" field.
+func (u *JobUpsert) ClearSalaryMax() *JobUpsert {
+	u.SetNull(job.FieldSalaryMax)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *JobUpsert) SetStatus(v job.Status) *JobUpsert {
+	u.Set(job.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *JobUpsert) UpdateStatus() *JobUpsert {
+	u.SetExcluded(job.FieldStatus)
+	return u
+}
+
+// SetQuestions sets the "questions" field.
+func (u *JobUpsert) SetQuestions(v []string) *JobUpsert {
+	u.Set(job.FieldQuestions, v)
+	return u
+}
+
+// UpdateQuestions sets the "questions" field to the value that was provided on create.
+func (u *JobUpsert) UpdateQuestions() *JobUpsert {
+	u.SetExcluded(job.FieldQuestions)
+	return u
+}
+
+// ClearQuestions clears the value of the "questions" field.
+func (u *JobUpsert) ClearQuestions() *JobUpsert {
+	u.SetNull(job.FieldQuestions)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Job.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *JobUpsertOne) UpdateNewValues() *JobUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(job.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.EmployerID(); exists {
+			s.SetIgnore(job.FieldEmployerID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Job.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *JobUpsertOne) Ignore() *JobUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *JobUpsertOne) DoNothing() *JobUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the JobCreate.OnConflict
+// documentation for more info.
+func (u *JobUpsertOne) Update(set func(*JobUpsert)) *JobUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&JobUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *JobUpsertOne) SetUpdatedAt(v time.Time) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateUpdatedAt() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetTitle sets the "title" field.
+func (u *JobUpsertOne) SetTitle(v string) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetTitle(v)
+	})
+}
+
+// UpdateTitle sets the "title" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateTitle() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateTitle()
+	})
+}
+
+// SetDescription sets the "description" field.
+func (u *JobUpsertOne) SetDescription(v string) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateDescription() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateDescription()
+	})
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *JobUpsertOne) SetPrefecture(v string) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetPrefecture(v)
+	})
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdatePrefecture() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdatePrefecture()
+	})
+}
+
+// SetField sets the "field" field.
+func (u *JobUpsertOne) SetField(v string) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetField(v)
+	})
+}
+
+// UpdateField sets the "field" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateField() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateField()
+	})
+}
+
+// SetEmploymentType sets the "employment_type" field.
+func (u *JobUpsertOne) SetEmploymentType(v job.EmploymentType) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetEmploymentType(v)
+	})
+}
+
+// UpdateEmploymentType sets the "employment_type" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateEmploymentType() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateEmploymentType()
+	})
+}
+
+// SetSalaryMin sets the "salary_min" field.
+func (u *JobUpsertOne) SetSalaryMin(v int) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetSalaryMin(v)
+	})
+}
+
+// AddSalaryMin adds v to the "salary_min" field.
+func (u *JobUpsertOne) AddSalaryMin(v int) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.AddSalaryMin(v)
+	})
+}
+
+// UpdateSalaryMin sets the "salary_min" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateSalaryMin() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateSalaryMin()
+	})
+}
+
+// ClearSalaryMin clears the value of the "salary_min" field.
+func (u *JobUpsertOne) ClearSalaryMin() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearSalaryMin()
+	})
+}
+
+// SetSalaryMax sets the "salary_max" field.
+func (u *JobUpsertOne) SetSalaryMax(v int) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetSalaryMax(v)
+	})
+}
+
+// AddSalaryMax adds v to the "salary_max" field.
+func (u *JobUpsertOne) AddSalaryMax(v int) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.AddSalaryMax(v)
+	})
+}
+
+// UpdateSalaryMax sets the "salary_max" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateSalaryMax() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateSalaryMax()
+	})
+}
+
+// ClearSalaryMax clears the value of the "salary_max" field.
+func (u *JobUpsertOne) ClearSalaryMax() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearSalaryMax()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *JobUpsertOne) SetStatus(v job.Status) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateStatus() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetQuestions sets the "questions" field.
+func (u *JobUpsertOne) SetQuestions(v []string) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetQuestions(v)
+	})
+}
+
+// UpdateQuestions sets the "questions" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateQuestions() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateQuestions()
+	})
+}
+
+// ClearQuestions clears the value of the "questions" field.
+func (u *JobUpsertOne) ClearQuestions() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearQuestions()
+	})
+}
+
+// Exec executes the query.
+func (u *JobUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for JobCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *JobUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *JobUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *JobUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // JobCreateBulk is the builder for creating many Job entities in bulk.
 type JobCreateBulk struct {
 	config
 	err      error
 	builders []*JobCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Job entities in the database.
@@ -424,6 +883,7 @@ func (_c *JobCreateBulk) Save(ctx context.Context) ([]*Job, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -474,6 +934,295 @@ func (_c *JobCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *JobCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Job.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.JobUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *JobCreateBulk) OnConflict(opts ...sql.ConflictOption) *JobUpsertBulk {
+	_c.conflict = opts
+	return &JobUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Job.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *JobCreateBulk) OnConflictColumns(columns ...string) *JobUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &JobUpsertBulk{
+		create: _c,
+	}
+}
+
+// JobUpsertBulk is the builder for "upsert"-ing
+// a bulk of Job nodes.
+type JobUpsertBulk struct {
+	create *JobCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Job.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *JobUpsertBulk) UpdateNewValues() *JobUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(job.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.EmployerID(); exists {
+				s.SetIgnore(job.FieldEmployerID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Job.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *JobUpsertBulk) Ignore() *JobUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *JobUpsertBulk) DoNothing() *JobUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the JobCreateBulk.OnConflict
+// documentation for more info.
+func (u *JobUpsertBulk) Update(set func(*JobUpsert)) *JobUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&JobUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *JobUpsertBulk) SetUpdatedAt(v time.Time) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateUpdatedAt() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetTitle sets the "title" field.
+func (u *JobUpsertBulk) SetTitle(v string) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetTitle(v)
+	})
+}
+
+// UpdateTitle sets the "title" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateTitle() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateTitle()
+	})
+}
+
+// SetDescription sets the "description" field.
+func (u *JobUpsertBulk) SetDescription(v string) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetDescription(v)
+	})
+}
+
+// UpdateDescription sets the "description" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateDescription() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateDescription()
+	})
+}
+
+// SetPrefecture sets the "prefecture" field.
+func (u *JobUpsertBulk) SetPrefecture(v string) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetPrefecture(v)
+	})
+}
+
+// UpdatePrefecture sets the "prefecture" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdatePrefecture() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdatePrefecture()
+	})
+}
+
+// SetField sets the "field" field.
+func (u *JobUpsertBulk) SetField(v string) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetField(v)
+	})
+}
+
+// UpdateField sets the "field" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateField() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateField()
+	})
+}
+
+// SetEmploymentType sets the "employment_type" field.
+func (u *JobUpsertBulk) SetEmploymentType(v job.EmploymentType) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetEmploymentType(v)
+	})
+}
+
+// UpdateEmploymentType sets the "employment_type" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateEmploymentType() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateEmploymentType()
+	})
+}
+
+// SetSalaryMin sets the "salary_min" field.
+func (u *JobUpsertBulk) SetSalaryMin(v int) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetSalaryMin(v)
+	})
+}
+
+// AddSalaryMin adds v to the "salary_min" field.
+func (u *JobUpsertBulk) AddSalaryMin(v int) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.AddSalaryMin(v)
+	})
+}
+
+// UpdateSalaryMin sets the "salary_min" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateSalaryMin() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateSalaryMin()
+	})
+}
+
+// ClearSalaryMin clears the value of the "salary_min" field.
+func (u *JobUpsertBulk) ClearSalaryMin() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearSalaryMin()
+	})
+}
+
+// SetSalaryMax sets the "salary_max" field.
+func (u *JobUpsertBulk) SetSalaryMax(v int) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetSalaryMax(v)
+	})
+}
+
+// AddSalaryMax adds v to the "salary_max" field.
+func (u *JobUpsertBulk) AddSalaryMax(v int) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.AddSalaryMax(v)
+	})
+}
+
+// UpdateSalaryMax sets the "salary_max" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateSalaryMax() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateSalaryMax()
+	})
+}
+
+// ClearSalaryMax clears the value of the "salary_max" field.
+func (u *JobUpsertBulk) ClearSalaryMax() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearSalaryMax()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *JobUpsertBulk) SetStatus(v job.Status) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateStatus() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetQuestions sets the "questions" field.
+func (u *JobUpsertBulk) SetQuestions(v []string) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetQuestions(v)
+	})
+}
+
+// UpdateQuestions sets the "questions" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateQuestions() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateQuestions()
+	})
+}
+
+// ClearQuestions clears the value of the "questions" field.
+func (u *JobUpsertBulk) ClearQuestions() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearQuestions()
+	})
+}
+
+// Exec executes the query.
+func (u *JobUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the JobCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for JobCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *JobUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
@@ -43,6 +44,7 @@ const (
 	TypeApplication           = "Application"
 	TypeBudgetSpend           = "BudgetSpend"
 	TypeConsent               = "Consent"
+	TypeConsentState          = "ConsentState"
 	TypeEmployer              = "Employer"
 	TypeJob                   = "Job"
 	TypeOperation             = "Operation"
@@ -7465,6 +7467,8 @@ type ConsentMutation struct {
 	clearedemployer       bool
 	policy_version        *int
 	clearedpolicy_version bool
+	state                 *int
+	clearedstate          bool
 	done                  bool
 	oldValue              func(context.Context) (*Consent, error)
 	predicates            []predicate.Consent
@@ -7999,6 +8003,45 @@ func (m *ConsentMutation) ResetPolicyVersion() {
 	m.clearedpolicy_version = false
 }
 
+// SetStateID sets the "state" edge to the ConsentState entity by id.
+func (m *ConsentMutation) SetStateID(id int) {
+	m.state = &id
+}
+
+// ClearState clears the "state" edge to the ConsentState entity.
+func (m *ConsentMutation) ClearState() {
+	m.clearedstate = true
+}
+
+// StateCleared reports if the "state" edge to the ConsentState entity was cleared.
+func (m *ConsentMutation) StateCleared() bool {
+	return m.clearedstate
+}
+
+// StateID returns the "state" edge ID in the mutation.
+func (m *ConsentMutation) StateID() (id int, exists bool) {
+	if m.state != nil {
+		return *m.state, true
+	}
+	return
+}
+
+// StateIDs returns the "state" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StateID instead. It exists only for internal usage by the builders.
+func (m *ConsentMutation) StateIDs() (ids []int) {
+	if id := m.state; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetState resets all changes to the "state" edge.
+func (m *ConsentMutation) ResetState() {
+	m.state = nil
+	m.clearedstate = false
+}
+
 // Where appends a list predicates to the ConsentMutation builder.
 func (m *ConsentMutation) Where(ps ...predicate.Consent) {
 	m.predicates = append(m.predicates, ps...)
@@ -8286,7 +8329,7 @@ func (m *ConsentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ConsentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.applicant != nil {
 		edges = append(edges, consent.EdgeApplicant)
 	}
@@ -8295,6 +8338,9 @@ func (m *ConsentMutation) AddedEdges() []string {
 	}
 	if m.policy_version != nil {
 		edges = append(edges, consent.EdgePolicyVersion)
+	}
+	if m.state != nil {
+		edges = append(edges, consent.EdgeState)
 	}
 	return edges
 }
@@ -8315,13 +8361,17 @@ func (m *ConsentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.policy_version; id != nil {
 			return []ent.Value{*id}
 		}
+	case consent.EdgeState:
+		if id := m.state; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ConsentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	return edges
 }
 
@@ -8333,7 +8383,7 @@ func (m *ConsentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ConsentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedapplicant {
 		edges = append(edges, consent.EdgeApplicant)
 	}
@@ -8342,6 +8392,9 @@ func (m *ConsentMutation) ClearedEdges() []string {
 	}
 	if m.clearedpolicy_version {
 		edges = append(edges, consent.EdgePolicyVersion)
+	}
+	if m.clearedstate {
+		edges = append(edges, consent.EdgeState)
 	}
 	return edges
 }
@@ -8356,6 +8409,8 @@ func (m *ConsentMutation) EdgeCleared(name string) bool {
 		return m.clearedemployer
 	case consent.EdgePolicyVersion:
 		return m.clearedpolicy_version
+	case consent.EdgeState:
+		return m.clearedstate
 	}
 	return false
 }
@@ -8372,6 +8427,9 @@ func (m *ConsentMutation) ClearEdge(name string) error {
 		return nil
 	case consent.EdgePolicyVersion:
 		m.ClearPolicyVersion()
+		return nil
+	case consent.EdgeState:
+		m.ClearState()
 		return nil
 	}
 	return fmt.Errorf("unknown Consent unique edge %s", name)
@@ -8390,8 +8448,756 @@ func (m *ConsentMutation) ResetEdge(name string) error {
 	case consent.EdgePolicyVersion:
 		m.ResetPolicyVersion()
 		return nil
+	case consent.EdgeState:
+		m.ResetState()
+		return nil
 	}
 	return fmt.Errorf("unknown Consent edge %s", name)
+}
+
+// ConsentStateMutation represents an operation that mutates the ConsentState nodes in the graph.
+type ConsentStateMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	purpose          *consentstate.Purpose
+	recipient_id     *int
+	addrecipient_id  *int
+	category         *string
+	granted          *bool
+	clearedFields    map[string]struct{}
+	applicant        *int
+	clearedapplicant bool
+	entry            *int
+	clearedentry     bool
+	done             bool
+	oldValue         func(context.Context) (*ConsentState, error)
+	predicates       []predicate.ConsentState
+}
+
+var _ ent.Mutation = (*ConsentStateMutation)(nil)
+
+// consentstateOption allows management of the mutation configuration using functional options.
+type consentstateOption func(*ConsentStateMutation)
+
+// newConsentStateMutation creates new mutation for the ConsentState entity.
+func newConsentStateMutation(c config, op Op, opts ...consentstateOption) *ConsentStateMutation {
+	m := &ConsentStateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeConsentState,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withConsentStateID sets the ID field of the mutation.
+func withConsentStateID(id int) consentstateOption {
+	return func(m *ConsentStateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ConsentState
+		)
+		m.oldValue = func(ctx context.Context) (*ConsentState, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ConsentState.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withConsentState sets the old ConsentState of the mutation.
+func withConsentState(node *ConsentState) consentstateOption {
+	return func(m *ConsentStateMutation) {
+		m.oldValue = func(context.Context) (*ConsentState, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ConsentStateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ConsentStateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ConsentStateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ConsentStateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ConsentState.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetApplicantID sets the "applicant_id" field.
+func (m *ConsentStateMutation) SetApplicantID(i int) {
+	m.applicant = &i
+}
+
+// ApplicantID returns the value of the "applicant_id" field in the mutation.
+func (m *ConsentStateMutation) ApplicantID() (r int, exists bool) {
+	v := m.applicant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicantID returns the old "applicant_id" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldApplicantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicantID: %w", err)
+	}
+	return oldValue.ApplicantID, nil
+}
+
+// ResetApplicantID resets all changes to the "applicant_id" field.
+func (m *ConsentStateMutation) ResetApplicantID() {
+	m.applicant = nil
+}
+
+// SetPurpose sets the "purpose" field.
+func (m *ConsentStateMutation) SetPurpose(c consentstate.Purpose) {
+	m.purpose = &c
+}
+
+// Purpose returns the value of the "purpose" field in the mutation.
+func (m *ConsentStateMutation) Purpose() (r consentstate.Purpose, exists bool) {
+	v := m.purpose
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurpose returns the old "purpose" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldPurpose(ctx context.Context) (v consentstate.Purpose, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurpose is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurpose requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurpose: %w", err)
+	}
+	return oldValue.Purpose, nil
+}
+
+// ResetPurpose resets all changes to the "purpose" field.
+func (m *ConsentStateMutation) ResetPurpose() {
+	m.purpose = nil
+}
+
+// SetRecipientID sets the "recipient_id" field.
+func (m *ConsentStateMutation) SetRecipientID(i int) {
+	m.recipient_id = &i
+	m.addrecipient_id = nil
+}
+
+// RecipientID returns the value of the "recipient_id" field in the mutation.
+func (m *ConsentStateMutation) RecipientID() (r int, exists bool) {
+	v := m.recipient_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecipientID returns the old "recipient_id" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldRecipientID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecipientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecipientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecipientID: %w", err)
+	}
+	return oldValue.RecipientID, nil
+}
+
+// AddRecipientID adds i to the "recipient_id" field.
+func (m *ConsentStateMutation) AddRecipientID(i int) {
+	if m.addrecipient_id != nil {
+		*m.addrecipient_id += i
+	} else {
+		m.addrecipient_id = &i
+	}
+}
+
+// AddedRecipientID returns the value that was added to the "recipient_id" field in this mutation.
+func (m *ConsentStateMutation) AddedRecipientID() (r int, exists bool) {
+	v := m.addrecipient_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecipientID resets all changes to the "recipient_id" field.
+func (m *ConsentStateMutation) ResetRecipientID() {
+	m.recipient_id = nil
+	m.addrecipient_id = nil
+}
+
+// SetCategory sets the "category" field.
+func (m *ConsentStateMutation) SetCategory(s string) {
+	m.category = &s
+}
+
+// Category returns the value of the "category" field in the mutation.
+func (m *ConsentStateMutation) Category() (r string, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategory returns the old "category" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldCategory(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategory: %w", err)
+	}
+	return oldValue.Category, nil
+}
+
+// ResetCategory resets all changes to the "category" field.
+func (m *ConsentStateMutation) ResetCategory() {
+	m.category = nil
+}
+
+// SetConsentID sets the "consent_id" field.
+func (m *ConsentStateMutation) SetConsentID(i int) {
+	m.entry = &i
+}
+
+// ConsentID returns the value of the "consent_id" field in the mutation.
+func (m *ConsentStateMutation) ConsentID() (r int, exists bool) {
+	v := m.entry
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsentID returns the old "consent_id" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldConsentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsentID: %w", err)
+	}
+	return oldValue.ConsentID, nil
+}
+
+// ResetConsentID resets all changes to the "consent_id" field.
+func (m *ConsentStateMutation) ResetConsentID() {
+	m.entry = nil
+}
+
+// SetGranted sets the "granted" field.
+func (m *ConsentStateMutation) SetGranted(b bool) {
+	m.granted = &b
+}
+
+// Granted returns the value of the "granted" field in the mutation.
+func (m *ConsentStateMutation) Granted() (r bool, exists bool) {
+	v := m.granted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGranted returns the old "granted" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldGranted(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGranted is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGranted requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGranted: %w", err)
+	}
+	return oldValue.Granted, nil
+}
+
+// ResetGranted resets all changes to the "granted" field.
+func (m *ConsentStateMutation) ResetGranted() {
+	m.granted = nil
+}
+
+// ClearApplicant clears the "applicant" edge to the Applicant entity.
+func (m *ConsentStateMutation) ClearApplicant() {
+	m.clearedapplicant = true
+	m.clearedFields[consentstate.FieldApplicantID] = struct{}{}
+}
+
+// ApplicantCleared reports if the "applicant" edge to the Applicant entity was cleared.
+func (m *ConsentStateMutation) ApplicantCleared() bool {
+	return m.clearedapplicant
+}
+
+// ApplicantIDs returns the "applicant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicantID instead. It exists only for internal usage by the builders.
+func (m *ConsentStateMutation) ApplicantIDs() (ids []int) {
+	if id := m.applicant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplicant resets all changes to the "applicant" edge.
+func (m *ConsentStateMutation) ResetApplicant() {
+	m.applicant = nil
+	m.clearedapplicant = false
+}
+
+// SetEntryID sets the "entry" edge to the Consent entity by id.
+func (m *ConsentStateMutation) SetEntryID(id int) {
+	m.entry = &id
+}
+
+// ClearEntry clears the "entry" edge to the Consent entity.
+func (m *ConsentStateMutation) ClearEntry() {
+	m.clearedentry = true
+	m.clearedFields[consentstate.FieldConsentID] = struct{}{}
+}
+
+// EntryCleared reports if the "entry" edge to the Consent entity was cleared.
+func (m *ConsentStateMutation) EntryCleared() bool {
+	return m.clearedentry
+}
+
+// EntryID returns the "entry" edge ID in the mutation.
+func (m *ConsentStateMutation) EntryID() (id int, exists bool) {
+	if m.entry != nil {
+		return *m.entry, true
+	}
+	return
+}
+
+// EntryIDs returns the "entry" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EntryID instead. It exists only for internal usage by the builders.
+func (m *ConsentStateMutation) EntryIDs() (ids []int) {
+	if id := m.entry; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEntry resets all changes to the "entry" edge.
+func (m *ConsentStateMutation) ResetEntry() {
+	m.entry = nil
+	m.clearedentry = false
+}
+
+// Where appends a list predicates to the ConsentStateMutation builder.
+func (m *ConsentStateMutation) Where(ps ...predicate.ConsentState) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ConsentStateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ConsentStateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ConsentState, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ConsentStateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ConsentStateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ConsentState).
+func (m *ConsentStateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ConsentStateMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.applicant != nil {
+		fields = append(fields, consentstate.FieldApplicantID)
+	}
+	if m.purpose != nil {
+		fields = append(fields, consentstate.FieldPurpose)
+	}
+	if m.recipient_id != nil {
+		fields = append(fields, consentstate.FieldRecipientID)
+	}
+	if m.category != nil {
+		fields = append(fields, consentstate.FieldCategory)
+	}
+	if m.entry != nil {
+		fields = append(fields, consentstate.FieldConsentID)
+	}
+	if m.granted != nil {
+		fields = append(fields, consentstate.FieldGranted)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ConsentStateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case consentstate.FieldApplicantID:
+		return m.ApplicantID()
+	case consentstate.FieldPurpose:
+		return m.Purpose()
+	case consentstate.FieldRecipientID:
+		return m.RecipientID()
+	case consentstate.FieldCategory:
+		return m.Category()
+	case consentstate.FieldConsentID:
+		return m.ConsentID()
+	case consentstate.FieldGranted:
+		return m.Granted()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ConsentStateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case consentstate.FieldApplicantID:
+		return m.OldApplicantID(ctx)
+	case consentstate.FieldPurpose:
+		return m.OldPurpose(ctx)
+	case consentstate.FieldRecipientID:
+		return m.OldRecipientID(ctx)
+	case consentstate.FieldCategory:
+		return m.OldCategory(ctx)
+	case consentstate.FieldConsentID:
+		return m.OldConsentID(ctx)
+	case consentstate.FieldGranted:
+		return m.OldGranted(ctx)
+	}
+	return nil, fmt.Errorf("unknown ConsentState field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConsentStateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case consentstate.FieldApplicantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicantID(v)
+		return nil
+	case consentstate.FieldPurpose:
+		v, ok := value.(consentstate.Purpose)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurpose(v)
+		return nil
+	case consentstate.FieldRecipientID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecipientID(v)
+		return nil
+	case consentstate.FieldCategory:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategory(v)
+		return nil
+	case consentstate.FieldConsentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsentID(v)
+		return nil
+	case consentstate.FieldGranted:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGranted(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ConsentState field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ConsentStateMutation) AddedFields() []string {
+	var fields []string
+	if m.addrecipient_id != nil {
+		fields = append(fields, consentstate.FieldRecipientID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ConsentStateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case consentstate.FieldRecipientID:
+		return m.AddedRecipientID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ConsentStateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case consentstate.FieldRecipientID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecipientID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ConsentState numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ConsentStateMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ConsentStateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ConsentStateMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ConsentState nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ConsentStateMutation) ResetField(name string) error {
+	switch name {
+	case consentstate.FieldApplicantID:
+		m.ResetApplicantID()
+		return nil
+	case consentstate.FieldPurpose:
+		m.ResetPurpose()
+		return nil
+	case consentstate.FieldRecipientID:
+		m.ResetRecipientID()
+		return nil
+	case consentstate.FieldCategory:
+		m.ResetCategory()
+		return nil
+	case consentstate.FieldConsentID:
+		m.ResetConsentID()
+		return nil
+	case consentstate.FieldGranted:
+		m.ResetGranted()
+		return nil
+	}
+	return fmt.Errorf("unknown ConsentState field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ConsentStateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.applicant != nil {
+		edges = append(edges, consentstate.EdgeApplicant)
+	}
+	if m.entry != nil {
+		edges = append(edges, consentstate.EdgeEntry)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ConsentStateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case consentstate.EdgeApplicant:
+		if id := m.applicant; id != nil {
+			return []ent.Value{*id}
+		}
+	case consentstate.EdgeEntry:
+		if id := m.entry; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ConsentStateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ConsentStateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ConsentStateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedapplicant {
+		edges = append(edges, consentstate.EdgeApplicant)
+	}
+	if m.clearedentry {
+		edges = append(edges, consentstate.EdgeEntry)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ConsentStateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case consentstate.EdgeApplicant:
+		return m.clearedapplicant
+	case consentstate.EdgeEntry:
+		return m.clearedentry
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ConsentStateMutation) ClearEdge(name string) error {
+	switch name {
+	case consentstate.EdgeApplicant:
+		m.ClearApplicant()
+		return nil
+	case consentstate.EdgeEntry:
+		m.ClearEntry()
+		return nil
+	}
+	return fmt.Errorf("unknown ConsentState unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ConsentStateMutation) ResetEdge(name string) error {
+	switch name {
+	case consentstate.EdgeApplicant:
+		m.ResetApplicant()
+		return nil
+	case consentstate.EdgeEntry:
+		m.ResetEntry()
+		return nil
+	}
+	return fmt.Errorf("unknown ConsentState edge %s", name)
 }
 
 // EmployerMutation represents an operation that mutates the Employer nodes in the graph.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -18,6 +19,7 @@ type OperationCreate struct {
 	config
 	mutation *OperationMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetHash sets the "hash" field.
@@ -244,6 +246,7 @@ func (_c *OperationCreate) createSpec() (*Operation, *sqlgraph.CreateSpec) {
 		_node = &Operation{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(operation.Table, sqlgraph.NewFieldSpec(operation.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Hash(); ok {
 		_spec.SetField(operation.FieldHash, field.TypeString, value)
 		_node.Hash = value
@@ -291,11 +294,277 @@ func (_c *OperationCreate) createSpec() (*Operation, *sqlgraph.CreateSpec) {
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Operation.Create().
+//		SetHash(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.OperationUpsert) {
+//			SetHash(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *OperationCreate) OnConflict(opts ...sql.ConflictOption) *OperationUpsertOne {
+	_c.conflict = opts
+	return &OperationUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Operation.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *OperationCreate) OnConflictColumns(columns ...string) *OperationUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &OperationUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// OperationUpsertOne is the builder for "upsert"-ing
+	//  one Operation node.
+	OperationUpsertOne struct {
+		create *OperationCreate
+	}
+
+	// OperationUpsert is the "OnConflict" setter.
+	OperationUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetRevokedAt sets the "revoked_at" field.
+func (u *OperationUpsert) SetRevokedAt(v time.Time) *OperationUpsert {
+	u.Set(operation.FieldRevokedAt, v)
+	return u
+}
+
+// UpdateRevokedAt sets the "revoked_at" field to the value that was provided on create.
+func (u *OperationUpsert) UpdateRevokedAt() *OperationUpsert {
+	u.SetExcluded(operation.FieldRevokedAt)
+	return u
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (u *OperationUpsert) ClearRevokedAt() *OperationUpsert {
+	u.SetNull(operation.FieldRevokedAt)
+	return u
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (u *OperationUpsert) SetRevokedBy(v string) *OperationUpsert {
+	u.Set(operation.FieldRevokedBy, v)
+	return u
+}
+
+// UpdateRevokedBy sets the "revoked_by" field to the value that was provided on create.
+func (u *OperationUpsert) UpdateRevokedBy() *OperationUpsert {
+	u.SetExcluded(operation.FieldRevokedBy)
+	return u
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (u *OperationUpsert) ClearRevokedBy() *OperationUpsert {
+	u.SetNull(operation.FieldRevokedBy)
+	return u
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (u *OperationUpsert) SetRevocationReason(v string) *OperationUpsert {
+	u.Set(operation.FieldRevocationReason, v)
+	return u
+}
+
+// UpdateRevocationReason sets the "revocation_reason" field to the value that was provided on create.
+func (u *OperationUpsert) UpdateRevocationReason() *OperationUpsert {
+	u.SetExcluded(operation.FieldRevocationReason)
+	return u
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (u *OperationUpsert) ClearRevocationReason() *OperationUpsert {
+	u.SetNull(operation.FieldRevocationReason)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.Operation.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *OperationUpsertOne) UpdateNewValues() *OperationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.Hash(); exists {
+			s.SetIgnore(operation.FieldHash)
+		}
+		if _, exists := u.create.mutation.Name(); exists {
+			s.SetIgnore(operation.FieldName)
+		}
+		if _, exists := u.create.mutation.Purpose(); exists {
+			s.SetIgnore(operation.FieldPurpose)
+		}
+		if _, exists := u.create.mutation.Description(); exists {
+			s.SetIgnore(operation.FieldDescription)
+		}
+		if _, exists := u.create.mutation.Document(); exists {
+			s.SetIgnore(operation.FieldDocument)
+		}
+		if _, exists := u.create.mutation.ApprovedBy(); exists {
+			s.SetIgnore(operation.FieldApprovedBy)
+		}
+		if _, exists := u.create.mutation.RegisteredBy(); exists {
+			s.SetIgnore(operation.FieldRegisteredBy)
+		}
+		if _, exists := u.create.mutation.RegisteredAt(); exists {
+			s.SetIgnore(operation.FieldRegisteredAt)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Operation.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *OperationUpsertOne) Ignore() *OperationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *OperationUpsertOne) DoNothing() *OperationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the OperationCreate.OnConflict
+// documentation for more info.
+func (u *OperationUpsertOne) Update(set func(*OperationUpsert)) *OperationUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&OperationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (u *OperationUpsertOne) SetRevokedAt(v time.Time) *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetRevokedAt(v)
+	})
+}
+
+// UpdateRevokedAt sets the "revoked_at" field to the value that was provided on create.
+func (u *OperationUpsertOne) UpdateRevokedAt() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateRevokedAt()
+	})
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (u *OperationUpsertOne) ClearRevokedAt() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearRevokedAt()
+	})
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (u *OperationUpsertOne) SetRevokedBy(v string) *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetRevokedBy(v)
+	})
+}
+
+// UpdateRevokedBy sets the "revoked_by" field to the value that was provided on create.
+func (u *OperationUpsertOne) UpdateRevokedBy() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateRevokedBy()
+	})
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (u *OperationUpsertOne) ClearRevokedBy() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearRevokedBy()
+	})
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (u *OperationUpsertOne) SetRevocationReason(v string) *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetRevocationReason(v)
+	})
+}
+
+// UpdateRevocationReason sets the "revocation_reason" field to the value that was provided on create.
+func (u *OperationUpsertOne) UpdateRevocationReason() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateRevocationReason()
+	})
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (u *OperationUpsertOne) ClearRevocationReason() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearRevocationReason()
+	})
+}
+
+// Exec executes the query.
+func (u *OperationUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for OperationCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *OperationUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *OperationUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *OperationUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // OperationCreateBulk is the builder for creating many Operation entities in bulk.
 type OperationCreateBulk struct {
 	config
 	err      error
 	builders []*OperationCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the Operation entities in the database.
@@ -324,6 +593,7 @@ func (_c *OperationCreateBulk) Save(ctx context.Context) ([]*Operation, error) {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -374,6 +644,201 @@ func (_c *OperationCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *OperationCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.Operation.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.OperationUpsert) {
+//			SetHash(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *OperationCreateBulk) OnConflict(opts ...sql.ConflictOption) *OperationUpsertBulk {
+	_c.conflict = opts
+	return &OperationUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.Operation.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *OperationCreateBulk) OnConflictColumns(columns ...string) *OperationUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &OperationUpsertBulk{
+		create: _c,
+	}
+}
+
+// OperationUpsertBulk is the builder for "upsert"-ing
+// a bulk of Operation nodes.
+type OperationUpsertBulk struct {
+	create *OperationCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.Operation.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *OperationUpsertBulk) UpdateNewValues() *OperationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.Hash(); exists {
+				s.SetIgnore(operation.FieldHash)
+			}
+			if _, exists := b.mutation.Name(); exists {
+				s.SetIgnore(operation.FieldName)
+			}
+			if _, exists := b.mutation.Purpose(); exists {
+				s.SetIgnore(operation.FieldPurpose)
+			}
+			if _, exists := b.mutation.Description(); exists {
+				s.SetIgnore(operation.FieldDescription)
+			}
+			if _, exists := b.mutation.Document(); exists {
+				s.SetIgnore(operation.FieldDocument)
+			}
+			if _, exists := b.mutation.ApprovedBy(); exists {
+				s.SetIgnore(operation.FieldApprovedBy)
+			}
+			if _, exists := b.mutation.RegisteredBy(); exists {
+				s.SetIgnore(operation.FieldRegisteredBy)
+			}
+			if _, exists := b.mutation.RegisteredAt(); exists {
+				s.SetIgnore(operation.FieldRegisteredAt)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.Operation.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *OperationUpsertBulk) Ignore() *OperationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *OperationUpsertBulk) DoNothing() *OperationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the OperationCreateBulk.OnConflict
+// documentation for more info.
+func (u *OperationUpsertBulk) Update(set func(*OperationUpsert)) *OperationUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&OperationUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (u *OperationUpsertBulk) SetRevokedAt(v time.Time) *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetRevokedAt(v)
+	})
+}
+
+// UpdateRevokedAt sets the "revoked_at" field to the value that was provided on create.
+func (u *OperationUpsertBulk) UpdateRevokedAt() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateRevokedAt()
+	})
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (u *OperationUpsertBulk) ClearRevokedAt() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearRevokedAt()
+	})
+}
+
+// SetRevokedBy sets the "revoked_by" field.
+func (u *OperationUpsertBulk) SetRevokedBy(v string) *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetRevokedBy(v)
+	})
+}
+
+// UpdateRevokedBy sets the "revoked_by" field to the value that was provided on create.
+func (u *OperationUpsertBulk) UpdateRevokedBy() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateRevokedBy()
+	})
+}
+
+// ClearRevokedBy clears the value of the "revoked_by" field.
+func (u *OperationUpsertBulk) ClearRevokedBy() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearRevokedBy()
+	})
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (u *OperationUpsertBulk) SetRevocationReason(v string) *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetRevocationReason(v)
+	})
+}
+
+// UpdateRevocationReason sets the "revocation_reason" field to the value that was provided on create.
+func (u *OperationUpsertBulk) UpdateRevocationReason() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateRevocationReason()
+	})
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (u *OperationUpsertBulk) ClearRevocationReason() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearRevocationReason()
+	})
+}
+
+// Exec executes the query.
+func (u *OperationUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the OperationCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for OperationCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *OperationUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -20,6 +21,7 @@ type PolicyAcknowledgementCreate struct {
 	config
 	mutation *PolicyAcknowledgementMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetAcknowledgedAt sets the "acknowledged_at" field.
@@ -125,6 +127,7 @@ func (_c *PolicyAcknowledgementCreate) createSpec() (*PolicyAcknowledgement, *sq
 		_node = &PolicyAcknowledgement{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(policyacknowledgement.Table, sqlgraph.NewFieldSpec(policyacknowledgement.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.AcknowledgedAt(); ok {
 		_spec.SetField(policyacknowledgement.FieldAcknowledgedAt, field.TypeTime, value)
 		_node.AcknowledgedAt = value
@@ -166,11 +169,145 @@ func (_c *PolicyAcknowledgementCreate) createSpec() (*PolicyAcknowledgement, *sq
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PolicyAcknowledgement.Create().
+//		SetAcknowledgedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PolicyAcknowledgementUpsert) {
+//			SetAcknowledgedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PolicyAcknowledgementCreate) OnConflict(opts ...sql.ConflictOption) *PolicyAcknowledgementUpsertOne {
+	_c.conflict = opts
+	return &PolicyAcknowledgementUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PolicyAcknowledgement.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PolicyAcknowledgementCreate) OnConflictColumns(columns ...string) *PolicyAcknowledgementUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PolicyAcknowledgementUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// PolicyAcknowledgementUpsertOne is the builder for "upsert"-ing
+	//  one PolicyAcknowledgement node.
+	PolicyAcknowledgementUpsertOne struct {
+		create *PolicyAcknowledgementCreate
+	}
+
+	// PolicyAcknowledgementUpsert is the "OnConflict" setter.
+	PolicyAcknowledgementUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.PolicyAcknowledgement.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PolicyAcknowledgementUpsertOne) UpdateNewValues() *PolicyAcknowledgementUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.AcknowledgedAt(); exists {
+			s.SetIgnore(policyacknowledgement.FieldAcknowledgedAt)
+		}
+		if _, exists := u.create.mutation.ApplicantID(); exists {
+			s.SetIgnore(policyacknowledgement.FieldApplicantID)
+		}
+		if _, exists := u.create.mutation.PolicyVersionID(); exists {
+			s.SetIgnore(policyacknowledgement.FieldPolicyVersionID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PolicyAcknowledgement.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *PolicyAcknowledgementUpsertOne) Ignore() *PolicyAcknowledgementUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PolicyAcknowledgementUpsertOne) DoNothing() *PolicyAcknowledgementUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PolicyAcknowledgementCreate.OnConflict
+// documentation for more info.
+func (u *PolicyAcknowledgementUpsertOne) Update(set func(*PolicyAcknowledgementUpsert)) *PolicyAcknowledgementUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PolicyAcknowledgementUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *PolicyAcknowledgementUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PolicyAcknowledgementCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PolicyAcknowledgementUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *PolicyAcknowledgementUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *PolicyAcknowledgementUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // PolicyAcknowledgementCreateBulk is the builder for creating many PolicyAcknowledgement entities in bulk.
 type PolicyAcknowledgementCreateBulk struct {
 	config
 	err      error
 	builders []*PolicyAcknowledgementCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the PolicyAcknowledgement entities in the database.
@@ -199,6 +336,7 @@ func (_c *PolicyAcknowledgementCreateBulk) Save(ctx context.Context) ([]*PolicyA
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -249,6 +387,123 @@ func (_c *PolicyAcknowledgementCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *PolicyAcknowledgementCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PolicyAcknowledgement.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PolicyAcknowledgementUpsert) {
+//			SetAcknowledgedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PolicyAcknowledgementCreateBulk) OnConflict(opts ...sql.ConflictOption) *PolicyAcknowledgementUpsertBulk {
+	_c.conflict = opts
+	return &PolicyAcknowledgementUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PolicyAcknowledgement.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PolicyAcknowledgementCreateBulk) OnConflictColumns(columns ...string) *PolicyAcknowledgementUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PolicyAcknowledgementUpsertBulk{
+		create: _c,
+	}
+}
+
+// PolicyAcknowledgementUpsertBulk is the builder for "upsert"-ing
+// a bulk of PolicyAcknowledgement nodes.
+type PolicyAcknowledgementUpsertBulk struct {
+	create *PolicyAcknowledgementCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.PolicyAcknowledgement.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PolicyAcknowledgementUpsertBulk) UpdateNewValues() *PolicyAcknowledgementUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.AcknowledgedAt(); exists {
+				s.SetIgnore(policyacknowledgement.FieldAcknowledgedAt)
+			}
+			if _, exists := b.mutation.ApplicantID(); exists {
+				s.SetIgnore(policyacknowledgement.FieldApplicantID)
+			}
+			if _, exists := b.mutation.PolicyVersionID(); exists {
+				s.SetIgnore(policyacknowledgement.FieldPolicyVersionID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PolicyAcknowledgement.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *PolicyAcknowledgementUpsertBulk) Ignore() *PolicyAcknowledgementUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PolicyAcknowledgementUpsertBulk) DoNothing() *PolicyAcknowledgementUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PolicyAcknowledgementCreateBulk.OnConflict
+// documentation for more info.
+func (u *PolicyAcknowledgementUpsertBulk) Update(set func(*PolicyAcknowledgementUpsert)) *PolicyAcknowledgementUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PolicyAcknowledgementUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// Exec executes the query.
+func (u *PolicyAcknowledgementUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the PolicyAcknowledgementCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PolicyAcknowledgementCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PolicyAcknowledgementUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

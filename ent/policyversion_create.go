@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -18,6 +19,7 @@ type PolicyVersionCreate struct {
 	config
 	mutation *PolicyVersionMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetVersion sets the "version" field.
@@ -193,6 +195,7 @@ func (_c *PolicyVersionCreate) createSpec() (*PolicyVersion, *sqlgraph.CreateSpe
 		_node = &PolicyVersion{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(policyversion.Table, sqlgraph.NewFieldSpec(policyversion.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(policyversion.FieldVersion, field.TypeString, value)
 		_node.Version = value
@@ -224,11 +227,193 @@ func (_c *PolicyVersionCreate) createSpec() (*PolicyVersion, *sqlgraph.CreateSpe
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PolicyVersion.Create().
+//		SetVersion(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PolicyVersionUpsert) {
+//			SetVersion(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PolicyVersionCreate) OnConflict(opts ...sql.ConflictOption) *PolicyVersionUpsertOne {
+	_c.conflict = opts
+	return &PolicyVersionUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PolicyVersion.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PolicyVersionCreate) OnConflictColumns(columns ...string) *PolicyVersionUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PolicyVersionUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// PolicyVersionUpsertOne is the builder for "upsert"-ing
+	//  one PolicyVersion node.
+	PolicyVersionUpsertOne struct {
+		create *PolicyVersionCreate
+	}
+
+	// PolicyVersionUpsert is the "OnConflict" setter.
+	PolicyVersionUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetSummary sets the "summary" field.
+func (u *PolicyVersionUpsert) SetSummary(v string) *PolicyVersionUpsert {
+	u.Set(policyversion.FieldSummary, v)
+	return u
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *PolicyVersionUpsert) UpdateSummary() *PolicyVersionUpsert {
+	u.SetExcluded(policyversion.FieldSummary)
+	return u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *PolicyVersionUpsert) ClearSummary() *PolicyVersionUpsert {
+	u.SetNull(policyversion.FieldSummary)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create.
+// Using this option is equivalent to using:
+//
+//	client.PolicyVersion.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PolicyVersionUpsertOne) UpdateNewValues() *PolicyVersionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.Version(); exists {
+			s.SetIgnore(policyversion.FieldVersion)
+		}
+		if _, exists := u.create.mutation.EffectiveAt(); exists {
+			s.SetIgnore(policyversion.FieldEffectiveAt)
+		}
+		if _, exists := u.create.mutation.TextDigest(); exists {
+			s.SetIgnore(policyversion.FieldTextDigest)
+		}
+		if _, exists := u.create.mutation.ChangedPurposes(); exists {
+			s.SetIgnore(policyversion.FieldChangedPurposes)
+		}
+		if _, exists := u.create.mutation.PublishedAt(); exists {
+			s.SetIgnore(policyversion.FieldPublishedAt)
+		}
+		if _, exists := u.create.mutation.PublishedBy(); exists {
+			s.SetIgnore(policyversion.FieldPublishedBy)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PolicyVersion.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *PolicyVersionUpsertOne) Ignore() *PolicyVersionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PolicyVersionUpsertOne) DoNothing() *PolicyVersionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PolicyVersionCreate.OnConflict
+// documentation for more info.
+func (u *PolicyVersionUpsertOne) Update(set func(*PolicyVersionUpsert)) *PolicyVersionUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PolicyVersionUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetSummary sets the "summary" field.
+func (u *PolicyVersionUpsertOne) SetSummary(v string) *PolicyVersionUpsertOne {
+	return u.Update(func(s *PolicyVersionUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *PolicyVersionUpsertOne) UpdateSummary() *PolicyVersionUpsertOne {
+	return u.Update(func(s *PolicyVersionUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *PolicyVersionUpsertOne) ClearSummary() *PolicyVersionUpsertOne {
+	return u.Update(func(s *PolicyVersionUpsert) {
+		s.ClearSummary()
+	})
+}
+
+// Exec executes the query.
+func (u *PolicyVersionUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PolicyVersionCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PolicyVersionUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *PolicyVersionUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *PolicyVersionUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // PolicyVersionCreateBulk is the builder for creating many PolicyVersion entities in bulk.
 type PolicyVersionCreateBulk struct {
 	config
 	err      error
 	builders []*PolicyVersionCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the PolicyVersion entities in the database.
@@ -258,6 +443,7 @@ func (_c *PolicyVersionCreateBulk) Save(ctx context.Context) ([]*PolicyVersion, 
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -308,6 +494,153 @@ func (_c *PolicyVersionCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *PolicyVersionCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PolicyVersion.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PolicyVersionUpsert) {
+//			SetVersion(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PolicyVersionCreateBulk) OnConflict(opts ...sql.ConflictOption) *PolicyVersionUpsertBulk {
+	_c.conflict = opts
+	return &PolicyVersionUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PolicyVersion.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PolicyVersionCreateBulk) OnConflictColumns(columns ...string) *PolicyVersionUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PolicyVersionUpsertBulk{
+		create: _c,
+	}
+}
+
+// PolicyVersionUpsertBulk is the builder for "upsert"-ing
+// a bulk of PolicyVersion nodes.
+type PolicyVersionUpsertBulk struct {
+	create *PolicyVersionCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.PolicyVersion.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//		).
+//		Exec(ctx)
+func (u *PolicyVersionUpsertBulk) UpdateNewValues() *PolicyVersionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.Version(); exists {
+				s.SetIgnore(policyversion.FieldVersion)
+			}
+			if _, exists := b.mutation.EffectiveAt(); exists {
+				s.SetIgnore(policyversion.FieldEffectiveAt)
+			}
+			if _, exists := b.mutation.TextDigest(); exists {
+				s.SetIgnore(policyversion.FieldTextDigest)
+			}
+			if _, exists := b.mutation.ChangedPurposes(); exists {
+				s.SetIgnore(policyversion.FieldChangedPurposes)
+			}
+			if _, exists := b.mutation.PublishedAt(); exists {
+				s.SetIgnore(policyversion.FieldPublishedAt)
+			}
+			if _, exists := b.mutation.PublishedBy(); exists {
+				s.SetIgnore(policyversion.FieldPublishedBy)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PolicyVersion.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *PolicyVersionUpsertBulk) Ignore() *PolicyVersionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PolicyVersionUpsertBulk) DoNothing() *PolicyVersionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PolicyVersionCreateBulk.OnConflict
+// documentation for more info.
+func (u *PolicyVersionUpsertBulk) Update(set func(*PolicyVersionUpsert)) *PolicyVersionUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PolicyVersionUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetSummary sets the "summary" field.
+func (u *PolicyVersionUpsertBulk) SetSummary(v string) *PolicyVersionUpsertBulk {
+	return u.Update(func(s *PolicyVersionUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *PolicyVersionUpsertBulk) UpdateSummary() *PolicyVersionUpsertBulk {
+	return u.Update(func(s *PolicyVersionUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *PolicyVersionUpsertBulk) ClearSummary() *PolicyVersionUpsertBulk {
+	return u.Update(func(s *PolicyVersionUpsert) {
+		s.ClearSummary()
+	})
+}
+
+// Exec executes the query.
+func (u *PolicyVersionUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the PolicyVersionCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PolicyVersionCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PolicyVersionUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
@@ -20,6 +21,7 @@ type PrivacyRequestCreate struct {
 	config
 	mutation *PrivacyRequestMutation
 	hooks    []Hook
+	conflict []sql.ConflictOption
 }
 
 // SetCreatedAt sets the "created_at" field.
@@ -276,6 +278,7 @@ func (_c *PrivacyRequestCreate) createSpec() (*PrivacyRequest, *sqlgraph.CreateS
 		_node = &PrivacyRequest{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(privacyrequest.Table, sqlgraph.NewFieldSpec(privacyrequest.FieldID, field.TypeInt))
 	)
+	_spec.OnConflict = _c.conflict
 	if id, ok := _c.mutation.ID(); ok {
 		_node.ID = id
 		_spec.ID.Value = id
@@ -340,11 +343,424 @@ func (_c *PrivacyRequestCreate) createSpec() (*PrivacyRequest, *sqlgraph.CreateS
 	return _node, _spec
 }
 
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PrivacyRequest.Create().
+//		SetCreatedAt(v).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PrivacyRequestUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PrivacyRequestCreate) OnConflict(opts ...sql.ConflictOption) *PrivacyRequestUpsertOne {
+	_c.conflict = opts
+	return &PrivacyRequestUpsertOne{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PrivacyRequest.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PrivacyRequestCreate) OnConflictColumns(columns ...string) *PrivacyRequestUpsertOne {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PrivacyRequestUpsertOne{
+		create: _c,
+	}
+}
+
+type (
+	// PrivacyRequestUpsertOne is the builder for "upsert"-ing
+	//  one PrivacyRequest node.
+	PrivacyRequestUpsertOne struct {
+		create *PrivacyRequestCreate
+	}
+
+	// PrivacyRequestUpsert is the "OnConflict" setter.
+	PrivacyRequestUpsert struct {
+		*sql.UpdateSet
+	}
+)
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PrivacyRequestUpsert) SetUpdatedAt(v time.Time) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldUpdatedAt, v)
+	return u
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateUpdatedAt() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldUpdatedAt)
+	return u
+}
+
+// SetStatus sets the "status" field.
+func (u *PrivacyRequestUpsert) SetStatus(v privacyrequest.Status) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldStatus, v)
+	return u
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateStatus() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldStatus)
+	return u
+}
+
+// SetDueAt sets the "due_at" field.
+func (u *PrivacyRequestUpsert) SetDueAt(v time.Time) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldDueAt, v)
+	return u
+}
+
+// UpdateDueAt sets the "due_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateDueAt() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldDueAt)
+	return u
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (u *PrivacyRequestUpsert) SetCompletedAt(v time.Time) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldCompletedAt, v)
+	return u
+}
+
+// UpdateCompletedAt sets the "completed_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateCompletedAt() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldCompletedAt)
+	return u
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (u *PrivacyRequestUpsert) ClearCompletedAt() *PrivacyRequestUpsert {
+	u.SetNull(privacyrequest.FieldCompletedAt)
+	return u
+}
+
+// SetHandler sets the "handler" field.
+func (u *PrivacyRequestUpsert) SetHandler(v string) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldHandler, v)
+	return u
+}
+
+// UpdateHandler sets the "handler" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateHandler() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldHandler)
+	return u
+}
+
+// ClearHandler clears the value of the "handler" field.
+func (u *PrivacyRequestUpsert) ClearHandler() *PrivacyRequestUpsert {
+	u.SetNull(privacyrequest.FieldHandler)
+	return u
+}
+
+// SetRejectionReason sets the "rejection_reason" field.
+func (u *PrivacyRequestUpsert) SetRejectionReason(v string) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldRejectionReason, v)
+	return u
+}
+
+// UpdateRejectionReason sets the "rejection_reason" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateRejectionReason() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldRejectionReason)
+	return u
+}
+
+// ClearRejectionReason clears the value of the "rejection_reason" field.
+func (u *PrivacyRequestUpsert) ClearRejectionReason() *PrivacyRequestUpsert {
+	u.SetNull(privacyrequest.FieldRejectionReason)
+	return u
+}
+
+// SetProposedChanges sets the "proposed_changes" field.
+func (u *PrivacyRequestUpsert) SetProposedChanges(v json.RawMessage) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldProposedChanges, v)
+	return u
+}
+
+// UpdateProposedChanges sets the "proposed_changes" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateProposedChanges() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldProposedChanges)
+	return u
+}
+
+// ClearProposedChanges clears the value of the "proposed_changes" field.
+func (u *PrivacyRequestUpsert) ClearProposedChanges() *PrivacyRequestUpsert {
+	u.SetNull(privacyrequest.FieldProposedChanges)
+	return u
+}
+
+// SetResult sets the "result" field.
+func (u *PrivacyRequestUpsert) SetResult(v json.RawMessage) *PrivacyRequestUpsert {
+	u.Set(privacyrequest.FieldResult, v)
+	return u
+}
+
+// UpdateResult sets the "result" field to the value that was provided on create.
+func (u *PrivacyRequestUpsert) UpdateResult() *PrivacyRequestUpsert {
+	u.SetExcluded(privacyrequest.FieldResult)
+	return u
+}
+
+// ClearResult clears the value of the "result" field.
+func (u *PrivacyRequestUpsert) ClearResult() *PrivacyRequestUpsert {
+	u.SetNull(privacyrequest.FieldResult)
+	return u
+}
+
+// UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
+// Using this option is equivalent to using:
+//
+//	client.PrivacyRequest.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(privacyrequest.FieldID)
+//			}),
+//		).
+//		Exec(ctx)
+func (u *PrivacyRequestUpsertOne) UpdateNewValues() *PrivacyRequestUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.ID(); exists {
+			s.SetIgnore(privacyrequest.FieldID)
+		}
+		if _, exists := u.create.mutation.CreatedAt(); exists {
+			s.SetIgnore(privacyrequest.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.Kind(); exists {
+			s.SetIgnore(privacyrequest.FieldKind)
+		}
+		if _, exists := u.create.mutation.ApplicantID(); exists {
+			s.SetIgnore(privacyrequest.FieldApplicantID)
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PrivacyRequest.Create().
+//	    OnConflict(sql.ResolveWithIgnore()).
+//	    Exec(ctx)
+func (u *PrivacyRequestUpsertOne) Ignore() *PrivacyRequestUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PrivacyRequestUpsertOne) DoNothing() *PrivacyRequestUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PrivacyRequestCreate.OnConflict
+// documentation for more info.
+func (u *PrivacyRequestUpsertOne) Update(set func(*PrivacyRequestUpsert)) *PrivacyRequestUpsertOne {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PrivacyRequestUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PrivacyRequestUpsertOne) SetUpdatedAt(v time.Time) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateUpdatedAt() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *PrivacyRequestUpsertOne) SetStatus(v privacyrequest.Status) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateStatus() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetDueAt sets the "due_at" field.
+func (u *PrivacyRequestUpsertOne) SetDueAt(v time.Time) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetDueAt(v)
+	})
+}
+
+// UpdateDueAt sets the "due_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateDueAt() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateDueAt()
+	})
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (u *PrivacyRequestUpsertOne) SetCompletedAt(v time.Time) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetCompletedAt(v)
+	})
+}
+
+// UpdateCompletedAt sets the "completed_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateCompletedAt() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateCompletedAt()
+	})
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (u *PrivacyRequestUpsertOne) ClearCompletedAt() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearCompletedAt()
+	})
+}
+
+// SetHandler sets the "handler" field.
+func (u *PrivacyRequestUpsertOne) SetHandler(v string) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetHandler(v)
+	})
+}
+
+// UpdateHandler sets the "handler" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateHandler() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateHandler()
+	})
+}
+
+// ClearHandler clears the value of the "handler" field.
+func (u *PrivacyRequestUpsertOne) ClearHandler() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearHandler()
+	})
+}
+
+// SetRejectionReason sets the "rejection_reason" field.
+func (u *PrivacyRequestUpsertOne) SetRejectionReason(v string) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetRejectionReason(v)
+	})
+}
+
+// UpdateRejectionReason sets the "rejection_reason" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateRejectionReason() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateRejectionReason()
+	})
+}
+
+// ClearRejectionReason clears the value of the "rejection_reason" field.
+func (u *PrivacyRequestUpsertOne) ClearRejectionReason() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearRejectionReason()
+	})
+}
+
+// SetProposedChanges sets the "proposed_changes" field.
+func (u *PrivacyRequestUpsertOne) SetProposedChanges(v json.RawMessage) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetProposedChanges(v)
+	})
+}
+
+// UpdateProposedChanges sets the "proposed_changes" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateProposedChanges() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateProposedChanges()
+	})
+}
+
+// ClearProposedChanges clears the value of the "proposed_changes" field.
+func (u *PrivacyRequestUpsertOne) ClearProposedChanges() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearProposedChanges()
+	})
+}
+
+// SetResult sets the "result" field.
+func (u *PrivacyRequestUpsertOne) SetResult(v json.RawMessage) *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetResult(v)
+	})
+}
+
+// UpdateResult sets the "result" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertOne) UpdateResult() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateResult()
+	})
+}
+
+// ClearResult clears the value of the "result" field.
+func (u *PrivacyRequestUpsertOne) ClearResult() *PrivacyRequestUpsertOne {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearResult()
+	})
+}
+
+// Exec executes the query.
+func (u *PrivacyRequestUpsertOne) Exec(ctx context.Context) error {
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PrivacyRequestCreate.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PrivacyRequestUpsertOne) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// Exec executes the UPSERT query and returns the inserted/updated ID.
+func (u *PrivacyRequestUpsertOne) ID(ctx context.Context) (id int, err error) {
+	node, err := u.create.Save(ctx)
+	if err != nil {
+		return id, err
+	}
+	return node.ID, nil
+}
+
+// IDX is like ID, but panics if an error occurs.
+func (u *PrivacyRequestUpsertOne) IDX(ctx context.Context) int {
+	id, err := u.ID(ctx)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
 // PrivacyRequestCreateBulk is the builder for creating many PrivacyRequest entities in bulk.
 type PrivacyRequestCreateBulk struct {
 	config
 	err      error
 	builders []*PrivacyRequestCreate
+	conflict []sql.ConflictOption
 }
 
 // Save creates the PrivacyRequest entities in the database.
@@ -374,6 +790,7 @@ func (_c *PrivacyRequestCreateBulk) Save(ctx context.Context) ([]*PrivacyRequest
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {
 					spec := &sqlgraph.BatchCreateSpec{Nodes: specs}
+					spec.OnConflict = _c.conflict
 					// Invoke the actual operation on the latest mutation in the chain.
 					if err = sqlgraph.BatchCreate(ctx, _c.driver, spec); err != nil {
 						if sqlgraph.IsConstraintError(err) {
@@ -424,6 +841,276 @@ func (_c *PrivacyRequestCreateBulk) Exec(ctx context.Context) error {
 // ExecX is like Exec, but panics if an error occurs.
 func (_c *PrivacyRequestCreateBulk) ExecX(ctx context.Context) {
 	if err := _c.Exec(ctx); err != nil {
+		panic(err)
+	}
+}
+
+// OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
+// of the `INSERT` statement. For example:
+//
+//	client.PrivacyRequest.CreateBulk(builders...).
+//		OnConflict(
+//			// Update the row with the new values
+//			// the was proposed for insertion.
+//			sql.ResolveWithNewValues(),
+//		).
+//		// Override some of the fields with custom
+//		// update values.
+//		Update(func(u *ent.PrivacyRequestUpsert) {
+//			SetCreatedAt(v+v).
+//		}).
+//		Exec(ctx)
+func (_c *PrivacyRequestCreateBulk) OnConflict(opts ...sql.ConflictOption) *PrivacyRequestUpsertBulk {
+	_c.conflict = opts
+	return &PrivacyRequestUpsertBulk{
+		create: _c,
+	}
+}
+
+// OnConflictColumns calls `OnConflict` and configures the columns
+// as conflict target. Using this option is equivalent to using:
+//
+//	client.PrivacyRequest.Create().
+//		OnConflict(sql.ConflictColumns(columns...)).
+//		Exec(ctx)
+func (_c *PrivacyRequestCreateBulk) OnConflictColumns(columns ...string) *PrivacyRequestUpsertBulk {
+	_c.conflict = append(_c.conflict, sql.ConflictColumns(columns...))
+	return &PrivacyRequestUpsertBulk{
+		create: _c,
+	}
+}
+
+// PrivacyRequestUpsertBulk is the builder for "upsert"-ing
+// a bulk of PrivacyRequest nodes.
+type PrivacyRequestUpsertBulk struct {
+	create *PrivacyRequestCreateBulk
+}
+
+// UpdateNewValues updates the mutable fields using the new values that
+// were set on create. Using this option is equivalent to using:
+//
+//	client.PrivacyRequest.Create().
+//		OnConflict(
+//			sql.ResolveWithNewValues(),
+//			sql.ResolveWith(func(u *sql.UpdateSet) {
+//				u.SetIgnore(privacyrequest.FieldID)
+//			}),
+//		).
+//		Exec(ctx)
+func (u *PrivacyRequestUpsertBulk) UpdateNewValues() *PrivacyRequestUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		for _, b := range u.create.builders {
+			if _, exists := b.mutation.ID(); exists {
+				s.SetIgnore(privacyrequest.FieldID)
+			}
+			if _, exists := b.mutation.CreatedAt(); exists {
+				s.SetIgnore(privacyrequest.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.Kind(); exists {
+				s.SetIgnore(privacyrequest.FieldKind)
+			}
+			if _, exists := b.mutation.ApplicantID(); exists {
+				s.SetIgnore(privacyrequest.FieldApplicantID)
+			}
+		}
+	}))
+	return u
+}
+
+// Ignore sets each column to itself in case of conflict.
+// Using this option is equivalent to using:
+//
+//	client.PrivacyRequest.Create().
+//		OnConflict(sql.ResolveWithIgnore()).
+//		Exec(ctx)
+func (u *PrivacyRequestUpsertBulk) Ignore() *PrivacyRequestUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWithIgnore())
+	return u
+}
+
+// DoNothing configures the conflict_action to `DO NOTHING`.
+// Supported only by SQLite and PostgreSQL.
+func (u *PrivacyRequestUpsertBulk) DoNothing() *PrivacyRequestUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.DoNothing())
+	return u
+}
+
+// Update allows overriding fields `UPDATE` values. See the PrivacyRequestCreateBulk.OnConflict
+// documentation for more info.
+func (u *PrivacyRequestUpsertBulk) Update(set func(*PrivacyRequestUpsert)) *PrivacyRequestUpsertBulk {
+	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(update *sql.UpdateSet) {
+		set(&PrivacyRequestUpsert{UpdateSet: update})
+	}))
+	return u
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (u *PrivacyRequestUpsertBulk) SetUpdatedAt(v time.Time) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetUpdatedAt(v)
+	})
+}
+
+// UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateUpdatedAt() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateUpdatedAt()
+	})
+}
+
+// SetStatus sets the "status" field.
+func (u *PrivacyRequestUpsertBulk) SetStatus(v privacyrequest.Status) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetStatus(v)
+	})
+}
+
+// UpdateStatus sets the "status" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateStatus() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateStatus()
+	})
+}
+
+// SetDueAt sets the "due_at" field.
+func (u *PrivacyRequestUpsertBulk) SetDueAt(v time.Time) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetDueAt(v)
+	})
+}
+
+// UpdateDueAt sets the "due_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateDueAt() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateDueAt()
+	})
+}
+
+// SetCompletedAt sets the "completed_at" field.
+func (u *PrivacyRequestUpsertBulk) SetCompletedAt(v time.Time) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetCompletedAt(v)
+	})
+}
+
+// UpdateCompletedAt sets the "completed_at" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateCompletedAt() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateCompletedAt()
+	})
+}
+
+// ClearCompletedAt clears the value of the "completed_at" field.
+func (u *PrivacyRequestUpsertBulk) ClearCompletedAt() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearCompletedAt()
+	})
+}
+
+// SetHandler sets the "handler" field.
+func (u *PrivacyRequestUpsertBulk) SetHandler(v string) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetHandler(v)
+	})
+}
+
+// UpdateHandler sets the "handler" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateHandler() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateHandler()
+	})
+}
+
+// ClearHandler clears the value of the "handler" field.
+func (u *PrivacyRequestUpsertBulk) ClearHandler() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearHandler()
+	})
+}
+
+// SetRejectionReason sets the "rejection_reason" field.
+func (u *PrivacyRequestUpsertBulk) SetRejectionReason(v string) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetRejectionReason(v)
+	})
+}
+
+// UpdateRejectionReason sets the "rejection_reason" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateRejectionReason() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateRejectionReason()
+	})
+}
+
+// ClearRejectionReason clears the value of the "rejection_reason" field.
+func (u *PrivacyRequestUpsertBulk) ClearRejectionReason() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearRejectionReason()
+	})
+}
+
+// SetProposedChanges sets the "proposed_changes" field.
+func (u *PrivacyRequestUpsertBulk) SetProposedChanges(v json.RawMessage) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetProposedChanges(v)
+	})
+}
+
+// UpdateProposedChanges sets the "proposed_changes" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateProposedChanges() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateProposedChanges()
+	})
+}
+
+// ClearProposedChanges clears the value of the "proposed_changes" field.
+func (u *PrivacyRequestUpsertBulk) ClearProposedChanges() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearProposedChanges()
+	})
+}
+
+// SetResult sets the "result" field.
+func (u *PrivacyRequestUpsertBulk) SetResult(v json.RawMessage) *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.SetResult(v)
+	})
+}
+
+// UpdateResult sets the "result" field to the value that was provided on create.
+func (u *PrivacyRequestUpsertBulk) UpdateResult() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.UpdateResult()
+	})
+}
+
+// ClearResult clears the value of the "result" field.
+func (u *PrivacyRequestUpsertBulk) ClearResult() *PrivacyRequestUpsertBulk {
+	return u.Update(func(s *PrivacyRequestUpsert) {
+		s.ClearResult()
+	})
+}
+
+// Exec executes the query.
+func (u *PrivacyRequestUpsertBulk) Exec(ctx context.Context) error {
+	if u.create.err != nil {
+		return u.create.err
+	}
+	for i, b := range u.create.builders {
+		if len(b.conflict) != 0 {
+			return fmt.Errorf("ent: OnConflict was set for builder %d. Set it on the PrivacyRequestCreateBulk instead", i)
+		}
+	}
+	if len(u.create.conflict) == 0 {
+		return errors.New("ent: missing options for PrivacyRequestCreateBulk.OnConflict")
+	}
+	return u.create.Exec(ctx)
+}
+
+// ExecX is like Exec, but panics if an error occurs.
+func (u *PrivacyRequestUpsertBulk) ExecX(ctx context.Context) {
+	if err := u.create.Exec(ctx); err != nil {
 		panic(err)
 	}
 }

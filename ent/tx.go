@@ -24,6 +24,8 @@ type Tx struct {
 	BudgetSpend *BudgetSpendClient
 	// Consent is the client for interacting with the Consent builders.
 	Consent *ConsentClient
+	// ConsentState is the client for interacting with the ConsentState builders.
+	ConsentState *ConsentStateClient
 	// Employer is the client for interacting with the Employer builders.
 	Employer *EmployerClient
 	// Job is the client for interacting with the Job builders.
@@ -173,6 +175,7 @@ func (tx *Tx) init() {
 	tx.Application = NewApplicationClient(tx.config)
 	tx.BudgetSpend = NewBudgetSpendClient(tx.config)
 	tx.Consent = NewConsentClient(tx.config)
+	tx.ConsentState = NewConsentStateClient(tx.config)
 	tx.Employer = NewEmployerClient(tx.config)
 	tx.Job = NewJobClient(tx.config)
 	tx.Operation = NewOperationClient(tx.config)

@@ -279,6 +279,18 @@ var (
 func seedDashboard(b testing.TB, client *ent.Client) {
 	b.Helper()
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	// The ledger, and the applications that append to it, are written in a
+	// transaction (ledger.Maintain).
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}()
+	client = tx.Client()
 	for _, v := range benchVisas {
 		if err := validate.VisaStatus(v); err != nil {
 			b.Fatalf("%s: %v", v, err)

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -23,7 +24,7 @@ import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/applicant"
 	entconsent "consentgate/ent/consent"
-	"consentgate/ent/employer"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 )
@@ -176,6 +177,11 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	if resp == nil && ctx.Err() != nil { // the request's deadline passed before anything resolved
 		resp = &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
 	}
+	if err := st.stateErr.Load(); err != nil {
+		// Decided without the consent state: nothing leaves, nothing was released.
+		g.log.ErrorContext(ctx, "consent state not read", "request_id", RequestID(ctx), "error", redactLiterals((*err).Error()))
+		return &graphql.Response{Errors: gqlerror.List{consentStateError(ctx)}}
+	}
 	written, err := g.record(ctx, st)
 	st.mu.Lock()
 	g.metrics.released(len(st.releasedTo), written)
@@ -292,6 +298,9 @@ func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf f
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
 	}
 	sub := g.subject(ctx, st, id)
+	if sub.failed {
+		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
+	}
 	var d consent.Decision
 	if k := sub.class.decisions[i].Load(); k != 0 {
 		d = st.distinct[k-1]
@@ -383,15 +392,17 @@ func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
 	return g.client
 }
 
-// loadConsents reads the consent ledgers of the subjects not loaded yet, in
-// one query, keeping only the entries that can matter to this viewer: its
-// purposes, and for EMPLOYER_PROVISION those towards everyone or towards its
-// own organisation. The ledger is read as the enforcement layer, not as the
-// viewer: deciding needs it whatever rows the viewer may see. A subject
-// whose ledger cannot be read keeps an empty one: fail closed. A viewer
-// whose decisions depend on no consent reads nothing. For a compliance
-// viewer it reads the live access grants it holds for these subjects
-// instead (liveGrants).
+// loadConsents reads the consent state of the subjects not loaded yet, in
+// one indexed query, keeping only the lines that can matter to this
+// viewer: its purposes, and for EMPLOYER_PROVISION those towards all
+// employers or towards its own organisation (rule.Towards). The state is
+// read as the enforcement layer, not as the viewer: deciding needs it
+// whatever rows the viewer may see. If it cannot be read, the subjects are
+// marked failed, every decision about them hides, and the operation's
+// response carries no data at all (InterceptResponse): fail closed, for
+// every consent default, opt-out included. A viewer whose decisions depend
+// on no consent reads nothing. For a compliance viewer it reads the live
+// access grants it holds for these subjects instead (liveGrants).
 func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []int) {
 	var missing []int
 	for _, id := range ids {
@@ -402,39 +413,29 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 	if len(missing) == 0 {
 		return
 	}
-	ledgers := make(map[int][]consent.Entry, len(missing))
+	lines := make(map[int][]consent.Entry, len(missing))
+	failed := false
 	if len(st.purposes) > 0 {
-		purposes := make([]entconsent.Purpose, len(st.purposes))
+		purposes := make([]consentstate.Purpose, len(st.purposes))
 		for i, p := range st.purposes {
-			purposes[i] = entconsent.Purpose(p)
+			purposes[i] = consentstate.Purpose(p)
 		}
-		recipient := entconsent.EmployerIDIsNil()
-		if st.viewer.Org != "" {
-			recipient = entconsent.Or(recipient, entconsent.HasEmployerWith(employer.ExternalID(st.viewer.Org)))
-		}
-		rows, err := g.clientFrom(ctx).Consent.Query().
-			Where(entconsent.ApplicantIDIn(missing...), entconsent.PurposeIn(purposes...), recipient).
-			Select(entconsent.FieldApplicantID, entconsent.FieldPurpose, entconsent.FieldEmployerID,
-				entconsent.FieldWithheldCategory, entconsent.FieldGranted, entconsent.FieldRecordedAt).
+		rows, err := g.clientFrom(ctx).ConsentState.Query().
+			Where(consentstate.ApplicantIDIn(missing...), consentstate.PurposeIn(purposes...), rule.Towards(st.viewer.Org)).
+			Select(consentstate.FieldApplicantID, consentstate.FieldPurpose, consentstate.FieldRecipientID,
+				consentstate.FieldCategory, consentstate.FieldConsentID, consentstate.FieldGranted).
 			All(privacy.DecisionContext(ctx, privacy.Allow))
-		if err == nil {
-			// Ledger order, sorted here: cheaper than ORDER BY for a page's few rows.
-			slices.SortFunc(rows, func(a, b *ent.Consent) int {
-				if c := a.RecordedAt.Compare(b.RecordedAt); c != 0 {
-					return c
-				}
-				return a.ID - b.ID
-			})
-			for _, r := range rows {
-				e := consent.Entry{Purpose: consent.Purpose(r.Purpose), Granted: r.Granted}
-				if r.EmployerID != nil { // towards the viewer's organisation: the query kept no other
-					e.Recipient = st.viewer.Org
-				}
-				if r.WithheldCategory != nil {
-					e.Category = consent.Category(*r.WithheldCategory)
-				}
-				ledgers[r.ApplicantID] = append(ledgers[r.ApplicantID], e)
+		if err != nil {
+			failed = true
+			st.failConsentState(err)
+		}
+		for _, r := range rows {
+			e := consent.Entry{Seq: int64(r.ConsentID), Purpose: consent.Purpose(r.Purpose),
+				Category: consent.Category(r.Category), Granted: r.Granted}
+			if r.RecipientID != 0 { // towards the viewer's organisation: the query kept no other
+				e.Recipient = st.viewer.Org
 			}
+			lines[r.ApplicantID] = append(lines[r.ApplicantID], e)
 		}
 	}
 	var bases map[int]consent.LegalBasis
@@ -442,11 +443,27 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		bases = g.liveGrants(ctx, st, missing)
 	}
 	for _, id := range missing {
-		c := consent.Summarize(ledgers[id])
+		c := consent.State(lines[id]...)
 		self := g.isSelf(ctx, st, id)
 		b := bases[id]
-		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, basis: b, class: st.classOf(self, c, b)})
+		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, basis: b, failed: failed, class: st.classOf(self, c, b)})
 	}
+}
+
+// inForceFirstRecorded keeps of a subject's ledger the entries in force
+// (those a consent state line holds), in the order their lines were first
+// written: Applicant.currentConsents.
+func inForceFirstRecorded(s *sql.Selector) {
+	l := sql.Table(consentstate.Table)
+	line := sql.Select(l.C(consentstate.FieldID)).From(l).Where(sql.ColumnsEQ(l.C(consentstate.FieldConsentID), s.C(entconsent.FieldID)))
+	s.Where(sql.Exists(line))
+	s.OrderExpr(sql.ExprFunc(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(line) }) }))
+}
+
+// failConsentState notes that the consent state could not be read: the
+// response will carry no data, only a retryable error.
+func (st *requestState) failConsentState(err error) {
+	st.stateErr.CompareAndSwap(nil, &err)
 }
 
 // liveGrants returns the legal basis of the live access grant the
@@ -571,6 +588,7 @@ type subjectState struct {
 	self     bool
 	consents consent.Consents
 	basis    consent.LegalBasis
+	failed   bool // the consent state could not be read: every decision hides
 	class    *decisionClass
 	counted  atomic.Uint32 // bit i: category i counted in the metrics
 	recorded atomic.Uint32 // bit i: category i released, for the access record
@@ -608,8 +626,9 @@ type requestState struct {
 	subjects   sync.Map // subject id → *subjectState
 	classes    sync.Map // consent state key → *decisionClass
 	counts     decisionCounts
-	releases   []release // personal data released to someone other than its subject
-	releasedTo []int     // the subjects of those releases, counted as they happen
+	releases   []release             // personal data released to someone other than its subject
+	releasedTo []int                 // the subjects of those releases, counted as they happen
+	stateErr   atomic.Pointer[error] // the consent state could not be read
 
 	mu        sync.Mutex
 	distinct  [255]consent.Decision // the operation's distinct decisions, ndistinct of them

@@ -8,18 +8,13 @@ package graph
 import (
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
-	"consentgate/ent/hooks"
 	"consentgate/graph/model"
 	"context"
 )
 
 // CurrentConsents is the resolver for the currentConsents field.
 func (r *applicantResolver) CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error) {
-	ledger, err := obj.QueryConsents().Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return hooks.LatestEntries(ledger), nil
+	return obj.QueryConsents().Unique(false).Order(inForceFirstRecorded).All(ctx)
 }
 
 // ChangeConsent is the resolver for the changeConsent field.

@@ -139,6 +139,16 @@ func auditError(ctx context.Context) *gqlerror.Error {
 	return &gqlerror.Error{Message: "the release of personal data could not be recorded, so none was sent; it may be retried", Extensions: ext}
 }
 
+// consentStateError is the error of a response that needed the consent
+// state and could not read it: it carries no data and may be retried.
+func consentStateError(ctx context.Context) *gqlerror.Error {
+	ext := map[string]any{"code": "UNAVAILABLE"}
+	if id := RequestID(ctx); id != "" {
+		ext["requestId"] = id
+	}
+	return &gqlerror.Error{Message: "the consent state could not be read, so no personal data was sent; it may be retried", Extensions: ext}
+}
+
 // timeoutError is the error of a request whose deadline passed: it may be
 // retried.
 func timeoutError(ctx context.Context) *gqlerror.Error {

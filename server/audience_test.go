@@ -199,5 +199,7 @@ func addApplicantTo(t *testing.T, f *fixture, account, jobKey string) {
 	for i := range answers {
 		answers[i] = canary(account, "answer")
 	}
-	f.client.Application.Create().SetApplicant(a).SetJob(j).SetReason(canary(account, "reason")).SetAnswers(answers).SaveX(ctx)
+	inTx(t, f.client, func(client *ent.Client) {
+		client.Application.Create().SetApplicant(a).SetJob(j).SetReason(canary(account, "reason")).SetAnswers(answers).SaveX(ctx)
+	})
 }

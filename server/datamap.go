@@ -320,11 +320,11 @@ func dataMapSubject(col DataMapColumn) consent.Subject {
 	if col.Purpose == "" {
 		return consent.Subject{}
 	}
-	grant := consent.Entry{Purpose: col.Purpose, Granted: true}
+	grant := consent.Entry{Seq: 1, Purpose: col.Purpose, Granted: true}
 	if col.Purpose == consent.EmployerProvision {
 		grant.Recipient = dataMapAccount
 	}
-	return consent.Subject{Consents: consent.Summarize([]consent.Entry{grant})}
+	return consent.Subject{Consents: consent.State(grant)}
 }
 
 // types returns the map's fields grouped by type, in the map's order.

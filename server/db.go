@@ -19,6 +19,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/privacy"
 	_ "consentgate/ent/runtime" // privacy rules, hooks and interceptors
+	"consentgate/ledger"
 )
 
 // OpenDatabase opens the database at url (a SQLite DSN such as
@@ -44,6 +45,12 @@ func OpenDatabase(ctx context.Context, url string) (*ent.Client, error) {
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating schema: %w", err)
+	}
+	// A database from before the consent state was kept gets it from its
+	// ledger, once.
+	if _, err := ledger.Fill(ctx, client); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("filling the consent state from the ledger: %w", err)
 	}
 	return client, nil
 }

@@ -54,7 +54,12 @@ func (f *fixture) grant(t testing.TB, account, purpose string, to *ent.Employer,
 	t.Helper()
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f.clock = f.clock.Add(time.Second)
-	c := f.client.Consent.Create().SetApplicant(f.applicants[account]).SetPurpose(entconsent.Purpose(purpose)).
+	inTx(t, f.client, func(client *ent.Client) { f.grantWith(ctx, client, account, purpose, to, category, granted) })
+}
+
+// grantWith is grant through client (a transaction's).
+func (f *fixture) grantWith(ctx context.Context, client *ent.Client, account, purpose string, to *ent.Employer, category string, granted bool) {
+	c := client.Consent.Create().SetApplicant(f.applicants[account]).SetPurpose(entconsent.Purpose(purpose)).
 		SetGranted(granted).SetSource("APPLICANT").SetRecordedAt(f.clock).SetPolicyVersion(f.policy)
 	if to != nil {
 		c.SetEmployer(to)
@@ -63,6 +68,27 @@ func (f *fixture) grant(t testing.TB, account, purpose string, to *ent.Employer,
 		c.SetWithheldCategory(entconsent.WithheldCategory(category))
 	}
 	c.SaveX(ctx)
+}
+
+// inTx runs f with a client inside one transaction and commits it: the
+// consent ledger, and so an application (which appends to it), is written
+// only in a transaction, with its state (ledger.Maintain).
+func inTx(t testing.TB, client *ent.Client, f func(client *ent.Client)) {
+	t.Helper()
+	tx, err := client.Tx(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	f(tx.Client())
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fixtureAccounts are the fixture's applicants: alice applied to acme's
@@ -143,7 +169,7 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 			SaveX(ctx)
 	}
 	f.policy = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(day(2026, 1, 1)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
-	apply := func(account, jobKey string) *ent.Application {
+	apply := func(client *ent.Client, account, jobKey string) *ent.Application {
 		j := f.jobs[jobKey]
 		answers := make([]string, len(j.Questions))
 		for i := range answers {
@@ -152,10 +178,12 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 		return client.Application.Create().SetApplicant(f.applicants[account]).SetJob(j).
 			SetReason(canary(account, "reason")).SetAnswers(answers).SaveX(ctx)
 	}
-	f.apps["alice"] = apply("alice", "acme")
-	f.apps["bob"] = apply("bob", "globex")
-	f.apps["carol"] = apply("carol", "acme")
-	f.apps["carol"] = client.Application.UpdateOne(f.apps["carol"]).SetStatus("WITHDRAWN").SaveX(ctx)
+	inTx(t, client, func(client *ent.Client) {
+		f.apps["alice"] = apply(client, "alice", "acme")
+		f.apps["bob"] = apply(client, "bob", "globex")
+		f.apps["carol"] = apply(client, "carol", "acme")
+		f.apps["carol"] = client.Application.UpdateOne(f.apps["carol"]).SetStatus("WITHDRAWN").SaveX(ctx)
+	})
 	// The consent ledger: applying granted provision to the job's employer
 	// (and carol withdrew it with her application); alice withholds FAMILY
 	// from acme; bob opted in to the mail magazine and to analytics.

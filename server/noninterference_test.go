@@ -199,6 +199,13 @@ func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []m
 		people = append(people, b.SaveX(ctx))
 	}
 	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	// The ledger, and the applications that append to it, are written in
+	// a transaction.
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client = tx.Client()
 	for k, a := range w.applications {
 		at = at.Add(time.Minute)
 		app := client.Application.Create().SetApplicant(people[a.applicant]).SetJob(jobs[a.job]).
@@ -219,6 +226,10 @@ func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []m
 		}
 		c.ExecX(ctx)
 	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	client = f.client
 	for i := range w.applicants {
 		if s, ok := w.requests[i]; ok {
 			client.PrivacyRequest.Create().SetApplicant(people[i]).SetKind("DISCLOSURE").SetStatus(s).
@@ -262,7 +273,10 @@ func (w *world) ledgerOf(i int) consent.Consents {
 			entries = append(entries, consent.Entry{Purpose: e.purpose, Recipient: r, Category: e.category, Granted: e.granted})
 		}
 	}
-	return consent.Summarize(entries)
+	for k := range entries {
+		entries[k].Seq = int64(k + 1)
+	}
+	return consent.State(entries...)
 }
 
 // reaches is the specification of DESIGN.md's row table, written out

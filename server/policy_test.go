@@ -51,10 +51,12 @@ func TestPolicyVersions(t *testing.T) {
 		erinV := consent.Viewer{Account: "erin", Role: consent.Applicant}
 		erin := client.Applicant.Create().SetAccountID("erin").SetName("cnryerinname").SetEmail("erin@cnry.example").SetPhone("090-0000-9999").
 			SetBirthDate(time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC)).SetSex("FEMALE").SetPrefecture("Tokyo").SaveX(ctx)
-		for _, p := range []string{"ANALYTICS", "MAIL_MAGAZINE", "FEEDBACK"} {
-			client.Consent.Create().SetApplicant(erin).SetPurpose(entconsent.Purpose(p)).SetGranted(p != "FEEDBACK").
-				SetSource("APPLICANT").SetRecordedAt(time.Now().Add(-time.Hour)).SetPolicyVersion(f.policy).SaveX(ctx)
-		}
+		inTx(t, client, func(client *ent.Client) {
+			for _, p := range []string{"ANALYTICS", "MAIL_MAGAZINE", "FEEDBACK"} {
+				client.Consent.Create().SetApplicant(erin).SetPurpose(entconsent.Purpose(p)).SetGranted(p != "FEEDBACK").
+					SetSource("APPLICANT").SetRecordedAt(time.Now().Add(-time.Hour)).SetPolicyVersion(f.policy).SaveX(ctx)
+			}
+		})
 		want := "ANALYTICS:true:EXPLICIT@2026-01 MAIL_MAGAZINE:true:EXPLICIT@2026-01 FEEDBACK:false:EXPLICIT@2026-01"
 		if got := standings(t, f.post(t, &erinV, standingQuery, nil)); got != want {
 			t.Fatalf("before any change: %s", got)
@@ -145,8 +147,10 @@ func TestPolicyVersions(t *testing.T) {
 		}
 
 		// Asking for deletion after a change: nothing is deemed.
-		client.Consent.Create().SetApplicant(f.applicants["dave"]).SetPurpose("ANALYTICS").SetGranted(true).
-			SetSource("APPLICANT").SetRecordedAt(time.Now().Add(-time.Hour)).SetPolicyVersion(f.policy).SaveX(ctx)
+		inTx(t, client, func(client *ent.Client) {
+			client.Consent.Create().SetApplicant(f.applicants["dave"]).SetPurpose("ANALYTICS").SetGranted(true).
+				SetSource("APPLICANT").SetRecordedAt(time.Now().Add(-time.Hour)).SetPolicyVersion(f.policy).SaveX(ctx)
+		})
 		daveV := consent.Viewer{Account: "dave", Role: consent.Applicant}
 		daveQ := func() string { return standings(t, f.post(t, &daveV, standingQuery, nil)) }
 		if got := daveQ(); got != "ANALYTICS:true:DEEMED@2026-08" {

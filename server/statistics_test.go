@@ -82,9 +82,11 @@ func newStatsWorld(t *testing.T, client *ent.Client) *statsWorld {
 func (w *statsWorld) consent(t testing.TB, account, purpose string, granted bool) {
 	t.Helper()
 	w.clock = w.clock.Add(time.Second)
-	w.client.Consent.Create().SetApplicant(w.people[account]).SetPurpose(entconsent.Purpose(purpose)).SetGranted(granted).
-		SetSource("APPLICANT").SetRecordedAt(w.clock).SetPolicyVersion(w.version).
-		SaveX(privacy.DecisionContext(context.Background(), privacy.Allow))
+	inTx(t, w.client, func(client *ent.Client) {
+		client.Consent.Create().SetApplicant(w.people[account]).SetPurpose(entconsent.Purpose(purpose)).SetGranted(granted).
+			SetSource("APPLICANT").SetRecordedAt(w.clock).SetPolicyVersion(w.version).
+			SaveX(privacy.DecisionContext(context.Background(), privacy.Allow))
+	})
 }
 
 // stats runs applicantStatistics as viewer and returns the response.

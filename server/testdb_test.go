@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"consentgate/ent"
+	"consentgate/ledger"
 )
 
 // backend is a database the suite runs against.
@@ -76,6 +77,7 @@ func openDSN(t *testing.T, dsn string) *ent.Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
+	verifyConsentStateAtEnd(t, client)
 	return client
 }
 
@@ -110,6 +112,7 @@ func openSQLiteDSN(t testing.TB) (*ent.Client, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
+	verifyConsentStateAtEnd(t, client)
 	return client, dsn
 }
 
@@ -153,5 +156,24 @@ func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
 		defer admin.Close()
 		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
+	verifyConsentStateAtEnd(t, client)
 	return client, u.String()
+}
+
+// verifyConsentStateAtEnd checks, when the test ends (before its database
+// closes), that the consent state is the fold of the whole ledger
+// (ledger.Verify, as `consent verify` does): every test's consent writes,
+// on both databases, leave the two in step. A database the test made
+// unreachable on purpose is only logged.
+func verifyConsentStateAtEnd(t testing.TB, client *ent.Client) {
+	t.Cleanup(func() {
+		diffs, err := ledger.Verify(context.Background(), client)
+		if err != nil {
+			t.Logf("consent state not verified: %v", err)
+			return
+		}
+		for _, d := range diffs {
+			t.Errorf("consent state differs from the ledger: %s", d)
+		}
+	})
 }

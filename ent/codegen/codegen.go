@@ -34,6 +34,7 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 			gen.FeatureIntercept,
 			gen.FeatureSnapshot,
 			gen.FeatureGlobalID,
+			gen.FeatureUpsert,
 		},
 	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl", "./ent/template/update_check.tmpl"))
 }

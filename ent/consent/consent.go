@@ -41,6 +41,8 @@ const (
 	EdgeEmployer = "employer"
 	// EdgePolicyVersion holds the string denoting the policy_version edge name in mutations.
 	EdgePolicyVersion = "policy_version"
+	// EdgeState holds the string denoting the state edge name in mutations.
+	EdgeState = "state"
 	// Table holds the table name of the consent in the database.
 	Table = "consents"
 	// ApplicantTable is the table that holds the applicant relation/edge.
@@ -64,6 +66,13 @@ const (
 	PolicyVersionInverseTable = "policy_versions"
 	// PolicyVersionColumn is the table column denoting the policy_version relation/edge.
 	PolicyVersionColumn = "policy_version_id"
+	// StateTable is the table that holds the state relation/edge.
+	StateTable = "consent_states"
+	// StateInverseTable is the table name for the ConsentState entity.
+	// It exists in this package in order to avoid circular dependency with the "consentstate" package.
+	StateInverseTable = "consent_states"
+	// StateColumn is the table column denoting the state relation/edge.
+	StateColumn = "consent_id"
 )
 
 // Columns holds all SQL columns for consent fields.
@@ -96,7 +105,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 )
 
@@ -294,6 +303,13 @@ func ByPolicyVersionField(field string, opts ...sql.OrderTermOption) OrderOption
 		sqlgraph.OrderByNeighborTerms(s, newPolicyVersionStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByStateField orders the results by state field.
+func ByStateField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newStateStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newApplicantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -313,6 +329,13 @@ func newPolicyVersionStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PolicyVersionInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, PolicyVersionTable, PolicyVersionColumn),
+	)
+}
+func newStateStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(StateInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, StateTable, StateColumn),
 	)
 }
 

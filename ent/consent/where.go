@@ -359,6 +359,29 @@ func HasPolicyVersionWith(preds ...predicate.PolicyVersion) predicate.Consent {
 	})
 }
 
+// HasState applies the HasEdge predicate on the "state" edge.
+func HasState() predicate.Consent {
+	return predicate.Consent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, StateTable, StateColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasStateWith applies the HasEdge predicate on the "state" edge with a given conditions (other predicates).
+func HasStateWith(preds ...predicate.ConsentState) predicate.Consent {
+	return predicate.Consent(func(s *sql.Selector) {
+		step := newStateStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Consent) predicate.Consent {
 	return predicate.Consent(sql.AndPredicates(predicates...))

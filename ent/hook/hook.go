@@ -80,6 +80,18 @@ func (f ConsentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ConsentMutation", m)
 }
 
+// The ConsentStateFunc type is an adapter to allow the use of ordinary
+// function as ConsentState mutator.
+type ConsentStateFunc func(context.Context, *ent.ConsentStateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ConsentStateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ConsentStateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ConsentStateMutation", m)
+}
+
 // The EmployerFunc type is an adapter to allow the use of ordinary
 // function as Employer mutator.
 type EmployerFunc func(context.Context, *ent.EmployerMutation) (ent.Value, error)

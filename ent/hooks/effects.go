@@ -23,6 +23,7 @@ import (
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema/validate"
+	"consentgate/ledger"
 )
 
 // Errors of privacy requests and their effects.
@@ -286,40 +287,11 @@ func (e *effects) applyChanges(a *ent.Applicant) (object, error) {
 	return object{"appliedFields": fields}, nil
 }
 
-// ledger returns the subject's consent ledger, oldest first, with each
+// ledger returns the subject's consent ledger in its order, with each
 // entry's employer and policy version.
 func (e *effects) ledger(a *ent.Applicant) ([]*ent.Consent, error) {
 	return e.client.Consent.Query().Where(entconsent.ApplicantID(a.ID)).WithEmployer().WithPolicyVersion().
-		Order(ent.Asc(entconsent.FieldRecordedAt), ent.Asc(entconsent.FieldID)).All(e.ctx)
-}
-
-// LatestEntries folds a consent ledger (oldest first) into its current
-// state: the latest entry for each purpose, employer and category, in the
-// order those keys first appear.
-func LatestEntries(ledger []*ent.Consent) []*ent.Consent {
-	type key struct {
-		purpose  entconsent.Purpose
-		employer int
-		category string
-	}
-	index := map[key]int{}
-	var out []*ent.Consent
-	for _, c := range ledger {
-		k := key{purpose: c.Purpose}
-		if c.EmployerID != nil {
-			k.employer = *c.EmployerID
-		}
-		if c.WithheldCategory != nil {
-			k.category = string(*c.WithheldCategory)
-		}
-		if i, ok := index[k]; ok {
-			out[i] = c
-			continue
-		}
-		index[k] = len(out)
-		out = append(out, c)
-	}
-	return out
+		Order(ent.Asc(entconsent.FieldID)).All(e.ctx)
 }
 
 func employerRef(emp *ent.Employer) any {
@@ -342,23 +314,17 @@ func (e *effects) notice(a *ent.Applicant) (object, error) {
 	if err != nil {
 		return nil, err
 	}
-	ledger, err := e.ledger(a)
+	current, err := ledger.Current(e.ctx, e.client, a.ID)
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]consent.Entry, len(ledger))
-	employers := map[string]*ent.Employer{} // by external id, those the ledger names
-	for i, c := range ledger {
-		entries[i] = consent.Entry{Purpose: consent.Purpose(c.Purpose), Granted: c.Granted}
-		if c.Edges.Employer != nil {
-			entries[i].Recipient = c.Edges.Employer.ExternalID
-			employers[c.Edges.Employer.ExternalID] = c.Edges.Employer
-		}
-		if c.WithheldCategory != nil {
-			entries[i].Category = consent.Category(*c.WithheldCategory)
+	state := ledger.StateOf(current)
+	employers := map[string]*ent.Employer{} // by external id, those the state names
+	for _, c := range current {
+		if emp := c.Edges.Employer; emp != nil {
+			employers[emp.ExternalID] = emp
 		}
 	}
-	state := consent.Summarize(entries)
 	purposes := make([]object, 0, len(consent.Purposes))
 	for _, p := range consent.Purposes {
 		item := object{"purpose": string(p), "default": string(pol.Purposes[p])}
@@ -369,14 +335,16 @@ func (e *effects) notice(a *ent.Applicant) (object, error) {
 					to = append(to, employerRef(employers[org]))
 				}
 			}
-			item["applies"], item["employers"] = len(to) > 0, to
+			// Applies to the employers listed, or to all of them by a grant
+			// naming none.
+			item["applies"], item["employers"] = len(to) > 0 || e.engine.Consented(state, p, ""), to
 		} else {
 			item["applies"] = e.engine.Consented(state, p, "")
 		}
 		purposes = append(purposes, item)
 	}
 	withheld := []object{}
-	for _, c := range LatestEntries(ledger) {
+	for _, c := range current {
 		if c.WithheldCategory != nil && !c.Granted {
 			withheld = append(withheld, object{"category": string(*c.WithheldCategory), "employer": employerRef(c.Edges.Employer)})
 		}
@@ -475,7 +443,11 @@ func (e *effects) disclosure(a *ent.Applicant) (object, error) {
 		applications[i] = object{"id": app.ID, "createdAt": app.CreatedAt, "status": app.Status,
 			"statusChangedAt": timeOrNil(app.StatusChangedAt), "reason": app.Reason, "answers": app.Answers, "job": jobRef}
 	}
-	ledger, err := e.ledger(a)
+	history, err := e.ledger(a)
+	if err != nil {
+		return nil, err
+	}
+	current, err := ledger.Current(e.ctx, e.client, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -487,13 +459,12 @@ func (e *effects) disclosure(a *ent.Applicant) (object, error) {
 		}
 		return o
 	}
-	history := make([]object, len(ledger))
-	for i, c := range ledger {
-		history[i] = entry(c)
+	historyState := make([]object, len(history))
+	for i, c := range history {
+		historyState[i] = entry(c)
 	}
-	state := LatestEntries(ledger)
-	currentState := make([]object, len(state))
-	for i, c := range state {
+	currentState := make([]object, len(current))
+	for i, c := range current {
 		currentState[i] = entry(c)
 	}
 	reqs, err := e.client.PrivacyRequest.Query().Where(privacyrequest.ApplicantID(a.ID)).
@@ -526,7 +497,7 @@ func (e *effects) disclosure(a *ent.Applicant) (object, error) {
 		"policyVersion":   pv,
 		"profile":         profileOf(a),
 		"applications":    applications,
-		"consents":        object{"current": currentState, "history": history},
+		"consents":        object{"current": currentState, "history": historyState},
 		"privacyRequests": requests,
 		"accessRecords":   accessRecords,
 	}, nil
@@ -580,8 +551,9 @@ func GraphQLName(s string) string {
 // withdraw appends to the subject's consent ledger a withdrawal, sourced
 // PRIVACY_REQUEST, of every purpose that is not necessary under the policy
 // (CEASE_OF_USE), or of EMPLOYER_PROVISION only (CEASE_OF_PROVISION):
-// EMPLOYER_PROVISION towards everyone and towards each employer it was ever
-// granted to. Each takes effect for the very next request, as the
+// EMPLOYER_PROVISION towards everyone (which the scope rule makes enough)
+// and, so that the result names them, towards each employer the subject's
+// consent state names. Each takes effect for the very next request, as the
 // subject's own withdrawals do.
 func (e *effects) withdraw(a *ent.Applicant, provisionOnly bool) ([]object, error) {
 	purposes := []consent.Purpose{consent.EmployerProvision}
@@ -599,12 +571,9 @@ func (e *effects) withdraw(a *ent.Applicant, provisionOnly bool) ([]object, erro
 	}
 	var employers []*ent.Employer
 	if slices.Contains(purposes, consent.EmployerProvision) {
-		ids, err := e.client.Consent.Query().
-			Where(entconsent.ApplicantID(a.ID), entconsent.PurposeEQ(entconsent.PurposeEMPLOYER_PROVISION),
-				entconsent.EmployerIDNotNil(), entconsent.Granted(true)).
-			Unique(true).Select(entconsent.FieldEmployerID).Ints(e.ctx)
+		ids, err := ledger.Recipients(e.ctx, e.client, a.ID)
 		if err != nil {
-			return nil, fmt.Errorf("reading the provision ledger: %w", err)
+			return nil, err
 		}
 		employers, err = e.client.Employer.Query().Where(employer.IDIn(ids...)).Order(ent.Asc(employer.FieldID)).All(e.ctx)
 		if err != nil {

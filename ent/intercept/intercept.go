@@ -13,6 +13,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
@@ -242,6 +243,33 @@ func (f TraverseConsent) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ConsentQuery", q)
 }
 
+// The ConsentStateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ConsentStateFunc func(context.Context, *ent.ConsentStateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ConsentStateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ConsentStateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ConsentStateQuery", q)
+}
+
+// The TraverseConsentState type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseConsentState func(context.Context, *ent.ConsentStateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseConsentState) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseConsentState) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConsentStateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ConsentStateQuery", q)
+}
+
 // The EmployerFunc type is an adapter to allow the use of ordinary function as a Querier.
 type EmployerFunc func(context.Context, *ent.EmployerQuery) (ent.Value, error)
 
@@ -419,6 +447,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.BudgetSpendQuery, predicate.BudgetSpend, budgetspend.OrderOption]{typ: ent.TypeBudgetSpend, tq: q}, nil
 	case *ent.ConsentQuery:
 		return &query[*ent.ConsentQuery, predicate.Consent, consent.OrderOption]{typ: ent.TypeConsent, tq: q}, nil
+	case *ent.ConsentStateQuery:
+		return &query[*ent.ConsentStateQuery, predicate.ConsentState, consentstate.OrderOption]{typ: ent.TypeConsentState, tq: q}, nil
 	case *ent.EmployerQuery:
 		return &query[*ent.EmployerQuery, predicate.Employer, employer.OrderOption]{typ: ent.TypeEmployer, tq: q}, nil
 	case *ent.JobQuery:

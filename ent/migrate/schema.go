@@ -257,6 +257,43 @@ var (
 			},
 		},
 	}
+	// ConsentStatesColumns holds the columns for the "consent_states" table.
+	ConsentStatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"EMPLOYER_PROVISION", "SERVICE", "MAIL_MAGAZINE", "FEEDBACK", "ADVERTISING", "INQUIRY", "ANALYTICS"}},
+		{Name: "recipient_id", Type: field.TypeInt, Default: 0},
+		{Name: "category", Type: field.TypeString, Default: ""},
+		{Name: "granted", Type: field.TypeBool},
+		{Name: "consent_id", Type: field.TypeInt, Unique: true},
+		{Name: "applicant_id", Type: field.TypeInt},
+	}
+	// ConsentStatesTable holds the schema information for the "consent_states" table.
+	ConsentStatesTable = &schema.Table{
+		Name:       "consent_states",
+		Columns:    ConsentStatesColumns,
+		PrimaryKey: []*schema.Column{ConsentStatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "consent_states_consents_state",
+				Columns:    []*schema.Column{ConsentStatesColumns[5]},
+				RefColumns: []*schema.Column{ConsentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "consent_states_applicants_applicant",
+				Columns:    []*schema.Column{ConsentStatesColumns[6]},
+				RefColumns: []*schema.Column{ApplicantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "consentstate_applicant_id_purpose_category_recipient_id",
+				Unique:  true,
+				Columns: []*schema.Column{ConsentStatesColumns[6], ConsentStatesColumns[1], ConsentStatesColumns[3], ConsentStatesColumns[2]},
+			},
+		},
+	}
 	// EmployersColumns holds the columns for the "employers" table.
 	EmployersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -429,6 +466,7 @@ var (
 		ApplicationsTable,
 		BudgetSpendsTable,
 		ConsentsTable,
+		ConsentStatesTable,
 		EmployersTable,
 		JobsTable,
 		OperationsTable,
@@ -462,6 +500,11 @@ func init() {
 	ConsentsTable.ForeignKeys[2].RefTable = PolicyVersionsTable
 	ConsentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	ConsentStatesTable.ForeignKeys[0].RefTable = ConsentsTable
+	ConsentStatesTable.ForeignKeys[1].RefTable = ApplicantsTable
+	ConsentStatesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	EmployersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),

@@ -24,6 +24,9 @@ type BudgetSpend func(*sql.Selector)
 // Consent is the predicate function for consent builders.
 type Consent func(*sql.Selector)
 
+// ConsentState is the predicate function for consentstate builders.
+type ConsentState func(*sql.Selector)
+
 // Employer is the predicate function for employer builders.
 type Employer func(*sql.Selector)
 

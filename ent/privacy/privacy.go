@@ -255,6 +255,30 @@ func (f ConsentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConsentMutation", m)
 }
 
+// The ConsentStateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ConsentStateQueryRuleFunc func(context.Context, *ent.ConsentStateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ConsentStateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ConsentStateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ConsentStateQuery", q)
+}
+
+// The ConsentStateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ConsentStateMutationRuleFunc func(context.Context, *ent.ConsentStateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ConsentStateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ConsentStateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ConsentStateMutation", m)
+}
+
 // The EmployerQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EmployerQueryRuleFunc func(context.Context, *ent.EmployerQuery) error
@@ -446,6 +470,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ConsentQuery:
 		return q.Filter(), nil
+	case *ent.ConsentStateQuery:
+		return q.Filter(), nil
 	case *ent.EmployerQuery:
 		return q.Filter(), nil
 	case *ent.JobQuery:
@@ -476,6 +502,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.BudgetSpendMutation:
 		return m.Filter(), nil
 	case *ent.ConsentMutation:
+		return m.Filter(), nil
+	case *ent.ConsentStateMutation:
 		return m.Filter(), nil
 	case *ent.EmployerMutation:
 		return m.Filter(), nil

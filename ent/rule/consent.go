@@ -7,60 +7,66 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent/applicant"
-	entconsent "consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/predicate"
 )
 
-// latestEntries selects the applicants whose latest consent ledger entry
-// for the whole of purpose p (no single category) towards org ("" for no
-// recipient) has the given grant. "Latest" is by recorded time, then id:
-// the ledger is append-only, so the newest entry is the current state.
-func latestEntries(p consent.Purpose, org string, granted bool) *sql.Selector {
-	c1, c2 := sql.Table(entconsent.Table).As("c1"), sql.Table(entconsent.Table).As("c2")
-	sameRecipient := sql.Or(
-		sql.And(sql.IsNull(c2.C(entconsent.FieldEmployerID)), sql.IsNull(c1.C(entconsent.FieldEmployerID))),
-		sql.ColumnsEQ(c2.C(entconsent.FieldEmployerID), c1.C(entconsent.FieldEmployerID)),
-	)
-	later := sql.Select(c2.C(entconsent.FieldID)).From(c2).Where(sql.And(
-		sql.ColumnsEQ(c2.C(entconsent.FieldApplicantID), c1.C(entconsent.FieldApplicantID)),
-		sql.EQ(c2.C(entconsent.FieldPurpose), string(p)),
-		sql.IsNull(c2.C(entconsent.FieldWithheldCategory)),
-		sameRecipient,
-		sql.Or(
-			sql.ColumnsGT(c2.C(entconsent.FieldRecordedAt), c1.C(entconsent.FieldRecordedAt)),
-			sql.And(
-				sql.ColumnsEQ(c2.C(entconsent.FieldRecordedAt), c1.C(entconsent.FieldRecordedAt)),
-				sql.ColumnsGT(c2.C(entconsent.FieldID), c1.C(entconsent.FieldID)),
-			),
-		),
-	))
-	recipient := sql.IsNull(c1.C(entconsent.FieldEmployerID))
-	if org != "" {
-		e := sql.Table(employer.Table)
-		recipient = sql.In(c1.C(entconsent.FieldEmployerID),
-			sql.Select(e.C(employer.FieldID)).From(e).Where(sql.EQ(e.C(employer.FieldExternalID), org)))
+// Towards returns the consent state lines that can apply to a viewer of
+// organisation org: those naming all employers and, for an employer, those
+// naming its own organisation.
+func Towards(org string) predicate.ConsentState {
+	return func(s *sql.Selector) {
+		recipient := sql.EQ(s.C(consentstate.FieldRecipientID), 0)
+		if org != "" {
+			e := sql.Table(employer.Table)
+			recipient = sql.Or(recipient, sql.In(s.C(consentstate.FieldRecipientID),
+				sql.Select(e.C(employer.FieldID)).From(e).Where(sql.EQ(e.C(employer.FieldExternalID), org))))
+		}
+		s.Where(recipient)
 	}
-	return sql.Select(c1.C(entconsent.FieldApplicantID)).From(c1).Where(sql.And(
-		sql.EQ(c1.C(entconsent.FieldPurpose), string(p)),
-		sql.IsNull(c1.C(entconsent.FieldWithheldCategory)),
-		sql.EQ(c1.C(entconsent.FieldGranted), granted),
-		recipient,
-		sql.NotExists(later),
-	))
+}
+
+// inForce returns a predicate on the applicant rows of s: the subject's
+// state line in force for the whole of purpose p towards org ("" for a
+// purpose without recipients) has the given grant. It is the scope rule of
+// package consent in SQL: of the lines naming org's employer and the line
+// naming all employers, the one holding the latest ledger entry is in
+// force. Each line is found by the state's unique index (subject, purpose,
+// category, recipient), so a row costs a lookup or two, whatever the size
+// of the ledger.
+func inForce(s *sql.Selector, p consent.Purpose, org string, granted bool) *sql.Predicate {
+	applicable := func(alias string) *sql.Selector {
+		l := sql.Select(consentstate.FieldID).From(sql.Table(consentstate.Table).As(alias))
+		l.Where(sql.And(sql.EQ(l.C(consentstate.FieldPurpose), string(p)), sql.EQ(l.C(consentstate.FieldCategory), "")))
+		Towards(org)(l)
+		return l
+	}
+	line := applicable("cs_line")
+	line.Where(sql.And(sql.ColumnsEQ(line.C(consentstate.FieldApplicantID), s.C(applicant.FieldID)),
+		sql.EQ(line.C(consentstate.FieldGranted), granted)))
+	if org != "" {
+		// A later applicable line of the other scope overrides this one.
+		later := applicable("cs_later")
+		later.Where(sql.And(sql.ColumnsEQ(later.C(consentstate.FieldApplicantID), line.C(consentstate.FieldApplicantID)),
+			sql.ColumnsGT(later.C(consentstate.FieldConsentID), line.C(consentstate.FieldConsentID))))
+		line.Where(sql.NotExists(later))
+	}
+	return sql.Exists(line)
 }
 
 // consented returns the applicants whose consents allow purpose p towards
-// org under the policy's consent default: an opt-in purpose needs a live
-// grant, an opt-out purpose no live withdrawal, a necessary one nothing.
+// org under the policy's consent default: an opt-in purpose needs a grant
+// in force, an opt-out purpose no withdrawal in force, a necessary one
+// nothing.
 func consented(e *consent.Engine, p consent.Purpose, org string) predicate.Applicant {
 	switch e.Policy().Purposes[p] {
 	case consent.Necessary:
 		return all[predicate.Applicant]()
 	case consent.OptIn:
-		return func(s *sql.Selector) { s.Where(sql.In(s.C(applicant.FieldID), latestEntries(p, org, true))) }
+		return func(s *sql.Selector) { s.Where(inForce(s, p, org, true)) }
 	case consent.OptOut:
-		return func(s *sql.Selector) { s.Where(sql.NotIn(s.C(applicant.FieldID), latestEntries(p, org, false))) }
+		return func(s *sql.Selector) { s.Where(sql.Not(inForce(s, p, org, false))) }
 	}
 	return none[predicate.Applicant]()
 }

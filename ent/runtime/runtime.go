@@ -9,6 +9,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	"consentgate/ent/consent"
+	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
@@ -391,8 +392,31 @@ func init() {
 	consentHooks := schema.Consent{}.Hooks()
 
 	consent.Hooks[1] = consentHooks[0]
+
+	consent.Hooks[2] = consentHooks[1]
 	consentFields := schema.Consent{}.Fields()
 	_ = consentFields
+	consentstate.Policy = privacy.NewPolicies(schema.ConsentState{})
+	consentstate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := consentstate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	consentstateFields := schema.ConsentState{}.Fields()
+	_ = consentstateFields
+	// consentstateDescRecipientID is the schema descriptor for recipient_id field.
+	consentstateDescRecipientID := consentstateFields[2].Descriptor()
+	// consentstate.DefaultRecipientID holds the default value on creation for the recipient_id field.
+	consentstate.DefaultRecipientID = consentstateDescRecipientID.Default.(int)
+	// consentstateDescCategory is the schema descriptor for category field.
+	consentstateDescCategory := consentstateFields[3].Descriptor()
+	// consentstate.DefaultCategory holds the default value on creation for the category field.
+	consentstate.DefaultCategory = consentstateDescCategory.Default.(string)
+	// consentstate.CategoryValidator is a validator for the "category" field. It is called by the builders before save.
+	consentstate.CategoryValidator = consentstateDescCategory.Validators[0].(func(string) error)
 	employerMixin := schema.Employer{}.Mixin()
 	employer.Policy = privacy.NewPolicies(schema.Employer{})
 	employer.Hooks[0] = func(next ent.Mutator) ent.Mutator {

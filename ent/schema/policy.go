@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/hooks"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
+	"consentgate/ledger"
 )
 
 // Row rules, write rules, hooks and interceptors of each entity, beside the
@@ -89,8 +90,19 @@ func (Consent) Policy() ent.Policy {
 	}
 }
 
-// Hooks of the Consent.
-func (Consent) Hooks() []ent.Hook { return []ent.Hook{hooks.StampConsent()} }
+// Hooks of the Consent: stamped, then its state line kept in step, in the
+// append's own transaction.
+func (Consent) Hooks() []ent.Hook { return []ent.Hook{hooks.StampConsent(), ledger.Maintain()} }
+
+// Policy of the ConsentState: read and written only by the enforcement
+// layer (row rules, the field guard, ledger.Apply), under a system
+// decision; no viewer reaches it directly.
+func (ConsentState) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
 
 // Policy of the PrivacyRequest: applicants file their own; support and
 // compliance handle the ones they reach.

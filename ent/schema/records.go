@@ -106,12 +106,64 @@ func (Consent) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("state", ConsentState.Type).Unique().
+			Annotations(entgql.Skip(entgql.SkipAll)).Comment("The state line this entry is in force for, if it is."),
 	}
 }
 
 // Indexes of the Consent.
 func (Consent) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("applicant_id", "purpose", "recorded_at")}
+}
+
+// ConsentState is one line of a subject's current consent state: for a
+// purpose, a recipient scope (one employer, or all employers) and a
+// category (or the whole purpose), the ledger entry now in force, which is
+// the latest of that key in the ledger's order (its id, given by the
+// database). It is derived from the ledger by ledger.Apply in the same
+// transaction as each append, never written otherwise, and read by every
+// decision (consent package doc: the scope rule). `go run ./server consent
+// verify` recomputes it from the whole ledger.
+type ConsentState struct{ ent.Schema }
+
+// Fields of the ConsentState.
+func (ConsentState) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("applicant_id").Immutable(),
+		field.Enum("purpose").Values(consent.Purpose("").Values()...).Immutable(),
+		field.Int("recipient_id").Default(0).Immutable().
+			Comment("The employer, for a line towards one employer (EMPLOYER_PROVISION); 0 for all employers."),
+		field.String("category").Default("").Immutable().Validate(func(s string) error {
+			if s == "" {
+				return nil
+			}
+			_, err := consent.ParseCategory(s)
+			return err
+		}).Comment("The one category withheld or released; empty for the whole purpose."),
+		field.Int("consent_id").Comment("The ledger entry in force: the latest of this key."),
+		field.Bool("granted").Comment("The entry's grant (true) or withdrawal (false)."),
+	}
+}
+
+// Edges of the ConsentState.
+func (ConsentState) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("applicant", Applicant.Type).Field("applicant_id").Unique().Required().Immutable(),
+		edge.From("entry", Consent.Type).Ref("state").Field("consent_id").Unique().Required(),
+	}
+}
+
+// Indexes of the ConsentState: one line per key, in the order the row
+// rules look lines up (a subject, a purpose, a category, then the
+// recipient scopes that apply: all employers and the viewer's).
+func (ConsentState) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("applicant_id", "purpose", "category", "recipient_id").Unique()}
+}
+
+// Annotations of the ConsentState: not part of the API; Applicant's
+// currentConsents shows the entries it points to.
+func (ConsentState) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
 // PrivacyRequest is a subject's request under policy §6(2).
