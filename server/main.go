@@ -38,6 +38,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "load" {
 		return loadCommand(ctx, args[1:], stdout)
 	}
+	if len(args) > 0 && args[0] == "consent" {
+		return consentCommand(ctx, args[1:], getenv, stdout)
+	}
 	if len(args) > 0 && args[0] == "operations" {
 		return operationsCommand(ctx, args[1:], stdout)
 	}
