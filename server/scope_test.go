@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"consentgate/consent"
 	"consentgate/ent"
@@ -654,4 +658,112 @@ func scopeEveryOrder(t *testing.T, f *fixture, orders [][]scopeStep) {
 			t.Logf("%s: %d of %d orders wrong", employer, wrong, len(subjects))
 		}
 	}
+}
+
+// TestCanariesUnderScope is TestCanaries over generated ledgers: in each
+// world alice also applied to globex and bob to acme, then alice, bob and
+// carol (whose one application is withdrawn) append two to five random
+// provision entries naming acme, globex or all employers, for the whole
+// purpose or for FAMILY or HOUSING, in random orders. Every access path
+// runs as each employer, and what each may see of whom comes from the
+// scope rule's reference, not from the gateway's code.
+// CONSENTGATE_CANARY_WORLDS sets the number of worlds (default 8 on
+// SQLite; 2 on PostgreSQL).
+func TestCanariesUnderScope(t *testing.T) {
+	for _, b := range backends(t) {
+		worlds := 8
+		if s := os.Getenv("CONSENTGATE_CANARY_WORLDS"); s != "" {
+			worlds, _ = strconv.Atoi(s)
+		}
+		if b.name == "postgres" {
+			worlds = 2
+		}
+		t.Run(b.name, func(t *testing.T) {
+			ran, globalRows, globalCategories := 0, 0, 0
+			for seed := range worlds {
+				t.Run(fmt.Sprint("world=", seed), func(t *testing.T) {
+					rows, cats := canaryWorld(t, newFixture(t, b.open(t)), rand.New(rand.NewPCG(uint64(seed), 10)))
+					ran, globalRows, globalCategories = ran+1, globalRows+rows, globalCategories+cats
+				})
+			}
+			t.Logf("rows hidden only by entries naming all employers: %d; categories: %d", globalRows, globalCategories)
+			if ran >= 8 && (globalRows == 0 || globalCategories == 0) {
+				t.Errorf("no world has a row (%d) or category (%d) that only an entry naming all employers hides: the test does not test the scope rule", globalRows, globalCategories)
+			}
+		})
+	}
+}
+
+// canaryWorld draws one world's ledgers into f, checks both employers'
+// canaries, and returns how many (employer, applicant) rows and categories
+// only an entry naming all employers hides.
+func canaryWorld(t *testing.T, f *fixture, r *rand.Rand) (globalRows, globalCategories int) {
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	apply := func(account, jobKey string) {
+		j := f.jobs[jobKey]
+		answers := make([]string, len(j.Questions))
+		for i := range answers {
+			answers[i] = canary(account, "answer")
+		}
+		f.clock = f.clock.Add(time.Second)
+		f.apps[account+"-"+jobKey] = f.client.Application.Create().SetApplicant(f.applicants[account]).SetJob(j).
+			SetReason(canary(account, "reason")).SetAnswers(answers).SetCreatedAt(f.clock).SetUpdatedAt(f.clock).SaveX(ctx)
+	}
+	apply("alice", "globex")
+	apply("bob", "acme")
+	// The fixture's ledgers, as applying, withdrawing and its entries
+	// recorded them, then the drawn entries.
+	ledgers := map[string][]scopeEntry{
+		"alice": {{consent.EmployerProvision, "acme", "", true}, {consent.EmployerProvision, "acme", consent.Family, false}, {consent.EmployerProvision, "globex", "", true}},
+		"bob":   {{consent.EmployerProvision, "globex", "", true}, {consent.EmployerProvision, "acme", "", true}},
+		"carol": {{consent.EmployerProvision, "acme", "", true}, {consent.EmployerProvision, "acme", "", false}},
+	}
+	live := map[string][]string{"alice": {"acme", "globex"}, "bob": {"acme", "globex"}}
+	for _, account := range []string{"alice", "bob", "carol"} {
+		for range 2 + r.IntN(4) {
+			e := scopeEntry{consent.EmployerProvision, []string{"acme", "globex", ""}[r.IntN(3)],
+				[]consent.Category{"", "", consent.Family, consent.Housing}[r.IntN(4)], r.IntN(2) == 0}
+			var to *ent.Employer
+			if e.employer != "" {
+				to = f.employers[e.employer]
+			}
+			f.grant(t, account, string(e.purpose), to, string(e.category), e.granted)
+			ledgers[account] = append(ledgers[account], e)
+		}
+	}
+	for _, employer := range []string{"acme", "globex"} {
+		visible := map[string][]consent.Category{}
+		for account, ledger := range ledgers {
+			own := slices.DeleteFunc(slices.Clone(ledger), func(e scopeEntry) bool { return e.employer == "" })
+			if !slices.Contains(live[account], employer) {
+				continue
+			}
+			if refProvided(own, employer) && !refProvided(ledger, employer) {
+				globalRows++
+			}
+			if !refProvided(ledger, employer) {
+				continue
+			}
+			visible[account] = refEmployerSees(ledger, employer)
+			for _, c := range consent.Categories {
+				if !refWithheld(own, employer, c) && refWithheld(ledger, employer, c) {
+					globalCategories++
+				}
+			}
+		}
+		t.Run("viewer="+employer, func(t *testing.T) {
+			// Answers are on acme's applications only (its job asks a
+			// question); reasons on every application.
+			onPath := func(account, value string) bool {
+				return !strings.HasSuffix(value, "answer") || employer == "acme"
+			}
+			checkCanaries(t, f, employer, visible, onPath)
+			if t.Failed() {
+				for _, account := range []string{"alice", "bob", "carol"} {
+					t.Logf("%s's ledger: %v (reference: %s reaches them %v)", account, ledgers[account], employer, visible[account] != nil)
+				}
+			}
+		})
+	}
+	return globalRows, globalCategories
 }
