@@ -127,26 +127,7 @@ func TestCanaries(t *testing.T) {
 		viewers := []string{"", "alice", "bob", "newcomer", "acme", "globex", "unknownorg", "support", "marketing",
 			"mailer", "advertiser", "analyst", "compliance", "admin"}
 		for _, name := range viewers {
-			t.Run("viewer="+name, func(t *testing.T) {
-				var all strings.Builder
-				for path, r := range runPaths(t, f, viewerOrAnonymous(name)) {
-					all.WriteString(r.Raw)
-					for _, acc := range fixtureAccounts {
-						for value, cat := range canaries(acc) {
-							if strings.Contains(r.Raw, value) && !slices.Contains(visible[name][acc], cat) {
-								t.Errorf("%s: %s's %s value %q leaked: %s", path, acc, cat, value, r.Raw)
-							}
-						}
-					}
-				}
-				for acc, cats := range visible[name] {
-					for value, cat := range canaries(acc) {
-						if slices.Contains(cats, cat) && !strings.Contains(all.String(), value) && onAPath(acc, value) {
-							t.Errorf("%s's %s value %q is allowed but never released", acc, cat, value)
-						}
-					}
-				}
-			})
+			t.Run("viewer="+name, func(t *testing.T) { checkCanaries(t, f, name, visible[name], onAPath) })
 		}
 		for _, acc := range fixtureAccounts {
 			for value := range canaries(acc) {
@@ -156,6 +137,32 @@ func TestCanaries(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkCanaries runs every access path as the fixture viewer name and
+// searches each response for every applicant's marked values: a value may
+// appear only where visible allows its category, and each allowed one
+// appears somewhere (of those onPath says the paths select).
+func checkCanaries(t *testing.T, f *fixture, name string, visible map[string][]consent.Category, onPath func(account, value string) bool) {
+	t.Helper()
+	var all strings.Builder
+	for path, r := range runPaths(t, f, viewerOrAnonymous(name)) {
+		all.WriteString(r.Raw)
+		for _, acc := range fixtureAccounts {
+			for value, cat := range canaries(acc) {
+				if strings.Contains(r.Raw, value) && !slices.Contains(visible[acc], cat) {
+					t.Errorf("%s: %s's %s value %q leaked: %s", path, acc, cat, value, r.Raw)
+				}
+			}
+		}
+	}
+	for acc, cats := range visible {
+		for value, cat := range canaries(acc) {
+			if slices.Contains(cats, cat) && !strings.Contains(all.String(), value) && onPath(acc, value) {
+				t.Errorf("%s's %s value %q is allowed but never released", acc, cat, value)
+			}
+		}
+	}
 }
 
 // onAPath reports whether the access paths select a value at all:
