@@ -33,6 +33,7 @@ func openSeedTestDB(t *testing.T, suffix string) *ent.Client {
 	t.Helper()
 	client := enttest.Open(t, "sqlite3", "file:"+t.Name()+suffix+"?mode=memory&cache=shared&_fk=1")
 	t.Cleanup(func() { client.Close() })
+	verifyConsentStateAtEnd(t, client)
 	return client
 }
 

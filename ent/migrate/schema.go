@@ -345,6 +345,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{JobsColumns[10], JobsColumns[1]},
 			},
+			{
+				Name:    "job_employer_id",
+				Unique:  false,
+				Columns: []*schema.Column{JobsColumns[12]},
+			},
 		},
 	}
 	// OperationsColumns holds the columns for the "operations" table.

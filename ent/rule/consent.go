@@ -6,7 +6,6 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"consentgate/consent"
-	"consentgate/ent/applicant"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
 	"consentgate/ent/predicate"
@@ -27,15 +26,15 @@ func Towards(org string) predicate.ConsentState {
 	}
 }
 
-// inForce returns a predicate on the applicant rows of s: the subject's
-// state line in force for the whole of purpose p towards org ("" for a
-// purpose without recipients) has the given grant. It is the scope rule of
+// inForce returns a predicate: the state line in force for the whole of
+// purpose p towards org ("" for a purpose without recipients) of the
+// subject in column subject has the given grant. It is the scope rule of
 // package consent in SQL: of the lines naming org's employer and the line
 // naming all employers, the one holding the latest ledger entry is in
 // force. Each line is found by the state's unique index (subject, purpose,
 // category, recipient), so a row costs a lookup or two, whatever the size
 // of the ledger.
-func inForce(s *sql.Selector, p consent.Purpose, org string, granted bool) *sql.Predicate {
+func inForce(subject string, p consent.Purpose, org string, granted bool) *sql.Predicate {
 	applicable := func(alias string) *sql.Selector {
 		l := sql.Select(consentstate.FieldID).From(sql.Table(consentstate.Table).As(alias))
 		l.Where(sql.And(sql.EQ(l.C(consentstate.FieldPurpose), string(p)), sql.EQ(l.C(consentstate.FieldCategory), "")))
@@ -43,7 +42,7 @@ func inForce(s *sql.Selector, p consent.Purpose, org string, granted bool) *sql.
 		return l
 	}
 	line := applicable("cs_line")
-	line.Where(sql.And(sql.ColumnsEQ(line.C(consentstate.FieldApplicantID), s.C(applicant.FieldID)),
+	line.Where(sql.And(sql.ColumnsEQ(line.C(consentstate.FieldApplicantID), subject),
 		sql.EQ(line.C(consentstate.FieldGranted), granted)))
 	if org != "" {
 		// A later applicable line of the other scope overrides this one.
@@ -55,40 +54,41 @@ func inForce(s *sql.Selector, p consent.Purpose, org string, granted bool) *sql.
 	return sql.Exists(line)
 }
 
-// consented returns the applicants whose consents allow purpose p towards
-// org under the policy's consent default: an opt-in purpose needs a grant
-// in force, an opt-out purpose no withdrawal in force, a necessary one
-// nothing.
-func consented(e *consent.Engine, p consent.Purpose, org string) predicate.Applicant {
+// consented returns a predicate: the consents of the subject in column
+// subject allow purpose p towards org under the policy's consent default:
+// an opt-in purpose needs a grant in force, an opt-out purpose no
+// withdrawal in force, a necessary one nothing.
+func consented(e *consent.Engine, subject string, p consent.Purpose, org string) *sql.Predicate {
 	switch e.Policy().Purposes[p] {
 	case consent.Necessary:
-		return all[predicate.Applicant]()
+		return sql.Not(sql.False())
 	case consent.OptIn:
-		return func(s *sql.Selector) { s.Where(inForce(s, p, org, true)) }
+		return inForce(subject, p, org, true)
 	case consent.OptOut:
-		return func(s *sql.Selector) { s.Where(sql.Not(inForce(s, p, org, false))) }
+		return sql.Not(inForce(subject, p, org, false))
 	}
-	return none[predicate.Applicant]()
+	return sql.False()
 }
 
-// consentedToAll returns the applicants whose consents allow every purpose
-// v acts under (none: no one).
-func consentedToAll(ctx context.Context, v consent.Viewer) predicate.Applicant {
+// consentedToAll returns a predicate: the consents of the subject in
+// column subject (an applicant's id, an application's applicant) allow
+// every purpose v acts under (none: no one).
+func consentedToAll(ctx context.Context, v consent.Viewer, subject string) *sql.Predicate {
 	e := consent.EngineFrom(ctx)
 	if e == nil {
-		return none[predicate.Applicant]()
+		return sql.False()
 	}
 	purposes := e.PurposesOf(v)
 	if len(purposes) == 0 {
-		return none[predicate.Applicant]()
+		return sql.False()
 	}
-	ps := make([]predicate.Applicant, 0, len(purposes))
+	ps := make([]*sql.Predicate, 0, len(purposes))
 	for _, p := range purposes {
 		org := ""
 		if p == consent.EmployerProvision {
 			org = v.Org
 		}
-		ps = append(ps, consented(e, p, org))
+		ps = append(ps, consented(e, subject, p, org))
 	}
-	return applicant.And(ps...)
+	return sql.And(ps...)
 }

@@ -54,7 +54,10 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 	case v.Role == consent.Applicant:
 		return applicant.AccountID(v.Account)
 	case v.Role == consent.Employer && v.Org != "":
-		return applicant.And(applicant.HasApplicationsWith(liveApplicationTo(v.Org)), consentedToAll(ctx, v))
+		return func(s *sql.Selector) {
+			s.Where(sql.And(sql.In(s.C(applicant.FieldID), applicantsOf(liveApplicationTo(v.Org))),
+				consentedToAll(ctx, v, s.C(applicant.FieldID))))
+		}
 	case v.Role == consent.Support:
 		return applicant.HasPrivacyRequestsWith(openRequest())
 	case v.Role == consent.Marketing, v.Role == consent.Analyst:
@@ -62,7 +65,7 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 			// Statistics only: never a subject as a row of its own.
 			return none[predicate.Applicant]()
 		}
-		return consentedToAll(ctx, v)
+		return func(s *sql.Selector) { s.Where(consentedToAll(ctx, v, s.C(applicant.FieldID))) }
 	case v.Role == consent.Compliance:
 		return applicant.Or(applicant.HasPrivacyRequests(), underLiveGrant(v.Account))
 	}
@@ -78,7 +81,11 @@ func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Applicatio
 	case v.Role == consent.Applicant && v.Account != "":
 		return application.HasApplicantWith(applicant.AccountID(v.Account))
 	case v.Role == consent.Employer && v.Org != "" && v.Account != "":
-		return application.And(liveApplicationTo(v.Org), application.HasApplicantWith(ApplicantRows(ctx, v)))
+		// The application itself is the applicant's live application to
+		// the organisation: what remains of ApplicantRows is the consent.
+		return application.And(liveApplicationTo(v.Org), func(s *sql.Selector) {
+			s.Where(consentedToAll(ctx, v, s.C(application.FieldApplicantID)))
+		})
 	case (v.Role == consent.Marketing || v.Role == consent.Analyst) && forAggregate(ctx):
 		return application.HasApplicantWith(ApplicantRows(ctx, v))
 	case v.Role == consent.Compliance && v.Account != "":
@@ -176,8 +183,26 @@ func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
 	return none[predicate.Operation]()
 }
 
+// liveApplicationTo returns the applications to org's jobs that are not
+// withdrawn. It is written as IN over org's job ids (the employers'
+// unique external id, the jobs' employer index, the applications' job
+// index), so that it costs what org's own applications cost.
 func liveApplicationTo(org string) predicate.Application {
-	return application.And(application.StatusNEQ(application.StatusWITHDRAWN), application.HasJobWith(ownJob(org)))
+	return func(s *sql.Selector) {
+		j, e := sql.Table(job.Table), sql.Table(employer.Table)
+		s.Where(sql.And(
+			sql.NEQ(s.C(application.FieldStatus), application.StatusWITHDRAWN),
+			sql.In(s.C(application.FieldJobID), sql.Select(j.C(job.FieldID)).From(j).Where(
+				sql.In(j.C(job.FieldEmployerID), sql.Select(e.C(employer.FieldID)).From(e).Where(sql.EQ(e.C(employer.FieldExternalID), org))))),
+		))
+	}
+}
+
+// applicantsOf selects the applicant ids of the applications p selects.
+func applicantsOf(p predicate.Application) *sql.Selector {
+	a := sql.Select(application.FieldApplicantID).From(sql.Table(application.Table))
+	p(a)
+	return a
 }
 
 func ownJob(org string) predicate.Job {

@@ -50,7 +50,7 @@ func (Job) Edges() []ent.Edge {
 
 // Indexes of the Job.
 func (Job) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("status", "created_at")}
+	return []ent.Index{index.Fields("status", "created_at"), index.Fields("employer_id")}
 }
 
 // Annotations of the Job.
