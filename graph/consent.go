@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -23,7 +22,6 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/applicant"
-	entconsent "consentgate/ent/consent"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
@@ -448,16 +446,6 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		b := bases[id]
 		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, basis: b, failed: failed, class: st.classOf(self, c, b)})
 	}
-}
-
-// inForceFirstRecorded keeps of a subject's ledger the entries in force
-// (those a consent state line holds), in the order their lines were first
-// written: Applicant.currentConsents.
-func inForceFirstRecorded(s *sql.Selector) {
-	l := sql.Table(consentstate.Table)
-	line := sql.Select(l.C(consentstate.FieldID)).From(l).Where(sql.ColumnsEQ(l.C(consentstate.FieldConsentID), s.C(entconsent.FieldID)))
-	s.Where(sql.Exists(line))
-	s.OrderExpr(sql.ExprFunc(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(line) }) }))
 }
 
 // failConsentState notes that the consent state could not be read: the

@@ -9,12 +9,13 @@ import (
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
 	"consentgate/graph/model"
+	"consentgate/ledger"
 	"context"
 )
 
 // CurrentConsents is the resolver for the currentConsents field.
 func (r *applicantResolver) CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error) {
-	return obj.QueryConsents().Unique(false).Order(inForceFirstRecorded).All(ctx)
+	return obj.QueryConsents().Unique(false).Order(ledger.InForce).All(ctx)
 }
 
 // ChangeConsent is the resolver for the changeConsent field.

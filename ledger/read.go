@@ -4,31 +4,36 @@ import (
 	"context"
 	"fmt"
 
+	"entgo.io/ent/dialect/sql"
+
 	"consentgate/consent"
 	"consentgate/ent"
+	entconsent "consentgate/ent/consent"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/privacy"
 )
 
-// Current returns a subject's ledger entries now in force, one per state
-// line, in the order their keys first entered the state, with each entry's
-// employer and policy version. It reads as the enforcement layer: callers
-// decide who may see the result.
+// InForce keeps, of the consent ledger entries a query selects, those in
+// force (the entries the state's lines hold), in the order their lines
+// were first written. As a query's order option it makes a subject's
+// entries their current state, read by the state's index.
+func InForce(s *sql.Selector) {
+	l := sql.Table(consentstate.Table)
+	line := sql.Select(l.C(consentstate.FieldID)).From(l).Where(sql.ColumnsEQ(l.C(consentstate.FieldConsentID), s.C(entconsent.FieldID)))
+	s.Where(sql.Exists(line))
+	s.OrderExpr(sql.ExprFunc(func(b *sql.Builder) { b.Wrap(func(b *sql.Builder) { b.Join(line) }) }))
+}
+
+// Current returns a subject's ledger entries now in force (InForce), with
+// each entry's employer and policy version. It reads as the enforcement
+// layer: callers decide who may see the result.
 func Current(ctx context.Context, client *ent.Client, applicantID int) ([]*ent.Consent, error) {
-	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	states, err := client.ConsentState.Query().Where(consentstate.ApplicantID(applicantID)).
-		Order(ent.Asc(consentstate.FieldID)).
-		WithEntry(func(q *ent.ConsentQuery) { q.WithEmployer().WithPolicyVersion() }).All(ctx)
+	current, err := client.Consent.Query().Where(entconsent.ApplicantID(applicantID)).Unique(false).Order(InForce).
+		WithEmployer().WithPolicyVersion().All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, fmt.Errorf("reading the consent state: %w", err)
 	}
-	out := make([]*ent.Consent, len(states))
-	for i, s := range states {
-		if out[i] = s.Edges.Entry; out[i] == nil {
-			return nil, fmt.Errorf("reading the consent state: line %d has no entry", s.ID)
-		}
-	}
-	return out, nil
+	return current, nil
 }
 
 // StateOf returns the consent state of the entries Current returned, for
