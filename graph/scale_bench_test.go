@@ -68,7 +68,13 @@ func benchDashboardScale(b *testing.B, backend string, n int, body []byte) {
 	checkDashboardPage(b, "engine", serveDashboard(h, body), true, wantTotal, wantFamily)
 	stmts := drv.record(false)
 	checkScaleNodes(b, h)
-	b.Logf("%s: one dashboard request ran %d SQL queries", backend, len(stmts))
+	reads := 0
+	for _, s := range stmts {
+		if isSelect(s.query) {
+			reads++
+		}
+	}
+	b.Logf("%s: one dashboard request ran %d SQL queries: %d reads, %d writes returning rows (the access records)", backend, len(stmts), reads, len(stmts)-reads)
 	if os.Getenv("CONSENTGATE_BENCH_EXPLAIN") != "" {
 		explainStatements(b, db, dialectName, stmts)
 	}
@@ -244,7 +250,7 @@ func (d *recordingDriver) Query(ctx context.Context, query string, args, v any) 
 func explainStatements(b *testing.B, db *sql.DB, dialectName string, stmts []recordedQuery) {
 	b.Helper()
 	for i, s := range stmts {
-		if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.query)), "SELECT") {
+		if !isSelect(s.query) {
 			continue
 		}
 		prefix := "EXPLAIN QUERY PLAN "
@@ -269,6 +275,10 @@ func explainStatements(b *testing.B, db *sql.DB, dialectName string, stmts []rec
 		}
 		b.Logf("query %d (%v, err %v):\n%s\nargs: %s\n%s", i+1, took.Round(time.Microsecond), err, s.query, args, plan.String())
 	}
+}
+
+func isSelect(query string) bool {
+	return strings.HasPrefix(strings.TrimSpace(strings.ToUpper(query)), "SELECT")
 }
 
 func explain(db *sql.DB, query string, args []any) string {
