@@ -25,6 +25,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ledger"
 )
 
 // BenchmarkDashboardScale is BenchmarkEmployerDashboard's page (the same
@@ -124,6 +125,15 @@ func scaleGateway(tb testing.TB, backend string, n int) (http.Handler, *sql.DB, 
 	start := time.Now()
 	if err := generateWorld(ctx, db, dialectName, n); err != nil {
 		tb.Fatal(err)
+	}
+	// The consent state, from the generated ledger, by the one fold.
+	if _, err := ledger.Rebuild(ctx, client); err != nil {
+		tb.Fatal(err)
+	}
+	if dialectName == dialect.Postgres {
+		if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	tb.Logf("%s: generated %d applicants in %v", backend, n, time.Since(start).Round(time.Millisecond))
 
