@@ -23,6 +23,7 @@ import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/applicant"
 	"consentgate/ent/consentstate"
+	"consentgate/ent/employer"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 )
@@ -170,6 +171,9 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 		st.purposes = g.engine.PurposesOf(v)
 	}
 	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
+	if v.Role == consent.Employer && v.Org != "" {
+		ctx = g.withEmployerID(ctx, v.Org)
+	}
 	resp := next(ctx)
 	g.metrics.flush(v, &st.counts)
 	if resp == nil && ctx.Err() != nil { // the request's deadline passed before anything resolved
@@ -201,6 +205,21 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 		}
 	}
 	return resp
+}
+
+// withEmployerID resolves the viewer's organisation to its employer's
+// store id once per operation, for the row rules (rule.WithEmployerID):
+// -1 if no employer has it. If it cannot be read, the rules look it up
+// themselves.
+func (g *fieldGuard) withEmployerID(ctx context.Context, org string) context.Context {
+	id, err := g.clientFrom(ctx).Employer.Query().Where(employer.ExternalID(org)).OnlyID(privacy.DecisionContext(ctx, privacy.Allow))
+	switch {
+	case ent.IsNotFound(err):
+		return rule.WithEmployerID(ctx, org, -1)
+	case err != nil:
+		return ctx
+	}
+	return rule.WithEmployerID(ctx, org, id)
 }
 
 // InterceptField decides every personal field before it resolves, and
@@ -419,7 +438,7 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 			purposes[i] = consentstate.Purpose(p)
 		}
 		rows, err := g.clientFrom(ctx).ConsentState.Query().
-			Where(consentstate.ApplicantIDIn(missing...), consentstate.PurposeIn(purposes...), rule.Towards(st.viewer.Org)).
+			Where(consentstate.ApplicantIDIn(missing...), consentstate.PurposeIn(purposes...), rule.Towards(ctx, st.viewer.Org)).
 			Select(consentstate.FieldApplicantID, consentstate.FieldPurpose, consentstate.FieldRecipientID,
 				consentstate.FieldCategory, consentstate.FieldConsentID, consentstate.FieldGranted).
 			All(privacy.DecisionContext(ctx, privacy.Allow))

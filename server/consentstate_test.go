@@ -20,6 +20,7 @@ import (
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/intercept"
 	"consentgate/ent/privacy"
+	"consentgate/ent/rule"
 	"consentgate/ledger"
 )
 
@@ -312,6 +313,36 @@ func TestConsentStateRace(t *testing.T) {
 			}
 			if got := strings.Contains(r.Raw, canary(p, "name")); got != (live && granted) {
 				t.Errorf("%s: acme reaches %v; live application %v, the ledger's last applicable entry grants %v", p, got, live, granted)
+			}
+		}
+	})
+}
+
+// TestEmployerRowsResolvedOrNot: the row rules give an employer the same
+// rows whether the gateway resolved its organisation's id for the request
+// (as the field guard does) or the rules look it up themselves (any other
+// caller of the model), in every scope case of the fixture.
+func TestEmployerRowsResolvedOrNot(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		f.grant(t, "bob", "EMPLOYER_PROVISION", nil, "", false)                  // bob leaves every employer
+		f.grant(t, "bob", "EMPLOYER_PROVISION", f.employers["globex"], "", true) // ... but globex
+		engine := consent.NewEngine(consent.DefaultPolicy())
+		for _, name := range []string{"acme", "globex", "unknownorg"} {
+			v := *as(name)
+			plain := consent.WithEngine(viewerContext(v), engine)
+			resolvedID := -1
+			if e, ok := f.employers[v.Org]; ok {
+				resolvedID = e.ID
+			}
+			resolved := rule.WithEmployerID(plain, v.Org, resolvedID)
+			for _, ctx := range []context.Context{plain, resolved} {
+				applicants := client.Applicant.Query().Order(ent.Asc("id")).IDsX(ctx)
+				apps := client.Application.Query().Order(ent.Asc("id")).IDsX(ctx)
+				want := map[string][2]int{"acme": {0, 0}, "globex": {1, 1}, "unknownorg": {0, 0}}[name]
+				if len(applicants) != want[0] || len(apps) != want[1] {
+					t.Errorf("%s: %d applicants and %d applications, want %v", name, len(applicants), len(apps), want)
+				}
 			}
 		}
 	})

@@ -7,22 +7,19 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent/consentstate"
-	"consentgate/ent/employer"
 	"consentgate/ent/predicate"
 )
 
 // Towards returns the consent state lines that can apply to a viewer of
 // organisation org: those naming all employers and, for an employer, those
 // naming its own organisation.
-func Towards(org string) predicate.ConsentState {
+func Towards(ctx context.Context, org string) predicate.ConsentState {
 	return func(s *sql.Selector) {
-		recipient := sql.EQ(s.C(consentstate.FieldRecipientID), 0)
-		if org != "" {
-			e := sql.Table(employer.Table)
-			recipient = sql.Or(recipient, sql.In(s.C(consentstate.FieldRecipientID),
-				sql.Select(e.C(employer.FieldID)).From(e).Where(sql.EQ(e.C(employer.FieldExternalID), org))))
+		if org == "" {
+			s.Where(sql.EQ(s.C(consentstate.FieldRecipientID), 0))
+			return
 		}
-		s.Where(recipient)
+		s.Where(isEmployer(ctx, s.C(consentstate.FieldRecipientID), org, 0))
 	}
 }
 
@@ -34,11 +31,11 @@ func Towards(org string) predicate.ConsentState {
 // force. Each line is found by the state's unique index (subject, purpose,
 // category, recipient), so a row costs a lookup or two, whatever the size
 // of the ledger.
-func inForce(subject string, p consent.Purpose, org string, granted bool) *sql.Predicate {
+func inForce(ctx context.Context, subject string, p consent.Purpose, org string, granted bool) *sql.Predicate {
 	applicable := func(alias string) *sql.Selector {
 		l := sql.Select(consentstate.FieldID).From(sql.Table(consentstate.Table).As(alias))
 		l.Where(sql.And(sql.EQ(l.C(consentstate.FieldPurpose), string(p)), sql.EQ(l.C(consentstate.FieldCategory), "")))
-		Towards(org)(l)
+		Towards(ctx, org)(l)
 		return l
 	}
 	line := applicable("cs_line")
@@ -58,14 +55,14 @@ func inForce(subject string, p consent.Purpose, org string, granted bool) *sql.P
 // subject allow purpose p towards org under the policy's consent default:
 // an opt-in purpose needs a grant in force, an opt-out purpose no
 // withdrawal in force, a necessary one nothing.
-func consented(e *consent.Engine, subject string, p consent.Purpose, org string) *sql.Predicate {
+func consented(ctx context.Context, e *consent.Engine, subject string, p consent.Purpose, org string) *sql.Predicate {
 	switch e.Policy().Purposes[p] {
 	case consent.Necessary:
 		return sql.Not(sql.False())
 	case consent.OptIn:
-		return inForce(subject, p, org, true)
+		return inForce(ctx, subject, p, org, true)
 	case consent.OptOut:
-		return sql.Not(inForce(subject, p, org, false))
+		return sql.Not(inForce(ctx, subject, p, org, false))
 	}
 	return sql.False()
 }
@@ -88,7 +85,7 @@ func consentedToAll(ctx context.Context, v consent.Viewer, subject string) *sql.
 		if p == consent.EmployerProvision {
 			org = v.Org
 		}
-		ps = append(ps, consented(e, subject, p, org))
+		ps = append(ps, consented(ctx, e, subject, p, org))
 	}
 	return sql.And(ps...)
 }

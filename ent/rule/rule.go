@@ -55,7 +55,7 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 		return applicant.AccountID(v.Account)
 	case v.Role == consent.Employer && v.Org != "":
 		return func(s *sql.Selector) {
-			s.Where(sql.And(sql.In(s.C(applicant.FieldID), applicantsOf(liveApplicationTo(v.Org))),
+			s.Where(sql.And(sql.In(s.C(applicant.FieldID), applicantsOf(liveApplicationTo(ctx, v.Org))),
 				consentedToAll(ctx, v, s.C(applicant.FieldID))))
 		}
 	case v.Role == consent.Support:
@@ -83,7 +83,7 @@ func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Applicatio
 	case v.Role == consent.Employer && v.Org != "" && v.Account != "":
 		// The application itself is the applicant's live application to
 		// the organisation: what remains of ApplicantRows is the consent.
-		return application.And(liveApplicationTo(v.Org), func(s *sql.Selector) {
+		return application.And(liveApplicationTo(ctx, v.Org), func(s *sql.Selector) {
 			s.Where(consentedToAll(ctx, v, s.C(application.FieldApplicantID)))
 		})
 	case (v.Role == consent.Marketing || v.Role == consent.Analyst) && forAggregate(ctx):
@@ -184,16 +184,15 @@ func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
 }
 
 // liveApplicationTo returns the applications to org's jobs that are not
-// withdrawn. It is written as IN over org's job ids (the employers'
-// unique external id, the jobs' employer index, the applications' job
-// index), so that it costs what org's own applications cost.
-func liveApplicationTo(org string) predicate.Application {
+// withdrawn. It is written as IN over org's job ids (the jobs' employer
+// index, the applications' job index), so that it costs what org's own
+// applications cost.
+func liveApplicationTo(ctx context.Context, org string) predicate.Application {
 	return func(s *sql.Selector) {
-		j, e := sql.Table(job.Table), sql.Table(employer.Table)
+		j := sql.Table(job.Table)
 		s.Where(sql.And(
 			sql.NEQ(s.C(application.FieldStatus), application.StatusWITHDRAWN),
-			sql.In(s.C(application.FieldJobID), sql.Select(j.C(job.FieldID)).From(j).Where(
-				sql.In(j.C(job.FieldEmployerID), sql.Select(e.C(employer.FieldID)).From(e).Where(sql.EQ(e.C(employer.FieldExternalID), org))))),
+			sql.In(s.C(application.FieldJobID), sql.Select(j.C(job.FieldID)).From(j).Where(isEmployer(ctx, j.C(job.FieldEmployerID), org))),
 		))
 	}
 }
