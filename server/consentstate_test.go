@@ -325,8 +325,9 @@ func TestConsentStateRace(t *testing.T) {
 func TestEmployerRowsResolvedOrNot(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
-		f.grant(t, "bob", "EMPLOYER_PROVISION", nil, "", false)                  // bob leaves every employer
-		f.grant(t, "bob", "EMPLOYER_PROVISION", f.employers["globex"], "", true) // ... but globex
+		f.grant(t, "alice", "EMPLOYER_PROVISION", nil, "", false)                // alice leaves every employer,
+		f.grant(t, "bob", "EMPLOYER_PROVISION", nil, "", false)                  // so does bob,
+		f.grant(t, "bob", "EMPLOYER_PROVISION", f.employers["globex"], "", true) // then provides to globex again
 		engine := consent.NewEngine(consent.DefaultPolicy())
 		for _, name := range []string{"acme", "globex", "unknownorg"} {
 			v := *as(name)
