@@ -24,6 +24,7 @@ import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
+	"consentgate/ent/job"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 )
@@ -208,18 +209,26 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 }
 
 // withEmployerID resolves the viewer's organisation to its employer's
-// store id once per operation, for the row rules (rule.WithEmployerID):
-// -1 if no employer has it. If it cannot be read, the rules look it up
-// themselves.
+// store id and its jobs' ids once per operation, for the row rules
+// (rule.WithEmployerID): id -1 and no jobs if no employer has it. If they
+// cannot be read, the rules look them up themselves.
 func (g *fieldGuard) withEmployerID(ctx context.Context, org string) context.Context {
-	id, err := g.clientFrom(ctx).Employer.Query().Where(employer.ExternalID(org)).OnlyID(privacy.DecisionContext(ctx, privacy.Allow))
+	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	id, err := g.clientFrom(ctx).Employer.Query().Where(employer.ExternalID(org)).OnlyID(sys)
 	switch {
 	case ent.IsNotFound(err):
-		return rule.WithEmployerID(ctx, org, -1)
+		return rule.WithEmployerID(ctx, org, -1, []int{})
 	case err != nil:
 		return ctx
 	}
-	return rule.WithEmployerID(ctx, org, id)
+	jobs, err := g.clientFrom(ctx).Job.Query().Where(job.EmployerID(id)).Order(ent.Asc(job.FieldID)).
+		Limit(rule.MaxResolvedJobs + 1).IDs(sys)
+	if err != nil {
+		jobs = nil
+	} else if jobs == nil {
+		jobs = []int{}
+	}
+	return rule.WithEmployerID(ctx, org, id, jobs)
 }
 
 // InterceptField decides every personal field before it resolves, and

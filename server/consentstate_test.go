@@ -332,12 +332,14 @@ func TestEmployerRowsResolvedOrNot(t *testing.T) {
 		for _, name := range []string{"acme", "globex", "unknownorg"} {
 			v := *as(name)
 			plain := consent.WithEngine(viewerContext(v), engine)
-			resolvedID := -1
+			resolvedID, jobs := -1, []int{}
 			if e, ok := f.employers[v.Org]; ok {
 				resolvedID = e.ID
+				jobs = e.QueryJobs().IDsX(privacy.DecisionContext(context.Background(), privacy.Allow))
 			}
-			resolved := rule.WithEmployerID(plain, v.Org, resolvedID)
-			for _, ctx := range []context.Context{plain, resolved} {
+			// Not resolved, the employer resolved, and its jobs too.
+			for _, ctx := range []context.Context{plain, rule.WithEmployerID(plain, v.Org, resolvedID, nil),
+				rule.WithEmployerID(plain, v.Org, resolvedID, jobs)} {
 				applicants := client.Applicant.Query().Order(ent.Asc("id")).IDsX(ctx)
 				apps := client.Application.Query().Order(ent.Asc("id")).IDsX(ctx)
 				want := map[string][2]int{"acme": {0, 0}, "globex": {1, 1}, "unknownorg": {0, 0}}[name]

@@ -184,15 +184,13 @@ func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
 }
 
 // liveApplicationTo returns the applications to org's jobs that are not
-// withdrawn. It is written as IN over org's job ids (the jobs' employer
-// index, the applications' job index), so that it costs what org's own
-// applications cost.
+// withdrawn: IN over org's job ids (isOwnJob; the applications' job
+// index), so that it costs what org's own applications cost.
 func liveApplicationTo(ctx context.Context, org string) predicate.Application {
 	return func(s *sql.Selector) {
-		j := sql.Table(job.Table)
 		s.Where(sql.And(
 			sql.NEQ(s.C(application.FieldStatus), application.StatusWITHDRAWN),
-			sql.In(s.C(application.FieldJobID), sql.Select(j.C(job.FieldID)).From(j).Where(isEmployer(ctx, j.C(job.FieldEmployerID), org))),
+			isOwnJob(ctx, s.C(application.FieldJobID), org),
 		))
 	}
 }
