@@ -876,8 +876,12 @@ func (s *demoSeeder) seedConsents(ctx context.Context) error {
 		}
 	}
 
+	// A cease of provision withdraws it from the employers applied to
+	// before it. The seed appends the applications' grants first, and the
+	// ledger's order is the order of its appends: an employer applied to
+	// again after the cease (a grant later in time) gets no withdrawal.
 	for _, c := range s.ceased {
-		for _, e := range s.employersAppliedTo(c.person) {
+		for _, e := range s.employersAppliedTo(c.person, c.at) {
 			add(c.person, entconsent.PurposeEMPLOYER_PROVISION, false, entconsent.SourcePRIVACY_REQUEST, c.at).
 				SetEmployerID(s.employerIDs[e])
 		}
@@ -890,16 +894,23 @@ func (s *demoSeeder) seedConsents(ctx context.Context) error {
 }
 
 // employersAppliedTo lists the employers (indexes into demoEmployers)
-// person applied to, in table order.
-func (s *demoSeeder) employersAppliedTo(person int) []int {
-	var out []int
+// person applied to before a time and not since, in table order.
+func (s *demoSeeder) employersAppliedTo(person int, before time.Time) []int {
+	var out, after []int
 	for _, a := range s.applications {
-		if e := s.jobs[a.job].employer; a.person == person && !slices.Contains(out, e) {
+		if a.person != person {
+			continue
+		}
+		e := s.jobs[a.job].employer
+		if a.appliedAt.Before(before) {
 			out = append(out, e)
+		} else {
+			after = append(after, e)
 		}
 	}
+	out = slices.DeleteFunc(out, func(e int) bool { return slices.Contains(after, e) })
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // ---------------------------------------------------------------------------
