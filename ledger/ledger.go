@@ -32,16 +32,26 @@ import (
 	"consentgate/ent/privacy"
 )
 
-// ErrNotInTransaction is returned for a ledger entry appended outside a
-// transaction: its state line could not be written atomically with it.
-var ErrNotInTransaction = errors.New("the consent ledger is appended only inside a transaction")
+// Errors of the ledger's writes.
+var (
+	// ErrNotInTransaction: a ledger entry appended outside a transaction,
+	// whose state line could not be written atomically with it.
+	ErrNotInTransaction = errors.New("the consent ledger is appended only inside a transaction")
+	// ErrAppendOnly: a change or removal of a ledger entry, even by a
+	// trusted job: the ledger is the record the state is derived from.
+	ErrAppendOnly = errors.New("the consent ledger is append-only")
+)
 
 // Maintain keeps the state in step with the ledger: each appended entry is
 // folded into the state (Apply) in the append's own transaction, after the
-// entry has its id. Appends outside a transaction are refused.
+// entry has its id. Appends outside a transaction, and any update or
+// deletion of entries, are refused.
 func Maintain() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.ConsentFunc(func(ctx context.Context, m *ent.ConsentMutation) (ent.Value, error) {
+			if !m.Op().Is(ent.OpCreate) {
+				return nil, ErrAppendOnly
+			}
 			if _, err := m.Tx(); err != nil {
 				return nil, ErrNotInTransaction
 			}
@@ -58,7 +68,7 @@ func Maintain() ent.Hook {
 			}
 			return v, nil
 		})
-	}, ent.OpCreate)
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne|ent.OpDelete|ent.OpDeleteOne)
 }
 
 // key is what a state line is kept per.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/privacy"
+	"consentgate/ledger"
 )
 
 const changeConsent = `mutation($in: ConsentChangeInput!) { changeConsent(input: $in) { purpose granted withheldCategory source basis employer { name } policyVersion { version } } }`
@@ -102,5 +104,12 @@ func TestConsentChangesRefused(t *testing.T) {
 		if err := f.client.Consent.DeleteOne(c).Exec(vctx); err == nil {
 			t.Errorf("%s deleted a ledger entry", name)
 		}
+	}
+	// Not even a trusted job's: the state is derived from the ledger.
+	if err := f.client.Consent.UpdateOne(c).Exec(ctx); !errors.Is(err, ledger.ErrAppendOnly) {
+		t.Errorf("a trusted update of a ledger entry: %v", err)
+	}
+	if err := f.client.Consent.DeleteOne(c).Exec(ctx); !errors.Is(err, ledger.ErrAppendOnly) {
+		t.Errorf("a trusted deletion of a ledger entry: %v", err)
 	}
 }
