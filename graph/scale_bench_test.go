@@ -25,6 +25,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/rule"
 	"consentgate/ledger"
 )
 
@@ -323,4 +324,49 @@ func explain(db *sql.DB, query string, args []any) string {
 		}
 	}
 	return out.String()
+}
+
+// TestAggregateRowsManyApplicants: a statistic over more applicants than a
+// statement may take parameters (SQLite's limit is 32,766) reads every one
+// of them: the advertising purpose (opt-out) reaches all but those who
+// opted out, about 56,000 of 60,000 here.
+func TestAggregateRowsManyApplicants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 60,000 applicants")
+	}
+	ctx := context.Background()
+	db, drv, dialectName := openScaleDB(t, "sqlite")
+	client := ent.NewClient(ent.Driver(drv))
+	if err := client.Schema.Create(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := generateWorld(ctx, db, dialectName, 60_000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Rebuild(ctx, client); err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM applicants WHERE id NOT IN
+		(SELECT applicant_id FROM consent_states WHERE purpose = 'ADVERTISING' AND category = '' AND recipient_id = 0 AND NOT granted)`).Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	advertiser := consent.Viewer{Account: "ads-1", Role: consent.Marketing, Purpose: consent.Advertising}
+	actx := rule.ForAggregate(consent.NewContext(consent.WithEngine(ctx, consent.NewEngine(consent.DefaultPolicy())), advertiser))
+	rows, err := aggregateRows(actx, client, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != want || want < 40_000 {
+		t.Fatalf("%d rows, want %d (over SQLite's parameter limit)", len(rows), want)
+	}
+	hired := 0
+	for _, r := range rows {
+		if r.Hired {
+			hired++
+		}
+	}
+	if hired == 0 {
+		t.Fatal("no hire among the rows: applications were not read")
+	}
 }

@@ -153,23 +153,35 @@ func (r *Resolver) spend(ctx context.Context, account string, p consent.Purpose,
 
 // aggregateRows loads, for each applicant ctx's row rules reach, their
 // value of every dimension, generalised as the dimension says, and whether
-// and how fast their latest application led to a hire.
+// and how fast their latest application led to a hire. The applications
+// are read in a query of their own under the same row rules (those of the
+// applicants reached), not by a list of the applicants' ids: a statistic
+// over many applicants passes no parameter per applicant.
 func aggregateRows(ctx context.Context, client *ent.Client, now time.Time) ([]consent.AggregateRow, error) {
 	columns := []string{applicant.FieldID, applicant.FieldCreatedAt}
 	for _, p := range personalDimensions {
 		columns = append(columns, p.column)
 	}
-	apps, err := client.Applicant.Query().Select(columns...).
-		WithApplications(func(q *ent.ApplicationQuery) {
-			q.Select(application.FieldApplicantID, application.FieldCreatedAt, application.FieldStatus, application.FieldStatusChangedAt).
-				Order(application.ByCreatedAt(sql.OrderDesc()), application.ByID(sql.OrderDesc()))
-		}).
+	people, err := client.Applicant.Query().Select(columns...).Order(ent.Asc(applicant.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Each applicant's latest application: the first of theirs in this order.
+	apps, err := client.Application.Query().
+		Select(application.FieldApplicantID, application.FieldCreatedAt, application.FieldStatus, application.FieldStatusChangedAt).
+		Order(application.ByApplicantID(), application.ByCreatedAt(sql.OrderDesc()), application.ByID(sql.OrderDesc())).
 		All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]consent.AggregateRow, len(apps))
-	for i, a := range apps {
+	latest := make(map[int]*ent.Application, len(people))
+	for _, a := range apps {
+		if _, ok := latest[a.ApplicantID]; !ok {
+			latest[a.ApplicantID] = a
+		}
+	}
+	rows := make([]consent.AggregateRow, len(people))
+	for i, a := range people {
 		row := &rows[i]
 		row.Subject = strconv.Itoa(a.ID)
 		set := func(d consent.Dimension, v string) { row.Keys[d.Index()] = v }
@@ -178,12 +190,11 @@ func aggregateRows(ctx context.Context, client *ent.Client, now time.Time) ([]co
 		}
 		set(consent.ByMonth, a.CreatedAt.UTC().Format("2006-01"))
 		set(consent.ByApplicationStatus, "NONE")
-		if len(a.Edges.Applications) > 0 {
-			latest := a.Edges.Applications[0]
-			set(consent.ByApplicationStatus, string(latest.Status))
-			if latest.Status == application.StatusHIRED {
+		if app, ok := latest[a.ID]; ok {
+			set(consent.ByApplicationStatus, string(app.Status))
+			if app.Status == application.StatusHIRED {
 				row.Hired = true
-				row.DaysToHire = latest.StatusChangedAt.Sub(latest.CreatedAt).Hours() / 24
+				row.DaysToHire = app.StatusChangedAt.Sub(app.CreatedAt).Hours() / 24
 			}
 		}
 	}
