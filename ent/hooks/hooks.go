@@ -1,8 +1,16 @@
 // Package hooks holds the ent mutation hooks that keep the model's values
 // consistent beyond what single-field validators can check: dates, typed
-// lists, cross-field rules and the application and privacy request state
-// machines. Like validators, they refuse a bad value before anything is
-// stored. effects.go holds what completing a privacy request does.
+// lists, cross-field rules, the application and privacy request state
+// machines, the profile changes a privacy request proposes, the access
+// grant lifecycle, and the stamps (policy version, time, account) on
+// consent entries, approved operations and policy versions. Like
+// validators, they refuse a bad value before anything is stored.
+//
+// What completing a privacy request does is not here: RequestEffects runs
+// it, in the completion's transaction, but the effects themselves (package
+// requests) are passed in by the schema. This package is the model layer:
+// it imports ent, consent and the approved operations' format, and must not
+// import requests (which imports it), graph or server.
 package hooks
 
 import (
@@ -293,6 +301,10 @@ var next = map[application.Status][]application.Status{
 	application.StatusOFFER:     {application.StatusHIRED, application.StatusREJECTED, application.StatusWITHDRAWN},
 }
 
+// ApplicationMayMove reports whether the application state machine lets
+// an application move from one status to another.
+func ApplicationMayMove(from, to application.Status) bool { return slices.Contains(next[from], to) }
+
 // ApplicationStatus enforces the application state machine and stamps the
 // time of each change. Status changes are made one application at a time.
 func ApplicationStatus() ent.Hook {
@@ -309,11 +321,7 @@ func ApplicationStatus() ent.Hook {
 			if err != nil {
 				return nil, err
 			}
-			allowed := false
-			for _, s := range next[from] {
-				allowed = allowed || s == to
-			}
-			if !allowed {
+			if !ApplicationMayMove(from, to) {
 				return nil, validate.Field("Application.status", fmt.Errorf("%w: from %s to %s", ErrTransition, from, to))
 			}
 			m.SetStatusChangedAt(time.Now())

@@ -7,6 +7,7 @@ import (
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 	"consentgate/ledger"
+	"consentgate/requests"
 )
 
 // Row rules, write rules, hooks and interceptors of each entity, beside the
@@ -116,7 +117,7 @@ func (PrivacyRequest) Policy() ent.Policy {
 // Hooks of the PrivacyRequest: the state machine, then what completing a
 // request does (policy §6(2)), in the same transaction.
 func (PrivacyRequest) Hooks() []ent.Hook {
-	return []ent.Hook{hooks.ProposedChanges(), hooks.RequestStatus(), hooks.RequestEffects()}
+	return []ent.Hook{hooks.ProposedChanges(), hooks.RequestStatus(), hooks.RequestEffects(requests.Complete)}
 }
 
 // Policy of the AccessRecord.
