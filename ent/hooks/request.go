@@ -208,3 +208,45 @@ func GraphQLName(s string) string {
 	}
 	return strings.Join(parts, "")
 }
+
+// nextRequestStatus lists the states a privacy request may move to: it is
+// received, taken in hand, then completed or rejected (with a reason).
+var nextRequestStatus = map[privacyrequest.Status][]privacyrequest.Status{
+	privacyrequest.StatusRECEIVED:    {privacyrequest.StatusIN_PROGRESS, privacyrequest.StatusREJECTED},
+	privacyrequest.StatusIN_PROGRESS: {privacyrequest.StatusCOMPLETED, privacyrequest.StatusREJECTED},
+}
+
+// RequestStatus keeps the privacy request state machine: one request at a
+// time, only allowed moves (from the state the request is in when the move
+// is written), a reason for every rejection, the completion time stamped,
+// and the account that made the move recorded as handler.
+func RequestStatus() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.PrivacyRequestFunc(func(ctx context.Context, m *ent.PrivacyRequestMutation) (ent.Value, error) {
+			to, ok := m.Status()
+			if !ok {
+				return next.Mutate(ctx, m)
+			}
+			if !m.Op().Is(ent.OpUpdateOne) {
+				return nil, validate.Field("PrivacyRequest.status", fmt.Errorf("%w: one request at a time", ErrTransition))
+			}
+			from, err := m.OldStatus(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(nextRequestStatus[from], to) {
+				return nil, validate.Field("PrivacyRequest.status", fmt.Errorf("%w: from %s to %s", ErrTransition, from, to))
+			}
+			if reason, _ := m.RejectionReason(); to == privacyrequest.StatusREJECTED && strings.TrimSpace(reason) == "" {
+				return nil, validate.Field("PrivacyRequest.rejectionReason", errors.New("a rejection needs a reason"))
+			}
+			if to == privacyrequest.StatusCOMPLETED || to == privacyrequest.StatusREJECTED {
+				m.SetCompletedAt(time.Now())
+			}
+			// Only from the state read: of two concurrent moves, the second
+			// finds the request moved on (not found) instead of moving it twice.
+			m.Where(privacyrequest.StatusEQ(from))
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpUpdate|ent.OpUpdateOne)
+}
