@@ -305,8 +305,6 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
-// unavailable reports whether err says the database cannot be reached (as
-// opposed to refusing a statement): such a request may be retried.
 // serializationFailure reports PostgreSQL's "could not serialize access"
 // (SQLSTATE 40001) or "deadlock detected" (40P01), or SQLite's "database
 // is locked" (BUSY, past the busy timeout, or LOCKED): a transaction lost
@@ -320,6 +318,8 @@ func serializationFailure(err error) bool {
 		errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked)
 }
 
+// unavailable reports whether err says the database cannot be reached (as
+// opposed to refusing a statement): such a request may be retried.
 func unavailable(err error) bool {
 	var netErr *net.OpError
 	var connectErr *pgconn.ConnectError
