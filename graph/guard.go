@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -29,8 +30,13 @@ import (
 // as they are, masked ones through the engine's masks (keeping their type),
 // hidden ones to null, listed in the response's extensions.withheld (one
 // entry per object) so that a client can tell "hidden" from "empty".
+//
+// It also runs each mutation's transaction, inside its own response
+// interceptor, so that the access records are written after that
+// transaction has ended whatever the order of srv.Use (InterceptResponse).
 type fieldGuard struct {
 	client  *ent.Client
+	tx      txPerMutation
 	engine  *consent.Engine
 	masker  consent.Masker
 	metrics *Metrics
@@ -66,7 +72,8 @@ var allCategories = func() []fieldInfo {
 
 // newFieldGuard reads every object field of s.
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
-	g := &fieldGuard{client: client, engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
+	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}},
+		engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
 		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
@@ -137,12 +144,36 @@ func Bundles(s *ast.Schema) []string {
 	return out
 }
 
-func (*fieldGuard) ExtensionName() string                   { return "ConsentFieldGuard" }
-func (*fieldGuard) Validate(graphql.ExecutableSchema) error { return nil }
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+	graphql.FieldInterceptor
+} = (*fieldGuard)(nil)
 
-// InterceptResponse gives each operation its own decisions, consents and
-// record of withheld fields, and attaches that record to the response. The
-// engine travels in the context for the data layer's row rules.
+func (*fieldGuard) ExtensionName() string                        { return "ConsentFieldGuard" }
+func (g *fieldGuard) Validate(es graphql.ExecutableSchema) error { return g.tx.Validate(es) }
+
+// MutateOperationContext lets the mutation's transaction run its
+// resolvers one at a time (entgql.Transactioner).
+func (g *fieldGuard) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	return g.tx.MutateOperationContext(ctx, oc)
+}
+
+// InterceptResponse runs one operation in this order, which is fixed here
+// and which no order of srv.Use can change:
+//
+//  1. the operation gets its own decisions, consents and record of
+//     withheld fields, and the engine travels in the context for the data
+//     layer's row rules;
+//  2. the resolvers run, a mutation's in its own transaction (txPerMutation),
+//     which has ended, committed or rolled back, when they return;
+//  3. then, before the response leaves: nothing leaves if the consent
+//     state could not be read; the access records of what was released
+//     are written, with the root client, outside that transaction (inside
+//     it they would wait for the write lock it holds on SQLite, and fail);
+//     nothing leaves if they could not be; and the record of withheld
+//     fields is attached to the response.
 func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	v := consent.FromContext(ctx)
 	st := &requestState{viewer: v, grants: v.Role == consent.Compliance && v.Account != ""}
@@ -153,7 +184,7 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	if v.Role == consent.Employer && v.Org != "" {
 		ctx = g.withEmployerID(ctx, v.Org)
 	}
-	resp := next(ctx)
+	resp := g.tx.InterceptResponse(ctx, next)
 	g.metrics.flush(v, &st.counts)
 	if resp == nil && ctx.Err() != nil { // the request's deadline passed before anything resolved
 		resp = &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
