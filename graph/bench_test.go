@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -90,7 +91,9 @@ func BenchmarkEmployerDashboard(b *testing.B) {
 
 	// The same server without the field guard, but with the page limits the
 	// guard also applies, as an interceptor of their own.
-	plain := withCommonExtensions(handler.New(NewSchema(client)), client, log)
+	plain := withErrorHandling(handler.New(NewSchema(client)), log)
+	plain.Use(operationReporter{})
+	plain.Use(txPerMutation{entgql.Transactioner{TxOpener: client}})
 	plain.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 		if err := limitPage(graphql.GetFieldContext(ctx)); err != nil {
 			return nil, err

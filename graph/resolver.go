@@ -1,7 +1,3 @@
-// Package graph is the GraphQL layer: gqlgen resolvers over the ent client
-// and the glue to the consent engine. Rows are guarded by ent privacy rules
-// (ent/rule) and personal fields by the @personal directive, enforced in
-// consent.go; resolvers only read and write.
 package graph
 
 import (

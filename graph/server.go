@@ -70,24 +70,23 @@ type Options struct {
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
-// extension installed: approved operations, the consent field guard,
-// page-size limits, one transaction per mutation, one error presenter and
-// one recover function. The caller adds transports (see server/): this
-// package's POST and GET read a request's documentId.
+// extension installed: approved operations, the consent field guard (which
+// runs one transaction per mutation and then writes the access records),
+// page-size limits, the operation's report for the access log, one error
+// presenter and one recover function. The caller adds transports (see
+// server/): this package's POST and GET read a request's documentId.
 func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := newSchema(client, o)
 	srv := handler.New(es)
-	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // first: it narrows the viewer for the others
+	srv.Use(operationReporter{})                                   // first: it reports the response as it leaves
+	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // it narrows the viewer for the others
 	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
-	return withCommonExtensions(srv, client, o.Log)
+	return withErrorHandling(srv, o.Log)
 }
 
-// withCommonExtensions installs everything but the field guard and the
-// page limits it applies.
-func withCommonExtensions(srv *handler.Server, client *ent.Client, log *slog.Logger) *handler.Server {
-	srv.Use(operationReporter{})
-	srv.Use(txPerMutation{entgql.Transactioner{TxOpener: client}})
+// withErrorHandling sets the error presenter and the recover function.
+func withErrorHandling(srv *handler.Server, log *slog.Logger) *handler.Server {
 	srv.SetErrorPresenter(presentError(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		// The panic's value could quote data: only its type is logged.
@@ -295,7 +294,9 @@ func validationMessage(e *ent.ValidationError) string {
 
 // txPerMutation runs each mutation in a transaction (entgql.Transactioner),
 // and leaves alone the responses gqlgen dispatches without an operation (a
-// request it could not read), on which the Transactioner would panic.
+// request it could not read), on which the Transactioner would panic. The
+// field guard runs it (fieldGuard.InterceptResponse): it is not installed
+// on its own.
 type txPerMutation struct{ entgql.Transactioner }
 
 func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -305,8 +306,6 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
-// unavailable reports whether err says the database cannot be reached (as
-// opposed to refusing a statement): such a request may be retried.
 // serializationFailure reports PostgreSQL's "could not serialize access"
 // (SQLSTATE 40001) or "deadlock detected" (40P01), or SQLite's "database
 // is locked" (BUSY, past the busy timeout, or LOCKED): a transaction lost
@@ -320,6 +319,8 @@ func serializationFailure(err error) bool {
 		errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked)
 }
 
+// unavailable reports whether err says the database cannot be reached (as
+// opposed to refusing a statement): such a request may be retried.
 func unavailable(err error) bool {
 	var netErr *net.OpError
 	var connectErr *pgconn.ConnectError

@@ -1,0 +1,253 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"consentgate/consent"
+	"consentgate/ent"
+	"consentgate/ent/accessgrant"
+	"consentgate/ent/applicant"
+	"consentgate/ent/consentstate"
+	"consentgate/ent/privacy"
+	"consentgate/ent/rule"
+)
+
+// returnsPage reports whether a field of type t returns several subjects:
+// a connection or list of applicants or applications, or a list of nodes.
+func returnsPage(t *ast.Type) bool {
+	switch t.Name() {
+	case "ApplicantConnection", "ApplicationConnection":
+		return true
+	case "Node", "Applicant", "Application":
+		return t.Elem != nil
+	}
+	return false
+}
+
+// subjectsIn lists the subjects a resolved value holds: the applicants of
+// a page, list or node of applicants or applications.
+func subjectsIn(v any) []int {
+	var ids []int
+	add := func(n any) {
+		switch n := n.(type) {
+		case *ent.Applicant:
+			if n != nil {
+				ids = append(ids, n.ID)
+			}
+		case *ent.Application:
+			if n != nil && n.ApplicantID != 0 {
+				ids = append(ids, n.ApplicantID)
+			}
+		}
+	}
+	switch v := v.(type) {
+	case *ent.ApplicantConnection:
+		if v != nil {
+			for _, e := range v.Edges {
+				add(e.Node)
+			}
+		}
+	case *ent.ApplicationConnection:
+		if v != nil {
+			for _, e := range v.Edges {
+				add(e.Node)
+			}
+		}
+	case []ent.Noder:
+		for _, n := range v {
+			add(n)
+		}
+	default:
+		add(v)
+	}
+	return ids
+}
+
+// subjectOf finds the applicant a personal field belongs to: the nearest
+// ancestor that is an applicant, or an application or privacy request of
+// theirs. Values in between (a work history entry, the list holding it)
+// belong to that ancestor. Any other entity first means there is no
+// subject, and the field is hidden.
+func subjectOf(fc *graphql.FieldContext) (int, bool) {
+	for ; fc != nil; fc = fc.Parent {
+		r := fc.Result
+		if _, direct := r.(ent.Noder); !direct {
+			r = deref(r)
+		}
+		switch r := r.(type) {
+		case *ent.Applicant:
+			return r.ID, r != nil
+		case *ent.Application:
+			return r.ApplicantID, r != nil && r.ApplicantID != 0
+		case *ent.PrivacyRequest:
+			return r.ApplicantID, r != nil && r.ApplicantID != 0
+		case ent.Noder:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// deref unwraps the pointers gqlgen puts around list elements (&v[i]).
+func deref(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.IsValid() && rv.Kind() == reflect.Pointer && !rv.IsNil() &&
+		(rv.Elem().Kind() == reflect.Pointer || rv.Elem().Kind() == reflect.Interface) {
+		rv = rv.Elem()
+		if rv.Kind() == reflect.Interface {
+			rv = rv.Elem()
+		}
+	}
+	if !rv.IsValid() {
+		return nil
+	}
+	return rv.Interface()
+}
+
+// subjectState is what an operation knows of one subject: whether they are
+// the viewer, their consents (fixed once loaded), the legal basis of the
+// viewer's live access grant for them (compliance only), the decision class
+// they share with every subject in the same state, and which categories of
+// theirs have been counted in the metrics.
+type subjectState struct {
+	self     bool
+	consents consent.Consents
+	basis    consent.LegalBasis
+	failed   bool // the consent state could not be read: every decision hides
+	class    *decisionClass
+	counted  atomic.Uint32 // bit i: category i counted in the metrics
+	recorded atomic.Uint32 // bit i: category i released, for the access record
+}
+
+// subject returns what the operation knows of one subject, loading their
+// consents if no page did.
+func (g *fieldGuard) subject(ctx context.Context, st *requestState, id int) *subjectState {
+	if sub, ok := st.subjects.Load(id); ok {
+		return sub.(*subjectState)
+	}
+	g.loadConsents(ctx, st, []int{id})
+	sub, _ := st.subjects.Load(id)
+	return sub.(*subjectState)
+}
+
+// loadConsents reads the consent state of the subjects not loaded yet, in
+// one indexed query, keeping only the lines that can matter to this
+// viewer: its purposes, and for EMPLOYER_PROVISION those towards all
+// employers or towards its own organisation (rule.Towards). The state is
+// read as the enforcement layer, not as the viewer: deciding needs it
+// whatever rows the viewer may see. If it cannot be read, the subjects are
+// marked failed, every decision about them hides, and the operation's
+// response carries no data at all (InterceptResponse): fail closed, for
+// every consent default, opt-out included. A viewer whose decisions depend
+// on no consent reads nothing. For a compliance viewer it reads the live
+// access grants it holds for these subjects instead (liveGrants).
+func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []int) {
+	var missing []int
+	for _, id := range ids {
+		if _, ok := st.subjects.Load(id); !ok && !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	lines := make(map[int][]consent.Entry, len(missing))
+	failed := false
+	if len(st.purposes) > 0 {
+		purposes := make([]consentstate.Purpose, len(st.purposes))
+		for i, p := range st.purposes {
+			purposes[i] = consentstate.Purpose(p)
+		}
+		rows, err := g.clientFrom(ctx).ConsentState.Query().
+			Where(consentstate.ApplicantIDIn(missing...), consentstate.PurposeIn(purposes...), rule.Towards(ctx, st.viewer.Org)).
+			Select(consentstate.FieldApplicantID, consentstate.FieldPurpose, consentstate.FieldRecipientID,
+				consentstate.FieldCategory, consentstate.FieldConsentID, consentstate.FieldGranted).
+			All(privacy.DecisionContext(ctx, privacy.Allow))
+		if err != nil {
+			failed = true
+			st.failConsentState(err)
+		}
+		for _, r := range rows {
+			e := consent.Entry{Seq: int64(r.ConsentID), Purpose: consent.Purpose(r.Purpose),
+				Category: consent.Category(r.Category), Granted: r.Granted}
+			if r.RecipientID != 0 { // towards the viewer's organisation: the query kept no other
+				e.Recipient = st.viewer.Org
+			}
+			lines[r.ApplicantID] = append(lines[r.ApplicantID], e)
+		}
+	}
+	var bases map[int]consent.LegalBasis
+	if st.grants {
+		bases = g.liveGrants(ctx, st, missing)
+	}
+	for _, id := range missing {
+		c := consent.State(lines[id]...)
+		self := g.isSelf(ctx, st, id)
+		b := bases[id]
+		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, basis: b, failed: failed, class: st.classOf(self, c, b)})
+	}
+}
+
+// failConsentState notes that the consent state could not be read: the
+// response will carry no data, only a retryable error.
+func (st *requestState) failConsentState(err error) {
+	st.stateErr.CompareAndSwap(nil, &err)
+}
+
+// liveGrants returns the legal basis of the live access grant the
+// compliance viewer holds for each of the subjects that has one (the
+// oldest grant's, if several), in one query evaluated by the database at
+// this moment (rule.LiveGrants): an expiry or a revocation counts from the
+// next request. Grants are read as the enforcement layer. If they cannot
+// be read, no subject has a basis: fail closed.
+func (g *fieldGuard) liveGrants(ctx context.Context, st *requestState, ids []int) map[int]consent.LegalBasis {
+	rows, err := g.clientFrom(ctx).AccessGrant.Query().
+		Where(accessgrant.SubjectIDIn(ids...), rule.LiveGrants(st.viewer.Account, time.Now())).
+		Order(ent.Asc(accessgrant.FieldID)).
+		Select(accessgrant.FieldSubjectID, accessgrant.FieldBasis).
+		All(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil || len(rows) == 0 {
+		return nil
+	}
+	out := make(map[int]consent.LegalBasis, len(rows))
+	for _, r := range rows {
+		if _, ok := out[r.SubjectID]; !ok {
+			out[r.SubjectID] = consent.LegalBasis(r.Basis)
+		}
+	}
+	return out
+}
+
+// isSelf reports whether the applicant with id is the viewer. The
+// viewer's own profile is looked up once per operation (in the mutation's
+// transaction, if any); until it exists nothing is anyone's own.
+func (g *fieldGuard) isSelf(ctx context.Context, st *requestState, id int) bool {
+	v := st.viewer
+	if v.Role != consent.Applicant || v.Account == "" {
+		return false
+	}
+	st.selfMu.Lock()
+	defer st.selfMu.Unlock()
+	if st.selfID == 0 {
+		self, err := g.clientFrom(ctx).Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
+		if err != nil {
+			return false
+		}
+		st.selfID = self
+	}
+	return st.selfID == id
+}
+
+func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return g.client
+}
