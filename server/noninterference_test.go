@@ -508,7 +508,11 @@ func TestNonInterference(t *testing.T) {
 	for _, b := range backends(t) {
 		worlds := 30
 		if s := os.Getenv("CONSENTGATE_NI_WORLDS"); s != "" {
-			worlds, _ = strconv.Atoi(s)
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				t.Fatalf("CONSENTGATE_NI_WORLDS=%q: want a number of worlds, at least 1", s)
+			}
+			worlds = n
 		}
 		if b.name == "postgres" {
 			worlds = 3
@@ -576,6 +580,11 @@ func nonInterference(t *testing.T, open func(*testing.T) *ent.Client, worlds int
 	}
 	t.Logf("%d worlds, %d operations compared across %d viewers; employers' rows hidden by entries naming all employers: %d, categories: %d",
 		worlds, ops, len(viewers), globalRows, globalCategories)
+	// A property that compared nothing has proved nothing: every world
+	// gives every viewer several operations.
+	if least := worlds * len(viewers) * 5; ops < least {
+		t.Errorf("%d operations compared, want at least %d (%d worlds, %d viewers)", ops, least, worlds, len(viewers))
+	}
 	if globalRows == 0 || globalCategories == 0 {
 		t.Errorf("the worlds hold no applicant whose row (%d) or category (%d) only an entry naming all employers hides from an employer: the property does not test the scope rule",
 			globalRows, globalCategories)
