@@ -38,20 +38,28 @@ const (
 // account id; the privacy rules decide whether the viewer reaches it (an
 // applicant reaches only their own, nobody else reaches it as "me").
 func (r *Resolver) self(ctx context.Context) (*ent.Applicant, error) {
-	a, err := r.clientFrom(ctx).Applicant.Query().Where(applicant.AccountID(consent.FromContext(ctx).Account)).Only(ctx)
+	a, err := ownProfile(ctx, r.clientFrom(ctx)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, ErrNoProfile
 	}
 	return a, err
 }
 
-// clientFrom returns the transaction's client inside a mutation and the
-// root client elsewhere.
-func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
+// ownProfile queries the profile of the applicant behind the token, by its
+// account id: the resolvers' "me" and the field guard's "self".
+func ownProfile(ctx context.Context, client *ent.Client) *ent.ApplicantQuery {
+	return client.Applicant.Query().Where(applicant.AccountID(consent.FromContext(ctx).Account))
+}
+
+func (r *Resolver) clientFrom(ctx context.Context) *ent.Client { return clientFor(ctx, r.client) }
+
+// clientFor returns the transaction's client inside a mutation and root
+// elsewhere.
+func clientFor(ctx context.Context, root *ent.Client) *ent.Client {
 	if c := ent.FromContext(ctx); c != nil {
 		return c
 	}
-	return r.client
+	return root
 }
 
 // jsonObject decodes a stored JSON object for a Map field; nothing stored

@@ -13,7 +13,6 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/accessgrant"
-	"consentgate/ent/applicant"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
@@ -236,7 +235,7 @@ func (g *fieldGuard) isSelf(ctx context.Context, st *requestState, id int) bool 
 	st.selfMu.Lock()
 	defer st.selfMu.Unlock()
 	if st.selfID == 0 {
-		self, err := g.clientFrom(ctx).Applicant.Query().Where(applicant.AccountID(v.Account)).OnlyID(ctx)
+		self, err := ownProfile(ctx, g.clientFrom(ctx)).OnlyID(ctx)
 		if err != nil {
 			return false
 		}
@@ -245,9 +244,4 @@ func (g *fieldGuard) isSelf(ctx context.Context, st *requestState, id int) bool 
 	return st.selfID == id
 }
 
-func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return g.client
-}
+func (g *fieldGuard) clientFrom(ctx context.Context) *ent.Client { return clientFor(ctx, g.client) }
