@@ -145,6 +145,9 @@ func TestConfig(t *testing.T) {
 		{"bad leeway", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_JWT_LEEWAY", "1h"), false, false},
 		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "PORT", "http"), false, false},
 		{"missing policy file", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_POLICY", "/nonexistent.yaml"), false, false},
+		{"pool size", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "32"), false, true},
+		{"pool size zero", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "0"), false, false},
+		{"pool size not a number", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "many"), false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -60,7 +60,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", errConfig, err)
 		}
 	}
-	client, err := OpenDatabase(ctx, cfg.DatabaseURL)
+	client, err := openDatabase(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
 	if err != nil {
 		return err
 	}

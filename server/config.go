@@ -17,6 +17,7 @@ import (
 type Config struct {
 	Addr        string          // listen address, ":8080" unless PORT is set
 	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
+	DBMaxConns  int             // the connection pool's size (0: DefaultSQLiteConns or DefaultPostgresConns)
 	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
 	JWKS        string          // file or URL of RS256/ES256 verification keys
 	Token       TokenOptions    // issuer, audience and leeway checks (Keys filled at start)
@@ -65,6 +66,13 @@ func loadConfig(getenv func(string) string, demo bool) (Config, error) {
 	}
 	if u := getenv("DATABASE_URL"); u != "" {
 		c.DatabaseURL = u
+	}
+	if v := getenv("CONSENTGATE_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("%w: CONSENTGATE_DB_MAX_CONNS must be a number of connections from 1 to 1000", errConfig)
+		}
+		c.DBMaxConns = n
 	}
 	c.JWKS = getenv("CONSENTGATE_JWKS")
 	c.Token.Issuer, c.Token.Audience = getenv("CONSENTGATE_JWT_ISSUER"), getenv("CONSENTGATE_JWT_AUDIENCE")

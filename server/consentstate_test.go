@@ -350,3 +350,43 @@ func TestEmployerRowsResolvedOrNot(t *testing.T) {
 		}
 	})
 }
+
+// TestDatabasePoolIsBounded: the gateway's PostgreSQL connection pool
+// holds at most the configured number of connections (it was unbounded:
+// under load it opened connections until the server refused them): with
+// all of them held by open transactions, one more waits. (SQLite's
+// transactions take the write lock up front, so there a second one waits
+// anyway.)
+func TestDatabasePoolIsBounded(t *testing.T) {
+	forEachDurableBackendDSN(t, func(t *testing.T, d durableBackend) {
+		if d.name == "sqlite" {
+			t.Skip("SQLite serialises transactions by its write lock")
+		}
+		client, err := openDatabase(context.Background(), d.dsn, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer client.Close()
+		var held []*ent.Tx
+		defer func() {
+			for _, tx := range held {
+				_ = tx.Rollback()
+			}
+		}()
+		for range 3 {
+			// A read in each, so that each holds its own connection.
+			tx, err := client.BeginTx(context.Background(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			held = append(held, tx)
+			tx.Employer.Query().CountX(privacy.DecisionContext(context.Background(), privacy.Allow))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		if tx, err := client.BeginTx(ctx, nil); err == nil {
+			_ = tx.Rollback()
+			t.Fatal("a fourth connection was opened past a pool of 3")
+		}
+	})
+}

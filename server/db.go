@@ -22,9 +22,26 @@ import (
 	"consentgate/ledger"
 )
 
+// Default connection pool sizes: SQLite has one writer at a time (WAL lets
+// readers go on meanwhile); PostgreSQL's pool is bounded so that load does
+// not churn connections past the server's max_connections (100 by
+// default), which several replicas share.
+const (
+	DefaultSQLiteConns   = 8
+	DefaultPostgresConns = 16
+)
+
 // OpenDatabase opens the database at url (a SQLite DSN such as
-// "file:PATH?_fk=1", or a postgres:// URL) and migrates its schema.
+// "file:PATH?_fk=1", or a postgres:// URL) with the default pool size and
+// migrates its schema.
 func OpenDatabase(ctx context.Context, url string) (*ent.Client, error) {
+	return openDatabase(ctx, url, 0)
+}
+
+// openDatabase is OpenDatabase with a pool of at most maxConns connections
+// (0: the default for the database), all of which may stay idle, so that
+// a busy gateway reuses them instead of reconnecting.
+func openDatabase(ctx context.Context, url string, maxConns int) (*ent.Client, error) {
 	driverName, dialectName := "sqlite3", dialect.SQLite
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		driverName, dialectName = "pgx", dialect.Postgres
@@ -33,10 +50,15 @@ func OpenDatabase(ctx context.Context, url string) (*ent.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening database: %w", err)
 	}
-	if dialectName == dialect.SQLite {
-		// One writer at a time; WAL lets readers go on meanwhile.
-		db.SetMaxOpenConns(8)
+	if maxConns == 0 {
+		maxConns = DefaultSQLiteConns
+		if dialectName == dialect.Postgres {
+			maxConns = DefaultPostgresConns
+		}
 	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to database: %w", err)
