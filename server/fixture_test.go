@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,6 +69,17 @@ func (f *fixture) grantWith(ctx context.Context, client *ent.Client, account, pu
 		c.SetWithheldCategory(entconsent.WithheldCategory(category))
 	}
 	c.SaveX(ctx)
+}
+
+// idOf turns an id from a response (a JSON string or number, or a string
+// of digits) into the int the model uses.
+func idOf(t testing.TB, id any) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(fmt.Sprint(id), &n); err != nil {
+		t.Fatalf("id %v: %v", id, err)
+	}
+	return n
 }
 
 // inTx runs f with a client inside one transaction and commits it: the

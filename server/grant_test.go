@@ -197,7 +197,7 @@ func TestGrantLifecycle(t *testing.T) {
 		}
 
 		// Expired: the next request reaches and releases nothing.
-		client.AccessGrant.UpdateOneID(grantID(t, id)).SetExpiresAt(time.Now().Add(-time.Second)).
+		client.AccessGrant.UpdateOneID(idOf(t, id)).SetExpiresAt(time.Now().Add(-time.Second)).
 			ExecX(privacy.DecisionContext(context.Background(), privacy.Allow))
 		before := len(grantRecords(t, client))
 		for path, r := range runPaths(t, f, as("compliance")) {
@@ -214,16 +214,6 @@ func TestGrantLifecycle(t *testing.T) {
 		}
 		wantError(t, f.approveGrant(t, as("approver"), id), "approveAccessGrant", "CONFLICT", "the access grant is already approved")
 	})
-}
-
-// grantID turns a grant id from a response into an int.
-func grantID(t *testing.T, id any) int {
-	t.Helper()
-	var n int
-	if _, err := fmt.Sscan(fmt.Sprint(id), &n); err != nil {
-		t.Fatalf("grant id %v: %v", id, err)
-	}
-	return n
 }
 
 // TestGrantRevocation: any compliance account revokes a grant, once, with a
@@ -308,7 +298,7 @@ func TestGrantRoles(t *testing.T) {
 				}
 			})
 		}
-		g := client.AccessGrant.GetX(privacy.DecisionContext(context.Background(), privacy.Allow), grantID(t, pending))
+		g := client.AccessGrant.GetX(privacy.DecisionContext(context.Background(), privacy.Allow), idOf(t, pending))
 		if g.ApprovedAt != nil || g.RevokedAt != nil || g.ExpiresAt != nil || g.RequestedBy != "compliance-1" {
 			t.Fatalf("the grant changed: %+v", g)
 		}
@@ -324,7 +314,7 @@ func TestGrantRoles(t *testing.T) {
 		}
 		// Nobody deletes a grant, not even compliance (there is no mutation
 		// for it, and the data layer refuses it too).
-		if err := client.AccessGrant.DeleteOneID(grantID(t, pending)).Exec(viewerContext(*as("compliance"))); err == nil {
+		if err := client.AccessGrant.DeleteOneID(idOf(t, pending)).Exec(viewerContext(*as("compliance"))); err == nil {
 			t.Fatal("a grant was deleted")
 		}
 	})

@@ -347,7 +347,7 @@ func TestOperationRegistration(t *testing.T) {
 		if n := count(); n != 2 {
 			t.Errorf("%d operations after others' attempts, want 2", n)
 		}
-		if o := client.Operation.GetX(sys, mustAtoi(t, node)); o.RevokedAt != nil {
+		if o := client.Operation.GetX(sys, idOf(t, node)); o.RevokedAt != nil {
 			t.Errorf("revoked by someone else: %+v", o)
 		}
 
@@ -374,7 +374,7 @@ func TestOperationRegistration(t *testing.T) {
 
 		// Nothing else changes an operation, and nothing deletes one, even
 		// for an admin going around the API.
-		id := mustAtoi(t, node)
+		id := idOf(t, node)
 		if err := client.Operation.UpdateOneID(id).SetRevocationReason("rewritten").Exec(admin); err == nil {
 			t.Error("an admin rewrote a revocation's reason")
 		}
@@ -419,15 +419,6 @@ func TestOperationRegistration(t *testing.T) {
 			}
 		}
 	})
-}
-
-func mustAtoi(t *testing.T, s string) int {
-	t.Helper()
-	var n int
-	if err := json.Unmarshal([]byte(s), &n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // TestOperationsPush: the command registers every *.graphql file of a

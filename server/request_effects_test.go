@@ -280,28 +280,19 @@ func TestCorrectionAndAdditionRequests(t *testing.T) {
 		// the completion, which changes nothing, the request stays in
 		// progress.
 		id = f.file(t, as("alice"), "CORRECTION", map[string]any{"city": "Sendai"})
-		f.client.PrivacyRequest.UpdateOneID(int(asInt(t, id))).SetProposedChanges(json.RawMessage(`{"postalCode":"cnrytampered"}`)).ExecX(sys)
+		f.client.PrivacyRequest.UpdateOneID(idOf(t, id)).SetProposedChanges(json.RawMessage(`{"postalCode":"cnrytampered"}`)).ExecX(sys)
 		f.post(t, as("support"), handleRequest, map[string]any{"id": id, "s": "IN_PROGRESS"})
 		r = f.post(t, as("support"), handleRequest, map[string]any{"id": id, "s": "COMPLETED"})
 		if errorCode(r) != "BAD_USER_INPUT" || !strings.HasPrefix(errorMessage(r), "invalid Applicant.postalCode") || strings.Contains(r.Raw, "cnrytampered") {
 			t.Errorf("completing a now invalid correction: %s", r.Raw)
 		}
-		if st := f.client.PrivacyRequest.GetX(sys, int(asInt(t, id))); st.Status != privacyrequest.StatusIN_PROGRESS || st.CompletedAt != nil || st.Result != nil {
+		if st := f.client.PrivacyRequest.GetX(sys, idOf(t, id)); st.Status != privacyrequest.StatusIN_PROGRESS || st.CompletedAt != nil || st.Result != nil {
 			t.Errorf("a failed completion left the request %s", st.Status)
 		}
 		if r := f.post(t, as("alice"), `{ me { postalCode } }`, nil); !strings.Contains(r.Raw, "210-0001") {
 			t.Errorf("a failed completion changed the profile: %s", r.Raw)
 		}
 	})
-}
-
-func asInt(t *testing.T, id any) int64 {
-	t.Helper()
-	var n int64
-	if _, err := fmt.Sscan(fmt.Sprint(id), &n); err != nil {
-		t.Fatalf("id %v: %v", id, err)
-	}
-	return n
 }
 
 // TestCeaseOfProvisionRequest: completing a CEASE_OF_PROVISION withdraws
@@ -650,7 +641,7 @@ func TestRequestCompletionRace(t *testing.T) {
 				t.Fatalf("round %d: %d handlers succeeded: %v", round, len(won), responses)
 			}
 			t.Logf("round %d (%s): %v", round, kind, codes)
-			stored := f.client.PrivacyRequest.GetX(sys, int(asInt(t, id)))
+			stored := f.client.PrivacyRequest.GetX(sys, idOf(t, id))
 			if string(stored.Status) != won[0] {
 				t.Errorf("round %d: stored %s, the winner set %s", round, stored.Status, won[0])
 			}
@@ -743,7 +734,7 @@ func TestRequestCorrectionDeletionRace(t *testing.T) {
 			if row.ErasedAt == nil || row.City != "" || strings.Contains(storedText(t, client), late) {
 				t.Errorf("%s: not erased after a concurrent correction: %+v", account, row)
 			}
-			c := f.client.PrivacyRequest.GetX(sys, int(asInt(t, correction)))
+			c := f.client.PrivacyRequest.GetX(sys, idOf(t, correction))
 			if c.Status != privacyrequest.StatusCOMPLETED && c.Status != privacyrequest.StatusREJECTED {
 				t.Errorf("%s: the correction ended %s", account, c.Status)
 			}
