@@ -2472,7 +2472,7 @@ extend type Mutation {
 input ConsentChangeInput {
   "The purpose (policy §4) granted or withdrawn."
   purpose: Purpose!
-  "EMPLOYER_PROVISION only: the employer the change concerns; none means all employers."
+  "EMPLOYER_PROVISION only: the employer the change concerns; none means all employers. Towards an employer, the most recent of the entries naming it and those naming all employers decides."
   employerID: ID
   "EMPLOYER_PROVISION only: withhold (granted: false) or release (granted: true) this category alone."
   category: Category
@@ -2480,15 +2480,16 @@ input ConsentChangeInput {
 }
 
 extend type Applicant {
-  "The current state of the consent ledger: the latest entry for each purpose, recipient and category (the full history is ` + "`" + `consents` + "`" + `)."
+  "The current state of the consent ledger: the latest entry for each purpose, recipient and category, in the order each was first recorded (the full history is ` + "`" + `consents` + "`" + `). Towards an employer, the later of its line and the line for all employers decides."
   currentConsents: [Consent!]! @nonPersonal
 }
 
 extend type Mutation {
   """
   Appends a grant or a withdrawal to the consent ledger of the applicant behind
-  the token, stamped with the time and the policy version in force. It takes
-  effect for the very next request.
+  the token, stamped with the time and the policy version in force, after every
+  entry already recorded. It takes effect for the very next request, on every
+  path.
   """
   changeConsent(input: ConsentChangeInput!): Consent!
 }

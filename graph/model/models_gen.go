@@ -16,7 +16,7 @@ import (
 type ConsentChangeInput struct {
 	// The purpose (policy §4) granted or withdrawn.
 	Purpose consent.Purpose `json:"purpose"`
-	// EMPLOYER_PROVISION only: the employer the change concerns; none means all employers.
+	// EMPLOYER_PROVISION only: the employer the change concerns; none means all employers. Towards an employer, the most recent of the entries naming it and those naming all employers decides.
 	EmployerID *int `json:"employerID,omitempty"`
 	// EMPLOYER_PROVISION only: withhold (granted: false) or release (granted: true) this category alone.
 	Category *consent.WithheldCategory `json:"category,omitempty"`
