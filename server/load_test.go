@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/demo"
 	"consentgate/ent/privacy"
 	"consentgate/load"
 )
@@ -30,7 +31,7 @@ func TestLoadAgainstDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
-	if _, err := SeedDemo(ctx, client); err != nil {
+	if _, err := demo.Seed(ctx, client); err != nil {
 		t.Fatal(err)
 	}
 	policy := consent.DefaultPolicy()

@@ -9,7 +9,7 @@ import (
 	"io"
 	"time"
 
-	"consentgate/consent"
+	"consentgate/demo"
 	"consentgate/load"
 )
 
@@ -63,14 +63,9 @@ func loadCommand(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // demoLoad sets o to sign HS256 tokens with secret for the demo identities
-// (DemoViewers, the demo employers, the 300 demo applicants).
+// (demo.Viewers, the demo employers, the demo applicants).
 func demoLoad(o load.Options, secret []byte) load.Options {
-	o.Sign = func(v consent.Viewer, ttl time.Duration) (string, error) {
-		return SignToken(secret, v, ttl, time.Now())
-	}
-	o.Identities = load.Identities{Viewers: DemoViewers, Applicants: demoApplicantCount}
-	for _, e := range demoEmployers {
-		o.Identities.Employers = append(o.Identities.Employers, e.externalID)
-	}
+	o.Sign = signer(secret)
+	o.Identities = load.Identities{Viewers: demo.Viewers, Employers: demo.EmployerOrgs(), Applicants: demo.ApplicantCount}
 	return o
 }
