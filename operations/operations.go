@@ -48,6 +48,11 @@ type File struct {
 // ID returns the document's id.
 func (f File) ID() string { return ID(f.Document) }
 
+// RegisterMutation is the GraphQL mutation that registers one approved
+// operation (an admin's; variables: {"in": RegisterOperationInput}), as
+// the push command and the load generator send it.
+const RegisterMutation = `mutation($in: RegisterOperationInput!) { registerOperation(input: $in) { hash name } }`
+
 // ID returns the id of a document: "sha256:" and the lowercase hex SHA-256
 // of its exact text.
 func ID(document string) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/demo"
 )
 
 func tokenCommand(args []string, stdout io.Writer) error {
@@ -47,11 +48,11 @@ func tokenCommand(args []string, stdout io.Writer) error {
 
 func serveCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("consentgate", flag.ContinueOnError)
-	demo := fs.Bool("demo", false, "seed demo data when the database is empty, print a token per role, serve GraphiQL at /")
+	demoMode := fs.Bool("demo", false, "seed demo data when the database is empty, print a token per role, serve GraphiQL at /")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv, *demo)
+	cfg, err := loadConfig(getenv, *demoMode)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	defer client.Close()
 	seededNow := false // the demo data was seeded by this start: its activity runs once the gateway is built
 	if cfg.Demo {
-		seeded, err := SeedDemo(ctx, client)
+		seeded, err := demo.Seed(ctx, client)
 		if err != nil {
 			return fmt.Errorf("seeding demo data: %w", err)
 		}
@@ -101,7 +102,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		GrantTTL: cfg.GrantTTL,
 	}.Handler()
 	if seededNow {
-		if err := RunDemoActivity(ctx, h, cfg.JWTSecret); err != nil {
+		if err := demo.RunActivity(ctx, h, signer(cfg.JWTSecret)); err != nil {
 			return fmt.Errorf("demo activity: %w", err)
 		}
 	}
@@ -137,10 +138,17 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, t ServerTimeout
 	return srv.Shutdown(shutdown)
 }
 
+// signer signs HS256 tokens with secret, valid from now.
+func signer(secret []byte) func(consent.Viewer, time.Duration) (string, error) {
+	return func(v consent.Viewer, ttl time.Duration) (string, error) {
+		return SignToken(secret, v, ttl, time.Now())
+	}
+}
+
 // printDemoTokens prints one ready token per role for the demo data.
 func printDemoTokens(w io.Writer, secret []byte) error {
 	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
-	for _, v := range DemoViewers {
+	for _, v := range demo.Viewers {
 		tok, err := SignToken(secret, v, 7*24*time.Hour, time.Now())
 		if err != nil {
 			return err

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"time"
 
-	"consentgate/consent"
-	"consentgate/graph"
 	"fmt"
 	"os"
 	"strconv"
+
+	"consentgate/consent"
+	"consentgate/graph"
 )
 
 // Config is everything the gateway reads from its environment and flags.

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -77,18 +75,6 @@ func openDatabase(ctx context.Context, url string, maxConns int) (*ent.Client, e
 	return client, nil
 }
 
-// policyText is the privacy policy (../shared/policy/privacy-policy.txt)
-// the first policy version digests.
-//
-//go:embed privacy-policy.txt
-var policyText []byte
-
-// PolicyTextDigest is "sha256:<hex>" of the embedded privacy policy.
-func PolicyTextDigest() string {
-	sum := sha256.Sum256(policyText)
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
 // EnsurePolicyVersion publishes the policy file's version, in force from
 // now, when the database has none: every consent names the version it was
 // given under, so one must exist before anyone can apply to a job.
@@ -99,7 +85,7 @@ func EnsurePolicyVersion(ctx context.Context, client *ent.Client, p *consent.Pol
 		return err
 	}
 	return client.PolicyVersion.Create().
-		SetVersion(p.Version).SetEffectiveAt(time.Now()).SetTextDigest(PolicyTextDigest()).
+		SetVersion(p.Version).SetEffectiveAt(time.Now()).SetTextDigest(consent.PolicyTextDigest()).
 		SetChangedPurposes(consent.Purpose("").Values()).
 		Exec(ctx)
 }

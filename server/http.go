@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"consentgate/consent"
+	"consentgate/datamap"
 	"consentgate/ent"
 	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
@@ -109,7 +110,7 @@ func (gw Gateway) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("GET /datamap", dataMapHandler(gw.Policy))
+	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
 	if gw.Dev {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}

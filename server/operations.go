@@ -83,8 +83,6 @@ type operationPusher struct {
 	client          *http.Client
 }
 
-const registerOperationMutation = `mutation($in: RegisterOperationInput!) { registerOperation(input: $in) { hash name } }`
-
 // push registers one operation file and says what became of it:
 // "registered" or "already registered".
 func (p operationPusher) push(ctx context.Context, f operations.File) (string, error) {
@@ -92,7 +90,7 @@ func (p operationPusher) push(ctx context.Context, f operations.File) (string, e
 	if f.Description != "" {
 		in["description"] = f.Description
 	}
-	body, err := json.Marshal(map[string]any{"query": registerOperationMutation, "variables": map[string]any{"in": in}})
+	body, err := json.Marshal(map[string]any{"query": operations.RegisterMutation, "variables": map[string]any{"in": in}})
 	if err != nil {
 		return "", err
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"consentgate/ent"
-	"consentgate/ledger"
+	"consentgate/ledger/ledgertest"
 )
 
 // backend is a database the suite runs against.
@@ -160,20 +160,8 @@ func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
 	return client, u.String()
 }
 
-// verifyConsentStateAtEnd checks, when the test ends (before its database
-// closes), that the consent state is the fold of the whole ledger
-// (ledger.Verify, as `consent verify` does): every test's consent writes,
-// on both databases, leave the two in step. A database the test made
-// unreachable on purpose is only logged.
+// verifyConsentStateAtEnd checks, when the test ends, that the consent
+// state is the fold of the whole ledger (ledgertest.VerifyAtEnd).
 func verifyConsentStateAtEnd(t testing.TB, client *ent.Client) {
-	t.Cleanup(func() {
-		diffs, err := ledger.Verify(context.Background(), client)
-		if err != nil {
-			t.Logf("consent state not verified: %v", err)
-			return
-		}
-		for _, d := range diffs {
-			t.Errorf("consent state differs from the ledger: %s", d)
-		}
-	})
+	ledgertest.VerifyAtEnd(t, client)
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"bytes"
@@ -49,15 +49,16 @@ func demoActivity() ([]demoAct, error) {
 			shipped[i].Document, map[string]any{"first": 100}}), nil
 }
 
-// RunDemoActivity sends demoActivity through h, signed with secret, and
-// fails on any error: the demo's access trail is real.
-func RunDemoActivity(ctx context.Context, h http.Handler, secret []byte) error {
+// RunActivity sends demoActivity through h, each request with a token
+// sign makes for its viewer, and fails on any error: the demo's access
+// trail is real.
+func RunActivity(ctx context.Context, h http.Handler, sign Signer) error {
 	acts, err := demoActivity()
 	if err != nil {
 		return err
 	}
 	for _, a := range acts {
-		tok, err := SignToken(secret, a.viewer, time.Minute, time.Now())
+		tok, err := sign(a.viewer, time.Minute)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,406 @@
+package datamap
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"consentgate/consent"
+	"consentgate/ent"
+	"consentgate/graph"
+)
+
+// personalFieldsOf walks a schema for every field carrying @personal and
+// returns "Type.field" → the category its directive names. It reads the
+// AST itself, not through graph.Categories, so that a fault there shows.
+func personalFieldsOf(t *testing.T, s *ast.Schema) map[string]consent.Category {
+	t.Helper()
+	out := map[string]consent.Category{}
+	for _, typ := range s.Types {
+		for _, f := range typ.Fields {
+			d := f.Directives.ForName("personal")
+			if d == nil {
+				continue
+			}
+			a := d.Arguments.ForName("category")
+			if a == nil || a.Value == nil {
+				t.Errorf("%s.%s: @personal without a category", typ.Name, f.Name)
+				continue
+			}
+			out[typ.Name+"."+f.Name] = consent.Category(a.Value.Raw)
+		}
+	}
+	return out
+}
+
+// TestDataMapMatchesSchema fails when the schema and the data map
+// disagree: every @personal field of the schema is in the map with the
+// category the schema gives it, and the map has no other field. The
+// schema is read both as the gateway serves it and from the SDL files
+// (schema/*.graphqls), so generated code that lags the SDL shows too.
+func TestDataMapMatchesSchema(t *testing.T) {
+	served := personalFieldsOf(t, graph.NewSchema(&ent.Client{}).Schema())
+	if len(served) == 0 {
+		t.Fatal("the served schema has no @personal field")
+	}
+
+	files, err := filepath.Glob(filepath.Join("..", "schema", "*.graphqls"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no SDL files under ../schema: %v", err)
+	}
+	var sources []*ast.Source
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: f, Input: string(b)})
+	}
+	sdl, gerr := gqlparser.LoadSchema(sources...)
+	if gerr != nil {
+		t.Fatalf("parsing the SDL: %v", gerr)
+	}
+	if fromSDL := personalFieldsOf(t, sdl); !maps.Equal(fromSDL, served) {
+		t.Errorf("the SDL files and the served schema disagree on @personal fields (run go generate):\nSDL:    %v\nserved: %v", fromSDL, served)
+	}
+
+	m := BuildSchema(consent.DefaultPolicy())
+	inMap := map[string]Field{}
+	for _, f := range m.Fields {
+		if _, dup := inMap[f.Field]; dup {
+			t.Errorf("%s is in the map twice", f.Field)
+		}
+		inMap[f.Field] = f
+	}
+	for name, c := range served {
+		f, ok := inMap[name]
+		switch {
+		case !ok:
+			t.Errorf("%s (@personal(category: %s)) is missing from the data map", name, c)
+		case f.Category != c:
+			t.Errorf("%s: map says %s, schema says %s", name, f.Category, c)
+		}
+		if _, err := consent.ParseCategory(string(c)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	bundles := graph.Bundles(graph.NewSchema(&ent.Client{}).Schema())
+	for name, f := range inMap {
+		if _, ok := served[name]; !ok && !(f.Bundle && slices.Contains(bundles, name)) {
+			t.Errorf("the data map has %s, the schema has no such personal field", name)
+		}
+	}
+	for _, name := range bundles {
+		if f, ok := inMap[name]; !ok || !f.Bundle || f.Category != "" {
+			t.Errorf("the @personalBundle field %s is not in the map as a bundle", name)
+		}
+	}
+	for _, f := range m.Fields {
+		if f.Type+"."+f.Name != f.Field {
+			t.Errorf("%s: type %q, name %q", f.Field, f.Type, f.Name)
+		}
+		if !f.Bundle && f.ProvidableToEmployers != f.Category.ProvidableToEmployers() {
+			t.Errorf("%s: providableToEmployers = %v", f.Field, f.ProvidableToEmployers)
+		}
+		if len(f.Cells) != len(m.Columns) {
+			t.Fatalf("%s: %d cells for %d columns", f.Field, len(f.Cells), len(m.Columns))
+		}
+		for i, c := range f.Cells {
+			if c.Role != m.Columns[i].Role || c.Purpose != m.Columns[i].Purpose {
+				t.Errorf("%s: cell %d is %s/%s, column is %s", f.Field, i, c.Role, c.Purpose, m.Columns[i].Label())
+			}
+		}
+	}
+	sorted := slices.IsSortedFunc(m.Fields, func(a, b Field) int {
+		if c := strings.Compare(a.Type, b.Type); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	if !sorted {
+		t.Error("fields are not sorted by type, then field")
+	}
+}
+
+// TestDataMapDefaults checks the map of the default policy against
+// DESIGN.md's starting defaults.
+func TestDataMapDefaults(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	if m.PolicyVersion != "2026-01" {
+		t.Errorf("policyVersion = %q", m.PolicyVersion)
+	}
+
+	var labels []string
+	for _, c := range m.Columns {
+		labels = append(labels, c.Label())
+	}
+	wantLabels := []string{
+		"APPLICANT (self)", "EMPLOYER/EMPLOYER_PROVISION", "SUPPORT/INQUIRY", "SUPPORT/SERVICE",
+		"MARKETING/MAIL_MAGAZINE", "MARKETING/ADVERTISING", "ANALYST/ANALYTICS", "COMPLIANCE", "ADMIN", "ANONYMOUS",
+	}
+	if !slices.Equal(labels, wantLabels) {
+		t.Errorf("columns = %q, want %q", labels, wantLabels)
+	}
+	wantConsent := map[consent.Purpose]consent.ConsentDefault{
+		consent.EmployerProvision: consent.OptIn, consent.Service: consent.Necessary, consent.MailMagazine: consent.OptIn,
+		consent.Feedback: consent.OptIn, consent.Advertising: consent.OptOut, consent.Inquiry: consent.Necessary,
+		consent.Analytics: consent.OptIn,
+	}
+	for _, c := range m.Columns {
+		if c.Purpose != "" && c.Consent != wantConsent[c.Purpose] {
+			t.Errorf("column %s: consent %s, want %s", c.Label(), c.Consent, wantConsent[c.Purpose])
+		}
+	}
+	for _, p := range m.Purposes {
+		if p.Consent != wantConsent[p.Purpose] {
+			t.Errorf("purpose %s: consent %s, want %s", p.Purpose, p.Consent, wantConsent[p.Purpose])
+		}
+	}
+
+	cells := []struct {
+		field   string
+		role    consent.Role
+		purpose consent.Purpose
+		want    string
+	}{
+		{"Applicant.email", consent.Employer, consent.EmployerProvision, "PLAIN"},
+		{"Applicant.email", consent.Support, consent.Inquiry, "MASK EMAIL"},
+		{"Applicant.email", consent.Support, consent.Service, "MASK EMAIL"},
+		{"Applicant.email", consent.Marketing, consent.MailMagazine, "PLAIN"},
+		{"Applicant.email", consent.Marketing, consent.Advertising, "HIDE"},
+		{"Applicant.email", consent.Analyst, consent.Analytics, "HIDE"},
+		{"Applicant.name", consent.Support, consent.Inquiry, "PLAIN"},
+		{"Applicant.name", consent.Analyst, consent.Analytics, "HIDE"},
+		{"Applicant.street", consent.Employer, consent.EmployerProvision, "HIDE"},
+		{"Applicant.postalCode", consent.Employer, consent.EmployerProvision, "HIDE"},
+		{"Applicant.workplaceName", consent.Employer, consent.EmployerProvision, "HIDE"},
+		{"Applicant.lastIP", consent.Employer, consent.EmployerProvision, "HIDE"},
+		{"Applicant.birthDate", consent.Marketing, consent.Advertising, "STATISTICS AGE_BAND"},
+		{"Applicant.birthDate", consent.Analyst, consent.Analytics, "STATISTICS AGE_BAND"},
+		{"Applicant.prefecture", consent.Marketing, consent.Advertising, "STATISTICS PREFECTURE"},
+		{"Applicant.city", consent.Marketing, consent.Advertising, "HIDE"},
+		{"Applicant.sex", consent.Marketing, consent.Advertising, "STATISTICS SEX"},
+		{"Applicant.visaStatus", consent.Analyst, consent.Analytics, "STATISTICS VISA_STATUS"},
+		{"Applicant.visaStatus", consent.Marketing, consent.Advertising, "HIDE"},
+		{"Applicant.educationLevel", consent.Analyst, consent.Analytics, "STATISTICS EDUCATION_LEVEL"},
+		{"Applicant.visaExpiresOn", consent.Analyst, consent.Analytics, "HIDE"},
+		{"Applicant.phone", consent.Support, consent.Inquiry, "MASK LAST4"},
+		{"Applicant.phone", consent.Employer, consent.EmployerProvision, "PLAIN"},
+		{"Applicant.phone", consent.Marketing, consent.MailMagazine, "HIDE"},
+		{"Applicant.dependents", consent.Employer, consent.EmployerProvision, "PLAIN"},
+		{"Application.reason", consent.Employer, consent.EmployerProvision, "PLAIN"},
+		{"Application.answers", consent.Support, consent.Inquiry, "HIDE"},
+		{"WorkHistoryEntry.company", consent.Employer, consent.EmployerProvision, "PLAIN"},
+	}
+	for _, c := range cells {
+		f, ok := m.Field(c.field)
+		if !ok {
+			t.Errorf("%s is not in the map", c.field)
+			continue
+		}
+		cell, ok := f.Cell(c.role, c.purpose)
+		if !ok {
+			t.Errorf("%s: no column %s/%s", c.field, c.role, c.purpose)
+			continue
+		}
+		if got := cell.String(); got != c.want {
+			t.Errorf("%s, %s/%s = %s, want %s", c.field, c.role, c.purpose, got, c.want)
+		}
+	}
+
+	// The fixed columns: self-access sees everything plain; compliance,
+	// admin and anonymous see nothing.
+	for _, f := range m.Fields {
+		if c, _ := f.Cell(consent.Applicant, ""); c.String() != "PLAIN" {
+			t.Errorf("%s: APPLICANT (self) = %s", f.Field, c)
+		}
+		for _, r := range []consent.Role{consent.Compliance, consent.Admin, consent.Anonymous} {
+			if c, ok := f.Cell(r, ""); !ok || c.String() != "HIDE" {
+				t.Errorf("%s: %s = %s (column found: %v)", f.Field, r, c, ok)
+			}
+		}
+		if c, _ := f.Cell(consent.Employer, consent.EmployerProvision); c.Outcome != "HIDE" && !f.ProvidableToEmployers {
+			t.Errorf("%s: outside §5(1) but EMPLOYER_PROVISION = %s", f.Field, c)
+		}
+		// A bundle (data of every category) goes to the subject alone.
+		if f.Bundle {
+			for _, c := range f.Cells {
+				if (c.Role == consent.Applicant) != (c.Outcome == "PLAIN") {
+					t.Errorf("%s: %s/%s = %s", f.Field, c.Role, c.Purpose, c)
+				}
+			}
+		}
+		// Statistics-only purposes never release a value.
+		for _, col := range [][2]any{{consent.Analyst, consent.Analytics}, {consent.Marketing, consent.Advertising}} {
+			if c, _ := f.Cell(col[0].(consent.Role), col[1].(consent.Purpose)); c.Outcome != "STATISTICS" && c.Outcome != "HIDE" {
+				t.Errorf("%s: %v = %s", f.Field, col, c)
+			}
+		}
+	}
+
+	// What analysts and advertisers may group statistics by (DESIGN.md:
+	// advertising's attributes, plus visa, education and occupation for
+	// analytics; service data for both), at k = 10.
+	want := map[consent.Purpose]string{
+		consent.Analytics:   "[PREFECTURE AGE_BAND SEX VISA_STATUS EDUCATION_LEVEL OCCUPATION DESIRED_FIELD APPLICATION_STATUS MONTH]",
+		consent.Advertising: "[PREFECTURE AGE_BAND SEX DESIRED_FIELD APPLICATION_STATUS MONTH]",
+	}
+	if len(m.Statistics) != len(want) {
+		t.Fatalf("statistics of %d purposes, want %d", len(m.Statistics), len(want))
+	}
+	for _, st := range m.Statistics {
+		if got := fmt.Sprint(st.Dimensions); got != want[st.Purpose] || st.MinGroupSize != 10 {
+			t.Errorf("%s: dimensions %s, k %d; want %s, 10", st.Purpose, got, st.MinGroupSize, want[st.Purpose])
+		}
+	}
+}
+
+// TestDataMapFollowsPolicy builds the map of a changed policy: a new
+// column for a purpose given to a role, a parameterised mask rendered with
+// its parameter, a role without purposes.
+func TestDataMapFollowsPolicy(t *testing.T) {
+	p := consent.DefaultPolicy()
+	p.Version = "test-1"
+	p.RolePurposes[consent.Support] = []consent.Purpose{consent.Inquiry, consent.Service, consent.Feedback}
+	p.Rules[consent.Inquiry][consent.Name] = consent.Rule{Outcome: consent.Masked, Mask: consent.Mask{Name: consent.MaskFirstN, N: 3}}
+	delete(p.RolePurposes, consent.Marketing)
+	m := BuildSchema(p)
+	if m.PolicyVersion != "test-1" {
+		t.Errorf("policyVersion = %q", m.PolicyVersion)
+	}
+	f, _ := m.Field("Applicant.name")
+	for _, c := range []struct {
+		role    consent.Role
+		purpose consent.Purpose
+		want    string
+	}{
+		{consent.Support, consent.Inquiry, "MASK FIRST_N(3)"},
+		{consent.Support, consent.Feedback, "PLAIN"},
+		{consent.Marketing, "", "HIDE"},
+	} {
+		cell, ok := f.Cell(c.role, c.purpose)
+		if !ok || cell.String() != c.want {
+			t.Errorf("Applicant.name, %s/%s = %s (column found: %v), want %s", c.role, c.purpose, cell, ok, c.want)
+		}
+	}
+	if _, ok := f.Cell(consent.Marketing, consent.MailMagazine); ok {
+		t.Error("MARKETING/MAIL_MAGAZINE is still a column after MARKETING lost its purposes")
+	}
+}
+
+// TestDataMapMarkdown checks the Markdown: per type a header row, a
+// separator and one row per field, each with a cell per column.
+func TestDataMapMarkdown(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	var b bytes.Buffer
+	if err := m.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if !strings.Contains(md, "`2026-01`") {
+		t.Error("the Markdown does not name the policy version")
+	}
+	cells := func(line string) []string {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") {
+			return nil
+		}
+		parts := strings.Split(line[1:len(line)-1], " | ")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		return parts
+	}
+	wantHeader := []string{"field", "category", "§5(1)"}
+	for _, c := range m.Columns {
+		wantHeader = append(wantHeader, c.Label())
+	}
+	for _, typ := range m.types() {
+		_, section, ok := strings.Cut(md, "\n## "+typ.Name+"\n")
+		if !ok {
+			t.Errorf("no section for %s", typ.Name)
+			continue
+		}
+		section, _, _ = strings.Cut(section, "\n## ")
+		lines := strings.Split(strings.TrimSpace(section), "\n")
+		if len(lines) != 2+len(typ.Fields) {
+			t.Errorf("%s: %d table lines, want a header, a separator and %d rows", typ.Name, len(lines), len(typ.Fields))
+			continue
+		}
+		if got := cells(lines[0]); !slices.Equal(got, wantHeader) {
+			t.Errorf("%s: header %q, want %q", typ.Name, got, wantHeader)
+		}
+		for i, f := range typ.Fields {
+			row := cells(lines[2+i])
+			want := []string{f.Name, f.categoryText(), yesNo(f.ProvidableToEmployers)}
+			for _, c := range f.Cells {
+				want = append(want, c.short())
+			}
+			if !slices.Equal(row, want) {
+				t.Errorf("%s row %d: %q, want %q", typ.Name, i, row, want)
+			}
+		}
+	}
+	f, _ := m.Field("Applicant.email")
+	if c, _ := f.Cell(consent.Support, consent.Inquiry); c.short() != "mask EMAIL" {
+		t.Errorf("Applicant.email SUPPORT/INQUIRY renders as %q", c.short())
+	}
+}
+
+// TestDataMapJSON round-trips the JSON.
+func TestDataMapJSON(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	var b bytes.Buffer
+	if err := m.JSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var back Map
+	dec := json.NewDecoder(&b)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, m) {
+		t.Error("the JSON does not round-trip into the same Map")
+	}
+	var again bytes.Buffer
+	if err := BuildSchema(consent.DefaultPolicy()).JSON(&again); err != nil {
+		t.Fatal(err)
+	}
+	var first bytes.Buffer
+	_ = m.JSON(&first)
+	if first.String() != again.String() {
+		t.Error("two builds of the same map give different JSON")
+	}
+}
+
+// TestDataMapHTMLEscapes renders names that are markup.
+func TestDataMapHTMLEscapes(t *testing.T) {
+	p := consent.DefaultPolicy()
+	p.Version = `<script>alert("v")</script>`
+	m := Build(map[string]consent.Category{"Applicant.<b>x</b>": consent.Email, "Applicant.email": consent.Email}, p)
+	var b bytes.Buffer
+	if err := m.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if strings.Contains(page, "<script>") || strings.Contains(page, "<b>x") {
+		t.Error("markup in the map reached the page unescaped")
+	}
+	if !strings.Contains(page, "&lt;b&gt;x&lt;/b&gt;") || !strings.Contains(page, "&lt;script&gt;") {
+		t.Error("escaped names are missing from the page")
+	}
+	if !strings.Contains(page, ">Applicant.email<") {
+		t.Error("Applicant.email is missing from the page")
+	}
+}
