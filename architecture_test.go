@@ -1,9 +1,12 @@
 package consentgate_test
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -79,5 +82,63 @@ func TestResolversCheckNoRole(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestLayers: each package imports only the layers below it, as their doc
+// comments say: the gateway is imported by the command and the jobs built
+// around it, never the other way, and the command (server/) is imported by
+// nothing.
+func TestLayers(t *testing.T) {
+	forbidden := map[string][]string{
+		"gateway":  {"consentgate/server", "consentgate/demo", "consentgate/load", "consentgate/e2e"},
+		"graph":    {"consentgate/gateway", "consentgate/server", "consentgate/demo", "consentgate/load"},
+		"demo":     {"consentgate/gateway", "consentgate/server"},
+		"load":     {"consentgate/gateway", "consentgate/server", "consentgate/demo"},
+		"datamap":  {"consentgate/gateway", "consentgate/server"},
+		"ledger":   {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
+		"requests": {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
+		"ent/rule": {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
+	}
+	for dir, paths := range forbidden {
+		for name, f := range parseDir(t, dir, parser.ImportsOnly) {
+			for _, imp := range f.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				for _, p := range paths {
+					if path == p || strings.HasPrefix(path, p+"/") {
+						t.Errorf("%s imports %s", name, path)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFileSizes: no hand-written Go file (tests aside) is over 500 lines,
+// and none of the command's (server/) over 300: a file that grows past
+// them holds more than one job.
+func TestFileSizes(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(src[:min(len(src), 500)], []byte("// Code generated")) {
+			return nil
+		}
+		limit := 500
+		if strings.HasPrefix(path, "server/") {
+			limit = 300
+		}
+		if n := bytes.Count(src, []byte("\n")); n > limit {
+			t.Errorf("%s has %d lines, more than %d", path, n, limit)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -2,7 +2,10 @@
 // plausible Japanese addresses, statuses of residence and work histories,
 // 4 employers with jobs, their applications, consents and privacy requests
 // in every state), names its identities (one viewer per role), and sends
-// the demo staff's first activity through the gateway (RunActivity).
+// the demo staff's first activity through the gateway (RunActivity). It
+// also registers the approved operations shipped in operations/
+// (SeedOperations) and gives the load generator its identities
+// (Identities).
 //
 // It writes through ent and reaches the gateway only as an http.Handler;
 // it must not import the gateway or the command.
@@ -12,6 +15,7 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/load"
 )
 
 // Demo identities: the accounts and organisations of the demo data set.
@@ -44,4 +48,10 @@ var Viewers = []consent.Viewer{
 	{Account: "analyst-1", Role: consent.Analyst},
 	{Account: "compliance-1", Role: consent.Compliance},
 	{Account: "admin-1", Role: consent.Admin},
+}
+
+// Identities are the demo's identities for the load generator: the demo
+// viewers, employers and applicants.
+func Identities() load.Identities {
+	return load.Identities{Viewers: Viewers, Employers: EmployerOrgs(), Applicants: ApplicantCount}
 }

@@ -86,7 +86,7 @@ func BenchmarkEmployerDashboard(b *testing.B) {
 	gateway := func(e *consent.Engine) http.Handler {
 		srv := NewServer(client, Options{Engine: e, Masker: masker, Log: log})
 		srv.AddTransport(transport.POST{})
-		return asViewer(benchViewer, nil, srv)
+		return asViewer(benchViewer, e, srv)
 	}
 
 	// The same server without the field guard, but with the page limits the

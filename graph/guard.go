@@ -164,8 +164,9 @@ func (g *fieldGuard) MutateOperationContext(ctx context.Context, oc *graphql.Ope
 // and which no order of srv.Use can change:
 //
 //  1. the operation gets its own decisions, consents and record of
-//     withheld fields, and the engine travels in the context for the data
-//     layer's row rules;
+//     withheld fields (the engine, which the row rules read too, is in the
+//     context already: the gateway's authentication puts it there with the
+//     viewer);
 //  2. the resolvers run, a mutation's in its own transaction (txPerMutation),
 //     which has ended, committed or rolled back, when they return;
 //  3. then, before the response leaves: nothing leaves if the consent
@@ -180,7 +181,7 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	if v.Role != consent.Applicant {
 		st.purposes = g.engine.PurposesOf(v)
 	}
-	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
+	ctx = context.WithValue(ctx, stateKey{}, st)
 	if v.Role == consent.Employer && v.Org != "" {
 		ctx = g.withEmployerID(ctx, v.Org)
 	}

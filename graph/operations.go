@@ -42,7 +42,7 @@ const CodeOperationNotApproved = "OPERATION_NOT_APPROVED"
 
 // CodeOperationExists is the error code of a registration whose document
 // is registered already.
-const CodeOperationExists = "OPERATION_EXISTS"
+const CodeOperationExists = operations.CodeOperationExists
 
 // approvedOperations is the extension that enforces approved operations.
 // It is an OperationParameterMutator (the id to the document, before

@@ -39,10 +39,11 @@ func TestMutationReleasesAreRecorded(t *testing.T) {
 				t.Fatal(err)
 			}
 			seedDashboard(t, client)
-			srv := NewServer(client, Options{Engine: consent.NewEngine(consent.DefaultPolicy()),
+			engine := consent.NewEngine(consent.DefaultPolicy())
+			srv := NewServer(client, Options{Engine: engine,
 				Masker: consent.Masker{HashKey: []byte("test-key-test-key-test-key-00000")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			srv.AddTransport(transport.POST{})
-			h := asViewer(benchViewer, nil, srv)
+			h := asViewer(benchViewer, engine, srv)
 
 			apps := client.Application.Query().Order(ent.Asc(application.FieldID)).WithApplicant().Limit(2).AllX(sys)
 			move := func(t *testing.T, app *ent.Application) (string, map[string]any, []map[string]any) {

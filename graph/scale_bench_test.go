@@ -143,7 +143,7 @@ func scaleGateway(tb testing.TB, backend string, n int) (http.Handler, *sql.DB, 
 	masker := consent.Masker{HashKey: []byte("bench-key-bench-key-bench-key-0000")}
 	srv := NewServer(client, Options{Engine: engine, Masker: masker, Log: log})
 	srv.AddTransport(transport.POST{})
-	return asViewer(benchViewer, nil, srv), db, drv, dialectName
+	return asViewer(benchViewer, engine, srv), db, drv, dialectName
 }
 
 // checkScaleNodes resolves the first application, its applicant and its

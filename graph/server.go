@@ -54,7 +54,7 @@ func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
 
 // Options are the GraphQL server's dependencies.
 type Options struct {
-	Engine  *consent.Engine // decides every personal field; required
+	Engine  *consent.Engine // decides every personal field; required, and the one the requests carry (consent.WithEngine) for the row rules
 	Masker  consent.Masker  // applies the engine's masks
 	Metrics *Metrics        // optional
 	Log     *slog.Logger    // required

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"consentgate/gateway"
 	"consentgate/ledger"
 )
 
@@ -29,7 +30,7 @@ func consentCommand(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fs := flag.NewFlagSet("consent verify", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	dbURL := fs.String("db", "", "the database (default: DATABASE_URL, else "+DefaultDatabaseURL+")")
+	dbURL := fs.String("db", "", "the database (default: DATABASE_URL, else "+gateway.DefaultDatabaseURL+")")
 	repair := fs.Bool("repair", false, "rebuild the state from the ledger when it differs")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -42,9 +43,9 @@ func consentCommand(ctx context.Context, args []string, getenv func(string) stri
 		url = getenv("DATABASE_URL")
 	}
 	if url == "" {
-		url = DefaultDatabaseURL
+		url = gateway.DefaultDatabaseURL
 	}
-	client, err := OpenDatabase(ctx, url)
+	client, err := gateway.OpenDatabase(ctx, url, 0)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"consentgate/demo"
+	"consentgate/gateway"
 	"consentgate/load"
 )
 
@@ -41,7 +42,8 @@ func loadCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(key) == 0 {
 		key = tokenSecret()
 	}
-	rep, err := load.Run(ctx, demoLoad(load.Options{Endpoint: endpoint, Clients: *clients, Duration: *duration, Grace: load.DefaultGrace}, key))
+	rep, err := load.Run(ctx, load.Options{Endpoint: endpoint, Clients: *clients, Duration: *duration, Grace: load.DefaultGrace,
+		Sign: gateway.Signer(key), Identities: demo.Identities()})
 	if err != nil {
 		return err
 	}
@@ -60,12 +62,4 @@ func loadCommand(ctx context.Context, args []string, stdout io.Writer) error {
 			rep.ServerErrors, rep.TransportErrors, rep.Unfinished, rep.GraphQLErrors["INTERNAL"])
 	}
 	return nil
-}
-
-// demoLoad sets o to sign HS256 tokens with secret for the demo identities
-// (demo.Viewers, the demo employers, the demo applicants).
-func demoLoad(o load.Options, secret []byte) load.Options {
-	o.Sign = signer(secret)
-	o.Identities = load.Identities{Viewers: demo.Viewers, Employers: demo.EmployerOrgs(), Applicants: demo.ApplicantCount}
-	return o
 }

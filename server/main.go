@@ -1,4 +1,6 @@
-// Command server is the consentgate gateway.
+// Command server is the consentgate gateway's command: flag parsing and
+// dispatch, nothing else. The gateway is package gateway; the demo data,
+// the data map and the load generator are packages of their own.
 //
 //	go run ./server [-demo]          serve on :8080 (PORT), SQLite by default (DATABASE_URL)
 //	go run ./server token -role R -sub S [-org O] [-purpose P] [-ttl D]
@@ -7,6 +9,8 @@
 //	go run ./server load -url http://127.0.0.1:8080 -clients 64 -duration 60s
 //	go run ./server operations push [-url URL] [-token T | -secret S] DIR
 //	                                 register the approved operations of DIR's *.graphql files
+//	go run ./server consent verify [-db URL] [-repair]
+//	                                 check the consent state against the ledger (exit 1 if it differs)
 package main
 
 import (

@@ -1,0 +1,232 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"consentgate/consent"
+	"consentgate/graph"
+)
+
+// Config is everything the gateway reads from its environment and flags.
+// Defaults gives every setting its default; LoadConfig starts from it, and
+// nothing else fills a default in.
+type Config struct {
+	Addr        string          // listen address, ":8080" unless PORT is set
+	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
+	DBMaxConns  int             // the connection pool's size (0: the database's default, see OpenDatabase)
+	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
+	JWKS        string          // file or URL of RS256/ES256 verification keys
+	Token       TokenOptions    // issuer, audience and leeway checks (Keys filled at start)
+	HashKey     []byte          // key of the HASH mask
+	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
+	Demo        bool            // seed demo data, serve GraphiQL and introspection
+	Dev         bool            // CONSENTGATE_DEV=true: GraphiQL, introspection and suggestions without demo data
+	CORSOrigins []string        // browser origins allowed to call /graphql
+	Limits      graph.Limits    // query shape limits
+	MaxBody     int64           // request body limit in bytes
+	Server      ServerTimeouts  // HTTP connection timeouts and the drain deadline
+	RequestDue  time.Duration   // how long a privacy request may take
+	GrantTTL    time.Duration   // how long an access grant lives after approval (at most graph.MaxGrantTTL)
+	RateLimit   RateLimit       // each viewer's request budget
+	Timeout     time.Duration   // bound on each GraphQL request
+}
+
+// DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
+// It is public: the gateway refuses it outside demo mode.
+const DemoSecret = "consentgate-demo-secret-not-for-production"
+
+// Defaults of the configuration.
+const (
+	DefaultPort        = "8080"
+	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
+)
+
+// ErrConfig marks configuration errors: the gateway refuses to start.
+var ErrConfig = errors.New("configuration")
+
+// DefaultRequestTimeout bounds a GraphQL request when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
+
+// MaxBodyBytes is the default bound of a GraphQL request body; larger ones
+// are refused with 413 before anything is parsed.
+const MaxBodyBytes = 256 << 10
+
+// Defaults is the configuration with every default filled in: the place
+// where defaults are decided. The secrets and the policy are not defaults:
+// a Config from Defaults has no JWT secret or hash key, and the embedded
+// policy.
+func Defaults() Config {
+	return Config{
+		Addr:        ":" + DefaultPort,
+		DatabaseURL: DefaultDatabaseURL,
+		Policy:      consent.DefaultPolicy(),
+		Limits:      graph.Limits{}.WithDefaults(),
+		MaxBody:     MaxBodyBytes,
+		Server:      DefaultServerTimeouts,
+		RequestDue:  graph.DefaultRequestDue,
+		GrantTTL:    graph.DefaultGrantTTL,
+		RateLimit:   DefaultRateLimit,
+		Timeout:     DefaultRequestTimeout,
+		Token:       TokenOptions{Leeway: DefaultLeeway},
+	}
+}
+
+// LoadConfig reads the environment over Defaults. getenv is os.Getenv
+// outside tests.
+func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
+	c := Defaults()
+	c.Demo = demo
+	switch getenv("CONSENTGATE_DEV") {
+	case "", "false", "0":
+	case "true", "1":
+		c.Dev = true
+	default:
+		return c, fmt.Errorf("%w: CONSENTGATE_DEV must be true or false", ErrConfig)
+	}
+	if p := getenv("PORT"); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+			return c, fmt.Errorf("%w: PORT must be a port number", ErrConfig)
+		}
+		c.Addr = ":" + p
+	}
+	if u := getenv("DATABASE_URL"); u != "" {
+		c.DatabaseURL = u
+	}
+	if v := getenv("CONSENTGATE_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("%w: CONSENTGATE_DB_MAX_CONNS must be a number of connections from 1 to 1000", ErrConfig)
+		}
+		c.DBMaxConns = n
+	}
+	c.JWKS = getenv("CONSENTGATE_JWKS")
+	c.Token.Issuer, c.Token.Audience = getenv("CONSENTGATE_JWT_ISSUER"), getenv("CONSENTGATE_JWT_AUDIENCE")
+	if v := getenv("CONSENTGATE_JWT_LEEWAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 5*time.Minute {
+			return c, fmt.Errorf("%w: CONSENTGATE_JWT_LEEWAY must be a duration from 0s to 5m", ErrConfig)
+		}
+		c.Token.Leeway = d
+	}
+	secret := getenv("CONSENTGATE_JWT_SECRET")
+	switch {
+	case secret == "" && demo:
+		secret = DemoSecret
+	case secret == "" && c.JWKS != "": // RS256/ES256 only
+	case secret == "":
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET (at least 32 bytes) or CONSENTGATE_JWKS is required; or run with -demo", ErrConfig)
+	case secret == DemoSecret && !demo:
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET is the public demo secret; set your own", ErrConfig)
+	case len(secret) < 32:
+		return c, fmt.Errorf("%w: CONSENTGATE_JWT_SECRET must be at least 32 bytes", ErrConfig)
+	}
+	if secret != "" {
+		c.JWTSecret = []byte(secret)
+	}
+
+	switch key := getenv("CONSENTGATE_HASH_KEY"); {
+	case key == "" && demo:
+		c.HashKey = []byte(DemoSecret + "-hash")
+	case len(key) < 32:
+		return c, fmt.Errorf("%w: CONSENTGATE_HASH_KEY (the HASH mask's key) must be at least 32 bytes", ErrConfig)
+	default:
+		c.HashKey = []byte(key)
+	}
+
+	if list := getenv("CONSENTGATE_CORS_ORIGINS"); list != "" {
+		for _, o := range strings.Split(list, ",") {
+			o = strings.TrimSpace(o)
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+				return c, fmt.Errorf("%w: CONSENTGATE_CORS_ORIGINS: each entry must be an origin such as https://app.example.com", ErrConfig)
+			}
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+
+	if v := getenv("CONSENTGATE_RATE_LIMIT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return c, fmt.Errorf("%w: CONSENTGATE_RATE_LIMIT must be a positive number of requests per second", ErrConfig)
+		}
+		c.RateLimit.Rate = r
+	}
+	if v := getenv("CONSENTGATE_RATE_BURST"); v != "" {
+		b, err := strconv.Atoi(v)
+		if err != nil || b < 1 {
+			return c, fmt.Errorf("%w: CONSENTGATE_RATE_BURST must be a positive whole number", ErrConfig)
+		}
+		c.RateLimit.Burst = b
+	}
+	if v := getenv("CONSENTGATE_REQUEST_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("%w: CONSENTGATE_REQUEST_TIMEOUT must be a positive duration such as 10s", ErrConfig)
+		}
+		c.Timeout = d
+	}
+
+	if v := getenv("CONSENTGATE_REQUEST_DUE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			return c, fmt.Errorf("%w: CONSENTGATE_REQUEST_DUE must be a duration of at least 1h, such as 336h", ErrConfig)
+		}
+		c.RequestDue = d
+	}
+	if v := getenv("CONSENTGATE_GRANT_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > graph.MaxGrantTTL {
+			return c, fmt.Errorf("%w: CONSENTGATE_GRANT_TTL must be a positive duration of at most 24h, such as 4h", ErrConfig)
+		}
+		c.GrantTTL = d
+	}
+	for _, n := range []struct {
+		env string
+		to  *int
+	}{
+		{"CONSENTGATE_MAX_DEPTH", &c.Limits.MaxDepth}, {"CONSENTGATE_MAX_ALIASES", &c.Limits.MaxAliases},
+		{"CONSENTGATE_MAX_DIRECTIVES", &c.Limits.MaxDirectives}, {"CONSENTGATE_MAX_TOKENS", &c.Limits.MaxTokens},
+		{"CONSENTGATE_MAX_COMPLEXITY", &c.Limits.MaxComplexity},
+	} {
+		if v := getenv(n.env); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i < 1 {
+				return c, fmt.Errorf("%w: %s must be a positive whole number", ErrConfig, n.env)
+			}
+			*n.to = i
+		}
+	}
+	if v := getenv("CONSENTGATE_MAX_BODY_BYTES"); v != "" {
+		i, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || i < 1024 {
+			return c, fmt.Errorf("%w: CONSENTGATE_MAX_BODY_BYTES must be a whole number of at least 1024", ErrConfig)
+		}
+		c.MaxBody = i
+	}
+	for _, d := range []struct {
+		env string
+		to  *time.Duration
+	}{{"CONSENTGATE_READ_HEADER_TIMEOUT", &c.Server.ReadHeader}, {"CONSENTGATE_IDLE_TIMEOUT", &c.Server.Idle}} {
+		if v := getenv(d.env); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				return c, fmt.Errorf("%w: %s must be a positive duration such as 5s", ErrConfig, d.env)
+			}
+			*d.to = t
+		}
+	}
+
+	if path := getenv("CONSENTGATE_POLICY"); path != "" {
+		p, err := consent.LoadPolicyFile(path)
+		if err != nil {
+			return c, fmt.Errorf("%w: CONSENTGATE_POLICY: %w", ErrConfig, err)
+		}
+		c.Policy = p
+	}
+	return c, nil
+}

@@ -1,0 +1,80 @@
+package gateway
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConfig checks that the gateway refuses to start without a usable
+// secret outside demo mode.
+func TestConfig(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	long := strings.Repeat("s", 32)
+	cases := []struct {
+		name string
+		env  func(string) string
+		demo bool
+		ok   bool
+	}{
+		{"demo without secret", env(), true, true},
+		{"production without secret", env(), false, false},
+		{"production with demo secret", env("CONSENTGATE_JWT_SECRET", DemoSecret), false, false},
+		{"short secret", env("CONSENTGATE_JWT_SECRET", "short"), false, false},
+		{"good secrets", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long), false, true},
+		{"production without hash key", env("CONSENTGATE_JWT_SECRET", long), false, false},
+		{"JWKS instead of a secret", env("CONSENTGATE_JWKS", "/etc/keys.json", "CONSENTGATE_HASH_KEY", long), false, true},
+		{"bad leeway", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_JWT_LEEWAY", "1h"), false, false},
+		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "PORT", "http"), false, false},
+		{"missing policy file", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_POLICY", "/nonexistent.yaml"), false, false},
+		{"pool size", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "32"), false, true},
+		{"pool size zero", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "0"), false, false},
+		{"pool size not a number", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "many"), false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := LoadConfig(c.env, c.demo)
+			if (err == nil) != c.ok {
+				t.Fatalf("err = %v, want ok=%v", err, c.ok)
+			}
+			if err == nil && cfg.Addr != ":8080" {
+				t.Fatalf("addr = %q", cfg.Addr)
+			}
+		})
+	}
+}
+
+// TestGrantConfig: CONSENTGATE_GRANT_TTL defaults to 4h and is refused
+// over 24 hours or not positive.
+func TestGrantConfig(t *testing.T) {
+	long := strings.Repeat("s", 32)
+	cfg := func(ttl string) (Config, error) {
+		return LoadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_GRANT_TTL": ttl}[k]
+		}, false)
+	}
+	for _, c := range []struct {
+		env  string
+		want time.Duration // 0: refused
+	}{{"", 4 * time.Hour}, {"30m", 30 * time.Minute}, {"24h", 24 * time.Hour}, {"24h1s", 0}, {"25h", 0}, {"0s", 0}, {"-1h", 0}, {"soon", 0}} {
+		got, err := cfg(c.env)
+		if c.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), "CONSENTGATE_GRANT_TTL") {
+				t.Errorf("%q: %v", c.env, err)
+			}
+			continue
+		}
+		if err != nil || got.GrantTTL != c.want {
+			t.Errorf("%q: %s, %v", c.env, got.GrantTTL, err)
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"consentgate/consent"
+	"consentgate/datamap"
+	"consentgate/ent"
+	"consentgate/ent/privacy"
+	"consentgate/ent/schema/validate"
+	"consentgate/graph"
+)
+
+// Gateway holds what the HTTP handler is built from: the configuration
+// (from LoadConfig, or Defaults in tests) and the running parts.
+type Gateway struct {
+	Config
+	Client *ent.Client
+	Auth   *Authenticator
+	Log    *slog.Logger
+	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
+	Noise consent.Noise
+}
+
+// New builds the gateway of cfg over client: tokens are verified as cfg
+// says.
+func New(cfg Config, client *ent.Client, log *slog.Logger) Gateway {
+	return Gateway{Config: cfg, Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Log: log}
+}
+
+// Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
+// for everything, GET for queries; bodies up to MaxBody; responses
+// never cached), /healthz (alive), /readyz (the database answers), /metrics,
+// /datamap, and in demo mode GraphiQL at /, introspection and field
+// suggestions.
+func (gw Gateway) Handler() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	engine := consent.NewEngine(gw.Policy)
+	gql := graph.NewServer(gw.Client, graph.Options{
+		Engine:     engine,
+		Masker:     NewMasker(gw.HashKey),
+		Metrics:    graph.NewMetrics(reg),
+		Log:        gw.Log,
+		Limits:     gw.Limits,
+		RequestDue: gw.RequestDue,
+		GrantTTL:   gw.GrantTTL,
+		Noise:      gw.Noise,
+	})
+	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
+	gql.AddTransport(graph.POST{}) // (approved operations)
+	dev := gw.Demo || gw.Dev
+	if dev {
+		gql.Use(extension.Introspection{})
+	} else {
+		gql.SetDisableSuggestion(true) // "Did you mean" would reveal the schema
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", withCORS(gw.CORSOrigins, preventCSRF(limitBody(gw.MaxBody, noStore(
+		gw.Auth.Middleware(engine, rateLimit(newLimiters(gw.RateLimit), withDeadline(gw.Timeout, gql))))))))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		// The database answers and the schema is migrated (and a policy
+		// version is published, as at every start).
+		if _, err := gw.Client.PolicyVersion.Query().Exist(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+			gw.Log.WarnContext(ctx, "not ready", "error", err.Error())
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
+	if dev {
+		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
+	}
+	return withRequestID(accessLog(gw.Log, mux))
+}
+
+// limitBody refuses request bodies over max bytes with 413.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody("request body too large", "PAYLOAD_TOO_LARGE"))
+			return
+		}
+		if r.Body != nil {
+			body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, errorBody("request body could not be read", "BAD_REQUEST"))
+				return
+			}
+			if int64(len(body)) > max {
+				writeJSON(w, http.StatusRequestEntityTooLarge, errorBody("request body too large", "PAYLOAD_TOO_LARGE"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noStore keeps GraphQL responses, which may hold personal data, out of
+// every cache.
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func errorBody(message, code string) map[string]any {
+	return map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}}}
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// NewMasker returns the masker of the gateway: HASH keyed with key,
+// PREFECTURE over Japan's 47 prefectures.
+func NewMasker(key []byte) consent.Masker {
+	names := make([]string, len(validate.Prefectures))
+	for i, p := range validate.Prefectures {
+		names[i] = p.Name
+	}
+	return consent.Masker{HashKey: key, Prefectures: names}
+}
