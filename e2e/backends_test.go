@@ -73,7 +73,7 @@ func sqliteFileDSN(t *testing.T) string {
 // openDSN opens (and migrates) the database behind dsn for the test.
 func openDSN(t *testing.T, dsn string) *ent.Client {
 	t.Helper()
-	client, err := gateway.OpenDatabase(context.Background(), dsn, 0)
+	client, err := gateway.OpenDatabase(context.Background(), dsn, 0, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func openSQLite(t testing.TB) *ent.Client {
 func openSQLiteDSN(t testing.TB) (*ent.Client, string) {
 	t.Helper()
 	dsn := fmt.Sprintf("file:t%d_%d?mode=memory&cache=shared&_fk=1", time.Now().UnixNano(), dbSeq.Add(1))
-	client, err := gateway.OpenDatabase(context.Background(), dsn, 0)
+	client, err := gateway.OpenDatabase(context.Background(), dsn, 0, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +130,20 @@ func openPostgres(t *testing.T, dsn string) *ent.Client {
 // own database.
 func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
 	t.Helper()
+	own := emptyPostgres(t, dsn)
+	client, err := gateway.OpenDatabase(context.Background(), own, 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	verifyConsentStateAtEnd(t, client)
+	return client, own
+}
+
+// emptyPostgres creates an empty database of the test's own on the server
+// behind dsn, dropped when the test ends, and returns its DSN.
+func emptyPostgres(t *testing.T, dsn string) string {
+	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -144,12 +158,7 @@ func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	client, err := gateway.OpenDatabase(context.Background(), u.String(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		client.Close()
 		admin, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return
@@ -157,8 +166,7 @@ func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
 		defer admin.Close()
 		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	verifyConsentStateAtEnd(t, client)
-	return client, u.String()
+	return u.String()
 }
 
 // verifyConsentStateAtEnd checks, when the test ends, that the consent

@@ -1,13 +1,19 @@
 package e2e
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -22,6 +28,69 @@ var built struct {
 // gateway's, and returns what it printed on stdout. A command that exits
 // non-zero returns an error holding what it printed on stderr.
 func command(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	return commandEnv(t, nil, args...)
+}
+
+// commandEnv is command with the environment variables env (KEY=value).
+func commandEnv(t *testing.T, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary(t), args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), errors.New(err.Error() + ": " + strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+// serve starts the gateway's command with env and args and returns the
+// address it listens on once it says so; it is stopped (SIGTERM) when the
+// test ends. A start that exits first fails the test with what it printed.
+func serve(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	addr, err := start(t, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+// start is serve, returning the error instead of failing the test (for
+// starts in goroutines of their own).
+func start(t *testing.T, env []string, args ...string) (string, error) {
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0"}, env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return "", err
+	}
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	var printed strings.Builder
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		printed.WriteString(lines.Text() + "\n")
+		var line struct{ Msg, Addr string }
+		if json.Unmarshal(lines.Bytes(), &line) == nil && line.Msg == "listening" {
+			go func() { _, _ = io.Copy(io.Discard, stderr) }()
+			_, port, _ := net.SplitHostPort(line.Addr)
+			return "127.0.0.1:" + port, nil
+		}
+	}
+	return "", fmt.Errorf("the gateway exited before listening:\n%s", printed.String())
+}
+
+// binary builds the gateway's command once per test binary and returns
+// its path.
+func binary(t *testing.T) string {
 	t.Helper()
 	built.once.Do(func() {
 		dir, err := os.MkdirTemp("", "consentgate-e2e")
@@ -38,12 +107,5 @@ func command(t *testing.T, args ...string) (string, error) {
 	if built.err != nil {
 		t.Fatal(built.err)
 	}
-	cmd := exec.CommandContext(t.Context(), built.path, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), errors.New(err.Error() + ": " + strings.TrimSpace(stderr.String()))
-	}
-	return stdout.String(), nil
+	return built.path
 }

@@ -22,6 +22,7 @@ import (
 	"consentgate/ent/rule"
 	"consentgate/gateway"
 	"consentgate/ledger"
+	"consentgate/migrations"
 )
 
 // durableBackend is a database of the suite that outlives its clients,
@@ -123,9 +124,11 @@ func TestConsentStateUnreadable(t *testing.T) {
 }
 
 // TestConsentStateFilledOnStart: a database from before the state was
-// kept (its ledger, no state table) gets the state from its ledger when
-// the gateway opens it, once; then verify passes and the row rules decide
-// as before.
+// kept (its ledger, no state table, and, as it was created by automatic
+// migration, no record of versioned migrations) is refused at start with
+// the command to run; `migrate -baseline` adds the table, and the next
+// start fills the state from the ledger, once; then verify passes and the
+// row rules decide as before.
 func TestConsentStateFilledOnStart(t *testing.T) {
 	forEachDurableBackendDSN(t, func(t *testing.T, d durableBackend) {
 		f := newFixture(t, d.client)
@@ -136,7 +139,18 @@ func TestConsentStateFilledOnStart(t *testing.T) {
 			want[v] = f.post(t, as(v), aliceForAcme, nil).Raw
 		}
 		d.exec(t, "DROP TABLE consent_states")
-		reopened, err := gateway.OpenDatabase(context.Background(), d.dsn, 0)
+		d.exec(t, "DROP TABLE schema_revisions")
+		if _, err := gateway.OpenDatabase(context.Background(), d.dsn, 0, false); !errors.Is(err, migrations.ErrUnversioned) ||
+			!strings.Contains(err.Error(), "go run ./server migrate -baseline") {
+			t.Fatalf("start on an unversioned database: %v", err)
+		}
+		if _, err := gateway.OpenDatabase(context.Background(), d.dsn, 0, true); !errors.Is(err, migrations.ErrUnversioned) {
+			t.Fatalf("-demo's migration of an unversioned database: %v", err)
+		}
+		if out, err := command(t, "migrate", "-db", d.dsn, "-baseline"); err != nil || !strings.Contains(out, "baselined") {
+			t.Fatalf("migrate -baseline: %v\n%s", err, out)
+		}
+		reopened, err := gateway.OpenDatabase(context.Background(), d.dsn, 0, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +188,7 @@ func TestLedgerOrderIsTheDatabases(t *testing.T) {
 		}
 		// The second replica: another client on the same database, its
 		// clock an hour behind the first's.
-		behind, err := gateway.OpenDatabase(context.Background(), d.dsn, 0)
+		behind, err := gateway.OpenDatabase(context.Background(), d.dsn, 0, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +330,7 @@ func TestDatabasePoolIsBounded(t *testing.T) {
 		if d.name == "sqlite" {
 			t.Skip("SQLite serialises transactions by its write lock")
 		}
-		client, err := gateway.OpenDatabase(context.Background(), d.dsn, 3)
+		client, err := gateway.OpenDatabase(context.Background(), d.dsn, 3, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,7 +22,7 @@ import (
 func TestLoadAgainstDemo(t *testing.T) {
 	ctx := t.Context()
 	dsn := strings.Replace(gateway.DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "load.db"), 1)
-	client, err := gateway.OpenDatabase(ctx, dsn, 0)
+	client, err := gateway.OpenDatabase(ctx, dsn, 0, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,7 +106,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	proxy := newTCPProxy(t, u.Host)
 	u.Host, u.Path = proxy.addr, "/"+name
-	client, err := gateway.OpenDatabase(context.Background(), u.String(), 0)
+	client, err := gateway.OpenDatabase(context.Background(), u.String(), 0, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"consentgate/ent/privacy"
 	_ "consentgate/ent/runtime" // privacy rules, hooks and interceptors
 	"consentgate/ledger"
+	"consentgate/migrations"
 )
 
 // Default connection pool sizes: SQLite has one writer at a time (WAL lets
@@ -33,15 +35,97 @@ const (
 // "file:PATH?_fk=1", or a postgres:// URL) with a pool of at most maxConns
 // connections (0: DefaultSQLiteConns or DefaultPostgresConns), all of
 // which may stay idle, so that a busy gateway reuses them instead of
-// reconnecting; and migrates its schema.
-func OpenDatabase(ctx context.Context, url string, maxConns int) (*ent.Client, error) {
+// reconnecting. With migrate (-demo, tests) it first applies the binary's
+// pending migrations; without, it refuses a database that is not at the
+// binary's schema, with an error that says which command to run.
+func OpenDatabase(ctx context.Context, url string, maxConns int, migrate bool) (*ent.Client, error) {
+	db, dialectName, err := openDB(ctx, url, maxConns)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := migrations.Apply(ctx, db, dialectName); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("migrating: %w", err)
+		}
+	}
+	st, err := migrations.Check(ctx, db, dialectName)
+	if err == nil {
+		err = st.Err()
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("checking the schema: %w", err)
+	}
+	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db)}))
+	// A database from before the consent state was kept gets it from its
+	// ledger, once.
+	if _, err := ledger.Fill(ctx, client); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("filling the consent state from the ledger: %w", err)
+	}
+	return client, nil
+}
+
+// MigrateDatabase applies the binary's pending migrations to the database
+// at url and returns the versions it applied (`go run ./server migrate`). With baseline, a database
+// created before versioned migrations is first brought to the binary's
+// schema by ent's automatic migration (which only adds) and recorded as
+// migrated. Callers that share the database with other replicas hold
+// LockStart around it.
+func MigrateDatabase(ctx context.Context, url string, baseline bool) ([]string, error) {
+	db, dialectName, err := openDB(ctx, url, 1)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if baseline {
+		st, err := migrations.Check(ctx, db, dialectName)
+		if err != nil {
+			return nil, err
+		}
+		if !st.Unversioned {
+			return nil, errors.New("-baseline is for a database created before versioned migrations; this one has them")
+		}
+		client := ent.NewClient(ent.Driver(entsql.OpenDB(dialectName, db)))
+		if err := client.Schema.Create(ctx); err != nil {
+			return nil, fmt.Errorf("bringing the schema up to date: %w", err)
+		}
+		if err := migrations.Baseline(ctx, db, dialectName); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	return migrations.Apply(ctx, db, dialectName)
+}
+
+// LockStart takes the lock under which a replica does what it does at
+// start on a shared database (migrations, the first policy version, the
+// demo seed and operations), so that replicas started together do it one
+// after the other (migrations.Lock). It returns the lock's release.
+func LockStart(ctx context.Context, url string) (func() error, error) {
+	db, dialectName, err := openDB(ctx, url, 2)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := migrations.Lock(ctx, db, dialectName)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return func() error { return errors.Join(unlock(), db.Close()) }, nil
+}
+
+// openDB opens and pings the database at url with a pool of maxConns (0:
+// the database's default), and names its dialect.
+func openDB(ctx context.Context, url string, maxConns int) (*sql.DB, string, error) {
 	driverName, dialectName := "sqlite3", dialect.SQLite
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		driverName, dialectName = "pgx", dialect.Postgres
 	}
 	db, err := sql.Open(driverName, url)
 	if err != nil {
-		return nil, fmt.Errorf("opening database: %w", err)
+		return nil, "", fmt.Errorf("opening database: %w", err)
 	}
 	if maxConns == 0 {
 		maxConns = DefaultSQLiteConns
@@ -54,20 +138,9 @@ func OpenDatabase(ctx context.Context, url string, maxConns int) (*ent.Client, e
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connecting to database: %w", err)
+		return nil, "", fmt.Errorf("connecting to database: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db)}))
-	if err := client.Schema.Create(ctx); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("migrating schema: %w", err)
-	}
-	// A database from before the consent state was kept gets it from its
-	// ledger, once.
-	if _, err := ledger.Fill(ctx, client); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("filling the consent state from the ledger: %w", err)
-	}
-	return client, nil
+	return db, dialectName, nil
 }
 
 // EnsurePolicyVersion publishes the policy file's version, in force from

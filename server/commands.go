@@ -63,20 +63,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", gateway.ErrConfig, err)
 		}
 	}
-	client, err := gateway.OpenDatabase(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	client, seededNow, err := start(ctx, cfg, stdout, log)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	seededNow := false // the demo data was seeded by this start: its activity runs once the gateway is built
-	if cfg.Demo {
-		if seededNow, err = seedDemo(ctx, client, cfg, stdout, log); err != nil {
-			return err
-		}
-	}
-	if err := gateway.EnsurePolicyVersion(ctx, client, cfg.Policy); err != nil {
-		return fmt.Errorf("publishing the policy version: %w", err)
-	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -90,6 +81,35 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
 	return gateway.Serve(ctx, ln, h, cfg.Server)
+}
+
+// start opens the database and does what a start does to it, under the
+// start lock so that replicas started together take turns: -demo migrates
+// it, seeds it and registers the shipped operations; every start
+// publishes the policy version if there is none. It says whether the demo
+// data was seeded by this start (its activity runs once the gateway is
+// built).
+func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (client *ent.Client, seeded bool, err error) {
+	unlock, err := gateway.LockStart(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, false, err
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	client, err = gateway.OpenDatabase(ctx, cfg.DatabaseURL, cfg.DBMaxConns, cfg.Demo)
+	if err != nil {
+		return nil, false, err
+	}
+	if cfg.Demo {
+		if seeded, err = seedDemo(ctx, client, cfg, stdout, log); err != nil {
+			client.Close()
+			return nil, false, err
+		}
+	}
+	if err := gateway.EnsurePolicyVersion(ctx, client, cfg.Policy); err != nil {
+		client.Close()
+		return nil, false, fmt.Errorf("publishing the policy version: %w", err)
+	}
+	return client, seeded, nil
 }
 
 // seedDemo seeds the demo data into an empty database and the shipped

@@ -45,7 +45,7 @@ func consentCommand(ctx context.Context, args []string, getenv func(string) stri
 	if url == "" {
 		url = gateway.DefaultDatabaseURL
 	}
-	client, err := gateway.OpenDatabase(ctx, url, 0)
+	client, err := gateway.OpenDatabase(ctx, url, 0, false)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,8 @@
 //	go run ./server load -url http://127.0.0.1:8080 -clients 64 -duration 60s
 //	go run ./server operations push [-url URL] [-token T | -secret S] DIR
 //	                                 register the approved operations of DIR's *.graphql files
+//	go run ./server migrate [-db URL] [-baseline]
+//	                                 apply the pending schema migrations
 //	go run ./server consent verify [-db URL] [-repair]
 //	                                 check the consent state against the ledger (exit 1 if it differs)
 package main
@@ -44,6 +46,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if len(args) > 0 && args[0] == "consent" {
 		return consentCommand(ctx, args[1:], getenv, stdout)
+	}
+	if len(args) > 0 && args[0] == "migrate" {
+		return migrateCommand(ctx, args[1:], getenv, stdout)
 	}
 	if len(args) > 0 && args[0] == "operations" {
 		return operationsCommand(ctx, args[1:], stdout)

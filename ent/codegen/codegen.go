@@ -35,6 +35,7 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 			gen.FeatureSnapshot,
 			gen.FeatureGlobalID,
 			gen.FeatureUpsert,
+			gen.FeatureVersionedMigration,
 		},
 	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl", "./ent/template/update_check.tmpl"))
 }

@@ -1,0 +1,140 @@
+package migrations_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"ariga.io/atlas/sql/migrate"
+	entsql "entgo.io/ent/dialect/sql"
+	entschema "entgo.io/ent/dialect/sql/schema"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/mattn/go-sqlite3"
+
+	entmigrate "consentgate/ent/migrate"
+	"consentgate/migrations"
+)
+
+// emptyDatabases opens an empty database of each dialect: an in-memory
+// SQLite one and, when CONSENTGATE_TEST_POSTGRES is set, a PostgreSQL one
+// of the test's own.
+func emptyDatabases(t *testing.T) map[string]*sql.DB {
+	t.Helper()
+	mem, err := sql.Open("sqlite3", fmt.Sprintf("file:m%d?mode=memory&_fk=1", time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem.SetMaxOpenConns(1) // one connection: one in-memory database
+	t.Cleanup(func() { mem.Close() })
+	out := map[string]*sql.DB{migrations.SQLite: mem}
+	server := os.Getenv("CONSENTGATE_TEST_POSTGRES")
+	if server == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI must set CONSENTGATE_TEST_POSTGRES")
+		}
+		t.Log("CONSENTGATE_TEST_POSTGRES is not set: PostgreSQL skipped")
+		return out
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("cg_migrations_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	pg, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		pg.Close()
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	out[migrations.Postgres] = pg
+	return out
+}
+
+// copyDir is a writable copy of dialect's migrations.
+func copyDir(t *testing.T, dialect string) *migrate.MemDir {
+	t.Helper()
+	dir, err := migrations.Dir(dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &migrate.MemDir{}
+	if err := out.CopyFiles(files); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestNoSchemaChangeWithoutMigration: the migrations of each dialect,
+// replayed on an empty database, are the ent schema: a change to the
+// schema without its migration (go run ./migrations/new NAME) fails here.
+func TestNoSchemaChangeWithoutMigration(t *testing.T) {
+	for dialect, db := range emptyDatabases(t) {
+		t.Run(dialect, func(t *testing.T) {
+			dir := copyDir(t, dialect)
+			before, _ := dir.Files()
+			if err := migrations.Diff(context.Background(), dialect, db, dir, "pending"); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := dir.Files()
+			if len(after) != len(before) {
+				t.Fatalf("the ent schema has changes no migration holds; run `go run ./migrations/new NAME`:\n%s", after[len(after)-1].Bytes())
+			}
+		})
+	}
+}
+
+// TestApplyFromEmpty: applying every migration to an empty database gives
+// the ent schema (inspected, not replayed), the database is then current,
+// and applying again does nothing.
+func TestApplyFromEmpty(t *testing.T) {
+	ctx := context.Background()
+	for dialect, db := range emptyDatabases(t) {
+		t.Run(dialect, func(t *testing.T) {
+			st, err := migrations.Check(ctx, db, dialect)
+			if err != nil || st.Current() || len(st.Pending) == 0 || st.Err() == nil {
+				t.Fatalf("an empty database: %+v, %v", st, err)
+			}
+			applied, err := migrations.Apply(ctx, db, dialect)
+			if err != nil || len(applied) != len(st.Pending) {
+				t.Fatalf("apply: %v %v; want %v", applied, err, st.Pending)
+			}
+			if st, err := migrations.Check(ctx, db, dialect); err != nil || !st.Current() {
+				t.Fatalf("after apply: %+v, %v", st, err)
+			}
+			if again, err := migrations.Apply(ctx, db, dialect); err != nil || len(again) != 0 {
+				t.Fatalf("apply again: %v %v", again, err)
+			}
+			// The database as applied, inspected, against the ent schema.
+			dir := copyDir(t, dialect)
+			before, _ := dir.Files()
+			err = entmigrate.NewSchema(entsql.OpenDB(dialect, db)).NamedDiff(ctx, "drift",
+				entschema.WithDir(dir), entschema.WithMigrationMode(entschema.ModeInspect),
+				entschema.WithDialect(dialect), entschema.WithDropColumn(true), entschema.WithDropIndex(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after, _ := dir.Files(); len(after) != len(before) {
+				t.Fatalf("the applied database differs from the ent schema:\n%s", after[len(after)-1].Bytes())
+			}
+		})
+	}
+}
