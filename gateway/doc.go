@@ -7,12 +7,14 @@
 //     defaults);
 //   - authentication (auth.go): bearer tokens (HS256, RS256/ES256 from a
 //     JWKS) become the consent.Viewer in the request's context;
-//   - the middleware (middleware.go, ratelimit.go): request ids, the access
-//     log, CSRF and CORS, body limits, the per-viewer rate limit and the
-//     request deadline;
+//   - the middleware (middleware.go, ratelimit.go, and http.go's body limit
+//     and no-store): request ids, the access log, CSRF and CORS, the
+//     per-viewer rate limit and the request deadline;
 //   - the database (db.go): opening SQLite or PostgreSQL with a bounded
-//     pool and a driver that hands every time over in UTC, migrating, and
-//     the policy version every start makes sure of;
+//     pool and a driver that hands every time over in UTC, the schema
+//     checked or migrated (package migrations), the consent state filled
+//     from an old ledger, the start lock, and the policy version every
+//     start makes sure of;
 //   - the handler (http.go): /graphql over package graph's server,
 //     /healthz, /readyz, /metrics, /datamap and, in development, GraphiQL;
 //   - serving with a drain on shutdown (serve.go).
