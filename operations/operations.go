@@ -15,6 +15,9 @@
 // "sha256:" + the hex SHA-256 of the file's exact bytes (what `sha256sum`
 // prints), so that any change to it, even to a comment, makes another
 // operation that needs its own approval.
+//
+// It imports nothing of the project (the GraphQL layer imports it); Pusher
+// is the client behind `go run ./server operations push`.
 package operations
 
 import (

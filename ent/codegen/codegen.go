@@ -2,6 +2,8 @@
 // ent types. It runs at generation time only: from ent/entc.go through
 // `go generate ./...`, and from the test that checks generated code is
 // current.
+//
+// It must not be imported at run time.
 package codegen
 
 import (

@@ -6,6 +6,9 @@
 // Reads filter rather than fail: a viewer asking for rows it may not reach
 // gets none, exactly as if they did not exist. Writes fail with
 // privacy.Deny unless a rule allows them.
+//
+// It imports ent, consent and the consent state's table; it must not import
+// graph, the gateway or anything GraphQL: rows are decided below the API.
 package rule
 
 import (

@@ -7,6 +7,9 @@
 // (WORK_HISTORY, QUALIFICATIONS, EMERGENCY_CONTACT). As entities they would
 // each need row rules, node ids and edges: more paths to secure and no query
 // that needs them. As lists, one consent decision covers the whole list.
+//
+// It imports nothing of the project: ent/schema and the GraphQL layer
+// import it.
 package schematype
 
 import "time"
