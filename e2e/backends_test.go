@@ -20,15 +20,15 @@ import (
 // backend is a database the suite runs against.
 type backend struct {
 	name string
-	open func(t *testing.T) *ent.Client
+	open func(t testing.TB) *ent.Client
 }
 
 // backends returns SQLite always and PostgreSQL when
 // CONSENTGATE_TEST_POSTGRES holds a DSN.
-func backends(t *testing.T) []backend {
-	bs := []backend{{name: "sqlite", open: func(t *testing.T) *ent.Client { return openSQLite(t) }}}
+func backends(t testing.TB) []backend {
+	bs := []backend{{name: "sqlite", open: func(t testing.TB) *ent.Client { return openSQLite(t) }}}
 	if dsn := os.Getenv("CONSENTGATE_TEST_POSTGRES"); dsn != "" {
-		bs = append(bs, backend{name: "postgres", open: func(t *testing.T) *ent.Client { return openPostgres(t, dsn) }})
+		bs = append(bs, backend{name: "postgres", open: func(t testing.TB) *ent.Client { return openPostgres(t, dsn) }})
 	} else if os.Getenv("CI") == "true" {
 		t.Fatal("CI must set CONSENTGATE_TEST_POSTGRES: the PostgreSQL variants may not be skipped there")
 	} else {
@@ -66,12 +66,12 @@ func forEachDurableBackend(t *testing.T, f func(t *testing.T, client *ent.Client
 
 // sqliteFileDSN is the default DSN, with the database in a test's
 // temporary directory.
-func sqliteFileDSN(t *testing.T) string {
+func sqliteFileDSN(t testing.TB) string {
 	return strings.Replace(gateway.DefaultDatabaseURL, "consentgate.db", filepath.Join(t.TempDir(), "test.db"), 1)
 }
 
 // openDSN opens (and migrates) the database behind dsn for the test.
-func openDSN(t *testing.T, dsn string) *ent.Client {
+func openDSN(t testing.TB, dsn string) *ent.Client {
 	t.Helper()
 	client, err := gateway.OpenDatabase(context.Background(), dsn, 0, true)
 	if err != nil {
@@ -89,7 +89,7 @@ func openDSN(t *testing.T, dsn string) *ent.Client {
 func forEachBackendAsDeployed(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 	for _, b := range backends(t) {
 		if b.name == "sqlite" {
-			b.open = func(t *testing.T) *ent.Client { return openDSN(t, sqliteFileDSN(t)) }
+			b.open = func(t testing.TB) *ent.Client { return openDSN(t, sqliteFileDSN(t)) }
 		}
 		t.Run(b.name, func(t *testing.T) { f(t, b.open(t)) })
 	}
@@ -120,7 +120,7 @@ func openSQLiteDSN(t testing.TB) (*ent.Client, string) {
 // openPostgres creates a database of its own on the server behind dsn,
 // opens and migrates it, and drops it when the test ends: tests of
 // several packages run in parallel against one server.
-func openPostgres(t *testing.T, dsn string) *ent.Client {
+func openPostgres(t testing.TB, dsn string) *ent.Client {
 	t.Helper()
 	client, _ := openPostgresDSN(t, dsn)
 	return client
@@ -128,7 +128,7 @@ func openPostgres(t *testing.T, dsn string) *ent.Client {
 
 // openPostgresDSN is openPostgres, also returning the DSN of the test's
 // own database.
-func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
+func openPostgresDSN(t testing.TB, dsn string) (*ent.Client, string) {
 	t.Helper()
 	own := emptyPostgres(t, dsn)
 	client, err := gateway.OpenDatabase(context.Background(), own, 0, true)
@@ -142,7 +142,7 @@ func openPostgresDSN(t *testing.T, dsn string) (*ent.Client, string) {
 
 // emptyPostgres creates an empty database of the test's own on the server
 // behind dsn, dropped when the test ends, and returns its DSN.
-func emptyPostgres(t *testing.T, dsn string) string {
+func emptyPostgres(t testing.TB, dsn string) string {
 	t.Helper()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {

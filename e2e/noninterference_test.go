@@ -223,7 +223,7 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 
 // build writes a world into a fresh database. seeds and reasons give each
 // applicant's values (the twin passes redrawn ones).
-func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []map[consent.Category]uint64, reasons []uint64) *fixture {
+func (w *world) build(t *testing.T, open func(testing.TB) *ent.Client, seeds []map[consent.Category]uint64, reasons []uint64) *fixture {
 	t.Helper()
 	client := open(t)
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
@@ -521,7 +521,7 @@ func TestNonInterference(t *testing.T) {
 	}
 }
 
-func nonInterference(t *testing.T, open func(*testing.T) *ent.Client, worlds int) {
+func nonInterference(t *testing.T, open func(testing.TB) *ent.Client, worlds int) {
 	viewers := []consent.Viewer{
 		{}, // anonymous
 		{Account: "acct-0", Role: consent.Applicant},
