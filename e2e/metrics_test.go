@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"consentgate/gateway"
 )
 
 // TestMetrics checks that decisions are counted by role, purpose, category
@@ -14,9 +16,7 @@ func TestMetrics(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	f.post(t, as("acme"), `{ applicants { edges { node { name n2: name street email } } } }`, nil)
 	f.post(t, as("support"), `{ applicants { edges { node { email } } } }`, nil)
-	rec := httptest.NewRecorder()
-	f.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	body := rec.Body.String()
+	body := metricsOf(t, f.handler)
 	for _, want := range []string{
 		`consentgate_decisions_total{category="NAME",outcome="PLAIN",purpose="NONE",role="EMPLOYER"} 1`,
 		`consentgate_decisions_total{category="ADDRESS_STREET",outcome="HIDE",purpose="NONE",role="EMPLOYER"} 1`,
@@ -37,4 +37,70 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("metrics name account %s", acc)
 		}
 	}
+}
+
+// metricsOf is what GET /metrics answers.
+func metricsOf(t *testing.T, h http.Handler) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/metrics: %d", rec.Code)
+	}
+	return rec.Body.String()
+}
+
+// TestOperatorMetrics: requests by route, method, code and operation type
+// with their latency, the connection pool, the access records' writes and
+// their latency, the consent state's reads, and the budget spends; every
+// label from a closed set, so that a path, an account or a value never
+// becomes one.
+func TestOperatorMetrics(t *testing.T) {
+	forEachDurableBackendDSN(t, func(t *testing.T, d durableBackend) {
+		f := newFixture(t, d.client)
+		db, err := gateway.Open(t.Context(), d.dsn, 0, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Client.Close() })
+		f.handler = testGateway(db.Client, nil, func(gw *gateway.Gateway) {
+			gw.Pool, gw.Policy, gw.Noise = db.Pool, statsPolicy(), silent{}
+		})
+		f.post(t, as("acme"), `{ applicants { edges { node { name } } } }`, nil)
+		f.post(t, as("alice"), `mutation { updateMyProfile(input: {city: "Kobe"}) { id } }`, nil)
+		f.post(t, nil, `{ jobs { totalCount } }`, nil)
+		stats(t, f, "analyst", []string{"PREFECTURE"}, nil)
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cnryalicename/x?"+canary("alice", "email"), nil))
+		m := metricsOf(t, f.handler)
+		for _, want := range []string{
+			`consentgate_http_requests_total{code="200",method="POST",operation_type="query",route="/graphql"} 3`,
+			`consentgate_http_requests_total{code="200",method="POST",operation_type="mutation",route="/graphql"} 1`,
+			`consentgate_http_requests_total{code="404",method="GET",operation_type="none",route="other"} 1`,
+			`consentgate_http_request_duration_seconds_count{operation_type="query",route="/graphql"} 3`,
+			`go_sql_max_open_connections{db_name="consentgate"}`,
+			`go_sql_in_use_connections{db_name="consentgate"}`,
+			`go_sql_idle_connections{db_name="consentgate"}`,
+			`go_sql_wait_count_total{db_name="consentgate"}`,
+			"consentgate_access_record_write_seconds_count 1\n",
+			"consentgate_releases_total 1\n",
+			"consentgate_access_records_total 1\n",
+			"consentgate_consent_state_read_seconds_count ",
+			`consentgate_budget_spends_total{outcome="charged",purpose="ANALYTICS"} 1`,
+		} {
+			if !strings.Contains(m, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+		for _, acc := range fixtureAccounts {
+			for value := range canaries(acc) {
+				if strings.Contains(m, value) {
+					t.Errorf("metrics hold %q", value)
+				}
+			}
+		}
+		if strings.Contains(m, "cnry") || strings.Contains(m, "Kobe") {
+			t.Error("metrics hold a value from a request")
+		}
+	})
 }

@@ -129,6 +129,14 @@ func TestNoRecordNoRelease(t *testing.T) {
 	if strings.Contains(f.logs.String(), "cnry") {
 		t.Fatal("logs hold personal values")
 	}
+	// The metrics count the failure, and no release: the data was withheld
+	// (issue 14, item 9: the load generator compares the two counters).
+	m := metricsOf(t, f.handler)
+	for _, want := range []string{"consentgate_access_record_failures_total 1", "consentgate_releases_total 0", "consentgate_access_records_total 0"} {
+		if !strings.Contains(m, "\n"+want+"\n") {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
 }
 
 // TestAccessRecordsSurviveARestart: the records a gateway wrote are there

@@ -39,14 +39,27 @@ const (
 // pending migrations; without, it refuses a database that is not at the
 // binary's schema, with an error that says which command to run.
 func OpenDatabase(ctx context.Context, url string, maxConns int, migrate bool) (*ent.Client, error) {
+	d, err := Open(ctx, url, maxConns, migrate)
+	return d.Client, err
+}
+
+// Database is an open database: the ent client over its connection pool,
+// and the pool itself for its metrics (Gateway.Pool).
+type Database struct {
+	Client *ent.Client
+	Pool   *sql.DB
+}
+
+// Open is OpenDatabase, also returning the pool.
+func Open(ctx context.Context, url string, maxConns int, migrate bool) (Database, error) {
 	db, dialectName, err := openDB(ctx, url, maxConns)
 	if err != nil {
-		return nil, err
+		return Database{}, err
 	}
 	if migrate {
 		if _, err := migrations.Apply(ctx, db, dialectName); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("migrating: %w", err)
+			return Database{}, fmt.Errorf("migrating: %w", err)
 		}
 	}
 	st, err := migrations.Check(ctx, db, dialectName)
@@ -55,16 +68,16 @@ func OpenDatabase(ctx context.Context, url string, maxConns int, migrate bool) (
 	}
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("checking the schema: %w", err)
+		return Database{}, fmt.Errorf("checking the schema: %w", err)
 	}
 	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db)}))
 	// A database from before the consent state was kept gets it from its
 	// ledger, once.
 	if _, err := ledger.Fill(ctx, client); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("filling the consent state from the ledger: %w", err)
+		return Database{}, fmt.Errorf("filling the consent state from the ledger: %w", err)
 	}
-	return client, nil
+	return Database{Client: client, Pool: db}, nil
 }
 
 // MigrateDatabase applies the binary's pending migrations to the database

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -28,8 +29,11 @@ import (
 type Gateway struct {
 	Config
 	Client *ent.Client
-	Auth   *Authenticator
-	Log    *slog.Logger
+	// Pool is the client's connection pool, for its metrics (optional:
+	// Open returns it).
+	Pool *sql.DB
+	Auth *Authenticator
+	Log  *slog.Logger
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
 	Noise consent.Noise
 }
@@ -48,6 +52,9 @@ func New(cfg Config, client *ent.Client, log *slog.Logger) Gateway {
 func (gw Gateway) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if gw.Pool != nil { // go_sql_*: connections open, in use, idle, and waits for one
+		reg.MustRegister(collectors.NewDBStatsCollector(gw.Pool, "consentgate"))
+	}
 	engine := consent.NewEngine(gw.Policy)
 	gql := graph.NewServer(gw.Client, graph.Options{
 		Engine:     engine,
@@ -91,7 +98,7 @@ func (gw Gateway) Handler() http.Handler {
 	if dev {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
-	return withRequestID(accessLog(gw.Log, mux))
+	return withRequestID(accessLog(gw.Log, newHTTPMetrics(reg), mux))
 }
 
 // limitBody refuses request bodies over max bytes with 413.

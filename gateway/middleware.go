@@ -47,19 +47,22 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 // accessLog logs one structured line per request: id, method, path, role,
 // status and duration, and for GraphQL the operation's name, type and
-// number of errors. Never a header, a variable, a token or a value.
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+// number of errors. Never a header, a variable, a token or a value. It
+// counts the request in m.
+func accessLog(log *slog.Logger, m *httpMetrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		var role consent.Role
 		var op graph.OperationReport
 		next.ServeHTTP(rec, r.WithContext(graph.WithOperationReport(withRoleSink(r.Context(), &role), &op)))
+		took := time.Since(start)
+		m.observe(r.URL.Path, r.Method, rec.status, op.Type, took)
 		if role == "" {
 			role = consent.Anonymous
 		}
 		attrs := []any{"request_id", graph.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
-			"role", string(role), "status", rec.status, "duration_ms", time.Since(start).Milliseconds()}
+			"role", string(role), "status", rec.status, "duration_ms", took.Milliseconds()}
 		if op.Type != "" {
 			attrs = append(attrs, "operation", op.Name, "operation_type", op.Type, "errors", op.Errors)
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -195,9 +196,10 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 		g.log.ErrorContext(ctx, "consent state not read", "request_id", RequestID(ctx), "error", redactLiterals((*err).Error()))
 		return &graphql.Response{Errors: gqlerror.List{consentStateError(ctx)}}
 	}
+	started := time.Now()
 	written, err := g.record(ctx, st)
 	st.mu.Lock()
-	g.metrics.released(len(st.releasedTo), written)
+	g.metrics.recorded(len(st.releasedTo), written, time.Since(started), err)
 	st.mu.Unlock()
 	if err != nil {
 		// No release without its record: the response leaves without data.

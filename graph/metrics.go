@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"errors"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -9,12 +11,24 @@ import (
 )
 
 // Metrics counts the engine's decisions by role, purpose, category and
-// outcome: labels from closed sets only, never a subject or a value.
+// outcome, the releases and their access records (how long the write
+// took, and the failures), the reads of the consent state, and the
+// statistics' budget spends: labels from closed sets only, never a
+// subject or a value.
 type Metrics struct {
-	decisions *prometheus.CounterVec
-	releases  prometheus.Counter // subjects whose data an operation released (to someone else)
-	records   prometheus.Counter // access records written
+	decisions      *prometheus.CounterVec
+	releases       prometheus.Counter // subjects whose data an operation released (to someone else)
+	records        prometheus.Counter // access records written
+	recordSeconds  prometheus.Histogram
+	recordFailures prometheus.Counter
+	stateSeconds   prometheus.Histogram
+	stateFailures  prometheus.Counter
+	spends         *prometheus.CounterVec
 }
+
+// durationBuckets are the latency buckets of the database writes and
+// reads the metrics time, in seconds.
+var durationBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}
 
 // NewMetrics registers the gateway's metrics with reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
@@ -28,10 +42,30 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 		records: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "consentgate_access_records_total",
-			Help: "Access records written; equal to consentgate_releases_total unless a write failed (and the data was then withheld).",
+			Help: "Access records written; equal to consentgate_releases_total (a release whose record failed is withheld, and not counted).",
 		}),
+		recordSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "consentgate_access_record_write_seconds", Buckets: durationBuckets,
+			Help: "Time to write one operation's access records (one statement).",
+		}),
+		recordFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "consentgate_access_record_failures_total",
+			Help: "Operations whose access records could not be written: their data was withheld (AUDIT_UNAVAILABLE).",
+		}),
+		stateSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "consentgate_consent_state_read_seconds", Buckets: durationBuckets,
+			Help: "Time to read the consent state of one page of subjects.",
+		}),
+		stateFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "consentgate_consent_state_failures_total",
+			Help: "Reads of the consent state that failed: their operation released nothing (UNAVAILABLE).",
+		}),
+		spends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "consentgate_budget_spends_total",
+			Help: "Statistics queries by purpose and by what became of the privacy budget: charged, or refused as exhausted.",
+		}, []string{"purpose", "outcome"}),
 	}
-	reg.MustRegister(m.decisions, m.releases, m.records)
+	reg.MustRegister(m.decisions, m.releases, m.records, m.recordSeconds, m.recordFailures, m.stateSeconds, m.stateFailures, m.spends)
 	return m
 }
 
@@ -62,11 +96,47 @@ func (m *Metrics) flush(v consent.Viewer, counts *decisionCounts) {
 	}
 }
 
-// released counts an operation's releases and the records written for them.
-func (m *Metrics) released(releases, records int) {
+// recorded counts an operation's records write: the releases and records
+// when it succeeded, a failure (and no release: the data was withheld)
+// when it did not.
+func (m *Metrics) recorded(releases, records int, took time.Duration, err error) {
 	if m == nil {
 		return
 	}
+	if err != nil {
+		m.recordFailures.Inc()
+		return
+	}
+	if records > 0 {
+		m.recordSeconds.Observe(took.Seconds())
+	}
 	m.releases.Add(float64(releases))
 	m.records.Add(float64(records))
+}
+
+// stateRead times one read of the consent state.
+func (m *Metrics) stateRead(took time.Duration, err error) {
+	if m == nil {
+		return
+	}
+	if err != nil {
+		m.stateFailures.Inc()
+		return
+	}
+	m.stateSeconds.Observe(took.Seconds())
+}
+
+// spent counts one statistics query's budget outcome.
+func (m *Metrics) spent(p consent.Purpose, err error) {
+	if m == nil {
+		return
+	}
+	outcome := "charged"
+	if err != nil {
+		outcome = "refused"
+		if errors.Is(err, ErrBudgetExhausted) {
+			outcome = "exhausted"
+		}
+	}
+	m.spends.WithLabelValues(string(p), outcome).Inc()
 }

@@ -20,6 +20,7 @@ type Resolver struct {
 	requestDue time.Duration // how long a privacy request may take
 	grantTTL   time.Duration // how long an access grant lives after approval
 	noise      consent.Noise // the statistics' noise source
+	metrics    *Metrics      // optional
 	schema     *ast.Schema   // the executable schema's, which approved documents must validate against
 }
 

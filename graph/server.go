@@ -37,7 +37,7 @@ func NewSchema(client *ent.Client) graphql.ExecutableSchema {
 }
 
 func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
-	r := &Resolver{client: client, requestDue: o.RequestDue, grantTTL: o.GrantTTL, noise: o.Noise}
+	r := &Resolver{client: client, requestDue: o.RequestDue, grantTTL: o.GrantTTL, noise: o.Noise, metrics: o.Metrics}
 	if r.requestDue <= 0 {
 		r.requestDue = DefaultRequestDue
 	}

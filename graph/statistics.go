@@ -50,6 +50,7 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 
 	now := time.Now()
 	spent, err := r.spend(ctx, v.Account, p, q.Epsilon, budget, now)
+	r.metrics.spent(p, err)
 	if err != nil {
 		return nil, err
 	}

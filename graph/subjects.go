@@ -164,11 +164,13 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		for i, p := range st.purposes {
 			purposes[i] = consentstate.Purpose(p)
 		}
+		started := time.Now()
 		rows, err := g.clientFrom(ctx).ConsentState.Query().
 			Where(consentstate.ApplicantIDIn(missing...), consentstate.PurposeIn(purposes...), rule.Towards(ctx, st.viewer.Org)).
 			Select(consentstate.FieldApplicantID, consentstate.FieldPurpose, consentstate.FieldRecipientID,
 				consentstate.FieldCategory, consentstate.FieldConsentID, consentstate.FieldGranted).
 			All(privacy.DecisionContext(ctx, privacy.Allow))
+		g.metrics.stateRead(time.Since(started), err)
 		if err != nil {
 			failed = true
 			st.failConsentState(err)

@@ -63,17 +63,19 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", gateway.ErrConfig, err)
 		}
 	}
-	client, seededNow, err := start(ctx, cfg, stdout, log)
+	db, seededNow, err := start(ctx, cfg, stdout, log)
 	if err != nil {
 		return err
 	}
-	defer client.Close()
+	defer db.Client.Close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	h := gateway.New(cfg, client, log).Handler()
+	gw := gateway.New(cfg, db.Client, log)
+	gw.Pool = db.Pool
+	h := gw.Handler()
 	if seededNow {
 		if err := demo.RunActivity(ctx, h, gateway.Signer(cfg.JWTSecret)); err != nil {
 			return fmt.Errorf("demo activity: %w", err)
@@ -89,27 +91,26 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 // publishes the policy version if there is none. It says whether the demo
 // data was seeded by this start (its activity runs once the gateway is
 // built).
-func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (client *ent.Client, seeded bool, err error) {
+func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (db gateway.Database, seeded bool, err error) {
 	unlock, err := gateway.LockStart(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, false, err
+		return db, false, err
 	}
 	defer func() { err = errors.Join(err, unlock()) }()
-	client, err = gateway.OpenDatabase(ctx, cfg.DatabaseURL, cfg.DBMaxConns, cfg.Demo)
-	if err != nil {
-		return nil, false, err
+	if db, err = gateway.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns, cfg.Demo); err != nil {
+		return db, false, err
 	}
 	if cfg.Demo {
-		if seeded, err = seedDemo(ctx, client, cfg, stdout, log); err != nil {
-			client.Close()
-			return nil, false, err
+		if seeded, err = seedDemo(ctx, db.Client, cfg, stdout, log); err != nil {
+			db.Client.Close()
+			return db, false, err
 		}
 	}
-	if err := gateway.EnsurePolicyVersion(ctx, client, cfg.Policy); err != nil {
-		client.Close()
-		return nil, false, fmt.Errorf("publishing the policy version: %w", err)
+	if err := gateway.EnsurePolicyVersion(ctx, db.Client, cfg.Policy); err != nil {
+		db.Client.Close()
+		return db, false, fmt.Errorf("publishing the policy version: %w", err)
 	}
-	return client, seeded, nil
+	return db, seeded, nil
 }
 
 // seedDemo seeds the demo data into an empty database and the shipped
