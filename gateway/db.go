@@ -20,6 +20,7 @@ import (
 	_ "consentgate/ent/runtime" // privacy rules, hooks and interceptors
 	"consentgate/ledger"
 	"consentgate/migrations"
+	"consentgate/tracing"
 )
 
 // Default connection pool sizes: SQLite has one writer at a time (WAL lets
@@ -70,7 +71,11 @@ func Open(ctx context.Context, url string, maxConns int, migrate bool) (Database
 		db.Close()
 		return Database{}, fmt.Errorf("checking the schema: %w", err)
 	}
-	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db)}))
+	system := "sqlite"
+	if dialectName == dialect.Postgres {
+		system = "postgresql"
+	}
+	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db), system}))
 	// A database from before the consent state was kept gets it from its
 	// ledger, once.
 	if _, err := ledger.Fill(ctx, client); err != nil {
@@ -176,33 +181,51 @@ func EnsurePolicyVersion(ctx context.Context, client *ent.Client, p *consent.Pol
 // instant written as 14:00-05:00 would sort before one written as
 // 18:00Z; in UTC the text order is the time order, for stored values and
 // predicates alike (a policy version's effective time, a grant's expiry).
-type utcDriver struct{ *entsql.Driver }
+//
+// It also gives every statement its span (tracing.Statement), which names
+// the database and the statement's verb only.
+type utcDriver struct {
+	*entsql.Driver
+	system string // "sqlite" or "postgresql", for the spans
+}
 
-func (d utcDriver) Exec(ctx context.Context, query string, args, v any) error {
+func (d utcDriver) Exec(ctx context.Context, query string, args, v any) (err error) {
+	ctx, span := tracing.Statement(ctx, d.system, query)
+	defer func() { tracing.End(span, err) }()
 	return d.Driver.Exec(ctx, query, utcArgs(args), v)
 }
 
-func (d utcDriver) Query(ctx context.Context, query string, args, v any) error {
+func (d utcDriver) Query(ctx context.Context, query string, args, v any) (err error) {
+	ctx, span := tracing.Statement(ctx, d.system, query)
+	defer func() { tracing.End(span, err) }()
 	return d.Driver.Query(ctx, query, utcArgs(args), v)
 }
 
 func (d utcDriver) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := d.Driver.Tx(ctx)
-	return utcTx{tx}, err
+	return d.BeginTx(ctx, nil)
 }
 
 func (d utcDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
+	ctx, span := tracing.Statement(ctx, d.system, "BEGIN")
 	tx, err := d.Driver.BeginTx(ctx, opts)
-	return utcTx{tx}, err
+	tracing.End(span, err)
+	return utcTx{tx, d.system}, err
 }
 
-type utcTx struct{ dialect.Tx }
+type utcTx struct {
+	dialect.Tx
+	system string
+}
 
-func (t utcTx) Exec(ctx context.Context, query string, args, v any) error {
+func (t utcTx) Exec(ctx context.Context, query string, args, v any) (err error) {
+	ctx, span := tracing.Statement(ctx, t.system, query)
+	defer func() { tracing.End(span, err) }()
 	return t.Tx.Exec(ctx, query, utcArgs(args), v)
 }
 
-func (t utcTx) Query(ctx context.Context, query string, args, v any) error {
+func (t utcTx) Query(ctx context.Context, query string, args, v any) (err error) {
+	ctx, span := tracing.Statement(ctx, t.system, query)
+	defer func() { tracing.End(span, err) }()
 	return t.Tx.Query(ctx, query, utcArgs(args), v)
 }
 

@@ -22,6 +22,7 @@ import (
 	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
 	"consentgate/graph"
+	"consentgate/tracing"
 )
 
 // Gateway holds what the HTTP handler is built from: the configuration
@@ -98,7 +99,7 @@ func (gw Gateway) Handler() http.Handler {
 	if dev {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
-	return withRequestID(accessLog(gw.Log, newHTTPMetrics(reg), mux))
+	return tracing.Handler(routes, withRequestID(accessLog(gw.Log, newHTTPMetrics(reg), mux)))
 }
 
 // limitBody refuses request bodies over max bytes with 413.

@@ -29,6 +29,7 @@ import (
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 	"consentgate/ent/schema/validate"
+	"consentgate/tracing"
 )
 
 // NewSchema creates the executable schema over client.
@@ -78,7 +79,8 @@ type Options struct {
 func NewServer(client *ent.Client, o Options) *handler.Server {
 	es := newSchema(client, o)
 	srv := handler.New(es)
-	srv.Use(operationReporter{})                                   // first: it reports the response as it leaves
+	srv.Use(tracing.Operations{})                                  // first: the operation's span holds everything else
+	srv.Use(operationReporter{})                                   // it reports the response as it leaves
 	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // it narrows the viewer for the others
 	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)

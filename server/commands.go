@@ -15,6 +15,7 @@ import (
 	"consentgate/demo"
 	"consentgate/ent"
 	"consentgate/gateway"
+	"consentgate/tracing"
 )
 
 func tokenCommand(args []string, stdout io.Writer) error {
@@ -63,6 +64,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", gateway.ErrConfig, err)
 		}
 	}
+	shutdownTracing, err := tracing.Setup(ctx, getenv)
+	if err != nil {
+		return fmt.Errorf("%w: %w", gateway.ErrConfig, err)
+	}
+	defer func() { _ = shutdownTracing(context.Background()) }()
 	db, seededNow, err := start(ctx, cfg, stdout, log)
 	if err != nil {
 		return err
