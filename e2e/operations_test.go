@@ -535,3 +535,62 @@ func TestOperationsPush(t *testing.T) {
 		}
 	})
 }
+
+// TestPersistedQueryManifest: an Apollo persisted-query manifest is pushed
+// as approved operations under the purpose and approver given, and a
+// client built from it runs them by Apollo's hash; a manifest that is not
+// one, an id that is not its body's, or a mutation is refused before
+// anything is sent.
+func TestPersistedQueryManifest(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		srv := httptest.NewServer(f.handler)
+		t.Cleanup(srv.Close)
+		body := shippedMail(t).Document
+		hash := strings.TrimPrefix(operations.ID(body), "sha256:")
+		write := func(m map[string]any) string {
+			path := filepath.Join(t.TempDir(), "persisted-query-manifest.json")
+			b, _ := json.Marshal(m)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}
+		op := func(id, name, typ, body string) map[string]any {
+			return map[string]any{"id": id, "name": name, "type": typ, "body": body}
+		}
+		manifest := func(ops ...map[string]any) map[string]any {
+			return map[string]any{"format": "apollo-persisted-query-manifest", "version": 1, "operations": ops}
+		}
+		push := func(path string, extra ...string) (string, error) {
+			args := append([]string{"operations", "push", "-url", srv.URL + "/graphql", "-secret", string(testSecret)}, extra...)
+			return command(t, append(args, path)...)
+		}
+		good := write(manifest(op(hash, "MailAudience", "query", body)))
+		if out, err := push(good); err == nil || !strings.Contains(err.Error(), "-purpose and -approved-by") {
+			t.Fatalf("a manifest without a purpose: %v %s", err, out)
+		}
+		out, err := push(good, "-purpose", "MAIL_MAGAZINE", "-approved-by", "dpo")
+		if err != nil || !strings.Contains(out, "MailAudience\tsha256:"+hash+"\tregistered") {
+			t.Fatalf("push: %v\n%s", err, out)
+		}
+		got := f.send(t, as("mailer"), map[string]any{"operationName": "MailMagazineAudience",
+			"variables": map[string]any{"first": 10}, "extensions": persisted(operations.ID(body))})
+		if len(got.Errors) > 0 || dig(got.Data, "applicants", "edges", 0, "node", "email") != "bob.mail@canary.example" {
+			t.Errorf("the mailer by Apollo's hash: %s", got.Raw)
+		}
+		for name, bad := range map[string]map[string]any{
+			"another format": {"format": "relay", "version": 1, "operations": []any{op(hash, "MailAudience", "query", body)}},
+			"a wrong id":     manifest(op(strings.Repeat("0", 64), "MailAudience", "query", body)),
+			"a mutation":     manifest(op(hash, "Change", "mutation", body)),
+			"a bad name":     manifest(op(hash, "mail audience!", "query", body)),
+		} {
+			if out, err := push(write(bad), "-purpose", "MAIL_MAGAZINE", "-approved-by", "dpo"); err == nil || out != "" {
+				t.Errorf("%s: %v %q", name, err, out)
+			}
+		}
+		if n := client.Operation.Query().CountX(privacy.DecisionContext(context.Background(), privacy.Allow)); n != 1 {
+			t.Errorf("%d operations registered, want 1", n)
+		}
+	})
+}

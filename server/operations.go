@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"consentgate/consent"
@@ -19,28 +21,33 @@ import (
 // gateway's GraphQL API, as an admin:
 //
 //	go run ./server operations push [-url URL] [-token T | -secret S] [-sub ADMIN] DIR
+//	go run ./server operations push -purpose P -approved-by A [...] persisted-query-manifest.json
 //
 // Each *.graphql file of DIR is one operation, with "# name:",
 // "# purpose:", "# description:" and "# approvedBy:" header comments (see
-// package operations). A document registered already is reported and
-// skipped, so pushing a directory twice changes nothing.
+// package operations); or each operation of an Apollo persisted-query
+// manifest is one, under the purpose and approver given. A document
+// registered already is reported and skipped, so pushing twice changes
+// nothing.
 
 func operationsCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "push" {
-		return errors.New("usage: operations push [-url URL] [-token T | -secret S] [-sub ADMIN] DIR")
+		return errors.New("usage: operations push [-url URL] [-token T | -secret S] [-sub ADMIN] [-purpose P -approved-by A] DIR|MANIFEST.json")
 	}
 	fs := flag.NewFlagSet("operations push", flag.ContinueOnError)
 	endpoint := fs.String("url", "http://localhost:8080/graphql", "the gateway's GraphQL endpoint")
 	token := fs.String("token", "", "an ADMIN token (default: one signed with -secret)")
 	secret := fs.String("secret", "", "HS256 secret to sign an ADMIN token with (default: CONSENTGATE_JWT_SECRET, else the demo secret)")
 	sub := fs.String("sub", "admin-1", "the admin account a signed token names (recorded as registeredBy)")
+	purpose := fs.String("purpose", "", "for a manifest: the purpose its operations are registered under")
+	approvedBy := fs.String("approved-by", "", "for a manifest: who approved its operations")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("operations push: one directory expected")
+		return errors.New("operations push: one directory or manifest expected")
 	}
-	files, err := operations.ReadDir(os.DirFS(fs.Arg(0)), ".")
+	files, err := readOperations(fs.Arg(0), *purpose, *approvedBy)
 	if err != nil {
 		return fmt.Errorf("operations push: %w", err)
 	}
@@ -71,4 +78,21 @@ func operationsCommand(ctx context.Context, args []string, stdout io.Writer) err
 		return fmt.Errorf("operations push: %d of %d operations not registered", failed, len(files))
 	}
 	return nil
+}
+
+// readOperations reads the operations of a directory of *.graphql files,
+// or of an Apollo persisted-query manifest (a .json file).
+func readOperations(path, purpose, approvedBy string) ([]operations.File, error) {
+	if !strings.HasSuffix(path, ".json") {
+		if purpose != "" || approvedBy != "" {
+			return nil, errors.New("-purpose and -approved-by are for a manifest: a directory's files say their own")
+		}
+		return operations.ReadDir(os.DirFS(path), ".")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return operations.ReadManifest(f, filepath.Base(path), purpose, approvedBy)
 }
