@@ -162,5 +162,11 @@ func TestAccessRecordsSurviveARestart(t *testing.T) {
 		if r.Raw != `{"data":{"me":{"accessHistory":[{"viewerRole":"EMPLOYER","viewerOrg":"acme","categories":["EMAIL:PLAIN","NAME:PLAIN"]}]}}}` {
 			t.Fatalf("alice's trail after the restart: %s", r.Raw)
 		}
+		// The same trail, typed: the role, the purposes and each category
+		// with its outcome as enums a client can switch on.
+		r = g.post(t, as("alice"), `{ me { accessHistory { role purposes releases { category outcome } } } }`, nil)
+		if r.Raw != `{"data":{"me":{"accessHistory":[{"role":"EMPLOYER","purposes":["EMPLOYER_PROVISION"],"releases":[{"category":"EMAIL","outcome":"PLAIN"},{"category":"NAME","outcome":"PLAIN"}]}]}}}` {
+			t.Fatalf("alice's typed trail: %s", r.Raw)
+		}
 	})
 }

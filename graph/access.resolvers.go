@@ -8,8 +8,50 @@ package graph
 import (
 	"consentgate/ent"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/consent"
+	"consentgate/graph/model"
 	"context"
+	"fmt"
+	"strings"
 )
+
+// Role is the resolver for the role field.
+func (r *accessRecordResolver) Role(ctx context.Context, obj *ent.AccessRecord) (model.Role, error) {
+	role := model.Role(obj.ViewerRole)
+	if !role.IsValid() {
+		return "", fmt.Errorf("access record %d: unknown role", obj.ID)
+	}
+	return role, nil
+}
+
+// Purposes is the resolver for the purposes field.
+func (r *accessRecordResolver) Purposes(ctx context.Context, obj *ent.AccessRecord) ([]consent.Purpose, error) {
+	out := []consent.Purpose{}
+	for _, p := range strings.Split(obj.Purpose, ",") {
+		if p == "" {
+			continue
+		}
+		if err := consent.PurposeValidator(consent.Purpose(p)); err != nil {
+			return nil, fmt.Errorf("access record %d: unknown purpose", obj.ID)
+		}
+		out = append(out, consent.Purpose(p))
+	}
+	return out, nil
+}
+
+// Releases is the resolver for the releases field.
+func (r *accessRecordResolver) Releases(ctx context.Context, obj *ent.AccessRecord) ([]*model.Release, error) {
+	out := make([]*model.Release, len(obj.Categories))
+	for i, c := range obj.Categories {
+		category, outcome, _ := strings.Cut(c, ":")
+		rel := &model.Release{Category: consent.WithheldCategory(category), Outcome: model.ReleaseOutcome(outcome)}
+		if consent.WithheldCategoryValidator(rel.Category) != nil || !rel.Outcome.IsValid() {
+			return nil, fmt.Errorf("access record %d: unreadable category", obj.ID)
+		}
+		out[i] = rel
+	}
+	return out, nil
+}
 
 // AccessHistory is the resolver for the accessHistory field.
 func (r *applicantResolver) AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error) {

@@ -65,6 +65,9 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 // AccessGrant returns AccessGrantResolver implementation.
 func (r *Resolver) AccessGrant() AccessGrantResolver { return &accessGrantResolver{r} }
 
+// AccessRecord returns AccessRecordResolver implementation.
+func (r *Resolver) AccessRecord() AccessRecordResolver { return &accessRecordResolver{r} }
+
 // Applicant returns ApplicantResolver implementation.
 func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} }
 
@@ -79,6 +82,7 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
 	accessGrantResolver    struct{ *Resolver }
+	accessRecordResolver   struct{ *Resolver }
 	applicantResolver      struct{ *Resolver }
 	consentResolver        struct{ *Resolver }
 	privacyRequestResolver struct{ *Resolver }

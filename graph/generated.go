@@ -40,6 +40,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AccessGrant() AccessGrantResolver
+	AccessRecord() AccessRecordResolver
 	Applicant() ApplicantResolver
 	Consent() ConsentResolver
 	Mutation() MutationResolver
@@ -88,7 +89,10 @@ type ComplexityRoot struct {
 		LegalBasis    func(childComplexity int) int
 		PolicyVersion func(childComplexity int) int
 		Purpose       func(childComplexity int) int
+		Purposes      func(childComplexity int) int
+		Releases      func(childComplexity int) int
 		RequestID     func(childComplexity int) int
+		Role          func(childComplexity int) int
 		SubjectID     func(childComplexity int) int
 		SubjectRef    func(childComplexity int) int
 		ViewerOrg     func(childComplexity int) int
@@ -398,6 +402,11 @@ type ComplexityRoot struct {
 		PrivacyRequests        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
 	}
 
+	Release struct {
+		Category func(childComplexity int) int
+		Outcome  func(childComplexity int) int
+	}
+
 	Statistics struct {
 		BudgetRemaining func(childComplexity int) int
 		Epsilon         func(childComplexity int) int
@@ -437,6 +446,11 @@ type ComplexityRoot struct {
 type AccessGrantResolver interface {
 	Live(ctx context.Context, obj *ent.AccessGrant) (bool, error)
 	Subject(ctx context.Context, obj *ent.AccessGrant) (*ent.Applicant, error)
+}
+type AccessRecordResolver interface {
+	Role(ctx context.Context, obj *ent.AccessRecord) (model.Role, error)
+	Purposes(ctx context.Context, obj *ent.AccessRecord) ([]consent.Purpose, error)
+	Releases(ctx context.Context, obj *ent.AccessRecord) ([]*model.Release, error)
 }
 type ApplicantResolver interface {
 	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
@@ -672,12 +686,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRecord.Purpose(childComplexity), true
+	case "AccessRecord.purposes":
+		if e.ComplexityRoot.AccessRecord.Purposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Purposes(childComplexity), true
+	case "AccessRecord.releases":
+		if e.ComplexityRoot.AccessRecord.Releases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Releases(childComplexity), true
 	case "AccessRecord.requestID":
 		if e.ComplexityRoot.AccessRecord.RequestID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AccessRecord.RequestID(childComplexity), true
+	case "AccessRecord.role":
+		if e.ComplexityRoot.AccessRecord.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.Role(childComplexity), true
 	case "AccessRecord.subjectID":
 		if e.ComplexityRoot.AccessRecord.SubjectID == nil {
 			break
@@ -2160,6 +2192,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.PrivacyRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PrivacyRequestOrder), args["where"].(*ent.PrivacyRequestWhereInput)), true
 
+	case "Release.category":
+		if e.ComplexityRoot.Release.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Category(childComplexity), true
+	case "Release.outcome":
+		if e.ComplexityRoot.Release.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Outcome(childComplexity), true
+
 	case "Statistics.budgetRemaining":
 		if e.ComplexityRoot.Statistics.BudgetRemaining == nil {
 			break
@@ -2395,6 +2440,39 @@ var sources = []*ast.Source{
 	{Name: "../schema/access.graphqls", Input: `extend type Applicant {
   "Who received this applicant's personal data, when, which categories and for which purpose: the latest 100 releases."
   accessHistory: [AccessRecord!]! @nonPersonal
+}
+
+"A role of the identity contract (README: Identity contract)."
+enum Role {
+  ANONYMOUS
+  APPLICANT
+  EMPLOYER
+  SUPPORT
+  MARKETING
+  ANALYST
+  COMPLIANCE
+  ADMIN
+}
+
+"How a category was released: plain, or masked."
+enum ReleaseOutcome {
+  PLAIN
+  MASK
+}
+
+"One category an access record says was released, and how."
+type Release {
+  category: Category!
+  outcome: ReleaseOutcome!
+}
+
+extend type AccessRecord {
+  "The viewer's role."
+  role: Role!
+  "The purposes the viewer acted under: its declared one, or every one its role has."
+  purposes: [Purpose!]!
+  "Each category released, and how."
+  releases: [Release!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/applicant.graphqls", Input: `"One job in an applicant's work history."
@@ -2727,9 +2805,9 @@ type AccessRecord implements Node {
   id: ID!
   at: Time!
   requestID: String!
-  viewerRole: String!
+  viewerRole: String! @deprecated(reason: "Use role, typed.")
   viewerOrg: String
-  purpose: String
+  purpose: String @deprecated(reason: "Use purposes, typed.")
   """
   The applicant; cleared when they are deleted.
   """
@@ -2738,7 +2816,7 @@ type AccessRecord implements Node {
   Keyed pseudonym of the subject, kept after deletion.
   """
   subjectRef: String!
-  categories: [String!]!
+  categories: [String!]! @deprecated(reason: "Use releases, typed.")
   decision: String!
   legalBasis: String
   policyVersion: String
@@ -5616,6 +5694,12 @@ func (ec *executionContext) childFields_AccessRecord(ctx context.Context, field 
 		return ec.fieldContext_AccessRecord_legalBasis(ctx, field)
 	case "policyVersion":
 		return ec.fieldContext_AccessRecord_policyVersion(ctx, field)
+	case "role":
+		return ec.fieldContext_AccessRecord_role(ctx, field)
+	case "purposes":
+		return ec.fieldContext_AccessRecord_purposes(ctx, field)
+	case "releases":
+		return ec.fieldContext_AccessRecord_releases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessRecord", field.Name)
 }
@@ -6122,6 +6206,16 @@ func (ec *executionContext) childFields_Qualification(ctx context.Context, field
 		return ec.fieldContext_Qualification_acquiredOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Qualification", field.Name)
+}
+
+func (ec *executionContext) childFields_Release(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_Release_category(ctx, field)
+	case "outcome":
+		return ec.fieldContext_Release_outcome(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Release", field.Name)
 }
 
 func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8070,6 +8164,84 @@ func (ec *executionContext) _AccessRecord_policyVersion(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_AccessRecord_policyVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRecord_role(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRecord_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRecord().Role(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2consentgateᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRecord_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRecord", field, true, true, "Role")
+}
+
+func (ec *executionContext) _AccessRecord_purposes(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRecord_purposes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRecord().Purposes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []consent.Purpose) graphql.Marshaler {
+			return ec.marshalNPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRecord_purposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRecord", field, true, true, "Purpose")
+}
+
+func (ec *executionContext) _AccessRecord_releases(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRecord_releases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AccessRecord().Releases(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚕᚖconsentgateᚋgraphᚋmodelᚐReleaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRecord_releases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AccessRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AccessRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecordConnection) (ret graphql.Marshaler) {
@@ -14074,6 +14246,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Release_category(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v consent.WithheldCategory) graphql.Marshaler {
+			return ec.marshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "Category")
+}
+
+func (ec *executionContext) _Release_outcome(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReleaseOutcome) graphql.Marshaler {
+			return ec.marshalNReleaseOutcome2consentgateᚋgraphᚋmodelᚐReleaseOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "ReleaseOutcome")
 }
 
 func (ec *executionContext) _Statistics_purpose(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
@@ -24042,63 +24260,81 @@ func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._AccessRecord_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._AccessRecord_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requestID":
 			out.Values[i] = ec._AccessRecord_requestID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "viewerRole":
 			out.Values[i] = ec._AccessRecord_viewerRole(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "viewerOrg":
 			out.Values[i] = ec._AccessRecord_viewerOrg(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "purpose":
 			out.Values[i] = ec._AccessRecord_purpose(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subjectID":
 			out.Values[i] = ec._AccessRecord_subjectID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subjectRef":
 			out.Values[i] = ec._AccessRecord_subjectRef(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "categories":
 			out.Values[i] = ec._AccessRecord_categories(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decision":
 			out.Values[i] = ec._AccessRecord_decision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "legalBasis":
 			out.Values[i] = ec._AccessRecord_legalBasis(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "policyVersion":
 			out.Values[i] = ec._AccessRecord_policyVersion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRecord_role(ctx, field, obj)
+				})
+		case "purposes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRecord_purposes(ctx, field, obj)
+				})
+		case "releases":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessRecord_releases(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26133,6 +26369,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var releaseImplementors = []string{"Release"}
+
+func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, obj *model.Release) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Release")
+		case "category":
+			out.Values[i] = ec._Release_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._Release_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statisticsImplementors = []string{"Statistics"}
 
 func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSet, obj *model.Statistics) graphql.Marshaler {
@@ -27362,6 +27636,50 @@ func (ec *executionContext) unmarshalNQualificationInput2consentgateᚋentᚋsch
 func (ec *executionContext) unmarshalNRegisterOperationInput2consentgateᚋgraphᚋmodelᚐRegisterOperationInput(ctx context.Context, v any) (model.RegisterOperationInput, error) {
 	res, err := ec.unmarshalInputRegisterOperationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelease2ᚕᚖconsentgateᚋgraphᚋmodelᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Release) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelease2ᚖconsentgateᚋgraphᚋmodelᚐRelease(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelease2ᚖconsentgateᚋgraphᚋmodelᚐRelease(ctx context.Context, sel ast.SelectionSet, v *model.Release) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Release!")
+		return graphql.Null
+	}
+	return ec._Release(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReleaseOutcome2consentgateᚋgraphᚋmodelᚐReleaseOutcome(ctx context.Context, v any) (model.ReleaseOutcome, error) {
+	var res model.ReleaseOutcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReleaseOutcome2consentgateᚋgraphᚋmodelᚐReleaseOutcome(ctx context.Context, sel ast.SelectionSet, v model.ReleaseOutcome) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2consentgateᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2consentgateᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNStatistics2ᚖconsentgateᚋgraphᚋmodelᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *model.Statistics) graphql.Marshaler {

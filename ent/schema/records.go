@@ -221,12 +221,15 @@ func (AccessRecord) Fields() []ent.Field {
 		field.String("request_id").Immutable().MaxLen(64),
 		field.String("viewer_account").Immutable().MaxLen(128).
 			Annotations(entgql.Skip()).Comment("The viewer's account: kept for compliance, never shown through the API yet."),
-		field.String("viewer_role").Immutable().MaxLen(32),
+		field.String("viewer_role").Immutable().MaxLen(32).
+			Annotations(entgql.Directives(entgql.Deprecated("Use role, typed."))),
 		field.String("viewer_org").Optional().Immutable().MaxLen(128),
-		field.String("purpose").Optional().Immutable().MaxLen(32),
+		field.String("purpose").Optional().Immutable().MaxLen(32).
+			Annotations(entgql.Directives(entgql.Deprecated("Use purposes, typed."))),
 		field.Int("subject_id").Optional().Nillable().Comment("The applicant; cleared when they are deleted."),
 		field.String("subject_ref").Immutable().MaxLen(100).Comment("Keyed pseudonym of the subject, kept after deletion."),
-		field.Strings("categories").Immutable(),
+		field.Strings("categories").Immutable().
+			Annotations(entgql.Directives(entgql.Deprecated("Use releases, typed."))),
 		field.String("decision").Immutable().MaxLen(32),
 		field.String("legal_basis").Optional().Immutable().MaxLen(32),
 		field.String("policy_version").Optional().Immutable().MaxLen(50),

@@ -73,6 +73,12 @@ type RegisterOperationInput struct {
 	ApprovedBy string `json:"approvedBy"`
 }
 
+// One category an access record says was released, and how.
+type Release struct {
+	Category consent.WithheldCategory `json:"category"`
+	Outcome  ReleaseOutcome           `json:"outcome"`
+}
+
 // A statistic over the applicants whose consents allow the viewer's aggregate
 // purpose (ANALYTICS for analysts, ADVERTISING for marketing). It never holds
 // a row per applicant: groups smaller than the policy's minimum group size are
@@ -121,6 +127,130 @@ type StatisticsGroup struct {
 type StatisticsKey struct {
 	Dimension StatisticsDimension `json:"dimension"`
 	Value     string              `json:"value"`
+}
+
+// How a category was released: plain, or masked.
+type ReleaseOutcome string
+
+const (
+	ReleaseOutcomePlain ReleaseOutcome = "PLAIN"
+	ReleaseOutcomeMask  ReleaseOutcome = "MASK"
+)
+
+var AllReleaseOutcome = []ReleaseOutcome{
+	ReleaseOutcomePlain,
+	ReleaseOutcomeMask,
+}
+
+func (e ReleaseOutcome) IsValid() bool {
+	switch e {
+	case ReleaseOutcomePlain, ReleaseOutcomeMask:
+		return true
+	}
+	return false
+}
+
+func (e ReleaseOutcome) String() string {
+	return string(e)
+}
+
+func (e *ReleaseOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReleaseOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReleaseOutcome", str)
+	}
+	return nil
+}
+
+func (e ReleaseOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReleaseOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReleaseOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A role of the identity contract (README: Identity contract).
+type Role string
+
+const (
+	RoleAnonymous  Role = "ANONYMOUS"
+	RoleApplicant  Role = "APPLICANT"
+	RoleEmployer   Role = "EMPLOYER"
+	RoleSupport    Role = "SUPPORT"
+	RoleMarketing  Role = "MARKETING"
+	RoleAnalyst    Role = "ANALYST"
+	RoleCompliance Role = "COMPLIANCE"
+	RoleAdmin      Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleAnonymous,
+	RoleApplicant,
+	RoleEmployer,
+	RoleSupport,
+	RoleMarketing,
+	RoleAnalyst,
+	RoleCompliance,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAnonymous, RoleApplicant, RoleEmployer, RoleSupport, RoleMarketing, RoleAnalyst, RoleCompliance, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What a statistic groups applicants by. Each dimension comes from one
