@@ -70,7 +70,7 @@ type Options struct {
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
-// extension installed: approved operations, the consent field guard (which
+// extension installed: approved operations, text inputs (textinput.go), the consent field guard (which
 // runs one transaction per mutation and then writes the access records),
 // page-size limits, the operation's report for the access log, one error
 // presenter and one recover function. The caller adds transports (see
@@ -80,6 +80,7 @@ func NewServer(client *ent.Client, o Options) *handler.Server {
 	srv := handler.New(es)
 	srv.Use(operationReporter{})                                   // first: it reports the response as it leaves
 	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // it narrows the viewer for the others
+	srv.Use(textInputs{})                                          // no control or bidi-control character in any input
 	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
 	return withErrorHandling(srv, o.Log)
