@@ -252,6 +252,8 @@ func classify(err error) (code, msg string) {
 		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, ErrAlreadyRevoked):
 		return "CONFLICT", err.Error()
+	case unavailable(err): // before Deny: a rule that could not read the database refuses nothing
+		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.Is(err, privacy.Deny):
 		return "FORBIDDEN", "not permitted"
 	case ent.IsNotFound(err):
@@ -260,8 +262,6 @@ func classify(err error) (code, msg string) {
 		return "CONFLICT", "conflicts with an existing record"
 	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own, outside -demo
 		return "FORBIDDEN", "introspection is disabled"
-	case unavailable(err):
-		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.As(err, new(*strconv.NumError)):
 		return "BAD_USER_INPUT", "invalid value"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
@@ -293,18 +293,52 @@ func validationMessage(e *ent.ValidationError) string {
 	return "invalid " + field + ": " + cause.Error()
 }
 
-// txPerMutation runs each mutation in a transaction (entgql.Transactioner),
-// and leaves alone the responses gqlgen dispatches without an operation (a
-// request it could not read), on which the Transactioner would panic. The
-// field guard runs it (fieldGuard.InterceptResponse): it is not installed
-// on its own.
+// txPerMutation runs each mutation in a transaction, its resolvers one at
+// a time (entgql.Transactioner's MutateOperationContext), and leaves alone
+// the responses gqlgen dispatches without an operation (a request it could
+// not read). Unlike entgql's InterceptResponse, whose errors carry the
+// driver's message and no code, a transaction that cannot start or commit
+// is answered through the one error presenter (a lost connection:
+// UNAVAILABLE, retryable), like every other error. The field guard runs it
+// (fieldGuard.InterceptResponse): it is not installed on its own.
 type txPerMutation struct{ entgql.Transactioner }
 
 func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
-	return t.Transactioner.InterceptResponse(ctx, next)
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Mutation {
+		return next(ctx)
+	}
+	txCtx, tx, err := t.OpenTx(ctx)
+	if err != nil {
+		return presentedResponse(ctx, fmt.Errorf("starting the mutation's transaction: %w", err))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	resp := next(txCtx)
+	if resp == nil || len(resp.Errors) > 0 {
+		_ = tx.Rollback()
+		if resp == nil {
+			return nil
+		}
+		return &graphql.Response{Errors: resp.Errors}
+	}
+	if err := tx.Commit(); err != nil {
+		return presentedResponse(ctx, fmt.Errorf("committing the mutation's transaction: %w", err))
+	}
+	return resp
+}
+
+// presentedResponse is a response that carries err alone, through the
+// error presenter, and no data.
+func presentedResponse(ctx context.Context, err error) *graphql.Response {
+	graphql.AddError(ctx, err)
+	return &graphql.Response{Errors: graphql.GetErrors(ctx)}
 }
 
 // serializationFailure reports PostgreSQL's "could not serialize access"
@@ -320,11 +354,29 @@ func serializationFailure(err error) bool {
 		errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked)
 }
 
-// unavailable reports whether err says the database cannot be reached (as
-// opposed to refusing a statement): such a request may be retried.
+// unavailable reports whether err says the database cannot serve the
+// request now (as opposed to refusing a statement): it cannot be reached,
+// the connection was lost or terminated (PostgreSQL's class 08, and 57P01
+// to 57P03: pg_terminate_backend, a shutdown, a failover), it is out of
+// resources (class 53: a full disk, too many connections), or it takes no
+// writes (read-only: a standby, default_transaction_read_only, a SQLite
+// file that cannot be written, a full disk, an I/O error). Such a request
+// may be retried.
 func unavailable(err error) bool {
 	var netErr *net.OpError
 	var connectErr *pgconn.ConnectError
+	var pgErr *pgconn.PgError
+	var liteErr sqlite3.Error
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "53") ||
+			pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03" || pgErr.Code == "25006"
+	}
+	if errors.As(err, &liteErr) {
+		switch liteErr.Code {
+		case sqlite3.ErrReadonly, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
+			return true
+		}
+	}
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.As(err, &netErr) || errors.As(err, &connectErr) ||
