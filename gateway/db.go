@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -29,15 +30,37 @@ const (
 	DefaultPostgresConns = 16
 )
 
+// DatabaseOption changes how OpenDatabase opens a database.
+type DatabaseOption func(*databaseOptions)
+
+type databaseOptions struct{ log *slog.Logger }
+
+// WithLog has OpenDatabase say what it set up (for SQLite, the connection
+// settings it added to the DSN and those in force) on log.
+func WithLog(log *slog.Logger) DatabaseOption {
+	return func(o *databaseOptions) { o.log = log }
+}
+
 // OpenDatabase opens the database at url (a SQLite DSN such as
 // "file:PATH?_fk=1", or a postgres:// URL) with a pool of at most maxConns
 // connections (0: DefaultSQLiteConns or DefaultPostgresConns), all of
 // which may stay idle, so that a busy gateway reuses them instead of
-// reconnecting; and migrates its schema.
-func OpenDatabase(ctx context.Context, url string, maxConns int) (*ent.Client, error) {
+// reconnecting; and migrates its schema. A SQLite DSN gets the settings
+// the gateway needs whatever it says (SQLiteDSN).
+func OpenDatabase(ctx context.Context, url string, maxConns int, opts ...DatabaseOption) (*ent.Client, error) {
+	o := databaseOptions{log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	driverName, dialectName := "sqlite3", dialect.SQLite
+	var added []string
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		driverName, dialectName = "pgx", dialect.Postgres
+	} else {
+		var err error
+		if url, added, err = SQLiteDSN(url); err != nil {
+			return nil, err
+		}
 	}
 	db, err := sql.Open(driverName, url)
 	if err != nil {
@@ -55,6 +78,12 @@ func OpenDatabase(ctx context.Context, url string, maxConns int) (*ent.Client, e
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to database: %w", err)
+	}
+	if dialectName == dialect.SQLite {
+		if err := logSQLiteSettings(ctx, db, url, added, o.log); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db)}))
 	if err := client.Schema.Create(ctx); err != nil {

@@ -63,7 +63,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", gateway.ErrConfig, err)
 		}
 	}
-	client, err := gateway.OpenDatabase(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	client, err := gateway.OpenDatabase(ctx, cfg.DatabaseURL, cfg.DBMaxConns, gateway.WithLog(log))
 	if err != nil {
 		return err
 	}
