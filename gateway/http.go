@@ -2,12 +2,10 @@ package gateway
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -18,7 +16,6 @@ import (
 	"consentgate/consent"
 	"consentgate/datamap"
 	"consentgate/ent"
-	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
 	"consentgate/graph"
 )
@@ -42,7 +39,8 @@ func New(cfg Config, client *ent.Client, log *slog.Logger) Gateway {
 
 // Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
 // for everything, GET for queries; bodies up to MaxBody; responses
-// never cached), /healthz (alive), /readyz (the database answers), /metrics,
+// never cached), /healthz (alive), /readyz (the database answers and takes
+// writes), /metrics,
 // /datamap, and in demo mode GraphiQL at /, introspection and field
 // suggestions.
 func (gw Gateway) Handler() http.Handler {
@@ -74,18 +72,7 @@ func (gw Gateway) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		// The database answers and the schema is migrated (and a policy
-		// version is published, as at every start).
-		if _, err := gw.Client.PolicyVersion.Query().Exist(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
-			gw.Log.WarnContext(ctx, "not ready", "error", err.Error())
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
+	mux.HandleFunc("GET /readyz", gw.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
 	if dev {
