@@ -56,14 +56,14 @@ func (gw Gateway) Handler() http.Handler {
 		RequestDue: gw.RequestDue,
 		GrantTTL:   gw.GrantTTL,
 		Noise:      gw.Noise,
+		// "Did you mean" would reveal the schema.
+		Suggestions: gw.Demo || gw.Dev,
 	})
 	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
 	gql.AddTransport(graph.POST{}) // (approved operations)
 	dev := gw.Demo || gw.Dev
 	if dev {
 		gql.Use(extension.Introspection{})
-	} else {
-		gql.SetDisableSuggestion(true) // "Did you mean" would reveal the schema
 	}
 
 	mux := http.NewServeMux()

@@ -67,6 +67,9 @@ type Options struct {
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil;
 	// tests of what is counted set a silent one).
 	Noise consent.Noise
+	// Suggestions lets errors suggest names of the schema ("Did you
+	// mean ...?"), for development only: they reveal the schema.
+	Suggestions bool
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
@@ -83,12 +86,13 @@ func NewServer(client *ent.Client, o Options) *handler.Server {
 	srv.Use(textInputs{})                                          // no control or bidi-control character in any input
 	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
-	return withErrorHandling(srv, o.Log)
+	srv.SetDisableSuggestion(!o.Suggestions)
+	return withErrorHandling(srv, o.Log, o.Suggestions)
 }
 
 // withErrorHandling sets the error presenter and the recover function.
-func withErrorHandling(srv *handler.Server, log *slog.Logger) *handler.Server {
-	srv.SetErrorPresenter(presentError(log))
+func withErrorHandling(srv *handler.Server, log *slog.Logger, suggestions bool) *handler.Server {
+	srv.SetErrorPresenter(presentError(log, suggestions))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		// The panic's value could quote data: only its type is logged.
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic_type", fmt.Sprintf("%T", p))
@@ -161,9 +165,10 @@ func timeoutError(ctx context.Context) *gqlerror.Error {
 
 // presentError turns every resolver error into one a client may see: a
 // stable code and a message naming the rule broken, never a value, a SQL
-// statement or a stack. Causes it cannot classify are logged and answered
-// as "internal error".
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+// statement or a stack, nor (unless suggestions) a name of the schema it
+// suggests. Causes it cannot classify are logged and answered as
+// "internal error".
+func presentError(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		errors.As(err, &gqlErr)
@@ -193,6 +198,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			out = &gqlerror.Error{Message: msg, Path: wrapped.Path, Locations: wrapped.Locations, Extensions: map[string]any{"code": code}}
 		}
+		if !suggestions {
+			out.Message = withoutSuggestion(out.Message)
+		}
 		if id := RequestID(ctx); id != "" {
 			if out.Extensions == nil {
 				out.Extensions = map[string]any{}
@@ -201,6 +209,18 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// suggestionRe matches the suggestion gqlparser's validation rules append
+// to a message (`Did you mean "first" or "last"?`, `Did you mean the enum
+// value ...`, `Did you mean to use an inline fragment on ...`).
+// SetDisableSuggestion covers two of those rules only (fields and scalar
+// leaves); unknown arguments, types, enum values and input fields still
+// suggest, so the one presenter takes the suggestion off every message.
+var suggestionRe = regexp.MustCompile(`(?is)\s*did you mean\b.*$`)
+
+func withoutSuggestion(msg string) string {
+	return suggestionRe.ReplaceAllString(msg, "")
 }
 
 // pathNames renders the names of a variable's path: in.sex.
