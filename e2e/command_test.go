@@ -23,6 +23,19 @@ var built struct {
 // non-zero returns an error holding what it printed on stderr.
 func command(t *testing.T, args ...string) (string, error) {
 	t.Helper()
+	cmd := exec.CommandContext(t.Context(), binary(t), args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), errors.New(err.Error() + ": " + strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+// binary is the path of the gateway's command, built once per test binary.
+func binary(t *testing.T) string {
+	t.Helper()
 	built.once.Do(func() {
 		dir, err := os.MkdirTemp("", "consentgate-e2e")
 		if err != nil {
@@ -38,12 +51,5 @@ func command(t *testing.T, args ...string) (string, error) {
 	if built.err != nil {
 		t.Fatal(built.err)
 	}
-	cmd := exec.CommandContext(t.Context(), built.path, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), errors.New(err.Error() + ": " + strings.TrimSpace(stderr.String()))
-	}
-	return stdout.String(), nil
+	return built.path
 }

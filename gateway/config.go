@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,7 +17,7 @@ import (
 // Defaults gives every setting its default; LoadConfig starts from it, and
 // nothing else fills a default in.
 type Config struct {
-	Addr        string          // listen address, ":8080" unless PORT is set
+	Addr        string          // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
 	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
 	DBMaxConns  int             // the connection pool's size (0: the database's default, see OpenDatabase)
 	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
@@ -40,8 +41,13 @@ type Config struct {
 // It is public: the gateway refuses it outside demo mode.
 const DemoSecret = "consentgate-demo-secret-not-for-production"
 
-// Defaults of the configuration.
+// Defaults of the configuration. The gateway listens on every interface
+// (DefaultHost), as a service behind a load balancer or in a container
+// must; -demo listens on loopback (DefaultDemoHost) unless told otherwise,
+// so that a demo with its public secret is not reachable from elsewhere.
 const (
+	DefaultHost        = ""
+	DefaultDemoHost    = "127.0.0.1"
 	DefaultPort        = "8080"
 	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
 )
@@ -62,7 +68,7 @@ const MaxBodyBytes = 256 << 10
 // policy.
 func Defaults() Config {
 	return Config{
-		Addr:        ":" + DefaultPort,
+		Addr:        net.JoinHostPort(DefaultHost, DefaultPort),
 		DatabaseURL: DefaultDatabaseURL,
 		Policy:      consent.DefaultPolicy(),
 		Limits:      graph.Limits{}.WithDefaults(),
@@ -88,12 +94,23 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 	default:
 		return c, fmt.Errorf("%w: CONSENTGATE_DEV must be true or false", ErrConfig)
 	}
+	host, port := DefaultHost, DefaultPort
+	if demo {
+		host = DefaultDemoHost
+	}
 	if p := getenv("PORT"); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
 			return c, fmt.Errorf("%w: PORT must be a port number", ErrConfig)
 		}
-		c.Addr = ":" + p
+		port = p
 	}
+	if h := getenv("CONSENTGATE_LISTEN"); h != "" {
+		if h != "localhost" && net.ParseIP(h) == nil {
+			return c, fmt.Errorf("%w: CONSENTGATE_LISTEN must be an IP address to listen on (0.0.0.0 or :: for every interface, 127.0.0.1 for loopback) or localhost", ErrConfig)
+		}
+		host = h
+	}
+	c.Addr = net.JoinHostPort(host, port)
 	if u := getenv("DATABASE_URL"); u != "" {
 		c.DatabaseURL = u
 	}
