@@ -42,6 +42,7 @@ var (
 type fixture struct {
 	client     *ent.Client
 	handler    http.Handler
+	metrics    http.Handler // the gateway's metrics listener's
 	logs       *bytes.Buffer
 	applicants map[string]*ent.Applicant // by account
 	jobs       map[string]*ent.Job       // acme, acmeDraft, globex
@@ -147,7 +148,8 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
 		apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Now()}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.handler = testGateway(client, log, nil)
+	h := testGatewayHandlers(client, log, nil)
+	f.handler, f.metrics = h.API, h.Metrics
 
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)
@@ -213,6 +215,11 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 // the test secrets, the default policy, no rate limit; edit changes what a
 // test needs changed.
 func testGateway(client *ent.Client, log *slog.Logger, edit func(*gateway.Gateway)) http.Handler {
+	return testGatewayHandlers(client, log, edit).API
+}
+
+// testGatewayHandlers is testGateway with the metrics listener's handler.
+func testGatewayHandlers(client *ent.Client, log *slog.Logger, edit func(*gateway.Gateway)) gateway.Handlers {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -221,7 +228,7 @@ func testGateway(client *ent.Client, log *slog.Logger, edit func(*gateway.Gatewa
 	if edit != nil {
 		edit(&gw)
 	}
-	return gw.Handler()
+	return gw.Handlers()
 }
 
 // viewers of the fixture, by a short name.

@@ -78,7 +78,8 @@ func get(url string) int {
 // TestListenAddress: the command listens on every interface in production,
 // on loopback with -demo, and where CONSENTGATE_LISTEN says in either.
 func TestListenAddress(t *testing.T) {
-	secrets := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "PORT": "0"}
+	secrets := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "PORT": "0",
+		"CONSENTGATE_METRICS_LISTEN": "off"}
 	with := func(kv ...string) map[string]string {
 		env := map[string]string{}
 		for k, v := range secrets {
@@ -97,8 +98,8 @@ func TestListenAddress(t *testing.T) {
 	}{
 		{"production", with(), nil, false},
 		{"production on loopback", with("CONSENTGATE_LISTEN", "127.0.0.1"), nil, true},
-		{"demo", map[string]string{"PORT": "0"}, []string{"-demo"}, true},
-		{"demo on every interface", map[string]string{"PORT": "0", "CONSENTGATE_LISTEN": "0.0.0.0"}, []string{"-demo"}, false},
+		{"demo", map[string]string{"PORT": "0", "CONSENTGATE_METRICS_LISTEN": "off"}, []string{"-demo"}, true},
+		{"demo on every interface", map[string]string{"PORT": "0", "CONSENTGATE_LISTEN": "0.0.0.0", "CONSENTGATE_METRICS_LISTEN": "off"}, []string{"-demo"}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -111,5 +112,37 @@ func TestListenAddress(t *testing.T) {
 				t.Fatalf("healthz on %s: %d", addr, got)
 			}
 		})
+	}
+}
+
+// TestMetricsListener: the command serves /metrics on a listener of its
+// own, on loopback by default (CONSENTGATE_METRICS_LISTEN) even when the
+// API listens on every interface, and never beside the API; off serves no
+// metrics.
+func TestMetricsListener(t *testing.T) {
+	env := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "PORT": "0",
+		"CONSENTGATE_METRICS_LISTEN": "127.0.0.1:0"}
+	addrs := serving(t, env, []string{"listening", "metrics listening"})
+	api, metrics := addrs["listening"], addrs["metrics listening"]
+	if isLoopback(t, api) || !isLoopback(t, metrics) {
+		t.Fatalf("API on %s, metrics on %s: want every interface and loopback", api, metrics)
+	}
+	_, apiPort, _ := net.SplitHostPort(api)
+	if got := get("http://127.0.0.1:" + apiPort + "/metrics"); got != http.StatusNotFound {
+		t.Fatalf("/metrics beside the API: %d", got)
+	}
+	if got := get("http://" + metrics + "/metrics"); got != http.StatusOK {
+		t.Fatalf("/metrics on its listener: %d", got)
+	}
+	if got := get("http://" + metrics + "/graphql"); got != http.StatusNotFound {
+		t.Fatalf("/graphql on the metrics listener: %d", got)
+	}
+
+	// The default is loopback, port 9090 (not started here: another
+	// gateway on this machine may hold it); off serves none (its line
+	// would come before "listening").
+	env["CONSENTGATE_METRICS_LISTEN"] = "off"
+	if addrs := serving(t, env, []string{"listening"}); addrs["metrics listening"] != "" {
+		t.Fatalf("metrics served with off: %v", addrs)
 	}
 }

@@ -18,6 +18,7 @@ import (
 // nothing else fills a default in.
 type Config struct {
 	Addr        string          // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
+	MetricsAddr string          // listen address of /metrics: DefaultMetricsAddr (loopback) unless CONSENTGATE_METRICS_LISTEN says otherwise; "": not served
 	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
 	DBMaxConns  int             // the connection pool's size (0: the database's default, see OpenDatabase)
 	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
@@ -46,9 +47,13 @@ const DemoSecret = "consentgate-demo-secret-not-for-production"
 // must; -demo listens on loopback (DefaultDemoHost) unless told otherwise,
 // so that a demo with its public secret is not reachable from elsewhere.
 const (
-	DefaultHost        = ""
-	DefaultDemoHost    = "127.0.0.1"
-	DefaultPort        = "8080"
+	DefaultHost     = ""
+	DefaultDemoHost = "127.0.0.1"
+	DefaultPort     = "8080"
+	// DefaultMetricsAddr is where /metrics is served: on loopback, for a
+	// Prometheus agent on the same host (or a sidecar); never beside the
+	// API, to which anyone may connect.
+	DefaultMetricsAddr = "127.0.0.1:9090"
 	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
 )
 
@@ -69,6 +74,7 @@ const MaxBodyBytes = 256 << 10
 func Defaults() Config {
 	return Config{
 		Addr:        net.JoinHostPort(DefaultHost, DefaultPort),
+		MetricsAddr: DefaultMetricsAddr,
 		DatabaseURL: DefaultDatabaseURL,
 		Policy:      consent.DefaultPolicy(),
 		Limits:      graph.Limits{}.WithDefaults(),
@@ -111,6 +117,18 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		host = h
 	}
 	c.Addr = net.JoinHostPort(host, port)
+	switch m := getenv("CONSENTGATE_METRICS_LISTEN"); m {
+	case "":
+	case "off":
+		c.MetricsAddr = ""
+	default:
+		h, p, err := net.SplitHostPort(m)
+		n, perr := strconv.Atoi(p)
+		if err != nil || perr != nil || n < 0 || n > 65535 || h != "" && h != "localhost" && net.ParseIP(h) == nil {
+			return c, fmt.Errorf("%w: CONSENTGATE_METRICS_LISTEN must be an address to serve /metrics on, such as 127.0.0.1:9090, or off", ErrConfig)
+		}
+		c.MetricsAddr = m
+	}
 	if u := getenv("DATABASE_URL"); u != "" {
 		c.DatabaseURL = u
 	}

@@ -89,6 +89,15 @@ func TestListenAddress(t *testing.T) {
 	if Defaults().Addr != ":8080" {
 		t.Errorf("default address %q", Defaults().Addr)
 	}
+	for env, want := range map[string]string{"": "127.0.0.1:9090", "off": "", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9090": "[::1]:9090",
+		":9090": ":9090", "9090": "refused", "example.com:9090": "refused", "127.0.0.1:http": "refused"} {
+		cfg, err := LoadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_METRICS_LISTEN": env}[k]
+		}, false)
+		if got := cfg.MetricsAddr; err != nil && want != "refused" || err == nil && got != want {
+			t.Errorf("CONSENTGATE_METRICS_LISTEN=%q: %q, %v; want %q", env, got, err, want)
+		}
+	}
 }
 
 // TestGrantConfig: CONSENTGATE_GRANT_TTL defaults to 4h and is refused

@@ -37,13 +37,24 @@ func New(cfg Config, client *ent.Client, log *slog.Logger) Gateway {
 	return Gateway{Config: cfg, Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Log: log}
 }
 
-// Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
-// for everything, GET for queries; bodies up to MaxBody; responses
+// Handlers are the gateway's two HTTP handlers, served on two listeners:
+// the API, and its metrics (Prometheus), which tell who releases what and
+// when (a legal-basis release, for one) and so are not served beside the
+// API: they listen on MetricsAddr, loopback unless configured otherwise.
+type Handlers struct {
+	API     http.Handler
+	Metrics http.Handler // GET /metrics only
+}
+
+// Handler returns the gateway's API handler (Handlers().API).
+func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
+
+// Handlers returns the gateway's handlers. The API: GraphQL at /graphql
+// (POST for everything, GET for queries; bodies up to MaxBody; responses
 // never cached), /healthz (alive), /readyz (the database answers and takes
-// writes), /metrics,
-// /datamap, and in demo mode GraphiQL at /, introspection and field
-// suggestions.
-func (gw Gateway) Handler() http.Handler {
+// writes), /datamap, and in demo mode GraphiQL at /, introspection and
+// field suggestions. The metrics: /metrics, of this API.
+func (gw Gateway) Handlers() Handlers {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine := consent.NewEngine(gw.Policy)
@@ -73,12 +84,13 @@ func (gw Gateway) Handler() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", gw.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
 	if dev {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
-	return withRequestID(accessLog(gw.Log, mux))
+	metrics := http.NewServeMux()
+	metrics.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return Handlers{API: withRequestID(accessLog(gw.Log, mux)), Metrics: metrics}
 }
 
 // limitBody refuses request bodies over max bytes with 413.

@@ -82,14 +82,30 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	h := gateway.New(cfg, client, log).Handler()
+	defer ln.Close()
+	var metricsLn net.Listener // /metrics on its own listener, or none
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("CONSENTGATE_METRICS_LISTEN: %w", err)
+		}
+		defer metricsLn.Close()
+	}
+	h := gateway.New(cfg, client, log).Handlers()
 	if seededNow {
-		if err := demo.RunActivity(ctx, h, gateway.Signer(cfg.JWTSecret)); err != nil {
+		if err := demo.RunActivity(ctx, h.API, gateway.Signer(cfg.JWTSecret)); err != nil {
 			return fmt.Errorf("demo activity: %w", err)
 		}
 	}
+	if metricsLn != nil {
+		log.Info("metrics listening", "addr", metricsLn.Addr().String())
+		go func() {
+			if err := gateway.Serve(ctx, metricsLn, h.Metrics, cfg.Server); err != nil {
+				log.Error("metrics listener stopped", "error", err.Error())
+			}
+		}()
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
-	return gateway.Serve(ctx, ln, h, cfg.Server)
+	return gateway.Serve(ctx, ln, h.API, cfg.Server)
 }
 
 // seedDemo seeds the demo data into an empty database and the shipped
