@@ -282,7 +282,8 @@ func classify(err error) (code, msg string) {
 		return "CONFLICT", "conflicts with an existing record"
 	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own, outside -demo
 		return "FORBIDDEN", "introspection is disabled"
-	case errors.As(err, new(*strconv.NumError)):
+	case errors.As(err, new(*strconv.NumError)), // an id that does not coerce
+		strings.HasSuffix(err.Error(), "time should be RFC3339Nano formatted string"): // gqlgen's Time
 		return "BAD_USER_INPUT", "invalid value"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "TIMEOUT", "request timed out; it may be retried"
