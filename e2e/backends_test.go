@@ -49,6 +49,13 @@ func forEachBackend(t *testing.T, f func(t *testing.T, client *ent.Client)) {
 // another client (another process, as far as the database can tell) on
 // the same database.
 func forEachDurableBackend(t *testing.T, f func(t *testing.T, client *ent.Client, reopen func() *ent.Client)) {
+	forEachDurableDSN(t, func(t *testing.T, client *ent.Client, dsn string) {
+		f(t, client, func() *ent.Client { return openDSN(t, dsn) })
+	})
+}
+
+// forEachDurableDSN is forEachDurableBackend giving the database's DSN.
+func forEachDurableDSN(t *testing.T, f func(t *testing.T, client *ent.Client, dsn string)) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
 			var client *ent.Client
@@ -59,7 +66,7 @@ func forEachDurableBackend(t *testing.T, f func(t *testing.T, client *ent.Client
 			} else {
 				client, dsn = openPostgresDSN(t, os.Getenv("CONSENTGATE_TEST_POSTGRES"))
 			}
-			f(t, client, func() *ent.Client { return openDSN(t, dsn) })
+			f(t, client, dsn)
 		})
 	}
 }

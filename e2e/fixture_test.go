@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -41,6 +42,7 @@ var (
 type fixture struct {
 	client     *ent.Client
 	handler    http.Handler
+	metrics    http.Handler // the gateway's metrics listener's
 	logs       *bytes.Buffer
 	applicants map[string]*ent.Applicant // by account
 	jobs       map[string]*ent.Job       // acme, acmeDraft, globex
@@ -146,7 +148,8 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
 		apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Now()}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
-	f.handler = testGateway(client, log, nil)
+	h := testGatewayHandlers(client, log, nil)
+	f.handler, f.metrics = h.API, h.Metrics
 
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)
@@ -212,6 +215,11 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 // the test secrets, the default policy, no rate limit; edit changes what a
 // test needs changed.
 func testGateway(client *ent.Client, log *slog.Logger, edit func(*gateway.Gateway)) http.Handler {
+	return testGatewayHandlers(client, log, edit).API
+}
+
+// testGatewayHandlers is testGateway with the metrics listener's handler.
+func testGatewayHandlers(client *ent.Client, log *slog.Logger, edit func(*gateway.Gateway)) gateway.Handlers {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -220,7 +228,7 @@ func testGateway(client *ent.Client, log *slog.Logger, edit func(*gateway.Gatewa
 	if edit != nil {
 		edit(&gw)
 	}
-	return gw.Handler()
+	return gw.Handlers()
 }
 
 // viewers of the fixture, by a short name.
@@ -253,6 +261,7 @@ func token(t testing.TB, v consent.Viewer) string {
 // gqlResponse is a GraphQL response, with the raw body kept for searching.
 type gqlResponse struct {
 	Status     int
+	RequestID  string // the gateway's own id of the request (X-Request-Id)
 	Raw        string
 	Data       map[string]any   `json:"data"`
 	Errors     []map[string]any `json:"errors"`
@@ -274,7 +283,7 @@ func (f *fixture) post(t *testing.T, viewer *consent.Viewer, query string, vars 
 	body, _ := json.Marshal(params)
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Request-Id", "test-request") // the same id every time: responses compare byte for byte
+	req.Header.Set("X-Request-Id", "test-request") // a caller's own id: the correlation id, never the request's
 	if viewer != nil {
 		req.Header.Set("Authorization", "Bearer "+token(t, *viewer))
 	}
@@ -286,11 +295,24 @@ func (f *fixture) do(t *testing.T, req *http.Request) gqlResponse {
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
 	raw, _ := io.ReadAll(rec.Body)
-	r := gqlResponse{Status: rec.Code, Raw: string(raw)}
+	r := gqlResponse{Status: rec.Code, RequestID: rec.Header().Get("X-Request-Id"), Raw: string(raw)}
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") || json.Valid(raw) {
 		_ = json.Unmarshal(raw, &r)
 	}
 	return r
+}
+
+// gatewayRequestID is what the gateway's own request ids look like.
+var gatewayRequestID = regexp.MustCompile(`^[0-9a-f]{24}$`)
+
+// comparable is the response's body with its request id (in errors'
+// extensions), which differs on every request, replaced: two responses to
+// the same request compare byte for byte.
+func (r gqlResponse) comparable() string {
+	if r.RequestID == "" {
+		return r.Raw
+	}
+	return strings.ReplaceAll(r.Raw, r.RequestID, "<request id>")
 }
 
 // as returns a pointer to the named fixture viewer.

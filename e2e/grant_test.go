@@ -177,12 +177,13 @@ func TestGrantLifecycle(t *testing.T) {
 		if len(rs) != releases+2 { // the paths, then applicant(id) and the grant's subject edge
 			t.Fatalf("%d compliance records for %d releases", len(rs), releases+2)
 		}
-		seen := map[string]bool{}
+		seen, requests := map[string]bool{}, map[string]bool{}
 		for _, rec := range rs {
 			if rec.SubjectID == nil || *rec.SubjectID != alice.ID || rec.LegalBasis != "LAW" || rec.Purpose != "" ||
-				rec.ViewerAccount != "compliance-1" || rec.RequestID != "test-request" || rec.Decision != "PLAIN" {
+				rec.ViewerAccount != "compliance-1" || !gatewayRequestID.MatchString(rec.RequestID) || requests[rec.RequestID] || rec.Decision != "PLAIN" {
 				t.Fatalf("record %+v", rec)
 			}
+			requests[rec.RequestID] = true
 			for _, c := range rec.Categories {
 				cat, outcome, _ := strings.Cut(c, ":")
 				if outcome != "PLAIN" {

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"consentgate/ent"
 	"consentgate/gateway"
 )
 
@@ -18,7 +20,7 @@ import (
 func TestNoFieldSuggestions(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	q := `{ applicants { edges { node { nam } } } }`
-	if r := f.post(t, as("acme"), q, nil); r.Status != 422 || strings.Contains(r.Raw, "Did you mean") {
+	if r := f.post(t, as("acme"), q, nil); r.Status != 200 || errorCode(r) != "GRAPHQL_VALIDATION_FAILED" || strings.Contains(r.Raw, "Did you mean") {
 		t.Fatalf("production: %d %s", r.Status, r.Raw)
 	}
 	demo := testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true })
@@ -195,16 +197,62 @@ func TestRequestIDAndLogs(t *testing.T) {
 			t.Fatalf("logs hold %q: %s", secret, logs)
 		}
 	}
-	// A caller's own plain id is kept; anything else is replaced.
-	for in, keep := range map[string]bool{"trace-123": true, "bad id\n": false, strings.Repeat("a", 80): false} {
+	// A caller's own id is never the request's: a plain one is logged as
+	// the correlation id, anything else is dropped.
+	for in, keep := range map[string]bool{"trace-123": true, "bad id\n": false, strings.Repeat("a", 80): false, "x\"y": false} {
+		f.logs.Reset()
 		req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
 		req.Header.Set("X-Request-Id", in)
 		rec := httptest.NewRecorder()
 		f.handler.ServeHTTP(rec, req)
-		if got := rec.Header().Get("X-Request-Id"); (got == in) != keep {
-			t.Errorf("X-Request-Id %q came back as %q", in, got)
+		got := rec.Header().Get("X-Request-Id")
+		if !gatewayRequestID.MatchString(got) || !strings.Contains(f.logs.String(), `"request_id":"`+got+`"`) {
+			t.Errorf("X-Request-Id %q came back as %q; log %s", in, got, f.logs)
+		}
+		if logged := strings.Contains(f.logs.String(), `"correlation_id":"`+in+`"`); logged != keep {
+			t.Errorf("X-Request-Id %q: logged as the correlation id %v, want %v: %s", in, logged, keep, f.logs)
+		}
+		if !keep && strings.Contains(f.logs.String(), "correlation_id") {
+			t.Errorf("X-Request-Id %q logged: %s", in, f.logs)
 		}
 	}
+}
+
+// TestCallerCannotChooseRequestID: the access records of a release (the
+// record of provision to an employer) carry the gateway's own request id,
+// never one the caller chose: an employer sending another request's id, or
+// text, as X-Request-Id neither collides with it nor writes into the
+// subject's access history.
+func TestCallerCannotChooseRequestID(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		q := `{"query":"{ applicants { edges { node { name } } } }"}`
+		var ids []string
+		for _, chosen := range []string{"victim-request", "victim-request", "applicant objected; see ticket 12"} {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(q))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token(t, *as("acme")))
+			req.Header.Set("X-Request-Id", chosen)
+			r := f.do(t, req)
+			if !strings.Contains(r.Raw, "cnryalicename") || !gatewayRequestID.MatchString(r.RequestID) {
+				t.Fatalf("X-Request-Id %q: %s, request id %q", chosen, r.Raw, r.RequestID)
+			}
+			ids = append(ids, r.RequestID)
+		}
+		rs := accessRecords(t, client)
+		if len(rs) != len(ids) {
+			t.Fatalf("%d records for %d releases", len(rs), len(ids))
+		}
+		for i, r := range rs {
+			if r.RequestID != ids[i] || slices.Index(ids, r.RequestID) != i {
+				t.Errorf("record %d has request id %q, want the gateway's %q (all: %v)", i, r.RequestID, ids[i], ids)
+			}
+		}
+		// The subject's trail names no caller's text either.
+		if r := f.post(t, as("compliance"), `{ accessRecords { edges { node { requestID } } } }`, nil); strings.Contains(r.Raw, "victim") || strings.Contains(r.Raw, "ticket") {
+			t.Fatalf("a caller's id in the records: %s", r.Raw)
+		}
+	})
 }
 
 // TestRateLimit: each viewer has its own budget (per account with a token,

@@ -37,14 +37,16 @@ func TestLoadAgainstDemo(t *testing.T) {
 	gw := gateway.Gateway{Config: gateway.Defaults(), Client: client, Auth: gateway.NewAuthenticator([]byte(gateway.DemoSecret)),
 		Log: slog.New(slog.DiscardHandler)}
 	gw.Policy, gw.HashKey, gw.Dev, gw.RateLimit = policy, testHashKey, true, unlimited
-	srv := httptest.NewServer(gw.Handler())
+	h := gw.Handlers()
+	srv, metrics := httptest.NewServer(h.API), httptest.NewServer(h.Metrics)
 	t.Cleanup(srv.Close)
+	t.Cleanup(metrics.Close)
 
 	endpoint, err := load.Endpoint(srv.URL, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := load.Run(ctx, load.Options{Endpoint: endpoint, Clients: 8, Duration: 2 * time.Second, Grace: 2 * time.Second, Seed: 1,
+	rep, err := load.Run(ctx, load.Options{Endpoint: endpoint, Metrics: metrics.URL + "/metrics", Clients: 8, Duration: 2 * time.Second, Grace: 2 * time.Second, Seed: 1,
 		Sign: gateway.Signer([]byte(gateway.DemoSecret)), Identities: demo.Identities()})
 	if err != nil {
 		t.Fatal(err)

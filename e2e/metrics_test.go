@@ -11,12 +11,24 @@ import (
 
 // TestMetrics checks that decisions are counted by role, purpose, category
 // and outcome, once per subject and category per operation, and that the
-// metrics carry no subject and no value.
+// metrics carry no subject and no value; they are served on the metrics
+// listener only, never beside the API, with or without a token.
 func TestMetrics(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	f.post(t, as("acme"), `{ applicants { edges { node { name n2: name street email } } } }`, nil)
 	f.post(t, as("support"), `{ applicants { edges { node { email } } } }`, nil)
-	body := metricsOf(t, f.handler)
+	for _, viewer := range []string{"", "admin"} {
+		req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+		if viewer != "" {
+			req.Header.Set("Authorization", "Bearer "+token(t, *as(viewer)))
+		}
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "consentgate_") {
+			t.Fatalf("/metrics beside the API, as %q: %d %s", viewer, rec.Code, rec.Body.String()[:min(200, rec.Body.Len())])
+		}
+	}
+	body := metricsOf(t, f.metrics)
 	for _, want := range []string{
 		`consentgate_decisions_total{category="NAME",outcome="PLAIN",purpose="NONE",role="EMPLOYER"} 1`,
 		`consentgate_decisions_total{category="ADDRESS_STREET",outcome="HIDE",purpose="NONE",role="EMPLOYER"} 1`,
@@ -39,7 +51,7 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// metricsOf is what GET /metrics answers.
+// metricsOf is what GET /metrics answers on the metrics listener's handler.
 func metricsOf(t *testing.T, h http.Handler) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
@@ -63,16 +75,17 @@ func TestOperatorMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Client.Close() })
-		f.handler = testGateway(db.Client, nil, func(gw *gateway.Gateway) {
+		h := testGatewayHandlers(db.Client, nil, func(gw *gateway.Gateway) {
 			gw.Pool, gw.Policy, gw.Noise = db.Pool, statsPolicy(), silent{}
 		})
+		f.handler, f.metrics = h.API, h.Metrics
 		f.post(t, as("acme"), `{ applicants { edges { node { name } } } }`, nil)
 		f.post(t, as("alice"), `mutation { updateMyProfile(input: {city: "Kobe"}) { id } }`, nil)
 		f.post(t, nil, `{ jobs { totalCount } }`, nil)
 		stats(t, f, "analyst", []string{"PREFECTURE"}, nil)
 		rec := httptest.NewRecorder()
 		f.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cnryalicename/x?"+canary("alice", "email"), nil))
-		m := metricsOf(t, f.handler)
+		m := metricsOf(t, f.metrics)
 		for _, want := range []string{
 			`consentgate_http_requests_total{code="200",method="POST",operation_type="query",route="/graphql"} 3`,
 			`consentgate_http_requests_total{code="200",method="POST",operation_type="mutation",route="/graphql"} 1`,

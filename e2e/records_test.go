@@ -24,8 +24,10 @@ func accessRecords(t *testing.T, client *ent.Client) []*ent.AccessRecord {
 func TestAccessRecords(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
-		f.post(t, as("acme"), `{ applicants { edges { node { name email street } } } }`, nil)
-		f.post(t, as("support"), `{ applicants { edges { node { name email birthDate } } } }`, nil)
+		ids := []string{
+			f.post(t, as("acme"), `{ applicants { edges { node { name email street } } } }`, nil).RequestID,
+			f.post(t, as("support"), `{ applicants { edges { node { name email birthDate } } } }`, nil).RequestID,
+		}
 		f.post(t, as("alice"), `{ me { name street } }`, nil)                             // self-access is not a release
 		f.post(t, as("acme"), `{ applicants { edges { node { street lastIP } } } }`, nil) // nothing released
 		rs := accessRecords(t, client)
@@ -42,7 +44,7 @@ func TestAccessRecords(t *testing.T) {
 		for i, w := range want {
 			r := rs[i]
 			if *r.SubjectID != f.applicants[w.subject].ID || r.ViewerRole != w.role || r.ViewerOrg != w.org || r.Purpose != w.purpose ||
-				r.Decision != w.decision || !slices.Equal(r.Categories, w.categories) || r.RequestID != "test-request" ||
+				r.Decision != w.decision || !slices.Equal(r.Categories, w.categories) || r.RequestID != ids[i] ||
 				r.PolicyVersion != "2026-01" || !strings.HasPrefix(r.SubjectRef, "s:") || len(r.SubjectRef) != 34 {
 				t.Errorf("record %d = %+v, want %+v", i, r, w)
 			}
@@ -131,7 +133,7 @@ func TestNoRecordNoRelease(t *testing.T) {
 	}
 	// The metrics count the failure, and no release: the data was withheld
 	// (issue 14, item 9: the load generator compares the two counters).
-	m := metricsOf(t, f.handler)
+	m := metricsOf(t, f.metrics)
 	for _, want := range []string{"consentgate_access_record_failures_total 1", "consentgate_releases_total 0", "consentgate_access_records_total 0"} {
 		if !strings.Contains(m, "\n"+want+"\n") {
 			t.Errorf("metrics lack %s", want)

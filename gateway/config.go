@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // Defaults gives every setting its default; LoadConfig starts from it, and
 // nothing else fills a default in.
 type Config struct {
-	Addr        string          // listen address, ":8080" unless PORT is set
+	Addr        string          // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
+	MetricsAddr string          // listen address of /metrics: DefaultMetricsAddr (loopback) unless CONSENTGATE_METRICS_LISTEN says otherwise; "": not served
 	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
 	DBMaxConns  int             // the connection pool's size (0: the database's default, see OpenDatabase)
 	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
@@ -40,9 +42,18 @@ type Config struct {
 // It is public: the gateway refuses it outside demo mode.
 const DemoSecret = "consentgate-demo-secret-not-for-production"
 
-// Defaults of the configuration.
+// Defaults of the configuration. The gateway listens on every interface
+// (DefaultHost), as a service behind a load balancer or in a container
+// must; -demo listens on loopback (DefaultDemoHost) unless told otherwise,
+// so that a demo with its public secret is not reachable from elsewhere.
 const (
-	DefaultPort        = "8080"
+	DefaultHost     = ""
+	DefaultDemoHost = "127.0.0.1"
+	DefaultPort     = "8080"
+	// DefaultMetricsAddr is where /metrics is served: on loopback, for a
+	// Prometheus agent on the same host (or a sidecar); never beside the
+	// API, to which anyone may connect.
+	DefaultMetricsAddr = "127.0.0.1:9090"
 	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
 )
 
@@ -62,7 +73,8 @@ const MaxBodyBytes = 256 << 10
 // policy.
 func Defaults() Config {
 	return Config{
-		Addr:        ":" + DefaultPort,
+		Addr:        net.JoinHostPort(DefaultHost, DefaultPort),
+		MetricsAddr: DefaultMetricsAddr,
 		DatabaseURL: DefaultDatabaseURL,
 		Policy:      consent.DefaultPolicy(),
 		Limits:      graph.Limits{}.WithDefaults(),
@@ -88,11 +100,34 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 	default:
 		return c, fmt.Errorf("%w: CONSENTGATE_DEV must be true or false", ErrConfig)
 	}
+	host, port := DefaultHost, DefaultPort
+	if demo {
+		host = DefaultDemoHost
+	}
 	if p := getenv("PORT"); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
 			return c, fmt.Errorf("%w: PORT must be a port number", ErrConfig)
 		}
-		c.Addr = ":" + p
+		port = p
+	}
+	if h := getenv("CONSENTGATE_LISTEN"); h != "" {
+		if h != "localhost" && net.ParseIP(h) == nil {
+			return c, fmt.Errorf("%w: CONSENTGATE_LISTEN must be an IP address to listen on (0.0.0.0 or :: for every interface, 127.0.0.1 for loopback) or localhost", ErrConfig)
+		}
+		host = h
+	}
+	c.Addr = net.JoinHostPort(host, port)
+	switch m := getenv("CONSENTGATE_METRICS_LISTEN"); m {
+	case "":
+	case "off":
+		c.MetricsAddr = ""
+	default:
+		h, p, err := net.SplitHostPort(m)
+		n, perr := strconv.Atoi(p)
+		if err != nil || perr != nil || n < 0 || n > 65535 || h != "" && h != "localhost" && net.ParseIP(h) == nil {
+			return c, fmt.Errorf("%w: CONSENTGATE_METRICS_LISTEN must be an address to serve /metrics on, such as 127.0.0.1:9090, or off", ErrConfig)
+		}
+		c.MetricsAddr = m
 	}
 	if u := getenv("DATABASE_URL"); u != "" {
 		c.DatabaseURL = u

@@ -46,10 +46,57 @@ func TestConfig(t *testing.T) {
 			if (err == nil) != c.ok {
 				t.Fatalf("err = %v, want ok=%v", err, c.ok)
 			}
-			if err == nil && cfg.Addr != ":8080" {
-				t.Fatalf("addr = %q", cfg.Addr)
+			if want := map[bool]string{false: ":8080", true: "127.0.0.1:8080"}[c.demo]; err == nil && cfg.Addr != want {
+				t.Fatalf("addr = %q, want %q", cfg.Addr, want)
 			}
 		})
+	}
+}
+
+// TestListenAddress: production listens on every interface, -demo on
+// loopback; CONSENTGATE_LISTEN and PORT change either; anything but an IP
+// address (or localhost) is refused.
+func TestListenAddress(t *testing.T) {
+	long := strings.Repeat("s", 32)
+	for _, c := range []struct {
+		listen, port string
+		demo         bool
+		want         string // "": refused
+	}{
+		{"", "", false, ":8080"},
+		{"", "", true, "127.0.0.1:8080"},
+		{"", "9000", true, "127.0.0.1:9000"},
+		{"0.0.0.0", "", true, "0.0.0.0:8080"},
+		{"127.0.0.1", "9000", false, "127.0.0.1:9000"},
+		{"::1", "", false, "[::1]:8080"},
+		{"::", "", true, "[::]:8080"},
+		{"localhost", "", false, "localhost:8080"},
+		{"10.0.0.5", "", false, "10.0.0.5:8080"},
+		{"example.com", "", false, ""},
+		{"127.0.0.1:9000", "", false, ""},
+		{"*", "", false, ""},
+	} {
+		cfg, err := LoadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_LISTEN": c.listen, "PORT": c.port}[k]
+		}, c.demo)
+		switch {
+		case c.want == "" && (err == nil || !strings.Contains(err.Error(), "CONSENTGATE_LISTEN")):
+			t.Errorf("CONSENTGATE_LISTEN=%q accepted: %q", c.listen, cfg.Addr)
+		case c.want != "" && (err != nil || cfg.Addr != c.want):
+			t.Errorf("CONSENTGATE_LISTEN=%q PORT=%q demo=%v: %q, %v; want %q", c.listen, c.port, c.demo, cfg.Addr, err, c.want)
+		}
+	}
+	if Defaults().Addr != ":8080" {
+		t.Errorf("default address %q", Defaults().Addr)
+	}
+	for env, want := range map[string]string{"": "127.0.0.1:9090", "off": "", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9090": "[::1]:9090",
+		":9090": ":9090", "9090": "refused", "example.com:9090": "refused", "127.0.0.1:http": "refused"} {
+		cfg, err := LoadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_METRICS_LISTEN": env}[k]
+		}, false)
+		if got := cfg.MetricsAddr; err != nil && want != "refused" || err == nil && got != want {
+			t.Errorf("CONSENTGATE_METRICS_LISTEN=%q: %q, %v; want %q", env, got, err, want)
+		}
 	}
 }
 

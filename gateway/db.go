@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -32,15 +33,28 @@ const (
 	DefaultPostgresConns = 16
 )
 
+// DatabaseOption changes how OpenDatabase opens a database.
+type DatabaseOption func(*databaseOptions)
+
+type databaseOptions struct{ log *slog.Logger }
+
+// WithLog has OpenDatabase say what it set up (for SQLite, the connection
+// settings it added to the DSN and those in force) on log.
+func WithLog(log *slog.Logger) DatabaseOption {
+	return func(o *databaseOptions) { o.log = log }
+}
+
 // OpenDatabase opens the database at url (a SQLite DSN such as
 // "file:PATH?_fk=1", or a postgres:// URL) with a pool of at most maxConns
 // connections (0: DefaultSQLiteConns or DefaultPostgresConns), all of
 // which may stay idle, so that a busy gateway reuses them instead of
 // reconnecting. With migrate (-demo, tests) it first applies the binary's
 // pending migrations; without, it refuses a database that is not at the
-// binary's schema, with an error that says which command to run.
-func OpenDatabase(ctx context.Context, url string, maxConns int, migrate bool) (*ent.Client, error) {
-	d, err := Open(ctx, url, maxConns, migrate)
+// binary's schema, with an error that says which command to run. A
+// SQLite DSN gets the settings the gateway needs whatever it says
+// (SQLiteDSN).
+func OpenDatabase(ctx context.Context, url string, maxConns int, migrate bool, opts ...DatabaseOption) (*ent.Client, error) {
+	d, err := Open(ctx, url, maxConns, migrate, opts...)
 	return d.Client, err
 }
 
@@ -52,8 +66,12 @@ type Database struct {
 }
 
 // Open is OpenDatabase, also returning the pool.
-func Open(ctx context.Context, url string, maxConns int, migrate bool) (Database, error) {
-	db, dialectName, err := openDB(ctx, url, maxConns)
+func Open(ctx context.Context, url string, maxConns int, migrate bool, opts ...DatabaseOption) (Database, error) {
+	o := databaseOptions{log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	db, dialectName, err := openDB(ctx, url, maxConns, o.log)
 	if err != nil {
 		return Database{}, err
 	}
@@ -92,7 +110,7 @@ func Open(ctx context.Context, url string, maxConns int, migrate bool) (Database
 // migrated. Callers that share the database with other replicas hold
 // LockStart around it.
 func MigrateDatabase(ctx context.Context, url string, baseline bool) ([]string, error) {
-	db, dialectName, err := openDB(ctx, url, 1)
+	db, dialectName, err := openDB(ctx, url, 1, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +140,7 @@ func MigrateDatabase(ctx context.Context, url string, baseline bool) ([]string, 
 // demo seed and operations), so that replicas started together do it one
 // after the other (migrations.Lock). It returns the lock's release.
 func LockStart(ctx context.Context, url string) (func() error, error) {
-	db, dialectName, err := openDB(ctx, url, 2)
+	db, dialectName, err := openDB(ctx, url, 2, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +153,19 @@ func LockStart(ctx context.Context, url string) (func() error, error) {
 }
 
 // openDB opens and pings the database at url with a pool of maxConns (0:
-// the database's default), and names its dialect.
-func openDB(ctx context.Context, url string, maxConns int) (*sql.DB, string, error) {
+// the database's default), and names its dialect. A SQLite DSN gets the
+// settings the gateway needs (SQLiteDSN); with log, it says which it added
+// and which are in force.
+func openDB(ctx context.Context, url string, maxConns int, log *slog.Logger) (*sql.DB, string, error) {
 	driverName, dialectName := "sqlite3", dialect.SQLite
+	var added []string
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		driverName, dialectName = "pgx", dialect.Postgres
+	} else {
+		var err error
+		if url, added, err = SQLiteDSN(url); err != nil {
+			return nil, "", err
+		}
 	}
 	db, err := sql.Open(driverName, url)
 	if err != nil {
@@ -157,6 +183,12 @@ func openDB(ctx context.Context, url string, maxConns int) (*sql.DB, string, err
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, "", fmt.Errorf("connecting to database: %w", err)
+	}
+	if dialectName == dialect.SQLite && log != nil {
+		if err := logSQLiteSettings(ctx, db, url, added, log); err != nil {
+			db.Close()
+			return nil, "", err
+		}
 	}
 	return db, dialectName, nil
 }

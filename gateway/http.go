@@ -2,13 +2,11 @@ package gateway
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -19,7 +17,6 @@ import (
 	"consentgate/consent"
 	"consentgate/datamap"
 	"consentgate/ent"
-	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
 	"consentgate/graph"
 	"consentgate/tracing"
@@ -45,12 +42,24 @@ func New(cfg Config, client *ent.Client, log *slog.Logger) Gateway {
 	return Gateway{Config: cfg, Client: client, Auth: NewAuthenticatorWith(cfg.JWTSecret, cfg.Token), Log: log}
 }
 
-// Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
-// for everything, GET for queries; bodies up to MaxBody; responses
-// never cached), /healthz (alive), /readyz (the database answers), /metrics,
-// /datamap, and in demo mode GraphiQL at /, introspection and field
-// suggestions.
-func (gw Gateway) Handler() http.Handler {
+// Handlers are the gateway's two HTTP handlers, served on two listeners:
+// the API, and its metrics (Prometheus), which tell who releases what and
+// when (a legal-basis release, for one) and so are not served beside the
+// API: they listen on MetricsAddr, loopback unless configured otherwise.
+type Handlers struct {
+	API     http.Handler
+	Metrics http.Handler // GET /metrics only
+}
+
+// Handler returns the gateway's API handler (Handlers().API).
+func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
+
+// Handlers returns the gateway's handlers. The API: GraphQL at /graphql
+// (POST for everything, GET for queries; bodies up to MaxBody; responses
+// never cached), /healthz (alive), /readyz (the database answers and takes
+// writes), /datamap, and in demo mode GraphiQL at /, introspection and
+// field suggestions. The metrics: /metrics, of this API.
+func (gw Gateway) Handlers() Handlers {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if gw.Pool != nil { // go_sql_*: connections open, in use, idle, and waits for one
@@ -66,14 +75,14 @@ func (gw Gateway) Handler() http.Handler {
 		RequestDue: gw.RequestDue,
 		GrantTTL:   gw.GrantTTL,
 		Noise:      gw.Noise,
+		// "Did you mean" would reveal the schema.
+		Suggestions: gw.Demo || gw.Dev,
 	})
 	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
 	gql.AddTransport(graph.POST{}) // (approved operations)
 	dev := gw.Demo || gw.Dev
 	if dev {
 		gql.Use(extension.Introspection{})
-	} else {
-		gql.SetDisableSuggestion(true) // "Did you mean" would reveal the schema
 	}
 
 	mux := http.NewServeMux()
@@ -82,24 +91,14 @@ func (gw Gateway) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		// The database answers and the schema is migrated (and a policy
-		// version is published, as at every start).
-		if _, err := gw.Client.PolicyVersion.Query().Exist(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
-			gw.Log.WarnContext(ctx, "not ready", "error", err.Error())
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /readyz", gw.readyz)
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
 	if dev {
 		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
 	}
-	return tracing.Handler(routes, withRequestID(accessLog(gw.Log, newHTTPMetrics(reg), mux)))
+	metrics := http.NewServeMux()
+	metrics.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return Handlers{API: tracing.Handler(routes, withRequestID(accessLog(gw.Log, newHTTPMetrics(reg), mux))), Metrics: metrics}
 }
 
 // limitBody refuses request bodies over max bytes with 413.

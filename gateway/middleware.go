@@ -16,22 +16,37 @@ import (
 	"consentgate/graph"
 )
 
-var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+// correlationIDRe is what a caller's own X-Request-Id must look like to be
+// kept as the request's correlation id: a bounded token of a safe alphabet.
+var correlationIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-// withRequestID gives every request an id: the caller's X-Request-Id if it
-// is a plain token, else a new random one. It is echoed in the response
-// header, in every error's extensions and in every log line.
+type correlationIDKey struct{}
+
+// withRequestID gives every request an id of the gateway's own, random,
+// whatever the caller sends: it is the key of the request's access records
+// and log lines, so a caller can neither collide with another request's id
+// nor write text into a subject's access history. It is echoed in the
+// X-Request-Id response header and in every error's extensions. A caller's
+// own X-Request-Id, when it is a plain token (correlationIDRe), is kept
+// apart as the correlation id of the access log line, never as the key.
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-Id")
-		if !requestIDRe.MatchString(id) {
-			var b [12]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(graph.WithRequestID(r.Context(), id)))
+		ctx := graph.WithRequestID(r.Context(), id)
+		if c := r.Header.Get("X-Request-Id"); correlationIDRe.MatchString(c) {
+			ctx = context.WithValue(ctx, correlationIDKey{}, c)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// correlationID is the caller's own request id, validated, or "".
+func correlationID(ctx context.Context) string {
+	c, _ := ctx.Value(correlationIDKey{}).(string)
+	return c
 }
 
 // statusRecorder remembers the status a handler wrote.
@@ -45,10 +60,11 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// accessLog logs one structured line per request: id, method, path, role,
-// status and duration, and for GraphQL the operation's name, type and
-// number of errors. Never a header, a variable, a token or a value. It
-// counts the request in m.
+// accessLog logs one structured line per request: id (and the caller's
+// correlation id, if it sent a plain one), method, path, role, status and
+// duration, and for GraphQL the operation's name, type and number of
+// errors. Never a header, a variable, a token or a value. It counts the
+// request in m.
 func accessLog(log *slog.Logger, m *httpMetrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -63,6 +79,9 @@ func accessLog(log *slog.Logger, m *httpMetrics, next http.Handler) http.Handler
 		}
 		attrs := []any{"request_id", graph.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
 			"role", string(role), "status", rec.status, "duration_ms", took.Milliseconds()}
+		if c := correlationID(r.Context()); c != "" {
+			attrs = append(attrs, "correlation_id", c)
+		}
 		if op.Type != "" {
 			attrs = append(attrs, "operation", op.Name, "operation_type", op.Type, "errors", op.Errors)
 		}

@@ -91,7 +91,7 @@ func BenchmarkEmployerDashboard(b *testing.B) {
 
 	// The same server without the field guard, but with the page limits the
 	// guard also applies, as an interceptor of their own.
-	plain := withErrorHandling(handler.New(NewSchema(client)), log)
+	plain := withErrorHandling(handler.New(NewSchema(client)), log, false)
 	plain.Use(operationReporter{})
 	plain.Use(txPerMutation{entgql.Transactioner{TxOpener: client}})
 	plain.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {

@@ -279,7 +279,7 @@ func TestLimitsWalkIsBounded(t *testing.T) {
 func TestLimitsOverHTTP(t *testing.T) {
 	srv := handler.New(NewSchema(&ent.Client{}))
 	srv.AddTransport(transport.POST{})
-	srv.SetErrorPresenter(presentError(slog.New(slog.DiscardHandler)))
+	srv.SetErrorPresenter(presentError(slog.New(slog.DiscardHandler), false))
 	var resolved atomic.Int32
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		resolved.Add(1)

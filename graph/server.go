@@ -68,10 +68,13 @@ type Options struct {
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil;
 	// tests of what is counted set a silent one).
 	Noise consent.Noise
+	// Suggestions lets errors suggest names of the schema ("Did you
+	// mean ...?"), for development only: they reveal the schema.
+	Suggestions bool
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
-// extension installed: approved operations, the consent field guard (which
+// extension installed: approved operations, text inputs (textinput.go), the consent field guard (which
 // runs one transaction per mutation and then writes the access records),
 // page-size limits, the operation's report for the access log, one error
 // presenter and one recover function. The caller adds transports (see
@@ -82,14 +85,16 @@ func NewServer(client *ent.Client, o Options) *handler.Server {
 	srv.Use(tracing.Operations{})                                  // first: the operation's span holds everything else
 	srv.Use(operationReporter{})                                   // it reports the response as it leaves
 	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // it narrows the viewer for the others
+	srv.Use(textInputs{})                                          // no control or bidi-control character in any input
 	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
-	return withErrorHandling(srv, o.Log)
+	srv.SetDisableSuggestion(!o.Suggestions)
+	return withErrorHandling(srv, o.Log, o.Suggestions)
 }
 
 // withErrorHandling sets the error presenter and the recover function.
-func withErrorHandling(srv *handler.Server, log *slog.Logger) *handler.Server {
-	srv.SetErrorPresenter(presentError(log))
+func withErrorHandling(srv *handler.Server, log *slog.Logger, suggestions bool) *handler.Server {
+	srv.SetErrorPresenter(presentError(log, suggestions))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		// The panic's value could quote data: only its type is logged.
 		log.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic_type", fmt.Sprintf("%T", p))
@@ -162,9 +167,10 @@ func timeoutError(ctx context.Context) *gqlerror.Error {
 
 // presentError turns every resolver error into one a client may see: a
 // stable code and a message naming the rule broken, never a value, a SQL
-// statement or a stack. Causes it cannot classify are logged and answered
-// as "internal error".
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+// statement or a stack, nor (unless suggestions) a name of the schema it
+// suggests. Causes it cannot classify are logged and answered as
+// "internal error".
+func presentError(log *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		errors.As(err, &gqlErr)
@@ -194,6 +200,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			out = &gqlerror.Error{Message: msg, Path: wrapped.Path, Locations: wrapped.Locations, Extensions: map[string]any{"code": code}}
 		}
+		if !suggestions {
+			out.Message = withoutSuggestion(out.Message)
+		}
 		if id := RequestID(ctx); id != "" {
 			if out.Extensions == nil {
 				out.Extensions = map[string]any{}
@@ -202,6 +211,18 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// suggestionRe matches the suggestion gqlparser's validation rules append
+// to a message (`Did you mean "first" or "last"?`, `Did you mean the enum
+// value ...`, `Did you mean to use an inline fragment on ...`).
+// SetDisableSuggestion covers two of those rules only (fields and scalar
+// leaves); unknown arguments, types, enum values and input fields still
+// suggest, so the one presenter takes the suggestion off every message.
+var suggestionRe = regexp.MustCompile(`(?is)\s*did you mean\b.*$`)
+
+func withoutSuggestion(msg string) string {
+	return suggestionRe.ReplaceAllString(msg, "")
 }
 
 // pathNames renders the names of a variable's path: in.sex.
@@ -253,6 +274,8 @@ func classify(err error) (code, msg string) {
 		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, ErrAlreadyRevoked):
 		return "CONFLICT", err.Error()
+	case unavailable(err): // before Deny: a rule that could not read the database refuses nothing
+		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.Is(err, privacy.Deny):
 		return "FORBIDDEN", "not permitted"
 	case ent.IsNotFound(err):
@@ -261,9 +284,8 @@ func classify(err error) (code, msg string) {
 		return "CONFLICT", "conflicts with an existing record"
 	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own, outside -demo
 		return "FORBIDDEN", "introspection is disabled"
-	case unavailable(err):
-		return "UNAVAILABLE", "the database is unavailable; retry later"
-	case errors.As(err, new(*strconv.NumError)):
+	case errors.As(err, new(*strconv.NumError)), // an id that does not coerce
+		strings.HasSuffix(err.Error(), "time should be RFC3339Nano formatted string"): // gqlgen's Time
 		return "BAD_USER_INPUT", "invalid value"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "TIMEOUT", "request timed out; it may be retried"
@@ -294,18 +316,52 @@ func validationMessage(e *ent.ValidationError) string {
 	return "invalid " + field + ": " + cause.Error()
 }
 
-// txPerMutation runs each mutation in a transaction (entgql.Transactioner),
-// and leaves alone the responses gqlgen dispatches without an operation (a
-// request it could not read), on which the Transactioner would panic. The
-// field guard runs it (fieldGuard.InterceptResponse): it is not installed
-// on its own.
+// txPerMutation runs each mutation in a transaction, its resolvers one at
+// a time (entgql.Transactioner's MutateOperationContext), and leaves alone
+// the responses gqlgen dispatches without an operation (a request it could
+// not read). Unlike entgql's InterceptResponse, whose errors carry the
+// driver's message and no code, a transaction that cannot start or commit
+// is answered through the one error presenter (a lost connection:
+// UNAVAILABLE, retryable), like every other error. The field guard runs it
+// (fieldGuard.InterceptResponse): it is not installed on its own.
 type txPerMutation struct{ entgql.Transactioner }
 
 func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
-	return t.Transactioner.InterceptResponse(ctx, next)
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Mutation {
+		return next(ctx)
+	}
+	txCtx, tx, err := t.OpenTx(ctx)
+	if err != nil {
+		return presentedResponse(ctx, fmt.Errorf("starting the mutation's transaction: %w", err))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	resp := next(txCtx)
+	if resp == nil || len(resp.Errors) > 0 {
+		_ = tx.Rollback()
+		if resp == nil {
+			return nil
+		}
+		return &graphql.Response{Errors: resp.Errors}
+	}
+	if err := tx.Commit(); err != nil {
+		return presentedResponse(ctx, fmt.Errorf("committing the mutation's transaction: %w", err))
+	}
+	return resp
+}
+
+// presentedResponse is a response that carries err alone, through the
+// error presenter, and no data.
+func presentedResponse(ctx context.Context, err error) *graphql.Response {
+	graphql.AddError(ctx, err)
+	return &graphql.Response{Errors: graphql.GetErrors(ctx)}
 }
 
 // serializationFailure reports PostgreSQL's "could not serialize access"
@@ -321,11 +377,29 @@ func serializationFailure(err error) bool {
 		errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked)
 }
 
-// unavailable reports whether err says the database cannot be reached (as
-// opposed to refusing a statement): such a request may be retried.
+// unavailable reports whether err says the database cannot serve the
+// request now (as opposed to refusing a statement): it cannot be reached,
+// the connection was lost or terminated (PostgreSQL's class 08, and 57P01
+// to 57P03: pg_terminate_backend, a shutdown, a failover), it is out of
+// resources (class 53: a full disk, too many connections), or it takes no
+// writes (read-only: a standby, default_transaction_read_only, a SQLite
+// file that cannot be written, a full disk, an I/O error). Such a request
+// may be retried.
 func unavailable(err error) bool {
 	var netErr *net.OpError
 	var connectErr *pgconn.ConnectError
+	var pgErr *pgconn.PgError
+	var liteErr sqlite3.Error
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "53") ||
+			pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03" || pgErr.Code == "25006"
+	}
+	if errors.As(err, &liteErr) {
+		switch liteErr.Code {
+		case sqlite3.ErrReadonly, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
+			return true
+		}
+	}
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.As(err, &netErr) || errors.As(err, &connectErr) ||

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 
@@ -39,7 +40,9 @@ func (t POST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	t.POST.Do(w, r, exec)
+	rw := &requestErrorWriter{ResponseWriter: w}
+	t.POST.Do(rw, r, exec)
+	rw.finish()
 }
 
 // moveDocumentID returns the JSON request body with its top-level
@@ -87,7 +90,72 @@ func (t GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecut
 			}
 		}
 	}
-	t.GET.Do(w, r, exec)
+	rw := &requestErrorWriter{ResponseWriter: w}
+	t.GET.Do(rw, r, exec)
+	rw.finish()
+}
+
+// requestErrorWriter applies GraphQL over HTTP's status codes to request
+// errors (a body that is not JSON, parameters that are not a GraphQL
+// request, a document that does not parse or validate, variables that do
+// not coerce: everything refused before execution), which gqlgen's
+// transports answer 400 or 422 whatever the client accepts:
+//
+//   - a response in application/json (the client asked for it, or for
+//     nothing) is 200, as the spec says for that media type, whose clients
+//     read errors from the body;
+//   - a response in application/graphql-response+json is 400;
+//   - neither has a data entry: execution never began (GraphQL spec,
+//     "Response"), and with application/graphql-response+json the absence
+//     of data is what tells the client the request was refused.
+//
+// Every other response (executed ones, with or without field errors) is
+// written through as it is.
+type requestErrorWriter struct {
+	http.ResponseWriter
+	held   bool // a request error's response, held until finish
+	status int
+	body   bytes.Buffer
+}
+
+func (w *requestErrorWriter) WriteHeader(status int) {
+	if status == http.StatusBadRequest || status == http.StatusUnprocessableEntity {
+		w.held, w.status = true, status
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *requestErrorWriter) Write(b []byte) (int, error) {
+	if w.held {
+		return w.body.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// finish writes a held request error's response with its status and
+// without a data entry.
+func (w *requestErrorWriter) finish() {
+	if !w.held {
+		return
+	}
+	status := http.StatusOK
+	if mt, _, _ := mime.ParseMediaType(w.Header().Get("Content-Type")); mt == "application/graphql-response+json" {
+		status = http.StatusBadRequest
+	}
+	body := w.body.Bytes()
+	var resp struct {
+		Errors     json.RawMessage `json:"errors,omitempty"`
+		Extensions json.RawMessage `json:"extensions,omitempty"`
+	}
+	if json.Unmarshal(body, &resp) == nil && len(resp.Errors) > 0 {
+		if b, err := json.Marshal(resp); err == nil {
+			body = b
+		}
+	}
+	w.Header().Del("Content-Length")
+	w.ResponseWriter.WriteHeader(status)
+	_, _ = w.ResponseWriter.Write(body)
 }
 
 // errReader fails every read with err.

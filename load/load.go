@@ -36,6 +36,7 @@ import (
 // Options configure one load run.
 type Options struct {
 	Endpoint string        // the /graphql URL
+	Metrics  string        // the gateway's /metrics URL (on its metrics listener), read for the audit counters; "": not read
 	Clients  int           // concurrent clients, each one request at a time
 	Duration time.Duration // how long clients start new requests
 	Grace    time.Duration // how long requests in flight at the end may take to finish
@@ -80,6 +81,26 @@ func Endpoint(raw string, allowRemote bool) (string, error) {
 	}
 	if !strings.HasSuffix(u.Path, "/graphql") {
 		u.Path = strings.TrimSuffix(u.Path, "/") + "/graphql"
+	}
+	return u.String(), nil
+}
+
+// MetricsURL checks the URL of a gateway's metrics (its metrics listener,
+// see CONSENTGATE_METRICS_LISTEN) as Endpoint checks the API's, and adds
+// the path /metrics if it has none. "" or "off": the counters are not read.
+func MetricsURL(raw string, allowRemote bool) (string, error) {
+	if raw == "" || raw == "off" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("load: -metrics must be a plain http:// URL such as http://127.0.0.1:9090/metrics, got %q", raw)
+	}
+	if !allowRemote && !isLoopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("load: -metrics host %q is not loopback (127.0.0.0/8, ::1, localhost); pass -allow-remote to read another host", u.Hostname())
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path = "/metrics"
 	}
 	return u.String(), nil
 }
@@ -133,7 +154,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	hc := newHTTPClient(o.Clients)
 	defer hc.CloseIdleConnections()
-	relBefore, recBefore, auditOK := auditCounters(ctx, hc, o.Endpoint)
+	relBefore, recBefore, auditOK := auditCounters(ctx, hc, o.Metrics)
 	if err := w.warmUp(ctx, hc, o.Endpoint); err != nil {
 		return nil, err
 	}
@@ -218,7 +239,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Requests = len(all)
 	rep.RequestsPerSecond = float64(len(all)) / elapsed.Seconds()
 	rep.Latency = summarize(all)
-	if relAfter, recAfter, ok := auditCounters(ctx, hc, o.Endpoint); ok && auditOK {
+	if relAfter, recAfter, ok := auditCounters(ctx, hc, o.Metrics); ok && auditOK {
 		rep.AuditChecked = true
 		rep.Releases, rep.AccessRecords = relAfter-relBefore, recAfter-recBefore
 	}
@@ -226,9 +247,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 }
 
 // auditCounters reads the gateway's release and access record counters
-// from its /metrics (beside /graphql); ok is false when they cannot be read.
-func auditCounters(ctx context.Context, hc *http.Client, endpoint string) (releases, records int, ok bool) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/graphql")+"/metrics", nil)
+// from its /metrics (served on the gateway's metrics listener, not beside
+// /graphql); ok is false when they cannot be read.
+func auditCounters(ctx context.Context, hc *http.Client, metrics string) (releases, records int, ok bool) {
+	if metrics == "" {
+		return 0, 0, false
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, metrics, nil)
 	if err != nil {
 		return 0, 0, false
 	}

@@ -79,16 +79,32 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
+	var metricsLn net.Listener // /metrics on its own listener, or none
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("CONSENTGATE_METRICS_LISTEN: %w", err)
+		}
+		defer metricsLn.Close()
+	}
 	gw := gateway.New(cfg, db.Client, log)
 	gw.Pool = db.Pool
-	h := gw.Handler()
+	h := gw.Handlers()
 	if seededNow {
-		if err := demo.RunActivity(ctx, h, gateway.Signer(cfg.JWTSecret)); err != nil {
+		if err := demo.RunActivity(ctx, h.API, gateway.Signer(cfg.JWTSecret)); err != nil {
 			return fmt.Errorf("demo activity: %w", err)
 		}
 	}
+	if metricsLn != nil {
+		log.Info("metrics listening", "addr", metricsLn.Addr().String())
+		go func() {
+			if err := gateway.Serve(ctx, metricsLn, h.Metrics, cfg.Server); err != nil {
+				log.Error("metrics listener stopped", "error", err.Error())
+			}
+		}()
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
-	return gateway.Serve(ctx, ln, h, cfg.Server)
+	return gateway.Serve(ctx, ln, h.API, cfg.Server)
 }
 
 // start opens the database and does what a start does to it, under the
@@ -103,7 +119,7 @@ func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.
 		return db, false, err
 	}
 	defer func() { err = errors.Join(err, unlock()) }()
-	if db, err = gateway.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns, cfg.Demo); err != nil {
+	if db, err = gateway.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns, cfg.Demo, gateway.WithLog(log)); err != nil {
 		return db, false, err
 	}
 	if cfg.Demo {

@@ -17,6 +17,7 @@ import (
 func loadCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	target := fs.String("url", "http://127.0.0.1:8080", "base URL of the running gateway (requests go to its /graphql only)")
+	metrics := fs.String("metrics", "http://"+gateway.DefaultMetricsAddr+"/metrics", "URL of the gateway's metrics (CONSENTGATE_METRICS_LISTEN), read for the audit counters; off: not read")
 	clients := fs.Int("clients", 64, "concurrent clients")
 	duration := fs.Duration("duration", 60*time.Second, "how long to send requests")
 	secret := fs.String("secret", "", "HS256 secret to sign the demo tokens with (default: CONSENTGATE_JWT_SECRET, else the demo secret)")
@@ -32,6 +33,10 @@ func loadCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	metricsURL, err := load.MetricsURL(*metrics, *allowRemote)
+	if err != nil {
+		return err
+	}
 	if *clients < 1 || *clients > 10000 {
 		return errors.New("load: -clients must be from 1 to 10000")
 	}
@@ -42,7 +47,7 @@ func loadCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(key) == 0 {
 		key = tokenSecret()
 	}
-	rep, err := load.Run(ctx, load.Options{Endpoint: endpoint, Clients: *clients, Duration: *duration, Grace: load.DefaultGrace,
+	rep, err := load.Run(ctx, load.Options{Endpoint: endpoint, Metrics: metricsURL, Clients: *clients, Duration: *duration, Grace: load.DefaultGrace,
 		Sign: gateway.Signer(key), Identities: demo.Identities()})
 	if err != nil {
 		return err

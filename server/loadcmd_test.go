@@ -43,7 +43,7 @@ func TestLoadFailsOnServerErrors(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	var out bytes.Buffer
-	err := loadCommand(t.Context(), []string{"-url", srv.URL, "-clients", "4", "-duration", "300ms", "-json", "-secret", gateway.DemoSecret}, &out)
+	err := loadCommand(t.Context(), []string{"-url", srv.URL, "-metrics", srv.URL + "/metrics", "-clients", "4", "-duration", "300ms", "-json", "-secret", gateway.DemoSecret}, &out)
 	if err == nil || !strings.Contains(err.Error(), "5xx") {
 		t.Errorf("loadCommand = %v, want an error naming the 5xx responses", err)
 	}

@@ -2,7 +2,7 @@
 // dispatch, nothing else. The gateway is package gateway; the demo data,
 // the data map and the load generator are packages of their own.
 //
-//	go run ./server [-demo]          serve on :8080 (PORT), SQLite by default (DATABASE_URL)
+//	go run ./server [-demo]          serve on :8080 (CONSENTGATE_LISTEN, PORT; -demo: 127.0.0.1), SQLite by default (DATABASE_URL)
 //	go run ./server token -role R -sub S [-org O] [-purpose P] [-ttl D]
 //	                                 print a token signed with CONSENTGATE_JWT_SECRET
 //	go run ./server datamap [-json]  print who sees which personal field under the policy

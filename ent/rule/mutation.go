@@ -114,7 +114,7 @@ func CreateOwnJobs() privacy.MutationRule {
 		}
 		own, err := m.Client().Employer.Query().Where(employer.ID(id), employer.ExternalID(v.Org)).Exist(ctx)
 		if err != nil {
-			return privacy.Denyf("checking the employer: %v", err)
+			return privacy.Denyf("checking the employer: %w", err)
 		}
 		if !own {
 			return privacy.Skip
@@ -231,7 +231,7 @@ func RevokeOperations() privacy.MutationRule {
 func allowIfSelf(ctx context.Context, client *ent.Client, id int, v consent.Viewer) error {
 	self, err := client.Applicant.Query().Where(applicant.ID(id), applicant.AccountID(v.Account)).Exist(ctx)
 	if err != nil {
-		return privacy.Denyf("checking the applicant: %v", err)
+		return privacy.Denyf("checking the applicant: %w", err)
 	}
 	if !self {
 		return privacy.Skip
