@@ -60,32 +60,50 @@ func serve(t *testing.T, env []string, args ...string) string {
 // start is serve, returning the error instead of failing the test (for
 // starts in goroutines of their own).
 func start(t *testing.T, env []string, args ...string) (string, error) {
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0"}, env...)
-	stderr, err := cmd.StderrPipe()
+	addrs, err := startAll(t, env, []string{"listening"}, args...)
 	if err != nil {
 		return "", err
 	}
+	_, port, _ := net.SplitHostPort(addrs["listening"])
+	return "127.0.0.1:" + port, nil
+}
+
+// startAll starts the gateway's command and returns the addresses it
+// logged it listens on, by log message ("listening", "metrics listening"),
+// once it logged all of want. The API listens on a free port and the
+// metrics nowhere unless env says otherwise; it is stopped (SIGTERM) when
+// the test ends.
+func startAll(t *testing.T, env []string, want []string, args ...string) (map[string]string, error) {
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0", "CONSENTGATE_METRICS_LISTEN=off"}, env...)
+	cmd.Dir = t.TempDir()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
 	cmd.Stdout = io.Discard
 	if err := cmd.Start(); err != nil {
-		return "", err
+		return nil, err
 	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 	})
 	var printed strings.Builder
+	addrs := map[string]string{}
 	lines := bufio.NewScanner(stderr)
-	for lines.Scan() {
+	for len(addrs) < len(want) && lines.Scan() {
 		printed.WriteString(lines.Text() + "\n")
 		var line struct{ Msg, Addr string }
-		if json.Unmarshal(lines.Bytes(), &line) == nil && line.Msg == "listening" {
-			go func() { _, _ = io.Copy(io.Discard, stderr) }()
-			_, port, _ := net.SplitHostPort(line.Addr)
-			return "127.0.0.1:" + port, nil
+		if json.Unmarshal(lines.Bytes(), &line) == nil && line.Addr != "" && strings.HasSuffix(line.Msg, "listening") {
+			addrs[line.Msg] = line.Addr
 		}
 	}
-	return "", fmt.Errorf("the gateway exited before listening:\n%s", printed.String())
+	if len(addrs) < len(want) {
+		return nil, fmt.Errorf("the gateway exited before listening:\n%s", printed.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }() // its logging never blocks
+	return addrs, nil
 }
 
 // binary builds the gateway's command once per test binary and returns

@@ -1,56 +1,34 @@
 package e2e
 
 import (
-	"bufio"
-	"encoding/json"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
 // serving starts the gateway's command with env (and nothing else of the
-// environment) and returns the addresses it logged it listens on, by the
-// log message ("listening", "metrics listening"), once it listens on all
-// of want; it is stopped when the test ends.
+// environment) on a database of its own, migrated unless -demo does it,
+// and returns the addresses it logged it listens on, by the log message,
+// once it listens on all of want.
 func serving(t *testing.T, env map[string]string, want []string, args ...string) map[string]string {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), binary(t), args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		"DATABASE_URL=file:" + filepath.Join(t.TempDir(), "listen.db")}
+	list := []string{"DATABASE_URL=file:" + filepath.Join(t.TempDir(), "listen.db")}
 	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		list = append(list, k+"="+v)
 	}
-	cmd.Dir = t.TempDir()
-	stderr, err := cmd.StderrPipe()
+	if !slices.Contains(args, "-demo") {
+		if out, err := commandEnv(t, list, "migrate"); err != nil {
+			t.Fatalf("migrate: %v\n%s", err, out)
+		}
+	}
+	addrs, err := startAll(t, list, want, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addrs := map[string]string{}
-	lines := bufio.NewScanner(stderr)
-	var seen []string
-	for len(addrs) < len(want) && lines.Scan() {
-		seen = append(seen, lines.Text())
-		var line struct{ Msg, Addr string }
-		if json.Unmarshal(lines.Bytes(), &line) == nil && line.Addr != "" && strings.HasSuffix(line.Msg, "listening") {
-			addrs[line.Msg] = line.Addr
-		}
-	}
-	if len(addrs) < len(want) {
-		t.Fatalf("the command stopped before it listened: %v", seen)
-	}
-	go func() { // keep reading, so that its logging never blocks
-		for lines.Scan() {
-		}
-	}()
 	return addrs
 }
 
