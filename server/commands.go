@@ -54,6 +54,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
 	cfg, err := gateway.LoadConfig(getenv, *demoMode)
 	if err != nil {
 		return err
