@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"consentgate/consent"
@@ -120,6 +121,9 @@ func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.
 // the data.
 func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (bool, error) {
 	seeded, err := demo.Seed(ctx, client)
+	if errors.Is(err, demo.ErrUsedDatabase) {
+		return false, fmt.Errorf("%w; start -demo on a new database (%s), or start without -demo to serve this one", err, newDatabaseHint(cfg.DatabaseURL))
+	}
 	if err != nil {
 		return false, fmt.Errorf("seeding demo data: %w", err)
 	}
@@ -134,6 +138,15 @@ func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, stdou
 		log.Info("registered the shipped approved operations", "count", registered)
 	}
 	return seeded, printDemoTokens(stdout, cfg.JWTSecret)
+}
+
+// newDatabaseHint says how to give -demo a new database instead of url.
+func newDatabaseHint(url string) string {
+	if path, ok := strings.CutPrefix(url, "file:"); ok {
+		path, _, _ = strings.Cut(path, "?")
+		return fmt.Sprintf("remove %s, or set DATABASE_URL to another file", path)
+	}
+	return "set DATABASE_URL to an empty database"
 }
 
 // tokenSecret is the secret the token and operations commands sign with:
