@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -20,6 +19,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/privacy"
 	"consentgate/ent/schema/validate"
+	"consentgate/gateway/graphiql"
 	"consentgate/graph"
 )
 
@@ -32,6 +32,8 @@ type Gateway struct {
 	Log    *slog.Logger
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
 	Noise consent.Noise
+	// DemoTokens are offered by GraphiQL's role switcher (-demo only).
+	DemoTokens []graphiql.Token
 }
 
 // New builds the gateway of cfg over client: tokens are verified as cfg
@@ -43,8 +45,8 @@ func New(cfg Config, client *ent.Client, log *slog.Logger) Gateway {
 // Handler returns the gateway's HTTP handler: GraphQL at /graphql (POST
 // for everything, GET for queries; bodies up to MaxBody; responses
 // never cached), /healthz (alive), /readyz (the database answers), /metrics,
-// /datamap, and in demo mode GraphiQL at /, introspection and field
-// suggestions.
+// /datamap, and in demo mode GraphiQL at / (served from the binary, see
+// package graphiql), introspection and field suggestions.
 func (gw Gateway) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -89,7 +91,9 @@ func (gw Gateway) Handler() http.Handler {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
 	if dev {
-		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
+		ui := graphiql.Handler(graphiql.Options{Endpoint: "/graphql", Tokens: gw.DemoTokens})
+		mux.Handle("GET /{$}", ui)
+		mux.Handle("GET "+graphiql.AssetPrefix, ui)
 	}
 	return withRequestID(accessLog(gw.Log, mux))
 }

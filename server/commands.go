@@ -16,6 +16,7 @@ import (
 	"consentgate/demo"
 	"consentgate/ent"
 	"consentgate/gateway"
+	"consentgate/gateway/graphiql"
 )
 
 func tokenCommand(args []string, stdout io.Writer) error {
@@ -67,7 +68,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", gateway.ErrConfig, err)
 		}
 	}
-	client, seededNow, err := start(ctx, cfg, stdout, log)
+	tokens, err := demoTokens(cfg)
+	if err != nil {
+		return err
+	}
+	client, seededNow, err := start(ctx, cfg, tokens, stdout, log)
 	if err != nil {
 		return err
 	}
@@ -77,7 +82,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	h := gateway.New(cfg, client, log).Handler()
+	gw := gateway.New(cfg, client, log)
+	gw.DemoTokens = tokens // GraphiQL's role switcher
+	h := gw.Handler()
 	if seededNow {
 		if err := demo.RunActivity(ctx, h, gateway.Signer(cfg.JWTSecret)); err != nil {
 			return fmt.Errorf("demo activity: %w", err)
@@ -93,7 +100,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 // publishes the policy version if there is none. It says whether the demo
 // data was seeded by this start (its activity runs once the gateway is
 // built).
-func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (client *ent.Client, seeded bool, err error) {
+func start(ctx context.Context, cfg gateway.Config, tokens []graphiql.Token, stdout io.Writer, log *slog.Logger) (client *ent.Client, seeded bool, err error) {
 	unlock, err := gateway.LockStart(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, false, err
@@ -104,7 +111,7 @@ func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.
 		return nil, false, err
 	}
 	if cfg.Demo {
-		if seeded, err = seedDemo(ctx, client, cfg, stdout, log); err != nil {
+		if seeded, err = seedDemo(ctx, client, cfg, tokens, stdout, log); err != nil {
 			client.Close()
 			return nil, false, err
 		}
@@ -117,9 +124,9 @@ func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.
 }
 
 // seedDemo seeds the demo data into an empty database and the shipped
-// operations into any, prints a token per role, and says whether it seeded
-// the data.
-func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (bool, error) {
+// operations into any, prints the tokens (one per role), and says whether
+// it seeded the data.
+func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, tokens []graphiql.Token, stdout io.Writer, log *slog.Logger) (bool, error) {
 	seeded, err := demo.Seed(ctx, client)
 	if errors.Is(err, demo.ErrUsedDatabase) {
 		return false, fmt.Errorf("%w; start -demo on a new database (%s), or start without -demo to serve this one", err, newDatabaseHint(cfg.DatabaseURL))
@@ -137,7 +144,7 @@ func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, stdou
 	if registered > 0 {
 		log.Info("registered the shipped approved operations", "count", registered)
 	}
-	return seeded, printDemoTokens(stdout, cfg.JWTSecret)
+	return seeded, printDemoTokens(stdout, tokens)
 }
 
 // newDatabaseHint says how to give -demo a new database instead of url.
@@ -158,15 +165,35 @@ func tokenSecret() []byte {
 	return []byte(gateway.DemoSecret)
 }
 
-// printDemoTokens prints one ready token per role for the demo data.
-func printDemoTokens(w io.Writer, secret []byte) error {
-	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
-	for _, v := range demo.Viewers {
-		tok, err := gateway.SignToken(secret, v, 7*24*time.Hour, time.Now())
+// demoTokens signs one token per demo identity (demo.Viewers, in order),
+// valid 7 days: printed at start and offered by GraphiQL. Outside demo
+// mode there are none.
+func demoTokens(cfg gateway.Config) ([]graphiql.Token, error) {
+	if !cfg.Demo {
+		return nil, nil
+	}
+	tokens := make([]graphiql.Token, len(demo.Viewers))
+	for i, v := range demo.Viewers {
+		tok, err := gateway.SignToken(cfg.JWTSecret, v, 7*24*time.Hour, time.Now())
 		if err != nil {
+			return nil, err
+		}
+		label := string(v.Role) + " · " + v.Account
+		if v.Org != "" {
+			label += " (" + v.Org + ")"
+		}
+		tokens[i] = graphiql.Token{Label: label, Token: tok}
+	}
+	return tokens, nil
+}
+
+// printDemoTokens prints the demo tokens as shell assignments.
+func printDemoTokens(w io.Writer, tokens []graphiql.Token) error {
+	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
+	for i, v := range demo.Viewers {
+		if _, err := fmt.Fprintf(w, "%s=%s\n", demoTokenName(v.Role), tokens[i].Token); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%s=%s\n", demoTokenName(v.Role), tok)
 	}
 	return nil
 }
