@@ -138,6 +138,18 @@ func TestReplicasStartTogether(t *testing.T) {
 					t.Errorf("%s /readyz: %d", addr, resp.StatusCode)
 				}
 			}
+			// GraphiQL's role switcher offers the tokens the start printed.
+			resp, err := http.Get(fmt.Sprintf("http://%s/", addrs[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, v := range demo.Viewers {
+				if label := `"label":"` + string(v.Role) + " · " + v.Account; !strings.Contains(string(page), label) {
+					t.Errorf("GraphiQL offers no %s…", label)
+				}
+			}
 		})
 	}
 }
