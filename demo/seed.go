@@ -32,7 +32,11 @@ const (
 	demoBatchSize   = 100 // rows per INSERT, well under SQLite's and PostgreSQL's variable limits
 )
 
-// Seed fills an empty database with a deterministic, realistic demo data set and reports whether it did; a database that already holds applicants is left alone.
+// Seed fills an empty database with a deterministic, realistic demo data
+// set and reports whether it did. A database that holds the demo data
+// already is left alone; one that holds other data (a policy version a
+// start without -demo published, applicants of its own) is refused with
+// ErrUsedDatabase, naming what it holds, and left as it is.
 //
 // The whole data set is written in one transaction under the privacy
 // allow decision (the seed is a trusted job): on any failure nothing is
@@ -65,14 +69,22 @@ func Seed(ctx context.Context, client *ent.Client) (bool, error) {
 	return true, nil
 }
 
-// seedTx writes the demo data set in tx unless applicants exist.
+// seedTx writes the demo data set in tx unless it is there already, or
+// refuses a database that holds other data.
 func seedTx(ctx context.Context, tx *ent.Tx) (bool, error) {
-	exists, err := tx.Applicant.Query().Exist(ctx)
+	before, err := seededBefore(ctx, tx)
 	if err != nil {
-		return false, fmt.Errorf("checking for existing applicants: %w", err)
+		return false, fmt.Errorf("checking for the demo data: %w", err)
 	}
-	if exists {
+	if before {
 		return false, nil
+	}
+	held, err := heldData(ctx, tx)
+	if err != nil {
+		return false, fmt.Errorf("checking that the database is empty: %w", err)
+	}
+	if held != "" {
+		return false, fmt.Errorf("%w (it holds %s)", ErrUsedDatabase, held)
 	}
 	s := &demoSeeder{tx: tx, r: rand.New(rand.NewPCG(1, 2))}
 	steps := []struct {

@@ -4,9 +4,12 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -300,27 +303,86 @@ func TestSeedDemoDeterministic(t *testing.T) {
 	}
 }
 
-// TestSeedDemoRollsBack makes the seed fail half-way (the policy version
-// it writes after the applicants exists already) and checks that nothing
-// of it was kept.
+// TestSeedDemoRollsBack makes the seed fail half-way (a trigger refuses
+// the applications it writes after the employers and applicants) and
+// checks that nothing of it was kept.
 func TestSeedDemoRollsBack(t *testing.T) {
 	client := openSeedTestDB(t, "")
 	ctx := seedTestContext(t)
-	client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(demoPolicyEffective).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
+	db, err := sql.Open("sqlite3", "file:"+t.Name()+"?mode=memory&cache=shared&_fk=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `CREATE TRIGGER refuse_applications BEFORE INSERT ON applications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`); err != nil {
+		t.Fatal(err)
+	}
 
 	seeded, err := Seed(t.Context(), client)
-	if err == nil || seeded {
-		t.Fatalf("Seed = %v, %v; want an error", seeded, err)
+	if err == nil || seeded || !strings.Contains(err.Error(), "seeding demo applications") {
+		t.Fatalf("Seed = %v, %v; want the applications' error", seeded, err)
 	}
 	for name, n := range map[string]int{
-		"applicants":   client.Applicant.Query().CountX(ctx),
-		"employers":    client.Employer.Query().CountX(ctx),
-		"applications": client.Application.Query().CountX(ctx),
+		"policy versions": client.PolicyVersion.Query().CountX(ctx),
+		"applicants":      client.Applicant.Query().CountX(ctx),
+		"employers":       client.Employer.Query().CountX(ctx),
+		"applications":    client.Application.Query().CountX(ctx),
 	} {
 		if n != 0 {
 			t.Errorf("%d %s left after a failed seed", n, name)
 		}
 	}
+}
+
+// TestSeedRefusesAUsedDatabase: a database that holds data, but not the
+// demo's, is refused with ErrUsedDatabase naming what it holds, and left
+// as it was; one the demo seeded is left alone, even once the demo
+// applicant's account is gone.
+func TestSeedRefusesAUsedDatabase(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("0", 64)
+	tests := []struct {
+		name  string
+		fill  func(ctx context.Context, c *ent.Client)
+		holds string
+	}{
+		{"a policy version published by a start", func(ctx context.Context, c *ent.Client) {
+			c.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(time.Now()).SetTextDigest(digest).ExecX(ctx)
+		}, "(it holds 1 policy version (2026-01))"},
+		{"an applicant and two policy versions", func(ctx context.Context, c *ent.Client) {
+			c.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(demoPolicyEffective).SetTextDigest(digest).ExecX(ctx)
+			c.PolicyVersion.Create().SetVersion("2026-12").SetEffectiveAt(time.Now()).SetTextDigest(digest).ExecX(ctx)
+			c.Applicant.Create().SetAccountID("someone").SetName("Someone").SetEmail("someone@example.com").ExecX(ctx)
+		}, "(it holds 2 policy versions (2026-01, 2026-12), 1 applicant)"},
+		{"an employer of its own", func(ctx context.Context, c *ent.Client) {
+			c.Employer.Create().SetExternalID("acme").SetName("Acme").ExecX(ctx)
+		}, "(it holds 1 employer)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client := openSeedTestDB(t, "")
+			ctx := seedTestContext(t)
+			tt.fill(ctx, client)
+			before := [3]int{client.PolicyVersion.Query().CountX(ctx), client.Employer.Query().CountX(ctx), client.Applicant.Query().CountX(ctx)}
+			seeded, err := Seed(t.Context(), client)
+			if !errors.Is(err, ErrUsedDatabase) || seeded || !strings.HasSuffix(err.Error(), tt.holds) {
+				t.Fatalf("Seed = %v, %v; want ErrUsedDatabase ending %q", seeded, err, tt.holds)
+			}
+			after := [3]int{client.PolicyVersion.Query().CountX(ctx), client.Employer.Query().CountX(ctx), client.Applicant.Query().CountX(ctx)}
+			if after != before {
+				t.Errorf("counts after the refusal %v, want %v", after, before)
+			}
+		})
+	}
+
+	t.Run("the demo data, its applicant erased", func(t *testing.T) {
+		client := openSeedTestDB(t, "")
+		ctx := seedTestContext(t)
+		seedOrFail(t, client)
+		client.Applicant.Update().Where(applicant.AccountID(ApplicantAccount)).SetAccountID("tombstone").ExecX(ctx)
+		if seeded, err := Seed(t.Context(), client); err != nil || seeded {
+			t.Fatalf("Seed = %v, %v; want false, nil", seeded, err)
+		}
+	})
 }
 
 // TestSeedTablesCoverPrefectures checks that every prefecture has a city

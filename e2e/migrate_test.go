@@ -3,13 +3,17 @@ package e2e
 import (
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"consentgate/consent"
 	"consentgate/demo"
+	"consentgate/gateway"
 )
 
 // schemaBackends are empty databases of each backend, by DSN and
@@ -133,6 +137,82 @@ func TestReplicasStartTogether(t *testing.T) {
 				if resp.StatusCode != http.StatusOK {
 					t.Errorf("%s /readyz: %d", addr, resp.StatusCode)
 				}
+			}
+			// GraphiQL's role switcher offers the tokens the start printed.
+			resp, err := http.Get(fmt.Sprintf("http://%s/", addrs[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, v := range demo.Viewers {
+				if label := `"label":"` + string(v.Role) + " · " + v.Account; !strings.Contains(string(page), label) {
+					t.Errorf("GraphiQL offers no %s…", label)
+				}
+			}
+		})
+	}
+}
+
+// TestDemoOnAUsedDatabase: -demo on a database a start without it has
+// used (its policy version published; then an applicant of its own)
+// refuses with what the database holds and what to do, instead of failing
+// on a UNIQUE constraint half-way; the database stays as it was, and the
+// gateway that used it still serves.
+func TestDemoOnAUsedDatabase(t *testing.T) {
+	for name, b := range schemaBackends(t) {
+		t.Run(name, func(t *testing.T) {
+			dsn := b[0]
+			env := productionEnv(dsn)
+			if out, err := commandEnv(t, env, "migrate"); err != nil {
+				t.Fatalf("migrate: %v\n%s", err, out)
+			}
+			addr := serve(t, env)
+			demoStart := func(holds string) {
+				t.Helper()
+				out, err := commandEnv(t, env, "-demo")
+				if err == nil {
+					t.Fatalf("-demo on a used database started:\n%s", out)
+				}
+				msg := err.Error()
+				for _, want := range []string{"exit status 1: consentgate: the database holds data, but not the demo's: the demo seeds only an empty database",
+					"(it holds " + holds + "); start -demo on a new database (", "or start without -demo to serve this one"} {
+					if !strings.Contains(msg, want) {
+						t.Errorf("-demo said %q, want it to say %q", msg, want)
+					}
+				}
+				if strings.Contains(msg, "UNIQUE") || strings.Contains(msg, "duplicate key") || strings.Contains(out, "_TOKEN=") {
+					t.Errorf("-demo said %q and printed %q", msg, out)
+				}
+			}
+			demoStart("1 policy version (" + consent.DefaultPolicy().Version + ")")
+
+			tok, err := gateway.SignToken(testSecret, consent.Viewer{Account: "someone", Role: consent.Applicant}, time.Hour, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql",
+				strings.NewReader(`{"query":"mutation { createMyProfile(input: {name: \"Someone\", email: \"someone@example.com\"}) { id } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || strings.Contains(string(body), "errors") {
+				t.Fatalf("createMyProfile: %d %s", resp.StatusCode, body)
+			}
+			demoStart("1 policy version (" + consent.DefaultPolicy().Version + "), 1 applicant")
+
+			resp, err = http.Get("http://" + addr + "/readyz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("/readyz after the refused -demo starts: %d", resp.StatusCode)
 			}
 		})
 	}

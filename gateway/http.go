@@ -9,7 +9,6 @@ import (
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -18,6 +17,7 @@ import (
 	"consentgate/datamap"
 	"consentgate/ent"
 	"consentgate/ent/schema/validate"
+	"consentgate/gateway/graphiql"
 	"consentgate/graph"
 	"consentgate/tracing"
 )
@@ -34,6 +34,8 @@ type Gateway struct {
 	Log  *slog.Logger
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
 	Noise consent.Noise
+	// DemoTokens are offered by GraphiQL's role switcher (-demo only).
+	DemoTokens []graphiql.Token
 }
 
 // New builds the gateway of cfg over client: tokens are verified as cfg
@@ -57,8 +59,8 @@ func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
 // Handlers returns the gateway's handlers. The API: GraphQL at /graphql
 // (POST for everything, GET for queries; bodies up to MaxBody; responses
 // never cached), /healthz (alive), /readyz (the database answers and takes
-// writes), /datamap, and in demo mode GraphiQL at /, introspection and
-// field suggestions. The metrics: /metrics, of this API.
+// writes), /datamap, and in demo mode GraphiQL at / (served from the binary, see package
+// graphiql), introspection and field suggestions. The metrics: /metrics, of this API.
 func (gw Gateway) Handlers() Handlers {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -94,7 +96,9 @@ func (gw Gateway) Handlers() Handlers {
 	mux.HandleFunc("GET /readyz", gw.readyz)
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
 	if dev {
-		mux.Handle("GET /{$}", playground.Handler("consentgate", "/graphql"))
+		ui := graphiql.Handler(graphiql.Options{Endpoint: "/graphql", Tokens: gw.DemoTokens})
+		mux.Handle("GET /{$}", ui)
+		mux.Handle("GET "+graphiql.AssetPrefix, ui)
 	}
 	metrics := http.NewServeMux()
 	metrics.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"consentgate/consent"
 	"consentgate/demo"
 	"consentgate/ent"
 	"consentgate/gateway"
+	"consentgate/gateway/graphiql"
 	"consentgate/tracing"
 )
 
@@ -55,6 +57,9 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
 	cfg, err := gateway.LoadConfig(getenv, *demoMode)
 	if err != nil {
 		return err
@@ -69,7 +74,11 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("%w: %w", gateway.ErrConfig, err)
 	}
 	defer func() { _ = shutdownTracing(context.Background()) }()
-	db, seededNow, err := start(ctx, cfg, stdout, log)
+	tokens, err := demoTokens(cfg)
+	if err != nil {
+		return err
+	}
+	db, seededNow, err := start(ctx, cfg, tokens, stdout, log)
 	if err != nil {
 		return err
 	}
@@ -89,6 +98,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	}
 	gw := gateway.New(cfg, db.Client, log)
 	gw.Pool = db.Pool
+	gw.DemoTokens = tokens // GraphiQL's role switcher
 	h := gw.Handlers()
 	if seededNow {
 		if err := demo.RunActivity(ctx, h.API, gateway.Signer(cfg.JWTSecret)); err != nil {
@@ -113,7 +123,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 // publishes the policy version if there is none. It says whether the demo
 // data was seeded by this start (its activity runs once the gateway is
 // built).
-func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (db gateway.Database, seeded bool, err error) {
+func start(ctx context.Context, cfg gateway.Config, tokens []graphiql.Token, stdout io.Writer, log *slog.Logger) (db gateway.Database, seeded bool, err error) {
 	unlock, err := gateway.LockStart(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return db, false, err
@@ -123,7 +133,7 @@ func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.
 		return db, false, err
 	}
 	if cfg.Demo {
-		if seeded, err = seedDemo(ctx, db.Client, cfg, stdout, log); err != nil {
+		if seeded, err = seedDemo(ctx, db.Client, cfg, tokens, stdout, log); err != nil {
 			db.Client.Close()
 			return db, false, err
 		}
@@ -136,10 +146,13 @@ func start(ctx context.Context, cfg gateway.Config, stdout io.Writer, log *slog.
 }
 
 // seedDemo seeds the demo data into an empty database and the shipped
-// operations into any, prints a token per role, and says whether it seeded
-// the data.
-func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, stdout io.Writer, log *slog.Logger) (bool, error) {
+// operations into any, prints the tokens (one per role), and says whether
+// it seeded the data.
+func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, tokens []graphiql.Token, stdout io.Writer, log *slog.Logger) (bool, error) {
 	seeded, err := demo.Seed(ctx, client)
+	if errors.Is(err, demo.ErrUsedDatabase) {
+		return false, fmt.Errorf("%w; start -demo on a new database (%s), or start without -demo to serve this one", err, newDatabaseHint(cfg.DatabaseURL))
+	}
 	if err != nil {
 		return false, fmt.Errorf("seeding demo data: %w", err)
 	}
@@ -153,7 +166,16 @@ func seedDemo(ctx context.Context, client *ent.Client, cfg gateway.Config, stdou
 	if registered > 0 {
 		log.Info("registered the shipped approved operations", "count", registered)
 	}
-	return seeded, printDemoTokens(stdout, cfg.JWTSecret)
+	return seeded, printDemoTokens(stdout, tokens)
+}
+
+// newDatabaseHint says how to give -demo a new database instead of url.
+func newDatabaseHint(url string) string {
+	if path, ok := strings.CutPrefix(url, "file:"); ok {
+		path, _, _ = strings.Cut(path, "?")
+		return fmt.Sprintf("remove %s, or set DATABASE_URL to another file", path)
+	}
+	return "set DATABASE_URL to an empty database"
 }
 
 // tokenSecret is the secret the token and operations commands sign with:
@@ -165,15 +187,35 @@ func tokenSecret() []byte {
 	return []byte(gateway.DemoSecret)
 }
 
-// printDemoTokens prints one ready token per role for the demo data.
-func printDemoTokens(w io.Writer, secret []byte) error {
-	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
-	for _, v := range demo.Viewers {
-		tok, err := gateway.SignToken(secret, v, 7*24*time.Hour, time.Now())
+// demoTokens signs one token per demo identity (demo.Viewers, in order),
+// valid 7 days: printed at start and offered by GraphiQL. Outside demo
+// mode there are none.
+func demoTokens(cfg gateway.Config) ([]graphiql.Token, error) {
+	if !cfg.Demo {
+		return nil, nil
+	}
+	tokens := make([]graphiql.Token, len(demo.Viewers))
+	for i, v := range demo.Viewers {
+		tok, err := gateway.SignToken(cfg.JWTSecret, v, 7*24*time.Hour, time.Now())
 		if err != nil {
+			return nil, err
+		}
+		label := string(v.Role) + " · " + v.Account
+		if v.Org != "" {
+			label += " (" + v.Org + ")"
+		}
+		tokens[i] = graphiql.Token{Label: label, Token: tok}
+	}
+	return tokens, nil
+}
+
+// printDemoTokens prints the demo tokens as shell assignments.
+func printDemoTokens(w io.Writer, tokens []graphiql.Token) error {
+	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
+	for i, v := range demo.Viewers {
+		if _, err := fmt.Fprintf(w, "%s=%s\n", demoTokenName(v.Role), tokens[i].Token); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%s=%s\n", demoTokenName(v.Role), tok)
 	}
 	return nil
 }
