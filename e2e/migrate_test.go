@@ -175,7 +175,7 @@ func TestDemoOnAUsedDatabase(t *testing.T) {
 					t.Fatalf("-demo on a used database started:\n%s", out)
 				}
 				msg := err.Error()
-				for _, want := range []string{"exit status 1: consentgate: the database holds data, but not the demo's: the demo seeds only an empty database",
+				for _, want := range []string{"exit status 1: ", "consentgate: the database holds data, but not the demo's: the demo seeds only an empty database",
 					"(it holds " + holds + "); start -demo on a new database (", "or start without -demo to serve this one"} {
 					if !strings.Contains(msg, want) {
 						t.Errorf("-demo said %q, want it to say %q", msg, want)
