@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"consentgate/consent"
 	"consentgate/graph"
@@ -25,11 +26,23 @@ import (
 // policy's order; Fields are sorted by type, then field; each field's Cells
 // follow Columns.
 type Map struct {
-	PolicyVersion string      `json:"policyVersion"`
-	Purposes      []Purpose   `json:"purposes"`
-	Columns       []Column    `json:"columns"`
-	Fields        []Field     `json:"fields"`
-	Statistics    []Statistic `json:"statistics"`
+	PolicyVersion  string           `json:"policyVersion"`
+	Purposes       []Purpose        `json:"purposes"`
+	Columns        []Column         `json:"columns"`
+	Fields         []Field          `json:"fields"`
+	Statistics     []Statistic      `json:"statistics"`
+	EndOfProvision []EndOfProvision `json:"endOfProvision"`
+}
+
+// EndOfProvision is when provision to an employer ends for one final
+// state of an application (consent.FinalStates): GraceDays after reaching
+// it, and what the employer keeps after that (for a hire, the categories
+// kept for employment; otherwise nothing: it no longer reaches the
+// applicant or the application through it, by any path).
+type EndOfProvision struct {
+	State     consent.FinalState `json:"state"`
+	GraceDays int                `json:"graceDays"`
+	Keeps     []consent.Category `json:"keeps"`
 }
 
 // Statistic is what the statistics of one aggregate-only purpose
@@ -62,12 +75,19 @@ type Column struct {
 	Purpose consent.Purpose        `json:"purpose,omitempty"`
 	Consent consent.ConsentDefault `json:"consent,omitempty"` // the purpose's consent default
 	Note    string                 `json:"note,omitempty"`
+	// AfterHire: the column is the employer's once a hire is past its
+	// grace period (what it keeps for employment); the plain
+	// EMPLOYER_PROVISION column is while an application is not past its
+	// end of provision.
+	AfterHire bool `json:"afterHire,omitempty"`
 }
 
-// Label names the column: "EMPLOYER/EMPLOYER_PROVISION", "APPLICANT (self)",
-// "ADMIN".
+// Label names the column: "EMPLOYER/EMPLOYER_PROVISION",
+// "EMPLOYER/EMPLOYER_PROVISION after hire", "APPLICANT (self)", "ADMIN".
 func (c Column) Label() string {
 	switch {
+	case c.AfterHire:
+		return string(c.Role) + "/" + string(c.Purpose) + " after hire"
 	case c.Purpose != "":
 		return string(c.Role) + "/" + string(c.Purpose)
 	case c.Role == consent.Applicant:
@@ -174,6 +194,8 @@ const (
 	noteAnonymous  = "a request without a token"
 	noteNoPurpose  = "acts under no purpose in this policy"
 	noteStatistics = "statistics only (applicantStatistics): never a subject's row or value"
+	noteProvision  = "while an application to the employer is not past its end of provision (see End of provision); after it, nothing"
+	noteAfterHire  = "a hire past its grace period: only what the employer keeps for employment"
 )
 
 // account names the viewer, and the employer, the map decides for.
@@ -215,7 +237,13 @@ func Build(categories map[string]consent.Category, policy *consent.Policy) Map {
 				if p.AggregateOnly() {
 					col.Note = noteStatistics
 				}
+				if p == consent.EmployerProvision {
+					col.Note = noteProvision
+				}
 				m.Columns = append(m.Columns, col)
+				if p == consent.EmployerProvision && len(policy.EndOfProvision[consent.Hired].Keep) > 0 {
+					m.Columns = append(m.Columns, Column{Role: r, Purpose: p, Consent: policy.Purposes[p], Note: noteAfterHire, AfterHire: true})
+				}
 			}
 		}
 	}
@@ -254,6 +282,12 @@ func Build(categories map[string]consent.Category, policy *consent.Policy) Map {
 			}
 		}
 		m.Statistics = append(m.Statistics, st)
+	}
+	m.EndOfProvision = []EndOfProvision{}
+	for _, s := range consent.FinalStates {
+		e := policy.EndOfProvision[s]
+		m.EndOfProvision = append(m.EndOfProvision, EndOfProvision{State: s, GraceDays: int(e.Grace / (24 * time.Hour)),
+			Keeps: append([]consent.Category{}, e.Keep...)})
 	}
 	return m
 }
@@ -302,7 +336,9 @@ func columnViewer(col Column) consent.Viewer {
 
 // columnSubject is the subject of a column: the applicant themself for
 // APPLICANT, otherwise someone who granted the column's purpose (to the
-// viewer's organisation, for EMPLOYER_PROVISION) and withholds nothing.
+// viewer's organisation, for EMPLOYER_PROVISION, with an application to it
+// not past its end of provision, or a hire past its grace period for the
+// after-hire column) and withholds nothing.
 func columnSubject(col Column) consent.Subject {
 	if col.Role == consent.Applicant {
 		return consent.Subject{Self: true}
@@ -311,10 +347,16 @@ func columnSubject(col Column) consent.Subject {
 		return consent.Subject{}
 	}
 	grant := consent.Entry{Seq: 1, Purpose: col.Purpose, Granted: true}
+	s := consent.Subject{}
 	if col.Purpose == consent.EmployerProvision {
 		grant.Recipient = account
+		s.Provision = consent.ProvisionOpen
+		if col.AfterHire {
+			s.Provision = consent.ProvisionKept
+		}
 	}
-	return consent.Subject{Consents: consent.State(grant)}
+	s.Consents = consent.State(grant)
+	return s
 }
 
 // types returns the map's fields grouped by type, in the map's order.

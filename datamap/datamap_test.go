@@ -145,7 +145,7 @@ func TestDataMapDefaults(t *testing.T) {
 		labels = append(labels, c.Label())
 	}
 	wantLabels := []string{
-		"APPLICANT (self)", "EMPLOYER/EMPLOYER_PROVISION", "SUPPORT/INQUIRY", "SUPPORT/SERVICE",
+		"APPLICANT (self)", "EMPLOYER/EMPLOYER_PROVISION", "EMPLOYER/EMPLOYER_PROVISION after hire", "SUPPORT/INQUIRY", "SUPPORT/SERVICE",
 		"MARKETING/MAIL_MAGAZINE", "MARKETING/ADVERTISING", "ANALYST/ANALYTICS", "COMPLIANCE", "ADMIN", "ANONYMOUS",
 	}
 	if !slices.Equal(labels, wantLabels) {
@@ -402,5 +402,73 @@ func TestDataMapHTMLEscapes(t *testing.T) {
 	}
 	if !strings.Contains(page, ">Applicant.email<") {
 		t.Error("Applicant.email is missing from the page")
+	}
+}
+
+// TestDataMapEndOfProvision: the map says when provision to an employer
+// ends per final state, and what a hire past its grace period keeps, in a
+// column of its own whose cells are the engine's decisions for that stage.
+func TestDataMapEndOfProvision(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	kept := []consent.Category{consent.Name, consent.BirthDate, consent.Sex, consent.Phone, consent.Email, consent.Visa,
+		consent.Qualifications, consent.EmergencyContact}
+	want := []EndOfProvision{
+		{State: consent.Withdrawn, GraceDays: 0, Keeps: []consent.Category{}},
+		{State: consent.Rejected, GraceDays: 30, Keeps: []consent.Category{}},
+		{State: consent.Hired, GraceDays: 30, Keeps: kept},
+		{State: consent.JobClosed, GraceDays: 30, Keeps: []consent.Category{}},
+	}
+	if !reflect.DeepEqual(m.EndOfProvision, want) {
+		t.Errorf("EndOfProvision = %+v, want %+v", m.EndOfProvision, want)
+	}
+	col := slices.IndexFunc(m.Columns, func(c Column) bool { return c.AfterHire })
+	if col < 0 || m.Columns[col].Role != consent.Employer || m.Columns[col].Purpose != consent.EmployerProvision {
+		t.Fatalf("no after-hire employer column: %+v", m.Columns)
+	}
+	for _, f := range m.Fields {
+		got := f.Cells[col].Outcome
+		open, _ := f.Cell(consent.Employer, consent.EmployerProvision)
+		want := "HIDE"
+		if !f.Bundle && slices.Contains(kept, f.Category) {
+			want = open.Outcome // what is kept is released as while open
+		}
+		if got != want {
+			t.Errorf("%s (%s) after hire = %s, want %s", f.Field, f.categoryText(), got, want)
+		}
+	}
+	for _, c := range []struct{ field, want string }{
+		{"Applicant.visaStatus", "PLAIN"}, {"Applicant.phone", "PLAIN"}, {"Applicant.dependents", "HIDE"},
+		{"Application.reason", "HIDE"}, {"Applicant.street", "HIDE"},
+	} {
+		if f, _ := m.Field(c.field); f.Cells[col].Outcome != c.want {
+			t.Errorf("%s after hire = %s, want %s", c.field, f.Cells[col].Outcome, c.want)
+		}
+	}
+	var b bytes.Buffer
+	if err := m.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"| WITHDRAWN   | none (at once) | nothing",
+		"| REJECTED    | 30 days        | nothing",
+		"| HIRED       | 30 days        | NAME, BIRTH_DATE, SEX, PHONE, EMAIL, VISA, QUALIFICATIONS, EMERGENCY_CONTACT (for employment) |",
+	} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("the Markdown lacks %q:\n%s", line, b.String())
+		}
+	}
+	b.Reset()
+	if err := m.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "<tr><th>REJECTED</th><td>30 days</td><td class=\"note\">nothing</td></tr>") {
+		t.Error("the page lacks the end of provision")
+	}
+
+	// A policy whose hires keep nothing has no after-hire column.
+	p := consent.DefaultPolicy()
+	p.EndOfProvision[consent.Hired] = consent.EndOfProvision{}
+	if slices.ContainsFunc(BuildSchema(p).Columns, func(c Column) bool { return c.AfterHire }) {
+		t.Error("an after-hire column for a policy whose hires keep nothing")
 	}
 }

@@ -253,6 +253,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			job.FieldSalaryMin:      {Type: field.TypeInt, Column: job.FieldSalaryMin},
 			job.FieldSalaryMax:      {Type: field.TypeInt, Column: job.FieldSalaryMax},
 			job.FieldStatus:         {Type: field.TypeEnum, Column: job.FieldStatus},
+			job.FieldClosedAt:       {Type: field.TypeTime, Column: job.FieldClosedAt},
 			job.FieldQuestions:      {Type: field.TypeJSON, Column: job.FieldQuestions},
 			job.FieldEmployerID:     {Type: field.TypeInt, Column: job.FieldEmployerID},
 		},
@@ -1661,6 +1662,11 @@ func (f *JobFilter) WhereSalaryMax(p entql.IntP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *JobFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(job.FieldStatus))
+}
+
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *JobFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(job.FieldClosedAt))
 }
 
 // WhereQuestions applies the entql json.RawMessage predicate on the questions field.

@@ -1351,6 +1351,11 @@ func (_q *JobQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				selectedFields = append(selectedFields, job.FieldStatus)
 				fieldSeen[job.FieldStatus] = struct{}{}
 			}
+		case "closedAt":
+			if _, ok := fieldSeen[job.FieldClosedAt]; !ok {
+				selectedFields = append(selectedFields, job.FieldClosedAt)
+				fieldSeen[job.FieldClosedAt] = struct{}{}
+			}
 		case "questions":
 			if _, ok := fieldSeen[job.FieldQuestions]; !ok {
 				selectedFields = append(selectedFields, job.FieldQuestions)

@@ -37,8 +37,10 @@ type Job struct {
 	SalaryMin int `json:"salary_min,omitempty"`
 	// Upper end of the annual salary range, yen.
 	SalaryMax int `json:"salary_max,omitempty"`
-	// Status holds the value of the "status" field.
+	// DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing).
 	Status job.Status `json:"status,omitempty"`
+	// When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED).
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
 	// The employer's own questions to applicants; an application answers each, in order.
 	Questions []string `json:"questions,omitempty"`
 	// EmployerID holds the value of the "employer_id" field.
@@ -95,7 +97,7 @@ func (*Job) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case job.FieldTitle, job.FieldDescription, job.FieldPrefecture, job.FieldField, job.FieldEmploymentType, job.FieldStatus:
 			values[i] = new(sql.NullString)
-		case job.FieldCreatedAt, job.FieldUpdatedAt:
+		case job.FieldCreatedAt, job.FieldUpdatedAt, job.FieldClosedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -177,6 +179,13 @@ func (_m *Job) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = job.Status(value.String)
+			}
+		case job.FieldClosedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field closed_at", values[i])
+			} else if value.Valid {
+				_m.ClosedAt = new(time.Time)
+				*_m.ClosedAt = value.Time
 			}
 		case job.FieldQuestions:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -267,6 +276,11 @@ func (_m *Job) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	if v := _m.ClosedAt; v != nil {
+		builder.WriteString("closed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("questions=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Questions))

@@ -124,6 +124,20 @@ func (_c *JobCreate) SetNillableStatus(v *job.Status) *JobCreate {
 	return _c
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (_c *JobCreate) SetClosedAt(v time.Time) *JobCreate {
+	_c.mutation.SetClosedAt(v)
+	return _c
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_c *JobCreate) SetNillableClosedAt(v *time.Time) *JobCreate {
+	if v != nil {
+		_c.SetClosedAt(*v)
+	}
+	return _c
+}
+
 // SetQuestions sets the "questions" field.
 func (_c *JobCreate) SetQuestions(v []string) *JobCreate {
 	_c.mutation.SetQuestions(v)
@@ -353,6 +367,10 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 		_spec.SetField(job.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
 	}
+	if value, ok := _c.mutation.ClosedAt(); ok {
+		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
+		_node.ClosedAt = &value
+	}
 	if value, ok := _c.mutation.Questions(); ok {
 		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
 		_node.Questions = value
@@ -574,6 +592,24 @@ func (u *JobUpsert) UpdateStatus() *JobUpsert {
 	return u
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (u *JobUpsert) SetClosedAt(v time.Time) *JobUpsert {
+	u.Set(job.FieldClosedAt, v)
+	return u
+}
+
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *JobUpsert) UpdateClosedAt() *JobUpsert {
+	u.SetExcluded(job.FieldClosedAt)
+	return u
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *JobUpsert) ClearClosedAt() *JobUpsert {
+	u.SetNull(job.FieldClosedAt)
+	return u
+}
+
 // SetQuestions sets the "questions" field.
 func (u *JobUpsert) SetQuestions(v []string) *JobUpsert {
 	u.Set(job.FieldQuestions, v)
@@ -791,6 +827,27 @@ func (u *JobUpsertOne) SetStatus(v job.Status) *JobUpsertOne {
 func (u *JobUpsertOne) UpdateStatus() *JobUpsertOne {
 	return u.Update(func(s *JobUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (u *JobUpsertOne) SetClosedAt(v time.Time) *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.SetClosedAt(v)
+	})
+}
+
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateClosedAt() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateClosedAt()
+	})
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *JobUpsertOne) ClearClosedAt() *JobUpsertOne {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearClosedAt()
 	})
 }
 
@@ -1180,6 +1237,27 @@ func (u *JobUpsertBulk) SetStatus(v job.Status) *JobUpsertBulk {
 func (u *JobUpsertBulk) UpdateStatus() *JobUpsertBulk {
 	return u.Update(func(s *JobUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (u *JobUpsertBulk) SetClosedAt(v time.Time) *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.SetClosedAt(v)
+	})
+}
+
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateClosedAt() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.UpdateClosedAt()
+	})
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *JobUpsertBulk) ClearClosedAt() *JobUpsertBulk {
+	return u.Update(func(s *JobUpsert) {
+		s.ClearClosedAt()
 	})
 }
 

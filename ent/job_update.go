@@ -174,6 +174,26 @@ func (_u *JobUpdate) SetNillableStatus(v *job.Status) *JobUpdate {
 	return _u
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (_u *JobUpdate) SetClosedAt(v time.Time) *JobUpdate {
+	_u.mutation.SetClosedAt(v)
+	return _u
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_u *JobUpdate) SetNillableClosedAt(v *time.Time) *JobUpdate {
+	if v != nil {
+		_u.SetClosedAt(*v)
+	}
+	return _u
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (_u *JobUpdate) ClearClosedAt() *JobUpdate {
+	_u.mutation.ClearClosedAt()
+	return _u
+}
+
 // SetQuestions sets the "questions" field.
 func (_u *JobUpdate) SetQuestions(v []string) *JobUpdate {
 	_u.mutation.SetQuestions(v)
@@ -373,6 +393,12 @@ func (_u *JobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(job.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ClosedAt(); ok {
+		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClosedAtCleared() {
+		_spec.ClearField(job.FieldClosedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Questions(); ok {
 		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
@@ -591,6 +617,26 @@ func (_u *JobUpdateOne) SetNillableStatus(v *job.Status) *JobUpdateOne {
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetClosedAt sets the "closed_at" field.
+func (_u *JobUpdateOne) SetClosedAt(v time.Time) *JobUpdateOne {
+	_u.mutation.SetClosedAt(v)
+	return _u
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_u *JobUpdateOne) SetNillableClosedAt(v *time.Time) *JobUpdateOne {
+	if v != nil {
+		_u.SetClosedAt(*v)
+	}
+	return _u
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (_u *JobUpdateOne) ClearClosedAt() *JobUpdateOne {
+	_u.mutation.ClearClosedAt()
 	return _u
 }
 
@@ -823,6 +869,12 @@ func (_u *JobUpdateOne) sqlSave(ctx context.Context) (_node *Job, err error) {
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(job.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ClosedAt(); ok {
+		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClosedAtCleared() {
+		_spec.ClearField(job.FieldClosedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Questions(); ok {
 		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)

@@ -9948,6 +9948,7 @@ type JobMutation struct {
 	salary_max          *int
 	addsalary_max       *int
 	status              *job.Status
+	closed_at           *time.Time
 	questions           *[]string
 	appendquestions     []string
 	clearedFields       map[string]struct{}
@@ -10487,6 +10488,55 @@ func (m *JobMutation) ResetStatus() {
 	m.status = nil
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (m *JobMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
+}
+
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *JobMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAt returns the old "closed_at" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldClosedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
+	}
+	return oldValue.ClosedAt, nil
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (m *JobMutation) ClearClosedAt() {
+	m.closed_at = nil
+	m.clearedFields[job.FieldClosedAt] = struct{}{}
+}
+
+// ClosedAtCleared returns if the "closed_at" field was cleared in this mutation.
+func (m *JobMutation) ClosedAtCleared() bool {
+	_, ok := m.clearedFields[job.FieldClosedAt]
+	return ok
+}
+
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *JobMutation) ResetClosedAt() {
+	m.closed_at = nil
+	delete(m.clearedFields, job.FieldClosedAt)
+}
+
 // SetQuestions sets the "questions" field.
 func (m *JobMutation) SetQuestions(s []string) {
 	m.questions = &s
@@ -10703,7 +10753,7 @@ func (m *JobMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *JobMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, job.FieldCreatedAt)
 	}
@@ -10733,6 +10783,9 @@ func (m *JobMutation) Fields() []string {
 	}
 	if m.status != nil {
 		fields = append(fields, job.FieldStatus)
+	}
+	if m.closed_at != nil {
+		fields = append(fields, job.FieldClosedAt)
 	}
 	if m.questions != nil {
 		fields = append(fields, job.FieldQuestions)
@@ -10768,6 +10821,8 @@ func (m *JobMutation) Field(name string) (ent.Value, bool) {
 		return m.SalaryMax()
 	case job.FieldStatus:
 		return m.Status()
+	case job.FieldClosedAt:
+		return m.ClosedAt()
 	case job.FieldQuestions:
 		return m.Questions()
 	case job.FieldEmployerID:
@@ -10801,6 +10856,8 @@ func (m *JobMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldSalaryMax(ctx)
 	case job.FieldStatus:
 		return m.OldStatus(ctx)
+	case job.FieldClosedAt:
+		return m.OldClosedAt(ctx)
 	case job.FieldQuestions:
 		return m.OldQuestions(ctx)
 	case job.FieldEmployerID:
@@ -10884,6 +10941,13 @@ func (m *JobMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
+	case job.FieldClosedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAt(v)
+		return nil
 	case job.FieldQuestions:
 		v, ok := value.([]string)
 		if !ok {
@@ -10961,6 +11025,9 @@ func (m *JobMutation) ClearedFields() []string {
 	if m.FieldCleared(job.FieldSalaryMax) {
 		fields = append(fields, job.FieldSalaryMax)
 	}
+	if m.FieldCleared(job.FieldClosedAt) {
+		fields = append(fields, job.FieldClosedAt)
+	}
 	if m.FieldCleared(job.FieldQuestions) {
 		fields = append(fields, job.FieldQuestions)
 	}
@@ -10983,6 +11050,9 @@ func (m *JobMutation) ClearField(name string) error {
 		return nil
 	case job.FieldSalaryMax:
 		m.ClearSalaryMax()
+		return nil
+	case job.FieldClosedAt:
+		m.ClearClosedAt()
 		return nil
 	case job.FieldQuestions:
 		m.ClearQuestions()
@@ -11024,6 +11094,9 @@ func (m *JobMutation) ResetField(name string) error {
 		return nil
 	case job.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case job.FieldClosedAt:
+		m.ResetClosedAt()
 		return nil
 	case job.FieldQuestions:
 		m.ResetQuestions()

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -180,6 +181,10 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	if v.Role != consent.Applicant {
 		st.purposes = g.engine.PurposesOf(v)
 	}
+	st.stages = v.Role == consent.Employer && v.Org != "" && slices.Contains(st.purposes, consent.EmployerProvision)
+	// One time for the whole operation: its row rules and its decisions
+	// agree on which provisions have ended.
+	ctx = rule.WithNow(ctx, time.Now())
 	ctx = consent.WithEngine(context.WithValue(ctx, stateKey{}, st), g.engine)
 	if v.Role == consent.Employer && v.Org != "" {
 		ctx = g.withEmployerID(ctx, v.Org)
@@ -267,13 +272,14 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	var sub *subjectState
-	var id int
+	var ref subjectRef
 	if st != nil {
 		var found bool
-		if id, found = subjectOf(fc.Parent); found {
-			d, sub = g.decide(ctx, st, id, inf)
+		if ref, found = subjectOf(fc.Parent); found {
+			d, sub = g.decide(ctx, st, ref, inf)
 		}
 	}
+	id := ref.id
 	switch d.Outcome {
 	case consent.Plain:
 		st.released(sub, id, inf, d.Outcome)
@@ -304,15 +310,16 @@ func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldConte
 	if st == nil {
 		return nil, nil
 	}
-	id, found := subjectOf(fc.Parent)
+	ref, found := subjectOf(fc.Parent)
 	if !found {
 		st.withhold(fc, consent.NotPermitted)
 		return nil, nil
 	}
+	id := ref.id
 	var sub *subjectState
 	for _, inf := range allCategories {
 		var d consent.Decision
-		if d, sub = g.decide(ctx, st, id, inf); d.Outcome != consent.Plain {
+		if d, sub = g.decide(ctx, st, ref, inf); d.Outcome != consent.Plain {
 			st.withhold(fc, d.Reason)
 			return nil, nil
 		}
@@ -327,23 +334,25 @@ func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldConte
 // it once per operation for all subjects in the same consent state (a page
 // of applicants shares a few). Fields resolve concurrently; a decision
 // already made is read without a lock.
-func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf fieldInfo) (consent.Decision, *subjectState) {
+func (g *fieldGuard) decide(ctx context.Context, st *requestState, ref subjectRef, inf fieldInfo) (consent.Decision, *subjectState) {
 	c, i := inf.category, inf.index
 	if i < 0 {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
 	}
-	sub := g.subject(ctx, st, id)
+	sub := g.subject(ctx, st, ref.id)
 	if sub.failed {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
 	}
+	stage := sub.stageOf(st, ref)
+	class := sub.classes[stage]
 	var d consent.Decision
-	if k := sub.class.decisions[i].Load(); k != 0 {
+	if k := class.decisions[i].Load(); k != 0 {
 		d = st.distinct[k-1]
 	} else {
-		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents, LegalBasis: sub.basis}, c)
+		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents, LegalBasis: sub.basis, Provision: stage}, c)
 		st.mu.Lock()
-		if sub.class.decisions[i].Load() == 0 {
-			sub.class.decisions[i].Store(uint32(st.intern(d)))
+		if class.decisions[i].Load() == 0 {
+			class.decisions[i].Store(uint32(st.intern(d)))
 		}
 		st.mu.Unlock()
 	}
@@ -380,6 +389,7 @@ type requestState struct {
 	viewer   consent.Viewer
 	purposes []consent.Purpose // the viewer's: its decisions depend on subjects' consents
 	grants   bool              // a compliance viewer: its decisions depend on its live access grants
+	stages   bool              // an employer viewer: its decisions depend on where provision to it stands
 
 	selfMu sync.Mutex
 	selfID int // the viewer's own applicant id, once found
@@ -404,9 +414,10 @@ type decisionClass struct {
 	decisions [consent.NumCategories]atomic.Uint32
 }
 
-// classOf returns the decision class of subjects in this state.
-func (st *requestState) classOf(self bool, c consent.Consents, basis consent.LegalBasis) *decisionClass {
-	key := c.Key()
+// classOf returns the decision class of subjects in this state, at this
+// provision stage.
+func (st *requestState) classOf(self bool, c consent.Consents, basis consent.LegalBasis, stage consent.ProvisionStage) *decisionClass {
+	key := stage.String() + "\x04" + c.Key()
 	if self {
 		key = "self\x02" + key
 	}

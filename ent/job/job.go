@@ -38,6 +38,8 @@ const (
 	FieldSalaryMax = "salary_max"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldClosedAt holds the string denoting the closed_at field in the database.
+	FieldClosedAt = "closed_at"
 	// FieldQuestions holds the string denoting the questions field in the database.
 	FieldQuestions = "questions"
 	// FieldEmployerID holds the string denoting the employer_id field in the database.
@@ -77,6 +79,7 @@ var Columns = []string{
 	FieldSalaryMin,
 	FieldSalaryMax,
 	FieldStatus,
+	FieldClosedAt,
 	FieldQuestions,
 	FieldEmployerID,
 }
@@ -97,7 +100,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -228,6 +231,11 @@ func BySalaryMax(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByClosedAt orders the results by the closed_at field.
+func ByClosedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClosedAt, opts...).ToFunc()
 }
 
 // ByEmployerID orders the results by the employer_id field.

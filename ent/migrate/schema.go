@@ -323,6 +323,7 @@ var (
 		{Name: "salary_min", Type: field.TypeInt, Nullable: true},
 		{Name: "salary_max", Type: field.TypeInt, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED", "CLOSED"}, Default: "DRAFT"},
+		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "questions", Type: field.TypeJSON, Nullable: true},
 		{Name: "employer_id", Type: field.TypeInt},
 	}
@@ -334,7 +335,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "jobs_employers_jobs",
-				Columns:    []*schema.Column{JobsColumns[12]},
+				Columns:    []*schema.Column{JobsColumns[13]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -348,7 +349,7 @@ var (
 			{
 				Name:    "job_employer_id",
 				Unique:  false,
-				Columns: []*schema.Column{JobsColumns[12]},
+				Columns: []*schema.Column{JobsColumns[13]},
 			},
 		},
 	}

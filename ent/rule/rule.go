@@ -40,8 +40,9 @@ func all[P ~func(*sql.Selector)]() P {
 }
 
 // ApplicantRows returns the applicants v reaches (DESIGN.md, Roles): an
-// applicant themself; an employer the applicants with a live application to
-// one of its jobs and a live provision consent for it; support the subjects
+// applicant themself; an employer the applicants with an application to
+// one of its jobs not past its end of provision (or a hire it keeps
+// categories of for employment) and a live provision consent for it; support the subjects
 // of an open privacy request; marketing and analysts the subjects whose
 // consents allow every purpose they act under (inside an aggregate only,
 // when one of those purposes releases aggregates only); compliance the subjects of
@@ -73,8 +74,8 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 }
 
 // ApplicationRows returns the applications v reaches: an applicant their
-// own, an employer the live (not withdrawn) ones to its own jobs from the
-// applicants it reaches, an aggregate those of the applicants it reaches,
+// own, an employer the ones to its own jobs not past their end of
+// provision (and hires it keeps categories of) from the applicants it reaches, an aggregate those of the applicants it reaches,
 // compliance those of the subjects of its own live access grants.
 func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Application {
 	switch {
@@ -183,15 +184,23 @@ func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
 	return none[predicate.Operation]()
 }
 
-// liveApplicationTo returns the applications to org's jobs that are not
-// withdrawn: IN over org's job ids (isOwnJob; the applications' job
-// index), so that it costs what org's own applications cost.
+// liveApplicationTo returns the applications to org's jobs whose
+// provision to org has not ended (provision.go), and the hires whose grace
+// period is over when the policy keeps categories for employment: IN over
+// org's job ids (isOwnJob; the applications' job index), so that it costs
+// what org's own applications cost. No policy in ctx: none.
 func liveApplicationTo(ctx context.Context, org string) predicate.Application {
 	return func(s *sql.Selector) {
-		s.Where(sql.And(
-			sql.NEQ(s.C(application.FieldStatus), application.StatusWITHDRAWN),
-			isOwnJob(ctx, s.C(application.FieldJobID), org),
-		))
+		e := consent.EngineFrom(ctx)
+		if e == nil {
+			s.Where(sql.False())
+			return
+		}
+		reach := sql.Not(provisionEnded(ctx, s, e.Policy(), org))
+		if len(e.Policy().EndOfProvision[consent.Hired].Keep) > 0 {
+			reach = sql.Or(reach, sql.EQ(s.C(application.FieldStatus), application.StatusHIRED))
+		}
+		s.Where(sql.And(isOwnJob(ctx, s.C(application.FieldJobID), org), reach))
 	}
 }
 

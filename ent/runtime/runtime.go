@@ -484,6 +484,8 @@ func init() {
 	jobHooks := schema.Job{}.Hooks()
 
 	job.Hooks[1] = jobHooks[0]
+
+	job.Hooks[2] = jobHooks[1]
 	jobMixinFields0 := jobMixin[0].Fields()
 	_ = jobMixinFields0
 	jobFields := schema.Job{}.Fields()

@@ -30,7 +30,11 @@ func (Job) Fields() []ent.Field {
 		field.Int("salary_min").Optional().Min(0).Comment("Lower end of the annual salary range, yen."),
 		field.Int("salary_max").Optional().Min(0).Comment("Upper end of the annual salary range, yen."),
 		field.Enum("status").Values("DRAFT", "PUBLISHED", "CLOSED").Default("DRAFT").
-			Annotations(entgql.Type("JobStatus")),
+			Annotations(entgql.Type("JobStatus")).
+			Comment("DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing)."),
+		field.Time("closed_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED)."),
 		field.Strings("questions").Optional().
 			Comment("The employer's own questions to applicants; an application answers each, in order."),
 		field.Int("employer_id").Immutable().

@@ -50,7 +50,7 @@ func (Job) Policy() ent.Policy {
 }
 
 // Hooks of the Job.
-func (Job) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateJob()} }
+func (Job) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateJob(), hooks.JobStatus()} }
 
 // Policy of the Employer: organisations are public; they are written only
 // by trusted jobs.
