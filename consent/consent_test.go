@@ -318,7 +318,10 @@ func TestDecideEndOfProvision(t *testing.T) {
 func TestEndsAt(t *testing.T) {
 	p := consent.DefaultPolicy()
 	day := 24 * time.Hour
-	at := func(d int) *time.Time { t := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(d) * day); return &t }
+	at := func(d int) *time.Time {
+		t := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(d) * day)
+		return &t
+	}
 	for _, c := range []struct {
 		name string
 		app  consent.ApplicationEnd

@@ -292,8 +292,8 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			Delta:       DefaultAggregateDelta,
 			DailyBudget: DefaultAggregateDailyBudget,
 		},
-		Purposes:     make(map[Purpose]ConsentDefault, len(Purposes)),
-		RolePurposes: make(map[Role][]Purpose),
+		Purposes:       make(map[Purpose]ConsentDefault, len(Purposes)),
+		RolePurposes:   make(map[Role][]Purpose),
 		Rules:          make(map[Purpose]map[Category]Rule, len(Purposes)),
 		EndOfProvision: DefaultEndOfProvision(),
 	}
