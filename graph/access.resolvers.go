@@ -8,6 +8,7 @@ package graph
 import (
 	"consentgate/ent"
 	"consentgate/ent/accessrecord"
+	"consentgate/graph/model"
 	"context"
 )
 
@@ -15,4 +16,9 @@ import (
 func (r *applicantResolver) AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error) {
 	return r.clientFrom(ctx).AccessRecord.Query().Where(accessrecord.SubjectID(obj.ID)).
 		Order(ent.Desc(accessrecord.FieldAt), ent.Desc(accessrecord.FieldID)).Limit(100).All(ctx)
+}
+
+// Provisions is the resolver for the provisions field.
+func (r *applicantResolver) Provisions(ctx context.Context, obj *ent.Applicant) ([]*model.Provision, error) {
+	return r.provisions(ctx, obj)
 }

@@ -138,6 +138,7 @@ type ComplexityRoot struct {
 		PostalCode          func(childComplexity int) int
 		Prefecture          func(childComplexity int) int
 		PrivacyRequests     func(childComplexity int) int
+		Provisions          func(childComplexity int) int
 		Qualifications      func(childComplexity int) int
 		Rent                func(childComplexity int) int
 		SchoolName          func(childComplexity int) int
@@ -375,6 +376,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Provision struct {
+		Employer func(childComplexity int) int
+		Ended    func(childComplexity int) int
+		EndsAt   func(childComplexity int) int
+		Keeps    func(childComplexity int) int
+		Since    func(childComplexity int) int
+	}
+
 	Qualification struct {
 		AcquiredOn func(childComplexity int) int
 		Name       func(childComplexity int) int
@@ -441,6 +450,7 @@ type AccessGrantResolver interface {
 }
 type ApplicantResolver interface {
 	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
+	Provisions(ctx context.Context, obj *ent.Applicant) ([]*model.Provision, error)
 	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
 	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
 }
@@ -927,6 +937,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.PrivacyRequests(childComplexity), true
+	case "Applicant.provisions":
+		if e.ComplexityRoot.Applicant.Provisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Provisions(childComplexity), true
 	case "Applicant.qualifications":
 		if e.ComplexityRoot.Applicant.Qualifications == nil {
 			break
@@ -1991,6 +2007,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PrivacyRequestEdge.Node(childComplexity), true
 
+	case "Provision.employer":
+		if e.ComplexityRoot.Provision.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Employer(childComplexity), true
+	case "Provision.ended":
+		if e.ComplexityRoot.Provision.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Ended(childComplexity), true
+	case "Provision.endsAt":
+		if e.ComplexityRoot.Provision.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.EndsAt(childComplexity), true
+	case "Provision.keeps":
+		if e.ComplexityRoot.Provision.Keeps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Keeps(childComplexity), true
+	case "Provision.since":
+		if e.ComplexityRoot.Provision.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Since(childComplexity), true
+
 	case "Qualification.acquiredOn":
 		if e.ComplexityRoot.Qualification.AcquiredOn == nil {
 			break
@@ -2402,6 +2449,35 @@ var sources = []*ast.Source{
 	{Name: "../schema/access.graphqls", Input: `extend type Applicant {
   "Who received this applicant's personal data, when, which categories and for which purpose: the latest 100 releases."
   accessHistory: [AccessRecord!]! @nonPersonal
+  """
+  Per employer the applicant applied to (among the applications the viewer
+  reaches), since when it is provided their data and when that provision ends
+  or ended: the end of provision of its applications (policy §5(1); the data
+  map's "End of provision").
+  """
+  provisions: [Provision!]! @nonPersonal
+}
+
+"""
+Provision of an applicant's data to one employer (policy §4(1), §5(1)): from
+the first application to it until the end of provision of the last. An
+application's provision ends when it reaches a final state (WITHDRAWN,
+REJECTED, HIRED, or its job CLOSED), after the grace period the policy sets
+for that state; after it the employer reaches neither the applicant nor the
+application through it, by any path, except for what a hire keeps for
+employment. Withdrawing the consent (changeConsent, a cease-of-provision
+request) ends it as well, at once.
+"""
+type Provision {
+  employer: Employer!
+  "When the applicant first applied to the employer."
+  since: Time!
+  "When the employer's access ends or ended: the latest end of provision of the applications to it; null while one of them is live and its job open."
+  endsAt: Time
+  "Whether endsAt has passed: the employer reaches nothing more (but what it keeps)."
+  ended: Boolean!
+  "What the employer keeps after endsAt: for a hire, the categories the policy keeps for employment; otherwise none."
+  keeps: [Category!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/applicant.graphqls", Input: `"One job in an applicant's work history."
@@ -5771,6 +5847,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_privacyRequests(ctx, field)
 	case "accessHistory":
 		return ec.fieldContext_Applicant_accessHistory(ctx, field)
+	case "provisions":
+		return ec.fieldContext_Applicant_provisions(ctx, field)
 	case "currentConsents":
 		return ec.fieldContext_Applicant_currentConsents(ctx, field)
 	case "notices":
@@ -6147,6 +6225,22 @@ func (ec *executionContext) childFields_PrivacyRequestEdge(ctx context.Context, 
 		return ec.fieldContext_PrivacyRequestEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PrivacyRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Provision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_Provision_employer(ctx, field)
+	case "since":
+		return ec.fieldContext_Provision_since(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Provision_endsAt(ctx, field)
+	case "ended":
+		return ec.fieldContext_Provision_ended(ctx, field)
+	case "keeps":
+		return ec.fieldContext_Provision_keeps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Provision", field.Name)
 }
 
 func (ec *executionContext) childFields_Qualification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9400,6 +9494,38 @@ func (ec *executionContext) fieldContext_Applicant_accessHistory(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AccessRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Applicant_provisions(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_provisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().Provisions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖconsentgateᚋgraphᚋmodelᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_provisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Applicant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13342,6 +13468,130 @@ func (ec *executionContext) _PrivacyRequestEdge_cursor(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_PrivacyRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PrivacyRequestEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Provision_employer(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖconsentgateᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_since(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Provision_endsAt(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Provision_ended(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Provision_keeps(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_keeps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keeps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []consent.WithheldCategory) graphql.Marshaler {
+			return ec.marshalNCategory2ᚕconsentgateᚋentᚋconsentᚐWithheldCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_keeps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Category")
 }
 
 func (ec *executionContext) _Qualification_name(ctx context.Context, field graphql.CollectedField, obj *schematype.Qualification) (ret graphql.Marshaler) {
@@ -24575,6 +24825,12 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Applicant_accessHistory(ctx, field, obj)
 				})
+		case "provisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_provisions(ctx, field, obj)
+				})
 		case "currentConsents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -26082,6 +26338,59 @@ func (ec *executionContext) _PrivacyRequestEdge(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var provisionImplementors = []string{"Provision"}
+
+func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet, obj *model.Provision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Provision")
+		case "employer":
+			out.Values[i] = ec._Provision_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._Provision_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endsAt":
+			out.Values[i] = ec._Provision_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ended":
+			out.Values[i] = ec._Provision_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keeps":
+			out.Values[i] = ec._Provision_keeps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var qualificationImplementors = []string{"Qualification"}
 
 func (ec *executionContext) _Qualification(ctx context.Context, sel ast.SelectionSet, obj *schematype.Qualification) graphql.Marshaler {
@@ -27011,6 +27320,36 @@ func (ec *executionContext) marshalNCategory2consentgateᚋentᚋconsentᚐWithh
 	return v
 }
 
+func (ec *executionContext) unmarshalNCategory2ᚕconsentgateᚋentᚋconsentᚐWithheldCategoryᚄ(ctx context.Context, v any) ([]consent.WithheldCategory, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]consent.WithheldCategory, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCategory2ᚕconsentgateᚋentᚋconsentᚐWithheldCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []consent.WithheldCategory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNConsent2ᚕᚖconsentgateᚋentᚐConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27426,6 +27765,30 @@ func (ec *executionContext) marshalNPrivacyRequestStatus2consentgateᚋentᚋpri
 func (ec *executionContext) unmarshalNPrivacyRequestWhereInput2ᚖconsentgateᚋentᚐPrivacyRequestWhereInput(ctx context.Context, v any) (*ent.PrivacyRequestWhereInput, error) {
 	res, err := ec.unmarshalInputPrivacyRequestWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProvision2ᚕᚖconsentgateᚋgraphᚋmodelᚐProvisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Provision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvision2ᚖconsentgateᚋgraphᚋmodelᚐProvision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProvision2ᚖconsentgateᚋgraphᚋmodelᚐProvision(ctx context.Context, sel ast.SelectionSet, v *model.Provision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Provision!")
+		return graphql.Null
+	}
+	return ec._Provision(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPublishPolicyVersionInput2consentgateᚋgraphᚋmodelᚐPublishPolicyVersionInput(ctx context.Context, v any) (model.PublishPolicyVersionInput, error) {

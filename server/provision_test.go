@@ -1,0 +1,371 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"consentgate/consent"
+	"consentgate/ent"
+	"consentgate/ent/privacy"
+)
+
+// The end of provision (issue 12): an application's provision to its
+// employer ends when it reaches a final state (REJECTED, WITHDRAWN, HIRED,
+// or its job CLOSED), after the policy's grace period for that state
+// (defaults: 0 for WITHDRAWN, 30 days for REJECTED and a closed job, 30
+// days for HIRED, after which the employer keeps what employment needs).
+// After it the employer reaches neither the applicant nor the
+// application's personal fields by any path.
+
+const day = 24 * time.Hour
+
+// keptForEmployment are the categories the default policy keeps for a
+// hire past its grace period, written out from DESIGN.md and policy.yaml.
+var keptForEmployment = []consent.Category{consent.Name, consent.BirthDate, consent.Sex, consent.Phone, consent.Email,
+	consent.Visa, consent.Qualifications, consent.EmergencyContact}
+
+// moveAs moves an application through the API, one status after another,
+// as the employer viewer, and fails the test on any error.
+func (f *fixture) moveAs(t *testing.T, viewer string, app *ent.Application, statuses ...string) {
+	t.Helper()
+	for _, s := range statuses {
+		r := f.post(t, as(viewer), `mutation($id: ID!, $s: ApplicationStatus!) { moveApplication(id: $id, status: $s) { status } }`,
+			map[string]any{"id": app.ID, "s": s})
+		if dig(r.Data, "moveApplication", "status") != s {
+			t.Fatalf("moving application %d to %s: %s", app.ID, s, r.Raw)
+		}
+	}
+}
+
+// closeJobAs closes a job through the API as the employer viewer.
+func (f *fixture) closeJobAs(t *testing.T, viewer string, j *ent.Job) {
+	t.Helper()
+	r := f.post(t, as(viewer), `mutation($id: ID!) { updateJob(id: $id, input: {status: CLOSED}) { status } }`, map[string]any{"id": j.ID})
+	if dig(r.Data, "updateJob", "status") != "CLOSED" {
+		t.Fatalf("closing job %d: %s", j.ID, r.Raw)
+	}
+}
+
+// ageApplication moves the time an application reached its status back
+// by d, as if it had happened d ago (the grace periods count from it).
+func (f *fixture) ageApplication(t testing.TB, app *ent.Application, d time.Duration) {
+	t.Helper()
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	a := f.client.Application.GetX(ctx, app.ID)
+	f.client.Application.UpdateOne(a).SetStatusChangedAt(a.StatusChangedAt.Add(-d)).ExecX(ctx)
+}
+
+// ageJob moves the time a job closed back by d.
+func (f *fixture) ageJob(t testing.TB, j *ent.Job, d time.Duration) {
+	t.Helper()
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	closed := f.client.Job.GetX(ctx, j.ID)
+	if closed.ClosedAt == nil {
+		t.Fatalf("job %d is not closed", j.ID)
+	}
+	f.client.Job.UpdateOne(closed).SetClosedAt(closed.ClosedAt.Add(-d)).ExecX(ctx)
+}
+
+// provisionCase brings alice's application to acme (alice withholds
+// FAMILY from acme) to one state, through the API, and says what acme then
+// reaches of her: everything §5(1) lists but FAMILY (open), the categories
+// a hire keeps (kept), or nothing (ended).
+type provisionCase struct {
+	name  string
+	end   func(t *testing.T, f *fixture)
+	stage consent.ProvisionStage
+}
+
+var provisionCases = []provisionCase{
+	{"live", func(t *testing.T, f *fixture) {}, consent.ProvisionOpen},
+	{"rejected, in the grace period", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "REJECTED")
+		f.ageApplication(t, f.apps["alice"], 29*day)
+	}, consent.ProvisionOpen},
+	{"rejected, past the grace period", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "SCREENING", "REJECTED")
+		f.ageApplication(t, f.apps["alice"], 30*day+time.Minute)
+	}, consent.ProvisionEnded},
+	{"withdrawn, at once", func(t *testing.T, f *fixture) {
+		r := f.post(t, as("alice"), `mutation($id: ID!) { withdrawApplication(id: $id) { status } }`, map[string]any{"id": f.apps["alice"].ID})
+		if dig(r.Data, "withdrawApplication", "status") != "WITHDRAWN" {
+			t.Fatalf("withdrawing: %s", r.Raw)
+		}
+	}, consent.ProvisionEnded},
+	{"job closed, in the grace period", func(t *testing.T, f *fixture) {
+		f.closeJobAs(t, "acme", f.jobs["acme"])
+		f.ageJob(t, f.jobs["acme"], 29*day)
+	}, consent.ProvisionOpen},
+	{"job closed, past the grace period", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW")
+		f.closeJobAs(t, "acme", f.jobs["acme"])
+		f.ageJob(t, f.jobs["acme"], 31*day)
+	}, consent.ProvisionEnded},
+	{"rejected after the job closed: the closing's end", func(t *testing.T, f *fixture) {
+		f.closeJobAs(t, "acme", f.jobs["acme"])
+		f.ageJob(t, f.jobs["acme"], 31*day)
+		// Past the closing's end the employer cannot reach it to reject it...
+		r := f.post(t, as("acme"), `mutation($id: ID!) { moveApplication(id: $id, status: REJECTED) { status } }`, map[string]any{"id": f.apps["alice"].ID})
+		if errorCode(r) != "NOT_FOUND" {
+			t.Fatalf("moving an application past its end of provision: %s", r.Raw)
+		}
+	}, consent.ProvisionEnded},
+	{"hired, in the grace period", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
+		f.ageApplication(t, f.apps["alice"], 29*day)
+	}, consent.ProvisionOpen},
+	{"hired, past the grace period", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
+		f.ageApplication(t, f.apps["alice"], 31*day)
+	}, consent.ProvisionKept},
+	{"hired, then the job closed long ago: the hire's own end", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
+		f.closeJobAs(t, "acme", f.jobs["acme"])
+		f.ageApplication(t, f.apps["alice"], 31*day)
+		f.ageJob(t, f.jobs["acme"], 300*day)
+	}, consent.ProvisionKept},
+	{"hired past the grace period, then consent withdrawn", func(t *testing.T, f *fixture) {
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
+		f.ageApplication(t, f.apps["alice"], 31*day)
+		r := f.post(t, as("alice"), `mutation($e: ID!) { changeConsent(input: {purpose: EMPLOYER_PROVISION, employerID: $e, granted: false}) { granted } }`,
+			map[string]any{"e": f.employers["acme"].ID})
+		if dig(r.Data, "changeConsent", "granted") != false {
+			t.Fatalf("withdrawing consent: %s", r.Raw)
+		}
+	}, consent.ProvisionEnded},
+}
+
+// reachedBy is what acme may see of alice at a stage.
+func (c provisionCase) reachedBy() map[string][]consent.Category {
+	switch c.stage {
+	case consent.ProvisionOpen:
+		return map[string][]consent.Category{"alice": without(providable(), consent.Family)}
+	case consent.ProvisionKept:
+		return map[string][]consent.Category{"alice": keptForEmployment}
+	}
+	return map[string][]consent.Category{}
+}
+
+// TestEndOfProvision brings alice's application to acme to each case and
+// runs every access path as acme: each of her values appears only where
+// the stage allows its category, and each allowed one appears; she is a
+// row for acme (lists, counts, node lookups) exactly while something is
+// provided, her application exactly while its own provision is not over;
+// globex and alice herself see what they saw before.
+func TestEndOfProvision(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			for _, c := range provisionCases {
+				t.Run(c.name, func(t *testing.T) {
+					f := newFixture(t, b.open(t))
+					c.end(t, f)
+					checkCanaries(t, f, "acme", c.reachedBy(), onAPath)
+					r := f.post(t, as("acme"), `query($a: ID!, $app: ID!) {
+						applicants { totalCount edges { node { id } } }
+						applications { totalCount edges { node { id } } }
+						applicant(id: $a) { id }
+						node(id: $app) { id }
+					}`, map[string]any{"a": f.applicants["alice"].ID, "app": f.apps["alice"].ID})
+					reached := c.stage != consent.ProvisionEnded
+					want := []string(nil)
+					if reached {
+						want = []string{fmt.Sprint(f.applicants["alice"].ID)}
+					}
+					if got := idSet(r, "applicants", "edges"); !slices.Equal(got, want) || fmt.Sprint(dig(r.Data, "applicants", "totalCount")) != fmt.Sprint(len(want)) {
+						t.Errorf("acme's applicants = %v, want %v: %s", got, want, r.Raw)
+					}
+					if got := idSet(r, "applications", "edges"); len(got) != len(want) {
+						t.Errorf("acme's applications = %v, want %d: %s", got, len(want), r.Raw)
+					}
+					if (dig(r.Data, "applicant") != nil) != reached || (dig(r.Data, "node") != nil) != reached {
+						t.Errorf("lookups by id: %s", r.Raw)
+					}
+					// Globex never reached alice; alice sees all of hers.
+					if r := f.post(t, as("globex"), `{ applicants { totalCount edges { node { id name } } } }`, nil); strings.Contains(r.Raw, "cnryalice") {
+						t.Errorf("globex reaches alice: %s", r.Raw)
+					}
+					if r := f.post(t, as("alice"), `{ me { name street applications { totalCount edges { node { reason } } } } }`, nil); !strings.Contains(r.Raw, `"street":"cnryalicestreet"`) ||
+						!strings.Contains(r.Raw, `"reason":"cnryalicereason"`) || r.Extensions["withheld"] != nil {
+						t.Errorf("alice's own: %s", r.Raw)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestEndOfProvisionWithheld: what acme gets for alice's fields once only
+// a hire is left, past its grace period: the kept categories plain, the
+// rest null and listed in extensions.withheld as PROVISION_ENDED (the
+// application's answers too), the §5(1) exclusions as NOT_PERMITTED.
+func TestEndOfProvisionWithheld(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
+		q := `query($id: ID!) { applicant(id: $id) { name phone city street occupation spouseOccupation applications { edges { node { status reason answers } } } } }`
+		vars := map[string]any{"id": f.applicants["alice"].ID}
+		r := f.post(t, as("acme"), q, vars)
+		if want := `{"data":{"applicant":{"name":"cnryalicename","phone":"090-1234-0001","city":"cnryalicecity","street":null,"occupation":"cnryaliceoccupation","spouseOccupation":null,"applications":{"edges":[{"node":{"status":"HIRED","reason":"cnryalicereason","answers":["cnryaliceanswer"]}}]}}},"extensions":{"withheld":[{"path":["applicant"],"fields":{"spouseOccupation":"WITHHELD_BY_SUBJECT","street":"NOT_PERMITTED"}}]}}`; r.Raw != want {
+			t.Fatalf("in the grace period: got %s\nwant %s", r.Raw, want)
+		}
+		f.ageApplication(t, f.apps["alice"], 31*day)
+		r = f.post(t, as("acme"), q, vars)
+		want := `{"data":{"applicant":{"name":"cnryalicename","phone":"090-1234-0001","city":null,"street":null,"occupation":null,"spouseOccupation":null,"applications":{"edges":[{"node":{"status":"HIRED","reason":null,"answers":null}}]}}},` +
+			`"extensions":{"withheld":[{"path":["applicant"],"fields":{"city":"PROVISION_ENDED","occupation":"PROVISION_ENDED","spouseOccupation":"PROVISION_ENDED","street":"NOT_PERMITTED"}},` +
+			`{"path":["applicant","applications","edges",0,"node"],"fields":{"answers":"PROVISION_ENDED","reason":"PROVISION_ENDED"}}]}}`
+		if r.Raw != want {
+			t.Fatalf("past the grace period: got %s\nwant %s", r.Raw, want)
+		}
+		// The access record of that response names the kept categories only.
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		last := client.AccessRecord.Query().Order(ent.Desc("id")).FirstX(ctx)
+		if want := []string{"NAME:PLAIN", "PHONE:PLAIN"}; !slices.Equal(last.Categories, want) {
+			t.Errorf("access record categories = %v, want %v", last.Categories, want)
+		}
+	})
+}
+
+// TestEndOfProvisionPerApplication: an applicant with two applications to
+// one employer is reached through the one not past its end of provision;
+// the other (rejected long ago, or a hire past its grace period) shows
+// none of its own personal fields: its row is not reached, or its answers
+// are withheld, whatever the live one allows.
+func TestEndOfProvisionPerApplication(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		second := client.Job.Create().SetEmployer(f.employers["acme"]).SetTitle("Acme second").SetDescription("d").SetPrefecture("Tokyo").
+			SetField("Software").SetEmploymentType("FULL_TIME").SetStatus("PUBLISHED").SaveX(ctx)
+		r := f.post(t, as("alice"), `mutation($j: ID!) { applyToJob(input: {jobID: $j, reason: "cnryalicesecondreason"}) { id } }`, map[string]any{"j": second.ID})
+		live := idOf(t, dig(r.Data, "applyToJob", "id"))
+		q := `{ applications(orderBy: {field: CREATED_AT, direction: ASC}) { totalCount edges { node { id reason } } } applicants { edges { node { name city } } } }`
+
+		f.moveAs(t, "acme", f.apps["alice"], "REJECTED")
+		f.ageApplication(t, f.apps["alice"], 40*day)
+		r = f.post(t, as("acme"), q, nil)
+		if want := fmt.Sprintf(`{"data":{"applications":{"totalCount":1,"edges":[{"node":{"id":"%d","reason":"cnryalicesecondreason"}}]},"applicants":{"edges":[{"node":{"name":"cnryalicename","city":"cnryalicecity"}}]}}}`, live); r.Raw != want {
+			t.Fatalf("rejected long ago beside a live one: got %s\nwant %s", r.Raw, want)
+		}
+		if r := f.post(t, as("acme"), `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": f.apps["alice"].ID}); dig(r.Data, "node") != nil {
+			t.Errorf("the ended application is reached by id: %s", r.Raw)
+		}
+	})
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		second := client.Job.Create().SetEmployer(f.employers["acme"]).SetTitle("Acme second").SetDescription("d").SetPrefecture("Tokyo").
+			SetField("Software").SetEmploymentType("FULL_TIME").SetStatus("PUBLISHED").SaveX(ctx)
+		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
+		f.ageApplication(t, f.apps["alice"], 40*day)
+		r := f.post(t, as("alice"), `mutation($j: ID!) { applyToJob(input: {jobID: $j, reason: "cnryalicesecondreason"}) { id } }`, map[string]any{"j": second.ID})
+		live := idOf(t, dig(r.Data, "applyToJob", "id"))
+		r = f.post(t, as("acme"), `{ applications(orderBy: {field: CREATED_AT, direction: ASC}) { edges { node { id status reason } } } applicants { edges { node { name city } } } }`, nil)
+		want := fmt.Sprintf(`{"data":{"applications":{"edges":[{"node":{"id":"%d","status":"HIRED","reason":null}},{"node":{"id":"%d","status":"APPLIED","reason":"cnryalicesecondreason"}}]},"applicants":{"edges":[{"node":{"name":"cnryalicename","city":"cnryalicecity"}}]}}`+
+			`,"extensions":{"withheld":[{"path":["applications","edges",0,"node"],"fields":{"reason":"PROVISION_ENDED"}}]}}`, f.apps["alice"].ID, live)
+		if r.Raw != want {
+			t.Fatalf("a hire past its grace period beside a live one: got %s\nwant %s", r.Raw, want)
+		}
+	})
+}
+
+// TestProvisions: the applicant's provisions say, per employer, since when
+// it is provided their data, when that ends or ended and what a hire keeps;
+// an employer sees its own line only, while it reaches the applicant.
+func TestProvisions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		q := `{ me { provisions { employer { name } since endsAt ended keeps } } }`
+		provisions := func(viewer string) []any {
+			r := f.post(t, as(viewer), q, nil)
+			l, _ := dig(r.Data, "me", "provisions").([]any)
+			if l == nil {
+				t.Fatalf("no provisions: %s", r.Raw)
+			}
+			return l
+		}
+		applied := f.apps["alice"].CreatedAt.UTC().Format(time.RFC3339Nano)
+		if got := provisions("alice"); len(got) != 1 || dig(got, 0, "employer", "name") != "Acme K.K." || dig(got, 0, "endsAt") != nil ||
+			dig(got, 0, "ended") != false || len(dig(got, 0, "keeps").([]any)) != 0 || !sameInstant(t, dig(got, 0, "since"), applied) {
+			t.Fatalf("a live application: %v", got)
+		}
+		// Rejected ten days ago: ends twenty days from now.
+		f.moveAs(t, "acme", f.apps["alice"], "REJECTED")
+		f.ageApplication(t, f.apps["alice"], 10*day)
+		rejectedAt := client.Application.GetX(ctx, f.apps["alice"].ID).StatusChangedAt
+		got := provisions("alice")
+		if !sameInstant(t, dig(got, 0, "endsAt"), rejectedAt.Add(30*day).UTC().Format(time.RFC3339Nano)) || dig(got, 0, "ended") != false {
+			t.Fatalf("rejected ten days ago: %v", got)
+		}
+		// Acme, which still reaches her, sees the same line.
+		r := f.post(t, as("acme"), `query($id: ID!) { applicant(id: $id) { provisions { employer { name } endsAt ended } } }`, map[string]any{"id": f.applicants["alice"].ID})
+		if l, _ := dig(r.Data, "applicant", "provisions").([]any); len(l) != 1 || dig(l, 0, "endsAt") != dig(got, 0, "endsAt") {
+			t.Fatalf("acme's view: %s", r.Raw)
+		}
+		// Twenty-one days later it has ended, and acme reaches nothing.
+		f.ageApplication(t, f.apps["alice"], 21*day)
+		if got := provisions("alice"); dig(got, 0, "ended") != true {
+			t.Fatalf("rejected 31 days ago: %v", got)
+		}
+		if r := f.post(t, as("acme"), `query($id: ID!) { applicant(id: $id) { provisions { ended } } }`, map[string]any{"id": f.applicants["alice"].ID}); dig(r.Data, "applicant") != nil {
+			t.Fatalf("acme reaches alice after the end: %s", r.Raw)
+		}
+
+		// Bob, hired by globex, and applying to acme: globex's line keeps
+		// what employment needs; acme's line is live; globex sees its own.
+		f.moveAs(t, "globex", f.apps["bob"], "INTERVIEW", "OFFER", "HIRED")
+		r = f.post(t, as("bob"), `mutation($j: ID!) { applyToJob(input: {jobID: $j, answers: ["x"]}) { id } }`, map[string]any{"j": f.jobs["acme"].ID})
+		if r.Errors != nil {
+			t.Fatal(r.Raw)
+		}
+		got = provisions("bob")
+		if len(got) != 2 || dig(got, 0, "employer", "name") != "Globex G.K." || dig(got, 1, "employer", "name") != "Acme K.K." || dig(got, 1, "endsAt") != nil {
+			t.Fatalf("bob's provisions: %v", got)
+		}
+		var keeps []consent.Category
+		for _, k := range dig(got, 0, "keeps").([]any) {
+			keeps = append(keeps, consent.Category(k.(string)))
+		}
+		if !slices.Equal(keeps, keptForEmployment) || dig(got, 0, "ended") != false {
+			t.Fatalf("globex's line: %v", got[0])
+		}
+		r = f.post(t, as("globex"), `query($id: ID!) { applicant(id: $id) { provisions { employer { name } } } }`, map[string]any{"id": f.applicants["bob"].ID})
+		if want := `{"data":{"applicant":{"provisions":[{"employer":{"name":"Globex G.K."}}]}}}`; r.Raw != want {
+			t.Fatalf("globex sees %s, want %s", r.Raw, want)
+		}
+	})
+}
+
+// sameInstant reports whether a response's time string is the instant
+// want (RFC 3339); the databases keep different precisions.
+func sameInstant(t *testing.T, got any, want string) bool {
+	t.Helper()
+	s, _ := got.(string)
+	g, err1 := time.Parse(time.RFC3339Nano, s)
+	w, err2 := time.Parse(time.RFC3339Nano, want)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return g.Sub(w).Abs() < time.Millisecond
+}
+
+// TestClosedJobStaysClosed: a closed job cannot be reopened (its
+// applications' end of provision counts from its closing).
+func TestClosedJobStaysClosed(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		f.closeJobAs(t, "acme", f.jobs["acme"])
+		r := f.post(t, as("acme"), `mutation($id: ID!) { updateJob(id: $id, input: {status: PUBLISHED}) { status } }`, map[string]any{"id": f.jobs["acme"].ID})
+		if errorCode(r) != "BAD_USER_INPUT" || !strings.Contains(errorMessage(r), "a closed job stays closed") {
+			t.Fatalf("reopening: %s", r.Raw)
+		}
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		if j := client.Job.GetX(ctx, f.jobs["acme"].ID); j.Status != "CLOSED" || j.ClosedAt == nil {
+			t.Fatalf("job after the refused reopening: %+v", j)
+		}
+	})
+}
