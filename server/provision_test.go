@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/application"
 	"consentgate/ent/privacy"
 )
 
@@ -40,6 +42,8 @@ func (f *fixture) moveAs(t *testing.T, viewer string, app *ent.Application, stat
 		}
 	}
 }
+
+func applicationStatus(s string) application.Status { return application.Status(s) }
 
 // closeJobAs closes a job through the API as the employer viewer.
 func (f *fixture) closeJobAs(t *testing.T, viewer string, j *ent.Job) {
@@ -368,4 +372,197 @@ func TestClosedJobStaysClosed(t *testing.T) {
 			t.Fatalf("job after the refused reopening: %+v", j)
 		}
 	})
+}
+
+// provisionWorldApplicant is one applicant of the end-of-provision twin
+// world: their applications, and what acme sees of them.
+type provisionWorldApplicant struct {
+	apps   []provisionWorldApp
+	stage  consent.ProvisionStage // towards acme
+	globex bool                   // live at globex: the twin keeps what globex sees
+}
+
+// provisionWorldApp is one application: to which job (0, 1: acme's open
+// jobs; 2: acme's, closed 40 days ago; 3: acme's, closed 5 days ago; 4:
+// globex's), the statuses it moves through, how long ago it reached the
+// last one (base and twin), and whether acme sees its own fields.
+type provisionWorldApp struct {
+	job             int
+	path            []string
+	ago, twinAgo    time.Duration
+	ownFieldsHidden bool
+}
+
+// provisionWorld is the twin world's applicants: each end-of-provision
+// case, and cases where one application has ended beside another that has
+// not.
+var provisionWorld = []provisionWorldApplicant{
+	{[]provisionWorldApp{{job: 0}}, consent.ProvisionOpen, false},
+	{[]provisionWorldApp{{job: 0, path: []string{"REJECTED"}, ago: 31 * day, twinAgo: 200 * day}}, consent.ProvisionEnded, false},
+	{[]provisionWorldApp{{job: 0, path: []string{"REJECTED"}, ago: 10 * day, twinAgo: 10 * day}}, consent.ProvisionOpen, false},
+	{[]provisionWorldApp{{job: 0, path: []string{"INTERVIEW", "OFFER", "HIRED"}, ago: 40 * day, twinAgo: 40 * day, ownFieldsHidden: true}}, consent.ProvisionKept, false},
+	{[]provisionWorldApp{{job: 2, path: []string{"SCREENING"}, ago: 50 * day, twinAgo: 60 * day}}, consent.ProvisionEnded, false},
+	{[]provisionWorldApp{{job: 3, path: []string{"INTERVIEW"}, ago: 20 * day, twinAgo: 20 * day}}, consent.ProvisionOpen, false},
+	{[]provisionWorldApp{{job: 0, path: []string{"WITHDRAWN"}, ago: time.Hour, twinAgo: 100 * day}}, consent.ProvisionEnded, false},
+	{[]provisionWorldApp{{job: 0, path: []string{"REJECTED"}, ago: 31 * day, twinAgo: 90 * day, ownFieldsHidden: true}, {job: 1}}, consent.ProvisionOpen, false},
+	{[]provisionWorldApp{{job: 0, path: []string{"INTERVIEW", "OFFER", "HIRED"}, ago: 40 * day, twinAgo: 40 * day, ownFieldsHidden: true}, {job: 1}}, consent.ProvisionOpen, false},
+	{[]provisionWorldApp{{job: 4}}, consent.ProvisionEnded, true},
+}
+
+// buildProvisionWorld writes the world at the time now: the values of
+// applicant i from seeds[i], the reason of their application k from
+// reasons[i][k]; a twin also gets one more applicant acme does not reach
+// (rejected long ago), written last so that the other ids stay the same.
+func buildProvisionWorld(t *testing.T, open func(*testing.T) *ent.Client, now time.Time, seeds []map[consent.Category]uint64, reasons [][]uint64, twin bool) *fixture {
+	t.Helper()
+	client := open(t)
+	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+	f := &fixture{client: client, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{}, apps: map[string]*ent.Application{},
+		employers: map[string]*ent.Employer{}}
+	f.handler = testGateway(client, nil, nil)
+	client.PolicyVersion.Create().SetVersion("v").SetEffectiveAt(now.Add(-400 * day)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").ExecX(ctx)
+	for _, e := range worldEmployers {
+		f.employers[e] = client.Employer.Create().SetExternalID(e).SetName(e).SaveX(ctx)
+	}
+	var jobs []*ent.Job
+	for i, e := range []string{"acme", "acme", "acme", "acme", "globex"} {
+		jobs = append(jobs, client.Job.Create().SetEmployer(f.employers[e]).SetTitle(fmt.Sprint("job", i)).SetDescription("d").
+			SetPrefecture("Tokyo").SetField("f").SetEmploymentType("FULL_TIME").SetStatus("PUBLISHED").
+			SetCreatedAt(now.Add(-300 * day)).SetUpdatedAt(now.Add(-300 * day)).SaveX(ctx))
+		f.jobs[fmt.Sprint(i)] = jobs[i]
+	}
+	people := slices.Clone(provisionWorld)
+	if twin {
+		people = append(people, provisionWorldApplicant{[]provisionWorldApp{{job: 0, path: []string{"REJECTED"}, ago: 100 * day, twinAgo: 100 * day}}, consent.ProvisionEnded, false})
+	}
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range people {
+		account := fmt.Sprintf("acct-%d", i)
+		created := now.Add(-200*day + time.Duration(i)*time.Hour)
+		b := tx.Applicant.Create().SetAccountID(account).SetCreatedAt(created).SetUpdatedAt(created)
+		setPersonal(b, seeds[i])
+		a := b.SaveX(ctx)
+		f.applicants[account] = a
+		for k, w := range p.apps {
+			applied := created.Add(time.Duration(k+1) * time.Hour)
+			app := tx.Application.Create().SetApplicant(a).SetJob(jobs[w.job]).SetReason(word(valueSource(reasons[i][k]), "reason")).
+				SetCreatedAt(applied).SetUpdatedAt(applied).SaveX(ctx)
+			for _, s := range w.path {
+				tx.Application.UpdateOneID(app.ID).SetStatus(applicationStatus(s)).ExecX(ctx)
+			}
+			ago := w.ago
+			if twin {
+				ago = w.twinAgo
+			}
+			if len(w.path) == 0 {
+				ago = now.Sub(applied)
+			}
+			tx.Application.UpdateOneID(app.ID).SetStatusChangedAt(now.Add(-ago)).SetUpdatedAt(now.Add(-ago)).ExecX(ctx)
+			f.apps[fmt.Sprintf("%s/%d", account, k)] = app
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for j, ago := range map[int]time.Duration{2: 40 * day, 3: 5 * day} {
+		client.Job.UpdateOne(jobs[j]).SetStatus("CLOSED").ExecX(ctx)
+		client.Job.UpdateOneID(jobs[j].ID).SetClosedAt(now.Add(-ago)).SetUpdatedAt(now.Add(-ago)).ExecX(ctx)
+	}
+	return f
+}
+
+// TestEndOfProvisionNonInterference: two worlds that differ only in what
+// acme may not see (every value of the applicants whose provision has
+// ended, and when it ended; a hire's values beyond what it keeps; the
+// reasons of applications past their end beside live ones; the values
+// §5(1) excludes; and, in the twin, one more applicant rejected long ago)
+// give acme, and globex, byte-identical responses on every access path.
+func TestEndOfProvisionNonInterference(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			worlds := 3
+			if b.name == "postgres" {
+				worlds = 1
+			}
+			for seed := range worlds {
+				r := rand.New(rand.NewPCG(uint64(seed), 12))
+				now := time.Now()
+				n := len(provisionWorld) + 1
+				seeds, twinSeeds := make([]map[consent.Category]uint64, n), make([]map[consent.Category]uint64, n)
+				reasons, twinReasons := make([][]uint64, n), make([][]uint64, n)
+				for i := range n {
+					seeds[i], twinSeeds[i] = map[consent.Category]uint64{}, map[consent.Category]uint64{}
+					stage, apps := consent.ProvisionEnded, []provisionWorldApp{{}}
+					if i < len(provisionWorld) {
+						stage, apps = provisionWorld[i].stage, provisionWorld[i].apps
+					}
+					visible := map[consent.ProvisionStage][]consent.Category{consent.ProvisionOpen: providable(), consent.ProvisionKept: keptForEmployment}[stage]
+					if i < len(provisionWorld) && provisionWorld[i].globex {
+						stage, visible = consent.ProvisionOpen, providable()
+					}
+					for _, c := range consent.Categories {
+						seeds[i][c] = r.Uint64()
+						twinSeeds[i][c] = seeds[i][c]
+						if !slices.Contains(visible, c) {
+							twinSeeds[i][c] = r.Uint64()
+						}
+					}
+					for _, a := range apps {
+						reason := r.Uint64()
+						reasons[i], twinReasons[i] = append(reasons[i], reason), append(twinReasons[i], reason)
+						if stage != consent.ProvisionOpen || a.ownFieldsHidden {
+							twinReasons[i][len(twinReasons[i])-1] = r.Uint64()
+						}
+					}
+				}
+				base := buildProvisionWorld(t, b.open, now, seeds, reasons, false)
+				twin := buildProvisionWorld(t, b.open, now, twinSeeds, twinReasons, true)
+				var ids []string
+				for _, a := range base.applicants {
+					ids = append(ids, fmt.Sprint(a.ID))
+				}
+				for _, a := range base.apps {
+					ids = append(ids, fmt.Sprint(a.ID))
+				}
+				slices.Sort(ids)
+				ops := []string{
+					`{ applicants(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ...P provisions { employer { name } endsAt ended keeps } } } } }`,
+					`{ applicants(last: 3, orderBy: {field: CREATED_AT, direction: DESC}) { totalCount pageInfo { hasPreviousPage startCursor } edges { cursor node { ...P } } } }`,
+					`{ applications(first: 30) { totalCount edges { cursor node { ...A statusChangedAt } } } }`,
+					`{ applications(where: {status: REJECTED}) { totalCount edges { node { id } } } x: applications(where: {status: HIRED}) { totalCount } }`,
+					`{ jobs(first: 10) { edges { node { title status applications(first: 10) { totalCount edges { node { ...A } } } } } } }`,
+					`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Applicant { ...P } ... on Application { ...A } } }`,
+				}
+				for _, viewer := range []string{"acme", "globex"} {
+					for _, op := range ops {
+						q := op + personalFragment
+						switch {
+						case !strings.Contains(op, "..."):
+							q = op
+						case !strings.Contains(op, "...A"):
+							q = op + personalFragment[:strings.Index(personalFragment, "fragment A")]
+						}
+						vars := map[string]any{"ids": ids}
+						a, b := base.post(t, as(viewer), q, vars), twin.post(t, as(viewer), q, vars)
+						if a.Errors != nil && errorCode(a) != "NOT_FOUND" {
+							t.Fatalf("%s: %s", op, a.Raw)
+						}
+						if a.Raw != b.Raw {
+							t.Fatalf("world %d, %s: responses differ\nquery: %s\nfirst difference: %s", seed, viewer, op, firstDifference(a.Raw, b.Raw))
+						}
+					}
+				}
+				// The world holds every case: acme reaches 6 of the 10
+				// applicants (one a hire past its grace period) and 7 of
+				// their 12 applications.
+				reached := base.post(t, as("acme"), `{ applicants { totalCount } applications { totalCount } }`, nil)
+				if fmt.Sprint(dig(reached.Data, "applicants", "totalCount"), dig(reached.Data, "applications", "totalCount")) != "6 7" {
+					t.Fatalf("acme reaches %s", reached.Raw)
+				}
+			}
+		})
+	}
 }
