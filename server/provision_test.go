@@ -428,7 +428,7 @@ func buildProvisionWorld(t *testing.T, open func(*testing.T) *ent.Client, now ti
 	for i, e := range []string{"acme", "acme", "acme", "acme", "globex"} {
 		jobs = append(jobs, client.Job.Create().SetEmployer(f.employers[e]).SetTitle(fmt.Sprint("job", i)).SetDescription("d").
 			SetPrefecture("Tokyo").SetField("f").SetEmploymentType("FULL_TIME").SetStatus("PUBLISHED").
-			SetCreatedAt(now.Add(-300 * day)).SetUpdatedAt(now.Add(-300 * day)).SaveX(ctx))
+			SetCreatedAt(now.Add(-300*day)).SetUpdatedAt(now.Add(-300*day)).SaveX(ctx))
 		f.jobs[fmt.Sprint(i)] = jobs[i]
 	}
 	people := slices.Clone(provisionWorld)
