@@ -75,6 +75,9 @@ type demoJob struct {
 	salaryMin, salaryMax                  int // annual, yen; 0 when not stated
 	status                                job.Status
 	questions                             []demoQuestion
+	// closedDaysAgo, when set, closes the published job that many days
+	// before the seed, after its applications (seedEndsOfProvision).
+	closedDaysAgo int
 }
 
 // demoQuestion is an employer's question and the answers applicants give.
@@ -137,7 +140,7 @@ var demoEmployers = []demoEmployer{
 					{"Can you work night shifts?", []string{"Yes", "Yes, up to four nights a month", "No, day shifts only"}},
 				}},
 			{title: "Part-time Care Assistant", prefecture: "Shizuoka", field: "Nursing care", employment: job.EmploymentTypePART_TIME,
-				salaryMin: 1_200_000, salaryMax: 1_800_000, status: job.StatusPUBLISHED,
+				salaryMin: 1_200_000, salaryMax: 1_800_000, status: job.StatusPUBLISHED, closedDaysAgo: 45,
 				description: "Help with meals and recreation at our day service, weekdays 9:00-15:00.",
 				questions: []demoQuestion{
 					{"Which days of the week can you work?", []string{"Monday to Friday", "Monday, Wednesday and Friday", "Weekends only", "Tuesday and Thursday"}},
@@ -156,7 +159,7 @@ var demoEmployers = []demoEmployer{
 		description: "Warehousing and last-mile delivery across the Kansai region.",
 		jobs: []demoJob{
 			{title: "Warehouse Operator (forklift)", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeFULL_TIME,
-				salaryMin: 2_900_000, salaryMax: 3_800_000, status: job.StatusPUBLISHED,
+				salaryMin: 2_900_000, salaryMax: 3_800_000, status: job.StatusPUBLISHED, closedDaysAgo: 10,
 				description: "Receive, store and ship goods at our Sakai distribution centre.",
 				questions: []demoQuestion{
 					{"Do you have a forklift licence?", []string{"Yes, a Japanese forklift licence", "Yes, from my home country", "No, but I would like to get one"}},

@@ -38,8 +38,10 @@ const (
 // allow decision (the seed is a trusted job): on any failure nothing is
 // left behind. Values come from a fixed random seed and fixed dates, so
 // every seeded database holds the same data; only the row ids, the
-// updated_at stamps and the application status_changed_at stamps (set by
-// hooks) depend on the database and the clock.
+// updated_at stamps, and the times applications reached their final
+// status and two jobs closed (days before the seed, so that the grace
+// periods of the end of provision, which run on the clock, show every
+// case: seedEndsOfProvision) depend on the database and the clock.
 func Seed(ctx context.Context, client *ent.Client) (bool, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	tx, err := client.Tx(ctx)
@@ -84,6 +86,7 @@ func seedTx(ctx context.Context, tx *ent.Tx) (bool, error) {
 		{"applicants", s.seedApplicants},
 		{"applications", s.seedApplications},
 		{"application statuses", s.seedStatuses},
+		{"ends of provision", s.seedEndsOfProvision},
 		{"privacy requests", s.seedPrivacyRequests},
 		{"consents", s.seedConsents},
 		{"policy acknowledgements", s.seedAcknowledgements},

@@ -210,8 +210,8 @@ func TestSeedDemoConsistency(t *testing.T) {
 
 	apps := client.Application.Query().WithJob().AllX(ctx)
 	for _, a := range apps {
-		if a.Edges.Job.Status != job.StatusPUBLISHED {
-			t.Errorf("application %d is to a %s job", a.ID, a.Edges.Job.Status)
+		if j := a.Edges.Job; j.Status != job.StatusPUBLISHED && (j.Status != job.StatusCLOSED || j.ClosedAt == nil || !j.ClosedAt.After(a.CreatedAt)) {
+			t.Errorf("application %d is to a %s job (closed at %v)", a.ID, j.Status, j.ClosedAt)
 		}
 		if len(a.Answers) != len(a.Edges.Job.Questions) {
 			t.Errorf("application %d has %d answers to %d questions", a.ID, len(a.Answers), len(a.Edges.Job.Questions))
@@ -344,6 +344,45 @@ func TestSeedTablesCoverPrefectures(t *testing.T) {
 	for _, v := range visaProfiles {
 		if err := validate.VisaStatus(v.code); err != nil {
 			t.Errorf("visa profile %s: %v", v.code, err)
+		}
+	}
+}
+
+// TestSeedDemoEndsOfProvision: the demo holds every case of the end of
+// provision for the demo employer (rejections and hires on either side of
+// the 30-day grace period) and jobs closed on either side of it with
+// applications to them.
+func TestSeedDemoEndsOfProvision(t *testing.T) {
+	client := openSeedTestDB(t, "")
+	ctx := seedTestContext(t)
+	seedOrFail(t, client)
+	grace := time.Now().AddDate(0, 0, -30)
+	sakura := application.HasJobWith(job.HasEmployerWith(employer.ExternalID(EmployerOrg)))
+	for _, c := range []struct {
+		name   string
+		status application.Status
+		past   bool
+	}{
+		{"rejected, past the grace period", application.StatusREJECTED, true},
+		{"rejected, in the grace period", application.StatusREJECTED, false},
+		{"hired, past the grace period", application.StatusHIRED, true},
+		{"hired, in the grace period", application.StatusHIRED, false},
+	} {
+		when := application.StatusChangedAtGT(grace)
+		if c.past {
+			when = application.StatusChangedAtLT(grace)
+		}
+		if !client.Application.Query().Where(sakura, application.StatusEQ(c.status), when).ExistX(ctx) {
+			t.Errorf("%s: no application to %s", c.name, EmployerOrg)
+		}
+	}
+	for _, past := range []bool{true, false} {
+		when := job.ClosedAtGT(grace)
+		if past {
+			when = job.ClosedAtLT(grace)
+		}
+		if !client.Job.Query().Where(job.StatusEQ(job.StatusCLOSED), when, job.HasApplications()).ExistX(ctx) {
+			t.Errorf("no job closed with applications (past the grace period: %v)", past)
 		}
 	}
 }

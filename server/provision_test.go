@@ -10,8 +10,11 @@ import (
 	"time"
 
 	"consentgate/consent"
+	"consentgate/demo"
 	"consentgate/ent"
 	"consentgate/ent/application"
+	"consentgate/ent/employer"
+	"consentgate/ent/job"
 	"consentgate/ent/privacy"
 )
 
@@ -565,4 +568,82 @@ func TestEndOfProvisionNonInterference(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDemoEndOfProvision: in the demo, the demo employer reaches no
+// application past its end of provision (no withdrawal, no rejection older
+// than the grace period), its hires past the grace period show only what
+// employment needs, and applicants whose only application to it ended are
+// not reached at all, though the data set holds them.
+func TestDemoEndOfProvision(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		seedOrFail(t, client)
+		f := &fixture{client: client, handler: testGateway(client, nil, nil)}
+		recruiter := demo.Viewers[1]
+		grace := time.Now().Add(-30 * day)
+		seen := map[string]int{}
+		type person struct {
+			open       bool // an application to the employer not past its end of provision
+			city, name any
+		}
+		people := map[string]*person{}
+		var after any
+		for {
+			r := f.post(t, &recruiter, `query($after: Cursor) { applications(first: 100, after: $after) {
+				pageInfo { hasNextPage endCursor } edges { node { status statusChangedAt reason applicant { id name city } } } } }`,
+				map[string]any{"after": after})
+			if r.Errors != nil {
+				t.Fatal(r.Raw)
+			}
+			for _, e := range dig(r.Data, "applications", "edges").([]any) {
+				n := dig(e, "node")
+				status := dig(n, "status").(string)
+				at, _ := time.Parse(time.RFC3339Nano, dig(n, "statusChangedAt").(string))
+				past := at.Before(grace)
+				id := fmt.Sprint(dig(n, "applicant", "id"))
+				if people[id] == nil {
+					people[id] = &person{city: dig(n, "applicant", "city"), name: dig(n, "applicant", "name")}
+				}
+				switch {
+				case status == "WITHDRAWN", status == "REJECTED" && past:
+					t.Errorf("a %s application past its end of provision is reached: %v", status, n)
+				case status == "HIRED" && past:
+					seen["hired, past the grace period"]++
+					if dig(n, "reason") != nil {
+						t.Errorf("a hire past its grace period shows its reason: %v", n)
+					}
+				default:
+					people[id].open = true
+					if status == "REJECTED" {
+						seen["rejected, in the grace period"]++
+					}
+				}
+			}
+			if dig(r.Data, "applications", "pageInfo", "hasNextPage") != true {
+				break
+			}
+			after = dig(r.Data, "applications", "pageInfo", "endCursor")
+		}
+		for id, p := range people {
+			switch {
+			case p.name == nil:
+				t.Errorf("applicant %s: no name", id)
+			case !p.open && p.city != nil:
+				t.Errorf("applicant %s, reached through a hire past its grace period only, shows a city", id)
+			case !p.open:
+				seen["kept for employment only"]++
+			}
+		}
+		for _, c := range []string{"hired, past the grace period", "rejected, in the grace period", "kept for employment only"} {
+			if seen[c] == 0 {
+				t.Errorf("the demo employer sees %v: nothing %s", seen, c)
+			}
+		}
+		ctx := seedTestContext(t)
+		ended := client.Application.Query().Where(application.HasJobWith(job.HasEmployerWith(employer.ExternalID(demo.EmployerOrg))),
+			application.StatusEQ(application.StatusREJECTED), application.StatusChangedAtLT(grace)).CountX(ctx)
+		if ended == 0 {
+			t.Error("the demo holds no rejection past its grace period")
+		}
+	})
 }
