@@ -109,14 +109,22 @@ type Field struct {
 	// Bundle: the field holds data of every category at once
 	// (@personalBundle, Category empty); a column sees it only if it sees
 	// every category plain.
-	Bundle bool   `json:"bundle,omitempty"`
-	Cells  []Cell `json:"cells"`
+	Bundle bool `json:"bundle,omitempty"`
+	// PerValue, for a field whose category depends on the value
+	// (@personalPerValue), is the rule that picks it; the field has a row
+	// per category it may have, each with the cells of that category.
+	PerValue string `json:"perValue,omitempty"`
+	Cells    []Cell `json:"cells"`
 }
 
-// categoryText is the field's category, or "every category" for a bundle.
+// categoryText is the field's category, or "every category" for a bundle;
+// for a field whose category depends on the value, with the rule.
 func (f Field) categoryText() string {
-	if f.Bundle {
+	switch {
+	case f.Bundle:
 		return "every category"
+	case f.PerValue != "":
+		return string(f.Category) + " (per value: " + f.PerValue + ")"
 	}
 	return string(f.Category)
 }
@@ -176,10 +184,22 @@ func (c Cell) short() string {
 	return "—"
 }
 
-// Field returns the entry of "Type.field", and whether the map has it.
+// Field returns the entry of "Type.field" (the first, for a field whose
+// category depends on the value), and whether the map has it.
 func (m Map) Field(name string) (Field, bool) {
 	for _, f := range m.Fields {
 		if f.Field == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// FieldAs returns the entry of "Type.field" for its values of category c,
+// and whether the map has it.
+func (m Map) FieldAs(name string, c consent.Category) (Field, bool) {
+	for _, f := range m.Fields {
+		if f.Field == name && f.Category == c {
 			return f, true
 		}
 	}
@@ -374,6 +394,25 @@ func (m Map) types() []typeFields {
 type typeFields struct {
 	Name   string
 	Fields []Field
+}
+
+// addPerValue adds, for each field whose category depends on the value, a
+// row per category it may have, each with that category's cells.
+func (m *Map) addPerValue(fields []graph.PerValue, policy *consent.Policy) {
+	engine := consent.NewEngine(policy)
+	for _, pv := range fields {
+		typ, field, _ := strings.Cut(pv.Field, ".")
+		for _, c := range pv.Categories {
+			f := Field{Field: pv.Field, Type: typ, Name: field, Category: c, ProvidableToEmployers: c.ProvidableToEmployers(), PerValue: pv.Rule}
+			for _, col := range m.Columns {
+				f.Cells = append(f.Cells, decideCell(engine, col, pv.Field, c))
+			}
+			m.Fields = append(m.Fields, f)
+		}
+	}
+	slices.SortStableFunc(m.Fields, func(a, b Field) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Name, b.Name))
+	})
 }
 
 // addBundles adds a row per bundle field ("Type.field"): a column sees

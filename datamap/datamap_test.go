@@ -76,11 +76,25 @@ func TestDataMapMatchesSchema(t *testing.T) {
 
 	m := BuildSchema(consent.DefaultPolicy())
 	inMap := map[string]Field{}
+	perValue := map[string][]consent.Category{} // the rows of each field whose category depends on the value
 	for _, f := range m.Fields {
+		if f.PerValue != "" {
+			perValue[f.Field] = append(perValue[f.Field], f.Category)
+			continue
+		}
 		if _, dup := inMap[f.Field]; dup {
 			t.Errorf("%s is in the map twice", f.Field)
 		}
 		inMap[f.Field] = f
+	}
+	for _, pv := range graph.PerValueFields(graph.NewSchema(&ent.Client{}).Schema()) {
+		if !slices.Equal(perValue[pv.Field], pv.Categories) || len(pv.Categories) < 2 || pv.Rule == "" {
+			t.Errorf("%s (@personalPerValue(categories: %v)) has rows %v in the data map", pv.Field, pv.Categories, perValue[pv.Field])
+		}
+		delete(perValue, pv.Field)
+	}
+	for name := range perValue {
+		t.Errorf("the data map has %s per value, the schema does not", name)
 	}
 	for name, c := range served {
 		f, ok := inMap[name]
@@ -201,6 +215,7 @@ func TestDataMapDefaults(t *testing.T) {
 		{"Application.reason", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"Application.answers", consent.Support, consent.Inquiry, "HIDE"},
 		{"WorkHistoryEntry.company", consent.Employer, consent.EmployerProvision, "PLAIN"},
+		{"WorkHistoryEntry.from", consent.Employer, consent.EmployerProvision, "PLAIN"},
 	}
 	for _, c := range cells {
 		f, ok := m.Field(c.field)
@@ -470,5 +485,35 @@ func TestDataMapEndOfProvision(t *testing.T) {
 	p.EndOfProvision[consent.Hired] = consent.EndOfProvision{}
 	if slices.ContainsFunc(BuildSchema(p).Columns, func(c Column) bool { return c.AfterHire }) {
 		t.Error("an after-hire column for a policy whose hires keep nothing")
+	}
+}
+
+// TestDataMapPerValue: a field whose category depends on the value has a
+// row per category, each decided as that category: a current job's
+// company is hidden from employers as their workplace, a past job's is
+// shown as work history; the applicant sees both.
+func TestDataMapPerValue(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	for _, c := range []struct {
+		category consent.Category
+		employer string
+	}{{consent.WorkHistory, "PLAIN"}, {consent.Workplace, "HIDE"}} {
+		f, ok := m.FieldAs("WorkHistoryEntry.company", c.category)
+		if !ok || !strings.Contains(f.PerValue, "WORKPLACE while the job is current") {
+			t.Fatalf("WorkHistoryEntry.company has no %s row: %+v", c.category, f)
+		}
+		if cell, _ := f.Cell(consent.Employer, consent.EmployerProvision); cell.Outcome != c.employer {
+			t.Errorf("WorkHistoryEntry.company as %s: employer %s, want %s", c.category, cell.Outcome, c.employer)
+		}
+		if cell, _ := f.Cell(consent.Applicant, ""); cell.Outcome != "PLAIN" {
+			t.Errorf("WorkHistoryEntry.company as %s: applicant %s", c.category, cell.Outcome)
+		}
+	}
+	var b bytes.Buffer
+	if err := m.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "| company          | WORKPLACE (per value: WORKPLACE while the job is current (no end date), WORK_HISTORY once it has ended)    | no    | plain            | —  ") {
+		t.Errorf("the Markdown lacks the company's WORKPLACE row:\n%s", b.String())
 	}
 }

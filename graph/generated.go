@@ -2480,9 +2480,14 @@ type Provision {
   keeps: [Category!]!
 }
 `, BuiltIn: false},
-	{Name: "../schema/applicant.graphqls", Input: `"One job in an applicant's work history."
+	{Name: "../schema/applicant.graphqls", Input: `"""
+One job in an applicant's work history. The employer's name of the current
+job (no end date) is the applicant's workplace (WORKPLACE, which §5(1) does
+not provide to employers), not their work history.
+"""
 type WorkHistoryEntry {
-  company: String @personal(category: WORK_HISTORY)
+  "The employer's name. While the job is current (no ` + "`" + `to` + "`" + `), it is the applicant's workplace."
+  company: String @personalPerValue(categories: [WORK_HISTORY, WORKPLACE], rule: "WORKPLACE while the job is current (no end date), WORK_HISTORY once it has ended")
   "First day of the work period."
   from: Time @personal(category: WORK_HISTORY)
   "Last day of the work period; null while current."
@@ -2601,6 +2606,15 @@ effect the subject themself; to anyone else it resolves to null, listed in
 ` + "`" + `extensions.withheld` + "`" + ` like a hidden @personal field.
 """
 directive @personalBundle on FIELD_DEFINITION
+
+"""
+Marks a field as personal data whose category depends on the value: the
+object that holds it names the category of each value, among ` + "`" + `categories` + "`" + `,
+by ` + "`" + `rule` + "`" + ` (DESIGN.md: every part of a composite has its own category). The
+gateway decides each value as a @personal field of that category; a value
+whose category is none of these is hidden.
+"""
+directive @personalPerValue(categories: [Category!]!, rule: String!) on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION

@@ -47,7 +47,8 @@ type fieldGuard struct {
 	// definition not found by identity is still found by name.
 	fields        map[*ast.FieldDefinition]fieldInfo
 	byName        map[string]consent.Category
-	bundles       map[string]bool // "Type.field" of each @personalBundle field
+	bundles       map[string]bool               // "Type.field" of each @personalBundle field
+	perValue      map[string][]consent.Category // "Type.field" of each @personalPerValue field: its categories
 	personalTypes map[string]bool
 }
 
@@ -59,6 +60,7 @@ type fieldInfo struct {
 	index    int // the category's index (consent.Category.Index)
 	personal bool
 	bundle   bool // @personalBundle: data of every category at once
+	perValue []consent.Category // @personalPerValue: the categories the object may name for it
 	page     bool
 }
 
@@ -75,7 +77,8 @@ var allCategories = func() []fieldInfo {
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}},
 		engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
-		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, personalTypes: map[string]bool{}}
+		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{},
+		perValue: map[string][]consent.Category{}, personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
 			inf := fieldInfo{page: returnsPage(f.Type)}
@@ -85,7 +88,11 @@ func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 			if inf.bundle {
 				g.bundles[t.Name+"."+f.Name] = true
 			}
-			if inf.personal || inf.bundle {
+			if pv, ok := perValueOf(f); ok && !inf.personal && !inf.bundle {
+				inf.perValue = pv.Categories
+				g.perValue[t.Name+"."+f.Name] = pv.Categories
+			}
+			if inf.personal || inf.bundle || inf.perValue != nil {
 				g.personalTypes[t.Name] = true
 			}
 			g.fields[f] = inf
@@ -109,6 +116,9 @@ func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
 		inf.category, inf.personal = g.byName[fc.Object+"."+fc.Field.Name]
 		inf.index = inf.category.Index()
 		inf.bundle = !inf.personal && g.bundles[fc.Object+"."+fc.Field.Name]
+		if !inf.personal && !inf.bundle {
+			inf.perValue = g.perValue[fc.Object+"."+fc.Field.Name]
+		}
 	}
 	return inf
 }
@@ -253,6 +263,15 @@ func (g *fieldGuard) withEmployerID(ctx context.Context, org string) context.Con
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	inf := g.info(fc)
+	if inf.perValue != nil {
+		// Decided as a @personal field of the category its object names;
+		// none, or one the schema does not list: hidden.
+		c, ok := valueCategory(fc, inf.perValue)
+		if !ok {
+			c = ""
+		}
+		inf = fieldInfo{category: c, index: c.Index(), personal: true}
+	}
 	if inf.bundle {
 		return g.interceptBundle(ctx, fc, next)
 	}

@@ -3,11 +3,13 @@ package graph
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/schema/schematype"
 )
 
 // personalTypes are the types that hold an applicant's personal data. The
@@ -38,19 +40,33 @@ func TestEveryFieldOfPersonalTypesIsClassified(t *testing.T) {
 				continue
 			}
 			p, np, b := f.Directives.ForName("personal"), f.Directives.ForName("nonPersonal"), f.Directives.ForName("personalBundle")
+			v := f.Directives.ForName("personalPerValue")
 			marks := 0
-			for _, d := range []*ast.Directive{p, np, b} {
+			for _, d := range []*ast.Directive{p, np, b, v} {
 				if d != nil {
 					marks++
 				}
 			}
 			switch {
 			case marks == 0:
-				t.Errorf("%s.%s has neither @personal(category:), @personalBundle nor @nonPersonal", typ.Name, f.Name)
+				t.Errorf("%s.%s has neither @personal(category:), @personalPerValue, @personalBundle nor @nonPersonal", typ.Name, f.Name)
 			case marks > 1:
-				t.Errorf("%s.%s is marked more than one of personal, bundle and non-personal", typ.Name, f.Name)
+				t.Errorf("%s.%s is marked more than one of personal, per value, bundle and non-personal", typ.Name, f.Name)
 			case b != nil && f.Type.NonNull:
 				t.Errorf("%s.%s is a personal bundle and non-null: hiding it would null its parent", typ.Name, f.Name)
+			case v != nil:
+				pv, _ := perValueOf(f)
+				if len(pv.Categories) < 2 || pv.Rule == "" {
+					t.Errorf("%s.%s: @personalPerValue needs two categories or more and a rule", typ.Name, f.Name)
+				}
+				for _, c := range pv.Categories {
+					if _, err := consent.ParseCategory(string(c)); err != nil {
+						t.Errorf("%s.%s: %v", typ.Name, f.Name, err)
+					}
+				}
+				if f.Type.NonNull {
+					t.Errorf("%s.%s is personal and non-null: hiding it would null its parent", typ.Name, f.Name)
+				}
 			case p != nil:
 				c := p.Arguments.ForName("category")
 				if c == nil {
@@ -68,7 +84,7 @@ func TestEveryFieldOfPersonalTypesIsClassified(t *testing.T) {
 
 func hasPersonalField(t *ast.Definition) bool {
 	for _, f := range t.Fields {
-		if f.Directives.ForName("personal") != nil || f.Directives.ForName("personalBundle") != nil {
+		if f.Directives.ForName("personal") != nil || f.Directives.ForName("personalBundle") != nil || f.Directives.ForName("personalPerValue") != nil {
 			return true
 		}
 	}
@@ -161,6 +177,35 @@ func TestDimensionFields(t *testing.T) {
 		}
 		if cats[field] != d.Category() {
 			t.Errorf("%s: field %q has category %q, want %s", d, field, cats[field], d.Category())
+		}
+	}
+}
+
+// TestPerValueCategories: each @personalPerValue field's Go type names, for
+// it, one of the categories the schema lists, by the stated rule: a work
+// history entry's company is WORKPLACE while current, WORK_HISTORY once
+// it has ended.
+func TestPerValueCategories(t *testing.T) {
+	fields := PerValueFields(NewSchema(&ent.Client{}).Schema())
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Field
+	}
+	if !slices.Contains(names, "WorkHistoryEntry.company") {
+		t.Fatalf("per-value fields %v lack WorkHistoryEntry.company", names)
+	}
+	ended := time.Date(2022, 3, 31, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		entry schematype.WorkHistoryEntry
+		field string
+		want  consent.Category
+	}{
+		{schematype.WorkHistoryEntry{Company: "Acme"}, "company", consent.Workplace},
+		{schematype.WorkHistoryEntry{Company: "Acme", To: &ended}, "company", consent.WorkHistory},
+		{schematype.WorkHistoryEntry{Company: "Acme"}, "field", consent.WorkHistory},
+	} {
+		if got := c.entry.PersonalCategory(c.field); got != c.want {
+			t.Errorf("%+v.%s: %s, want %s", c.entry, c.field, got, c.want)
 		}
 	}
 }

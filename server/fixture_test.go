@@ -170,7 +170,10 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 			SetWorkplaceAddress(c("wpaddr")).SetWorkplacePhone("06-1234-567" + string(rune('1'+i))).
 			SetVisaStatus("ENGINEER_HUMANITIES_INTERNATIONAL").SetVisaExpiresOn(day(2028, 1, 1)).
 			SetEducationLevel("BACHELOR").SetAcademicBackground(c("academic")).SetSchoolName(c("school")).SetGraduatedOn(day(2012, 3, 31)).
-			SetWorkHistory([]schematype.WorkHistoryEntry{{Company: c("company"), From: day(2015, 4, 1), To: &to, Field: c("wfield"), EmploymentType: "FULL_TIME", Responsibilities: c("resp")}}).
+			// The current job's company is the workplace's name (WORKPLACE,
+			// hidden from employers), as it is for most people.
+			SetWorkHistory([]schematype.WorkHistoryEntry{{Company: c("company"), From: day(2015, 4, 1), To: &to, Field: c("wfield"), EmploymentType: "FULL_TIME", Responsibilities: c("resp")},
+				{Company: c("wpname"), From: day(2022, 4, 1), Field: c("wfield"), EmploymentType: "FULL_TIME"}}).
 			SetQualifications([]schematype.Qualification{{Name: c("qual")}}).
 			SetSkills([]string{c("skill")}).SetFavoriteSubject(c("fav")).SetSellingPoint(c("sell")).SetAchievements(c("achieve")).
 			SetTools([]string{c("tool")}).SetThesesAndPatents(c("thesis")).

@@ -204,7 +204,14 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 	r = src(consent.WorkHistory)
 	var history []schematype.WorkHistoryEntry
 	for range r.IntN(3) {
-		history = append(history, schematype.WorkHistoryEntry{Company: word(r, "co"), From: day(r, 2010, 5), Field: word(r, "f"), EmploymentType: "FULL_TIME"})
+		from := day(r, 2010, 5)
+		to := from.AddDate(1+r.IntN(3), 0, 0)
+		history = append(history, schematype.WorkHistoryEntry{Company: word(r, "co"), From: from, To: &to, Field: word(r, "f"), EmploymentType: "FULL_TIME"})
+	}
+	if r.IntN(3) > 0 {
+		// The current job: its company is the workplace (drawn from the
+		// WORKPLACE seed, as the workplace's name is), the rest work history.
+		history = append(history, schematype.WorkHistoryEntry{Company: word(src(consent.Workplace), "wp"), From: day(r, 2019, 5), Field: word(r, "f"), EmploymentType: "FULL_TIME"})
 	}
 	b.SetWorkHistory(history)
 	b.SetQualifications([]schematype.Qualification{{Name: word(src(consent.Qualifications), "q")}})
