@@ -59,7 +59,7 @@ type fieldInfo struct {
 	category consent.Category
 	index    int // the category's index (consent.Category.Index)
 	personal bool
-	bundle   bool // @personalBundle: data of every category at once
+	bundle   bool               // @personalBundle: data of every category at once
 	perValue []consent.Category // @personalPerValue: the categories the object may name for it
 	page     bool
 }
