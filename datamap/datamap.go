@@ -110,6 +110,10 @@ type Field struct {
 	// (@personalBundle, Category empty); a column sees it only if it sees
 	// every category plain.
 	Bundle bool `json:"bundle,omitempty"`
+	// Timestamp: the field is an update time that moves with every
+	// category (@personalTimestamp, Category empty); a column sees it, as
+	// a bundle, only if it sees every category plain.
+	Timestamp bool `json:"timestamp,omitempty"`
 	// PerValue, for a field whose category depends on the value
 	// (@personalPerValue), is the rule that picks it; the field has a row
 	// per category it may have, each with the cells of that category.
@@ -123,6 +127,8 @@ func (f Field) categoryText() string {
 	switch {
 	case f.Bundle:
 		return "every category"
+	case f.Timestamp:
+		return "moves with every category"
 	case f.PerValue != "":
 		return string(f.Category) + " (per value: " + f.PerValue + ")"
 	}
@@ -419,10 +425,22 @@ func (m *Map) addPerValue(fields []graph.PerValue, policy *consent.Policy) {
 // such a field, plain, only if it sees every category plain, as the field
 // guard decides it.
 func (m *Map) addBundles(bundles []string, policy *consent.Policy) {
+	m.addAllOrNothing(bundles, policy, false)
+}
+
+// addTimestamps adds a row per update time that moves with every category
+// ("Type.field"), decided as a bundle.
+func (m *Map) addTimestamps(timestamps []string, policy *consent.Policy) {
+	m.addAllOrNothing(timestamps, policy, true)
+}
+
+// addAllOrNothing adds a row per bundle or timestamp field: a column sees
+// it, plain, only if it sees every category plain.
+func (m *Map) addAllOrNothing(names []string, policy *consent.Policy, timestamp bool) {
 	engine := consent.NewEngine(policy)
-	for _, name := range bundles {
+	for _, name := range names {
 		typ, field, _ := strings.Cut(name, ".")
-		f := Field{Field: name, Type: typ, Name: field, Bundle: true}
+		f := Field{Field: name, Type: typ, Name: field, Bundle: !timestamp, Timestamp: timestamp}
 		for _, col := range m.Columns {
 			cell := Cell{Role: col.Role, Purpose: col.Purpose, Outcome: consent.Plain.String()}
 			for _, c := range consent.Categories {

@@ -109,9 +109,22 @@ func TestDataMapMatchesSchema(t *testing.T) {
 		}
 	}
 	bundles := graph.Bundles(graph.NewSchema(&ent.Client{}).Schema())
+	timestamps := graph.Timestamps(graph.NewSchema(&ent.Client{}).Schema())
 	for name, f := range inMap {
-		if _, ok := served[name]; !ok && !(f.Bundle && slices.Contains(bundles, name)) {
+		if _, ok := served[name]; !ok && !(f.Bundle && slices.Contains(bundles, name)) && !(f.Timestamp && slices.Contains(timestamps, name)) {
 			t.Errorf("the data map has %s, the schema has no such personal field", name)
+		}
+	}
+	for _, name := range timestamps {
+		f, ok := inMap[name]
+		if !ok || !f.Timestamp || f.Category != "" {
+			t.Errorf("the @personalTimestamp field %s is not in the map as a timestamp", name)
+			continue
+		}
+		for _, c := range f.Cells {
+			if (c.Role == consent.Applicant) != (c.Outcome == "PLAIN") {
+				t.Errorf("%s: %s/%s = %s", name, c.Role, c.Purpose, c)
+			}
 		}
 	}
 	for _, name := range bundles {

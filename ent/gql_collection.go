@@ -424,11 +424,6 @@ func (_q *ApplicantQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, applicant.FieldCreatedAt)
 				fieldSeen[applicant.FieldCreatedAt] = struct{}{}
 			}
-		case "updatedAt":
-			if _, ok := fieldSeen[applicant.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, applicant.FieldUpdatedAt)
-				fieldSeen[applicant.FieldUpdatedAt] = struct{}{}
-			}
 		case "erasedAt":
 			if _, ok := fieldSeen[applicant.FieldErasedAt]; !ok {
 				selectedFields = append(selectedFields, applicant.FieldErasedAt)
@@ -747,11 +742,6 @@ func (_q *ApplicationQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[application.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, application.FieldCreatedAt)
 				fieldSeen[application.FieldCreatedAt] = struct{}{}
-			}
-		case "updatedAt":
-			if _, ok := fieldSeen[application.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, application.FieldUpdatedAt)
-				fieldSeen[application.FieldUpdatedAt] = struct{}{}
 			}
 		case "reason":
 			if _, ok := fieldSeen[application.FieldReason]; !ok {
@@ -1673,11 +1663,6 @@ func (_q *PrivacyRequestQuery) collectField(ctx context.Context, oneNode bool, o
 			if _, ok := fieldSeen[privacyrequest.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, privacyrequest.FieldCreatedAt)
 				fieldSeen[privacyrequest.FieldCreatedAt] = struct{}{}
-			}
-		case "updatedAt":
-			if _, ok := fieldSeen[privacyrequest.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, privacyrequest.FieldUpdatedAt)
-				fieldSeen[privacyrequest.FieldUpdatedAt] = struct{}{}
 			}
 		case "kind":
 			if _, ok := fieldSeen[privacyrequest.FieldKind]; !ok {

@@ -875,20 +875,6 @@ var (
 			}
 		},
 	}
-	// ApplicantOrderFieldUpdatedAt orders Applicant by updated_at.
-	ApplicantOrderFieldUpdatedAt = &ApplicantOrderField{
-		Value: func(_m *Applicant) (ent.Value, error) {
-			return _m.UpdatedAt, nil
-		},
-		column: applicant.FieldUpdatedAt,
-		toTerm: applicant.ByUpdatedAt,
-		toCursor: func(_m *Applicant) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.UpdatedAt,
-			}
-		},
-	}
 )
 
 // String implement fmt.Stringer interface.
@@ -897,8 +883,6 @@ func (f ApplicantOrderField) String() string {
 	switch f.column {
 	case ApplicantOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case ApplicantOrderFieldUpdatedAt.column:
-		str = "UPDATED_AT"
 	}
 	return str
 }
@@ -917,8 +901,6 @@ func (f *ApplicantOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *ApplicantOrderFieldCreatedAt
-	case "UPDATED_AT":
-		*f = *ApplicantOrderFieldUpdatedAt
 	default:
 		return fmt.Errorf("%s is not a valid ApplicantOrderField", str)
 	}
@@ -1189,20 +1171,6 @@ var (
 			}
 		},
 	}
-	// ApplicationOrderFieldUpdatedAt orders Application by updated_at.
-	ApplicationOrderFieldUpdatedAt = &ApplicationOrderField{
-		Value: func(_m *Application) (ent.Value, error) {
-			return _m.UpdatedAt, nil
-		},
-		column: application.FieldUpdatedAt,
-		toTerm: application.ByUpdatedAt,
-		toCursor: func(_m *Application) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.UpdatedAt,
-			}
-		},
-	}
 	// ApplicationOrderFieldStatus orders Application by status.
 	ApplicationOrderFieldStatus = &ApplicationOrderField{
 		Value: func(_m *Application) (ent.Value, error) {
@@ -1225,8 +1193,6 @@ func (f ApplicationOrderField) String() string {
 	switch f.column {
 	case ApplicationOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case ApplicationOrderFieldUpdatedAt.column:
-		str = "UPDATED_AT"
 	case ApplicationOrderFieldStatus.column:
 		str = "STATUS"
 	}
@@ -1247,8 +1213,6 @@ func (f *ApplicationOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *ApplicationOrderFieldCreatedAt
-	case "UPDATED_AT":
-		*f = *ApplicationOrderFieldUpdatedAt
 	case "STATUS":
 		*f = *ApplicationOrderFieldStatus
 	default:
@@ -2914,20 +2878,6 @@ var (
 			}
 		},
 	}
-	// PrivacyRequestOrderFieldUpdatedAt orders PrivacyRequest by updated_at.
-	PrivacyRequestOrderFieldUpdatedAt = &PrivacyRequestOrderField{
-		Value: func(_m *PrivacyRequest) (ent.Value, error) {
-			return _m.UpdatedAt, nil
-		},
-		column: privacyrequest.FieldUpdatedAt,
-		toTerm: privacyrequest.ByUpdatedAt,
-		toCursor: func(_m *PrivacyRequest) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.UpdatedAt,
-			}
-		},
-	}
 	// PrivacyRequestOrderFieldStatus orders PrivacyRequest by status.
 	PrivacyRequestOrderFieldStatus = &PrivacyRequestOrderField{
 		Value: func(_m *PrivacyRequest) (ent.Value, error) {
@@ -2964,8 +2914,6 @@ func (f PrivacyRequestOrderField) String() string {
 	switch f.column {
 	case PrivacyRequestOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case PrivacyRequestOrderFieldUpdatedAt.column:
-		str = "UPDATED_AT"
 	case PrivacyRequestOrderFieldStatus.column:
 		str = "STATUS"
 	case PrivacyRequestOrderFieldDueAt.column:
@@ -2988,8 +2936,6 @@ func (f *PrivacyRequestOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *PrivacyRequestOrderFieldCreatedAt
-	case "UPDATED_AT":
-		*f = *PrivacyRequestOrderFieldUpdatedAt
 	case "STATUS":
 		*f = *PrivacyRequestOrderFieldStatus
 	case "DUE_AT":

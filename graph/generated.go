@@ -451,6 +451,7 @@ type AccessGrantResolver interface {
 type ApplicantResolver interface {
 	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
 	Provisions(ctx context.Context, obj *ent.Applicant) ([]*model.Provision, error)
+
 	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
 	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
 }
@@ -2533,6 +2534,11 @@ input EmergencyContactInput {
   phone: String!
 }
 
+extend type Applicant {
+  "When the profile was last changed. Only for a viewer that sees all of it (the applicant): it moves with hidden fields too."
+  updatedAt: Time @personalTimestamp
+}
+
 extend type Query {
   "The applicant behind the token; null when the viewer has no profile yet."
   me: Applicant
@@ -2547,7 +2553,12 @@ extend type Mutation {
   updateMyProfile(input: UpdateApplicantInput!): Applicant!
 }
 `, BuiltIn: false},
-	{Name: "../schema/application.graphqls", Input: `type Mutation {
+	{Name: "../schema/application.graphqls", Input: `extend type Application {
+  "When the application was last changed. Only for a viewer that sees all of the applicant's data (the applicant): it moves with hidden fields too (statusChangedAt is the time of the last status change)."
+  updatedAt: Time @personalTimestamp
+}
+
+type Mutation {
   "Applies to a published job with a reason and the answers to its questions."
   applyToJob(input: CreateApplicationInput!): Application!
   "Withdraws one of the viewer's own applications."
@@ -2615,6 +2626,17 @@ gateway decides each value as a @personal field of that category; a value
 whose category is none of these is hidden.
 """
 directive @personalPerValue(categories: [Category!]!, rule: String!) on FIELD_DEFINITION
+
+"""
+Marks the time a personal-data object was last updated: it moves when any of
+its fields changes, hidden ones included, so a viewer that does not see
+every category of the subject would learn from it that something hidden
+changed. The gateway releases it only to a viewer to whom the policy gives
+every category of the subject plain (in effect the subject themself); to
+anyone else it resolves to null, listed in ` + "`" + `extensions.withheld` + "`" + `. It is no
+value of any category: releasing it records nothing.
+"""
+directive @personalTimestamp on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -3072,7 +3094,6 @@ input AccessRecordWhereInput {
 type Applicant implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
-  updatedAt: Time! @nonPersonal
   """
   When a completed DELETION request erased the applicant's personal data; null otherwise.
   """
@@ -3259,7 +3280,6 @@ Properties by which Applicant connections can be ordered.
 """
 enum ApplicantOrderField {
   CREATED_AT
-  UPDATED_AT
 }
 """
 ApplicantWhereInput is used for filtering Applicant objects.
@@ -3291,22 +3311,10 @@ input ApplicantWhereInput {
   createdAtGTE: Time
   createdAtLT: Time
   createdAtLTE: Time
-  """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
 }
 type Application implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
-  updatedAt: Time! @nonPersonal
   """
   Reason for applying.
   """
@@ -3368,7 +3376,6 @@ Properties by which Application connections can be ordered.
 """
 enum ApplicationOrderField {
   CREATED_AT
-  UPDATED_AT
   STATUS
 }
 """
@@ -3413,17 +3420,6 @@ input ApplicationWhereInput {
   createdAtGTE: Time
   createdAtLT: Time
   createdAtLTE: Time
-  """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
   """
   status field predicates
   """
@@ -4727,7 +4723,6 @@ input PolicyVersionWhereInput {
 type PrivacyRequest implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
-  updatedAt: Time! @nonPersonal
   kind: PrivacyRequestKind! @nonPersonal
   status: PrivacyRequestStatus! @nonPersonal
   dueAt: Time! @nonPersonal
@@ -4799,7 +4794,6 @@ Properties by which PrivacyRequest connections can be ordered.
 """
 enum PrivacyRequestOrderField {
   CREATED_AT
-  UPDATED_AT
   STATUS
   DUE_AT
 }
@@ -4842,17 +4836,6 @@ input PrivacyRequestWhereInput {
   createdAtGTE: Time
   createdAtLT: Time
   createdAtLTE: Time
-  """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
   """
   kind field predicates
   """
@@ -5510,6 +5493,8 @@ extend type Mutation {
 scalar Map
 
 extend type PrivacyRequest {
+  "When the request was last changed. Only for a viewer that sees all of the subject's data (the subject): it moves with the proposed changes and the result too."
+  updatedAt: Time @personalTimestamp
   "Whether the request is still open (received or in progress) after its due date."
   overdue: Boolean! @nonPersonal
   """
@@ -5771,8 +5756,6 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Applicant_createdAt(ctx, field)
-	case "updatedAt":
-		return ec.fieldContext_Applicant_updatedAt(ctx, field)
 	case "erasedAt":
 		return ec.fieldContext_Applicant_erasedAt(ctx, field)
 	case "name":
@@ -5863,6 +5846,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_accessHistory(ctx, field)
 	case "provisions":
 		return ec.fieldContext_Applicant_provisions(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Applicant_updatedAt(ctx, field)
 	case "currentConsents":
 		return ec.fieldContext_Applicant_currentConsents(ctx, field)
 	case "notices":
@@ -5899,8 +5884,6 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Application_createdAt(ctx, field)
-	case "updatedAt":
-		return ec.fieldContext_Application_updatedAt(ctx, field)
 	case "reason":
 		return ec.fieldContext_Application_reason(ctx, field)
 	case "answers":
@@ -5913,6 +5896,8 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_applicant(ctx, field)
 	case "job":
 		return ec.fieldContext_Application_job(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Application_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Application", field.Name)
 }
@@ -6193,8 +6178,6 @@ func (ec *executionContext) childFields_PrivacyRequest(ctx context.Context, fiel
 		return ec.fieldContext_PrivacyRequest_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_PrivacyRequest_createdAt(ctx, field)
-	case "updatedAt":
-		return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
 	case "kind":
 		return ec.fieldContext_PrivacyRequest_kind(ctx, field)
 	case "status":
@@ -6209,6 +6192,8 @@ func (ec *executionContext) childFields_PrivacyRequest(ctx context.Context, fiel
 		return ec.fieldContext_PrivacyRequest_rejectionReason(ctx, field)
 	case "applicant":
 		return ec.fieldContext_PrivacyRequest_applicant(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
 	case "overdue":
 		return ec.fieldContext_PrivacyRequest_overdue(ctx, field)
 	case "proposedChanges":
@@ -8403,29 +8388,6 @@ func (ec *executionContext) fieldContext_Applicant_createdAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Applicant_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Applicant_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Applicant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
-}
-
 func (ec *executionContext) _Applicant_erasedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9545,6 +9507,29 @@ func (ec *executionContext) fieldContext_Applicant_provisions(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Applicant_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Applicant_currentConsents(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9797,29 +9782,6 @@ func (ec *executionContext) fieldContext_Application_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
-}
-
 func (ec *executionContext) _Application_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9974,6 +9936,29 @@ func (ec *executionContext) fieldContext_Application_job(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ApplicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicationConnection) (ret graphql.Marshaler) {
@@ -13080,29 +13065,6 @@ func (ec *executionContext) fieldContext_PrivacyRequest_createdAt(_ context.Cont
 	return graphql.NewScalarFieldContext("PrivacyRequest", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PrivacyRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PrivacyRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PrivacyRequest", field, false, false, "Time")
-}
-
 func (ec *executionContext) _PrivacyRequest_kind(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13271,6 +13233,29 @@ func (ec *executionContext) fieldContext_PrivacyRequest_applicant(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PrivacyRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacyRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacyRequest", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PrivacyRequest_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
@@ -17809,7 +17794,7 @@ func (ec *executionContext) unmarshalInputApplicantWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17949,62 +17934,6 @@ func (ec *executionContext) unmarshalInputApplicantWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "updatedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAt = data
-		case "updatedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNEQ = data
-		case "updatedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtIn = data
-		case "updatedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNotIn = data
-		case "updatedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGT = data
-		case "updatedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGTE = data
-		case "updatedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLT = data
-		case "updatedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLTE = data
 		}
 	}
 	return it, nil
@@ -18086,7 +18015,7 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18226,62 +18155,6 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "updatedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAt = data
-		case "updatedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNEQ = data
-		case "updatedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtIn = data
-		case "updatedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNotIn = data
-		case "updatedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGT = data
-		case "updatedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGTE = data
-		case "updatedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLT = data
-		case "updatedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLTE = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOApplicationStatus2ᚖconsentgateᚋentᚋapplicationᚐStatus(ctx, v)
@@ -22529,7 +22402,7 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "handler", "handlerNEQ", "handlerIn", "handlerNotIn", "handlerGT", "handlerGTE", "handlerLT", "handlerLTE", "handlerContains", "handlerHasPrefix", "handlerHasSuffix", "handlerIsNil", "handlerNotNil", "handlerEqualFold", "handlerContainsFold", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "handler", "handlerNEQ", "handlerIn", "handlerNotIn", "handlerGT", "handlerGTE", "handlerLT", "handlerLTE", "handlerContains", "handlerHasPrefix", "handlerHasSuffix", "handlerIsNil", "handlerNotNil", "handlerEqualFold", "handlerContainsFold", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22669,62 +22542,6 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "updatedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAt = data
-		case "updatedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNEQ = data
-		case "updatedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtIn = data
-		case "updatedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNotIn = data
-		case "updatedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGT = data
-		case "updatedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGTE = data
-		case "updatedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLT = data
-		case "updatedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLTE = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalOPrivacyRequestKind2ᚖconsentgateᚋentᚋprivacyrequestᚐKind(ctx, v)
@@ -24610,11 +24427,6 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "updatedAt":
-			out.Values[i] = ec._Applicant_updatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "erasedAt":
 			out.Values[i] = ec._Applicant_erasedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -24845,6 +24657,11 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Applicant_provisions(ctx, field, obj)
 				})
+		case "updatedAt":
+			out.Values[i] = ec._Applicant_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "currentConsents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -24976,11 +24793,6 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "updatedAt":
-			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "reason":
 			out.Values[i] = ec._Application_reason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -25013,6 +24825,11 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_job(ctx, field, obj)
 				})
+		case "updatedAt":
+			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26195,11 +26012,6 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "updatedAt":
-			out.Values[i] = ec._PrivacyRequest_updatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "kind":
 			out.Values[i] = ec._PrivacyRequest_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26236,6 +26048,11 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PrivacyRequest_applicant(ctx, field, obj)
 				})
+		case "updatedAt":
+			out.Values[i] = ec._PrivacyRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "overdue":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -48,6 +48,7 @@ type fieldGuard struct {
 	fields        map[*ast.FieldDefinition]fieldInfo
 	byName        map[string]consent.Category
 	bundles       map[string]bool               // "Type.field" of each @personalBundle field
+	timestamps    map[string]bool               // "Type.field" of each @personalTimestamp field
 	perValue      map[string][]consent.Category // "Type.field" of each @personalPerValue field: its categories
 	personalTypes map[string]bool
 }
@@ -56,12 +57,13 @@ type fieldGuard struct {
 // the schema: its category if personal, and whether it returns a page of
 // subjects (whose consents are then loaded at once).
 type fieldInfo struct {
-	category consent.Category
-	index    int // the category's index (consent.Category.Index)
-	personal bool
-	bundle   bool               // @personalBundle: data of every category at once
-	perValue []consent.Category // @personalPerValue: the categories the object may name for it
-	page     bool
+	category  consent.Category
+	index     int // the category's index (consent.Category.Index)
+	personal  bool
+	bundle    bool               // @personalBundle: data of every category at once
+	timestamp bool               // @personalTimestamp: moves with every category, holds none
+	perValue  []consent.Category // @personalPerValue: the categories the object may name for it
+	page      bool
 }
 
 // allCategories are the fields of every category, for deciding bundles.
@@ -77,7 +79,7 @@ var allCategories = func() []fieldInfo {
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}},
 		engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
-		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{},
+		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, timestamps: map[string]bool{},
 		perValue: map[string][]consent.Category{}, personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
@@ -88,11 +90,15 @@ func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 			if inf.bundle {
 				g.bundles[t.Name+"."+f.Name] = true
 			}
+			inf.timestamp = f.Directives.ForName("personalTimestamp") != nil
+			if inf.timestamp {
+				g.timestamps[t.Name+"."+f.Name] = true
+			}
 			if pv, ok := perValueOf(f); ok && !inf.personal && !inf.bundle {
 				inf.perValue = pv.Categories
 				g.perValue[t.Name+"."+f.Name] = pv.Categories
 			}
-			if inf.personal || inf.bundle || inf.perValue != nil {
+			if inf.personal || inf.bundle || inf.timestamp || inf.perValue != nil {
 				g.personalTypes[t.Name] = true
 			}
 			g.fields[f] = inf
@@ -116,6 +122,7 @@ func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
 		inf.category, inf.personal = g.byName[fc.Object+"."+fc.Field.Name]
 		inf.index = inf.category.Index()
 		inf.bundle = !inf.personal && g.bundles[fc.Object+"."+fc.Field.Name]
+		inf.timestamp = !inf.personal && g.timestamps[fc.Object+"."+fc.Field.Name]
 		if !inf.personal && !inf.bundle {
 			inf.perValue = g.perValue[fc.Object+"."+fc.Field.Name]
 		}
@@ -142,11 +149,17 @@ func Categories(s *ast.Schema) map[string]consent.Category {
 
 // Bundles returns the "Type.field" of every @personalBundle field of s,
 // sorted: fields that hold data of every category at once.
-func Bundles(s *ast.Schema) []string {
+func Bundles(s *ast.Schema) []string { return withDirective(s, "personalBundle") }
+
+// Timestamps returns the "Type.field" of every @personalTimestamp field of
+// s, sorted: update times that move with every category.
+func Timestamps(s *ast.Schema) []string { return withDirective(s, "personalTimestamp") }
+
+func withDirective(s *ast.Schema, directive string) []string {
 	var out []string
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
-			if f.Directives.ForName("personalBundle") != nil {
+			if f.Directives.ForName(directive) != nil {
 				out = append(out, t.Name+"."+f.Name)
 			}
 		}
@@ -272,8 +285,8 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 		}
 		inf = fieldInfo{category: c, index: c.Index(), personal: true}
 	}
-	if inf.bundle {
-		return g.interceptBundle(ctx, fc, next)
+	if inf.bundle || inf.timestamp {
+		return g.interceptBundle(ctx, fc, next, inf.bundle)
 	}
 	if !inf.personal {
 		if err := limitPage(fc); err != nil {
@@ -324,7 +337,10 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 // any or every category of its subject, only when the viewer gets every
 // category of that subject plain: in effect only the subject themself.
 // Otherwise it resolves to null, withheld for the first category's reason.
-func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
+// A @personalTimestamp field, which moves with every category but holds no
+// value of any, is released alike, and recorded as no release (record
+// false).
+func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver, record bool) (any, error) {
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	if st == nil {
 		return nil, nil
@@ -343,8 +359,10 @@ func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldConte
 			return nil, nil
 		}
 	}
-	for _, inf := range allCategories {
-		st.released(sub, id, inf, consent.Plain)
+	if record {
+		for _, inf := range allCategories {
+			st.released(sub, id, inf, consent.Plain)
+		}
 	}
 	return next(ctx)
 }

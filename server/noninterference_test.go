@@ -226,6 +226,9 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 	b.SetDesiredField(word(src(consent.Preferences), "field"))
 	r = src(consent.Network)
 	b.SetLastIP(fmt.Sprintf("192.0.2.%d", r.IntN(256)))
+	// The last update was of a field only the subject sees (the address
+	// of their last request): its time must tell no one else anything.
+	b.SetUpdatedAt(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(100_000)) * time.Minute))
 }
 
 // build writes a world into a fresh database. seeds and reasons give each

@@ -17,7 +17,7 @@ import (
 type Application struct{ ent.Schema }
 
 // Mixin of the Application.
-func (Application) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Application) Mixin() []ent.Mixin { return []ent.Mixin{SubjectTimeMixin{}} }
 
 // Fields of the Application.
 func (Application) Fields() []ent.Field {
