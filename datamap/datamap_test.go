@@ -226,7 +226,7 @@ func TestDataMapDefaults(t *testing.T) {
 		{"Applicant.phone", consent.Marketing, consent.MailMagazine, "HIDE"},
 		{"Applicant.dependents", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"Application.reason", consent.Employer, consent.EmployerProvision, "PLAIN"},
-		{"Application.answers", consent.Support, consent.Inquiry, "HIDE"},
+		{"Answer.text", consent.Support, consent.Inquiry, "HIDE"},
 		{"WorkHistoryEntry.company", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"WorkHistoryEntry.from", consent.Employer, consent.EmployerProvision, "PLAIN"},
 	}
@@ -520,6 +520,33 @@ func TestDataMapPerValue(t *testing.T) {
 		}
 		if cell, _ := f.Cell(consent.Applicant, ""); cell.Outcome != "PLAIN" {
 			t.Errorf("WorkHistoryEntry.company as %s: applicant %s", c.category, cell.Outcome)
+		}
+	}
+	// An answer is released as its question's category: a row for each
+	// category a question may be approved with, and none for the others.
+	for _, c := range consent.Categories {
+		f, ok := m.FieldAs("Answer.text", c)
+		if ok != c.ProvidableToEmployers() {
+			t.Errorf("Answer.text as %s: in the map %v", c, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		want, _ := m.Field("Applicant.name")
+		for _, other := range m.Fields {
+			if other.Category == c && other.PerValue == "" && !other.Bundle && !other.Timestamp {
+				want = other
+				break
+			}
+		}
+		for i, cell := range f.Cells {
+			if m.Columns[i].Purpose.AggregateOnly() { // statistics use named fields, never an answer
+				continue
+			}
+			if cell.String() != want.Cells[i].String() && want.Category == c {
+				t.Errorf("Answer.text as %s, %s: %s; %s has %s", c, m.Columns[i].Label(), cell, want.Field, want.Cells[i])
+			}
 		}
 	}
 	var b bytes.Buffer

@@ -83,8 +83,10 @@ func seedTx(ctx context.Context, tx *ent.Tx) (bool, error) {
 	}{
 		{"policy version", s.seedPolicyVersion}, // before applications: applying records consent under it
 		{"employers and jobs", s.seedEmployers},
+		{"questions", s.seedQuestions},
 		{"applicants", s.seedApplicants},
 		{"applications", s.seedApplications},
+		{"answers", s.seedAnswers},
 		{"application statuses", s.seedStatuses},
 		{"ends of provision", s.seedEndsOfProvision},
 		{"privacy requests", s.seedPrivacyRequests},
@@ -117,9 +119,10 @@ type demoSeeder struct {
 
 // seededJob is a created job and the table entry it came from.
 type seededJob struct {
-	id       int
-	employer int // index into demoEmployers
-	spec     *demoJob
+	id        int
+	employer  int // index into demoEmployers
+	questions []seededQuestion
+	spec      *demoJob
 }
 
 // seededApplication is a created application and the status it was moved to.
@@ -128,6 +131,7 @@ type seededApplication struct {
 	person    int // index into people
 	job       int // index into jobs
 	appliedAt time.Time
+	answers   []string             // to the job's approved questions, in order
 	path      []application.Status // status changes after APPLIED
 }
 

@@ -5,7 +5,6 @@ package ent
 import (
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -41,8 +40,6 @@ type Job struct {
 	Status job.Status `json:"status,omitempty"`
 	// When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED).
 	ClosedAt *time.Time `json:"closed_at,omitempty"`
-	// The employer's own questions to applicants; an application answers each, in order.
-	Questions []string `json:"questions,omitempty"`
 	// EmployerID holds the value of the "employer_id" field.
 	EmployerID int `json:"employer_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -57,13 +54,16 @@ type JobEdges struct {
 	Employer *Employer `json:"employer,omitempty"`
 	// Applications holds the value of the applications edge.
 	Applications []*Application `json:"applications,omitempty"`
+	// The employer's questions to applicants (Job.questions in the SDL: in order, as the viewer reaches them).
+	Questions []*Question `json:"questions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedApplications map[string][]*Application
+	namedQuestions    map[string][]*Question
 }
 
 // EmployerOrErr returns the Employer value or an error if the edge
@@ -86,13 +86,20 @@ func (e JobEdges) ApplicationsOrErr() ([]*Application, error) {
 	return nil, &NotLoadedError{edge: "applications"}
 }
 
+// QuestionsOrErr returns the Questions value or an error if the edge
+// was not loaded in eager-loading.
+func (e JobEdges) QuestionsOrErr() ([]*Question, error) {
+	if e.loadedTypes[2] {
+		return e.Questions, nil
+	}
+	return nil, &NotLoadedError{edge: "questions"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Job) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case job.FieldQuestions:
-			values[i] = new([]byte)
 		case job.FieldID, job.FieldSalaryMin, job.FieldSalaryMax, job.FieldEmployerID:
 			values[i] = new(sql.NullInt64)
 		case job.FieldTitle, job.FieldDescription, job.FieldPrefecture, job.FieldField, job.FieldEmploymentType, job.FieldStatus:
@@ -187,14 +194,6 @@ func (_m *Job) assignValues(columns []string, values []any) error {
 				_m.ClosedAt = new(time.Time)
 				*_m.ClosedAt = value.Time
 			}
-		case job.FieldQuestions:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field questions", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Questions); err != nil {
-					return fmt.Errorf("unmarshal field questions: %w", err)
-				}
-			}
 		case job.FieldEmployerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field employer_id", values[i])
@@ -222,6 +221,11 @@ func (_m *Job) QueryEmployer() *EmployerQuery {
 // QueryApplications queries the "applications" edge of the Job entity.
 func (_m *Job) QueryApplications() *ApplicationQuery {
 	return NewJobClient(_m.config).QueryApplications(_m)
+}
+
+// QueryQuestions queries the "questions" edge of the Job entity.
+func (_m *Job) QueryQuestions() *QuestionQuery {
+	return NewJobClient(_m.config).QueryQuestions(_m)
 }
 
 // Update returns a builder for updating this Job.
@@ -282,9 +286,6 @@ func (_m *Job) String() string {
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
-	builder.WriteString("questions=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Questions))
-	builder.WriteString(", ")
 	builder.WriteString("employer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EmployerID))
 	builder.WriteByte(')')
@@ -312,6 +313,30 @@ func (_m *Job) appendNamedApplications(name string, edges ...*Application) {
 		_m.Edges.namedApplications[name] = []*Application{}
 	} else {
 		_m.Edges.namedApplications[name] = append(_m.Edges.namedApplications[name], edges...)
+	}
+}
+
+// NamedQuestions returns the Questions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Job) NamedQuestions(name string) ([]*Question, error) {
+	if _m.Edges.namedQuestions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedQuestions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Job) appendNamedQuestions(name string, edges ...*Question) {
+	if _m.Edges.namedQuestions == nil {
+		_m.Edges.namedQuestions = make(map[string][]*Question)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedQuestions[name] = []*Question{}
+	} else {
+		_m.Edges.namedQuestions[name] = append(_m.Edges.namedQuestions[name], edges...)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/question"
 	"context"
 	"errors"
 	"fmt"
@@ -138,12 +139,6 @@ func (_c *JobCreate) SetNillableClosedAt(v *time.Time) *JobCreate {
 	return _c
 }
 
-// SetQuestions sets the "questions" field.
-func (_c *JobCreate) SetQuestions(v []string) *JobCreate {
-	_c.mutation.SetQuestions(v)
-	return _c
-}
-
 // SetEmployerID sets the "employer_id" field.
 func (_c *JobCreate) SetEmployerID(v int) *JobCreate {
 	_c.mutation.SetEmployerID(v)
@@ -168,6 +163,21 @@ func (_c *JobCreate) AddApplications(v ...*Application) *JobCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddApplicationIDs(ids...)
+}
+
+// AddQuestionIDs adds the "questions" edge to the Question entity by IDs.
+func (_c *JobCreate) AddQuestionIDs(ids ...int) *JobCreate {
+	_c.mutation.AddQuestionIDs(ids...)
+	return _c
+}
+
+// AddQuestions adds the "questions" edges to the Question entity.
+func (_c *JobCreate) AddQuestions(v ...*Question) *JobCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddQuestionIDs(ids...)
 }
 
 // Mutation returns the JobMutation object of the builder.
@@ -371,10 +381,6 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
 		_node.ClosedAt = &value
 	}
-	if value, ok := _c.mutation.Questions(); ok {
-		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
-		_node.Questions = value
-	}
 	if nodes := _c.mutation.EmployerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -401,6 +407,22 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.QuestionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -607,24 +629,6 @@ func (u *JobUpsert) UpdateClosedAt() *JobUpsert {
 // ClearClosedAt clears the value of the "closed_at" field.
 func (u *JobUpsert) ClearClosedAt() *JobUpsert {
 	u.SetNull(job.FieldClosedAt)
-	return u
-}
-
-// SetQuestions sets the "questions" field.
-func (u *JobUpsert) SetQuestions(v []string) *JobUpsert {
-	u.Set(job.FieldQuestions, v)
-	return u
-}
-
-// UpdateQuestions sets the "questions" field to the value that was provided on create.
-func (u *JobUpsert) UpdateQuestions() *JobUpsert {
-	u.SetExcluded(job.FieldQuestions)
-	return u
-}
-
-// ClearQuestions clears the value of the "questions" field.
-func (u *JobUpsert) ClearQuestions() *JobUpsert {
-	u.SetNull(job.FieldQuestions)
 	return u
 }
 
@@ -848,27 +852,6 @@ func (u *JobUpsertOne) UpdateClosedAt() *JobUpsertOne {
 func (u *JobUpsertOne) ClearClosedAt() *JobUpsertOne {
 	return u.Update(func(s *JobUpsert) {
 		s.ClearClosedAt()
-	})
-}
-
-// SetQuestions sets the "questions" field.
-func (u *JobUpsertOne) SetQuestions(v []string) *JobUpsertOne {
-	return u.Update(func(s *JobUpsert) {
-		s.SetQuestions(v)
-	})
-}
-
-// UpdateQuestions sets the "questions" field to the value that was provided on create.
-func (u *JobUpsertOne) UpdateQuestions() *JobUpsertOne {
-	return u.Update(func(s *JobUpsert) {
-		s.UpdateQuestions()
-	})
-}
-
-// ClearQuestions clears the value of the "questions" field.
-func (u *JobUpsertOne) ClearQuestions() *JobUpsertOne {
-	return u.Update(func(s *JobUpsert) {
-		s.ClearQuestions()
 	})
 }
 
@@ -1258,27 +1241,6 @@ func (u *JobUpsertBulk) UpdateClosedAt() *JobUpsertBulk {
 func (u *JobUpsertBulk) ClearClosedAt() *JobUpsertBulk {
 	return u.Update(func(s *JobUpsert) {
 		s.ClearClosedAt()
-	})
-}
-
-// SetQuestions sets the "questions" field.
-func (u *JobUpsertBulk) SetQuestions(v []string) *JobUpsertBulk {
-	return u.Update(func(s *JobUpsert) {
-		s.SetQuestions(v)
-	})
-}
-
-// UpdateQuestions sets the "questions" field to the value that was provided on create.
-func (u *JobUpsertBulk) UpdateQuestions() *JobUpsertBulk {
-	return u.Update(func(s *JobUpsert) {
-		s.UpdateQuestions()
-	})
-}
-
-// ClearQuestions clears the value of the "questions" field.
-func (u *JobUpsertBulk) ClearQuestions() *JobUpsertBulk {
-	return u.Update(func(s *JobUpsert) {
-		s.ClearQuestions()
 	})
 }
 

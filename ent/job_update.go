@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/job"
 	"consentgate/ent/predicate"
+	"consentgate/ent/question"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +14,6 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -194,24 +194,6 @@ func (_u *JobUpdate) ClearClosedAt() *JobUpdate {
 	return _u
 }
 
-// SetQuestions sets the "questions" field.
-func (_u *JobUpdate) SetQuestions(v []string) *JobUpdate {
-	_u.mutation.SetQuestions(v)
-	return _u
-}
-
-// AppendQuestions appends value to the "questions" field.
-func (_u *JobUpdate) AppendQuestions(v []string) *JobUpdate {
-	_u.mutation.AppendQuestions(v)
-	return _u
-}
-
-// ClearQuestions clears the value of the "questions" field.
-func (_u *JobUpdate) ClearQuestions() *JobUpdate {
-	_u.mutation.ClearQuestions()
-	return _u
-}
-
 // AddApplicationIDs adds the "applications" edge to the Application entity by IDs.
 func (_u *JobUpdate) AddApplicationIDs(ids ...int) *JobUpdate {
 	_u.mutation.AddApplicationIDs(ids...)
@@ -225,6 +207,21 @@ func (_u *JobUpdate) AddApplications(v ...*Application) *JobUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddApplicationIDs(ids...)
+}
+
+// AddQuestionIDs adds the "questions" edge to the Question entity by IDs.
+func (_u *JobUpdate) AddQuestionIDs(ids ...int) *JobUpdate {
+	_u.mutation.AddQuestionIDs(ids...)
+	return _u
+}
+
+// AddQuestions adds the "questions" edges to the Question entity.
+func (_u *JobUpdate) AddQuestions(v ...*Question) *JobUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuestionIDs(ids...)
 }
 
 // Mutation returns the JobMutation object of the builder.
@@ -251,6 +248,27 @@ func (_u *JobUpdate) RemoveApplications(v ...*Application) *JobUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveApplicationIDs(ids...)
+}
+
+// ClearQuestions clears all "questions" edges to the Question entity.
+func (_u *JobUpdate) ClearQuestions() *JobUpdate {
+	_u.mutation.ClearQuestions()
+	return _u
+}
+
+// RemoveQuestionIDs removes the "questions" edge to Question entities by IDs.
+func (_u *JobUpdate) RemoveQuestionIDs(ids ...int) *JobUpdate {
+	_u.mutation.RemoveQuestionIDs(ids...)
+	return _u
+}
+
+// RemoveQuestions removes "questions" edges to Question entities.
+func (_u *JobUpdate) RemoveQuestions(v ...*Question) *JobUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuestionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -400,17 +418,6 @@ func (_u *JobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ClosedAtCleared() {
 		_spec.ClearField(job.FieldClosedAt, field.TypeTime)
 	}
-	if value, ok := _u.mutation.Questions(); ok {
-		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
-	}
-	if value, ok := _u.mutation.AppendedQuestions(); ok {
-		_spec.AddModifier(func(u *sql.UpdateBuilder) {
-			sqljson.Append(u, job.FieldQuestions, value)
-		})
-	}
-	if _u.mutation.QuestionsCleared() {
-		_spec.ClearField(job.FieldQuestions, field.TypeJSON)
-	}
 	if _u.mutation.ApplicationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -449,6 +456,51 @@ func (_u *JobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuestionsIDs(); len(nodes) > 0 && !_u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuestionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -640,24 +692,6 @@ func (_u *JobUpdateOne) ClearClosedAt() *JobUpdateOne {
 	return _u
 }
 
-// SetQuestions sets the "questions" field.
-func (_u *JobUpdateOne) SetQuestions(v []string) *JobUpdateOne {
-	_u.mutation.SetQuestions(v)
-	return _u
-}
-
-// AppendQuestions appends value to the "questions" field.
-func (_u *JobUpdateOne) AppendQuestions(v []string) *JobUpdateOne {
-	_u.mutation.AppendQuestions(v)
-	return _u
-}
-
-// ClearQuestions clears the value of the "questions" field.
-func (_u *JobUpdateOne) ClearQuestions() *JobUpdateOne {
-	_u.mutation.ClearQuestions()
-	return _u
-}
-
 // AddApplicationIDs adds the "applications" edge to the Application entity by IDs.
 func (_u *JobUpdateOne) AddApplicationIDs(ids ...int) *JobUpdateOne {
 	_u.mutation.AddApplicationIDs(ids...)
@@ -671,6 +705,21 @@ func (_u *JobUpdateOne) AddApplications(v ...*Application) *JobUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddApplicationIDs(ids...)
+}
+
+// AddQuestionIDs adds the "questions" edge to the Question entity by IDs.
+func (_u *JobUpdateOne) AddQuestionIDs(ids ...int) *JobUpdateOne {
+	_u.mutation.AddQuestionIDs(ids...)
+	return _u
+}
+
+// AddQuestions adds the "questions" edges to the Question entity.
+func (_u *JobUpdateOne) AddQuestions(v ...*Question) *JobUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuestionIDs(ids...)
 }
 
 // Mutation returns the JobMutation object of the builder.
@@ -697,6 +746,27 @@ func (_u *JobUpdateOne) RemoveApplications(v ...*Application) *JobUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveApplicationIDs(ids...)
+}
+
+// ClearQuestions clears all "questions" edges to the Question entity.
+func (_u *JobUpdateOne) ClearQuestions() *JobUpdateOne {
+	_u.mutation.ClearQuestions()
+	return _u
+}
+
+// RemoveQuestionIDs removes the "questions" edge to Question entities by IDs.
+func (_u *JobUpdateOne) RemoveQuestionIDs(ids ...int) *JobUpdateOne {
+	_u.mutation.RemoveQuestionIDs(ids...)
+	return _u
+}
+
+// RemoveQuestions removes "questions" edges to Question entities.
+func (_u *JobUpdateOne) RemoveQuestions(v ...*Question) *JobUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuestionIDs(ids...)
 }
 
 // Where appends a list predicates to the JobUpdate builder.
@@ -876,17 +946,6 @@ func (_u *JobUpdateOne) sqlSave(ctx context.Context) (_node *Job, err error) {
 	if _u.mutation.ClosedAtCleared() {
 		_spec.ClearField(job.FieldClosedAt, field.TypeTime)
 	}
-	if value, ok := _u.mutation.Questions(); ok {
-		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
-	}
-	if value, ok := _u.mutation.AppendedQuestions(); ok {
-		_spec.AddModifier(func(u *sql.UpdateBuilder) {
-			sqljson.Append(u, job.FieldQuestions, value)
-		})
-	}
-	if _u.mutation.QuestionsCleared() {
-		_spec.ClearField(job.FieldQuestions, field.TypeJSON)
-	}
 	if _u.mutation.ApplicationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -925,6 +984,51 @@ func (_u *JobUpdateOne) sqlSave(ctx context.Context) (_node *Job, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuestionsIDs(); len(nodes) > 0 && !_u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuestionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,7 @@ package graph
 import (
 	"consentgate/ent"
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 )
@@ -62,6 +63,11 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 		ent.WithPrivacyRequestOrder(orderBy), ent.WithPrivacyRequestFilter(where.Filter))
 }
 
+// Questions is the resolver for the questions field.
+func (r *queryResolver) Questions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.QuestionOrder, where *ent.QuestionWhereInput) (*ent.QuestionConnection, error) {
+	panic(fmt.Errorf("not implemented: Questions - questions"))
+}
+
 // AccessGrant returns AccessGrantResolver implementation.
 func (r *Resolver) AccessGrant() AccessGrantResolver { return &accessGrantResolver{r} }
 
@@ -70,6 +76,9 @@ func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} 
 
 // Consent returns ConsentResolver implementation.
 func (r *Resolver) Consent() ConsentResolver { return &consentResolver{r} }
+
+// Job returns JobResolver implementation.
+func (r *Resolver) Job() JobResolver { return &jobResolver{r} }
 
 // PrivacyRequest returns PrivacyRequestResolver implementation.
 func (r *Resolver) PrivacyRequest() PrivacyRequestResolver { return &privacyRequestResolver{r} }
@@ -81,6 +90,7 @@ type (
 	accessGrantResolver    struct{ *Resolver }
 	applicantResolver      struct{ *Resolver }
 	consentResolver        struct{ *Resolver }
+	jobResolver            struct{ *Resolver }
 	privacyRequestResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 )

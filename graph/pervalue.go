@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"consentgate/consent"
+	"consentgate/ent"
 )
 
 // A @personalPerValue field holds personal data whose category depends on
@@ -79,10 +80,17 @@ func valueCategory(fc *graphql.FieldContext, allowed []consent.Category) (consen
 	if fc.Parent == nil {
 		return "", false
 	}
-	obj, ok := deref(fc.Parent.Result).(Categorized)
-	if !ok {
+	var c consent.Category
+	switch obj := deref(fc.Parent.Result).(type) {
+	case *ent.Answer: // the category its question was approved with
+		if obj == nil {
+			return "", false
+		}
+		c = consent.Category(obj.Category)
+	case Categorized:
+		c = obj.PersonalCategory(fc.Field.Name)
+	default:
 		return "", false
 	}
-	c := obj.PersonalCategory(fc.Field.Name)
 	return c, c.Index() >= 0 && slices.Contains(allowed, c)
 }

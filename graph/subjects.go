@@ -97,6 +97,10 @@ func subjectOf(fc *graphql.FieldContext) (subjectRef, bool) {
 			return subjectRef{id: r.ApplicantID, app: r.ID}, r != nil && r.ApplicantID != 0
 		case *ent.PrivacyRequest:
 			return subjectRef{id: r.ApplicantID}, r != nil && r.ApplicantID != 0
+		case *ent.Answer:
+			// A value of the application it answers: that is the
+			// subject's (an answer reached on its own has none).
+			continue
 		case ent.Noder:
 			return subjectRef{}, false
 		}

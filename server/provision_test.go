@@ -213,17 +213,18 @@ func TestEndOfProvisionWithheld(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
 		f.moveAs(t, "acme", f.apps["alice"], "INTERVIEW", "OFFER", "HIRED")
-		q := `query($id: ID!) { applicant(id: $id) { name phone city street occupation spouseOccupation applications { edges { node { status reason answers } } } } }`
+		q := `query($id: ID!) { applicant(id: $id) { name phone city street occupation spouseOccupation applications { edges { node { status reason answers { text } } } } } }`
 		vars := map[string]any{"id": f.applicants["alice"].ID}
 		r := f.post(t, as("acme"), q, vars)
-		if want := `{"data":{"applicant":{"name":"cnryalicename","phone":"090-1234-0001","city":"cnryalicecity","street":null,"occupation":"cnryaliceoccupation","spouseOccupation":null,"applications":{"edges":[{"node":{"status":"HIRED","reason":"cnryalicereason","answers":["cnryaliceanswer"]}}]}}},"extensions":{"withheld":[{"path":["applicant"],"fields":{"spouseOccupation":"WITHHELD_BY_SUBJECT","street":"NOT_PERMITTED"}}]}}`; r.Raw != want {
+		if want := `{"data":{"applicant":{"name":"cnryalicename","phone":"090-1234-0001","city":"cnryalicecity","street":null,"occupation":"cnryaliceoccupation","spouseOccupation":null,"applications":{"edges":[{"node":{"status":"HIRED","reason":"cnryalicereason","answers":[{"text":"cnryaliceanswer"}]}}]}}},"extensions":{"withheld":[{"path":["applicant"],"fields":{"spouseOccupation":"WITHHELD_BY_SUBJECT","street":"NOT_PERMITTED"}}]}}`; r.Raw != want {
 			t.Fatalf("in the grace period: got %s\nwant %s", r.Raw, want)
 		}
 		f.ageApplication(t, f.apps["alice"], 31*day)
 		r = f.post(t, as("acme"), q, vars)
-		want := `{"data":{"applicant":{"name":"cnryalicename","phone":"090-1234-0001","city":null,"street":null,"occupation":null,"spouseOccupation":null,"applications":{"edges":[{"node":{"status":"HIRED","reason":null,"answers":null}}]}}},` +
+		want := `{"data":{"applicant":{"name":"cnryalicename","phone":"090-1234-0001","city":null,"street":null,"occupation":null,"spouseOccupation":null,"applications":{"edges":[{"node":{"status":"HIRED","reason":null,"answers":[{"text":null}]}}]}}},` +
 			`"extensions":{"withheld":[{"path":["applicant"],"fields":{"city":"PROVISION_ENDED","occupation":"PROVISION_ENDED","spouseOccupation":"PROVISION_ENDED","street":"NOT_PERMITTED"}},` +
-			`{"path":["applicant","applications","edges",0,"node"],"fields":{"answers":"PROVISION_ENDED","reason":"PROVISION_ENDED"}}]}}`
+			`{"path":["applicant","applications","edges",0,"node"],"fields":{"reason":"PROVISION_ENDED"}},` +
+			`{"path":["applicant","applications","edges",0,"node","answers",0],"fields":{"text":"PROVISION_ENDED"}}]}}`
 		if r.Raw != want {
 			t.Fatalf("past the grace period: got %s\nwant %s", r.Raw, want)
 		}
@@ -325,7 +326,8 @@ func TestProvisions(t *testing.T) {
 		// Bob, hired by globex, and applying to acme: globex's line keeps
 		// what employment needs; acme's line is live; globex sees its own.
 		f.moveAs(t, "globex", f.apps["bob"], "INTERVIEW", "OFFER", "HIRED")
-		r = f.post(t, as("bob"), `mutation($j: ID!) { applyToJob(input: {jobID: $j, answers: ["x"]}) { id } }`, map[string]any{"j": f.jobs["acme"].ID})
+		r = f.post(t, as("bob"), `mutation($j: ID!, $a: [AnswerInput!]) { applyToJob(input: {jobID: $j}, answers: $a) { id } }`,
+			map[string]any{"j": f.jobs["acme"].ID, "a": f.answerInputs("acme", "x")})
 		if r.Errors != nil {
 			t.Fatal(r.Raw)
 		}

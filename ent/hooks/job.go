@@ -12,7 +12,8 @@ import (
 	"consentgate/ent/schema/validate"
 )
 
-// ValidateJob checks a job's salary range and questions.
+// ValidateJob checks a job's salary range (its questions are entities of
+// their own: QuestionLifecycle).
 func ValidateJob() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.JobFunc(func(ctx context.Context, m *ent.JobMutation) (ent.Value, error) {
@@ -28,27 +29,6 @@ func ValidateJob() ent.Hook {
 			}
 			if lo > 0 && hi > 0 && hi < lo {
 				return nil, validate.Field("Job.salaryMax", errors.New("must not be below salaryMin"))
-			}
-			checkQuestion := func(q string) (string, error) { return "", validate.MaxLen(500)(q) }
-			if qs, ok := m.Questions(); ok {
-				if err := checkList("Job.questions", qs, 20, checkQuestion); err != nil {
-					return nil, err
-				}
-			}
-			if qs, ok := m.AppendedQuestions(); ok {
-				// The appended ones, and the list they make with the job's.
-				if err := checkList("Job.appendQuestions", qs, 20, checkQuestion); err != nil {
-					return nil, err
-				}
-				if m.Op().Is(ent.OpUpdateOne) {
-					old, err := m.OldQuestions(ctx)
-					if err != nil {
-						return nil, err
-					}
-					if len(old)+len(qs) > 20 {
-						return nil, validate.Field("Job.appendQuestions", fmt.Errorf("%w (at most %d questions in all)", validate.ErrTooLong, 20))
-					}
-				}
 			}
 			return next.Mutate(ctx, m)
 		})

@@ -40,14 +40,14 @@ const (
 	FieldStatus = "status"
 	// FieldClosedAt holds the string denoting the closed_at field in the database.
 	FieldClosedAt = "closed_at"
-	// FieldQuestions holds the string denoting the questions field in the database.
-	FieldQuestions = "questions"
 	// FieldEmployerID holds the string denoting the employer_id field in the database.
 	FieldEmployerID = "employer_id"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
 	EdgeEmployer = "employer"
 	// EdgeApplications holds the string denoting the applications edge name in mutations.
 	EdgeApplications = "applications"
+	// EdgeQuestions holds the string denoting the questions edge name in mutations.
+	EdgeQuestions = "questions"
 	// Table holds the table name of the job in the database.
 	Table = "jobs"
 	// EmployerTable is the table that holds the employer relation/edge.
@@ -64,6 +64,13 @@ const (
 	ApplicationsInverseTable = "applications"
 	// ApplicationsColumn is the table column denoting the applications relation/edge.
 	ApplicationsColumn = "job_id"
+	// QuestionsTable is the table that holds the questions relation/edge.
+	QuestionsTable = "questions"
+	// QuestionsInverseTable is the table name for the Question entity.
+	// It exists in this package in order to avoid circular dependency with the "question" package.
+	QuestionsInverseTable = "questions"
+	// QuestionsColumn is the table column denoting the questions relation/edge.
+	QuestionsColumn = "job_id"
 )
 
 // Columns holds all SQL columns for job fields.
@@ -80,7 +87,6 @@ var Columns = []string{
 	FieldSalaryMax,
 	FieldStatus,
 	FieldClosedAt,
-	FieldQuestions,
 	FieldEmployerID,
 }
 
@@ -263,6 +269,20 @@ func ByApplications(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newApplicationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByQuestionsCount orders the results by questions count.
+func ByQuestionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newQuestionsStep(), opts...)
+	}
+}
+
+// ByQuestions orders the results by questions terms.
+func ByQuestions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newQuestionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newEmployerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -275,6 +295,13 @@ func newApplicationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ApplicationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ApplicationsTable, ApplicationsColumn),
+	)
+}
+func newQuestionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(QuestionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, QuestionsTable, QuestionsColumn),
 	)
 }
 

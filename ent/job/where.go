@@ -635,16 +635,6 @@ func ClosedAtNotNil() predicate.Job {
 	return predicate.Job(sql.FieldNotNull(FieldClosedAt))
 }
 
-// QuestionsIsNil applies the IsNil predicate on the "questions" field.
-func QuestionsIsNil() predicate.Job {
-	return predicate.Job(sql.FieldIsNull(FieldQuestions))
-}
-
-// QuestionsNotNil applies the NotNil predicate on the "questions" field.
-func QuestionsNotNil() predicate.Job {
-	return predicate.Job(sql.FieldNotNull(FieldQuestions))
-}
-
 // EmployerIDEQ applies the EQ predicate on the "employer_id" field.
 func EmployerIDEQ(v int) predicate.Job {
 	return predicate.Job(sql.FieldEQ(FieldEmployerID, v))
@@ -703,6 +693,29 @@ func HasApplications() predicate.Job {
 func HasApplicationsWith(preds ...predicate.Application) predicate.Job {
 	return predicate.Job(func(s *sql.Selector) {
 		step := newApplicationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasQuestions applies the HasEdge predicate on the "questions" edge.
+func HasQuestions() predicate.Job {
+	return predicate.Job(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, QuestionsTable, QuestionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasQuestionsWith applies the HasEdge predicate on the "questions" edge with a given conditions (other predicates).
+func HasQuestionsWith(preds ...predicate.Question) predicate.Job {
+	return predicate.Job(func(s *sql.Selector) {
+		step := newQuestionsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -35,8 +35,6 @@ func (Job) Fields() []ent.Field {
 		field.Time("closed_at").Optional().Nillable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
 			Comment("When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED)."),
-		field.Strings("questions").Optional().
-			Comment("The employer's own questions to applicants; an application answers each, in order."),
 		field.Int("employer_id").Immutable().
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
@@ -49,6 +47,9 @@ func (Job) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput)),
 		edge.To("applications", Application.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("questions", Question.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("The employer's questions to applicants (Job.questions in the SDL: in order, as the viewer reaches them)."),
 	}
 }
 

@@ -54,3 +54,10 @@ type EmergencyContact struct {
 	Relation string `json:"relation"`
 	Phone    string `json:"phone"`
 }
+
+// AnswerInput is an applicant's answer to one of a job's questions, as
+// applyToJob takes it: the question and the text.
+type AnswerInput struct {
+	QuestionID int    `json:"questionID"`
+	Text       string `json:"text"`
+}
