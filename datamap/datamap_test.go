@@ -226,7 +226,6 @@ func TestDataMapDefaults(t *testing.T) {
 		{"Applicant.phone", consent.Marketing, consent.MailMagazine, "HIDE"},
 		{"Applicant.dependents", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"Application.reason", consent.Employer, consent.EmployerProvision, "PLAIN"},
-		{"Answer.text", consent.Support, consent.Inquiry, "HIDE"},
 		{"WorkHistoryEntry.company", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"WorkHistoryEntry.from", consent.Employer, consent.EmployerProvision, "PLAIN"},
 	}
