@@ -249,6 +249,13 @@ func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []m
 		jobs = append(jobs, client.Job.Create().SetEmployer(emps[e]).SetTitle(fmt.Sprint("job", i)).SetDescription("d").
 			SetPrefecture("Tokyo").SetField("f").SetEmploymentType("FULL_TIME").SetStatus("PUBLISHED").SaveX(ctx))
 	}
+	// Job 0 asks two questions, approved as FAMILY and as PREFERENCES:
+	// their answers are drawn from those categories' seeds, so a twin
+	// redraws an answer whenever the viewer may not see its category.
+	var questions []*ent.Question
+	for _, c := range []consent.Category{consent.Family, consent.Preferences} {
+		questions = append(questions, f.approvedQuestion(ctx, client, jobs[0], "Tell us about your "+strings.ToLower(string(c))+".", c))
+	}
 	var people []*ent.Applicant
 	for i, a := range w.applicants {
 		b := client.Applicant.Create().SetAccountID(a.account).SetCreatedAt(a.created).SetUpdatedAt(a.created)
@@ -271,6 +278,12 @@ func (w *world) build(t *testing.T, open func(*testing.T) *ent.Client, seeds []m
 			at = at.Add(time.Minute)
 			app := client.Application.Create().SetApplicant(people[a.applicant]).SetJob(jobs[a.job]).
 				SetReason(word(valueSource(reasons[k]), "reason")).SetCreatedAt(at).SetUpdatedAt(at).SaveX(ctx)
+			if a.job == 0 {
+				for _, q := range questions {
+					client.Answer.Create().SetApplication(app).SetQuestion(q).
+						SetText(word(valueSource(seeds[a.applicant][consent.Category(*q.Category)]), "answer")).ExecX(ctx)
+				}
+			}
 			if a.withdrawn {
 				client.Application.UpdateOne(app).SetStatus("WITHDRAWN").SetUpdatedAt(at).ExecX(ctx)
 			}
