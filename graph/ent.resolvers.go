@@ -8,7 +8,6 @@ package graph
 import (
 	"consentgate/ent"
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 )
@@ -65,7 +64,8 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 
 // Questions is the resolver for the questions field.
 func (r *queryResolver) Questions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.QuestionOrder, where *ent.QuestionWhereInput) (*ent.QuestionConnection, error) {
-	panic(fmt.Errorf("not implemented: Questions - questions"))
+	return r.client.Question.Query().Paginate(ctx, after, first, before, last,
+		ent.WithQuestionOrder(orderBy), ent.WithQuestionFilter(where.Filter))
 }
 
 // AccessGrant returns AccessGrantResolver implementation.

@@ -85,6 +85,19 @@ func TestQuestionReview(t *testing.T) {
 				t.Fatalf("%s asking on globex's job: %s", viewer, r.Raw)
 			}
 		}
+		// The questions connection: compliance lists what awaits review;
+		// an employer its own and those in effect; anyone those in effect.
+		list := `{ questions(where: {status: PENDING}) { totalCount edges { node { text job { title } } } } all: questions { totalCount } }`
+		for _, c := range []struct{ viewer, want string }{
+			{"compliance", `{"data":{"questions":{"totalCount":1,"edges":[{"node":{"text":"What is your JLPT level?","job":{"title":"Globex analyst"}}}]},"all":{"totalCount":2}}}`},
+			{"globex", `{"data":{"questions":{"totalCount":1,"edges":[{"node":{"text":"What is your JLPT level?","job":{"title":"Globex analyst"}}}]},"all":{"totalCount":2}}}`},
+			{"acme", `{"data":{"questions":{"totalCount":0,"edges":[]},"all":{"totalCount":1}}}`},
+			{"", `{"data":{"questions":{"totalCount":0,"edges":[]},"all":{"totalCount":1}}}`},
+		} {
+			if r := f.post(t, viewerOrAnonymous(c.viewer), list, nil); r.Raw != c.want {
+				t.Errorf("%s lists %s, want %s", c.viewer, r.Raw, c.want)
+			}
+		}
 		apply := `mutation($j: ID!, $a: [AnswerInput!]) { applyToJob(input: {jobID: $j}, answers: $a) { id answers { text category } } }`
 		pending := []map[string]any{{"questionID": q["id"], "text": "N2"}}
 		if r := f.post(t, as("alice"), apply, map[string]any{"j": j.ID, "a": pending}); errorCode(r) != "BAD_USER_INPUT" {
