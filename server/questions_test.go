@@ -98,6 +98,11 @@ func TestQuestionReview(t *testing.T) {
 				t.Errorf("%s lists %s, want %s", c.viewer, r.Raw, c.want)
 			}
 		}
+		// Compliance reviews the questions of jobs not published yet too.
+		draft := f.ask(t, "acme", f.jobs["acmeDraft"], "Which data tools have you used?")
+		if r := f.post(t, as("compliance"), `query($id: ID!) { node(id: $id) { ... on Question { job { title status } } } }`, map[string]any{"id": draft["id"]}); r.Raw != `{"data":{"node":{"job":{"title":"Acme draft","status":"DRAFT"}}}}` {
+			t.Errorf("compliance reading a draft job's question: %s", r.Raw)
+		}
 		apply := `mutation($j: ID!, $a: [AnswerInput!]) { applyToJob(input: {jobID: $j}, answers: $a) { id answers { text category } } }`
 		pending := []map[string]any{{"questionID": q["id"], "text": "N2"}}
 		if r := f.post(t, as("alice"), apply, map[string]any{"j": j.ID, "a": pending}); errorCode(r) != "BAD_USER_INPUT" {

@@ -97,7 +97,8 @@ func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Applicatio
 
 // JobRows returns the jobs v reaches: published jobs for everyone, plus an
 // employer's own jobs in any status, the jobs an applicant applied to, and
-// for compliance the jobs the subjects of its live access grants applied to.
+// for compliance the jobs the subjects of its live access grants applied to
+// and the jobs with questions (which it reviews).
 func JobRows(v consent.Viewer) predicate.Job {
 	published := job.StatusEQ(job.StatusPUBLISHED)
 	switch {
@@ -106,7 +107,9 @@ func JobRows(v consent.Viewer) predicate.Job {
 	case v.Role == consent.Applicant && v.Account != "":
 		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(applicant.AccountID(v.Account))))
 	case v.Role == consent.Compliance && v.Account != "":
-		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(underLiveGrant(v.Account))))
+		// The jobs of the subjects it holds a grant for, and those whose
+		// questions it reviews.
+		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(underLiveGrant(v.Account))), job.HasQuestions())
 	}
 	return published
 }
