@@ -203,8 +203,20 @@ func TestPerValueCategories(t *testing.T) {
 	for i, f := range fields {
 		names[i] = f.Field
 	}
-	if !slices.Contains(names, "WorkHistoryEntry.company") {
-		t.Fatalf("per-value fields %v lack WorkHistoryEntry.company", names)
+	if !slices.Contains(names, "WorkHistoryEntry.company") || !slices.Contains(names, "Answer.text") {
+		t.Fatalf("per-value fields %v lack WorkHistoryEntry.company or Answer.text", names)
+	}
+	// An answer may be of any category a question may be approved with:
+	// those §5(1) provides to employers, and no other.
+	for _, f := range fields {
+		if f.Field != "Answer.text" {
+			continue
+		}
+		for _, c := range consent.Categories {
+			if slices.Contains(f.Categories, c) != c.ProvidableToEmployers() {
+				t.Errorf("Answer.text may be %s: %v", c, slices.Contains(f.Categories, c))
+			}
+		}
 	}
 	ended := time.Date(2022, 3, 31, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
