@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"consentgate/consent"
 )
@@ -84,6 +85,10 @@ var testPolicy = &consent.Policy{
 		consent.MailMagazine: {consent.Name: {Outcome: consent.Plain}, consent.Email: {Outcome: consent.Plain}},
 		consent.Advertising:  {consent.Sex: {Outcome: consent.Plain}, consent.Email: {Outcome: consent.Plain}},
 	},
+	// A hire keeps names (not phones, not family) after its grace period.
+	EndOfProvision: map[consent.FinalState]consent.EndOfProvision{
+		consent.Hired: {Keep: []consent.Category{consent.Name}},
+	},
 }
 
 // TestDecide is the engine's table: role, purpose, category and consent
@@ -156,7 +161,8 @@ func TestDecide(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := e.Decide(c.viewer, consent.Subject{Self: c.self, Consents: stateOf(c.ledger)}, c.cat)
+			// Provision is open: TestDecideEndOfProvision decides the other stages.
+			got := e.Decide(c.viewer, consent.Subject{Self: c.self, Consents: stateOf(c.ledger), Provision: consent.ProvisionOpen}, c.cat)
 			if !reflect.DeepEqual(got, c.want) {
 				t.Fatalf("got %+v, want %+v", got, c.want)
 			}
@@ -251,14 +257,100 @@ func ExampleEngine_Decide() {
 	e := consent.NewEngine(testPolicy)
 	recruiter := consent.Viewer{Account: "rec-1", Role: consent.Employer, Org: "acme"}
 	applied := consent.State(consent.Entry{Seq: 1, Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true})
-	fmt.Println(e.Decide(recruiter, consent.Subject{Consents: applied}, consent.Name).Outcome)
-	fmt.Println(e.Decide(recruiter, consent.Subject{Consents: applied}, consent.Phone).Outcome)
-	d := e.Decide(recruiter, consent.Subject{}, consent.Name)
+	open := consent.Subject{Consents: applied, Provision: consent.ProvisionOpen}
+	fmt.Println(e.Decide(recruiter, open, consent.Name).Outcome)
+	fmt.Println(e.Decide(recruiter, open, consent.Phone).Outcome)
+	d := e.Decide(recruiter, consent.Subject{Provision: consent.ProvisionOpen}, consent.Name)
+	fmt.Println(d.Outcome, d.Reason)
+	// Rejected, and the grace period is over: the application's purpose is spent.
+	d = e.Decide(recruiter, consent.Subject{Consents: applied, Provision: consent.ProvisionEnded}, consent.Name)
 	fmt.Println(d.Outcome, d.Reason)
 	// Output:
 	// PLAIN
 	// MASK
 	// HIDE CONSENT_REQUIRED
+	// HIDE PROVISION_ENDED
+}
+
+// TestDecideEndOfProvision: where provision to the employer stands narrows
+// what its consent allows, and only for employers: ended, nothing; a hire
+// past its grace period, the categories the policy keeps; open, all.
+func TestDecideEndOfProvision(t *testing.T) {
+	e := consent.NewEngine(testPolicy)
+	acme := consent.Viewer{Account: "rec", Role: consent.Employer, Org: "acme"}
+	support := consent.Viewer{Account: "s", Role: consent.Support}
+	applied := stateOf([]consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true}})
+	nameWithheld := stateOf([]consent.Entry{{Purpose: consent.EmployerProvision, Recipient: "acme", Granted: true},
+		{Purpose: consent.EmployerProvision, Category: consent.Name}})
+	plain := consent.Decision{Outcome: consent.Plain}
+	ended := consent.Decision{Outcome: consent.Hidden, Reason: consent.PastEndOfProvision}
+	for _, c := range []struct {
+		name     string
+		viewer   consent.Viewer
+		consents consent.Consents
+		stage    consent.ProvisionStage
+		cat      consent.Category
+		want     consent.Decision
+	}{
+		{"open", acme, applied, consent.ProvisionOpen, consent.Family, plain},
+		{"ended", acme, applied, consent.ProvisionEnded, consent.Name, ended},
+		{"the zero stage is ended", acme, applied, 0, consent.Name, ended},
+		{"kept by a hire", acme, applied, consent.ProvisionKept, consent.Name, plain},
+		{"not kept by a hire", acme, applied, consent.ProvisionKept, consent.Family, ended},
+		{"not kept, masked while open", acme, applied, consent.ProvisionKept, consent.Phone, ended},
+		{"kept, but withheld", acme, nameWithheld, consent.ProvisionKept, consent.Name, consent.Decision{Outcome: consent.Hidden, Reason: consent.WithheldBySubject}},
+		{"kept, but consent withdrawn", acme, stateOf(nil), consent.ProvisionKept, consent.Name, consent.Decision{Outcome: consent.Hidden, Reason: consent.ConsentRequired}},
+		{"§5(1) excluded stays excluded", acme, applied, consent.ProvisionOpen, consent.AddressStreet, consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}},
+		{"other purposes ignore the stage", support, consent.Consents{}, consent.ProvisionEnded, consent.Name, plain},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := e.Decide(c.viewer, consent.Subject{Consents: c.consents, Provision: c.stage}, c.cat); !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestEndsAt: the end of an application's provision is its final status's
+// time plus that status's grace, or its job's closing plus the closing's,
+// whichever is earlier; a hire's is its own; a live application to an open
+// job has none; a final state without a time has ended (the zero time).
+func TestEndsAt(t *testing.T) {
+	p := consent.DefaultPolicy()
+	day := 24 * time.Hour
+	at := func(d int) *time.Time {
+		t := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(d) * day)
+		return &t
+	}
+	for _, c := range []struct {
+		name string
+		app  consent.ApplicationEnd
+		want *time.Time
+	}{
+		{"live, job open", consent.ApplicationEnd{Status: "INTERVIEW"}, nil},
+		{"withdrawn: at once", consent.ApplicationEnd{Status: consent.Withdrawn, FinalAt: at(0)}, at(0)},
+		{"rejected: 30 days", consent.ApplicationEnd{Status: consent.Rejected, FinalAt: at(0)}, at(30)},
+		{"hired: 30 days", consent.ApplicationEnd{Status: consent.Hired, FinalAt: at(0)}, at(30)},
+		{"live, job closed", consent.ApplicationEnd{Status: "APPLIED", JobClosedAt: at(5)}, at(35)},
+		{"rejected after the job closed: the closing's", consent.ApplicationEnd{Status: consent.Rejected, FinalAt: at(20), JobClosedAt: at(5)}, at(35)},
+		{"rejected before the job closed: its own", consent.ApplicationEnd{Status: consent.Rejected, FinalAt: at(0), JobClosedAt: at(5)}, at(30)},
+		{"withdrawn after the job closed: at once", consent.ApplicationEnd{Status: consent.Withdrawn, FinalAt: at(10), JobClosedAt: at(5)}, at(10)},
+		{"hired, then the job closed: the hire's", consent.ApplicationEnd{Status: consent.Hired, FinalAt: at(10), JobClosedAt: at(11)}, at(40)},
+		{"rejected without a time: ended", consent.ApplicationEnd{Status: consent.Rejected}, &time.Time{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, set := p.EndsAt(c.app)
+			switch {
+			case c.want == nil && set:
+				t.Fatalf("ends at %v, want no end", got)
+			case c.want != nil && (!set || !got.Equal(*c.want)):
+				t.Fatalf("ends at %v (%v), want %v", got, set, *c.want)
+			}
+		})
+	}
+	if got := p.Cutoff(consent.Rejected, *at(30)); !got.Equal(*at(0)) {
+		t.Errorf("Cutoff(REJECTED) = %v, want %v", got, *at(0))
+	}
 }
 
 // stateOf is the state a ledger (oldest entry first) leaves, as the ledger
@@ -330,7 +422,8 @@ func TestScopeRuleEveryOrder(t *testing.T) {
 			wantFamily = consent.Decision{Outcome: consent.Hidden, Reason: consent.WithheldBySubject}
 		}
 		s := stateOf(ledger)
-		got := [2]consent.Decision{e.Decide(acme, consent.Subject{Consents: s}, consent.Name), e.Decide(acme, consent.Subject{Consents: s}, consent.Family)}
+		sub := consent.Subject{Consents: s, Provision: consent.ProvisionOpen}
+		got := [2]consent.Decision{e.Decide(acme, sub, consent.Name), e.Decide(acme, sub, consent.Family)}
 		if !reflect.DeepEqual(got, [2]consent.Decision{wantName, wantFamily}) {
 			t.Fatalf("ledger %+v: got %+v, want %+v %+v", ledger, got, wantName, wantFamily)
 		}

@@ -38,6 +38,11 @@ const (
 	NotPermitted Reason = "NOT_PERMITTED"
 	// WithheldBySubject: the subject withheld this category from the viewer.
 	WithheldBySubject Reason = "WITHHELD_BY_SUBJECT"
+	// PastEndOfProvision: the provision of the subject's data to the
+	// employer has ended (provision.go): every application to it is past
+	// its end of provision, or only a hire is left and it keeps other
+	// categories.
+	PastEndOfProvision Reason = "PROVISION_ENDED"
 )
 
 // Decision is the engine's answer for one (viewer, subject, category).
@@ -70,6 +75,12 @@ type Subject struct {
 	// not expired): the data layer finds it, the engine only trusts it for a
 	// COMPLIANCE viewer. Empty for everyone else.
 	LegalBasis LegalBasis
+	// Provision is, for an EMPLOYER viewer, where provision to its
+	// organisation stands (provision.go): the data layer finds it from the
+	// subject's applications to the employer's jobs (or, for an
+	// application's own fields, from that application). The zero value,
+	// ProvisionEnded, provides nothing.
+	Provision ProvisionStage
 }
 
 // Entry is one line of a subject's current consent state: the ledger
@@ -196,8 +207,9 @@ func (e *Engine) PurposesOf(v Viewer) []Purpose {
 // opened), every known category is plain; the release is recorded with
 // that basis. Anyone else sees a category only through the purposes they
 // act under: each purpose's rule for the category, narrowed by the
-// subject's consent, and when several purposes apply the most restrictive
-// decision wins. A purpose that releases statistics only (ANALYTICS,
+// subject's consent (and, for EMPLOYER_PROVISION, by where provision to
+// the employer stands: Subject.Provision), and when several purposes apply
+// the most restrictive decision wins. A purpose that releases statistics only (ANALYTICS,
 // ADVERTISING: Purpose.AggregateOnly) releases no value of one subject:
 // its rules say what statistics may group by (Groupable). An unknown
 // category, role or legal basis, a purpose the role may not act under, or
@@ -254,10 +266,28 @@ func (e *Engine) decideUnder(v Viewer, s Subject, p Purpose, c Category) Decisio
 	if !e.Consented(s.Consents, p, recipient) {
 		return hide(ConsentRequired)
 	}
-	if p == EmployerProvision && withheld(s.Consents, recipient, c) {
-		return hide(WithheldBySubject)
+	if p == EmployerProvision {
+		if !e.provided(s.Provision, c) {
+			return hide(PastEndOfProvision)
+		}
+		if withheld(s.Consents, recipient, c) {
+			return hide(WithheldBySubject)
+		}
 	}
 	return Decision{Outcome: rule.Outcome, Mask: rule.Mask}
+}
+
+// provided reports whether provision at stage s still covers category c:
+// every category while an application is open, the categories a hire
+// keeps after its grace period, nothing once provision has ended.
+func (e *Engine) provided(s ProvisionStage, c Category) bool {
+	switch s {
+	case ProvisionOpen:
+		return true
+	case ProvisionKept:
+		return e.policy.EndOfProvision[Hired].Keeps(c)
+	}
+	return false
 }
 
 // Consented reports whether a subject's consents allow purpose p (towards

@@ -20,6 +20,10 @@ type Policy struct {
 	RolePurposes map[Role][]Purpose
 	// Rules maps purpose and category to what the purpose releases.
 	Rules map[Purpose]map[Category]Rule
+	// EndOfProvision sets, for each final state of an application, when
+	// its provision to the employer ends and what a hire keeps (see
+	// provision.go). Every final state has an entry.
+	EndOfProvision map[FinalState]EndOfProvision
 }
 
 // AggregatePolicy is the privacy budget of statistics queries (purposes

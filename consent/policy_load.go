@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -122,9 +123,10 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			Delta:       DefaultAggregateDelta,
 			DailyBudget: DefaultAggregateDailyBudget,
 		},
-		Purposes:     make(map[Purpose]ConsentDefault, len(Purposes)),
-		RolePurposes: make(map[Role][]Purpose),
-		Rules:        make(map[Purpose]map[Category]Rule, len(Purposes)),
+		Purposes:       make(map[Purpose]ConsentDefault, len(Purposes)),
+		RolePurposes:   make(map[Role][]Purpose),
+		Rules:          make(map[Purpose]map[Category]Rule, len(Purposes)),
+		EndOfProvision: DefaultEndOfProvision(),
 	}
 	for _, pu := range Purposes {
 		p.Rules[pu] = make(map[Category]Rule)
@@ -150,8 +152,10 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			l.roles(p, e)
 		case "rules":
 			l.rules(p, e)
+		case "endOfProvision":
+			l.endOfProvision(p, e)
 		default:
-			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)")
+			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)")
 		}
 	}
 	for _, k := range topKeys {
@@ -211,6 +215,75 @@ func (l *loader) aggregates(p *Policy, e entry) {
 	} else {
 		l.add(epsilon.line, epsilon.path, fmt.Sprintf("must be at most dailyBudget (%g, the default), got %g", a.DailyBudget, a.Epsilon))
 	}
+}
+
+// endOfProvision parses the optional endOfProvision section: per final
+// state, graceDays (0 to MaxGraceDays) and, for HIRED only, keep (the
+// categories kept for employment, each one §5(1) lists). A state left out,
+// and a key left out of a state, keeps its default (DefaultEndOfProvision).
+func (l *loader) endOfProvision(p *Policy, e entry) {
+	if e.val.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "must be a mapping of final states ("+joinNames(FinalStates)+") to {graceDays: N}")
+		return
+	}
+	ents, _ := l.entries(e.val, e.path)
+	for _, se := range ents {
+		s := FinalState(se.key)
+		if !slices.Contains(FinalStates, s) {
+			l.add(se.line, se.path, "unknown final state (want "+joinNames(FinalStates)+")")
+			continue
+		}
+		if se.val.Kind != yaml.MappingNode {
+			l.add(se.line, se.path, "must be a mapping of graceDays (and keep, for HIRED), got "+describe(se.val))
+			continue
+		}
+		end := p.EndOfProvision[s]
+		fields, _ := l.entries(se.val, se.path)
+		for _, f := range fields {
+			switch f.key {
+			case "graceDays":
+				if d, ok := integer(f.val); !ok || d < 0 || d > MaxGraceDays {
+					l.add(f.line, f.path, fmt.Sprintf("must be a whole number of days from 0 to %d, got %s", MaxGraceDays, describe(f.val)))
+				} else {
+					end.Grace = time.Duration(d) * 24 * time.Hour
+				}
+			case "keep":
+				if s != Hired {
+					l.add(f.line, f.path, "only HIRED keeps categories after its grace period")
+					continue
+				}
+				end.Keep = l.keptCategories(f)
+			default:
+				l.add(f.line, f.path, "unknown key (want graceDays, or keep for HIRED)")
+			}
+		}
+		p.EndOfProvision[s] = end
+	}
+}
+
+// keptCategories parses HIRED's keep: a list of distinct categories, each
+// one §5(1) lists ([] for none).
+func (l *loader) keptCategories(e entry) []Category {
+	if e.val.Kind != yaml.SequenceNode {
+		l.add(e.line, e.path, "must be a list of categories ([] for none), got "+describe(e.val))
+		return nil
+	}
+	out := []Category{}
+	for _, el := range e.val.Content {
+		s, _ := str(el)
+		c, err := ParseCategory(s)
+		switch {
+		case err != nil:
+			l.add(el.Line, e.path, "unknown category "+describe(el))
+		case !c.ProvidableToEmployers():
+			l.add(el.Line, e.path, fmt.Sprintf("%s is a category §5(1) excludes: it cannot be kept by an employer", c))
+		case slices.Contains(out, c):
+			l.add(el.Line, e.path, fmt.Sprintf("%s listed twice", c))
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // number returns the value of a finite integer or float scalar.
@@ -447,6 +520,11 @@ func (p *Policy) clone() *Policy {
 	c.RolePurposes = make(map[Role][]Purpose, len(p.RolePurposes))
 	for r, ps := range p.RolePurposes {
 		c.RolePurposes[r] = slices.Clone(ps)
+	}
+	c.EndOfProvision = make(map[FinalState]EndOfProvision, len(p.EndOfProvision))
+	for s, e := range p.EndOfProvision {
+		e.Keep = slices.Clone(e.Keep)
+		c.EndOfProvision[s] = e
 	}
 	c.Rules = make(map[Purpose]map[Category]Rule, len(p.Rules))
 	for pu, rs := range p.Rules {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"consentgate/consent"
 )
@@ -77,6 +78,13 @@ func TestDefaultPolicy(t *testing.T) {
 			consent.Advertising:       advertising,
 			consent.Analytics:         analytics,
 			consent.Feedback:          {consent.Name: plain, consent.Email: mask(consent.MaskEmail)},
+		},
+		EndOfProvision: map[consent.FinalState]consent.EndOfProvision{
+			consent.Withdrawn: {},
+			consent.Rejected:  {Grace: 30 * 24 * time.Hour},
+			consent.JobClosed: {Grace: 30 * 24 * time.Hour},
+			consent.Hired: {Grace: 30 * 24 * time.Hour, Keep: []consent.Category{consent.Name, consent.BirthDate, consent.Sex,
+				consent.Phone, consent.Email, consent.Visa, consent.Qualifications, consent.EmergencyContact}},
 		},
 	}
 	if !reflect.DeepEqual(p, want) {
@@ -244,6 +252,62 @@ func TestLoadPolicyAggregates(t *testing.T) {
 	}
 }
 
+// TestLoadPolicyEndOfProvision: the endOfProvision section, each state and
+// each key are optional; what is left out takes the default; the embedded
+// policy's section says what the defaults are.
+func TestLoadPolicyEndOfProvision(t *testing.T) {
+	def := consent.DefaultEndOfProvision()
+	if !reflect.DeepEqual(consent.DefaultPolicy().EndOfProvision, def) {
+		t.Fatalf("policy.yaml's endOfProvision %+v differs from the defaults %+v", consent.DefaultPolicy().EndOfProvision, def)
+	}
+	day := 24 * time.Hour
+	with := func(s consent.FinalState, e consent.EndOfProvision) map[consent.FinalState]consent.EndOfProvision {
+		m := consent.DefaultEndOfProvision()
+		m[s] = e
+		return m
+	}
+	for _, c := range []struct {
+		name, section string
+		want          map[consent.FinalState]consent.EndOfProvision
+	}{
+		{"absent", "", def},
+		{"empty", "endOfProvision: {}\n", def},
+		{"one state", "endOfProvision:\n  REJECTED: {graceDays: 7}\n", with(consent.Rejected, consent.EndOfProvision{Grace: 7 * day})},
+		{"a hire keeping nothing", "endOfProvision:\n  HIRED: {graceDays: 0, keep: []}\n", with(consent.Hired, consent.EndOfProvision{Keep: []consent.Category{}})},
+		{"a hire's grace only", "endOfProvision:\n  HIRED: {graceDays: 90}\n", with(consent.Hired, consent.EndOfProvision{Grace: 90 * day, Keep: def[consent.Hired].Keep})},
+		{"a hire keeping two", "endOfProvision:\n  HIRED:\n    keep: [VISA, NAME]\n", with(consent.Hired, consent.EndOfProvision{Grace: 30 * day, Keep: []consent.Category{consent.Visa, consent.Name}})},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(p.EndOfProvision, c.want) {
+				t.Errorf("EndOfProvision = %+v, want %+v", p.EndOfProvision, c.want)
+			}
+		})
+	}
+	for _, c := range []struct{ name, section, want string }{
+		{"unknown state", "endOfProvision:\n  FIRED: {graceDays: 1}\n", "t.yaml:23: endOfProvision.FIRED: unknown final state (want WITHDRAWN, REJECTED, HIRED, JOB_CLOSED)"},
+		{"negative grace", "endOfProvision:\n  REJECTED: {graceDays: -1}\n", `t.yaml:23: endOfProvision.REJECTED.graceDays: must be a whole number of days from 0 to 365, got "-1"`},
+		{"grace too long", "endOfProvision:\n  REJECTED: {graceDays: 366}\n", `t.yaml:23: endOfProvision.REJECTED.graceDays: must be a whole number of days from 0 to 365, got "366"`},
+		{"grace not days", "endOfProvision:\n  REJECTED: {graceDays: 1.5}\n", `t.yaml:23: endOfProvision.REJECTED.graceDays: must be a whole number of days from 0 to 365, got "1.5"`},
+		{"keep on another state", "endOfProvision:\n  REJECTED: {keep: [NAME]}\n", "t.yaml:23: endOfProvision.REJECTED.keep: only HIRED keeps categories after its grace period"},
+		{"keeping what §5(1) excludes", "endOfProvision:\n  HIRED: {keep: [NAME, WORKPLACE]}\n", "t.yaml:23: endOfProvision.HIRED.keep: WORKPLACE is a category §5(1) excludes: it cannot be kept by an employer"},
+		{"keeping an unknown category", "endOfProvision:\n  HIRED: {keep: [SHOE_SIZE]}\n", `t.yaml:23: endOfProvision.HIRED.keep: unknown category "SHOE_SIZE"`},
+		{"keeping twice", "endOfProvision:\n  HIRED: {keep: [NAME, NAME]}\n", "t.yaml:23: endOfProvision.HIRED.keep: NAME listed twice"},
+		{"unknown key", "endOfProvision:\n  HIRED: {graceWeeks: 2}\n", "t.yaml:23: endOfProvision.HIRED.graceWeeks: unknown key (want graceDays, or keep for HIRED)"},
+		{"not a mapping", "endOfProvision: 30\n", "t.yaml:22: endOfProvision: must be a mapping of final states (WITHDRAWN, REJECTED, HIRED, JOB_CLOSED) to {graceDays: N}"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
+			if err == nil || err.Error() != c.want || !errors.Is(err, consent.ErrInvalidPolicy) {
+				t.Fatalf("got %v, want %s", err, c.want)
+			}
+		})
+	}
+}
+
 func TestAggregatePolicyAllows(t *testing.T) {
 	a := consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5}
 	for _, c := range []struct {
@@ -392,12 +456,12 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			doc:  func(t *testing.T) string { return basePolicy + "colour: blue\n" },
-			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)",
+			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)",
 		},
 		{
 			name: "missing top-level key",
 			doc:  func(t *testing.T) string { return "# comment\n" + edit(t, "roles:", "roles_:") },
-			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)",
+			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)",
 		},
 		{
 			name: "APPLICANT in roles",
@@ -513,7 +577,7 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "key with a newline is quoted",
 			doc:  func(t *testing.T) string { return basePolicy + "\"a\\nb\": 1\n" },
-			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)`,
+			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)`,
 		},
 		{
 			name: "malformed YAML",
@@ -584,7 +648,7 @@ func TestLoadPolicyReportsAll(t *testing.T) {
 		"testdata/several_problems.yaml:23: rules.ANALYTICS.BIRTH_DATE.bounds: must be strictly ascending, got 18 after 65",
 		"testdata/several_problems.yaml:24: aggregates.epsilon: must be a number greater than 0, got \"0\"",
 		"testdata/several_problems.yaml:24: aggregates.delta: must be a number greater than 0 and at most 0.001, got \"0.5\"",
-		"testdata/several_problems.yaml:25: retention: unknown key (want version, minGroupSize, aggregates, purposes, roles or rules)",
+		"testdata/several_problems.yaml:25: retention: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)",
 	}
 	if !errors.Is(err, consent.ErrInvalidPolicy) {
 		t.Fatalf("err = %v", err)

@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"consentgate/consent"
 	"consentgate/graph"
@@ -25,11 +26,23 @@ import (
 // policy's order; Fields are sorted by type, then field; each field's Cells
 // follow Columns.
 type Map struct {
-	PolicyVersion string      `json:"policyVersion"`
-	Purposes      []Purpose   `json:"purposes"`
-	Columns       []Column    `json:"columns"`
-	Fields        []Field     `json:"fields"`
-	Statistics    []Statistic `json:"statistics"`
+	PolicyVersion  string           `json:"policyVersion"`
+	Purposes       []Purpose        `json:"purposes"`
+	Columns        []Column         `json:"columns"`
+	Fields         []Field          `json:"fields"`
+	Statistics     []Statistic      `json:"statistics"`
+	EndOfProvision []EndOfProvision `json:"endOfProvision"`
+}
+
+// EndOfProvision is when provision to an employer ends for one final
+// state of an application (consent.FinalStates): GraceDays after reaching
+// it, and what the employer keeps after that (for a hire, the categories
+// kept for employment; otherwise nothing: it no longer reaches the
+// applicant or the application through it, by any path).
+type EndOfProvision struct {
+	State     consent.FinalState `json:"state"`
+	GraceDays int                `json:"graceDays"`
+	Keeps     []consent.Category `json:"keeps"`
 }
 
 // Statistic is what the statistics of one aggregate-only purpose
@@ -62,12 +75,19 @@ type Column struct {
 	Purpose consent.Purpose        `json:"purpose,omitempty"`
 	Consent consent.ConsentDefault `json:"consent,omitempty"` // the purpose's consent default
 	Note    string                 `json:"note,omitempty"`
+	// AfterHire: the column is the employer's once a hire is past its
+	// grace period (what it keeps for employment); the plain
+	// EMPLOYER_PROVISION column is while an application is not past its
+	// end of provision.
+	AfterHire bool `json:"afterHire,omitempty"`
 }
 
-// Label names the column: "EMPLOYER/EMPLOYER_PROVISION", "APPLICANT (self)",
-// "ADMIN".
+// Label names the column: "EMPLOYER/EMPLOYER_PROVISION",
+// "EMPLOYER/EMPLOYER_PROVISION after hire", "APPLICANT (self)", "ADMIN".
 func (c Column) Label() string {
 	switch {
+	case c.AfterHire:
+		return string(c.Role) + "/" + string(c.Purpose) + " after hire"
 	case c.Purpose != "":
 		return string(c.Role) + "/" + string(c.Purpose)
 	case c.Role == consent.Applicant:
@@ -89,14 +109,28 @@ type Field struct {
 	// Bundle: the field holds data of every category at once
 	// (@personalBundle, Category empty); a column sees it only if it sees
 	// every category plain.
-	Bundle bool   `json:"bundle,omitempty"`
-	Cells  []Cell `json:"cells"`
+	Bundle bool `json:"bundle,omitempty"`
+	// Timestamp: the field is an update time that moves with every
+	// category (@personalTimestamp, Category empty); a column sees it, as
+	// a bundle, only if it sees every category plain.
+	Timestamp bool `json:"timestamp,omitempty"`
+	// PerValue, for a field whose category depends on the value
+	// (@personalPerValue), is the rule that picks it; the field has a row
+	// per category it may have, each with the cells of that category.
+	PerValue string `json:"perValue,omitempty"`
+	Cells    []Cell `json:"cells"`
 }
 
-// categoryText is the field's category, or "every category" for a bundle.
+// categoryText is the field's category, or "every category" for a bundle;
+// for a field whose category depends on the value, with the rule.
 func (f Field) categoryText() string {
-	if f.Bundle {
+	switch {
+	case f.Bundle:
 		return "every category"
+	case f.Timestamp:
+		return "moves with every category"
+	case f.PerValue != "":
+		return string(f.Category) + " (per value: " + f.PerValue + ")"
 	}
 	return string(f.Category)
 }
@@ -156,10 +190,22 @@ func (c Cell) short() string {
 	return "—"
 }
 
-// Field returns the entry of "Type.field", and whether the map has it.
+// Field returns the entry of "Type.field" (the first, for a field whose
+// category depends on the value), and whether the map has it.
 func (m Map) Field(name string) (Field, bool) {
 	for _, f := range m.Fields {
 		if f.Field == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// FieldAs returns the entry of "Type.field" for its values of category c,
+// and whether the map has it.
+func (m Map) FieldAs(name string, c consent.Category) (Field, bool) {
+	for _, f := range m.Fields {
+		if f.Field == name && f.Category == c {
 			return f, true
 		}
 	}
@@ -174,6 +220,8 @@ const (
 	noteAnonymous  = "a request without a token"
 	noteNoPurpose  = "acts under no purpose in this policy"
 	noteStatistics = "statistics only (applicantStatistics): never a subject's row or value"
+	noteProvision  = "while an application to the employer is not past its end of provision (see End of provision); after it, nothing"
+	noteAfterHire  = "a hire past its grace period: only what the employer keeps for employment"
 )
 
 // account names the viewer, and the employer, the map decides for.
@@ -215,7 +263,13 @@ func Build(categories map[string]consent.Category, policy *consent.Policy) Map {
 				if p.AggregateOnly() {
 					col.Note = noteStatistics
 				}
+				if p == consent.EmployerProvision {
+					col.Note = noteProvision
+				}
 				m.Columns = append(m.Columns, col)
+				if p == consent.EmployerProvision && len(policy.EndOfProvision[consent.Hired].Keep) > 0 {
+					m.Columns = append(m.Columns, Column{Role: r, Purpose: p, Consent: policy.Purposes[p], Note: noteAfterHire, AfterHire: true})
+				}
 			}
 		}
 	}
@@ -254,6 +308,12 @@ func Build(categories map[string]consent.Category, policy *consent.Policy) Map {
 			}
 		}
 		m.Statistics = append(m.Statistics, st)
+	}
+	m.EndOfProvision = []EndOfProvision{}
+	for _, s := range consent.FinalStates {
+		e := policy.EndOfProvision[s]
+		m.EndOfProvision = append(m.EndOfProvision, EndOfProvision{State: s, GraceDays: int(e.Grace / (24 * time.Hour)),
+			Keeps: append([]consent.Category{}, e.Keep...)})
 	}
 	return m
 }
@@ -302,7 +362,9 @@ func columnViewer(col Column) consent.Viewer {
 
 // columnSubject is the subject of a column: the applicant themself for
 // APPLICANT, otherwise someone who granted the column's purpose (to the
-// viewer's organisation, for EMPLOYER_PROVISION) and withholds nothing.
+// viewer's organisation, for EMPLOYER_PROVISION, with an application to it
+// not past its end of provision, or a hire past its grace period for the
+// after-hire column) and withholds nothing.
 func columnSubject(col Column) consent.Subject {
 	if col.Role == consent.Applicant {
 		return consent.Subject{Self: true}
@@ -311,10 +373,16 @@ func columnSubject(col Column) consent.Subject {
 		return consent.Subject{}
 	}
 	grant := consent.Entry{Seq: 1, Purpose: col.Purpose, Granted: true}
+	s := consent.Subject{}
 	if col.Purpose == consent.EmployerProvision {
 		grant.Recipient = account
+		s.Provision = consent.ProvisionOpen
+		if col.AfterHire {
+			s.Provision = consent.ProvisionKept
+		}
 	}
-	return consent.Subject{Consents: consent.State(grant)}
+	s.Consents = consent.State(grant)
+	return s
 }
 
 // types returns the map's fields grouped by type, in the map's order.
@@ -334,14 +402,45 @@ type typeFields struct {
 	Fields []Field
 }
 
+// addPerValue adds, for each field whose category depends on the value, a
+// row per category it may have, each with that category's cells.
+func (m *Map) addPerValue(fields []graph.PerValue, policy *consent.Policy) {
+	engine := consent.NewEngine(policy)
+	for _, pv := range fields {
+		typ, field, _ := strings.Cut(pv.Field, ".")
+		for _, c := range pv.Categories {
+			f := Field{Field: pv.Field, Type: typ, Name: field, Category: c, ProvidableToEmployers: c.ProvidableToEmployers(), PerValue: pv.Rule}
+			for _, col := range m.Columns {
+				f.Cells = append(f.Cells, decideCell(engine, col, pv.Field, c))
+			}
+			m.Fields = append(m.Fields, f)
+		}
+	}
+	slices.SortStableFunc(m.Fields, func(a, b Field) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Name, b.Name))
+	})
+}
+
 // addBundles adds a row per bundle field ("Type.field"): a column sees
 // such a field, plain, only if it sees every category plain, as the field
 // guard decides it.
 func (m *Map) addBundles(bundles []string, policy *consent.Policy) {
+	m.addAllOrNothing(bundles, policy, false)
+}
+
+// addTimestamps adds a row per update time that moves with every category
+// ("Type.field"), decided as a bundle.
+func (m *Map) addTimestamps(timestamps []string, policy *consent.Policy) {
+	m.addAllOrNothing(timestamps, policy, true)
+}
+
+// addAllOrNothing adds a row per bundle or timestamp field: a column sees
+// it, plain, only if it sees every category plain.
+func (m *Map) addAllOrNothing(names []string, policy *consent.Policy, timestamp bool) {
 	engine := consent.NewEngine(policy)
-	for _, name := range bundles {
+	for _, name := range names {
 		typ, field, _ := strings.Cut(name, ".")
-		f := Field{Field: name, Type: typ, Name: field, Bundle: true}
+		f := Field{Field: name, Type: typ, Name: field, Bundle: !timestamp, Timestamp: timestamp}
 		for _, col := range m.Columns {
 			cell := Cell{Role: col.Role, Purpose: col.Purpose, Outcome: consent.Plain.String()}
 			for _, c := range consent.Categories {

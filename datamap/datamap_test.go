@@ -76,11 +76,25 @@ func TestDataMapMatchesSchema(t *testing.T) {
 
 	m := BuildSchema(consent.DefaultPolicy())
 	inMap := map[string]Field{}
+	perValue := map[string][]consent.Category{} // the rows of each field whose category depends on the value
 	for _, f := range m.Fields {
+		if f.PerValue != "" {
+			perValue[f.Field] = append(perValue[f.Field], f.Category)
+			continue
+		}
 		if _, dup := inMap[f.Field]; dup {
 			t.Errorf("%s is in the map twice", f.Field)
 		}
 		inMap[f.Field] = f
+	}
+	for _, pv := range graph.PerValueFields(graph.NewSchema(&ent.Client{}).Schema()) {
+		if !slices.Equal(perValue[pv.Field], pv.Categories) || len(pv.Categories) < 2 || pv.Rule == "" {
+			t.Errorf("%s (@personalPerValue(categories: %v)) has rows %v in the data map", pv.Field, pv.Categories, perValue[pv.Field])
+		}
+		delete(perValue, pv.Field)
+	}
+	for name := range perValue {
+		t.Errorf("the data map has %s per value, the schema does not", name)
 	}
 	for name, c := range served {
 		f, ok := inMap[name]
@@ -95,9 +109,22 @@ func TestDataMapMatchesSchema(t *testing.T) {
 		}
 	}
 	bundles := graph.Bundles(graph.NewSchema(&ent.Client{}).Schema())
+	timestamps := graph.Timestamps(graph.NewSchema(&ent.Client{}).Schema())
 	for name, f := range inMap {
-		if _, ok := served[name]; !ok && !(f.Bundle && slices.Contains(bundles, name)) {
+		if _, ok := served[name]; !ok && !(f.Bundle && slices.Contains(bundles, name)) && !(f.Timestamp && slices.Contains(timestamps, name)) {
 			t.Errorf("the data map has %s, the schema has no such personal field", name)
+		}
+	}
+	for _, name := range timestamps {
+		f, ok := inMap[name]
+		if !ok || !f.Timestamp || f.Category != "" {
+			t.Errorf("the @personalTimestamp field %s is not in the map as a timestamp", name)
+			continue
+		}
+		for _, c := range f.Cells {
+			if (c.Role == consent.Applicant) != (c.Outcome == "PLAIN") {
+				t.Errorf("%s: %s/%s = %s", name, c.Role, c.Purpose, c)
+			}
 		}
 	}
 	for _, name := range bundles {
@@ -145,7 +172,7 @@ func TestDataMapDefaults(t *testing.T) {
 		labels = append(labels, c.Label())
 	}
 	wantLabels := []string{
-		"APPLICANT (self)", "EMPLOYER/EMPLOYER_PROVISION", "SUPPORT/INQUIRY", "SUPPORT/SERVICE",
+		"APPLICANT (self)", "EMPLOYER/EMPLOYER_PROVISION", "EMPLOYER/EMPLOYER_PROVISION after hire", "SUPPORT/INQUIRY", "SUPPORT/SERVICE",
 		"MARKETING/MAIL_MAGAZINE", "MARKETING/ADVERTISING", "ANALYST/ANALYTICS", "COMPLIANCE", "ADMIN", "ANONYMOUS",
 	}
 	if !slices.Equal(labels, wantLabels) {
@@ -199,8 +226,8 @@ func TestDataMapDefaults(t *testing.T) {
 		{"Applicant.phone", consent.Marketing, consent.MailMagazine, "HIDE"},
 		{"Applicant.dependents", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"Application.reason", consent.Employer, consent.EmployerProvision, "PLAIN"},
-		{"Application.answers", consent.Support, consent.Inquiry, "HIDE"},
 		{"WorkHistoryEntry.company", consent.Employer, consent.EmployerProvision, "PLAIN"},
+		{"WorkHistoryEntry.from", consent.Employer, consent.EmployerProvision, "PLAIN"},
 	}
 	for _, c := range cells {
 		f, ok := m.Field(c.field)
@@ -402,5 +429,130 @@ func TestDataMapHTMLEscapes(t *testing.T) {
 	}
 	if !strings.Contains(page, ">Applicant.email<") {
 		t.Error("Applicant.email is missing from the page")
+	}
+}
+
+// TestDataMapEndOfProvision: the map says when provision to an employer
+// ends per final state, and what a hire past its grace period keeps, in a
+// column of its own whose cells are the engine's decisions for that stage.
+func TestDataMapEndOfProvision(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	kept := []consent.Category{consent.Name, consent.BirthDate, consent.Sex, consent.Phone, consent.Email, consent.Visa,
+		consent.Qualifications, consent.EmergencyContact}
+	want := []EndOfProvision{
+		{State: consent.Withdrawn, GraceDays: 0, Keeps: []consent.Category{}},
+		{State: consent.Rejected, GraceDays: 30, Keeps: []consent.Category{}},
+		{State: consent.Hired, GraceDays: 30, Keeps: kept},
+		{State: consent.JobClosed, GraceDays: 30, Keeps: []consent.Category{}},
+	}
+	if !reflect.DeepEqual(m.EndOfProvision, want) {
+		t.Errorf("EndOfProvision = %+v, want %+v", m.EndOfProvision, want)
+	}
+	col := slices.IndexFunc(m.Columns, func(c Column) bool { return c.AfterHire })
+	if col < 0 || m.Columns[col].Role != consent.Employer || m.Columns[col].Purpose != consent.EmployerProvision {
+		t.Fatalf("no after-hire employer column: %+v", m.Columns)
+	}
+	for _, f := range m.Fields {
+		got := f.Cells[col].Outcome
+		open, _ := f.Cell(consent.Employer, consent.EmployerProvision)
+		want := "HIDE"
+		if !f.Bundle && slices.Contains(kept, f.Category) {
+			want = open.Outcome // what is kept is released as while open
+		}
+		if got != want {
+			t.Errorf("%s (%s) after hire = %s, want %s", f.Field, f.categoryText(), got, want)
+		}
+	}
+	for _, c := range []struct{ field, want string }{
+		{"Applicant.visaStatus", "PLAIN"}, {"Applicant.phone", "PLAIN"}, {"Applicant.dependents", "HIDE"},
+		{"Application.reason", "HIDE"}, {"Applicant.street", "HIDE"},
+	} {
+		if f, _ := m.Field(c.field); f.Cells[col].Outcome != c.want {
+			t.Errorf("%s after hire = %s, want %s", c.field, f.Cells[col].Outcome, c.want)
+		}
+	}
+	var b bytes.Buffer
+	if err := m.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"| WITHDRAWN   | none (at once) | nothing",
+		"| REJECTED    | 30 days        | nothing",
+		"| HIRED       | 30 days        | NAME, BIRTH_DATE, SEX, PHONE, EMAIL, VISA, QUALIFICATIONS, EMERGENCY_CONTACT (for employment) |",
+	} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("the Markdown lacks %q:\n%s", line, b.String())
+		}
+	}
+	b.Reset()
+	if err := m.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "<tr><th>REJECTED</th><td>30 days</td><td class=\"note\">nothing</td></tr>") {
+		t.Error("the page lacks the end of provision")
+	}
+
+	// A policy whose hires keep nothing has no after-hire column.
+	p := consent.DefaultPolicy()
+	p.EndOfProvision[consent.Hired] = consent.EndOfProvision{}
+	if slices.ContainsFunc(BuildSchema(p).Columns, func(c Column) bool { return c.AfterHire }) {
+		t.Error("an after-hire column for a policy whose hires keep nothing")
+	}
+}
+
+// TestDataMapPerValue: a field whose category depends on the value has a
+// row per category, each decided as that category: a current job's
+// company is hidden from employers as their workplace, a past job's is
+// shown as work history; the applicant sees both.
+func TestDataMapPerValue(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	for _, c := range []struct {
+		category consent.Category
+		employer string
+	}{{consent.WorkHistory, "PLAIN"}, {consent.Workplace, "HIDE"}} {
+		f, ok := m.FieldAs("WorkHistoryEntry.company", c.category)
+		if !ok || !strings.Contains(f.PerValue, "WORKPLACE while the job is current") {
+			t.Fatalf("WorkHistoryEntry.company has no %s row: %+v", c.category, f)
+		}
+		if cell, _ := f.Cell(consent.Employer, consent.EmployerProvision); cell.Outcome != c.employer {
+			t.Errorf("WorkHistoryEntry.company as %s: employer %s, want %s", c.category, cell.Outcome, c.employer)
+		}
+		if cell, _ := f.Cell(consent.Applicant, ""); cell.Outcome != "PLAIN" {
+			t.Errorf("WorkHistoryEntry.company as %s: applicant %s", c.category, cell.Outcome)
+		}
+	}
+	// An answer is released as its question's category: a row for each
+	// category a question may be approved with, and none for the others.
+	for _, c := range consent.Categories {
+		f, ok := m.FieldAs("Answer.text", c)
+		if ok != c.ProvidableToEmployers() {
+			t.Errorf("Answer.text as %s: in the map %v", c, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		want, _ := m.Field("Applicant.name")
+		for _, other := range m.Fields {
+			if other.Category == c && other.PerValue == "" && !other.Bundle && !other.Timestamp {
+				want = other
+				break
+			}
+		}
+		for i, cell := range f.Cells {
+			if m.Columns[i].Purpose.AggregateOnly() { // statistics use named fields, never an answer
+				continue
+			}
+			if cell.String() != want.Cells[i].String() && want.Category == c {
+				t.Errorf("Answer.text as %s, %s: %s; %s has %s", c, m.Columns[i].Label(), cell, want.Field, want.Cells[i])
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := m.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "| company          | WORKPLACE (per value: WORKPLACE while the job is current (no end date), WORK_HISTORY once it has ended)    | no    | plain            | —  ") {
+		t.Errorf("the Markdown lacks the company's WORKPLACE row:\n%s", b.String())
 	}
 }

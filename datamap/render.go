@@ -65,6 +65,15 @@ func (m Map) Markdown(w io.Writer) error {
 		}
 		writeMarkdownTable(&b, rows)
 	}
+	if len(m.EndOfProvision) > 0 {
+		b.WriteString("\n## End of provision\n\n")
+		b.WriteString("Provision to an employer ends when the application reaches a final state (or its job closes), after the grace period; then the employer reaches neither the applicant nor the application through it, by any path.\n\n")
+		rows := [][]string{{"final state", "grace period", "after it, the employer keeps"}}
+		for _, e := range m.EndOfProvision {
+			rows = append(rows, []string{string(e.State), graceText(e.GraceDays), keepsText(e.Keeps)})
+		}
+		writeMarkdownTable(&b, rows)
+	}
 	if unused := m.unusedPurposes(); len(unused) > 0 {
 		fmt.Fprintf(&b, "\nNo role acts under %s in this policy.\n", strings.Join(unused, ", "))
 	}
@@ -86,6 +95,25 @@ func (m Map) Markdown(w io.Writer) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// graceText is a grace period in days: "none (at once)", "1 day", "30 days".
+func graceText(days int) string {
+	switch days {
+	case 0:
+		return "none (at once)"
+	case 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", days)
+}
+
+// keepsText is what an employer keeps after the end of provision.
+func keepsText(keeps []consent.Category) string {
+	if len(keeps) == 0 {
+		return "nothing"
+	}
+	return joinStrings(keeps) + " (for employment)"
 }
 
 // unusedPurposes names the purposes no role of the map acts under.
@@ -158,6 +186,8 @@ var pageTemplate string
 var page = template.Must(template.New("datamap").Funcs(template.FuncMap{
 	"consentText": consentText,
 	"yesNo":       yesNo,
+	"grace":       graceText,
+	"keeps":       keepsText,
 	"join": func(xs any) string {
 		switch xs := xs.(type) {
 		case []consent.Role:
@@ -188,12 +218,13 @@ type htmlType struct {
 // external assets, everything escaped by html/template).
 func (m Map) HTML(w io.Writer) error {
 	data := struct {
-		PolicyVersion string
-		Columns       []Column
-		Unused        []string
-		Statistics    []Statistic
-		Types         []htmlType
-	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Unused: m.unusedPurposes(), Statistics: m.Statistics}
+		PolicyVersion  string
+		Columns        []Column
+		Unused         []string
+		Statistics     []Statistic
+		EndOfProvision []EndOfProvision
+		Types          []htmlType
+	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Unused: m.unusedPurposes(), Statistics: m.Statistics, EndOfProvision: m.EndOfProvision}
 	for _, t := range m.types() {
 		ht := htmlType{Name: t.Name}
 		for _, f := range t.Fields {

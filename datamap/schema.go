@@ -16,10 +16,14 @@ func schemaCategories() map[string]consent.Category {
 }
 
 // BuildSchema is the data map of policy over the gateway's own
-// schema: its @personal fields, then its @personalBundle fields.
+// schema: its @personal fields, its @personalPerValue fields (a row per
+// category), its @personalBundle fields, then its @personalTimestamp fields.
 func BuildSchema(policy *consent.Policy) Map {
 	m := Build(schemaCategories(), policy)
-	m.addBundles(graph.Bundles(graph.NewSchema(&ent.Client{}).Schema()), policy)
+	s := graph.NewSchema(&ent.Client{}).Schema()
+	m.addPerValue(graph.PerValueFields(s), policy)
+	m.addBundles(graph.Bundles(s), policy)
+	m.addTimestamps(graph.Timestamps(s), policy)
 	return m
 }
 

@@ -17,7 +17,8 @@ import (
 // Applications
 
 // seedApplications writes each applicant's applications to published
-// jobs, answering every question; the hooks make them APPLIED.
+// jobs (their answers to every approved question: seedAnswers); the hooks
+// make them APPLIED.
 func (s *demoSeeder) seedApplications(ctx context.Context) error {
 	published := s.publishedJobs()
 	var builders []*ent.ApplicationCreate
@@ -34,8 +35,8 @@ func (s *demoSeeder) seedApplications(ctx context.Context) error {
 				SetApplicantID(p.id).
 				SetJobID(j.id).
 				SetCreatedAt(a.appliedAt).
-				SetReason(s.reason(p, j)).
-				SetAnswers(s.answers(j.spec)))
+				SetReason(s.reason(p, j)))
+			a.answers = s.answers(j.spec)
 			s.applications = append(s.applications, a)
 		}
 	}
@@ -107,14 +108,13 @@ func (s *demoSeeder) reason(p *demoPerson, j seededJob) string {
 		1+s.r.IntN(8), strings.ToLower(j.spec.field), demoEmployers[j.employer].name, j.spec.title, p.nat.language)
 }
 
-// answers answers each of the job's questions, in order.
+// answers answers each of the job's approved questions, in order.
 func (s *demoSeeder) answers(j *demoJob) []string {
-	if len(j.questions) == 0 {
-		return nil
-	}
-	out := make([]string, len(j.questions))
-	for i, q := range j.questions {
-		out[i] = oneOf(s.r, q.answers)
+	var out []string
+	for _, q := range j.questions {
+		if q.approved() {
+			out = append(out, oneOf(s.r, q.answers))
+		}
 	}
 	return out
 }

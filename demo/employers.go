@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/job"
 )
@@ -45,9 +46,6 @@ func (s *demoSeeder) seedEmployers(ctx context.Context) error {
 			if spec.salaryMin > 0 {
 				b.SetSalaryMin(spec.salaryMin).SetSalaryMax(spec.salaryMax)
 			}
-			if len(spec.questions) > 0 {
-				b.SetQuestions(spec.questionTexts())
-			}
 			jobBuilders = append(jobBuilders, b)
 			s.jobs = append(s.jobs, seededJob{employer: i, spec: spec})
 		}
@@ -75,22 +73,28 @@ type demoJob struct {
 	salaryMin, salaryMax                  int // annual, yen; 0 when not stated
 	status                                job.Status
 	questions                             []demoQuestion
+	// closedDaysAgo, when set, closes the published job that many days
+	// before the seed, after its applications (seedEndsOfProvision).
+	closedDaysAgo int
 }
 
-// demoQuestion is an employer's question and the answers applicants give.
+// demoQuestion is an employer's question, its review, and the answers
+// applicants give once it is approved.
 type demoQuestion struct {
 	text    string
 	answers []string
+	// category approves it (its answers are released as it); else refused
+	// names the rule it breaks; neither: pending review.
+	category consent.Category
+	refused  consent.QuestionRule
+	note     string
+	// rewords is its earlier wording: approved, answered by those who
+	// applied before demoRewordDay, then retired by this rewording.
+	rewords string
 }
 
-// questionTexts returns the job's questions in order.
-func (j *demoJob) questionTexts() []string {
-	out := make([]string, len(j.questions))
-	for i, q := range j.questions {
-		out[i] = q.text
-	}
-	return out
-}
+// approved reports whether compliance approved the question.
+func (q demoQuestion) approved() bool { return q.category != "" }
 
 // demoEmployers are the demo's organisations; the first is EmployerOrg.
 var demoEmployers = []demoEmployer{
@@ -102,11 +106,11 @@ var demoEmployers = []demoEmployer{
 				salaryMin: 5_500_000, salaryMax: 9_000_000, status: job.StatusPUBLISHED,
 				description: "Design and run the APIs behind our retail platform. English is our working language; Japanese is a plus.",
 				questions: []demoQuestion{
-					{"Describe a system you designed or maintained.", []string{
+					{text: "Describe a system you designed or maintained.", category: consent.SelfPR, answers: []string{
 						"I maintained an order API in Go that served about 2,000 requests per second.",
 						"I designed a batch system that imports supplier price lists every night.",
 						"I built the backend of a booking app with PostgreSQL and Redis."}},
-					{"Which of our products interests you most, and why?", []string{
+					{text: "Which of our products interests you most, and why?", category: consent.ApplicationAnswers, answers: []string{
 						"Your inventory service, because I worked on stock management before.",
 						"The point-of-sale integration; I want to work close to stores.",
 						"The analytics dashboard, because I like working with data."}},
@@ -115,14 +119,17 @@ var demoEmployers = []demoEmployer{
 				salaryMin: 4_200_000, salaryMax: 6_500_000, status: job.StatusPUBLISHED,
 				description: "Plan and automate tests for our web and mobile apps, and work with our Japanese support team.",
 				questions: []demoQuestion{
-					{"What is your Japanese level (JLPT or equivalent)?", []string{"JLPT N1", "JLPT N2", "JLPT N3, studying for N2", "Business level, no certificate"}},
+					{text: "What is your Japanese level (JLPT or equivalent)?", category: consent.Qualifications, rewords: "What is your Japanese level?",
+						answers: []string{"JLPT N1", "JLPT N2", "JLPT N3, studying for N2", "Business level, no certificate"}},
+					{text: "What is your home street address?", refused: consent.NotProvidable, note: "ADDRESS_STREET"},
 				}},
 			{title: "Data Engineering Intern", prefecture: "Tokyo", field: "Software", employment: job.EmploymentTypeINTERNSHIP,
-				status: job.StatusDRAFT, description: "A three-month internship building data pipelines."},
+				status: job.StatusDRAFT, description: "A three-month internship building data pipelines.",
+				questions: []demoQuestion{{text: "Which data tools have you used?"}}},
 			{title: "Frontend Engineer (React)", prefecture: "Tokyo", field: "Software", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 5_000_000, salaryMax: 8_000_000, status: job.StatusCLOSED,
 				description: "Build the screens our retail customers use every day.",
-				questions:   []demoQuestion{{"Link to a portfolio or code sample.", nil}}},
+				questions:   []demoQuestion{{text: "Link to a portfolio or code sample.", category: consent.SelfPR}}},
 		},
 	},
 	{
@@ -133,14 +140,17 @@ var demoEmployers = []demoEmployer{
 				salaryMin: 2_800_000, salaryMax: 3_600_000, status: job.StatusPUBLISHED,
 				description: "Support residents' daily lives in our Hamamatsu care home. Dormitory available; we support the Kaigo Fukushishi exam.",
 				questions: []demoQuestion{
-					{"Do you hold the Nursing Care Skills Evaluation Test certificate?", []string{"Yes", "No, I will take it next month", "No"}},
-					{"Can you work night shifts?", []string{"Yes", "Yes, up to four nights a month", "No, day shifts only"}},
+					{text: "Do you hold the Nursing Care Skills Evaluation Test certificate?", category: consent.Qualifications,
+						answers: []string{"Yes", "No, I will take it next month", "No"}},
+					{text: "Can you work night shifts?", category: consent.Preferences, answers: []string{"Yes", "Yes, up to four nights a month", "No, day shifts only"}},
+					{text: "Do you have any chronic illness or disability we should know about?", refused: consent.SpecialCareRequired, note: "medical history"},
 				}},
 			{title: "Part-time Care Assistant", prefecture: "Shizuoka", field: "Nursing care", employment: job.EmploymentTypePART_TIME,
-				salaryMin: 1_200_000, salaryMax: 1_800_000, status: job.StatusPUBLISHED,
+				salaryMin: 1_200_000, salaryMax: 1_800_000, status: job.StatusPUBLISHED, closedDaysAgo: 45,
 				description: "Help with meals and recreation at our day service, weekdays 9:00-15:00.",
 				questions: []demoQuestion{
-					{"Which days of the week can you work?", []string{"Monday to Friday", "Monday, Wednesday and Friday", "Weekends only", "Tuesday and Thursday"}},
+					{text: "Which days of the week can you work?", category: consent.Preferences,
+						answers: []string{"Monday to Friday", "Monday, Wednesday and Friday", "Weekends only", "Tuesday and Thursday"}},
 				}},
 			{title: "Care Facility Team Leader", prefecture: "Shizuoka", field: "Nursing care", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 3_800_000, salaryMax: 4_800_000, status: job.StatusDRAFT,
@@ -148,7 +158,7 @@ var demoEmployers = []demoEmployer{
 			{title: "Care Worker (Shizuoka City, 2025 intake)", prefecture: "Shizuoka", field: "Nursing care", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 2_700_000, salaryMax: 3_400_000, status: job.StatusCLOSED,
 				description: "Our 2025 intake of care workers for the Shizuoka City home.",
-				questions:   []demoQuestion{{"When could you start?", nil}}},
+				questions:   []demoQuestion{{text: "When could you start?", category: consent.ApplicationAnswers}}},
 		},
 	},
 	{
@@ -156,18 +166,22 @@ var demoEmployers = []demoEmployer{
 		description: "Warehousing and last-mile delivery across the Kansai region.",
 		jobs: []demoJob{
 			{title: "Warehouse Operator (forklift)", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeFULL_TIME,
-				salaryMin: 2_900_000, salaryMax: 3_800_000, status: job.StatusPUBLISHED,
+				salaryMin: 2_900_000, salaryMax: 3_800_000, status: job.StatusPUBLISHED, closedDaysAgo: 10,
 				description: "Receive, store and ship goods at our Sakai distribution centre.",
 				questions: []demoQuestion{
-					{"Do you have a forklift licence?", []string{"Yes, a Japanese forklift licence", "Yes, from my home country", "No, but I would like to get one"}},
+					{text: "Do you have a forklift licence?", category: consent.Qualifications,
+						answers: []string{"Yes, a Japanese forklift licence", "Yes, from my home country", "No, but I would like to get one"}},
 				}},
 			{title: "Delivery Route Planner", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeCONTRACT,
 				salaryMin: 3_200_000, salaryMax: 4_200_000, status: job.StatusPUBLISHED,
 				description: "Plan daily delivery routes and coordinate drivers; Japanese and one other language required.",
 				questions: []demoQuestion{
-					{"Describe your experience with logistics software.", []string{"I used a WMS daily for two years.", "I planned routes with spreadsheets.", "None yet, but I learn software quickly."}},
-					{"What is your Japanese level?", []string{"JLPT N1", "JLPT N2", "JLPT N3"}},
-					{"When could you start?", []string{"Immediately", "In one month", "In two months"}},
+					{text: "Describe your experience with logistics software.", category: consent.SelfPR,
+						answers: []string{"I used a WMS daily for two years.", "I planned routes with spreadsheets.", "None yet, but I learn software quickly."}},
+					{text: "What is your Japanese level?", category: consent.Qualifications, answers: []string{"JLPT N1", "JLPT N2", "JLPT N3"}},
+					{text: "When could you start?", category: consent.ApplicationAnswers, answers: []string{"Immediately", "In one month", "In two months"}},
+					{text: "What is the name of your current employer?", refused: consent.NotProvidable, note: "WORKPLACE"},
+					{text: "Have you ever been convicted of a crime?", refused: consent.SpecialCareRequired, note: "criminal record"},
 				}},
 			{title: "Seasonal Sorting Staff", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeTEMPORARY,
 				salaryMin: 1_500_000, salaryMax: 2_000_000, status: job.StatusCLOSED,
@@ -175,7 +189,7 @@ var demoEmployers = []demoEmployer{
 			{title: "Logistics Systems Engineer", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 4_500_000, salaryMax: 6_500_000, status: job.StatusDRAFT,
 				description: "Improve our warehouse management system.",
-				questions:   []demoQuestion{{"Which WMS have you worked with?", nil}}},
+				questions:   []demoQuestion{{text: "Which WMS have you worked with?"}}},
 		},
 	},
 	{
@@ -186,7 +200,9 @@ var demoEmployers = []demoEmployer{
 				salaryMin: 2_600_000, salaryMax: 3_200_000, status: job.StatusPUBLISHED,
 				description: "Operate a cheese and dessert line in Obihiro. Furnished dormitory at 15,000 yen a month.",
 				questions: []demoQuestion{
-					{"Can you live in the company dormitory in Obihiro?", []string{"Yes", "Yes, with my family if possible", "No, I will find my own home"}},
+					{text: "Can you live in the company dormitory in Obihiro?", category: consent.Preferences,
+						answers: []string{"Yes", "Yes, with my family if possible", "No, I will find my own home"}},
+					{text: "Do you have a driver's licence?"},
 				}},
 			{title: "Quality Control Staff", prefecture: "Hokkaido", field: "Food manufacturing", employment: job.EmploymentTypeFULL_TIME,
 				salaryMin: 3_200_000, salaryMax: 4_000_000, status: job.StatusDRAFT,

@@ -42,8 +42,10 @@ const (
 // allow decision (the seed is a trusted job): on any failure nothing is
 // left behind. Values come from a fixed random seed and fixed dates, so
 // every seeded database holds the same data; only the row ids, the
-// updated_at stamps and the application status_changed_at stamps (set by
-// hooks) depend on the database and the clock.
+// updated_at stamps, and the times applications reached their final
+// status and two jobs closed (days before the seed, so that the grace
+// periods of the end of provision, which run on the clock, show every
+// case: seedEndsOfProvision) depend on the database and the clock.
 func Seed(ctx context.Context, client *ent.Client) (bool, error) {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	tx, err := client.Tx(ctx)
@@ -93,9 +95,12 @@ func seedTx(ctx context.Context, tx *ent.Tx) (bool, error) {
 	}{
 		{"policy version", s.seedPolicyVersion}, // before applications: applying records consent under it
 		{"employers and jobs", s.seedEmployers},
+		{"questions", s.seedQuestions},
 		{"applicants", s.seedApplicants},
 		{"applications", s.seedApplications},
+		{"answers", s.seedAnswers},
 		{"application statuses", s.seedStatuses},
+		{"ends of provision", s.seedEndsOfProvision},
 		{"privacy requests", s.seedPrivacyRequests},
 		{"consents", s.seedConsents},
 		{"policy acknowledgements", s.seedAcknowledgements},
@@ -126,9 +131,10 @@ type demoSeeder struct {
 
 // seededJob is a created job and the table entry it came from.
 type seededJob struct {
-	id       int
-	employer int // index into demoEmployers
-	spec     *demoJob
+	id        int
+	employer  int // index into demoEmployers
+	questions []seededQuestion
+	spec      *demoJob
 }
 
 // seededApplication is a created application and the status it was moved to.
@@ -137,6 +143,7 @@ type seededApplication struct {
 	person    int // index into people
 	job       int // index into jobs
 	appliedAt time.Time
+	answers   []string             // to the job's approved questions, in order
 	path      []application.Status // status changes after APPLIED
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	entconsent "consentgate/ent/consent"
@@ -25,6 +26,7 @@ import (
 	"consentgate/ent/job"
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	_ "consentgate/ent/runtime"
 	"consentgate/ent/schema/validate"
 	"consentgate/ledger/ledgertest"
@@ -213,11 +215,22 @@ func TestSeedDemoConsistency(t *testing.T) {
 
 	apps := client.Application.Query().WithJob().AllX(ctx)
 	for _, a := range apps {
-		if a.Edges.Job.Status != job.StatusPUBLISHED {
-			t.Errorf("application %d is to a %s job", a.ID, a.Edges.Job.Status)
+		if j := a.Edges.Job; j.Status != job.StatusPUBLISHED && (j.Status != job.StatusCLOSED || j.ClosedAt == nil || !j.ClosedAt.After(a.CreatedAt)) {
+			t.Errorf("application %d is to a %s job (closed at %v)", a.ID, j.Status, j.ClosedAt)
 		}
-		if len(a.Answers) != len(a.Edges.Job.Questions) {
-			t.Errorf("application %d has %d answers to %d questions", a.ID, len(a.Answers), len(a.Edges.Job.Questions))
+		// One answer per approved question (or the earlier wording it
+		// retired), each to a question of the job, with its category.
+		answers := a.QueryAnswers().WithQuestion().AllX(ctx)
+		approved := a.Edges.Job.QueryQuestions().Where(question.StatusEQ(question.StatusAPPROVED)).CountX(ctx)
+		if len(answers) != approved {
+			t.Errorf("application %d has %d answers to %d approved questions", a.ID, len(answers), approved)
+		}
+		for _, an := range answers {
+			q := an.Edges.Question
+			if q.JobID != a.JobID || q.Category == nil || string(*q.Category) != string(an.Category) ||
+				(q.Status != question.StatusAPPROVED && q.Status != question.StatusRETIRED) {
+				t.Errorf("application %d answers question %d (%s, %v) as %s", a.ID, q.ID, q.Status, q.Category, an.Category)
+			}
 		}
 		grant := client.Consent.Query().Where(
 			entconsent.ApplicantID(a.ApplicantID),
@@ -407,5 +420,90 @@ func TestSeedTablesCoverPrefectures(t *testing.T) {
 		if err := validate.VisaStatus(v.code); err != nil {
 			t.Errorf("visa profile %s: %v", v.code, err)
 		}
+	}
+}
+
+// TestSeedDemoEndsOfProvision: the demo holds every case of the end of
+// provision for the demo employer (rejections and hires on either side of
+// the 30-day grace period) and jobs closed on either side of it with
+// applications to them.
+func TestSeedDemoEndsOfProvision(t *testing.T) {
+	client := openSeedTestDB(t, "")
+	ctx := seedTestContext(t)
+	seedOrFail(t, client)
+	grace := time.Now().AddDate(0, 0, -30)
+	sakura := application.HasJobWith(job.HasEmployerWith(employer.ExternalID(EmployerOrg)))
+	for _, c := range []struct {
+		name   string
+		status application.Status
+		past   bool
+	}{
+		{"rejected, past the grace period", application.StatusREJECTED, true},
+		{"rejected, in the grace period", application.StatusREJECTED, false},
+		{"hired, past the grace period", application.StatusHIRED, true},
+		{"hired, in the grace period", application.StatusHIRED, false},
+	} {
+		when := application.StatusChangedAtGT(grace)
+		if c.past {
+			when = application.StatusChangedAtLT(grace)
+		}
+		if !client.Application.Query().Where(sakura, application.StatusEQ(c.status), when).ExistX(ctx) {
+			t.Errorf("%s: no application to %s", c.name, EmployerOrg)
+		}
+	}
+	for _, past := range []bool{true, false} {
+		when := job.ClosedAtGT(grace)
+		if past {
+			when = job.ClosedAtLT(grace)
+		}
+		if !client.Job.Query().Where(job.StatusEQ(job.StatusCLOSED), when, job.HasApplications()).ExistX(ctx) {
+			t.Errorf("no job closed with applications (past the grace period: %v)", past)
+		}
+	}
+}
+
+// TestSeedDemoQuestions: the demo holds questions in every state of their
+// review: approved with a category, pending, refused under each rule (the
+// refusal naming what was asked for), and a rewording that retired an
+// approved question whose answers stay with it.
+func TestSeedDemoQuestions(t *testing.T) {
+	client := openSeedTestDB(t, "")
+	ctx := seedTestContext(t)
+	seedOrFail(t, client)
+	for _, s := range []question.Status{question.StatusAPPROVED, question.StatusPENDING, question.StatusREFUSED, question.StatusRETIRED} {
+		if !client.Question.Query().Where(question.StatusEQ(s)).ExistX(ctx) {
+			t.Errorf("no %s question", s)
+		}
+	}
+	for _, r := range []question.RefusalRule{question.RefusalRuleSPECIAL_CARE_REQUIRED, question.RefusalRuleNOT_PROVIDABLE} {
+		if !client.Question.Query().Where(question.RefusalRuleEQ(r), question.RefusalNoteNEQ("")).ExistX(ctx) {
+			t.Errorf("no question refused as %s", r)
+		}
+	}
+	for _, q := range client.Question.Query().AllX(ctx) {
+		if q.Status == question.StatusAPPROVED || q.Status == question.StatusRETIRED {
+			if err := consent.CheckQuestion(q.Text, consent.Category(*q.Category)); err != nil || q.ReviewedBy == q.AskedBy {
+				t.Errorf("question %q approved: %v (asked by %s, reviewed by %s)", q.Text, err, q.AskedBy, q.ReviewedBy)
+			}
+		}
+		if q.Status == question.StatusREFUSED {
+			if rule, _, ok := consent.ScreenQuestion(q.Text); !ok || string(rule) != string(*q.RefusalRule) {
+				t.Errorf("question %q refused as %v, the screen says %v", q.Text, q.RefusalRule, rule)
+			}
+		}
+	}
+	retired := client.Question.Query().Where(question.StatusEQ(question.StatusRETIRED)).OnlyX(ctx)
+	rewording := retired.QueryRewording().OnlyX(ctx)
+	if rewording.Status != question.StatusAPPROVED || rewording.Position != retired.Position || rewording.Text == retired.Text {
+		t.Errorf("the retired question's rewording: %+v", rewording)
+	}
+	if n := retired.QueryAnswers().CountX(ctx); n == 0 {
+		t.Error("no answer stays with the retired wording")
+	}
+	if n := rewording.QueryAnswers().CountX(ctx); n == 0 {
+		t.Error("no answer to the rewording")
+	}
+	if client.Answer.Query().Where(answer.HasQuestionWith(question.StatusIn(question.StatusPENDING, question.StatusREFUSED))).ExistX(ctx) {
+		t.Error("an answer to a question that never took effect")
 	}
 }

@@ -12,13 +12,13 @@ import (
 )
 
 const personalFragment = `
-fragment P on Applicant { id name nameKana birthDate sex prefecture city street building postalCode phone email
+fragment P on Applicant { id createdAt updatedAt name nameKana birthDate sex prefecture city street building postalCode phone email
   occupation workplaceName workplaceDepartment workplaceAddress workplacePhone visaStatus visaExpiresOn
   educationLevel academicBackground schoolName graduatedOn
   workHistory { company from to field employmentType responsibilities } qualifications { name acquiredOn }
   skills favoriteSubject sellingPoint achievements tools thesesAndPatents dependents hasSpouse spouseOccupation
   emergencyContacts { name relation phone } dwellingType rent desiredField desiredWorkplace lastIP }
-fragment A on Application { id status reason answers applicant { ...P } job { id title } }
+fragment A on Application { id createdAt updatedAt status reason answers { id text category question { id text } } applicant { ...P } job { id title } }
 `
 
 // accessPath is one way of reaching applicants' personal data.

@@ -194,12 +194,8 @@ func addApplicantTo(t *testing.T, f *fixture, account, jobKey string) {
 	a := f.client.Applicant.Create().SetAccountID(account).SetName(canary(account, "name")).
 		SetEmail(account + "@cnry.example").SetPhone("090-1111-2222").SetBirthDate(time.Date(1994, 2, 3, 0, 0, 0, 0, time.UTC)).
 		SetSex("MALE").SetPrefecture("Tokyo").SaveX(ctx)
-	j := f.jobs[jobKey]
-	answers := make([]string, len(j.Questions))
-	for i := range answers {
-		answers[i] = canary(account, "answer")
-	}
 	inTx(t, f.client, func(client *ent.Client) {
-		client.Application.Create().SetApplicant(a).SetJob(j).SetReason(canary(account, "reason")).SetAnswers(answers).SaveX(ctx)
+		app := client.Application.Create().SetApplicant(a).SetJob(f.jobs[jobKey]).SetReason(canary(account, "reason")).SaveX(ctx)
+		f.answer(ctx, client, app, jobKey, canary(account, "answer"))
 	})
 }

@@ -235,7 +235,8 @@ func TestConsentStateRace(t *testing.T) {
 			{`mutation { changeConsent(input: {purpose: EMPLOYER_PROVISION, category: FAMILY, granted: false}) { id } }`, nil},
 			{`mutation($e: ID!) { changeConsent(input: {purpose: EMPLOYER_PROVISION, category: FAMILY, granted: true, employerID: $e}) { id } }`,
 				map[string]any{"e": fmt.Sprint(f.employers["acme"].ID)}},
-			{`mutation($j: ID!) { applyToJob(input: {jobID: $j, reason: "again", answers: ["a"]}) { id } }`, map[string]any{"j": job}},
+			{`mutation($j: ID!, $a: [AnswerInput!]) { applyToJob(input: {jobID: $j, reason: "again"}, answers: $a) { id } }`,
+				map[string]any{"j": job, "a": f.answerInputs("acme", "a")}},
 		}
 		var wg sync.WaitGroup
 		var done atomic.Int64

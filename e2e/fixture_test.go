@@ -22,6 +22,7 @@ import (
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
 	"consentgate/ent/privacy"
+	"consentgate/ent/question"
 	"consentgate/ent/schema/schematype"
 	"consentgate/gateway"
 	"consentgate/graph"
@@ -44,8 +45,9 @@ type fixture struct {
 	handler    http.Handler
 	metrics    http.Handler // the gateway's metrics listener's
 	logs       *bytes.Buffer
-	applicants map[string]*ent.Applicant // by account
-	jobs       map[string]*ent.Job       // acme, acmeDraft, globex
+	applicants map[string]*ent.Applicant  // by account
+	jobs       map[string]*ent.Job        // acme, acmeDraft, globex
+	questions  map[string][]*ent.Question // each job's, by the job's key
 	apps       map[string]*ent.Application
 	policy     *ent.PolicyVersion
 	employers  map[string]*ent.Employer
@@ -146,7 +148,7 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	t.Helper()
 	ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 	f := &fixture{client: client, logs: &bytes.Buffer{}, applicants: map[string]*ent.Applicant{}, jobs: map[string]*ent.Job{},
-		apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Now()}
+		questions: map[string][]*ent.Question{}, apps: map[string]*ent.Application{}, employers: map[string]*ent.Employer{}, clock: time.Now()}
 	log := slog.New(slog.NewJSONHandler(f.logs, nil))
 	h := testGatewayHandlers(client, log, nil)
 	f.handler, f.metrics = h.API, h.Metrics
@@ -154,13 +156,16 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)
 	f.employers["acme"], f.employers["globex"] = acme, globex
-	job := func(e *ent.Employer, title string, status string, questions ...string) *ent.Job {
-		return client.Job.Create().SetEmployer(e).SetTitle(title).SetDescription("d").SetPrefecture("Tokyo").
-			SetField("Software").SetEmploymentType("FULL_TIME").SetStatus(jobStatus(status)).SetQuestions(questions).SaveX(ctx)
+	job := func(key string, e *ent.Employer, title string, status string, questions ...string) {
+		f.jobs[key] = client.Job.Create().SetEmployer(e).SetTitle(title).SetDescription("d").SetPrefecture("Tokyo").
+			SetField("Software").SetEmploymentType("FULL_TIME").SetStatus(jobStatus(status)).SaveX(ctx)
+		for _, text := range questions {
+			f.questions[key] = append(f.questions[key], f.approvedQuestion(ctx, client, f.jobs[key], text, consent.ApplicationAnswers))
+		}
 	}
-	f.jobs["acme"] = job(acme, "Acme engineer", "PUBLISHED", "Why Acme?")
-	f.jobs["acmeDraft"] = job(acme, "Acme draft", "DRAFT")
-	f.jobs["globex"] = job(globex, "Globex analyst", "PUBLISHED")
+	job("acme", acme, "Acme engineer", "PUBLISHED", "Why Acme?")
+	job("acmeDraft", acme, "Acme draft", "DRAFT")
+	job("globex", globex, "Globex analyst", "PUBLISHED")
 
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	for i, a := range fixtureAccounts {
@@ -174,7 +179,10 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 			SetWorkplaceAddress(c("wpaddr")).SetWorkplacePhone("06-1234-567" + string(rune('1'+i))).
 			SetVisaStatus("ENGINEER_HUMANITIES_INTERNATIONAL").SetVisaExpiresOn(day(2028, 1, 1)).
 			SetEducationLevel("BACHELOR").SetAcademicBackground(c("academic")).SetSchoolName(c("school")).SetGraduatedOn(day(2012, 3, 31)).
-			SetWorkHistory([]schematype.WorkHistoryEntry{{Company: c("company"), From: day(2015, 4, 1), To: &to, Field: c("wfield"), EmploymentType: "FULL_TIME", Responsibilities: c("resp")}}).
+			// The current job's company is the workplace's name (WORKPLACE,
+			// hidden from employers), as it is for most people.
+			SetWorkHistory([]schematype.WorkHistoryEntry{{Company: c("company"), From: day(2015, 4, 1), To: &to, Field: c("wfield"), EmploymentType: "FULL_TIME", Responsibilities: c("resp")},
+				{Company: c("wpname"), From: day(2022, 4, 1), Field: c("wfield"), EmploymentType: "FULL_TIME"}}).
 			SetQualifications([]schematype.Qualification{{Name: c("qual")}}).
 			SetSkills([]string{c("skill")}).SetFavoriteSubject(c("fav")).SetSellingPoint(c("sell")).SetAchievements(c("achieve")).
 			SetTools([]string{c("tool")}).SetThesesAndPatents(c("thesis")).
@@ -186,13 +194,10 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	}
 	f.policy = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(day(2026, 1, 1)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 	apply := func(client *ent.Client, account, jobKey string) *ent.Application {
-		j := f.jobs[jobKey]
-		answers := make([]string, len(j.Questions))
-		for i := range answers {
-			answers[i] = canary(account, "answer")
-		}
-		return client.Application.Create().SetApplicant(f.applicants[account]).SetJob(j).
-			SetReason(canary(account, "reason")).SetAnswers(answers).SaveX(ctx)
+		app := client.Application.Create().SetApplicant(f.applicants[account]).SetJob(f.jobs[jobKey]).
+			SetReason(canary(account, "reason")).SaveX(ctx)
+		f.answer(ctx, client, app, jobKey, canary(account, "answer"))
+		return app
 	}
 	inTx(t, client, func(client *ent.Client) {
 		f.apps["alice"] = apply(client, "alice", "acme")
@@ -209,6 +214,33 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	client.PrivacyRequest.Create().SetApplicant(f.applicants["dave"]).SetKind("DISCLOSURE").
 		SetDueAt(time.Now().Add(14 * 24 * time.Hour)).SaveX(ctx)
 	return f
+}
+
+// approvedQuestion asks a question on job as its employer's recruiter and
+// approves it as compliance, with category c (as a trusted job: ctx allows
+// every write and names the accounts).
+func (f *fixture) approvedQuestion(ctx context.Context, client *ent.Client, j *ent.Job, text string, c consent.Category) *ent.Question {
+	q := client.Question.Create().SetJob(j).SetText(text).SetAskedBy("rec-" + j.QueryEmployer().OnlyX(ctx).ExternalID).SaveX(ctx)
+	return client.Question.UpdateOneID(q.ID).SetStatus(question.StatusAPPROVED).SetCategory(question.Category(c)).
+		SetReviewedBy("compliance-1").SaveX(ctx)
+}
+
+// answer answers each approved question of the job with key jobKey, for
+// app, with text (as a trusted job).
+func (f *fixture) answer(ctx context.Context, client *ent.Client, app *ent.Application, jobKey, text string) {
+	for _, q := range f.questions[jobKey] {
+		client.Answer.Create().SetApplication(app).SetQuestion(q).SetText(text).ExecX(ctx)
+	}
+}
+
+// answerInputs is the answers argument of applyToJob answering each
+// approved question of the job with key jobKey with text.
+func (f *fixture) answerInputs(jobKey, text string) []map[string]any {
+	out := []map[string]any{}
+	for _, q := range f.questions[jobKey] {
+		out = append(out, map[string]any{"questionID": q.ID, "text": text})
+	}
+	return out
 }
 
 // testGateway is the gateway's handler over client as the tests build it:

@@ -14,6 +14,7 @@ import (
 	"consentgate/consent"
 	"consentgate/demo"
 	"consentgate/gateway"
+	"consentgate/migrations"
 )
 
 // schemaBackends are empty databases of each backend, by DSN and
@@ -121,7 +122,7 @@ func TestReplicasStartTogether(t *testing.T) {
 				"SELECT count(*) FROM policy_versions":                             2, // the demo has two
 				"SELECT count(*) FROM applicants":                                  demo.ApplicantCount,
 				"SELECT count(*) FROM operations WHERE revoked_at IS NULL":         4,
-				"SELECT count(*) FROM schema_revisions":                            1,
+				"SELECT count(*) FROM schema_revisions":                            migrationCount(t, name),
 				"SELECT count(*) FROM employers WHERE external_id = 'sakura-tech'": 1,
 			} {
 				if got := count(q); got != want {
@@ -216,4 +217,22 @@ func TestDemoOnAUsedDatabase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migrationCount is how many migrations the binary has for the backend.
+func migrationCount(t *testing.T, backend string) int {
+	t.Helper()
+	dialect := migrations.SQLite
+	if backend == "postgres" {
+		dialect = migrations.Postgres
+	}
+	dir, err := migrations.Dir(dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(files)
 }

@@ -204,7 +204,14 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 	r = src(consent.WorkHistory)
 	var history []schematype.WorkHistoryEntry
 	for range r.IntN(3) {
-		history = append(history, schematype.WorkHistoryEntry{Company: word(r, "co"), From: day(r, 2010, 5), Field: word(r, "f"), EmploymentType: "FULL_TIME"})
+		from := day(r, 2010, 5)
+		to := from.AddDate(1+r.IntN(3), 0, 0)
+		history = append(history, schematype.WorkHistoryEntry{Company: word(r, "co"), From: from, To: &to, Field: word(r, "f"), EmploymentType: "FULL_TIME"})
+	}
+	if r.IntN(3) > 0 {
+		// The current job: its company is the workplace (drawn from the
+		// WORKPLACE seed, as the workplace's name is), the rest work history.
+		history = append(history, schematype.WorkHistoryEntry{Company: word(src(consent.Workplace), "wp"), From: day(r, 2019, 5), Field: word(r, "f"), EmploymentType: "FULL_TIME"})
 	}
 	b.SetWorkHistory(history)
 	b.SetQualifications([]schematype.Qualification{{Name: word(src(consent.Qualifications), "q")}})
@@ -219,6 +226,9 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 	b.SetDesiredField(word(src(consent.Preferences), "field"))
 	r = src(consent.Network)
 	b.SetLastIP(fmt.Sprintf("192.0.2.%d", r.IntN(256)))
+	// The last update was of a field only the subject sees (the address
+	// of their last request): its time must tell no one else anything.
+	b.SetUpdatedAt(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(100_000)) * time.Minute))
 }
 
 // build writes a world into a fresh database. seeds and reasons give each
@@ -238,6 +248,13 @@ func (w *world) build(t *testing.T, open func(testing.TB) *ent.Client, seeds []m
 	for i, e := range []int{0, 0, 1} {
 		jobs = append(jobs, client.Job.Create().SetEmployer(emps[e]).SetTitle(fmt.Sprint("job", i)).SetDescription("d").
 			SetPrefecture("Tokyo").SetField("f").SetEmploymentType("FULL_TIME").SetStatus("PUBLISHED").SaveX(ctx))
+	}
+	// Job 0 asks two questions, approved as FAMILY and as PREFERENCES:
+	// their answers are drawn from those categories' seeds, so a twin
+	// redraws an answer whenever the viewer may not see its category.
+	var questions []*ent.Question
+	for _, c := range []consent.Category{consent.Family, consent.Preferences} {
+		questions = append(questions, f.approvedQuestion(ctx, client, jobs[0], "Tell us about your "+strings.ToLower(string(c))+".", c))
 	}
 	var people []*ent.Applicant
 	for i, a := range w.applicants {
@@ -261,6 +278,12 @@ func (w *world) build(t *testing.T, open func(testing.TB) *ent.Client, seeds []m
 			at = at.Add(time.Minute)
 			app := client.Application.Create().SetApplicant(people[a.applicant]).SetJob(jobs[a.job]).
 				SetReason(word(valueSource(reasons[k]), "reason")).SetCreatedAt(at).SetUpdatedAt(at).SaveX(ctx)
+			if a.job == 0 {
+				for _, q := range questions {
+					client.Answer.Create().SetApplication(app).SetQuestion(q).
+						SetText(word(valueSource(seeds[a.applicant][consent.Category(*q.Category)]), "answer")).ExecX(ctx)
+				}
+			}
 			if a.withdrawn {
 				client.Application.UpdateOne(app).SetStatus("WITHDRAWN").SetUpdatedAt(at).ExecX(ctx)
 			}

@@ -6,7 +6,6 @@ import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/job"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -26,8 +25,6 @@ type Application struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Reason for applying.
 	Reason string `json:"reason,omitempty"`
-	// Answers to the job's questions, in the job's order.
-	Answers []string `json:"answers,omitempty"`
 	// Status holds the value of the "status" field.
 	Status application.Status `json:"status,omitempty"`
 	// StatusChangedAt holds the value of the "status_changed_at" field.
@@ -48,11 +45,15 @@ type ApplicationEdges struct {
 	Applicant *Applicant `json:"applicant,omitempty"`
 	// Job holds the value of the job edge.
 	Job *Job `json:"job,omitempty"`
+	// The answers to the job's questions in effect when applying, each released as its question's category.
+	Answers []*Answer `json:"answers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
+
+	namedAnswers map[string][]*Answer
 }
 
 // ApplicantOrErr returns the Applicant value or an error if the edge
@@ -77,13 +78,20 @@ func (e ApplicationEdges) JobOrErr() (*Job, error) {
 	return nil, &NotLoadedError{edge: "job"}
 }
 
+// AnswersOrErr returns the Answers value or an error if the edge
+// was not loaded in eager-loading.
+func (e ApplicationEdges) AnswersOrErr() ([]*Answer, error) {
+	if e.loadedTypes[2] {
+		return e.Answers, nil
+	}
+	return nil, &NotLoadedError{edge: "answers"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Application) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case application.FieldAnswers:
-			values[i] = new([]byte)
 		case application.FieldID, application.FieldApplicantID, application.FieldJobID:
 			values[i] = new(sql.NullInt64)
 		case application.FieldReason, application.FieldStatus:
@@ -128,14 +136,6 @@ func (_m *Application) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field reason", values[i])
 			} else if value.Valid {
 				_m.Reason = value.String
-			}
-		case application.FieldAnswers:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field answers", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Answers); err != nil {
-					return fmt.Errorf("unmarshal field answers: %w", err)
-				}
 			}
 		case application.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -184,6 +184,11 @@ func (_m *Application) QueryJob() *JobQuery {
 	return NewApplicationClient(_m.config).QueryJob(_m)
 }
 
+// QueryAnswers queries the "answers" edge of the Application entity.
+func (_m *Application) QueryAnswers() *AnswerQuery {
+	return NewApplicationClient(_m.config).QueryAnswers(_m)
+}
+
 // Update returns a builder for updating this Application.
 // Note that you need to call Application.Unwrap() before calling this method if this Application
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -216,9 +221,6 @@ func (_m *Application) String() string {
 	builder.WriteString("reason=")
 	builder.WriteString(_m.Reason)
 	builder.WriteString(", ")
-	builder.WriteString("answers=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Answers))
-	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
@@ -232,6 +234,30 @@ func (_m *Application) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.JobID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAnswers returns the Answers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Application) NamedAnswers(name string) ([]*Answer, error) {
+	if _m.Edges.namedAnswers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAnswers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Application) appendNamedAnswers(name string, edges ...*Answer) {
+	if _m.Edges.namedAnswers == nil {
+		_m.Edges.namedAnswers = make(map[string][]*Answer)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAnswers[name] = []*Answer{}
+	} else {
+		_m.Edges.namedAnswers[name] = append(_m.Edges.namedAnswers[name], edges...)
+	}
 }
 
 // Applications is a parsable slice of Application.

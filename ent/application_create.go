@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/job"
@@ -66,12 +67,6 @@ func (_c *ApplicationCreate) SetNillableReason(v *string) *ApplicationCreate {
 	return _c
 }
 
-// SetAnswers sets the "answers" field.
-func (_c *ApplicationCreate) SetAnswers(v []string) *ApplicationCreate {
-	_c.mutation.SetAnswers(v)
-	return _c
-}
-
 // SetStatus sets the "status" field.
 func (_c *ApplicationCreate) SetStatus(v application.Status) *ApplicationCreate {
 	_c.mutation.SetStatus(v)
@@ -126,6 +121,21 @@ func (_c *ApplicationCreate) SetApplicant(v *Applicant) *ApplicationCreate {
 // SetJob sets the "job" edge to the Job entity.
 func (_c *ApplicationCreate) SetJob(v *Job) *ApplicationCreate {
 	return _c.SetJobID(v.ID)
+}
+
+// AddAnswerIDs adds the "answers" edge to the Answer entity by IDs.
+func (_c *ApplicationCreate) AddAnswerIDs(ids ...int) *ApplicationCreate {
+	_c.mutation.AddAnswerIDs(ids...)
+	return _c
+}
+
+// AddAnswers adds the "answers" edges to the Answer entity.
+func (_c *ApplicationCreate) AddAnswers(v ...*Answer) *ApplicationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAnswerIDs(ids...)
 }
 
 // Mutation returns the ApplicationMutation object of the builder.
@@ -264,10 +274,6 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 		_spec.SetField(application.FieldReason, field.TypeString, value)
 		_node.Reason = value
 	}
-	if value, ok := _c.mutation.Answers(); ok {
-		_spec.SetField(application.FieldAnswers, field.TypeJSON, value)
-		_node.Answers = value
-	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(application.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
@@ -308,6 +314,22 @@ func (_c *ApplicationCreate) createSpec() (*Application, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.JobID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -389,24 +411,6 @@ func (u *ApplicationUpsert) UpdateReason() *ApplicationUpsert {
 // ClearReason clears the value of the "reason" field.
 func (u *ApplicationUpsert) ClearReason() *ApplicationUpsert {
 	u.SetNull(application.FieldReason)
-	return u
-}
-
-// SetAnswers sets the "answers" field.
-func (u *ApplicationUpsert) SetAnswers(v []string) *ApplicationUpsert {
-	u.Set(application.FieldAnswers, v)
-	return u
-}
-
-// UpdateAnswers sets the "answers" field to the value that was provided on create.
-func (u *ApplicationUpsert) UpdateAnswers() *ApplicationUpsert {
-	u.SetExcluded(application.FieldAnswers)
-	return u
-}
-
-// ClearAnswers clears the value of the "answers" field.
-func (u *ApplicationUpsert) ClearAnswers() *ApplicationUpsert {
-	u.SetNull(application.FieldAnswers)
 	return u
 }
 
@@ -529,27 +533,6 @@ func (u *ApplicationUpsertOne) UpdateReason() *ApplicationUpsertOne {
 func (u *ApplicationUpsertOne) ClearReason() *ApplicationUpsertOne {
 	return u.Update(func(s *ApplicationUpsert) {
 		s.ClearReason()
-	})
-}
-
-// SetAnswers sets the "answers" field.
-func (u *ApplicationUpsertOne) SetAnswers(v []string) *ApplicationUpsertOne {
-	return u.Update(func(s *ApplicationUpsert) {
-		s.SetAnswers(v)
-	})
-}
-
-// UpdateAnswers sets the "answers" field to the value that was provided on create.
-func (u *ApplicationUpsertOne) UpdateAnswers() *ApplicationUpsertOne {
-	return u.Update(func(s *ApplicationUpsert) {
-		s.UpdateAnswers()
-	})
-}
-
-// ClearAnswers clears the value of the "answers" field.
-func (u *ApplicationUpsertOne) ClearAnswers() *ApplicationUpsertOne {
-	return u.Update(func(s *ApplicationUpsert) {
-		s.ClearAnswers()
 	})
 }
 
@@ -843,27 +826,6 @@ func (u *ApplicationUpsertBulk) UpdateReason() *ApplicationUpsertBulk {
 func (u *ApplicationUpsertBulk) ClearReason() *ApplicationUpsertBulk {
 	return u.Update(func(s *ApplicationUpsert) {
 		s.ClearReason()
-	})
-}
-
-// SetAnswers sets the "answers" field.
-func (u *ApplicationUpsertBulk) SetAnswers(v []string) *ApplicationUpsertBulk {
-	return u.Update(func(s *ApplicationUpsert) {
-		s.SetAnswers(v)
-	})
-}
-
-// UpdateAnswers sets the "answers" field to the value that was provided on create.
-func (u *ApplicationUpsertBulk) UpdateAnswers() *ApplicationUpsertBulk {
-	return u.Update(func(s *ApplicationUpsert) {
-		s.UpdateAnswers()
-	})
-}
-
-// ClearAnswers clears the value of the "answers" field.
-func (u *ApplicationUpsertBulk) ClearAnswers() *ApplicationUpsertBulk {
-	return u.Update(func(s *ApplicationUpsert) {
-		s.ClearAnswers()
 	})
 }
 

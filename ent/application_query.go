@@ -3,11 +3,13 @@
 package ent
 
 import (
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/job"
 	"consentgate/ent/predicate"
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -21,14 +23,16 @@ import (
 // ApplicationQuery is the builder for querying Application entities.
 type ApplicationQuery struct {
 	config
-	ctx           *QueryContext
-	order         []application.OrderOption
-	inters        []Interceptor
-	predicates    []predicate.Application
-	withApplicant *ApplicantQuery
-	withJob       *JobQuery
-	modifiers     []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*Application) error
+	ctx              *QueryContext
+	order            []application.OrderOption
+	inters           []Interceptor
+	predicates       []predicate.Application
+	withApplicant    *ApplicantQuery
+	withJob          *JobQuery
+	withAnswers      *AnswerQuery
+	modifiers        []func(*sql.Selector)
+	loadTotal        []func(context.Context, []*Application) error
+	withNamedAnswers map[string]*AnswerQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -102,6 +106,28 @@ func (_q *ApplicationQuery) QueryJob() *JobQuery {
 			sqlgraph.From(application.Table, application.FieldID, selector),
 			sqlgraph.To(job.Table, job.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, application.JobTable, application.JobColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAnswers chains the current query on the "answers" edge.
+func (_q *ApplicationQuery) QueryAnswers() *AnswerQuery {
+	query := (&AnswerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, selector),
+			sqlgraph.To(answer.Table, answer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, application.AnswersTable, application.AnswersColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -303,6 +329,7 @@ func (_q *ApplicationQuery) Clone() *ApplicationQuery {
 		predicates:    append([]predicate.Application{}, _q.predicates...),
 		withApplicant: _q.withApplicant.Clone(),
 		withJob:       _q.withJob.Clone(),
+		withAnswers:   _q.withAnswers.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -328,6 +355,17 @@ func (_q *ApplicationQuery) WithJob(opts ...func(*JobQuery)) *ApplicationQuery {
 		opt(query)
 	}
 	_q.withJob = query
+	return _q
+}
+
+// WithAnswers tells the query-builder to eager-load the nodes that are connected to
+// the "answers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApplicationQuery) WithAnswers(opts ...func(*AnswerQuery)) *ApplicationQuery {
+	query := (&AnswerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAnswers = query
 	return _q
 }
 
@@ -415,9 +453,10 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Application{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withApplicant != nil,
 			_q.withJob != nil,
+			_q.withAnswers != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -454,6 +493,20 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withJob; query != nil {
 		if err := _q.loadJob(ctx, query, nodes, nil,
 			func(n *Application, e *Job) { n.Edges.Job = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAnswers; query != nil {
+		if err := _q.loadAnswers(ctx, query, nodes,
+			func(n *Application) { n.Edges.Answers = []*Answer{} },
+			func(n *Application, e *Answer) { n.Edges.Answers = append(n.Edges.Answers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAnswers {
+		if err := _q.loadAnswers(ctx, query, nodes,
+			func(n *Application) { n.appendNamedAnswers(name) },
+			func(n *Application, e *Answer) { n.appendNamedAnswers(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -520,6 +573,36 @@ func (_q *ApplicationQuery) loadJob(ctx context.Context, query *JobQuery, nodes 
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ApplicationQuery) loadAnswers(ctx context.Context, query *AnswerQuery, nodes []*Application, init func(*Application), assign func(*Application, *Answer)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Application)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(answer.FieldApplicationID)
+	}
+	query.Where(predicate.Answer(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(application.AnswersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ApplicationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "application_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -616,6 +699,20 @@ func (_q *ApplicationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedAnswers tells the query-builder to eager-load the nodes that are connected to the "answers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApplicationQuery) WithNamedAnswers(name string, opts ...func(*AnswerQuery)) *ApplicationQuery {
+	query := (&AnswerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAnswers == nil {
+		_q.withNamedAnswers = make(map[string]*AnswerQuery)
+	}
+	_q.withNamedAnswers[name] = query
+	return _q
 }
 
 // ApplicationGroupBy is the group-by builder for Application entities.

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"consentgate/ent/answer"
 	"consentgate/ent/application"
 	"consentgate/ent/predicate"
 	"context"
@@ -12,7 +13,6 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -55,24 +55,6 @@ func (_u *ApplicationUpdate) ClearReason() *ApplicationUpdate {
 	return _u
 }
 
-// SetAnswers sets the "answers" field.
-func (_u *ApplicationUpdate) SetAnswers(v []string) *ApplicationUpdate {
-	_u.mutation.SetAnswers(v)
-	return _u
-}
-
-// AppendAnswers appends value to the "answers" field.
-func (_u *ApplicationUpdate) AppendAnswers(v []string) *ApplicationUpdate {
-	_u.mutation.AppendAnswers(v)
-	return _u
-}
-
-// ClearAnswers clears the value of the "answers" field.
-func (_u *ApplicationUpdate) ClearAnswers() *ApplicationUpdate {
-	_u.mutation.ClearAnswers()
-	return _u
-}
-
 // SetStatus sets the "status" field.
 func (_u *ApplicationUpdate) SetStatus(v application.Status) *ApplicationUpdate {
 	_u.mutation.SetStatus(v)
@@ -107,9 +89,45 @@ func (_u *ApplicationUpdate) ClearStatusChangedAt() *ApplicationUpdate {
 	return _u
 }
 
+// AddAnswerIDs adds the "answers" edge to the Answer entity by IDs.
+func (_u *ApplicationUpdate) AddAnswerIDs(ids ...int) *ApplicationUpdate {
+	_u.mutation.AddAnswerIDs(ids...)
+	return _u
+}
+
+// AddAnswers adds the "answers" edges to the Answer entity.
+func (_u *ApplicationUpdate) AddAnswers(v ...*Answer) *ApplicationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAnswerIDs(ids...)
+}
+
 // Mutation returns the ApplicationMutation object of the builder.
 func (_u *ApplicationUpdate) Mutation() *ApplicationMutation {
 	return _u.mutation
+}
+
+// ClearAnswers clears all "answers" edges to the Answer entity.
+func (_u *ApplicationUpdate) ClearAnswers() *ApplicationUpdate {
+	_u.mutation.ClearAnswers()
+	return _u
+}
+
+// RemoveAnswerIDs removes the "answers" edge to Answer entities by IDs.
+func (_u *ApplicationUpdate) RemoveAnswerIDs(ids ...int) *ApplicationUpdate {
+	_u.mutation.RemoveAnswerIDs(ids...)
+	return _u
+}
+
+// RemoveAnswers removes "answers" edges to Answer entities.
+func (_u *ApplicationUpdate) RemoveAnswers(v ...*Answer) *ApplicationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAnswerIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -196,17 +214,6 @@ func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.ReasonCleared() {
 		_spec.ClearField(application.FieldReason, field.TypeString)
 	}
-	if value, ok := _u.mutation.Answers(); ok {
-		_spec.SetField(application.FieldAnswers, field.TypeJSON, value)
-	}
-	if value, ok := _u.mutation.AppendedAnswers(); ok {
-		_spec.AddModifier(func(u *sql.UpdateBuilder) {
-			sqljson.Append(u, application.FieldAnswers, value)
-		})
-	}
-	if _u.mutation.AnswersCleared() {
-		_spec.ClearField(application.FieldAnswers, field.TypeJSON)
-	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(application.FieldStatus, field.TypeEnum, value)
 	}
@@ -215,6 +222,51 @@ func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.StatusChangedAtCleared() {
 		_spec.ClearField(application.FieldStatusChangedAt, field.TypeTime)
+	}
+	if _u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAnswersIDs(); len(nodes) > 0 && !_u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -262,24 +314,6 @@ func (_u *ApplicationUpdateOne) ClearReason() *ApplicationUpdateOne {
 	return _u
 }
 
-// SetAnswers sets the "answers" field.
-func (_u *ApplicationUpdateOne) SetAnswers(v []string) *ApplicationUpdateOne {
-	_u.mutation.SetAnswers(v)
-	return _u
-}
-
-// AppendAnswers appends value to the "answers" field.
-func (_u *ApplicationUpdateOne) AppendAnswers(v []string) *ApplicationUpdateOne {
-	_u.mutation.AppendAnswers(v)
-	return _u
-}
-
-// ClearAnswers clears the value of the "answers" field.
-func (_u *ApplicationUpdateOne) ClearAnswers() *ApplicationUpdateOne {
-	_u.mutation.ClearAnswers()
-	return _u
-}
-
 // SetStatus sets the "status" field.
 func (_u *ApplicationUpdateOne) SetStatus(v application.Status) *ApplicationUpdateOne {
 	_u.mutation.SetStatus(v)
@@ -314,9 +348,45 @@ func (_u *ApplicationUpdateOne) ClearStatusChangedAt() *ApplicationUpdateOne {
 	return _u
 }
 
+// AddAnswerIDs adds the "answers" edge to the Answer entity by IDs.
+func (_u *ApplicationUpdateOne) AddAnswerIDs(ids ...int) *ApplicationUpdateOne {
+	_u.mutation.AddAnswerIDs(ids...)
+	return _u
+}
+
+// AddAnswers adds the "answers" edges to the Answer entity.
+func (_u *ApplicationUpdateOne) AddAnswers(v ...*Answer) *ApplicationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAnswerIDs(ids...)
+}
+
 // Mutation returns the ApplicationMutation object of the builder.
 func (_u *ApplicationUpdateOne) Mutation() *ApplicationMutation {
 	return _u.mutation
+}
+
+// ClearAnswers clears all "answers" edges to the Answer entity.
+func (_u *ApplicationUpdateOne) ClearAnswers() *ApplicationUpdateOne {
+	_u.mutation.ClearAnswers()
+	return _u
+}
+
+// RemoveAnswerIDs removes the "answers" edge to Answer entities by IDs.
+func (_u *ApplicationUpdateOne) RemoveAnswerIDs(ids ...int) *ApplicationUpdateOne {
+	_u.mutation.RemoveAnswerIDs(ids...)
+	return _u
+}
+
+// RemoveAnswers removes "answers" edges to Answer entities.
+func (_u *ApplicationUpdateOne) RemoveAnswers(v ...*Answer) *ApplicationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAnswerIDs(ids...)
 }
 
 // Where appends a list predicates to the ApplicationUpdate builder.
@@ -433,17 +503,6 @@ func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application
 	if _u.mutation.ReasonCleared() {
 		_spec.ClearField(application.FieldReason, field.TypeString)
 	}
-	if value, ok := _u.mutation.Answers(); ok {
-		_spec.SetField(application.FieldAnswers, field.TypeJSON, value)
-	}
-	if value, ok := _u.mutation.AppendedAnswers(); ok {
-		_spec.AddModifier(func(u *sql.UpdateBuilder) {
-			sqljson.Append(u, application.FieldAnswers, value)
-		})
-	}
-	if _u.mutation.AnswersCleared() {
-		_spec.ClearField(application.FieldAnswers, field.TypeJSON)
-	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(application.FieldStatus, field.TypeEnum, value)
 	}
@@ -452,6 +511,51 @@ func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application
 	}
 	if _u.mutation.StatusChangedAtCleared() {
 		_spec.ClearField(application.FieldStatusChangedAt, field.TypeTime)
+	}
+	if _u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAnswersIDs(); len(nodes) > 0 && !_u.mutation.AnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(answer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Application{config: _u.config}
 	_spec.Assign = _node.assignValues

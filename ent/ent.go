@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
@@ -16,6 +17,7 @@ import (
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"context"
 	"errors"
 	"fmt"
@@ -87,6 +89,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			accessgrant.Table:           accessgrant.ValidColumn,
 			accessrecord.Table:          accessrecord.ValidColumn,
+			answer.Table:                answer.ValidColumn,
 			applicant.Table:             applicant.ValidColumn,
 			application.Table:           application.ValidColumn,
 			budgetspend.Table:           budgetspend.ValidColumn,
@@ -98,6 +101,7 @@ func checkColumn(t, c string) error {
 			policyacknowledgement.Table: policyacknowledgement.ValidColumn,
 			policyversion.Table:         policyversion.ValidColumn,
 			privacyrequest.Table:        privacyrequest.ValidColumn,
+			question.Table:              question.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

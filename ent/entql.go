@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
@@ -17,6 +18,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -26,7 +28,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessgrant.Table,
@@ -78,6 +80,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   answer.Table,
+			Columns: answer.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: answer.FieldID,
+			},
+		},
+		Type: "Answer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			answer.FieldText:          {Type: field.TypeString, Column: answer.FieldText},
+			answer.FieldCategory:      {Type: field.TypeEnum, Column: answer.FieldCategory},
+			answer.FieldApplicationID: {Type: field.TypeInt, Column: answer.FieldApplicationID},
+			answer.FieldQuestionID:    {Type: field.TypeInt, Column: answer.FieldQuestionID},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   applicant.Table,
 			Columns: applicant.Columns,
@@ -133,7 +152,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			applicant.FieldLastIP:              {Type: field.TypeString, Column: applicant.FieldLastIP},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   application.Table,
 			Columns: application.Columns,
@@ -147,14 +166,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			application.FieldCreatedAt:       {Type: field.TypeTime, Column: application.FieldCreatedAt},
 			application.FieldUpdatedAt:       {Type: field.TypeTime, Column: application.FieldUpdatedAt},
 			application.FieldReason:          {Type: field.TypeString, Column: application.FieldReason},
-			application.FieldAnswers:         {Type: field.TypeJSON, Column: application.FieldAnswers},
 			application.FieldStatus:          {Type: field.TypeEnum, Column: application.FieldStatus},
 			application.FieldStatusChangedAt: {Type: field.TypeTime, Column: application.FieldStatusChangedAt},
 			application.FieldApplicantID:     {Type: field.TypeInt, Column: application.FieldApplicantID},
 			application.FieldJobID:           {Type: field.TypeInt, Column: application.FieldJobID},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   budgetspend.Table,
 			Columns: budgetspend.Columns,
@@ -172,7 +190,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			budgetspend.FieldRequestID: {Type: field.TypeString, Column: budgetspend.FieldRequestID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consent.Table,
 			Columns: consent.Columns,
@@ -194,7 +212,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consent.FieldPolicyVersionID:  {Type: field.TypeInt, Column: consent.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   consentstate.Table,
 			Columns: consentstate.Columns,
@@ -213,7 +231,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consentstate.FieldGranted:     {Type: field.TypeBool, Column: consentstate.FieldGranted},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employer.Table,
 			Columns: employer.Columns,
@@ -232,7 +250,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldDescription: {Type: field.TypeString, Column: employer.FieldDescription},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   job.Table,
 			Columns: job.Columns,
@@ -253,11 +271,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			job.FieldSalaryMin:      {Type: field.TypeInt, Column: job.FieldSalaryMin},
 			job.FieldSalaryMax:      {Type: field.TypeInt, Column: job.FieldSalaryMax},
 			job.FieldStatus:         {Type: field.TypeEnum, Column: job.FieldStatus},
-			job.FieldQuestions:      {Type: field.TypeJSON, Column: job.FieldQuestions},
+			job.FieldClosedAt:       {Type: field.TypeTime, Column: job.FieldClosedAt},
 			job.FieldEmployerID:     {Type: field.TypeInt, Column: job.FieldEmployerID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operation.Table,
 			Columns: operation.Columns,
@@ -281,7 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operation.FieldRevocationReason: {Type: field.TypeString, Column: operation.FieldRevocationReason},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyacknowledgement.Table,
 			Columns: policyacknowledgement.Columns,
@@ -297,7 +315,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyacknowledgement.FieldPolicyVersionID: {Type: field.TypeInt, Column: policyacknowledgement.FieldPolicyVersionID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   policyversion.Table,
 			Columns: policyversion.Columns,
@@ -317,7 +335,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   privacyrequest.Table,
 			Columns: privacyrequest.Columns,
@@ -341,6 +359,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 			privacyrequest.FieldApplicantID:     {Type: field.TypeInt, Column: privacyrequest.FieldApplicantID},
 		},
 	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   question.Table,
+			Columns: question.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: question.FieldID,
+			},
+		},
+		Type: "Question",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			question.FieldCreatedAt:   {Type: field.TypeTime, Column: question.FieldCreatedAt},
+			question.FieldUpdatedAt:   {Type: field.TypeTime, Column: question.FieldUpdatedAt},
+			question.FieldText:        {Type: field.TypeString, Column: question.FieldText},
+			question.FieldPosition:    {Type: field.TypeInt, Column: question.FieldPosition},
+			question.FieldStatus:      {Type: field.TypeEnum, Column: question.FieldStatus},
+			question.FieldCategory:    {Type: field.TypeEnum, Column: question.FieldCategory},
+			question.FieldRefusalRule: {Type: field.TypeEnum, Column: question.FieldRefusalRule},
+			question.FieldRefusalNote: {Type: field.TypeString, Column: question.FieldRefusalNote},
+			question.FieldAskedBy:     {Type: field.TypeString, Column: question.FieldAskedBy},
+			question.FieldReviewedBy:  {Type: field.TypeString, Column: question.FieldReviewedBy},
+			question.FieldReviewedAt:  {Type: field.TypeTime, Column: question.FieldReviewedAt},
+			question.FieldRetiredAt:   {Type: field.TypeTime, Column: question.FieldRetiredAt},
+			question.FieldJobID:       {Type: field.TypeInt, Column: question.FieldJobID},
+			question.FieldReplacesID:  {Type: field.TypeInt, Column: question.FieldReplacesID},
+		},
+	}
 	graph.MustAddE(
 		"subject",
 		&sqlgraph.EdgeSpec{
@@ -352,6 +397,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AccessGrant",
 		"Applicant",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   answer.ApplicationTable,
+			Columns: []string{answer.ApplicationColumn},
+			Bidi:    false,
+		},
+		"Answer",
+		"Application",
+	)
+	graph.MustAddE(
+		"question",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   answer.QuestionTable,
+			Columns: []string{answer.QuestionColumn},
+			Bidi:    false,
+		},
+		"Answer",
+		"Question",
 	)
 	graph.MustAddE(
 		"applications",
@@ -412,6 +481,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Application",
 		"Job",
+	)
+	graph.MustAddE(
+		"answers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.AnswersTable,
+			Columns: []string{application.AnswersColumn},
+			Bidi:    false,
+		},
+		"Application",
+		"Answer",
 	)
 	graph.MustAddE(
 		"applicant",
@@ -522,6 +603,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Application",
 	)
 	graph.MustAddE(
+		"questions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+		},
+		"Job",
+		"Question",
+	)
+	graph.MustAddE(
 		"applicant",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -556,6 +649,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PrivacyRequest",
 		"Applicant",
+	)
+	graph.MustAddE(
+		"job",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   question.JobTable,
+			Columns: []string{question.JobColumn},
+			Bidi:    false,
+		},
+		"Question",
+		"Job",
+	)
+	graph.MustAddE(
+		"replaces",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   question.ReplacesTable,
+			Columns: []string{question.ReplacesColumn},
+			Bidi:    false,
+		},
+		"Question",
+		"Question",
+	)
+	graph.MustAddE(
+		"rewording",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   question.RewordingTable,
+			Columns: []string{question.RewordingColumn},
+			Bidi:    false,
+		},
+		"Question",
+		"Question",
+	)
+	graph.MustAddE(
+		"answers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   question.AnswersTable,
+			Columns: []string{question.AnswersColumn},
+			Bidi:    false,
+		},
+		"Question",
+		"Answer",
 	)
 	return graph
 }()
@@ -781,6 +922,94 @@ func (f *AccessRecordFilter) WherePolicyVersion(p entql.StringP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AnswerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AnswerQuery builder.
+func (_q *AnswerQuery) Filter() *AnswerFilter {
+	return &AnswerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AnswerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AnswerMutation builder.
+func (m *AnswerMutation) Filter() *AnswerFilter {
+	return &AnswerFilter{config: m.config, predicateAdder: m}
+}
+
+// AnswerFilter provides a generic filtering capability at runtime for AnswerQuery.
+type AnswerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AnswerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AnswerFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(answer.FieldID))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *AnswerFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(answer.FieldText))
+}
+
+// WhereCategory applies the entql string predicate on the category field.
+func (f *AnswerFilter) WhereCategory(p entql.StringP) {
+	f.Where(p.Field(answer.FieldCategory))
+}
+
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *AnswerFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(answer.FieldApplicationID))
+}
+
+// WhereQuestionID applies the entql int predicate on the question_id field.
+func (f *AnswerFilter) WhereQuestionID(p entql.IntP) {
+	f.Where(p.Field(answer.FieldQuestionID))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *AnswerFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *AnswerFilter) WhereHasApplicationWith(preds ...predicate.Application) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasQuestion applies a predicate to check if query has an edge question.
+func (f *AnswerFilter) WhereHasQuestion() {
+	f.Where(entql.HasEdge("question"))
+}
+
+// WhereHasQuestionWith applies a predicate to check if query has an edge question with a given conditions (other predicates).
+func (f *AnswerFilter) WhereHasQuestionWith(preds ...predicate.Question) {
+	f.Where(entql.HasEdgeWith("question", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ApplicantQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -809,7 +1038,7 @@ type ApplicantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApplicantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1106,7 +1335,7 @@ type ApplicationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApplicationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1130,11 +1359,6 @@ func (f *ApplicationFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereReason applies the entql string predicate on the reason field.
 func (f *ApplicationFilter) WhereReason(p entql.StringP) {
 	f.Where(p.Field(application.FieldReason))
-}
-
-// WhereAnswers applies the entql json.RawMessage predicate on the answers field.
-func (f *ApplicationFilter) WhereAnswers(p entql.BytesP) {
-	f.Where(p.Field(application.FieldAnswers))
 }
 
 // WhereStatus applies the entql string predicate on the status field.
@@ -1185,6 +1409,20 @@ func (f *ApplicationFilter) WhereHasJobWith(preds ...predicate.Job) {
 	})))
 }
 
+// WhereHasAnswers applies a predicate to check if query has an edge answers.
+func (f *ApplicationFilter) WhereHasAnswers() {
+	f.Where(entql.HasEdge("answers"))
+}
+
+// WhereHasAnswersWith applies a predicate to check if query has an edge answers with a given conditions (other predicates).
+func (f *ApplicationFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
+	f.Where(entql.HasEdgeWith("answers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *BudgetSpendQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1214,7 +1452,7 @@ type BudgetSpendFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BudgetSpendFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1279,7 +1517,7 @@ type ConsentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1420,7 +1658,7 @@ type ConsentStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ConsentStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1518,7 +1756,7 @@ type EmployerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmployerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1602,7 +1840,7 @@ type JobFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JobFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1663,9 +1901,9 @@ func (f *JobFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(job.FieldStatus))
 }
 
-// WhereQuestions applies the entql json.RawMessage predicate on the questions field.
-func (f *JobFilter) WhereQuestions(p entql.BytesP) {
-	f.Where(p.Field(job.FieldQuestions))
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *JobFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(job.FieldClosedAt))
 }
 
 // WhereEmployerID applies the entql int predicate on the employer_id field.
@@ -1701,6 +1939,20 @@ func (f *JobFilter) WhereHasApplicationsWith(preds ...predicate.Application) {
 	})))
 }
 
+// WhereHasQuestions applies a predicate to check if query has an edge questions.
+func (f *JobFilter) WhereHasQuestions() {
+	f.Where(entql.HasEdge("questions"))
+}
+
+// WhereHasQuestionsWith applies a predicate to check if query has an edge questions with a given conditions (other predicates).
+func (f *JobFilter) WhereHasQuestionsWith(preds ...predicate.Question) {
+	f.Where(entql.HasEdgeWith("questions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *OperationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1730,7 +1982,7 @@ type OperationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1825,7 +2077,7 @@ type PolicyAcknowledgementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyAcknowledgementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1908,7 +2160,7 @@ type PolicyVersionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PolicyVersionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1983,7 +2235,7 @@ type PrivacyRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PrivacyRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2057,6 +2309,172 @@ func (f *PrivacyRequestFilter) WhereHasApplicant() {
 // WhereHasApplicantWith applies a predicate to check if query has an edge applicant with a given conditions (other predicates).
 func (f *PrivacyRequestFilter) WhereHasApplicantWith(preds ...predicate.Applicant) {
 	f.Where(entql.HasEdgeWith("applicant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *QuestionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the QuestionQuery builder.
+func (_q *QuestionQuery) Filter() *QuestionFilter {
+	return &QuestionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *QuestionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the QuestionMutation builder.
+func (m *QuestionMutation) Filter() *QuestionFilter {
+	return &QuestionFilter{config: m.config, predicateAdder: m}
+}
+
+// QuestionFilter provides a generic filtering capability at runtime for QuestionQuery.
+type QuestionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *QuestionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *QuestionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(question.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *QuestionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(question.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *QuestionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(question.FieldUpdatedAt))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *QuestionFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(question.FieldText))
+}
+
+// WherePosition applies the entql int predicate on the position field.
+func (f *QuestionFilter) WherePosition(p entql.IntP) {
+	f.Where(p.Field(question.FieldPosition))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *QuestionFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(question.FieldStatus))
+}
+
+// WhereCategory applies the entql string predicate on the category field.
+func (f *QuestionFilter) WhereCategory(p entql.StringP) {
+	f.Where(p.Field(question.FieldCategory))
+}
+
+// WhereRefusalRule applies the entql string predicate on the refusal_rule field.
+func (f *QuestionFilter) WhereRefusalRule(p entql.StringP) {
+	f.Where(p.Field(question.FieldRefusalRule))
+}
+
+// WhereRefusalNote applies the entql string predicate on the refusal_note field.
+func (f *QuestionFilter) WhereRefusalNote(p entql.StringP) {
+	f.Where(p.Field(question.FieldRefusalNote))
+}
+
+// WhereAskedBy applies the entql string predicate on the asked_by field.
+func (f *QuestionFilter) WhereAskedBy(p entql.StringP) {
+	f.Where(p.Field(question.FieldAskedBy))
+}
+
+// WhereReviewedBy applies the entql string predicate on the reviewed_by field.
+func (f *QuestionFilter) WhereReviewedBy(p entql.StringP) {
+	f.Where(p.Field(question.FieldReviewedBy))
+}
+
+// WhereReviewedAt applies the entql time.Time predicate on the reviewed_at field.
+func (f *QuestionFilter) WhereReviewedAt(p entql.TimeP) {
+	f.Where(p.Field(question.FieldReviewedAt))
+}
+
+// WhereRetiredAt applies the entql time.Time predicate on the retired_at field.
+func (f *QuestionFilter) WhereRetiredAt(p entql.TimeP) {
+	f.Where(p.Field(question.FieldRetiredAt))
+}
+
+// WhereJobID applies the entql int predicate on the job_id field.
+func (f *QuestionFilter) WhereJobID(p entql.IntP) {
+	f.Where(p.Field(question.FieldJobID))
+}
+
+// WhereReplacesID applies the entql int predicate on the replaces_id field.
+func (f *QuestionFilter) WhereReplacesID(p entql.IntP) {
+	f.Where(p.Field(question.FieldReplacesID))
+}
+
+// WhereHasJob applies a predicate to check if query has an edge job.
+func (f *QuestionFilter) WhereHasJob() {
+	f.Where(entql.HasEdge("job"))
+}
+
+// WhereHasJobWith applies a predicate to check if query has an edge job with a given conditions (other predicates).
+func (f *QuestionFilter) WhereHasJobWith(preds ...predicate.Job) {
+	f.Where(entql.HasEdgeWith("job", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReplaces applies a predicate to check if query has an edge replaces.
+func (f *QuestionFilter) WhereHasReplaces() {
+	f.Where(entql.HasEdge("replaces"))
+}
+
+// WhereHasReplacesWith applies a predicate to check if query has an edge replaces with a given conditions (other predicates).
+func (f *QuestionFilter) WhereHasReplacesWith(preds ...predicate.Question) {
+	f.Where(entql.HasEdgeWith("replaces", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRewording applies a predicate to check if query has an edge rewording.
+func (f *QuestionFilter) WhereHasRewording() {
+	f.Where(entql.HasEdge("rewording"))
+}
+
+// WhereHasRewordingWith applies a predicate to check if query has an edge rewording with a given conditions (other predicates).
+func (f *QuestionFilter) WhereHasRewordingWith(preds ...predicate.Question) {
+	f.Where(entql.HasEdgeWith("rewording", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAnswers applies a predicate to check if query has an edge answers.
+func (f *QuestionFilter) WhereHasAnswers() {
+	f.Where(entql.HasEdge("answers"))
+}
+
+// WhereHasAnswersWith applies a predicate to check if query has an edge answers with a given conditions (other predicates).
+func (f *QuestionFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
+	f.Where(entql.HasEdgeWith("answers", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

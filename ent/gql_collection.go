@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/consent"
@@ -13,6 +14,7 @@ import (
 	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -284,6 +286,108 @@ func newAccessRecordPaginateArgs(rv map[string]any) *accessrecordPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AnswerQuery) CollectFields(ctx context.Context, satisfies ...string) (*AnswerQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AnswerQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(answer.Columns))
+		selectedFields = []string{answer.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "application":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, applicationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplication = query
+			if _, ok := fieldSeen[answer.FieldApplicationID]; !ok {
+				selectedFields = append(selectedFields, answer.FieldApplicationID)
+				fieldSeen[answer.FieldApplicationID] = struct{}{}
+			}
+
+		case "question":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&QuestionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, questionImplementors)...); err != nil {
+				return err
+			}
+			_q.withQuestion = query
+			if _, ok := fieldSeen[answer.FieldQuestionID]; !ok {
+				selectedFields = append(selectedFields, answer.FieldQuestionID)
+				fieldSeen[answer.FieldQuestionID] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[answer.FieldText]; !ok {
+				selectedFields = append(selectedFields, answer.FieldText)
+				fieldSeen[answer.FieldText] = struct{}{}
+			}
+		case "category":
+			if _, ok := fieldSeen[answer.FieldCategory]; !ok {
+				selectedFields = append(selectedFields, answer.FieldCategory)
+				fieldSeen[answer.FieldCategory] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type answerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AnswerPaginateOption
+}
+
+func newAnswerPaginateArgs(rv map[string]any) *answerPaginateArgs {
+	args := &answerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*AnswerWhereInput); ok {
+		args.opts = append(args.opts, WithAnswerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ApplicantQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApplicantQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -423,11 +527,6 @@ func (_q *ApplicantQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[applicant.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, applicant.FieldCreatedAt)
 				fieldSeen[applicant.FieldCreatedAt] = struct{}{}
-			}
-		case "updatedAt":
-			if _, ok := fieldSeen[applicant.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, applicant.FieldUpdatedAt)
-				fieldSeen[applicant.FieldUpdatedAt] = struct{}{}
 			}
 		case "erasedAt":
 			if _, ok := fieldSeen[applicant.FieldErasedAt]; !ok {
@@ -743,25 +842,28 @@ func (_q *ApplicationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, application.FieldJobID)
 				fieldSeen[application.FieldJobID] = struct{}{}
 			}
+
+		case "answers":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AnswerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, answerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAnswers(alias, func(wq *AnswerQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[application.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, application.FieldCreatedAt)
 				fieldSeen[application.FieldCreatedAt] = struct{}{}
 			}
-		case "updatedAt":
-			if _, ok := fieldSeen[application.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, application.FieldUpdatedAt)
-				fieldSeen[application.FieldUpdatedAt] = struct{}{}
-			}
 		case "reason":
 			if _, ok := fieldSeen[application.FieldReason]; !ok {
 				selectedFields = append(selectedFields, application.FieldReason)
 				fieldSeen[application.FieldReason] = struct{}{}
-			}
-		case "answers":
-			if _, ok := fieldSeen[application.FieldAnswers]; !ok {
-				selectedFields = append(selectedFields, application.FieldAnswers)
-				fieldSeen[application.FieldAnswers] = struct{}{}
 			}
 		case "status":
 			if _, ok := fieldSeen[application.FieldStatus]; !ok {
@@ -1351,10 +1453,10 @@ func (_q *JobQuery) collectField(ctx context.Context, oneNode bool, opCtx *graph
 				selectedFields = append(selectedFields, job.FieldStatus)
 				fieldSeen[job.FieldStatus] = struct{}{}
 			}
-		case "questions":
-			if _, ok := fieldSeen[job.FieldQuestions]; !ok {
-				selectedFields = append(selectedFields, job.FieldQuestions)
-				fieldSeen[job.FieldQuestions] = struct{}{}
+		case "closedAt":
+			if _, ok := fieldSeen[job.FieldClosedAt]; !ok {
+				selectedFields = append(selectedFields, job.FieldClosedAt)
+				fieldSeen[job.FieldClosedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1669,11 +1771,6 @@ func (_q *PrivacyRequestQuery) collectField(ctx context.Context, oneNode bool, o
 				selectedFields = append(selectedFields, privacyrequest.FieldCreatedAt)
 				fieldSeen[privacyrequest.FieldCreatedAt] = struct{}{}
 			}
-		case "updatedAt":
-			if _, ok := fieldSeen[privacyrequest.FieldUpdatedAt]; !ok {
-				selectedFields = append(selectedFields, privacyrequest.FieldUpdatedAt)
-				fieldSeen[privacyrequest.FieldUpdatedAt] = struct{}{}
-			}
 		case "kind":
 			if _, ok := fieldSeen[privacyrequest.FieldKind]; !ok {
 				selectedFields = append(selectedFields, privacyrequest.FieldKind)
@@ -1763,6 +1860,193 @@ func newPrivacyRequestPaginateArgs(rv map[string]any) *privacyrequestPaginateArg
 	}
 	if v, ok := rv[whereField].(*PrivacyRequestWhereInput); ok {
 		args.opts = append(args.opts, WithPrivacyRequestFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *QuestionQuery) CollectFields(ctx context.Context, satisfies ...string) (*QuestionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *QuestionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(question.Columns))
+		selectedFields = []string{question.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "job":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&JobClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, jobImplementors)...); err != nil {
+				return err
+			}
+			_q.withJob = query
+			if _, ok := fieldSeen[question.FieldJobID]; !ok {
+				selectedFields = append(selectedFields, question.FieldJobID)
+				fieldSeen[question.FieldJobID] = struct{}{}
+			}
+
+		case "replaces":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&QuestionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, questionImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplaces = query
+			if _, ok := fieldSeen[question.FieldReplacesID]; !ok {
+				selectedFields = append(selectedFields, question.FieldReplacesID)
+				fieldSeen[question.FieldReplacesID] = struct{}{}
+			}
+
+		case "rewording":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&QuestionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, questionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedRewording(alias, func(wq *QuestionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[question.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, question.FieldCreatedAt)
+				fieldSeen[question.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[question.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, question.FieldUpdatedAt)
+				fieldSeen[question.FieldUpdatedAt] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[question.FieldText]; !ok {
+				selectedFields = append(selectedFields, question.FieldText)
+				fieldSeen[question.FieldText] = struct{}{}
+			}
+		case "position":
+			if _, ok := fieldSeen[question.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, question.FieldPosition)
+				fieldSeen[question.FieldPosition] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[question.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, question.FieldStatus)
+				fieldSeen[question.FieldStatus] = struct{}{}
+			}
+		case "category":
+			if _, ok := fieldSeen[question.FieldCategory]; !ok {
+				selectedFields = append(selectedFields, question.FieldCategory)
+				fieldSeen[question.FieldCategory] = struct{}{}
+			}
+		case "refusalRule":
+			if _, ok := fieldSeen[question.FieldRefusalRule]; !ok {
+				selectedFields = append(selectedFields, question.FieldRefusalRule)
+				fieldSeen[question.FieldRefusalRule] = struct{}{}
+			}
+		case "refusalNote":
+			if _, ok := fieldSeen[question.FieldRefusalNote]; !ok {
+				selectedFields = append(selectedFields, question.FieldRefusalNote)
+				fieldSeen[question.FieldRefusalNote] = struct{}{}
+			}
+		case "askedBy":
+			if _, ok := fieldSeen[question.FieldAskedBy]; !ok {
+				selectedFields = append(selectedFields, question.FieldAskedBy)
+				fieldSeen[question.FieldAskedBy] = struct{}{}
+			}
+		case "reviewedBy":
+			if _, ok := fieldSeen[question.FieldReviewedBy]; !ok {
+				selectedFields = append(selectedFields, question.FieldReviewedBy)
+				fieldSeen[question.FieldReviewedBy] = struct{}{}
+			}
+		case "reviewedAt":
+			if _, ok := fieldSeen[question.FieldReviewedAt]; !ok {
+				selectedFields = append(selectedFields, question.FieldReviewedAt)
+				fieldSeen[question.FieldReviewedAt] = struct{}{}
+			}
+		case "retiredAt":
+			if _, ok := fieldSeen[question.FieldRetiredAt]; !ok {
+				selectedFields = append(selectedFields, question.FieldRetiredAt)
+				fieldSeen[question.FieldRetiredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type questionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []QuestionPaginateOption
+}
+
+func newQuestionPaginateArgs(rv map[string]any) *questionPaginateArgs {
+	args := &questionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &QuestionOrder{Field: &QuestionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithQuestionOrder(order))
+			}
+		case *QuestionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithQuestionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*QuestionWhereInput); ok {
+		args.opts = append(args.opts, WithQuestionFilter(v.Filter))
 	}
 	return args
 }

@@ -8,6 +8,22 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Answer) Application(ctx context.Context) (*Application, error) {
+	result, err := _m.Edges.ApplicationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplication().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Answer) Question(ctx context.Context) (*Question, error) {
+	result, err := _m.Edges.QuestionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryQuestion().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Applicant) Applications(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ApplicationOrder,
 ) (*ApplicationConnection, error) {
@@ -64,6 +80,18 @@ func (_m *Application) Job(ctx context.Context) (*Job, error) {
 	result, err := _m.Edges.JobOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryJob().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Application) Answers(ctx context.Context) (result []*Answer, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAnswers(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AnswersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAnswers().All(ctx)
 	}
 	return result, err
 }
@@ -144,6 +172,34 @@ func (_m *PrivacyRequest) Applicant(ctx context.Context) (*Applicant, error) {
 	result, err := _m.Edges.ApplicantOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryApplicant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Question) Job(ctx context.Context) (*Job, error) {
+	result, err := _m.Edges.JobOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryJob().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Question) Replaces(ctx context.Context) (*Question, error) {
+	result, err := _m.Edges.ReplacesOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReplaces().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Question) Rewording(ctx context.Context) (result []*Question, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedRewording(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.RewordingOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRewording().All(ctx)
 	}
 	return result, err
 }

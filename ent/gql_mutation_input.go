@@ -532,18 +532,14 @@ func (c *ApplicantUpdateOne) SetInput(i UpdateApplicantInput) *ApplicantUpdateOn
 
 // CreateApplicationInput represents a mutation input for creating applications.
 type CreateApplicationInput struct {
-	Reason  *string
-	Answers []string
-	JobID   int
+	Reason *string
+	JobID  int
 }
 
 // Mutate applies the CreateApplicationInput on the ApplicationMutation builder.
 func (i *CreateApplicationInput) Mutate(m *ApplicationMutation) {
 	if v := i.Reason; v != nil {
 		m.SetReason(*v)
-	}
-	if v := i.Answers; v != nil {
-		m.SetAnswers(v)
 	}
 	m.SetJobID(i.JobID)
 }
@@ -564,7 +560,6 @@ type CreateJobInput struct {
 	SalaryMin      *int
 	SalaryMax      *int
 	Status         *job.Status
-	Questions      []string
 }
 
 // Mutate applies the CreateJobInput on the JobMutation builder.
@@ -583,9 +578,6 @@ func (i *CreateJobInput) Mutate(m *JobMutation) {
 	if v := i.Status; v != nil {
 		m.SetStatus(*v)
 	}
-	if v := i.Questions; v != nil {
-		m.SetQuestions(v)
-	}
 }
 
 // SetInput applies the change-set in the CreateJobInput on the JobCreate builder.
@@ -596,19 +588,16 @@ func (c *JobCreate) SetInput(i CreateJobInput) *JobCreate {
 
 // UpdateJobInput represents a mutation input for updating jobs.
 type UpdateJobInput struct {
-	Title           *string
-	Description     *string
-	Prefecture      *string
-	Field           *string
-	EmploymentType  *job.EmploymentType
-	ClearSalaryMin  bool
-	SalaryMin       *int
-	ClearSalaryMax  bool
-	SalaryMax       *int
-	Status          *job.Status
-	ClearQuestions  bool
-	Questions       []string
-	AppendQuestions []string
+	Title          *string
+	Description    *string
+	Prefecture     *string
+	Field          *string
+	EmploymentType *job.EmploymentType
+	ClearSalaryMin bool
+	SalaryMin      *int
+	ClearSalaryMax bool
+	SalaryMax      *int
+	Status         *job.Status
 }
 
 // Mutate applies the UpdateJobInput on the JobMutation builder.
@@ -642,15 +631,6 @@ func (i *UpdateJobInput) Mutate(m *JobMutation) {
 	}
 	if v := i.Status; v != nil {
 		m.SetStatus(*v)
-	}
-	if i.ClearQuestions {
-		m.ClearQuestions()
-	}
-	if v := i.Questions; v != nil {
-		m.SetQuestions(v)
-	}
-	if i.AppendQuestions != nil {
-		m.AppendQuestions(i.Questions)
 	}
 }
 

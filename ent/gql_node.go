@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/consent"
@@ -14,6 +15,7 @@ import (
 	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -37,6 +39,11 @@ var accessrecordImplementors = []string{"AccessRecord", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AccessRecord) IsNode() {}
+
+var answerImplementors = []string{"Answer", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Answer) IsNode() {}
 
 var applicantImplementors = []string{"Applicant", "Node"}
 
@@ -77,6 +84,11 @@ var privacyrequestImplementors = []string{"PrivacyRequest", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*PrivacyRequest) IsNode() {}
+
+var questionImplementors = []string{"Question", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Question) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -173,6 +185,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case answer.Table:
+		query := c.Answer.Query().
+			Where(answer.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, answerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case applicant.Table:
 		query := c.Applicant.Query().
 			Where(applicant.ID(id))
@@ -241,6 +262,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(privacyrequest.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, privacyrequestImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case question.Table:
+		query := c.Question.Query().
+			Where(question.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, questionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -338,6 +368,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.AccessRecord.Query().
 			Where(accessrecord.IDIn(ids...))
 		query, err := query.CollectFields(ctx, accessrecordImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case answer.Table:
+		query := c.Answer.Query().
+			Where(answer.IDIn(ids...))
+		query, err := query.CollectFields(ctx, answerImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -466,6 +512,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.PrivacyRequest.Query().
 			Where(privacyrequest.IDIn(ids...))
 		query, err := query.CollectFields(ctx, privacyrequestImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case question.Table:
+		query := c.Question.Query().
+			Where(question.IDIn(ids...))
+		query, err := query.CollectFields(ctx, questionImplementors...)
 		if err != nil {
 			return nil, err
 		}

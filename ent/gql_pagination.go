@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/consent"
@@ -13,6 +14,7 @@ import (
 	"consentgate/ent/operation"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"context"
 	"errors"
 	"fmt"
@@ -652,6 +654,255 @@ func (_m *AccessRecord) ToEdge(order *AccessRecordOrder) *AccessRecordEdge {
 	}
 }
 
+// AnswerEdge is the edge representation of Answer.
+type AnswerEdge struct {
+	Node   *Answer `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// AnswerConnection is the connection containing edges to Answer.
+type AnswerConnection struct {
+	Edges      []*AnswerEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *AnswerConnection) build(nodes []*Answer, pager *answerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Answer
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Answer {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Answer {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AnswerEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AnswerEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AnswerPaginateOption enables pagination customization.
+type AnswerPaginateOption func(*answerPager) error
+
+// WithAnswerOrder configures pagination ordering.
+func WithAnswerOrder(order *AnswerOrder) AnswerPaginateOption {
+	if order == nil {
+		order = DefaultAnswerOrder
+	}
+	o := *order
+	return func(pager *answerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAnswerOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAnswerFilter configures pagination filter.
+func WithAnswerFilter(filter func(*AnswerQuery) (*AnswerQuery, error)) AnswerPaginateOption {
+	return func(pager *answerPager) error {
+		if filter == nil {
+			return errors.New("AnswerQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type answerPager struct {
+	reverse bool
+	order   *AnswerOrder
+	filter  func(*AnswerQuery) (*AnswerQuery, error)
+}
+
+func newAnswerPager(opts []AnswerPaginateOption, reverse bool) (*answerPager, error) {
+	pager := &answerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAnswerOrder
+	}
+	return pager, nil
+}
+
+func (p *answerPager) applyFilter(query *AnswerQuery) (*AnswerQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *answerPager) toCursor(_m *Answer) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *answerPager) applyCursors(query *AnswerQuery, after, before *Cursor) (*AnswerQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAnswerOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *answerPager) applyOrder(query *AnswerQuery) *AnswerQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAnswerOrder.Field {
+		query = query.Order(DefaultAnswerOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *answerPager) orderExpr(query *AnswerQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAnswerOrder.Field {
+			b.Comma().Ident(DefaultAnswerOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Answer.
+func (_m *AnswerQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AnswerPaginateOption,
+) (*AnswerConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAnswerPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AnswerConnection{Edges: []*AnswerEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// AnswerOrderField defines the ordering field of Answer.
+type AnswerOrderField struct {
+	// Value extracts the ordering value from the given Answer.
+	Value    func(*Answer) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) answer.OrderOption
+	toCursor func(*Answer) Cursor
+}
+
+// AnswerOrder defines the ordering of Answer.
+type AnswerOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *AnswerOrderField `json:"field"`
+}
+
+// DefaultAnswerOrder is the default ordering of Answer.
+var DefaultAnswerOrder = &AnswerOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AnswerOrderField{
+		Value: func(_m *Answer) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: answer.FieldID,
+		toTerm: answer.ByID,
+		toCursor: func(_m *Answer) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Answer into AnswerEdge.
+func (_m *Answer) ToEdge(order *AnswerOrder) *AnswerEdge {
+	if order == nil {
+		order = DefaultAnswerOrder
+	}
+	return &AnswerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ApplicantEdge is the edge representation of Applicant.
 type ApplicantEdge struct {
 	Node   *Applicant `json:"node"`
@@ -875,20 +1126,6 @@ var (
 			}
 		},
 	}
-	// ApplicantOrderFieldUpdatedAt orders Applicant by updated_at.
-	ApplicantOrderFieldUpdatedAt = &ApplicantOrderField{
-		Value: func(_m *Applicant) (ent.Value, error) {
-			return _m.UpdatedAt, nil
-		},
-		column: applicant.FieldUpdatedAt,
-		toTerm: applicant.ByUpdatedAt,
-		toCursor: func(_m *Applicant) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.UpdatedAt,
-			}
-		},
-	}
 )
 
 // String implement fmt.Stringer interface.
@@ -897,8 +1134,6 @@ func (f ApplicantOrderField) String() string {
 	switch f.column {
 	case ApplicantOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case ApplicantOrderFieldUpdatedAt.column:
-		str = "UPDATED_AT"
 	}
 	return str
 }
@@ -917,8 +1152,6 @@ func (f *ApplicantOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *ApplicantOrderFieldCreatedAt
-	case "UPDATED_AT":
-		*f = *ApplicantOrderFieldUpdatedAt
 	default:
 		return fmt.Errorf("%s is not a valid ApplicantOrderField", str)
 	}
@@ -1189,20 +1422,6 @@ var (
 			}
 		},
 	}
-	// ApplicationOrderFieldUpdatedAt orders Application by updated_at.
-	ApplicationOrderFieldUpdatedAt = &ApplicationOrderField{
-		Value: func(_m *Application) (ent.Value, error) {
-			return _m.UpdatedAt, nil
-		},
-		column: application.FieldUpdatedAt,
-		toTerm: application.ByUpdatedAt,
-		toCursor: func(_m *Application) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.UpdatedAt,
-			}
-		},
-	}
 	// ApplicationOrderFieldStatus orders Application by status.
 	ApplicationOrderFieldStatus = &ApplicationOrderField{
 		Value: func(_m *Application) (ent.Value, error) {
@@ -1225,8 +1444,6 @@ func (f ApplicationOrderField) String() string {
 	switch f.column {
 	case ApplicationOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case ApplicationOrderFieldUpdatedAt.column:
-		str = "UPDATED_AT"
 	case ApplicationOrderFieldStatus.column:
 		str = "STATUS"
 	}
@@ -1247,8 +1464,6 @@ func (f *ApplicationOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *ApplicationOrderFieldCreatedAt
-	case "UPDATED_AT":
-		*f = *ApplicationOrderFieldUpdatedAt
 	case "STATUS":
 		*f = *ApplicationOrderFieldStatus
 	default:
@@ -2914,20 +3129,6 @@ var (
 			}
 		},
 	}
-	// PrivacyRequestOrderFieldUpdatedAt orders PrivacyRequest by updated_at.
-	PrivacyRequestOrderFieldUpdatedAt = &PrivacyRequestOrderField{
-		Value: func(_m *PrivacyRequest) (ent.Value, error) {
-			return _m.UpdatedAt, nil
-		},
-		column: privacyrequest.FieldUpdatedAt,
-		toTerm: privacyrequest.ByUpdatedAt,
-		toCursor: func(_m *PrivacyRequest) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.UpdatedAt,
-			}
-		},
-	}
 	// PrivacyRequestOrderFieldStatus orders PrivacyRequest by status.
 	PrivacyRequestOrderFieldStatus = &PrivacyRequestOrderField{
 		Value: func(_m *PrivacyRequest) (ent.Value, error) {
@@ -2964,8 +3165,6 @@ func (f PrivacyRequestOrderField) String() string {
 	switch f.column {
 	case PrivacyRequestOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
-	case PrivacyRequestOrderFieldUpdatedAt.column:
-		str = "UPDATED_AT"
 	case PrivacyRequestOrderFieldStatus.column:
 		str = "STATUS"
 	case PrivacyRequestOrderFieldDueAt.column:
@@ -2988,8 +3187,6 @@ func (f *PrivacyRequestOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *PrivacyRequestOrderFieldCreatedAt
-	case "UPDATED_AT":
-		*f = *PrivacyRequestOrderFieldUpdatedAt
 	case "STATUS":
 		*f = *PrivacyRequestOrderFieldStatus
 	case "DUE_AT":
@@ -3036,6 +3233,320 @@ func (_m *PrivacyRequest) ToEdge(order *PrivacyRequestOrder) *PrivacyRequestEdge
 		order = DefaultPrivacyRequestOrder
 	}
 	return &PrivacyRequestEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// QuestionEdge is the edge representation of Question.
+type QuestionEdge struct {
+	Node   *Question `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// QuestionConnection is the connection containing edges to Question.
+type QuestionConnection struct {
+	Edges      []*QuestionEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *QuestionConnection) build(nodes []*Question, pager *questionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Question
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Question {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Question {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*QuestionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &QuestionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// QuestionPaginateOption enables pagination customization.
+type QuestionPaginateOption func(*questionPager) error
+
+// WithQuestionOrder configures pagination ordering.
+func WithQuestionOrder(order *QuestionOrder) QuestionPaginateOption {
+	if order == nil {
+		order = DefaultQuestionOrder
+	}
+	o := *order
+	return func(pager *questionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultQuestionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithQuestionFilter configures pagination filter.
+func WithQuestionFilter(filter func(*QuestionQuery) (*QuestionQuery, error)) QuestionPaginateOption {
+	return func(pager *questionPager) error {
+		if filter == nil {
+			return errors.New("QuestionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type questionPager struct {
+	reverse bool
+	order   *QuestionOrder
+	filter  func(*QuestionQuery) (*QuestionQuery, error)
+}
+
+func newQuestionPager(opts []QuestionPaginateOption, reverse bool) (*questionPager, error) {
+	pager := &questionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultQuestionOrder
+	}
+	return pager, nil
+}
+
+func (p *questionPager) applyFilter(query *QuestionQuery) (*QuestionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *questionPager) toCursor(_m *Question) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *questionPager) applyCursors(query *QuestionQuery, after, before *Cursor) (*QuestionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultQuestionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *questionPager) applyOrder(query *QuestionQuery) *QuestionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultQuestionOrder.Field {
+		query = query.Order(DefaultQuestionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *questionPager) orderExpr(query *QuestionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultQuestionOrder.Field {
+			b.Comma().Ident(DefaultQuestionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Question.
+func (_m *QuestionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...QuestionPaginateOption,
+) (*QuestionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newQuestionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &QuestionConnection{Edges: []*QuestionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// QuestionOrderFieldCreatedAt orders Question by created_at.
+	QuestionOrderFieldCreatedAt = &QuestionOrderField{
+		Value: func(_m *Question) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: question.FieldCreatedAt,
+		toTerm: question.ByCreatedAt,
+		toCursor: func(_m *Question) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// QuestionOrderFieldUpdatedAt orders Question by updated_at.
+	QuestionOrderFieldUpdatedAt = &QuestionOrderField{
+		Value: func(_m *Question) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: question.FieldUpdatedAt,
+		toTerm: question.ByUpdatedAt,
+		toCursor: func(_m *Question) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f QuestionOrderField) String() string {
+	var str string
+	switch f.column {
+	case QuestionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case QuestionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f QuestionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *QuestionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("QuestionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *QuestionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *QuestionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid QuestionOrderField", str)
+	}
+	return nil
+}
+
+// QuestionOrderField defines the ordering field of Question.
+type QuestionOrderField struct {
+	// Value extracts the ordering value from the given Question.
+	Value    func(*Question) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) question.OrderOption
+	toCursor func(*Question) Cursor
+}
+
+// QuestionOrder defines the ordering of Question.
+type QuestionOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *QuestionOrderField `json:"field"`
+}
+
+// DefaultQuestionOrder is the default ordering of Question.
+var DefaultQuestionOrder = &QuestionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &QuestionOrderField{
+		Value: func(_m *Question) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: question.FieldID,
+		toTerm: question.ByID,
+		toCursor: func(_m *Question) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Question into QuestionEdge.
+func (_m *Question) ToEdge(order *QuestionOrder) *QuestionEdge {
+	if order == nil {
+		order = DefaultQuestionOrder
+	}
+	return &QuestionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -5,7 +5,6 @@ package ent
 import (
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -37,10 +36,10 @@ type Job struct {
 	SalaryMin int `json:"salary_min,omitempty"`
 	// Upper end of the annual salary range, yen.
 	SalaryMax int `json:"salary_max,omitempty"`
-	// Status holds the value of the "status" field.
+	// DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing).
 	Status job.Status `json:"status,omitempty"`
-	// The employer's own questions to applicants; an application answers each, in order.
-	Questions []string `json:"questions,omitempty"`
+	// When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED).
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
 	// EmployerID holds the value of the "employer_id" field.
 	EmployerID int `json:"employer_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -55,13 +54,16 @@ type JobEdges struct {
 	Employer *Employer `json:"employer,omitempty"`
 	// Applications holds the value of the applications edge.
 	Applications []*Application `json:"applications,omitempty"`
+	// The employer's questions to applicants (Job.questions in the SDL: in order, as the viewer reaches them).
+	Questions []*Question `json:"questions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
 	namedApplications map[string][]*Application
+	namedQuestions    map[string][]*Question
 }
 
 // EmployerOrErr returns the Employer value or an error if the edge
@@ -84,18 +86,25 @@ func (e JobEdges) ApplicationsOrErr() ([]*Application, error) {
 	return nil, &NotLoadedError{edge: "applications"}
 }
 
+// QuestionsOrErr returns the Questions value or an error if the edge
+// was not loaded in eager-loading.
+func (e JobEdges) QuestionsOrErr() ([]*Question, error) {
+	if e.loadedTypes[2] {
+		return e.Questions, nil
+	}
+	return nil, &NotLoadedError{edge: "questions"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Job) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case job.FieldQuestions:
-			values[i] = new([]byte)
 		case job.FieldID, job.FieldSalaryMin, job.FieldSalaryMax, job.FieldEmployerID:
 			values[i] = new(sql.NullInt64)
 		case job.FieldTitle, job.FieldDescription, job.FieldPrefecture, job.FieldField, job.FieldEmploymentType, job.FieldStatus:
 			values[i] = new(sql.NullString)
-		case job.FieldCreatedAt, job.FieldUpdatedAt:
+		case job.FieldCreatedAt, job.FieldUpdatedAt, job.FieldClosedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -178,13 +187,12 @@ func (_m *Job) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Status = job.Status(value.String)
 			}
-		case job.FieldQuestions:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field questions", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Questions); err != nil {
-					return fmt.Errorf("unmarshal field questions: %w", err)
-				}
+		case job.FieldClosedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field closed_at", values[i])
+			} else if value.Valid {
+				_m.ClosedAt = new(time.Time)
+				*_m.ClosedAt = value.Time
 			}
 		case job.FieldEmployerID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -213,6 +221,11 @@ func (_m *Job) QueryEmployer() *EmployerQuery {
 // QueryApplications queries the "applications" edge of the Job entity.
 func (_m *Job) QueryApplications() *ApplicationQuery {
 	return NewJobClient(_m.config).QueryApplications(_m)
+}
+
+// QueryQuestions queries the "questions" edge of the Job entity.
+func (_m *Job) QueryQuestions() *QuestionQuery {
+	return NewJobClient(_m.config).QueryQuestions(_m)
 }
 
 // Update returns a builder for updating this Job.
@@ -268,8 +281,10 @@ func (_m *Job) String() string {
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
-	builder.WriteString("questions=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Questions))
+	if v := _m.ClosedAt; v != nil {
+		builder.WriteString("closed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("employer_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EmployerID))
@@ -298,6 +313,30 @@ func (_m *Job) appendNamedApplications(name string, edges ...*Application) {
 		_m.Edges.namedApplications[name] = []*Application{}
 	} else {
 		_m.Edges.namedApplications[name] = append(_m.Edges.namedApplications[name], edges...)
+	}
+}
+
+// NamedQuestions returns the Questions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Job) NamedQuestions(name string) ([]*Question, error) {
+	if _m.Edges.namedQuestions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedQuestions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Job) appendNamedQuestions(name string, edges ...*Question) {
+	if _m.Edges.namedQuestions == nil {
+		_m.Edges.namedQuestions = make(map[string][]*Question)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedQuestions[name] = []*Question{}
+	} else {
+		_m.Edges.namedQuestions[name] = append(_m.Edges.namedQuestions[name], edges...)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
+	"consentgate/ent/question"
 	"context"
 	"errors"
 	"fmt"
@@ -124,9 +125,17 @@ func (_c *JobCreate) SetNillableStatus(v *job.Status) *JobCreate {
 	return _c
 }
 
-// SetQuestions sets the "questions" field.
-func (_c *JobCreate) SetQuestions(v []string) *JobCreate {
-	_c.mutation.SetQuestions(v)
+// SetClosedAt sets the "closed_at" field.
+func (_c *JobCreate) SetClosedAt(v time.Time) *JobCreate {
+	_c.mutation.SetClosedAt(v)
+	return _c
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_c *JobCreate) SetNillableClosedAt(v *time.Time) *JobCreate {
+	if v != nil {
+		_c.SetClosedAt(*v)
+	}
 	return _c
 }
 
@@ -154,6 +163,21 @@ func (_c *JobCreate) AddApplications(v ...*Application) *JobCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddApplicationIDs(ids...)
+}
+
+// AddQuestionIDs adds the "questions" edge to the Question entity by IDs.
+func (_c *JobCreate) AddQuestionIDs(ids ...int) *JobCreate {
+	_c.mutation.AddQuestionIDs(ids...)
+	return _c
+}
+
+// AddQuestions adds the "questions" edges to the Question entity.
+func (_c *JobCreate) AddQuestions(v ...*Question) *JobCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddQuestionIDs(ids...)
 }
 
 // Mutation returns the JobMutation object of the builder.
@@ -353,9 +377,9 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 		_spec.SetField(job.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
 	}
-	if value, ok := _c.mutation.Questions(); ok {
-		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
-		_node.Questions = value
+	if value, ok := _c.mutation.ClosedAt(); ok {
+		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
+		_node.ClosedAt = &value
 	}
 	if nodes := _c.mutation.EmployerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -383,6 +407,22 @@ func (_c *JobCreate) createSpec() (*Job, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.QuestionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -574,21 +614,21 @@ func (u *JobUpsert) UpdateStatus() *JobUpsert {
 	return u
 }
 
-// SetQuestions sets the "questions" field.
-func (u *JobUpsert) SetQuestions(v []string) *JobUpsert {
-	u.Set(job.FieldQuestions, v)
+// SetClosedAt sets the "closed_at" field.
+func (u *JobUpsert) SetClosedAt(v time.Time) *JobUpsert {
+	u.Set(job.FieldClosedAt, v)
 	return u
 }
 
-// UpdateQuestions sets the "questions" field to the value that was provided on create.
-func (u *JobUpsert) UpdateQuestions() *JobUpsert {
-	u.SetExcluded(job.FieldQuestions)
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *JobUpsert) UpdateClosedAt() *JobUpsert {
+	u.SetExcluded(job.FieldClosedAt)
 	return u
 }
 
-// ClearQuestions clears the value of the "questions" field.
-func (u *JobUpsert) ClearQuestions() *JobUpsert {
-	u.SetNull(job.FieldQuestions)
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *JobUpsert) ClearClosedAt() *JobUpsert {
+	u.SetNull(job.FieldClosedAt)
 	return u
 }
 
@@ -794,24 +834,24 @@ func (u *JobUpsertOne) UpdateStatus() *JobUpsertOne {
 	})
 }
 
-// SetQuestions sets the "questions" field.
-func (u *JobUpsertOne) SetQuestions(v []string) *JobUpsertOne {
+// SetClosedAt sets the "closed_at" field.
+func (u *JobUpsertOne) SetClosedAt(v time.Time) *JobUpsertOne {
 	return u.Update(func(s *JobUpsert) {
-		s.SetQuestions(v)
+		s.SetClosedAt(v)
 	})
 }
 
-// UpdateQuestions sets the "questions" field to the value that was provided on create.
-func (u *JobUpsertOne) UpdateQuestions() *JobUpsertOne {
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *JobUpsertOne) UpdateClosedAt() *JobUpsertOne {
 	return u.Update(func(s *JobUpsert) {
-		s.UpdateQuestions()
+		s.UpdateClosedAt()
 	})
 }
 
-// ClearQuestions clears the value of the "questions" field.
-func (u *JobUpsertOne) ClearQuestions() *JobUpsertOne {
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *JobUpsertOne) ClearClosedAt() *JobUpsertOne {
 	return u.Update(func(s *JobUpsert) {
-		s.ClearQuestions()
+		s.ClearClosedAt()
 	})
 }
 
@@ -1183,24 +1223,24 @@ func (u *JobUpsertBulk) UpdateStatus() *JobUpsertBulk {
 	})
 }
 
-// SetQuestions sets the "questions" field.
-func (u *JobUpsertBulk) SetQuestions(v []string) *JobUpsertBulk {
+// SetClosedAt sets the "closed_at" field.
+func (u *JobUpsertBulk) SetClosedAt(v time.Time) *JobUpsertBulk {
 	return u.Update(func(s *JobUpsert) {
-		s.SetQuestions(v)
+		s.SetClosedAt(v)
 	})
 }
 
-// UpdateQuestions sets the "questions" field to the value that was provided on create.
-func (u *JobUpsertBulk) UpdateQuestions() *JobUpsertBulk {
+// UpdateClosedAt sets the "closed_at" field to the value that was provided on create.
+func (u *JobUpsertBulk) UpdateClosedAt() *JobUpsertBulk {
 	return u.Update(func(s *JobUpsert) {
-		s.UpdateQuestions()
+		s.UpdateClosedAt()
 	})
 }
 
-// ClearQuestions clears the value of the "questions" field.
-func (u *JobUpsertBulk) ClearQuestions() *JobUpsertBulk {
+// ClearClosedAt clears the value of the "closed_at" field.
+func (u *JobUpsertBulk) ClearClosedAt() *JobUpsertBulk {
 	return u.Update(func(s *JobUpsert) {
-		s.ClearQuestions()
+		s.ClearClosedAt()
 	})
 }
 

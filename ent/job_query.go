@@ -7,6 +7,7 @@ import (
 	"consentgate/ent/employer"
 	"consentgate/ent/job"
 	"consentgate/ent/predicate"
+	"consentgate/ent/question"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -28,9 +29,11 @@ type JobQuery struct {
 	predicates            []predicate.Job
 	withEmployer          *EmployerQuery
 	withApplications      *ApplicationQuery
+	withQuestions         *QuestionQuery
 	modifiers             []func(*sql.Selector)
 	loadTotal             []func(context.Context, []*Job) error
 	withNamedApplications map[string]*ApplicationQuery
+	withNamedQuestions    map[string]*QuestionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -104,6 +107,28 @@ func (_q *JobQuery) QueryApplications() *ApplicationQuery {
 			sqlgraph.From(job.Table, job.FieldID, selector),
 			sqlgraph.To(application.Table, application.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, job.ApplicationsTable, job.ApplicationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryQuestions chains the current query on the "questions" edge.
+func (_q *JobQuery) QueryQuestions() *QuestionQuery {
+	query := (&QuestionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(job.Table, job.FieldID, selector),
+			sqlgraph.To(question.Table, question.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, job.QuestionsTable, job.QuestionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -305,6 +330,7 @@ func (_q *JobQuery) Clone() *JobQuery {
 		predicates:       append([]predicate.Job{}, _q.predicates...),
 		withEmployer:     _q.withEmployer.Clone(),
 		withApplications: _q.withApplications.Clone(),
+		withQuestions:    _q.withQuestions.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -330,6 +356,17 @@ func (_q *JobQuery) WithApplications(opts ...func(*ApplicationQuery)) *JobQuery 
 		opt(query)
 	}
 	_q.withApplications = query
+	return _q
+}
+
+// WithQuestions tells the query-builder to eager-load the nodes that are connected to
+// the "questions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *JobQuery) WithQuestions(opts ...func(*QuestionQuery)) *JobQuery {
+	query := (&QuestionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withQuestions = query
 	return _q
 }
 
@@ -417,9 +454,10 @@ func (_q *JobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Job, err
 	var (
 		nodes       = []*Job{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withEmployer != nil,
 			_q.withApplications != nil,
+			_q.withQuestions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -457,10 +495,24 @@ func (_q *JobQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Job, err
 			return nil, err
 		}
 	}
+	if query := _q.withQuestions; query != nil {
+		if err := _q.loadQuestions(ctx, query, nodes,
+			func(n *Job) { n.Edges.Questions = []*Question{} },
+			func(n *Job, e *Question) { n.Edges.Questions = append(n.Edges.Questions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedApplications {
 		if err := _q.loadApplications(ctx, query, nodes,
 			func(n *Job) { n.appendNamedApplications(name) },
 			func(n *Job, e *Application) { n.appendNamedApplications(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedQuestions {
+		if err := _q.loadQuestions(ctx, query, nodes,
+			func(n *Job) { n.appendNamedQuestions(name) },
+			func(n *Job, e *Question) { n.appendNamedQuestions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -516,6 +568,36 @@ func (_q *JobQuery) loadApplications(ctx context.Context, query *ApplicationQuer
 	}
 	query.Where(predicate.Application(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(job.ApplicationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.JobID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "job_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *JobQuery) loadQuestions(ctx context.Context, query *QuestionQuery, nodes []*Job, init func(*Job), assign func(*Job, *Question)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Job)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(question.FieldJobID)
+	}
+	query.Where(predicate.Question(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(job.QuestionsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -631,6 +713,20 @@ func (_q *JobQuery) WithNamedApplications(name string, opts ...func(*Application
 		_q.withNamedApplications = make(map[string]*ApplicationQuery)
 	}
 	_q.withNamedApplications[name] = query
+	return _q
+}
+
+// WithNamedQuestions tells the query-builder to eager-load the nodes that are connected to the "questions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *JobQuery) WithNamedQuestions(name string, opts ...func(*QuestionQuery)) *JobQuery {
+	query := (&QuestionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedQuestions == nil {
+		_q.withNamedQuestions = make(map[string]*QuestionQuery)
+	}
+	_q.withNamedQuestions[name] = query
 	return _q
 }
 

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/job"
 	"consentgate/ent/predicate"
+	"consentgate/ent/question"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +14,6 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
-	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -174,21 +174,23 @@ func (_u *JobUpdate) SetNillableStatus(v *job.Status) *JobUpdate {
 	return _u
 }
 
-// SetQuestions sets the "questions" field.
-func (_u *JobUpdate) SetQuestions(v []string) *JobUpdate {
-	_u.mutation.SetQuestions(v)
+// SetClosedAt sets the "closed_at" field.
+func (_u *JobUpdate) SetClosedAt(v time.Time) *JobUpdate {
+	_u.mutation.SetClosedAt(v)
 	return _u
 }
 
-// AppendQuestions appends value to the "questions" field.
-func (_u *JobUpdate) AppendQuestions(v []string) *JobUpdate {
-	_u.mutation.AppendQuestions(v)
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_u *JobUpdate) SetNillableClosedAt(v *time.Time) *JobUpdate {
+	if v != nil {
+		_u.SetClosedAt(*v)
+	}
 	return _u
 }
 
-// ClearQuestions clears the value of the "questions" field.
-func (_u *JobUpdate) ClearQuestions() *JobUpdate {
-	_u.mutation.ClearQuestions()
+// ClearClosedAt clears the value of the "closed_at" field.
+func (_u *JobUpdate) ClearClosedAt() *JobUpdate {
+	_u.mutation.ClearClosedAt()
 	return _u
 }
 
@@ -205,6 +207,21 @@ func (_u *JobUpdate) AddApplications(v ...*Application) *JobUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddApplicationIDs(ids...)
+}
+
+// AddQuestionIDs adds the "questions" edge to the Question entity by IDs.
+func (_u *JobUpdate) AddQuestionIDs(ids ...int) *JobUpdate {
+	_u.mutation.AddQuestionIDs(ids...)
+	return _u
+}
+
+// AddQuestions adds the "questions" edges to the Question entity.
+func (_u *JobUpdate) AddQuestions(v ...*Question) *JobUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuestionIDs(ids...)
 }
 
 // Mutation returns the JobMutation object of the builder.
@@ -231,6 +248,27 @@ func (_u *JobUpdate) RemoveApplications(v ...*Application) *JobUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveApplicationIDs(ids...)
+}
+
+// ClearQuestions clears all "questions" edges to the Question entity.
+func (_u *JobUpdate) ClearQuestions() *JobUpdate {
+	_u.mutation.ClearQuestions()
+	return _u
+}
+
+// RemoveQuestionIDs removes the "questions" edge to Question entities by IDs.
+func (_u *JobUpdate) RemoveQuestionIDs(ids ...int) *JobUpdate {
+	_u.mutation.RemoveQuestionIDs(ids...)
+	return _u
+}
+
+// RemoveQuestions removes "questions" edges to Question entities.
+func (_u *JobUpdate) RemoveQuestions(v ...*Question) *JobUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuestionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -374,16 +412,11 @@ func (_u *JobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(job.FieldStatus, field.TypeEnum, value)
 	}
-	if value, ok := _u.mutation.Questions(); ok {
-		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
+	if value, ok := _u.mutation.ClosedAt(); ok {
+		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.AppendedQuestions(); ok {
-		_spec.AddModifier(func(u *sql.UpdateBuilder) {
-			sqljson.Append(u, job.FieldQuestions, value)
-		})
-	}
-	if _u.mutation.QuestionsCleared() {
-		_spec.ClearField(job.FieldQuestions, field.TypeJSON)
+	if _u.mutation.ClosedAtCleared() {
+		_spec.ClearField(job.FieldClosedAt, field.TypeTime)
 	}
 	if _u.mutation.ApplicationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -423,6 +456,51 @@ func (_u *JobUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuestionsIDs(); len(nodes) > 0 && !_u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuestionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -594,21 +672,23 @@ func (_u *JobUpdateOne) SetNillableStatus(v *job.Status) *JobUpdateOne {
 	return _u
 }
 
-// SetQuestions sets the "questions" field.
-func (_u *JobUpdateOne) SetQuestions(v []string) *JobUpdateOne {
-	_u.mutation.SetQuestions(v)
+// SetClosedAt sets the "closed_at" field.
+func (_u *JobUpdateOne) SetClosedAt(v time.Time) *JobUpdateOne {
+	_u.mutation.SetClosedAt(v)
 	return _u
 }
 
-// AppendQuestions appends value to the "questions" field.
-func (_u *JobUpdateOne) AppendQuestions(v []string) *JobUpdateOne {
-	_u.mutation.AppendQuestions(v)
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_u *JobUpdateOne) SetNillableClosedAt(v *time.Time) *JobUpdateOne {
+	if v != nil {
+		_u.SetClosedAt(*v)
+	}
 	return _u
 }
 
-// ClearQuestions clears the value of the "questions" field.
-func (_u *JobUpdateOne) ClearQuestions() *JobUpdateOne {
-	_u.mutation.ClearQuestions()
+// ClearClosedAt clears the value of the "closed_at" field.
+func (_u *JobUpdateOne) ClearClosedAt() *JobUpdateOne {
+	_u.mutation.ClearClosedAt()
 	return _u
 }
 
@@ -625,6 +705,21 @@ func (_u *JobUpdateOne) AddApplications(v ...*Application) *JobUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddApplicationIDs(ids...)
+}
+
+// AddQuestionIDs adds the "questions" edge to the Question entity by IDs.
+func (_u *JobUpdateOne) AddQuestionIDs(ids ...int) *JobUpdateOne {
+	_u.mutation.AddQuestionIDs(ids...)
+	return _u
+}
+
+// AddQuestions adds the "questions" edges to the Question entity.
+func (_u *JobUpdateOne) AddQuestions(v ...*Question) *JobUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuestionIDs(ids...)
 }
 
 // Mutation returns the JobMutation object of the builder.
@@ -651,6 +746,27 @@ func (_u *JobUpdateOne) RemoveApplications(v ...*Application) *JobUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveApplicationIDs(ids...)
+}
+
+// ClearQuestions clears all "questions" edges to the Question entity.
+func (_u *JobUpdateOne) ClearQuestions() *JobUpdateOne {
+	_u.mutation.ClearQuestions()
+	return _u
+}
+
+// RemoveQuestionIDs removes the "questions" edge to Question entities by IDs.
+func (_u *JobUpdateOne) RemoveQuestionIDs(ids ...int) *JobUpdateOne {
+	_u.mutation.RemoveQuestionIDs(ids...)
+	return _u
+}
+
+// RemoveQuestions removes "questions" edges to Question entities.
+func (_u *JobUpdateOne) RemoveQuestions(v ...*Question) *JobUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuestionIDs(ids...)
 }
 
 // Where appends a list predicates to the JobUpdate builder.
@@ -824,16 +940,11 @@ func (_u *JobUpdateOne) sqlSave(ctx context.Context) (_node *Job, err error) {
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(job.FieldStatus, field.TypeEnum, value)
 	}
-	if value, ok := _u.mutation.Questions(); ok {
-		_spec.SetField(job.FieldQuestions, field.TypeJSON, value)
+	if value, ok := _u.mutation.ClosedAt(); ok {
+		_spec.SetField(job.FieldClosedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.AppendedQuestions(); ok {
-		_spec.AddModifier(func(u *sql.UpdateBuilder) {
-			sqljson.Append(u, job.FieldQuestions, value)
-		})
-	}
-	if _u.mutation.QuestionsCleared() {
-		_spec.ClearField(job.FieldQuestions, field.TypeJSON)
+	if _u.mutation.ClosedAtCleared() {
+		_spec.ClearField(job.FieldClosedAt, field.TypeTime)
 	}
 	if _u.mutation.ApplicationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -873,6 +984,51 @@ func (_u *JobUpdateOne) sqlSave(ctx context.Context) (_node *Job, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuestionsIDs(); len(nodes) > 0 && !_u.mutation.QuestionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuestionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   job.QuestionsTable,
+			Columns: []string{job.QuestionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(question.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

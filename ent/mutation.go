@@ -5,6 +5,7 @@ package ent
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
@@ -17,6 +18,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"consentgate/ent/schema/schematype"
 	"context"
 	"encoding/json"
@@ -40,6 +42,7 @@ const (
 	// Node types.
 	TypeAccessGrant           = "AccessGrant"
 	TypeAccessRecord          = "AccessRecord"
+	TypeAnswer                = "Answer"
 	TypeApplicant             = "Applicant"
 	TypeApplication           = "Application"
 	TypeBudgetSpend           = "BudgetSpend"
@@ -51,6 +54,7 @@ const (
 	TypePolicyAcknowledgement = "PolicyAcknowledgement"
 	TypePolicyVersion         = "PolicyVersion"
 	TypePrivacyRequest        = "PrivacyRequest"
+	TypeQuestion              = "Question"
 )
 
 // AccessGrantMutation represents an operation that mutates the AccessGrant nodes in the graph.
@@ -2216,6 +2220,603 @@ func (m *AccessRecordMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AccessRecordMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AccessRecord edge %s", name)
+}
+
+// AnswerMutation represents an operation that mutates the Answer nodes in the graph.
+type AnswerMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	text               *string
+	category           *answer.Category
+	clearedFields      map[string]struct{}
+	application        *int
+	clearedapplication bool
+	question           *int
+	clearedquestion    bool
+	done               bool
+	oldValue           func(context.Context) (*Answer, error)
+	predicates         []predicate.Answer
+}
+
+var _ ent.Mutation = (*AnswerMutation)(nil)
+
+// answerOption allows management of the mutation configuration using functional options.
+type answerOption func(*AnswerMutation)
+
+// newAnswerMutation creates new mutation for the Answer entity.
+func newAnswerMutation(c config, op Op, opts ...answerOption) *AnswerMutation {
+	m := &AnswerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAnswer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAnswerID sets the ID field of the mutation.
+func withAnswerID(id int) answerOption {
+	return func(m *AnswerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Answer
+		)
+		m.oldValue = func(ctx context.Context) (*Answer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Answer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAnswer sets the old Answer of the mutation.
+func withAnswer(node *Answer) answerOption {
+	return func(m *AnswerMutation) {
+		m.oldValue = func(context.Context) (*Answer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AnswerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AnswerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Answer entities.
+func (m *AnswerMutation) SetID(id int) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AnswerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AnswerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Answer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetText sets the "text" field.
+func (m *AnswerMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *AnswerMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *AnswerMutation) ResetText() {
+	m.text = nil
+}
+
+// SetCategory sets the "category" field.
+func (m *AnswerMutation) SetCategory(a answer.Category) {
+	m.category = &a
+}
+
+// Category returns the value of the "category" field in the mutation.
+func (m *AnswerMutation) Category() (r answer.Category, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategory returns the old "category" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldCategory(ctx context.Context) (v answer.Category, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategory: %w", err)
+	}
+	return oldValue.Category, nil
+}
+
+// ResetCategory resets all changes to the "category" field.
+func (m *AnswerMutation) ResetCategory() {
+	m.category = nil
+}
+
+// SetApplicationID sets the "application_id" field.
+func (m *AnswerMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *AnswerMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldApplicationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *AnswerMutation) ResetApplicationID() {
+	m.application = nil
+}
+
+// SetQuestionID sets the "question_id" field.
+func (m *AnswerMutation) SetQuestionID(i int) {
+	m.question = &i
+}
+
+// QuestionID returns the value of the "question_id" field in the mutation.
+func (m *AnswerMutation) QuestionID() (r int, exists bool) {
+	v := m.question
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuestionID returns the old "question_id" field's value of the Answer entity.
+// If the Answer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnswerMutation) OldQuestionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuestionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuestionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuestionID: %w", err)
+	}
+	return oldValue.QuestionID, nil
+}
+
+// ResetQuestionID resets all changes to the "question_id" field.
+func (m *AnswerMutation) ResetQuestionID() {
+	m.question = nil
+}
+
+// ClearApplication clears the "application" edge to the Application entity.
+func (m *AnswerMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[answer.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the Application entity was cleared.
+func (m *AnswerMutation) ApplicationCleared() bool {
+	return m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *AnswerMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *AnswerMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
+// ClearQuestion clears the "question" edge to the Question entity.
+func (m *AnswerMutation) ClearQuestion() {
+	m.clearedquestion = true
+	m.clearedFields[answer.FieldQuestionID] = struct{}{}
+}
+
+// QuestionCleared reports if the "question" edge to the Question entity was cleared.
+func (m *AnswerMutation) QuestionCleared() bool {
+	return m.clearedquestion
+}
+
+// QuestionIDs returns the "question" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// QuestionID instead. It exists only for internal usage by the builders.
+func (m *AnswerMutation) QuestionIDs() (ids []int) {
+	if id := m.question; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetQuestion resets all changes to the "question" edge.
+func (m *AnswerMutation) ResetQuestion() {
+	m.question = nil
+	m.clearedquestion = false
+}
+
+// Where appends a list predicates to the AnswerMutation builder.
+func (m *AnswerMutation) Where(ps ...predicate.Answer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AnswerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AnswerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Answer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AnswerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AnswerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Answer).
+func (m *AnswerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AnswerMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.text != nil {
+		fields = append(fields, answer.FieldText)
+	}
+	if m.category != nil {
+		fields = append(fields, answer.FieldCategory)
+	}
+	if m.application != nil {
+		fields = append(fields, answer.FieldApplicationID)
+	}
+	if m.question != nil {
+		fields = append(fields, answer.FieldQuestionID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AnswerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case answer.FieldText:
+		return m.Text()
+	case answer.FieldCategory:
+		return m.Category()
+	case answer.FieldApplicationID:
+		return m.ApplicationID()
+	case answer.FieldQuestionID:
+		return m.QuestionID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AnswerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case answer.FieldText:
+		return m.OldText(ctx)
+	case answer.FieldCategory:
+		return m.OldCategory(ctx)
+	case answer.FieldApplicationID:
+		return m.OldApplicationID(ctx)
+	case answer.FieldQuestionID:
+		return m.OldQuestionID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Answer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnswerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case answer.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case answer.FieldCategory:
+		v, ok := value.(answer.Category)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategory(v)
+		return nil
+	case answer.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
+		return nil
+	case answer.FieldQuestionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuestionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Answer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AnswerMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AnswerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AnswerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Answer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AnswerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AnswerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AnswerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Answer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AnswerMutation) ResetField(name string) error {
+	switch name {
+	case answer.FieldText:
+		m.ResetText()
+		return nil
+	case answer.FieldCategory:
+		m.ResetCategory()
+		return nil
+	case answer.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
+	case answer.FieldQuestionID:
+		m.ResetQuestionID()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AnswerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.application != nil {
+		edges = append(edges, answer.EdgeApplication)
+	}
+	if m.question != nil {
+		edges = append(edges, answer.EdgeQuestion)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AnswerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case answer.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
+	case answer.EdgeQuestion:
+		if id := m.question; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AnswerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AnswerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AnswerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedapplication {
+		edges = append(edges, answer.EdgeApplication)
+	}
+	if m.clearedquestion {
+		edges = append(edges, answer.EdgeQuestion)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AnswerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case answer.EdgeApplication:
+		return m.clearedapplication
+	case answer.EdgeQuestion:
+		return m.clearedquestion
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AnswerMutation) ClearEdge(name string) error {
+	switch name {
+	case answer.EdgeApplication:
+		m.ClearApplication()
+		return nil
+	case answer.EdgeQuestion:
+		m.ClearQuestion()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AnswerMutation) ResetEdge(name string) error {
+	switch name {
+	case answer.EdgeApplication:
+		m.ResetApplication()
+		return nil
+	case answer.EdgeQuestion:
+		m.ResetQuestion()
+		return nil
+	}
+	return fmt.Errorf("unknown Answer edge %s", name)
 }
 
 // ApplicantMutation represents an operation that mutates the Applicant nodes in the graph.
@@ -5967,8 +6568,6 @@ type ApplicationMutation struct {
 	created_at        *time.Time
 	updated_at        *time.Time
 	reason            *string
-	answers           *[]string
-	appendanswers     []string
 	status            *application.Status
 	status_changed_at *time.Time
 	clearedFields     map[string]struct{}
@@ -5976,6 +6575,9 @@ type ApplicationMutation struct {
 	clearedapplicant  bool
 	job               *int
 	clearedjob        bool
+	answers           map[int]struct{}
+	removedanswers    map[int]struct{}
+	clearedanswers    bool
 	done              bool
 	oldValue          func(context.Context) (*Application, error)
 	predicates        []predicate.Application
@@ -6206,71 +6808,6 @@ func (m *ApplicationMutation) ResetReason() {
 	delete(m.clearedFields, application.FieldReason)
 }
 
-// SetAnswers sets the "answers" field.
-func (m *ApplicationMutation) SetAnswers(s []string) {
-	m.answers = &s
-	m.appendanswers = nil
-}
-
-// Answers returns the value of the "answers" field in the mutation.
-func (m *ApplicationMutation) Answers() (r []string, exists bool) {
-	v := m.answers
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldAnswers returns the old "answers" field's value of the Application entity.
-// If the Application object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ApplicationMutation) OldAnswers(ctx context.Context) (v []string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldAnswers is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldAnswers requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldAnswers: %w", err)
-	}
-	return oldValue.Answers, nil
-}
-
-// AppendAnswers adds s to the "answers" field.
-func (m *ApplicationMutation) AppendAnswers(s []string) {
-	m.appendanswers = append(m.appendanswers, s...)
-}
-
-// AppendedAnswers returns the list of values that were appended to the "answers" field in this mutation.
-func (m *ApplicationMutation) AppendedAnswers() ([]string, bool) {
-	if len(m.appendanswers) == 0 {
-		return nil, false
-	}
-	return m.appendanswers, true
-}
-
-// ClearAnswers clears the value of the "answers" field.
-func (m *ApplicationMutation) ClearAnswers() {
-	m.answers = nil
-	m.appendanswers = nil
-	m.clearedFields[application.FieldAnswers] = struct{}{}
-}
-
-// AnswersCleared returns if the "answers" field was cleared in this mutation.
-func (m *ApplicationMutation) AnswersCleared() bool {
-	_, ok := m.clearedFields[application.FieldAnswers]
-	return ok
-}
-
-// ResetAnswers resets all changes to the "answers" field.
-func (m *ApplicationMutation) ResetAnswers() {
-	m.answers = nil
-	m.appendanswers = nil
-	delete(m.clearedFields, application.FieldAnswers)
-}
-
 // SetStatus sets the "status" field.
 func (m *ApplicationMutation) SetStatus(a application.Status) {
 	m.status = &a
@@ -6482,6 +7019,60 @@ func (m *ApplicationMutation) ResetJob() {
 	m.clearedjob = false
 }
 
+// AddAnswerIDs adds the "answers" edge to the Answer entity by ids.
+func (m *ApplicationMutation) AddAnswerIDs(ids ...int) {
+	if m.answers == nil {
+		m.answers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.answers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAnswers clears the "answers" edge to the Answer entity.
+func (m *ApplicationMutation) ClearAnswers() {
+	m.clearedanswers = true
+}
+
+// AnswersCleared reports if the "answers" edge to the Answer entity was cleared.
+func (m *ApplicationMutation) AnswersCleared() bool {
+	return m.clearedanswers
+}
+
+// RemoveAnswerIDs removes the "answers" edge to the Answer entity by IDs.
+func (m *ApplicationMutation) RemoveAnswerIDs(ids ...int) {
+	if m.removedanswers == nil {
+		m.removedanswers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.answers, ids[i])
+		m.removedanswers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAnswers returns the removed IDs of the "answers" edge to the Answer entity.
+func (m *ApplicationMutation) RemovedAnswersIDs() (ids []int) {
+	for id := range m.removedanswers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AnswersIDs returns the "answers" edge IDs in the mutation.
+func (m *ApplicationMutation) AnswersIDs() (ids []int) {
+	for id := range m.answers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAnswers resets all changes to the "answers" edge.
+func (m *ApplicationMutation) ResetAnswers() {
+	m.answers = nil
+	m.clearedanswers = false
+	m.removedanswers = nil
+}
+
 // Where appends a list predicates to the ApplicationMutation builder.
 func (m *ApplicationMutation) Where(ps ...predicate.Application) {
 	m.predicates = append(m.predicates, ps...)
@@ -6516,7 +7107,7 @@ func (m *ApplicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApplicationMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, application.FieldCreatedAt)
 	}
@@ -6525,9 +7116,6 @@ func (m *ApplicationMutation) Fields() []string {
 	}
 	if m.reason != nil {
 		fields = append(fields, application.FieldReason)
-	}
-	if m.answers != nil {
-		fields = append(fields, application.FieldAnswers)
 	}
 	if m.status != nil {
 		fields = append(fields, application.FieldStatus)
@@ -6555,8 +7143,6 @@ func (m *ApplicationMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case application.FieldReason:
 		return m.Reason()
-	case application.FieldAnswers:
-		return m.Answers()
 	case application.FieldStatus:
 		return m.Status()
 	case application.FieldStatusChangedAt:
@@ -6580,8 +7166,6 @@ func (m *ApplicationMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldUpdatedAt(ctx)
 	case application.FieldReason:
 		return m.OldReason(ctx)
-	case application.FieldAnswers:
-		return m.OldAnswers(ctx)
 	case application.FieldStatus:
 		return m.OldStatus(ctx)
 	case application.FieldStatusChangedAt:
@@ -6619,13 +7203,6 @@ func (m *ApplicationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetReason(v)
-		return nil
-	case application.FieldAnswers:
-		v, ok := value.([]string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetAnswers(v)
 		return nil
 	case application.FieldStatus:
 		v, ok := value.(application.Status)
@@ -6691,9 +7268,6 @@ func (m *ApplicationMutation) ClearedFields() []string {
 	if m.FieldCleared(application.FieldReason) {
 		fields = append(fields, application.FieldReason)
 	}
-	if m.FieldCleared(application.FieldAnswers) {
-		fields = append(fields, application.FieldAnswers)
-	}
 	if m.FieldCleared(application.FieldStatusChangedAt) {
 		fields = append(fields, application.FieldStatusChangedAt)
 	}
@@ -6713,9 +7287,6 @@ func (m *ApplicationMutation) ClearField(name string) error {
 	switch name {
 	case application.FieldReason:
 		m.ClearReason()
-		return nil
-	case application.FieldAnswers:
-		m.ClearAnswers()
 		return nil
 	case application.FieldStatusChangedAt:
 		m.ClearStatusChangedAt()
@@ -6737,9 +7308,6 @@ func (m *ApplicationMutation) ResetField(name string) error {
 	case application.FieldReason:
 		m.ResetReason()
 		return nil
-	case application.FieldAnswers:
-		m.ResetAnswers()
-		return nil
 	case application.FieldStatus:
 		m.ResetStatus()
 		return nil
@@ -6758,12 +7326,15 @@ func (m *ApplicationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ApplicationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.applicant != nil {
 		edges = append(edges, application.EdgeApplicant)
 	}
 	if m.job != nil {
 		edges = append(edges, application.EdgeJob)
+	}
+	if m.answers != nil {
+		edges = append(edges, application.EdgeAnswers)
 	}
 	return edges
 }
@@ -6780,30 +7351,50 @@ func (m *ApplicationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.job; id != nil {
 			return []ent.Value{*id}
 		}
+	case application.EdgeAnswers:
+		ids := make([]ent.Value, 0, len(m.answers))
+		for id := range m.answers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ApplicationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
+	if m.removedanswers != nil {
+		edges = append(edges, application.EdgeAnswers)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ApplicationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case application.EdgeAnswers:
+		ids := make([]ent.Value, 0, len(m.removedanswers))
+		for id := range m.removedanswers {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ApplicationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedapplicant {
 		edges = append(edges, application.EdgeApplicant)
 	}
 	if m.clearedjob {
 		edges = append(edges, application.EdgeJob)
+	}
+	if m.clearedanswers {
+		edges = append(edges, application.EdgeAnswers)
 	}
 	return edges
 }
@@ -6816,6 +7407,8 @@ func (m *ApplicationMutation) EdgeCleared(name string) bool {
 		return m.clearedapplicant
 	case application.EdgeJob:
 		return m.clearedjob
+	case application.EdgeAnswers:
+		return m.clearedanswers
 	}
 	return false
 }
@@ -6843,6 +7436,9 @@ func (m *ApplicationMutation) ResetEdge(name string) error {
 		return nil
 	case application.EdgeJob:
 		m.ResetJob()
+		return nil
+	case application.EdgeAnswers:
+		m.ResetAnswers()
 		return nil
 	}
 	return fmt.Errorf("unknown Application edge %s", name)
@@ -9948,14 +10544,16 @@ type JobMutation struct {
 	salary_max          *int
 	addsalary_max       *int
 	status              *job.Status
-	questions           *[]string
-	appendquestions     []string
+	closed_at           *time.Time
 	clearedFields       map[string]struct{}
 	employer            *int
 	clearedemployer     bool
 	applications        map[int]struct{}
 	removedapplications map[int]struct{}
 	clearedapplications bool
+	questions           map[int]struct{}
+	removedquestions    map[int]struct{}
+	clearedquestions    bool
 	done                bool
 	oldValue            func(context.Context) (*Job, error)
 	predicates          []predicate.Job
@@ -10487,69 +11085,53 @@ func (m *JobMutation) ResetStatus() {
 	m.status = nil
 }
 
-// SetQuestions sets the "questions" field.
-func (m *JobMutation) SetQuestions(s []string) {
-	m.questions = &s
-	m.appendquestions = nil
+// SetClosedAt sets the "closed_at" field.
+func (m *JobMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
 }
 
-// Questions returns the value of the "questions" field in the mutation.
-func (m *JobMutation) Questions() (r []string, exists bool) {
-	v := m.questions
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *JobMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldQuestions returns the old "questions" field's value of the Job entity.
+// OldClosedAt returns the old "closed_at" field's value of the Job entity.
 // If the Job object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *JobMutation) OldQuestions(ctx context.Context) (v []string, err error) {
+func (m *JobMutation) OldClosedAt(ctx context.Context) (v *time.Time, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldQuestions is only allowed on UpdateOne operations")
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldQuestions requires an ID field in the mutation")
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldQuestions: %w", err)
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
 	}
-	return oldValue.Questions, nil
+	return oldValue.ClosedAt, nil
 }
 
-// AppendQuestions adds s to the "questions" field.
-func (m *JobMutation) AppendQuestions(s []string) {
-	m.appendquestions = append(m.appendquestions, s...)
+// ClearClosedAt clears the value of the "closed_at" field.
+func (m *JobMutation) ClearClosedAt() {
+	m.closed_at = nil
+	m.clearedFields[job.FieldClosedAt] = struct{}{}
 }
 
-// AppendedQuestions returns the list of values that were appended to the "questions" field in this mutation.
-func (m *JobMutation) AppendedQuestions() ([]string, bool) {
-	if len(m.appendquestions) == 0 {
-		return nil, false
-	}
-	return m.appendquestions, true
-}
-
-// ClearQuestions clears the value of the "questions" field.
-func (m *JobMutation) ClearQuestions() {
-	m.questions = nil
-	m.appendquestions = nil
-	m.clearedFields[job.FieldQuestions] = struct{}{}
-}
-
-// QuestionsCleared returns if the "questions" field was cleared in this mutation.
-func (m *JobMutation) QuestionsCleared() bool {
-	_, ok := m.clearedFields[job.FieldQuestions]
+// ClosedAtCleared returns if the "closed_at" field was cleared in this mutation.
+func (m *JobMutation) ClosedAtCleared() bool {
+	_, ok := m.clearedFields[job.FieldClosedAt]
 	return ok
 }
 
-// ResetQuestions resets all changes to the "questions" field.
-func (m *JobMutation) ResetQuestions() {
-	m.questions = nil
-	m.appendquestions = nil
-	delete(m.clearedFields, job.FieldQuestions)
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *JobMutation) ResetClosedAt() {
+	m.closed_at = nil
+	delete(m.clearedFields, job.FieldClosedAt)
 }
 
 // SetEmployerID sets the "employer_id" field.
@@ -10669,6 +11251,60 @@ func (m *JobMutation) ResetApplications() {
 	m.removedapplications = nil
 }
 
+// AddQuestionIDs adds the "questions" edge to the Question entity by ids.
+func (m *JobMutation) AddQuestionIDs(ids ...int) {
+	if m.questions == nil {
+		m.questions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.questions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearQuestions clears the "questions" edge to the Question entity.
+func (m *JobMutation) ClearQuestions() {
+	m.clearedquestions = true
+}
+
+// QuestionsCleared reports if the "questions" edge to the Question entity was cleared.
+func (m *JobMutation) QuestionsCleared() bool {
+	return m.clearedquestions
+}
+
+// RemoveQuestionIDs removes the "questions" edge to the Question entity by IDs.
+func (m *JobMutation) RemoveQuestionIDs(ids ...int) {
+	if m.removedquestions == nil {
+		m.removedquestions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.questions, ids[i])
+		m.removedquestions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedQuestions returns the removed IDs of the "questions" edge to the Question entity.
+func (m *JobMutation) RemovedQuestionsIDs() (ids []int) {
+	for id := range m.removedquestions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// QuestionsIDs returns the "questions" edge IDs in the mutation.
+func (m *JobMutation) QuestionsIDs() (ids []int) {
+	for id := range m.questions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetQuestions resets all changes to the "questions" edge.
+func (m *JobMutation) ResetQuestions() {
+	m.questions = nil
+	m.clearedquestions = false
+	m.removedquestions = nil
+}
+
 // Where appends a list predicates to the JobMutation builder.
 func (m *JobMutation) Where(ps ...predicate.Job) {
 	m.predicates = append(m.predicates, ps...)
@@ -10734,8 +11370,8 @@ func (m *JobMutation) Fields() []string {
 	if m.status != nil {
 		fields = append(fields, job.FieldStatus)
 	}
-	if m.questions != nil {
-		fields = append(fields, job.FieldQuestions)
+	if m.closed_at != nil {
+		fields = append(fields, job.FieldClosedAt)
 	}
 	if m.employer != nil {
 		fields = append(fields, job.FieldEmployerID)
@@ -10768,8 +11404,8 @@ func (m *JobMutation) Field(name string) (ent.Value, bool) {
 		return m.SalaryMax()
 	case job.FieldStatus:
 		return m.Status()
-	case job.FieldQuestions:
-		return m.Questions()
+	case job.FieldClosedAt:
+		return m.ClosedAt()
 	case job.FieldEmployerID:
 		return m.EmployerID()
 	}
@@ -10801,8 +11437,8 @@ func (m *JobMutation) OldField(ctx context.Context, name string) (ent.Value, err
 		return m.OldSalaryMax(ctx)
 	case job.FieldStatus:
 		return m.OldStatus(ctx)
-	case job.FieldQuestions:
-		return m.OldQuestions(ctx)
+	case job.FieldClosedAt:
+		return m.OldClosedAt(ctx)
 	case job.FieldEmployerID:
 		return m.OldEmployerID(ctx)
 	}
@@ -10884,12 +11520,12 @@ func (m *JobMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
-	case job.FieldQuestions:
-		v, ok := value.([]string)
+	case job.FieldClosedAt:
+		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetQuestions(v)
+		m.SetClosedAt(v)
 		return nil
 	case job.FieldEmployerID:
 		v, ok := value.(int)
@@ -10961,8 +11597,8 @@ func (m *JobMutation) ClearedFields() []string {
 	if m.FieldCleared(job.FieldSalaryMax) {
 		fields = append(fields, job.FieldSalaryMax)
 	}
-	if m.FieldCleared(job.FieldQuestions) {
-		fields = append(fields, job.FieldQuestions)
+	if m.FieldCleared(job.FieldClosedAt) {
+		fields = append(fields, job.FieldClosedAt)
 	}
 	return fields
 }
@@ -10984,8 +11620,8 @@ func (m *JobMutation) ClearField(name string) error {
 	case job.FieldSalaryMax:
 		m.ClearSalaryMax()
 		return nil
-	case job.FieldQuestions:
-		m.ClearQuestions()
+	case job.FieldClosedAt:
+		m.ClearClosedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Job nullable field %s", name)
@@ -11025,8 +11661,8 @@ func (m *JobMutation) ResetField(name string) error {
 	case job.FieldStatus:
 		m.ResetStatus()
 		return nil
-	case job.FieldQuestions:
-		m.ResetQuestions()
+	case job.FieldClosedAt:
+		m.ResetClosedAt()
 		return nil
 	case job.FieldEmployerID:
 		m.ResetEmployerID()
@@ -11037,12 +11673,15 @@ func (m *JobMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *JobMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.employer != nil {
 		edges = append(edges, job.EdgeEmployer)
 	}
 	if m.applications != nil {
 		edges = append(edges, job.EdgeApplications)
+	}
+	if m.questions != nil {
+		edges = append(edges, job.EdgeQuestions)
 	}
 	return edges
 }
@@ -11061,15 +11700,24 @@ func (m *JobMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case job.EdgeQuestions:
+		ids := make([]ent.Value, 0, len(m.questions))
+		for id := range m.questions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *JobMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedapplications != nil {
 		edges = append(edges, job.EdgeApplications)
+	}
+	if m.removedquestions != nil {
+		edges = append(edges, job.EdgeQuestions)
 	}
 	return edges
 }
@@ -11084,18 +11732,27 @@ func (m *JobMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case job.EdgeQuestions:
+		ids := make([]ent.Value, 0, len(m.removedquestions))
+		for id := range m.removedquestions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *JobMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedemployer {
 		edges = append(edges, job.EdgeEmployer)
 	}
 	if m.clearedapplications {
 		edges = append(edges, job.EdgeApplications)
+	}
+	if m.clearedquestions {
+		edges = append(edges, job.EdgeQuestions)
 	}
 	return edges
 }
@@ -11108,6 +11765,8 @@ func (m *JobMutation) EdgeCleared(name string) bool {
 		return m.clearedemployer
 	case job.EdgeApplications:
 		return m.clearedapplications
+	case job.EdgeQuestions:
+		return m.clearedquestions
 	}
 	return false
 }
@@ -11132,6 +11791,9 @@ func (m *JobMutation) ResetEdge(name string) error {
 		return nil
 	case job.EdgeApplications:
 		m.ResetApplications()
+		return nil
+	case job.EdgeQuestions:
+		m.ResetQuestions()
 		return nil
 	}
 	return fmt.Errorf("unknown Job edge %s", name)
@@ -14405,4 +15067,1472 @@ func (m *PrivacyRequestMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PrivacyRequest edge %s", name)
+}
+
+// QuestionMutation represents an operation that mutates the Question nodes in the graph.
+type QuestionMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	text             *string
+	position         *int
+	addposition      *int
+	status           *question.Status
+	category         *question.Category
+	refusal_rule     *question.RefusalRule
+	refusal_note     *string
+	asked_by         *string
+	reviewed_by      *string
+	reviewed_at      *time.Time
+	retired_at       *time.Time
+	clearedFields    map[string]struct{}
+	job              *int
+	clearedjob       bool
+	replaces         *int
+	clearedreplaces  bool
+	rewording        map[int]struct{}
+	removedrewording map[int]struct{}
+	clearedrewording bool
+	answers          map[int]struct{}
+	removedanswers   map[int]struct{}
+	clearedanswers   bool
+	done             bool
+	oldValue         func(context.Context) (*Question, error)
+	predicates       []predicate.Question
+}
+
+var _ ent.Mutation = (*QuestionMutation)(nil)
+
+// questionOption allows management of the mutation configuration using functional options.
+type questionOption func(*QuestionMutation)
+
+// newQuestionMutation creates new mutation for the Question entity.
+func newQuestionMutation(c config, op Op, opts ...questionOption) *QuestionMutation {
+	m := &QuestionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeQuestion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withQuestionID sets the ID field of the mutation.
+func withQuestionID(id int) questionOption {
+	return func(m *QuestionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Question
+		)
+		m.oldValue = func(ctx context.Context) (*Question, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Question.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withQuestion sets the old Question of the mutation.
+func withQuestion(node *Question) questionOption {
+	return func(m *QuestionMutation) {
+		m.oldValue = func(context.Context) (*Question, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m QuestionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m QuestionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *QuestionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *QuestionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Question.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *QuestionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *QuestionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *QuestionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *QuestionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *QuestionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *QuestionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetText sets the "text" field.
+func (m *QuestionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *QuestionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *QuestionMutation) ResetText() {
+	m.text = nil
+}
+
+// SetPosition sets the "position" field.
+func (m *QuestionMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *QuestionMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *QuestionMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *QuestionMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *QuestionMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *QuestionMutation) SetStatus(q question.Status) {
+	m.status = &q
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *QuestionMutation) Status() (r question.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldStatus(ctx context.Context) (v question.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *QuestionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetCategory sets the "category" field.
+func (m *QuestionMutation) SetCategory(q question.Category) {
+	m.category = &q
+}
+
+// Category returns the value of the "category" field in the mutation.
+func (m *QuestionMutation) Category() (r question.Category, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategory returns the old "category" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldCategory(ctx context.Context) (v *question.Category, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategory: %w", err)
+	}
+	return oldValue.Category, nil
+}
+
+// ClearCategory clears the value of the "category" field.
+func (m *QuestionMutation) ClearCategory() {
+	m.category = nil
+	m.clearedFields[question.FieldCategory] = struct{}{}
+}
+
+// CategoryCleared returns if the "category" field was cleared in this mutation.
+func (m *QuestionMutation) CategoryCleared() bool {
+	_, ok := m.clearedFields[question.FieldCategory]
+	return ok
+}
+
+// ResetCategory resets all changes to the "category" field.
+func (m *QuestionMutation) ResetCategory() {
+	m.category = nil
+	delete(m.clearedFields, question.FieldCategory)
+}
+
+// SetRefusalRule sets the "refusal_rule" field.
+func (m *QuestionMutation) SetRefusalRule(qr question.RefusalRule) {
+	m.refusal_rule = &qr
+}
+
+// RefusalRule returns the value of the "refusal_rule" field in the mutation.
+func (m *QuestionMutation) RefusalRule() (r question.RefusalRule, exists bool) {
+	v := m.refusal_rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefusalRule returns the old "refusal_rule" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldRefusalRule(ctx context.Context) (v *question.RefusalRule, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefusalRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefusalRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefusalRule: %w", err)
+	}
+	return oldValue.RefusalRule, nil
+}
+
+// ClearRefusalRule clears the value of the "refusal_rule" field.
+func (m *QuestionMutation) ClearRefusalRule() {
+	m.refusal_rule = nil
+	m.clearedFields[question.FieldRefusalRule] = struct{}{}
+}
+
+// RefusalRuleCleared returns if the "refusal_rule" field was cleared in this mutation.
+func (m *QuestionMutation) RefusalRuleCleared() bool {
+	_, ok := m.clearedFields[question.FieldRefusalRule]
+	return ok
+}
+
+// ResetRefusalRule resets all changes to the "refusal_rule" field.
+func (m *QuestionMutation) ResetRefusalRule() {
+	m.refusal_rule = nil
+	delete(m.clearedFields, question.FieldRefusalRule)
+}
+
+// SetRefusalNote sets the "refusal_note" field.
+func (m *QuestionMutation) SetRefusalNote(s string) {
+	m.refusal_note = &s
+}
+
+// RefusalNote returns the value of the "refusal_note" field in the mutation.
+func (m *QuestionMutation) RefusalNote() (r string, exists bool) {
+	v := m.refusal_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefusalNote returns the old "refusal_note" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldRefusalNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefusalNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefusalNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefusalNote: %w", err)
+	}
+	return oldValue.RefusalNote, nil
+}
+
+// ClearRefusalNote clears the value of the "refusal_note" field.
+func (m *QuestionMutation) ClearRefusalNote() {
+	m.refusal_note = nil
+	m.clearedFields[question.FieldRefusalNote] = struct{}{}
+}
+
+// RefusalNoteCleared returns if the "refusal_note" field was cleared in this mutation.
+func (m *QuestionMutation) RefusalNoteCleared() bool {
+	_, ok := m.clearedFields[question.FieldRefusalNote]
+	return ok
+}
+
+// ResetRefusalNote resets all changes to the "refusal_note" field.
+func (m *QuestionMutation) ResetRefusalNote() {
+	m.refusal_note = nil
+	delete(m.clearedFields, question.FieldRefusalNote)
+}
+
+// SetAskedBy sets the "asked_by" field.
+func (m *QuestionMutation) SetAskedBy(s string) {
+	m.asked_by = &s
+}
+
+// AskedBy returns the value of the "asked_by" field in the mutation.
+func (m *QuestionMutation) AskedBy() (r string, exists bool) {
+	v := m.asked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAskedBy returns the old "asked_by" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldAskedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAskedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAskedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAskedBy: %w", err)
+	}
+	return oldValue.AskedBy, nil
+}
+
+// ResetAskedBy resets all changes to the "asked_by" field.
+func (m *QuestionMutation) ResetAskedBy() {
+	m.asked_by = nil
+}
+
+// SetReviewedBy sets the "reviewed_by" field.
+func (m *QuestionMutation) SetReviewedBy(s string) {
+	m.reviewed_by = &s
+}
+
+// ReviewedBy returns the value of the "reviewed_by" field in the mutation.
+func (m *QuestionMutation) ReviewedBy() (r string, exists bool) {
+	v := m.reviewed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedBy returns the old "reviewed_by" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldReviewedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedBy: %w", err)
+	}
+	return oldValue.ReviewedBy, nil
+}
+
+// ClearReviewedBy clears the value of the "reviewed_by" field.
+func (m *QuestionMutation) ClearReviewedBy() {
+	m.reviewed_by = nil
+	m.clearedFields[question.FieldReviewedBy] = struct{}{}
+}
+
+// ReviewedByCleared returns if the "reviewed_by" field was cleared in this mutation.
+func (m *QuestionMutation) ReviewedByCleared() bool {
+	_, ok := m.clearedFields[question.FieldReviewedBy]
+	return ok
+}
+
+// ResetReviewedBy resets all changes to the "reviewed_by" field.
+func (m *QuestionMutation) ResetReviewedBy() {
+	m.reviewed_by = nil
+	delete(m.clearedFields, question.FieldReviewedBy)
+}
+
+// SetReviewedAt sets the "reviewed_at" field.
+func (m *QuestionMutation) SetReviewedAt(t time.Time) {
+	m.reviewed_at = &t
+}
+
+// ReviewedAt returns the value of the "reviewed_at" field in the mutation.
+func (m *QuestionMutation) ReviewedAt() (r time.Time, exists bool) {
+	v := m.reviewed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewedAt returns the old "reviewed_at" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldReviewedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewedAt: %w", err)
+	}
+	return oldValue.ReviewedAt, nil
+}
+
+// ClearReviewedAt clears the value of the "reviewed_at" field.
+func (m *QuestionMutation) ClearReviewedAt() {
+	m.reviewed_at = nil
+	m.clearedFields[question.FieldReviewedAt] = struct{}{}
+}
+
+// ReviewedAtCleared returns if the "reviewed_at" field was cleared in this mutation.
+func (m *QuestionMutation) ReviewedAtCleared() bool {
+	_, ok := m.clearedFields[question.FieldReviewedAt]
+	return ok
+}
+
+// ResetReviewedAt resets all changes to the "reviewed_at" field.
+func (m *QuestionMutation) ResetReviewedAt() {
+	m.reviewed_at = nil
+	delete(m.clearedFields, question.FieldReviewedAt)
+}
+
+// SetRetiredAt sets the "retired_at" field.
+func (m *QuestionMutation) SetRetiredAt(t time.Time) {
+	m.retired_at = &t
+}
+
+// RetiredAt returns the value of the "retired_at" field in the mutation.
+func (m *QuestionMutation) RetiredAt() (r time.Time, exists bool) {
+	v := m.retired_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRetiredAt returns the old "retired_at" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldRetiredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRetiredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRetiredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRetiredAt: %w", err)
+	}
+	return oldValue.RetiredAt, nil
+}
+
+// ClearRetiredAt clears the value of the "retired_at" field.
+func (m *QuestionMutation) ClearRetiredAt() {
+	m.retired_at = nil
+	m.clearedFields[question.FieldRetiredAt] = struct{}{}
+}
+
+// RetiredAtCleared returns if the "retired_at" field was cleared in this mutation.
+func (m *QuestionMutation) RetiredAtCleared() bool {
+	_, ok := m.clearedFields[question.FieldRetiredAt]
+	return ok
+}
+
+// ResetRetiredAt resets all changes to the "retired_at" field.
+func (m *QuestionMutation) ResetRetiredAt() {
+	m.retired_at = nil
+	delete(m.clearedFields, question.FieldRetiredAt)
+}
+
+// SetJobID sets the "job_id" field.
+func (m *QuestionMutation) SetJobID(i int) {
+	m.job = &i
+}
+
+// JobID returns the value of the "job_id" field in the mutation.
+func (m *QuestionMutation) JobID() (r int, exists bool) {
+	v := m.job
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobID returns the old "job_id" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldJobID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobID: %w", err)
+	}
+	return oldValue.JobID, nil
+}
+
+// ResetJobID resets all changes to the "job_id" field.
+func (m *QuestionMutation) ResetJobID() {
+	m.job = nil
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (m *QuestionMutation) SetReplacesID(i int) {
+	m.replaces = &i
+}
+
+// ReplacesID returns the value of the "replaces_id" field in the mutation.
+func (m *QuestionMutation) ReplacesID() (r int, exists bool) {
+	v := m.replaces
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacesID returns the old "replaces_id" field's value of the Question entity.
+// If the Question object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuestionMutation) OldReplacesID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacesID: %w", err)
+	}
+	return oldValue.ReplacesID, nil
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (m *QuestionMutation) ClearReplacesID() {
+	m.replaces = nil
+	m.clearedFields[question.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesIDCleared returns if the "replaces_id" field was cleared in this mutation.
+func (m *QuestionMutation) ReplacesIDCleared() bool {
+	_, ok := m.clearedFields[question.FieldReplacesID]
+	return ok
+}
+
+// ResetReplacesID resets all changes to the "replaces_id" field.
+func (m *QuestionMutation) ResetReplacesID() {
+	m.replaces = nil
+	delete(m.clearedFields, question.FieldReplacesID)
+}
+
+// ClearJob clears the "job" edge to the Job entity.
+func (m *QuestionMutation) ClearJob() {
+	m.clearedjob = true
+	m.clearedFields[question.FieldJobID] = struct{}{}
+}
+
+// JobCleared reports if the "job" edge to the Job entity was cleared.
+func (m *QuestionMutation) JobCleared() bool {
+	return m.clearedjob
+}
+
+// JobIDs returns the "job" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// JobID instead. It exists only for internal usage by the builders.
+func (m *QuestionMutation) JobIDs() (ids []int) {
+	if id := m.job; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetJob resets all changes to the "job" edge.
+func (m *QuestionMutation) ResetJob() {
+	m.job = nil
+	m.clearedjob = false
+}
+
+// ClearReplaces clears the "replaces" edge to the Question entity.
+func (m *QuestionMutation) ClearReplaces() {
+	m.clearedreplaces = true
+	m.clearedFields[question.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesCleared reports if the "replaces" edge to the Question entity was cleared.
+func (m *QuestionMutation) ReplacesCleared() bool {
+	return m.ReplacesIDCleared() || m.clearedreplaces
+}
+
+// ReplacesIDs returns the "replaces" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplacesID instead. It exists only for internal usage by the builders.
+func (m *QuestionMutation) ReplacesIDs() (ids []int) {
+	if id := m.replaces; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplaces resets all changes to the "replaces" edge.
+func (m *QuestionMutation) ResetReplaces() {
+	m.replaces = nil
+	m.clearedreplaces = false
+}
+
+// AddRewordingIDs adds the "rewording" edge to the Question entity by ids.
+func (m *QuestionMutation) AddRewordingIDs(ids ...int) {
+	if m.rewording == nil {
+		m.rewording = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.rewording[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRewording clears the "rewording" edge to the Question entity.
+func (m *QuestionMutation) ClearRewording() {
+	m.clearedrewording = true
+}
+
+// RewordingCleared reports if the "rewording" edge to the Question entity was cleared.
+func (m *QuestionMutation) RewordingCleared() bool {
+	return m.clearedrewording
+}
+
+// RemoveRewordingIDs removes the "rewording" edge to the Question entity by IDs.
+func (m *QuestionMutation) RemoveRewordingIDs(ids ...int) {
+	if m.removedrewording == nil {
+		m.removedrewording = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.rewording, ids[i])
+		m.removedrewording[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRewording returns the removed IDs of the "rewording" edge to the Question entity.
+func (m *QuestionMutation) RemovedRewordingIDs() (ids []int) {
+	for id := range m.removedrewording {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RewordingIDs returns the "rewording" edge IDs in the mutation.
+func (m *QuestionMutation) RewordingIDs() (ids []int) {
+	for id := range m.rewording {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRewording resets all changes to the "rewording" edge.
+func (m *QuestionMutation) ResetRewording() {
+	m.rewording = nil
+	m.clearedrewording = false
+	m.removedrewording = nil
+}
+
+// AddAnswerIDs adds the "answers" edge to the Answer entity by ids.
+func (m *QuestionMutation) AddAnswerIDs(ids ...int) {
+	if m.answers == nil {
+		m.answers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.answers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAnswers clears the "answers" edge to the Answer entity.
+func (m *QuestionMutation) ClearAnswers() {
+	m.clearedanswers = true
+}
+
+// AnswersCleared reports if the "answers" edge to the Answer entity was cleared.
+func (m *QuestionMutation) AnswersCleared() bool {
+	return m.clearedanswers
+}
+
+// RemoveAnswerIDs removes the "answers" edge to the Answer entity by IDs.
+func (m *QuestionMutation) RemoveAnswerIDs(ids ...int) {
+	if m.removedanswers == nil {
+		m.removedanswers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.answers, ids[i])
+		m.removedanswers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAnswers returns the removed IDs of the "answers" edge to the Answer entity.
+func (m *QuestionMutation) RemovedAnswersIDs() (ids []int) {
+	for id := range m.removedanswers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AnswersIDs returns the "answers" edge IDs in the mutation.
+func (m *QuestionMutation) AnswersIDs() (ids []int) {
+	for id := range m.answers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAnswers resets all changes to the "answers" edge.
+func (m *QuestionMutation) ResetAnswers() {
+	m.answers = nil
+	m.clearedanswers = false
+	m.removedanswers = nil
+}
+
+// Where appends a list predicates to the QuestionMutation builder.
+func (m *QuestionMutation) Where(ps ...predicate.Question) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the QuestionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *QuestionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Question, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *QuestionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *QuestionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Question).
+func (m *QuestionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *QuestionMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, question.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, question.FieldUpdatedAt)
+	}
+	if m.text != nil {
+		fields = append(fields, question.FieldText)
+	}
+	if m.position != nil {
+		fields = append(fields, question.FieldPosition)
+	}
+	if m.status != nil {
+		fields = append(fields, question.FieldStatus)
+	}
+	if m.category != nil {
+		fields = append(fields, question.FieldCategory)
+	}
+	if m.refusal_rule != nil {
+		fields = append(fields, question.FieldRefusalRule)
+	}
+	if m.refusal_note != nil {
+		fields = append(fields, question.FieldRefusalNote)
+	}
+	if m.asked_by != nil {
+		fields = append(fields, question.FieldAskedBy)
+	}
+	if m.reviewed_by != nil {
+		fields = append(fields, question.FieldReviewedBy)
+	}
+	if m.reviewed_at != nil {
+		fields = append(fields, question.FieldReviewedAt)
+	}
+	if m.retired_at != nil {
+		fields = append(fields, question.FieldRetiredAt)
+	}
+	if m.job != nil {
+		fields = append(fields, question.FieldJobID)
+	}
+	if m.replaces != nil {
+		fields = append(fields, question.FieldReplacesID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *QuestionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case question.FieldCreatedAt:
+		return m.CreatedAt()
+	case question.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case question.FieldText:
+		return m.Text()
+	case question.FieldPosition:
+		return m.Position()
+	case question.FieldStatus:
+		return m.Status()
+	case question.FieldCategory:
+		return m.Category()
+	case question.FieldRefusalRule:
+		return m.RefusalRule()
+	case question.FieldRefusalNote:
+		return m.RefusalNote()
+	case question.FieldAskedBy:
+		return m.AskedBy()
+	case question.FieldReviewedBy:
+		return m.ReviewedBy()
+	case question.FieldReviewedAt:
+		return m.ReviewedAt()
+	case question.FieldRetiredAt:
+		return m.RetiredAt()
+	case question.FieldJobID:
+		return m.JobID()
+	case question.FieldReplacesID:
+		return m.ReplacesID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *QuestionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case question.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case question.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case question.FieldText:
+		return m.OldText(ctx)
+	case question.FieldPosition:
+		return m.OldPosition(ctx)
+	case question.FieldStatus:
+		return m.OldStatus(ctx)
+	case question.FieldCategory:
+		return m.OldCategory(ctx)
+	case question.FieldRefusalRule:
+		return m.OldRefusalRule(ctx)
+	case question.FieldRefusalNote:
+		return m.OldRefusalNote(ctx)
+	case question.FieldAskedBy:
+		return m.OldAskedBy(ctx)
+	case question.FieldReviewedBy:
+		return m.OldReviewedBy(ctx)
+	case question.FieldReviewedAt:
+		return m.OldReviewedAt(ctx)
+	case question.FieldRetiredAt:
+		return m.OldRetiredAt(ctx)
+	case question.FieldJobID:
+		return m.OldJobID(ctx)
+	case question.FieldReplacesID:
+		return m.OldReplacesID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Question field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *QuestionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case question.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case question.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case question.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case question.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	case question.FieldStatus:
+		v, ok := value.(question.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case question.FieldCategory:
+		v, ok := value.(question.Category)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategory(v)
+		return nil
+	case question.FieldRefusalRule:
+		v, ok := value.(question.RefusalRule)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefusalRule(v)
+		return nil
+	case question.FieldRefusalNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefusalNote(v)
+		return nil
+	case question.FieldAskedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAskedBy(v)
+		return nil
+	case question.FieldReviewedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedBy(v)
+		return nil
+	case question.FieldReviewedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewedAt(v)
+		return nil
+	case question.FieldRetiredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRetiredAt(v)
+		return nil
+	case question.FieldJobID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobID(v)
+		return nil
+	case question.FieldReplacesID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacesID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Question field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *QuestionMutation) AddedFields() []string {
+	var fields []string
+	if m.addposition != nil {
+		fields = append(fields, question.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *QuestionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case question.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *QuestionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case question.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Question numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *QuestionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(question.FieldCategory) {
+		fields = append(fields, question.FieldCategory)
+	}
+	if m.FieldCleared(question.FieldRefusalRule) {
+		fields = append(fields, question.FieldRefusalRule)
+	}
+	if m.FieldCleared(question.FieldRefusalNote) {
+		fields = append(fields, question.FieldRefusalNote)
+	}
+	if m.FieldCleared(question.FieldReviewedBy) {
+		fields = append(fields, question.FieldReviewedBy)
+	}
+	if m.FieldCleared(question.FieldReviewedAt) {
+		fields = append(fields, question.FieldReviewedAt)
+	}
+	if m.FieldCleared(question.FieldRetiredAt) {
+		fields = append(fields, question.FieldRetiredAt)
+	}
+	if m.FieldCleared(question.FieldReplacesID) {
+		fields = append(fields, question.FieldReplacesID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *QuestionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *QuestionMutation) ClearField(name string) error {
+	switch name {
+	case question.FieldCategory:
+		m.ClearCategory()
+		return nil
+	case question.FieldRefusalRule:
+		m.ClearRefusalRule()
+		return nil
+	case question.FieldRefusalNote:
+		m.ClearRefusalNote()
+		return nil
+	case question.FieldReviewedBy:
+		m.ClearReviewedBy()
+		return nil
+	case question.FieldReviewedAt:
+		m.ClearReviewedAt()
+		return nil
+	case question.FieldRetiredAt:
+		m.ClearRetiredAt()
+		return nil
+	case question.FieldReplacesID:
+		m.ClearReplacesID()
+		return nil
+	}
+	return fmt.Errorf("unknown Question nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *QuestionMutation) ResetField(name string) error {
+	switch name {
+	case question.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case question.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case question.FieldText:
+		m.ResetText()
+		return nil
+	case question.FieldPosition:
+		m.ResetPosition()
+		return nil
+	case question.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case question.FieldCategory:
+		m.ResetCategory()
+		return nil
+	case question.FieldRefusalRule:
+		m.ResetRefusalRule()
+		return nil
+	case question.FieldRefusalNote:
+		m.ResetRefusalNote()
+		return nil
+	case question.FieldAskedBy:
+		m.ResetAskedBy()
+		return nil
+	case question.FieldReviewedBy:
+		m.ResetReviewedBy()
+		return nil
+	case question.FieldReviewedAt:
+		m.ResetReviewedAt()
+		return nil
+	case question.FieldRetiredAt:
+		m.ResetRetiredAt()
+		return nil
+	case question.FieldJobID:
+		m.ResetJobID()
+		return nil
+	case question.FieldReplacesID:
+		m.ResetReplacesID()
+		return nil
+	}
+	return fmt.Errorf("unknown Question field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *QuestionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.job != nil {
+		edges = append(edges, question.EdgeJob)
+	}
+	if m.replaces != nil {
+		edges = append(edges, question.EdgeReplaces)
+	}
+	if m.rewording != nil {
+		edges = append(edges, question.EdgeRewording)
+	}
+	if m.answers != nil {
+		edges = append(edges, question.EdgeAnswers)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *QuestionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case question.EdgeJob:
+		if id := m.job; id != nil {
+			return []ent.Value{*id}
+		}
+	case question.EdgeReplaces:
+		if id := m.replaces; id != nil {
+			return []ent.Value{*id}
+		}
+	case question.EdgeRewording:
+		ids := make([]ent.Value, 0, len(m.rewording))
+		for id := range m.rewording {
+			ids = append(ids, id)
+		}
+		return ids
+	case question.EdgeAnswers:
+		ids := make([]ent.Value, 0, len(m.answers))
+		for id := range m.answers {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *QuestionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedrewording != nil {
+		edges = append(edges, question.EdgeRewording)
+	}
+	if m.removedanswers != nil {
+		edges = append(edges, question.EdgeAnswers)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *QuestionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case question.EdgeRewording:
+		ids := make([]ent.Value, 0, len(m.removedrewording))
+		for id := range m.removedrewording {
+			ids = append(ids, id)
+		}
+		return ids
+	case question.EdgeAnswers:
+		ids := make([]ent.Value, 0, len(m.removedanswers))
+		for id := range m.removedanswers {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *QuestionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedjob {
+		edges = append(edges, question.EdgeJob)
+	}
+	if m.clearedreplaces {
+		edges = append(edges, question.EdgeReplaces)
+	}
+	if m.clearedrewording {
+		edges = append(edges, question.EdgeRewording)
+	}
+	if m.clearedanswers {
+		edges = append(edges, question.EdgeAnswers)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *QuestionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case question.EdgeJob:
+		return m.clearedjob
+	case question.EdgeReplaces:
+		return m.clearedreplaces
+	case question.EdgeRewording:
+		return m.clearedrewording
+	case question.EdgeAnswers:
+		return m.clearedanswers
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *QuestionMutation) ClearEdge(name string) error {
+	switch name {
+	case question.EdgeJob:
+		m.ClearJob()
+		return nil
+	case question.EdgeReplaces:
+		m.ClearReplaces()
+		return nil
+	}
+	return fmt.Errorf("unknown Question unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *QuestionMutation) ResetEdge(name string) error {
+	switch name {
+	case question.EdgeJob:
+		m.ResetJob()
+		return nil
+	case question.EdgeReplaces:
+		m.ResetReplaces()
+		return nil
+	case question.EdgeRewording:
+		m.ResetRewording()
+		return nil
+	case question.EdgeAnswers:
+		m.ResetAnswers()
+		return nil
+	}
+	return fmt.Errorf("unknown Question edge %s", name)
 }

@@ -16,6 +16,8 @@ type Tx struct {
 	AccessGrant *AccessGrantClient
 	// AccessRecord is the client for interacting with the AccessRecord builders.
 	AccessRecord *AccessRecordClient
+	// Answer is the client for interacting with the Answer builders.
+	Answer *AnswerClient
 	// Applicant is the client for interacting with the Applicant builders.
 	Applicant *ApplicantClient
 	// Application is the client for interacting with the Application builders.
@@ -38,6 +40,8 @@ type Tx struct {
 	PolicyVersion *PolicyVersionClient
 	// PrivacyRequest is the client for interacting with the PrivacyRequest builders.
 	PrivacyRequest *PrivacyRequestClient
+	// Question is the client for interacting with the Question builders.
+	Question *QuestionClient
 
 	// lazily loaded.
 	client     *Client
@@ -171,6 +175,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.AccessGrant = NewAccessGrantClient(tx.config)
 	tx.AccessRecord = NewAccessRecordClient(tx.config)
+	tx.Answer = NewAnswerClient(tx.config)
 	tx.Applicant = NewApplicantClient(tx.config)
 	tx.Application = NewApplicationClient(tx.config)
 	tx.BudgetSpend = NewBudgetSpendClient(tx.config)
@@ -182,6 +187,7 @@ func (tx *Tx) init() {
 	tx.PolicyAcknowledgement = NewPolicyAcknowledgementClient(tx.config)
 	tx.PolicyVersion = NewPolicyVersionClient(tx.config)
 	tx.PrivacyRequest = NewPrivacyRequestClient(tx.config)
+	tx.Question = NewQuestionClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

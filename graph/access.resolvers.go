@@ -58,3 +58,8 @@ func (r *applicantResolver) AccessHistory(ctx context.Context, obj *ent.Applican
 	return r.clientFrom(ctx).AccessRecord.Query().Where(accessrecord.SubjectID(obj.ID)).
 		Order(ent.Desc(accessrecord.FieldAt), ent.Desc(accessrecord.FieldID)).Limit(100).All(ctx)
 }
+
+// Provisions is the resolver for the provisions field.
+func (r *applicantResolver) Provisions(ctx context.Context, obj *ent.Applicant) ([]*model.Provision, error) {
+	return r.provisions(ctx, obj)
+}

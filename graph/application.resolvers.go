@@ -8,16 +8,26 @@ package graph
 import (
 	"consentgate/ent"
 	"consentgate/ent/application"
+	"consentgate/ent/hooks"
+	"consentgate/ent/schema/schematype"
 	"context"
 )
 
 // ApplyToJob is the resolver for the applyToJob field.
-func (r *mutationResolver) ApplyToJob(ctx context.Context, input ent.CreateApplicationInput) (*ent.Application, error) {
+func (r *mutationResolver) ApplyToJob(ctx context.Context, input ent.CreateApplicationInput, answers []*schematype.AnswerInput) (*ent.Application, error) {
 	me, err := r.self(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return r.clientFrom(ctx).Application.Create().SetInput(input).SetApplicant(me).Save(ctx)
+	client := r.clientFrom(ctx)
+	app, err := client.Application.Create().SetInput(input).SetApplicant(me).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := hooks.AnswerQuestions(ctx, client, app, answers); err != nil {
+		return nil, err
+	}
+	return app, nil
 }
 
 // WithdrawApplication is the resolver for the withdrawApplication field.

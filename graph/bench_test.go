@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -30,6 +31,7 @@ import (
 	"consentgate/ent/enttest"
 	"consentgate/ent/job"
 	"consentgate/ent/privacy"
+	"consentgate/ent/question"
 	_ "consentgate/ent/runtime"
 	"consentgate/ent/schema/schematype"
 	"consentgate/ent/schema/validate"
@@ -61,7 +63,7 @@ var benchApplicantFields = []string{
 }
 
 var benchQuery = fmt.Sprintf(
-	`{ applications(first: %d) { totalCount edges { cursor node { id status reason answers applicant { %s } } } } }`,
+	`{ applications(first: %d) { totalCount edges { cursor node { id status reason answers { text } applicant { %s } } } } }`,
 	benchPage, strings.Join(benchApplicantFields, " "))
 
 var benchDB atomic.Int64
@@ -205,7 +207,7 @@ func checkDashboardPage(b testing.TB, name string, rec *httptest.ResponseRecorde
 					Node   struct {
 						ID        string
 						Reason    *string
-						Answers   []string
+						Answers   []struct{ Text *string }
 						Applicant map[string]any
 					}
 				}
@@ -312,8 +314,14 @@ func seedDashboard(b testing.TB, client *ent.Client) {
 	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SetPrefecture("Tokyo").SaveX(ctx)
 	jb := client.Job.Create().SetEmployer(acme).SetTitle("Backend engineer (Go)").SetDescription("Build our matching platform.").
 		SetPrefecture("Tokyo").SetField("Software").SetEmploymentType(job.EmploymentTypeFULL_TIME).
-		SetSalaryMin(4_000_000).SetSalaryMax(6_500_000).SetStatus(job.StatusPUBLISHED).
-		SetQuestions([]string{"Why Acme?", "When could you start?"}).SaveX(ctx)
+		SetSalaryMin(4_000_000).SetSalaryMax(6_500_000).SetStatus(job.StatusPUBLISHED).SaveX(ctx)
+	var questions []int
+	for _, text := range []string{"Why Acme?", "When could you start?"} {
+		q := client.Question.Create().SetJob(jb).SetText(text).SetAskedBy("rec-acme").SaveX(ctx)
+		client.Question.UpdateOneID(q.ID).SetStatus(question.StatusAPPROVED).SetCategory(question.CategoryAPPLICATION_ANSWERS).
+			SetReviewedBy("compliance-1").ExecX(ctx)
+		questions = append(questions, q.ID)
+	}
 	policy := client.PolicyVersion.Create().SetVersion("2026-01").
 		SetEffectiveAt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).SetTextDigest("sha256:0000000000000000000000000000000000000000000000000000000000000000").SaveX(ctx)
 
@@ -363,10 +371,17 @@ func seedDashboard(b testing.TB, client *ent.Client) {
 	apps := make([]*ent.ApplicationCreate, len(applicants))
 	for i, a := range applicants {
 		apps[i] = client.Application.Create().SetApplicant(a).SetJob(jb).
-			SetReason("I want to build products used across Japan, and Acme's stack matches my experience.").
-			SetAnswers([]string{"Your work with foreign engineers.", "From April."})
+			SetReason("I want to build products used across Japan, and Acme's stack matches my experience.")
 	}
-	client.Application.CreateBulk(apps...).SaveX(ctx)
+	var answers []*ent.AnswerCreate
+	for _, app := range client.Application.CreateBulk(apps...).SaveX(ctx) {
+		for k, text := range []string{"Your work with foreign engineers.", "From April."} {
+			answers = append(answers, client.Answer.Create().SetApplication(app).SetQuestionID(questions[k]).SetText(text))
+		}
+	}
+	for chunk := range slices.Chunk(answers, 200) {
+		client.Answer.CreateBulk(chunk...).ExecX(ctx)
+	}
 
 	// Applying records the provision grant (hooks.ProvisionConsent);
 	// whoever has none yet gets it here, so that every applicant holds

@@ -62,6 +62,12 @@ func (r *queryResolver) PrivacyRequests(ctx context.Context, after *entgql.Curso
 		ent.WithPrivacyRequestOrder(orderBy), ent.WithPrivacyRequestFilter(where.Filter))
 }
 
+// Questions is the resolver for the questions field.
+func (r *queryResolver) Questions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.QuestionOrder, where *ent.QuestionWhereInput) (*ent.QuestionConnection, error) {
+	return r.client.Question.Query().Paginate(ctx, after, first, before, last,
+		ent.WithQuestionOrder(orderBy), ent.WithQuestionFilter(where.Filter))
+}
+
 // AccessGrant returns AccessGrantResolver implementation.
 func (r *Resolver) AccessGrant() AccessGrantResolver { return &accessGrantResolver{r} }
 
@@ -74,6 +80,9 @@ func (r *Resolver) Applicant() ApplicantResolver { return &applicantResolver{r} 
 // Consent returns ConsentResolver implementation.
 func (r *Resolver) Consent() ConsentResolver { return &consentResolver{r} }
 
+// Job returns JobResolver implementation.
+func (r *Resolver) Job() JobResolver { return &jobResolver{r} }
+
 // PrivacyRequest returns PrivacyRequestResolver implementation.
 func (r *Resolver) PrivacyRequest() PrivacyRequestResolver { return &privacyRequestResolver{r} }
 
@@ -85,6 +94,7 @@ type (
 	accessRecordResolver   struct{ *Resolver }
 	applicantResolver      struct{ *Resolver }
 	consentResolver        struct{ *Resolver }
+	jobResolver            struct{ *Resolver }
 	privacyRequestResolver struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
 )

@@ -20,6 +20,9 @@ var (
 	ErrDocumentInvalid    = errors.New("is not valid against the schema")
 	ErrDocumentOperations = errors.New("must hold exactly one operation")
 	ErrDocumentNotQuery   = errors.New("must be a query: mutations and subscriptions are never approved")
+	// ErrNoPolicy: a resolver that shows the policy ran outside the field
+	// guard, which carries it.
+	ErrNoPolicy = errors.New("the consent policy is not available")
 	// ErrAlreadyRevoked: an operation is revoked once.
 	ErrAlreadyRevoked = errors.New("the operation is already revoked")
 )

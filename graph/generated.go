@@ -6,12 +6,14 @@ import (
 	"bytes"
 	"consentgate/ent"
 	"consentgate/ent/accessgrant"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/consent"
 	"consentgate/ent/job"
 	"consentgate/ent/operation"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"consentgate/ent/schema/schematype"
 	"consentgate/graph/model"
 	"context"
@@ -43,6 +45,7 @@ type ResolverRoot interface {
 	AccessRecord() AccessRecordResolver
 	Applicant() ApplicantResolver
 	Consent() ConsentResolver
+	Job() JobResolver
 	Mutation() MutationResolver
 	PrivacyRequest() PrivacyRequestResolver
 	Query() QueryResolver
@@ -110,6 +113,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Answer struct {
+		Application func(childComplexity int) int
+		Category    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Question    func(childComplexity int) int
+		Text        func(childComplexity int) int
+	}
+
 	Applicant struct {
 		AcademicBackground  func(childComplexity int) int
 		AccessHistory       func(childComplexity int) int
@@ -142,6 +153,7 @@ type ComplexityRoot struct {
 		PostalCode          func(childComplexity int) int
 		Prefecture          func(childComplexity int) int
 		PrivacyRequests     func(childComplexity int) int
+		Provisions          func(childComplexity int) int
 		Qualifications      func(childComplexity int) int
 		Rent                func(childComplexity int) int
 		SchoolName          func(childComplexity int) int
@@ -245,6 +257,7 @@ type ComplexityRoot struct {
 
 	Job struct {
 		Applications   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicationOrder) int
+		ClosedAt       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
 		Employer       func(childComplexity int) int
@@ -273,8 +286,10 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcknowledgePolicyVersion func(childComplexity int, version string) int
-		ApplyToJob               func(childComplexity int, input ent.CreateApplicationInput) int
+		ApplyToJob               func(childComplexity int, input ent.CreateApplicationInput, answers []*schematype.AnswerInput) int
 		ApproveAccessGrant       func(childComplexity int, id int) int
+		ApproveQuestion          func(childComplexity int, id int, category consent.WithheldCategory) int
+		AskQuestion              func(childComplexity int, jobID int, text string) int
 		ChangeConsent            func(childComplexity int, input model.ConsentChangeInput) int
 		CreateJob                func(childComplexity int, input ent.CreateJobInput) int
 		CreateMyProfile          func(childComplexity int, input ent.CreateApplicantInput) int
@@ -282,10 +297,12 @@ type ComplexityRoot struct {
 		HandlePrivacyRequest     func(childComplexity int, id int, status privacyrequest.Status, rejectionReason *string) int
 		MoveApplication          func(childComplexity int, id int, status application.Status) int
 		PublishPolicyVersion     func(childComplexity int, input model.PublishPolicyVersionInput) int
+		RefuseQuestion           func(childComplexity int, id int, rule question.RefusalRule, note *string) int
 		RegisterOperation        func(childComplexity int, input model.RegisterOperationInput) int
 		RequestAccessGrant       func(childComplexity int, input ent.CreateAccessGrantInput) int
 		RevokeAccessGrant        func(childComplexity int, id int, reason string) int
 		RevokeOperation          func(childComplexity int, id int, reason string) int
+		RewordQuestion           func(childComplexity int, id int, text string) int
 		UpdateJob                func(childComplexity int, id int, input ent.UpdateJobInput) int
 		UpdateMyProfile          func(childComplexity int, input ent.UpdateApplicantInput) int
 		WithdrawApplication      func(childComplexity int, id int) int
@@ -378,6 +395,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Provision struct {
+		Employer func(childComplexity int) int
+		Ended    func(childComplexity int) int
+		EndsAt   func(childComplexity int) int
+		Keeps    func(childComplexity int) int
+		Since    func(childComplexity int) int
+	}
+
 	Qualification struct {
 		AcquiredOn func(childComplexity int) int
 		Name       func(childComplexity int) int
@@ -400,6 +425,37 @@ type ComplexityRoot struct {
 		PolicyVersionInForce   func(childComplexity int) int
 		PolicyVersions         func(childComplexity int) int
 		PrivacyRequests        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
+		Questions              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.QuestionOrder, where *ent.QuestionWhereInput) int
+	}
+
+	Question struct {
+		AskedBy     func(childComplexity int) int
+		Category    func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Job         func(childComplexity int) int
+		Position    func(childComplexity int) int
+		RefusalNote func(childComplexity int) int
+		RefusalRule func(childComplexity int) int
+		Replaces    func(childComplexity int) int
+		RetiredAt   func(childComplexity int) int
+		ReviewedAt  func(childComplexity int) int
+		ReviewedBy  func(childComplexity int) int
+		Rewording   func(childComplexity int) int
+		Status      func(childComplexity int) int
+		Text        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	QuestionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	QuestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Release struct {
@@ -454,14 +510,19 @@ type AccessRecordResolver interface {
 }
 type ApplicantResolver interface {
 	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
+	Provisions(ctx context.Context, obj *ent.Applicant) ([]*model.Provision, error)
+
 	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
 	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
 }
 type ConsentResolver interface {
 	Standing(ctx context.Context, obj *ent.Consent) (*model.ConsentStanding, error)
 }
+type JobResolver interface {
+	Questions(ctx context.Context, obj *ent.Job) ([]*ent.Question, error)
+}
 type MutationResolver interface {
-	ApplyToJob(ctx context.Context, input ent.CreateApplicationInput) (*ent.Application, error)
+	ApplyToJob(ctx context.Context, input ent.CreateApplicationInput, answers []*schematype.AnswerInput) (*ent.Application, error)
 	WithdrawApplication(ctx context.Context, id int) (*ent.Application, error)
 	MoveApplication(ctx context.Context, id int, status application.Status) (*ent.Application, error)
 	CreateMyProfile(ctx context.Context, input ent.CreateApplicantInput) (*ent.Applicant, error)
@@ -478,6 +539,10 @@ type MutationResolver interface {
 	AcknowledgePolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error)
 	FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind, changes *ent.UpdateApplicantInput) (*ent.PrivacyRequest, error)
 	HandlePrivacyRequest(ctx context.Context, id int, status privacyrequest.Status, rejectionReason *string) (*ent.PrivacyRequest, error)
+	AskQuestion(ctx context.Context, jobID int, text string) (*ent.Question, error)
+	RewordQuestion(ctx context.Context, id int, text string) (*ent.Question, error)
+	ApproveQuestion(ctx context.Context, id int, category consent.WithheldCategory) (*ent.Question, error)
+	RefuseQuestion(ctx context.Context, id int, rule question.RefusalRule, note *string) (*ent.Question, error)
 }
 type PrivacyRequestResolver interface {
 	Overdue(ctx context.Context, obj *ent.PrivacyRequest) (bool, error)
@@ -494,6 +559,7 @@ type QueryResolver interface {
 	Jobs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JobOrder, where *ent.JobWhereInput) (*ent.JobConnection, error)
 	Operations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.OperationWhereInput) (*ent.OperationConnection, error)
 	PrivacyRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) (*ent.PrivacyRequestConnection, error)
+	Questions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.QuestionOrder, where *ent.QuestionWhereInput) (*ent.QuestionConnection, error)
 	Me(ctx context.Context) (*ent.Applicant, error)
 	Applicant(ctx context.Context, id int) (*ent.Applicant, error)
 	Job(ctx context.Context, id int) (*ent.Job, error)
@@ -767,6 +833,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AccessRecordEdge.Node(childComplexity), true
 
+	case "Answer.application":
+		if e.ComplexityRoot.Answer.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Application(childComplexity), true
+	case "Answer.category":
+		if e.ComplexityRoot.Answer.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Category(childComplexity), true
+	case "Answer.id":
+		if e.ComplexityRoot.Answer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.ID(childComplexity), true
+	case "Answer.question":
+		if e.ComplexityRoot.Answer.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Question(childComplexity), true
+	case "Answer.text":
+		if e.ComplexityRoot.Answer.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Text(childComplexity), true
+
 	case "Applicant.academicBackground":
 		if e.ComplexityRoot.Applicant.AcademicBackground == nil {
 			break
@@ -958,6 +1055,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.PrivacyRequests(childComplexity), true
+	case "Applicant.provisions":
+		if e.ComplexityRoot.Applicant.Provisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.Provisions(childComplexity), true
 	case "Applicant.qualifications":
 		if e.ComplexityRoot.Applicant.Qualifications == nil {
 			break
@@ -1382,6 +1485,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Job.Applications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ApplicationOrder)), true
+	case "Job.closedAt":
+		if e.ComplexityRoot.Job.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Job.ClosedAt(childComplexity), true
 	case "Job.createdAt":
 		if e.ComplexityRoot.Job.CreatedAt == nil {
 			break
@@ -1514,7 +1623,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ApplyToJob(childComplexity, args["input"].(ent.CreateApplicationInput)), true
+		return e.ComplexityRoot.Mutation.ApplyToJob(childComplexity, args["input"].(ent.CreateApplicationInput), args["answers"].([]*schematype.AnswerInput)), true
 	case "Mutation.approveAccessGrant":
 		if e.ComplexityRoot.Mutation.ApproveAccessGrant == nil {
 			break
@@ -1526,6 +1635,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveAccessGrant(childComplexity, args["id"].(int)), true
+	case "Mutation.approveQuestion":
+		if e.ComplexityRoot.Mutation.ApproveQuestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveQuestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveQuestion(childComplexity, args["id"].(int), args["category"].(consent.WithheldCategory)), true
+	case "Mutation.askQuestion":
+		if e.ComplexityRoot.Mutation.AskQuestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_askQuestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AskQuestion(childComplexity, args["jobID"].(int), args["text"].(string)), true
 	case "Mutation.changeConsent":
 		if e.ComplexityRoot.Mutation.ChangeConsent == nil {
 			break
@@ -1603,6 +1734,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishPolicyVersion(childComplexity, args["input"].(model.PublishPolicyVersionInput)), true
+	case "Mutation.refuseQuestion":
+		if e.ComplexityRoot.Mutation.RefuseQuestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refuseQuestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefuseQuestion(childComplexity, args["id"].(int), args["rule"].(question.RefusalRule), args["note"].(*string)), true
 	case "Mutation.registerOperation":
 		if e.ComplexityRoot.Mutation.RegisterOperation == nil {
 			break
@@ -1647,6 +1789,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeOperation(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.rewordQuestion":
+		if e.ComplexityRoot.Mutation.RewordQuestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rewordQuestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RewordQuestion(childComplexity, args["id"].(int), args["text"].(string)), true
 	case "Mutation.updateJob":
 		if e.ComplexityRoot.Mutation.UpdateJob == nil {
 			break
@@ -2016,6 +2169,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PrivacyRequestEdge.Node(childComplexity), true
 
+	case "Provision.employer":
+		if e.ComplexityRoot.Provision.Employer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Employer(childComplexity), true
+	case "Provision.ended":
+		if e.ComplexityRoot.Provision.Ended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Ended(childComplexity), true
+	case "Provision.endsAt":
+		if e.ComplexityRoot.Provision.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.EndsAt(childComplexity), true
+	case "Provision.keeps":
+		if e.ComplexityRoot.Provision.Keeps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Keeps(childComplexity), true
+	case "Provision.since":
+		if e.ComplexityRoot.Provision.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Since(childComplexity), true
+
 	case "Qualification.acquiredOn":
 		if e.ComplexityRoot.Qualification.AcquiredOn == nil {
 			break
@@ -2191,6 +2375,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PrivacyRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PrivacyRequestOrder), args["where"].(*ent.PrivacyRequestWhereInput)), true
+	case "Query.questions":
+		if e.ComplexityRoot.Query.Questions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_questions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Questions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.QuestionOrder), args["where"].(*ent.QuestionWhereInput)), true
+
+	case "Question.askedBy":
+		if e.ComplexityRoot.Question.AskedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.AskedBy(childComplexity), true
+	case "Question.category":
+		if e.ComplexityRoot.Question.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Category(childComplexity), true
+	case "Question.createdAt":
+		if e.ComplexityRoot.Question.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.CreatedAt(childComplexity), true
+	case "Question.id":
+		if e.ComplexityRoot.Question.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.ID(childComplexity), true
+	case "Question.job":
+		if e.ComplexityRoot.Question.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Job(childComplexity), true
+	case "Question.position":
+		if e.ComplexityRoot.Question.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Position(childComplexity), true
+	case "Question.refusalNote":
+		if e.ComplexityRoot.Question.RefusalNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.RefusalNote(childComplexity), true
+	case "Question.refusalRule":
+		if e.ComplexityRoot.Question.RefusalRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.RefusalRule(childComplexity), true
+	case "Question.replaces":
+		if e.ComplexityRoot.Question.Replaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Replaces(childComplexity), true
+	case "Question.retiredAt":
+		if e.ComplexityRoot.Question.RetiredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.RetiredAt(childComplexity), true
+	case "Question.reviewedAt":
+		if e.ComplexityRoot.Question.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.ReviewedAt(childComplexity), true
+	case "Question.reviewedBy":
+		if e.ComplexityRoot.Question.ReviewedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.ReviewedBy(childComplexity), true
+	case "Question.rewording":
+		if e.ComplexityRoot.Question.Rewording == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Rewording(childComplexity), true
+	case "Question.status":
+		if e.ComplexityRoot.Question.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Status(childComplexity), true
+	case "Question.text":
+		if e.ComplexityRoot.Question.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.Text(childComplexity), true
+	case "Question.updatedAt":
+		if e.ComplexityRoot.Question.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Question.UpdatedAt(childComplexity), true
+
+	case "QuestionConnection.edges":
+		if e.ComplexityRoot.QuestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionConnection.Edges(childComplexity), true
+	case "QuestionConnection.pageInfo":
+		if e.ComplexityRoot.QuestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionConnection.PageInfo(childComplexity), true
+	case "QuestionConnection.totalCount":
+		if e.ComplexityRoot.QuestionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionConnection.TotalCount(childComplexity), true
+
+	case "QuestionEdge.cursor":
+		if e.ComplexityRoot.QuestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionEdge.Cursor(childComplexity), true
+	case "QuestionEdge.node":
+		if e.ComplexityRoot.QuestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuestionEdge.Node(childComplexity), true
 
 	case "Release.category":
 		if e.ComplexityRoot.Release.Category == nil {
@@ -2335,6 +2659,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AccessGrantWhereInput", ec.unmarshalInputAccessGrantWhereInput),
 			graphql.NewInputUnmarshaler("AccessRecordOrder", ec.unmarshalInputAccessRecordOrder),
 			graphql.NewInputUnmarshaler("AccessRecordWhereInput", ec.unmarshalInputAccessRecordWhereInput),
+			graphql.NewInputUnmarshaler("AnswerInput", ec.unmarshalInputAnswerInput),
+			graphql.NewInputUnmarshaler("AnswerWhereInput", ec.unmarshalInputAnswerWhereInput),
 			graphql.NewInputUnmarshaler("ApplicantOrder", ec.unmarshalInputApplicantOrder),
 			graphql.NewInputUnmarshaler("ApplicantWhereInput", ec.unmarshalInputApplicantWhereInput),
 			graphql.NewInputUnmarshaler("ApplicationOrder", ec.unmarshalInputApplicationOrder),
@@ -2356,6 +2682,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PrivacyRequestWhereInput", ec.unmarshalInputPrivacyRequestWhereInput),
 			graphql.NewInputUnmarshaler("PublishPolicyVersionInput", ec.unmarshalInputPublishPolicyVersionInput),
 			graphql.NewInputUnmarshaler("QualificationInput", ec.unmarshalInputQualificationInput),
+			graphql.NewInputUnmarshaler("QuestionOrder", ec.unmarshalInputQuestionOrder),
+			graphql.NewInputUnmarshaler("QuestionWhereInput", ec.unmarshalInputQuestionWhereInput),
 			graphql.NewInputUnmarshaler("RegisterOperationInput", ec.unmarshalInputRegisterOperationInput),
 			graphql.NewInputUnmarshaler("StatisticsFilter", ec.unmarshalInputStatisticsFilter),
 			graphql.NewInputUnmarshaler("UpdateApplicantInput", ec.unmarshalInputUpdateApplicantInput),
@@ -2440,6 +2768,35 @@ var sources = []*ast.Source{
 	{Name: "../schema/access.graphqls", Input: `extend type Applicant {
   "Who received this applicant's personal data, when, which categories and for which purpose: the latest 100 releases."
   accessHistory: [AccessRecord!]! @nonPersonal
+  """
+  Per employer the applicant applied to (among the applications the viewer
+  reaches), since when it is provided their data and when that provision ends
+  or ended: the end of provision of its applications (policy §5(1); the data
+  map's "End of provision").
+  """
+  provisions: [Provision!]! @nonPersonal
+}
+
+"""
+Provision of an applicant's data to one employer (policy §4(1), §5(1)): from
+the first application to it until the end of provision of the last. An
+application's provision ends when it reaches a final state (WITHDRAWN,
+REJECTED, HIRED, or its job CLOSED), after the grace period the policy sets
+for that state; after it the employer reaches neither the applicant nor the
+application through it, by any path, except for what a hire keeps for
+employment. Withdrawing the consent (changeConsent, a cease-of-provision
+request) ends it as well, at once.
+"""
+type Provision {
+  employer: Employer!
+  "When the applicant first applied to the employer."
+  since: Time!
+  "When the employer's access ends or ended: the latest end of provision of the applications to it; null while one of them is live and its job open."
+  endsAt: Time
+  "Whether endsAt has passed: the employer reaches nothing more (but what it keeps)."
+  ended: Boolean!
+  "What the employer keeps after endsAt: for a hire, the categories the policy keeps for employment; otherwise none."
+  keeps: [Category!]!
 }
 
 "A role of the identity contract (README: Identity contract)."
@@ -2475,9 +2832,14 @@ extend type AccessRecord {
   releases: [Release!]!
 }
 `, BuiltIn: false},
-	{Name: "../schema/applicant.graphqls", Input: `"One job in an applicant's work history."
+	{Name: "../schema/applicant.graphqls", Input: `"""
+One job in an applicant's work history. The employer's name of the current
+job (no end date) is the applicant's workplace (WORKPLACE, which §5(1) does
+not provide to employers), not their work history.
+"""
 type WorkHistoryEntry {
-  company: String @personal(category: WORK_HISTORY)
+  "The employer's name. While the job is current (no ` + "`" + `to` + "`" + `), it is the applicant's workplace."
+  company: String @personalPerValue(categories: [WORK_HISTORY, WORKPLACE], rule: "WORKPLACE while the job is current (no end date), WORK_HISTORY once it has ended")
   "First day of the work period."
   from: Time @personal(category: WORK_HISTORY)
   "Last day of the work period; null while current."
@@ -2523,6 +2885,11 @@ input EmergencyContactInput {
   phone: String!
 }
 
+extend type Applicant {
+  "When the profile was last changed. Only for a viewer that sees all of it (the applicant): it moves with hidden fields too."
+  updatedAt: Time @personalTimestamp
+}
+
 extend type Query {
   "The applicant behind the token; null when the viewer has no profile yet."
   me: Applicant
@@ -2537,9 +2904,14 @@ extend type Mutation {
   updateMyProfile(input: UpdateApplicantInput!): Applicant!
 }
 `, BuiltIn: false},
-	{Name: "../schema/application.graphqls", Input: `type Mutation {
-  "Applies to a published job with a reason and the answers to its questions."
-  applyToJob(input: CreateApplicationInput!): Application!
+	{Name: "../schema/application.graphqls", Input: `extend type Application {
+  "When the application was last changed. Only for a viewer that sees all of the applicant's data (the applicant): it moves with hidden fields too (statusChangedAt is the time of the last status change)."
+  updatedAt: Time @personalTimestamp
+}
+
+type Mutation {
+  "Applies to a published job with a reason and an answer to each of its questions in effect (approved)."
+  applyToJob(input: CreateApplicationInput!, answers: [AnswerInput!]): Application!
   "Withdraws one of the viewer's own applications."
   withdrawApplication(id: ID!): Application!
   "Moves an application to one of the employer's jobs to a new status."
@@ -2596,6 +2968,26 @@ effect the subject themself; to anyone else it resolves to null, listed in
 ` + "`" + `extensions.withheld` + "`" + ` like a hidden @personal field.
 """
 directive @personalBundle on FIELD_DEFINITION
+
+"""
+Marks a field as personal data whose category depends on the value: the
+object that holds it names the category of each value, among ` + "`" + `categories` + "`" + `,
+by ` + "`" + `rule` + "`" + ` (DESIGN.md: every part of a composite has its own category). The
+gateway decides each value as a @personal field of that category; a value
+whose category is none of these is hidden.
+"""
+directive @personalPerValue(categories: [Category!]!, rule: String!) on FIELD_DEFINITION
+
+"""
+Marks the time a personal-data object was last updated: it moves when any of
+its fields changes, hidden ones included, so a viewer that does not see
+every category of the subject would learn from it that something hidden
+changed. The gateway releases it only to a viewer to whom the policy gives
+every category of the subject plain (in effect the subject themself); to
+anyone else it resolves to null, listed in ` + "`" + `extensions.withheld` + "`" + `. It is no
+value of any category: releasing it records nothing.
+"""
+directive @personalTimestamp on FIELD_DEFINITION
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
@@ -3050,10 +3442,42 @@ input AccessRecordWhereInput {
   policyVersionEqualFold: String
   policyVersionContainsFold: String
 }
+type Answer implements Node {
+  id: ID! @nonPersonal
+  """
+  The answer. Released and withheld as its category.
+  """
+  text: String @personalPerValue(categories: [NAME,BIRTH_DATE,SEX,ADDRESS_REGION,PHONE,EMAIL,OCCUPATION,VISA,EDUCATION,WORK_HISTORY,QUALIFICATIONS,SELF_PR,FAMILY,EMERGENCY_CONTACT,HOUSING,PREFERENCES,APPLICATION_ANSWERS], rule: "the category its question was approved with")
+  """
+  The category its question was approved with.
+  """
+  category: Category! @nonPersonal
+  application: Application! @nonPersonal
+  question: Question! @nonPersonal
+}
+"""
+AnswerWhereInput is used for filtering Answer objects.
+Input was generated by ent.
+"""
+input AnswerWhereInput {
+  not: AnswerWhereInput
+  and: [AnswerWhereInput!]
+  or: [AnswerWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+}
 type Applicant implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
-  updatedAt: Time! @nonPersonal
   """
   When a completed DELETION request erased the applicant's personal data; null otherwise.
   """
@@ -3240,7 +3664,6 @@ Properties by which Applicant connections can be ordered.
 """
 enum ApplicantOrderField {
   CREATED_AT
-  UPDATED_AT
 }
 """
 ApplicantWhereInput is used for filtering Applicant objects.
@@ -3272,34 +3695,22 @@ input ApplicantWhereInput {
   createdAtGTE: Time
   createdAtLT: Time
   createdAtLTE: Time
-  """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
 }
 type Application implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
-  updatedAt: Time! @nonPersonal
   """
   Reason for applying.
   """
   reason: String @personal(category: APPLICATION_ANSWERS)
-  """
-  Answers to the job's questions, in the job's order.
-  """
-  answers: [String!] @personal(category: APPLICATION_ANSWERS)
   status: ApplicationStatus! @nonPersonal
   statusChangedAt: Time @nonPersonal
   applicant: Applicant! @nonPersonal
   job: Job! @nonPersonal
+  """
+  The answers to the job's questions in effect when applying, each released as its question's category.
+  """
+  answers: [Answer!] @nonPersonal
 }
 """
 A connection to a list of items.
@@ -3349,7 +3760,6 @@ Properties by which Application connections can be ordered.
 """
 enum ApplicationOrderField {
   CREATED_AT
-  UPDATED_AT
   STATUS
 }
 """
@@ -3395,17 +3805,6 @@ input ApplicationWhereInput {
   createdAtLT: Time
   createdAtLTE: Time
   """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
-  """
   status field predicates
   """
   status: ApplicationStatus
@@ -3427,9 +3826,9 @@ input ApplicationWhereInput {
   statusChangedAtNotNil: Boolean
 }
 """
-Category is enum for the field withheld_category
+Category is enum for the field category
 """
-enum Category @goModel(model: "consentgate/ent/consent.WithheldCategory") {
+enum Category @goModel(model: "consentgate/ent/answer.Category") {
   NAME
   BIRTH_DATE
   SEX
@@ -3693,10 +4092,6 @@ input CreateApplicationInput {
   Reason for applying.
   """
   reason: String
-  """
-  Answers to the job's questions, in the job's order.
-  """
-  answers: [String!]
   jobID: ID!
 }
 """
@@ -3723,11 +4118,10 @@ input CreateJobInput {
   Upper end of the annual salary range, yen.
   """
   salaryMax: Int
+  """
+  DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing).
+  """
   status: JobStatus
-  """
-  The employer's own questions to applicants; an application answers each, in order.
-  """
-  questions: [String!]
 }
 """
 Define a Relay Cursor type:
@@ -3991,11 +4385,14 @@ type Job implements Node {
   Upper end of the annual salary range, yen.
   """
   salaryMax: Int
+  """
+  DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing).
+  """
   status: JobStatus!
   """
-  The employer's own questions to applicants; an application answers each, in order.
+  When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED).
   """
-  questions: [String!]
+  closedAt: Time
   employer: Employer!
   applications(
     """
@@ -4228,6 +4625,19 @@ input JobWhereInput {
   statusNEQ: JobStatus
   statusIn: [JobStatus!]
   statusNotIn: [JobStatus!]
+  """
+  closed_at field predicates
+  """
+  closedAt: Time
+  closedAtNEQ: Time
+  closedAtIn: [Time!]
+  closedAtNotIn: [Time!]
+  closedAtGT: Time
+  closedAtGTE: Time
+  closedAtLT: Time
+  closedAtLTE: Time
+  closedAtIsNil: Boolean
+  closedAtNotNil: Boolean
 }
 """
 LegalBasis is enum for the field basis
@@ -4685,7 +5095,6 @@ input PolicyVersionWhereInput {
 type PrivacyRequest implements Node {
   id: ID! @nonPersonal
   createdAt: Time! @nonPersonal
-  updatedAt: Time! @nonPersonal
   kind: PrivacyRequestKind! @nonPersonal
   status: PrivacyRequestStatus! @nonPersonal
   dueAt: Time! @nonPersonal
@@ -4757,7 +5166,6 @@ Properties by which PrivacyRequest connections can be ordered.
 """
 enum PrivacyRequestOrderField {
   CREATED_AT
-  UPDATED_AT
   STATUS
   DUE_AT
 }
@@ -4800,17 +5208,6 @@ input PrivacyRequestWhereInput {
   createdAtGTE: Time
   createdAtLT: Time
   createdAtLTE: Time
-  """
-  updated_at field predicates
-  """
-  updatedAt: Time
-  updatedAtNEQ: Time
-  updatedAtIn: [Time!]
-  updatedAtNotIn: [Time!]
-  updatedAtGT: Time
-  updatedAtGTE: Time
-  updatedAtLT: Time
-  updatedAtLTE: Time
   """
   kind field predicates
   """
@@ -5124,6 +5521,202 @@ type Query {
     """
     where: PrivacyRequestWhereInput
   ): PrivacyRequestConnection!
+  questions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Questions returned from the connection.
+    """
+    orderBy: QuestionOrder
+
+    """
+    Filtering options for Questions returned from the connection.
+    """
+    where: QuestionWhereInput
+  ): QuestionConnection!
+}
+type Question implements Node {
+  id: ID!
+  createdAt: Time! @nonPersonal
+  updatedAt: Time! @nonPersonal
+  """
+  The question as applicants read it. It never changes: rewordQuestion asks a new one.
+  """
+  text: String!
+  """
+  Its place among the job's questions; a rewording takes the place of the question it rewords.
+  """
+  position: Int!
+  """
+  PENDING until compliance reviews it; APPROVED (in effect: applicants answer it) or REFUSED; RETIRED once a rewording of it is approved.
+  """
+  status: QuestionStatus!
+  """
+  Set on approval: the category its answers are released and withheld as.
+  """
+  category: Category
+  """
+  Set on refusal: the rule the question breaks.
+  """
+  refusalRule: QuestionRule
+  """
+  Set on refusal: what the reviewer found, e.g. the special care-required matter asked for.
+  """
+  refusalNote: String
+  """
+  The employer account that asked it.
+  """
+  askedBy: String!
+  """
+  The compliance account that approved or refused it (never the one that asked it).
+  """
+  reviewedBy: String
+  reviewedAt: Time
+  retiredAt: Time
+  job: Job!
+  """
+  replaces: the question this one rewords; rewording: the question that rewords this one.
+  """
+  replaces: Question
+  rewording: [Question!]
+}
+"""
+A connection to a list of items.
+"""
+type QuestionConnection {
+  """
+  A list of edges.
+  """
+  edges: [QuestionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type QuestionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Question
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Question connections
+"""
+input QuestionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Questions.
+  """
+  field: QuestionOrderField!
+}
+"""
+Properties by which Question connections can be ordered.
+"""
+enum QuestionOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+QuestionRule is enum for the field refusal_rule
+"""
+enum QuestionRule @goModel(model: "consentgate/ent/question.RefusalRule") {
+  SPECIAL_CARE_REQUIRED
+  NOT_PROVIDABLE
+}
+"""
+QuestionStatus is enum for the field status
+"""
+enum QuestionStatus @goModel(model: "consentgate/ent/question.Status") {
+  PENDING
+  APPROVED
+  REFUSED
+  RETIRED
+}
+"""
+QuestionWhereInput is used for filtering Question objects.
+Input was generated by ent.
+"""
+input QuestionWhereInput {
+  not: QuestionWhereInput
+  and: [QuestionWhereInput!]
+  or: [QuestionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  status field predicates
+  """
+  status: QuestionStatus
+  statusNEQ: QuestionStatus
+  statusIn: [QuestionStatus!]
+  statusNotIn: [QuestionStatus!]
+  """
+  rewording edge predicates
+  """
+  hasRewording: Boolean
+  hasRewordingWith: [QuestionWhereInput!]
 }
 """
 Sex is enum for the field sex
@@ -5311,13 +5904,10 @@ input UpdateJobInput {
   """
   salaryMax: Int
   clearSalaryMax: Boolean
+  """
+  DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing).
+  """
   status: JobStatus
-  """
-  The employer's own questions to applicants; an application answers each, in order.
-  """
-  questions: [String!]
-  appendQuestions: [String!]
-  clearQuestions: Boolean
 }
 `, BuiltIn: false},
 	{Name: "../schema/grant.graphqls", Input: `extend type AccessGrant {
@@ -5465,6 +6055,8 @@ extend type Mutation {
 scalar Map
 
 extend type PrivacyRequest {
+  "When the request was last changed. Only for a viewer that sees all of the subject's data (the subject): it moves with the proposed changes and the result too."
+  updatedAt: Time @personalTimestamp
   "Whether the request is still open (received or in progress) after its due date."
   overdue: Boolean! @nonPersonal
   """
@@ -5509,6 +6101,44 @@ extend type Mutation {
   "Privacy requests").
   """
   handlePrivacyRequest(id: ID!, status: PrivacyRequestStatus!, rejectionReason: String): PrivacyRequest!
+}
+`, BuiltIn: false},
+	{Name: "../schema/question.graphqls", Input: `"An answer to one of a job's questions in effect, as applyToJob takes it."
+input AnswerInput {
+  questionID: ID!
+  text: String!
+}
+
+extend type Job {
+  """
+  The employer's questions to applicants, in order, as the viewer reaches
+  them: for anyone, those in effect (APPROVED: applicants answer them); for
+  the employer and compliance, every one with its review (PENDING, REFUSED,
+  RETIRED by an approved rewording).
+  """
+  questions: [Question!]!
+}
+
+extend type Mutation {
+  "Asks the applicants to one of the employer's jobs a question: PENDING, in effect only once a compliance account approves it."
+  askQuestion(jobID: ID!, text: String!): Question!
+  """
+  Rewords one of the employer's questions: a new question, PENDING, in its
+  place; an approved question stays in effect until the rewording is
+  approved (a pending one is retired at once). Answers stay with the question
+  they answered.
+  """
+  rewordQuestion(id: ID!, text: String!): Question!
+  """
+  Approves a pending question (compliance, another account than the one that
+  asked it) with the category its answers are released and withheld as.
+  Refused, naming the rule, for a question that asks for special
+  care-required information (SPECIAL_CARE_REQUIRED) or for a category §5(1)
+  does not provide to employers (NOT_PROVIDABLE).
+  """
+  approveQuestion(id: ID!, category: Category!): Question!
+  "Refuses a pending question (compliance), naming the rule it breaks."
+  refuseQuestion(id: ID!, rule: QuestionRule!, note: String): Question!
 }
 `, BuiltIn: false},
 	{Name: "../schema/statistics.graphqls", Input: `"""
@@ -5726,14 +6356,28 @@ func (ec *executionContext) childFields_AccessRecordEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type AccessRecordEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Answer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Answer_id(ctx, field)
+	case "text":
+		return ec.fieldContext_Answer_text(ctx, field)
+	case "category":
+		return ec.fieldContext_Answer_category(ctx, field)
+	case "application":
+		return ec.fieldContext_Answer_application(ctx, field)
+	case "question":
+		return ec.fieldContext_Answer_question(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Answer", field.Name)
+}
+
 func (ec *executionContext) childFields_Applicant(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Applicant_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Applicant_createdAt(ctx, field)
-	case "updatedAt":
-		return ec.fieldContext_Applicant_updatedAt(ctx, field)
 	case "erasedAt":
 		return ec.fieldContext_Applicant_erasedAt(ctx, field)
 	case "name":
@@ -5822,6 +6466,10 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_privacyRequests(ctx, field)
 	case "accessHistory":
 		return ec.fieldContext_Applicant_accessHistory(ctx, field)
+	case "provisions":
+		return ec.fieldContext_Applicant_provisions(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Applicant_updatedAt(ctx, field)
 	case "currentConsents":
 		return ec.fieldContext_Applicant_currentConsents(ctx, field)
 	case "notices":
@@ -5858,12 +6506,8 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Application_createdAt(ctx, field)
-	case "updatedAt":
-		return ec.fieldContext_Application_updatedAt(ctx, field)
 	case "reason":
 		return ec.fieldContext_Application_reason(ctx, field)
-	case "answers":
-		return ec.fieldContext_Application_answers(ctx, field)
 	case "status":
 		return ec.fieldContext_Application_status(ctx, field)
 	case "statusChangedAt":
@@ -5872,6 +6516,10 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_applicant(ctx, field)
 	case "job":
 		return ec.fieldContext_Application_job(ctx, field)
+	case "answers":
+		return ec.fieldContext_Application_answers(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Application_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Application", field.Name)
 }
@@ -6004,12 +6652,14 @@ func (ec *executionContext) childFields_Job(ctx context.Context, field graphql.C
 		return ec.fieldContext_Job_salaryMax(ctx, field)
 	case "status":
 		return ec.fieldContext_Job_status(ctx, field)
-	case "questions":
-		return ec.fieldContext_Job_questions(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Job_closedAt(ctx, field)
 	case "employer":
 		return ec.fieldContext_Job_employer(ctx, field)
 	case "applications":
 		return ec.fieldContext_Job_applications(ctx, field)
+	case "questions":
+		return ec.fieldContext_Job_questions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Job", field.Name)
 }
@@ -6150,8 +6800,6 @@ func (ec *executionContext) childFields_PrivacyRequest(ctx context.Context, fiel
 		return ec.fieldContext_PrivacyRequest_id(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_PrivacyRequest_createdAt(ctx, field)
-	case "updatedAt":
-		return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
 	case "kind":
 		return ec.fieldContext_PrivacyRequest_kind(ctx, field)
 	case "status":
@@ -6166,6 +6814,8 @@ func (ec *executionContext) childFields_PrivacyRequest(ctx context.Context, fiel
 		return ec.fieldContext_PrivacyRequest_rejectionReason(ctx, field)
 	case "applicant":
 		return ec.fieldContext_PrivacyRequest_applicant(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
 	case "overdue":
 		return ec.fieldContext_PrivacyRequest_overdue(ctx, field)
 	case "proposedChanges":
@@ -6198,6 +6848,22 @@ func (ec *executionContext) childFields_PrivacyRequestEdge(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type PrivacyRequestEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Provision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employer":
+		return ec.fieldContext_Provision_employer(ctx, field)
+	case "since":
+		return ec.fieldContext_Provision_since(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Provision_endsAt(ctx, field)
+	case "ended":
+		return ec.fieldContext_Provision_ended(ctx, field)
+	case "keeps":
+		return ec.fieldContext_Provision_keeps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Provision", field.Name)
+}
+
 func (ec *executionContext) childFields_Qualification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -6206,6 +6872,66 @@ func (ec *executionContext) childFields_Qualification(ctx context.Context, field
 		return ec.fieldContext_Qualification_acquiredOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Qualification", field.Name)
+}
+
+func (ec *executionContext) childFields_Question(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Question_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Question_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Question_updatedAt(ctx, field)
+	case "text":
+		return ec.fieldContext_Question_text(ctx, field)
+	case "position":
+		return ec.fieldContext_Question_position(ctx, field)
+	case "status":
+		return ec.fieldContext_Question_status(ctx, field)
+	case "category":
+		return ec.fieldContext_Question_category(ctx, field)
+	case "refusalRule":
+		return ec.fieldContext_Question_refusalRule(ctx, field)
+	case "refusalNote":
+		return ec.fieldContext_Question_refusalNote(ctx, field)
+	case "askedBy":
+		return ec.fieldContext_Question_askedBy(ctx, field)
+	case "reviewedBy":
+		return ec.fieldContext_Question_reviewedBy(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_Question_reviewedAt(ctx, field)
+	case "retiredAt":
+		return ec.fieldContext_Question_retiredAt(ctx, field)
+	case "job":
+		return ec.fieldContext_Question_job(ctx, field)
+	case "replaces":
+		return ec.fieldContext_Question_replaces(ctx, field)
+	case "rewording":
+		return ec.fieldContext_Question_rewording(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Question", field.Name)
+}
+
+func (ec *executionContext) childFields_QuestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_QuestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_QuestionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_QuestionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_QuestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_QuestionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_QuestionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuestionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Release(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6559,6 +7285,14 @@ func (ec *executionContext) field_Mutation_applyToJob_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "answers",
+		func(ctx context.Context, v any) ([]*schematype.AnswerInput, error) {
+			return ec.unmarshalOAnswerInput2ᚕᚖconsentgateᚋentᚋschemaᚋschematypeᚐAnswerInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["answers"] = arg1
 	return args, nil
 }
 
@@ -6573,6 +7307,50 @@ func (ec *executionContext) field_Mutation_approveAccessGrant_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveQuestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "category",
+		func(ctx context.Context, v any) (consent.WithheldCategory, error) {
+			return ec.unmarshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["category"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_askQuestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "jobID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["jobID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
 	return args, nil
 }
 
@@ -6706,6 +7484,36 @@ func (ec *executionContext) field_Mutation_publishPolicyVersion_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_refuseQuestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "rule",
+		func(ctx context.Context, v any) (question.RefusalRule, error) {
+			return ec.unmarshalNQuestionRule2consentgateᚋentᚋquestionᚐRefusalRule(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rule"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_registerOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6775,6 +7583,28 @@ func (ec *executionContext) field_Mutation_revokeOperation_args(ctx context.Cont
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rewordQuestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg1
 	return args, nil
 }
 
@@ -7312,6 +8142,60 @@ func (ec *executionContext) field_Query_privacyRequests_args(ctx context.Context
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.PrivacyRequestWhereInput, error) {
 			return ec.unmarshalOPrivacyRequestWhereInput2ᚖconsentgateᚋentᚐPrivacyRequestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_questions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.QuestionOrder, error) {
+			return ec.unmarshalOQuestionOrder2ᚖconsentgateᚋentᚐQuestionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.QuestionWhereInput, error) {
+			return ec.unmarshalOQuestionWhereInput2ᚖconsentgateᚋentᚐQuestionWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8386,6 +9270,139 @@ func (ec *executionContext) fieldContext_AccessRecordEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("AccessRecordEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Answer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Answer_text(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Answer_category(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v answer.Category) graphql.Marshaler {
+			return ec.marshalNCategory2consentgateᚋentᚋanswerᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, "Category")
+}
+
+func (ec *executionContext) _Answer_application(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_application(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Application(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
+			return ec.marshalNApplication2ᚖconsentgateᚋentᚐApplication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_application(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Application(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Answer_question(ctx context.Context, field graphql.CollectedField, obj *ent.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Applicant_id(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8429,29 +9446,6 @@ func (ec *executionContext) _Applicant_createdAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Applicant_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
-}
-
-func (ec *executionContext) _Applicant_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Applicant_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Applicant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
 }
 
@@ -9542,6 +10536,61 @@ func (ec *executionContext) fieldContext_Applicant_accessHistory(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Applicant_provisions(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_provisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().Provisions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖconsentgateᚋgraphᚋmodelᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_provisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Applicant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Applicant_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Applicant_currentConsents(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9794,29 +10843,6 @@ func (ec *executionContext) fieldContext_Application_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
-}
-
 func (ec *executionContext) _Application_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9837,29 +10863,6 @@ func (ec *executionContext) _Application_reason(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Application_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
-}
-
-func (ec *executionContext) _Application_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Application_answers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Answers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Application_answers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Application", field, false, false, "String")
 }
 
@@ -9971,6 +10974,61 @@ func (ec *executionContext) fieldContext_Application_job(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Application_answers(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_answers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Answer) graphql.Marshaler {
+			return ec.marshalOAnswer2ᚕᚖconsentgateᚋentᚐAnswerᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_answers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Application", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ApplicationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ApplicationConnection) (ret graphql.Marshaler) {
@@ -11128,27 +12186,27 @@ func (ec *executionContext) fieldContext_Job_status(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Job", field, false, false, "JobStatus")
 }
 
-func (ec *executionContext) _Job_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Job) (ret graphql.Marshaler) {
+func (ec *executionContext) _Job_closedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Job) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Job_questions(ctx, field)
+			return ec.fieldContext_Job_closedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Questions, nil
+			return obj.ClosedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Job_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Job", field, false, false, "String")
+func (ec *executionContext) fieldContext_Job_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Job", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Job_employer(ctx context.Context, field graphql.CollectedField, obj *ent.Job) (ret graphql.Marshaler) {
@@ -11223,6 +12281,38 @@ func (ec *executionContext) fieldContext_Job_applications(ctx context.Context, f
 	if fc.Args, err = ec.field_Job_applications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Job_questions(ctx context.Context, field graphql.CollectedField, obj *ent.Job) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Job_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Job().Questions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Question) graphql.Marshaler {
+			return ec.marshalNQuestion2ᚕᚖconsentgateᚋentᚐQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Job_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Job",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -11379,7 +12469,7 @@ func (ec *executionContext) _Mutation_applyToJob(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ApplyToJob(ctx, fc.Args["input"].(ent.CreateApplicationInput))
+			return ec.Resolvers.Mutation().ApplyToJob(ctx, fc.Args["input"].(ent.CreateApplicationInput), fc.Args["answers"].([]*schematype.AnswerInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Application) graphql.Marshaler {
@@ -12111,6 +13201,182 @@ func (ec *executionContext) fieldContext_Mutation_handlePrivacyRequest(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_handlePrivacyRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_askQuestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_askQuestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AskQuestion(ctx, fc.Args["jobID"].(int), fc.Args["text"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_askQuestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_askQuestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rewordQuestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rewordQuestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RewordQuestion(ctx, fc.Args["id"].(int), fc.Args["text"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rewordQuestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rewordQuestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveQuestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveQuestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveQuestion(ctx, fc.Args["id"].(int), fc.Args["category"].(consent.WithheldCategory))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveQuestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveQuestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refuseQuestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refuseQuestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefuseQuestion(ctx, fc.Args["id"].(int), fc.Args["rule"].(question.RefusalRule), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refuseQuestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refuseQuestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13054,29 +14320,6 @@ func (ec *executionContext) fieldContext_PrivacyRequest_createdAt(_ context.Cont
 	return graphql.NewScalarFieldContext("PrivacyRequest", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PrivacyRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_PrivacyRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PrivacyRequest", field, false, false, "Time")
-}
-
 func (ec *executionContext) _PrivacyRequest_kind(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13245,6 +14488,29 @@ func (ec *executionContext) fieldContext_PrivacyRequest_applicant(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PrivacyRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacyRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalOTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacyRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacyRequest", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PrivacyRequest_overdue(ctx context.Context, field graphql.CollectedField, obj *ent.PrivacyRequest) (ret graphql.Marshaler) {
@@ -13456,6 +14722,130 @@ func (ec *executionContext) _PrivacyRequestEdge_cursor(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_PrivacyRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PrivacyRequestEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Provision_employer(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_employer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Employer) graphql.Marshaler {
+			return ec.marshalNEmployer2ᚖconsentgateᚋentᚐEmployer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_employer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Employer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_since(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Provision_endsAt(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Provision_ended(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_ended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_ended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Provision_keeps(ctx context.Context, field graphql.CollectedField, obj *model.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_keeps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keeps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []consent.WithheldCategory) graphql.Marshaler {
+			return ec.marshalNCategory2ᚕconsentgateᚋentᚋconsentᚐWithheldCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_keeps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Category")
 }
 
 func (ec *executionContext) _Qualification_name(ctx context.Context, field graphql.CollectedField, obj *schematype.Qualification) (ret graphql.Marshaler) {
@@ -13900,6 +15290,50 @@ func (ec *executionContext) fieldContext_Query_privacyRequests(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_questions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Questions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.QuestionOrder), fc.Args["where"].(*ent.QuestionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.QuestionConnection) graphql.Marshaler {
+			return ec.marshalNQuestionConnection2ᚖconsentgateᚋentᚐQuestionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_questions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuestionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_questions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14246,6 +15680,543 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Question_id(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Question_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Question_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Question_text(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "String")
+}
+
+func (ec *executionContext) _Question_position(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Question_status(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v question.Status) graphql.Marshaler {
+			return ec.marshalNQuestionStatus2consentgateᚋentᚋquestionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "QuestionStatus")
+}
+
+func (ec *executionContext) _Question_category(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *question.Category) graphql.Marshaler {
+			return ec.marshalOCategory2ᚖconsentgateᚋentᚋquestionᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "Category")
+}
+
+func (ec *executionContext) _Question_refusalRule(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_refusalRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *question.RefusalRule) graphql.Marshaler {
+			return ec.marshalOQuestionRule2ᚖconsentgateᚋentᚋquestionᚐRefusalRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_refusalRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "QuestionRule")
+}
+
+func (ec *executionContext) _Question_refusalNote(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_refusalNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefusalNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_refusalNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "String")
+}
+
+func (ec *executionContext) _Question_askedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_askedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AskedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_askedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "String")
+}
+
+func (ec *executionContext) _Question_reviewedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_reviewedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_reviewedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "String")
+}
+
+func (ec *executionContext) _Question_reviewedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_reviewedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_reviewedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Question_retiredAt(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_retiredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetiredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_retiredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Question", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Question_job(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Job(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Job) graphql.Marshaler {
+			return ec.marshalNJob2ᚖconsentgateᚋentᚐJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Question_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Question",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Job(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Question_replaces(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_replaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replaces(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalOQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_replaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Question",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Question_rewording(ctx context.Context, field graphql.CollectedField, obj *ent.Question) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Question_rewording(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rewording(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Question) graphql.Marshaler {
+			return ec.marshalOQuestion2ᚕᚖconsentgateᚋentᚐQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Question_rewording(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Question",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.QuestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuestionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.QuestionEdge) graphql.Marshaler {
+			return ec.marshalOQuestionEdge2ᚕᚖconsentgateᚋentᚐQuestionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuestionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.QuestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuestionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuestionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.QuestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuestionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuestionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuestionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.QuestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuestionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+			return ec.marshalOQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QuestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Question(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _QuestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.QuestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuestionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuestionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Release_category(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
@@ -17641,6 +19612,167 @@ func UnmarshalAccessRecordWhereInput(ctx context.Context, raw any) (ent.AccessRe
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAnswerInput(ctx context.Context, obj any) (schematype.AnswerInput, error) {
+	var it schematype.AnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"questionID", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "questionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerInput unmarshals raw into the AnswerInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerInput(ctx context.Context, raw any) (schematype.AnswerInput, error) {
+	var out schematype.AnswerInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAnswerWhereInput(ctx context.Context, obj any) (ent.AnswerWhereInput, error) {
+	var it ent.AnswerWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAnswerWhereInput2ᚖconsentgateᚋentᚐAnswerWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAnswerWhereInput2ᚕᚖconsentgateᚋentᚐAnswerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAnswerWhereInput2ᚕᚖconsentgateᚋentᚐAnswerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnswerWhereInput unmarshals raw into the AnswerWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnswerWhereInput(ctx context.Context, raw any) (ent.AnswerWhereInput, error) {
+	var out ent.AnswerWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnswerWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputApplicantOrder(ctx context.Context, obj any) (ent.ApplicantOrder, error) {
 	var it ent.ApplicantOrder
 	if obj == nil {
@@ -17705,7 +19837,7 @@ func (ec *executionContext) unmarshalInputApplicantWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17845,62 +19977,6 @@ func (ec *executionContext) unmarshalInputApplicantWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "updatedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAt = data
-		case "updatedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNEQ = data
-		case "updatedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtIn = data
-		case "updatedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNotIn = data
-		case "updatedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGT = data
-		case "updatedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGTE = data
-		case "updatedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLT = data
-		case "updatedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLTE = data
 		}
 	}
 	return it, nil
@@ -17982,7 +20058,7 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18122,62 +20198,6 @@ func (ec *executionContext) unmarshalInputApplicationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "updatedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAt = data
-		case "updatedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNEQ = data
-		case "updatedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtIn = data
-		case "updatedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNotIn = data
-		case "updatedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGT = data
-		case "updatedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGTE = data
-		case "updatedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLT = data
-		case "updatedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLTE = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOApplicationStatus2ᚖconsentgateᚋentᚋapplicationᚐStatus(ctx, v)
@@ -19039,7 +21059,7 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reason", "answers", "jobID"}
+	fieldsInOrder := [...]string{"reason", "jobID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19053,13 +21073,6 @@ func (ec *executionContext) unmarshalInputCreateApplicationInput(ctx context.Con
 				return it, err
 			}
 			it.Reason = data
-		case "answers":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answers"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Answers = data
 		case "jobID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobID"))
 			data, err := ec.unmarshalNID2int(ctx, v)
@@ -19095,7 +21108,7 @@ func (ec *executionContext) unmarshalInputCreateJobInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "prefecture", "field", "employmentType", "salaryMin", "salaryMax", "status", "questions"}
+	fieldsInOrder := [...]string{"title", "description", "prefecture", "field", "employmentType", "salaryMin", "salaryMax", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19158,13 +21171,6 @@ func (ec *executionContext) unmarshalInputCreateJobInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Status = data
-		case "questions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Questions = data
 		}
 	}
 	return it, nil
@@ -19971,7 +21977,7 @@ func (ec *executionContext) unmarshalInputJobWhereInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "field", "fieldNEQ", "fieldIn", "fieldNotIn", "fieldGT", "fieldGTE", "fieldLT", "fieldLTE", "fieldContains", "fieldHasPrefix", "fieldHasSuffix", "fieldEqualFold", "fieldContainsFold", "employmentType", "employmentTypeNEQ", "employmentTypeIn", "employmentTypeNotIn", "salaryMin", "salaryMinNEQ", "salaryMinIn", "salaryMinNotIn", "salaryMinGT", "salaryMinGTE", "salaryMinLT", "salaryMinLTE", "salaryMinIsNil", "salaryMinNotNil", "salaryMax", "salaryMaxNEQ", "salaryMaxIn", "salaryMaxNotIn", "salaryMaxGT", "salaryMaxGTE", "salaryMaxLT", "salaryMaxLTE", "salaryMaxIsNil", "salaryMaxNotNil", "status", "statusNEQ", "statusIn", "statusNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionEqualFold", "descriptionContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureEqualFold", "prefectureContainsFold", "field", "fieldNEQ", "fieldIn", "fieldNotIn", "fieldGT", "fieldGTE", "fieldLT", "fieldLTE", "fieldContains", "fieldHasPrefix", "fieldHasSuffix", "fieldEqualFold", "fieldContainsFold", "employmentType", "employmentTypeNEQ", "employmentTypeIn", "employmentTypeNotIn", "salaryMin", "salaryMinNEQ", "salaryMinIn", "salaryMinNotIn", "salaryMinGT", "salaryMinGTE", "salaryMinLT", "salaryMinLTE", "salaryMinIsNil", "salaryMinNotNil", "salaryMax", "salaryMaxNEQ", "salaryMaxIn", "salaryMaxNotIn", "salaryMaxGT", "salaryMaxGTE", "salaryMaxLT", "salaryMaxLTE", "salaryMaxIsNil", "salaryMaxNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "closedAt", "closedAtNEQ", "closedAtIn", "closedAtNotIn", "closedAtGT", "closedAtGTE", "closedAtLT", "closedAtLTE", "closedAtIsNil", "closedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20727,6 +22733,76 @@ func (ec *executionContext) unmarshalInputJobWhereInput(ctx context.Context, obj
 				return it, err
 			}
 			it.StatusNotIn = data
+		case "closedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAt = data
+		case "closedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtNEQ = data
+		case "closedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtIn = data
+		case "closedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtNotIn = data
+		case "closedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtGT = data
+		case "closedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtGTE = data
+		case "closedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtLT = data
+		case "closedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtLTE = data
+		case "closedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtIsNil = data
+		case "closedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAtNotNil = data
 		}
 	}
 	return it, nil
@@ -22355,7 +24431,7 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "handler", "handlerNEQ", "handlerIn", "handlerNotIn", "handlerGT", "handlerGTE", "handlerLT", "handlerLTE", "handlerContains", "handlerHasPrefix", "handlerHasSuffix", "handlerIsNil", "handlerNotNil", "handlerEqualFold", "handlerContainsFold", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dueAt", "dueAtNEQ", "dueAtIn", "dueAtNotIn", "dueAtGT", "dueAtGTE", "dueAtLT", "dueAtLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "handler", "handlerNEQ", "handlerIn", "handlerNotIn", "handlerGT", "handlerGTE", "handlerLT", "handlerLTE", "handlerContains", "handlerHasPrefix", "handlerHasSuffix", "handlerIsNil", "handlerNotNil", "handlerEqualFold", "handlerContainsFold", "rejectionReason", "rejectionReasonNEQ", "rejectionReasonIn", "rejectionReasonNotIn", "rejectionReasonGT", "rejectionReasonGTE", "rejectionReasonLT", "rejectionReasonLTE", "rejectionReasonContains", "rejectionReasonHasPrefix", "rejectionReasonHasSuffix", "rejectionReasonIsNil", "rejectionReasonNotNil", "rejectionReasonEqualFold", "rejectionReasonContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22495,62 +24571,6 @@ func (ec *executionContext) unmarshalInputPrivacyRequestWhereInput(ctx context.C
 				return it, err
 			}
 			it.CreatedAtLTE = data
-		case "updatedAt":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAt = data
-		case "updatedAtNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNEQ = data
-		case "updatedAtIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtIn = data
-		case "updatedAtNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtNotIn = data
-		case "updatedAtGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGT = data
-		case "updatedAtGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtGTE = data
-		case "updatedAtLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLT = data
-		case "updatedAtLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UpdatedAtLTE = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalOPrivacyRequestKind2ᚖconsentgateᚋentᚋprivacyrequestᚐKind(ctx, v)
@@ -23076,6 +25096,325 @@ func (ec *executionContext) unmarshalInputQualificationInput(ctx context.Context
 func UnmarshalQualificationInput(ctx context.Context, raw any) (schematype.Qualification, error) {
 	var out schematype.Qualification
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "QualificationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuestionOrder(ctx context.Context, obj any) (ent.QuestionOrder, error) {
+	var it ent.QuestionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNQuestionOrderField2ᚖconsentgateᚋentᚐQuestionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuestionOrder unmarshals raw into the QuestionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuestionOrder(ctx context.Context, raw any) (ent.QuestionOrder, error) {
+	var out ent.QuestionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuestionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputQuestionWhereInput(ctx context.Context, obj any) (ent.QuestionWhereInput, error) {
+	var it ent.QuestionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "hasRewording", "hasRewordingWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOQuestionWhereInput2ᚖconsentgateᚋentᚐQuestionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOQuestionWhereInput2ᚕᚖconsentgateᚋentᚐQuestionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOQuestionWhereInput2ᚕᚖconsentgateᚋentᚐQuestionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOQuestionStatus2ᚖconsentgateᚋentᚋquestionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOQuestionStatus2ᚖconsentgateᚋentᚋquestionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOQuestionStatus2ᚕconsentgateᚋentᚋquestionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOQuestionStatus2ᚕconsentgateᚋentᚋquestionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "hasRewording":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRewording"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRewording = data
+		case "hasRewordingWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRewordingWith"))
+			data, err := ec.unmarshalOQuestionWhereInput2ᚕᚖconsentgateᚋentᚐQuestionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRewordingWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalQuestionWhereInput unmarshals raw into the QuestionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalQuestionWhereInput(ctx context.Context, raw any) (ent.QuestionWhereInput, error) {
+	var out ent.QuestionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "QuestionWhereInput", raw, &out)
 	return out, err
 }
 
@@ -23797,7 +26136,7 @@ func (ec *executionContext) unmarshalInputUpdateJobInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "prefecture", "field", "employmentType", "salaryMin", "clearSalaryMin", "salaryMax", "clearSalaryMax", "status", "questions", "appendQuestions", "clearQuestions"}
+	fieldsInOrder := [...]string{"title", "description", "prefecture", "field", "employmentType", "salaryMin", "clearSalaryMin", "salaryMax", "clearSalaryMax", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23874,27 +26213,6 @@ func (ec *executionContext) unmarshalInputUpdateJobInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Status = data
-		case "questions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Questions = data
-		case "appendQuestions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendQuestions"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendQuestions = data
-		case "clearQuestions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearQuestions"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearQuestions = data
 		}
 	}
 	return it, nil
@@ -23997,6 +26315,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case *ent.Question:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Question(ctx, sel, obj)
 	case *ent.PrivacyRequest:
 		if obj == nil {
 			return graphql.Null
@@ -24037,6 +26360,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Applicant(ctx, sel, obj)
+	case *ent.Answer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Answer(ctx, sel, obj)
 	case *ent.AccessRecord:
 		if obj == nil {
 			return graphql.Null
@@ -24433,6 +26761,61 @@ func (ec *executionContext) _AccessRecordEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var answerImplementors = []string{"Answer", "Node"}
+
+func (ec *executionContext) _Answer(ctx context.Context, sel ast.SelectionSet, obj *ent.Answer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Answer")
+		case "id":
+			out.Values[i] = ec._Answer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Answer_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._Answer_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "application":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Answer_application(ctx, field, obj)
+				})
+		case "question":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Answer_question(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var applicantImplementors = []string{"Applicant", "Node"}
 
 func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet, obj *ent.Applicant) graphql.Marshaler {
@@ -24451,11 +26834,6 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 			}
 		case "createdAt":
 			out.Values[i] = ec._Applicant_createdAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "updatedAt":
-			out.Values[i] = ec._Applicant_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24683,6 +27061,17 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Applicant_accessHistory(ctx, field, obj)
 				})
+		case "provisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_provisions(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Applicant_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "currentConsents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -24814,18 +27203,8 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "updatedAt":
-			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "reason":
 			out.Values[i] = ec._Application_reason(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "answers":
-			out.Values[i] = ec._Application_answers(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -24851,6 +27230,17 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_job(ctx, field, obj)
 				})
+		case "answers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_answers(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25333,8 +27723,8 @@ func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "questions":
-			out.Values[i] = ec._Job_questions(ctx, field, obj)
+		case "closedAt":
+			out.Values[i] = ec._Job_closedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -25349,6 +27739,12 @@ func (ec *executionContext) _Job(ctx context.Context, sel ast.SelectionSet, obj 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Job_applications(ctx, field, obj)
+				})
+		case "questions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Job_questions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25582,6 +27978,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "handlePrivacyRequest":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_handlePrivacyRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "askQuestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_askQuestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rewordQuestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rewordQuestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveQuestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveQuestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refuseQuestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refuseQuestion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26028,11 +28452,6 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "updatedAt":
-			out.Values[i] = ec._PrivacyRequest_updatedAt(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "kind":
 			out.Values[i] = ec._PrivacyRequest_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26069,6 +28488,11 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PrivacyRequest_applicant(ctx, field, obj)
 				})
+		case "updatedAt":
+			out.Values[i] = ec._PrivacyRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "overdue":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -26165,6 +28589,59 @@ func (ec *executionContext) _PrivacyRequestEdge(ctx context.Context, sel ast.Sel
 			}
 		case "cursor":
 			out.Values[i] = ec._PrivacyRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var provisionImplementors = []string{"Provision"}
+
+func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet, obj *model.Provision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Provision")
+		case "employer":
+			out.Values[i] = ec._Provision_employer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._Provision_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endsAt":
+			out.Values[i] = ec._Provision_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ended":
+			out.Values[i] = ec._Provision_ended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keeps":
+			out.Values[i] = ec._Provision_keeps(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26296,6 +28773,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_privacyRequests(ctx, field)
 				})
+		case "questions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_questions(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -26351,6 +28834,198 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var questionImplementors = []string{"Question", "Node"}
+
+func (ec *executionContext) _Question(ctx context.Context, sel ast.SelectionSet, obj *ent.Question) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, questionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Question")
+		case "id":
+			out.Values[i] = ec._Question_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Question_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Question_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._Question_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._Question_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Question_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._Question_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refusalRule":
+			out.Values[i] = ec._Question_refusalRule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refusalNote":
+			out.Values[i] = ec._Question_refusalNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "askedBy":
+			out.Values[i] = ec._Question_askedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewedBy":
+			out.Values[i] = ec._Question_reviewedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reviewedAt":
+			out.Values[i] = ec._Question_reviewedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "retiredAt":
+			out.Values[i] = ec._Question_retiredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "job":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Question_job(ctx, field, obj)
+				})
+		case "replaces":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Question_replaces(ctx, field, obj)
+				})
+		case "rewording":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Question_rewording(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var questionConnectionImplementors = []string{"QuestionConnection"}
+
+func (ec *executionContext) _QuestionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.QuestionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, questionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuestionConnection")
+		case "edges":
+			out.Values[i] = ec._QuestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._QuestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._QuestionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var questionEdgeImplementors = []string{"QuestionEdge"}
+
+func (ec *executionContext) _QuestionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.QuestionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, questionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuestionEdge")
+		case "node":
+			out.Values[i] = ec._QuestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._QuestionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27048,6 +29723,24 @@ func (ec *executionContext) unmarshalNAccessRecordWhereInput2ᚖconsentgateᚋen
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAnswer2ᚖconsentgateᚋentᚐAnswer(ctx context.Context, sel ast.SelectionSet, v *ent.Answer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Answer!")
+		return graphql.Null
+	}
+	return ec._Answer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnswerInput2ᚖconsentgateᚋentᚋschemaᚋschematypeᚐAnswerInput(ctx context.Context, v any) (*schematype.AnswerInput, error) {
+	res, err := ec.unmarshalInputAnswerInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAnswerWhereInput2ᚖconsentgateᚋentᚐAnswerWhereInput(ctx context.Context, v any) (*ent.AnswerWhereInput, error) {
+	res, err := ec.unmarshalInputAnswerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNApplicant2ᚖconsentgateᚋentᚐApplicant(ctx context.Context, sel ast.SelectionSet, v *ent.Applicant) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Applicant!")
@@ -27142,6 +29835,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCategory2consentgateᚋentᚋanswerᚐCategory(ctx context.Context, v any) (answer.Category, error) {
+	var res answer.Category
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCategory2consentgateᚋentᚋanswerᚐCategory(ctx context.Context, sel ast.SelectionSet, v answer.Category) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx context.Context, v any) (consent.WithheldCategory, error) {
 	var res consent.WithheldCategory
 	err := res.UnmarshalGQL(v)
@@ -27150,6 +29853,36 @@ func (ec *executionContext) unmarshalNCategory2consentgateᚋentᚋconsentᚐWit
 
 func (ec *executionContext) marshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx context.Context, sel ast.SelectionSet, v consent.WithheldCategory) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCategory2ᚕconsentgateᚋentᚋconsentᚐWithheldCategoryᚄ(ctx context.Context, v any) ([]consent.WithheldCategory, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]consent.WithheldCategory, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCategory2ᚕconsentgateᚋentᚋconsentᚐWithheldCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []consent.WithheldCategory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategory2consentgateᚋentᚋconsentᚐWithheldCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNConsent2ᚕᚖconsentgateᚋentᚐConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
@@ -27569,6 +30302,30 @@ func (ec *executionContext) unmarshalNPrivacyRequestWhereInput2ᚖconsentgateᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNProvision2ᚕᚖconsentgateᚋgraphᚋmodelᚐProvisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Provision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvision2ᚖconsentgateᚋgraphᚋmodelᚐProvision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProvision2ᚖconsentgateᚋgraphᚋmodelᚐProvision(ctx context.Context, sel ast.SelectionSet, v *model.Provision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Provision!")
+		return graphql.Null
+	}
+	return ec._Provision(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPublishPolicyVersionInput2consentgateᚋgraphᚋmodelᚐPublishPolicyVersionInput(ctx context.Context, v any) (model.PublishPolicyVersionInput, error) {
 	res, err := ec.unmarshalInputPublishPolicyVersionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27631,6 +30388,77 @@ func (ec *executionContext) marshalNQualification2consentgateᚋentᚋschemaᚋs
 func (ec *executionContext) unmarshalNQualificationInput2consentgateᚋentᚋschemaᚋschematypeᚐQualification(ctx context.Context, v any) (schematype.Qualification, error) {
 	res, err := ec.unmarshalInputQualificationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuestion2ᚕᚖconsentgateᚋentᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Question) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx context.Context, sel ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Question!")
+		return graphql.Null
+	}
+	return ec._Question(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNQuestionConnection2ᚖconsentgateᚋentᚐQuestionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.QuestionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuestionConnection!")
+		return graphql.Null
+	}
+	return ec._QuestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNQuestionOrderField2ᚖconsentgateᚋentᚐQuestionOrderField(ctx context.Context, v any) (*ent.QuestionOrderField, error) {
+	var res = new(ent.QuestionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuestionOrderField2ᚖconsentgateᚋentᚐQuestionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.QuestionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuestionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNQuestionRule2consentgateᚋentᚋquestionᚐRefusalRule(ctx context.Context, v any) (question.RefusalRule, error) {
+	var res question.RefusalRule
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuestionRule2consentgateᚋentᚋquestionᚐRefusalRule(ctx context.Context, sel ast.SelectionSet, v question.RefusalRule) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNQuestionStatus2consentgateᚋentᚋquestionᚐStatus(ctx context.Context, v any) (question.Status, error) {
+	var res question.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQuestionStatus2consentgateᚋentᚋquestionᚐStatus(ctx context.Context, sel ast.SelectionSet, v question.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNQuestionWhereInput2ᚖconsentgateᚋentᚐQuestionWhereInput(ctx context.Context, v any) (*ent.QuestionWhereInput, error) {
+	res, err := ec.unmarshalInputQuestionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRegisterOperationInput2consentgateᚋgraphᚋmodelᚐRegisterOperationInput(ctx context.Context, v any) (model.RegisterOperationInput, error) {
@@ -28113,6 +30941,67 @@ func (ec *executionContext) unmarshalOAccessRecordWhereInput2ᚖconsentgateᚋen
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAnswer2ᚕᚖconsentgateᚋentᚐAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Answer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswer2ᚖconsentgateᚋentᚐAnswer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAnswerInput2ᚕᚖconsentgateᚋentᚋschemaᚋschematypeᚐAnswerInputᚄ(ctx context.Context, v any) ([]*schematype.AnswerInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*schematype.AnswerInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnswerInput2ᚖconsentgateᚋentᚋschemaᚋschematypeᚐAnswerInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAnswerWhereInput2ᚕᚖconsentgateᚋentᚐAnswerWhereInputᚄ(ctx context.Context, v any) ([]*ent.AnswerWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AnswerWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAnswerWhereInput2ᚖconsentgateᚋentᚐAnswerWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAnswerWhereInput2ᚖconsentgateᚋentᚐAnswerWhereInput(ctx context.Context, v any) (*ent.AnswerWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAnswerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOApplicant2ᚖconsentgateᚋentᚐApplicant(ctx context.Context, sel ast.SelectionSet, v *ent.Applicant) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28361,6 +31250,22 @@ func (ec *executionContext) unmarshalOCategory2ᚖconsentgateᚋentᚋconsentᚐ
 }
 
 func (ec *executionContext) marshalOCategory2ᚖconsentgateᚋentᚋconsentᚐWithheldCategory(ctx context.Context, sel ast.SelectionSet, v *consent.WithheldCategory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCategory2ᚖconsentgateᚋentᚋquestionᚐCategory(ctx context.Context, v any) (*question.Category, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(question.Category)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCategory2ᚖconsentgateᚋentᚋquestionᚐCategory(ctx context.Context, sel ast.SelectionSet, v *question.Category) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -29472,6 +32377,153 @@ func (ec *executionContext) unmarshalOQualificationInput2ᚕconsentgateᚋentᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOQuestion2ᚕᚖconsentgateᚋentᚐQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Question) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuestion2ᚖconsentgateᚋentᚐQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOQuestion2ᚖconsentgateᚋentᚐQuestion(ctx context.Context, sel ast.SelectionSet, v *ent.Question) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Question(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOQuestionEdge2ᚕᚖconsentgateᚋentᚐQuestionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.QuestionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOQuestionEdge2ᚖconsentgateᚋentᚐQuestionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOQuestionEdge2ᚖconsentgateᚋentᚐQuestionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.QuestionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._QuestionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOQuestionOrder2ᚖconsentgateᚋentᚐQuestionOrder(ctx context.Context, v any) (*ent.QuestionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuestionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOQuestionRule2ᚖconsentgateᚋentᚋquestionᚐRefusalRule(ctx context.Context, v any) (*question.RefusalRule, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(question.RefusalRule)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuestionRule2ᚖconsentgateᚋentᚋquestionᚐRefusalRule(ctx context.Context, sel ast.SelectionSet, v *question.RefusalRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOQuestionStatus2ᚕconsentgateᚋentᚋquestionᚐStatusᚄ(ctx context.Context, v any) ([]question.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]question.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQuestionStatus2consentgateᚋentᚋquestionᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOQuestionStatus2ᚕconsentgateᚋentᚋquestionᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []question.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuestionStatus2consentgateᚋentᚋquestionᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOQuestionStatus2ᚖconsentgateᚋentᚋquestionᚐStatus(ctx context.Context, v any) (*question.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(question.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQuestionStatus2ᚖconsentgateᚋentᚋquestionᚐStatus(ctx context.Context, sel ast.SelectionSet, v *question.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOQuestionWhereInput2ᚕᚖconsentgateᚋentᚐQuestionWhereInputᚄ(ctx context.Context, v any) ([]*ent.QuestionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.QuestionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQuestionWhereInput2ᚖconsentgateᚋentᚐQuestionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOQuestionWhereInput2ᚖconsentgateᚋentᚐQuestionWhereInput(ctx context.Context, v any) (*ent.QuestionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputQuestionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOSex2consentgateᚋentᚋapplicantᚐSex(ctx context.Context, v any) (applicant.Sex, error) {

@@ -47,7 +47,9 @@ type fieldGuard struct {
 	// definition not found by identity is still found by name.
 	fields        map[*ast.FieldDefinition]fieldInfo
 	byName        map[string]consent.Category
-	bundles       map[string]bool // "Type.field" of each @personalBundle field
+	bundles       map[string]bool               // "Type.field" of each @personalBundle field
+	timestamps    map[string]bool               // "Type.field" of each @personalTimestamp field
+	perValue      map[string][]consent.Category // "Type.field" of each @personalPerValue field: its categories
 	personalTypes map[string]bool
 }
 
@@ -55,11 +57,13 @@ type fieldGuard struct {
 // the schema: its category if personal, and whether it returns a page of
 // subjects (whose consents are then loaded at once).
 type fieldInfo struct {
-	category consent.Category
-	index    int // the category's index (consent.Category.Index)
-	personal bool
-	bundle   bool // @personalBundle: data of every category at once
-	page     bool
+	category  consent.Category
+	index     int // the category's index (consent.Category.Index)
+	personal  bool
+	bundle    bool               // @personalBundle: data of every category at once
+	timestamp bool               // @personalTimestamp: moves with every category, holds none
+	perValue  []consent.Category // @personalPerValue: the categories the object may name for it
+	page      bool
 }
 
 // allCategories are the fields of every category, for deciding bundles.
@@ -75,7 +79,8 @@ var allCategories = func() []fieldInfo {
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}},
 		engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
-		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, personalTypes: map[string]bool{}}
+		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, timestamps: map[string]bool{},
+		perValue: map[string][]consent.Category{}, personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
 			inf := fieldInfo{page: returnsPage(f.Type)}
@@ -85,7 +90,15 @@ func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 			if inf.bundle {
 				g.bundles[t.Name+"."+f.Name] = true
 			}
-			if inf.personal || inf.bundle {
+			inf.timestamp = f.Directives.ForName("personalTimestamp") != nil
+			if inf.timestamp {
+				g.timestamps[t.Name+"."+f.Name] = true
+			}
+			if pv, ok := perValueOf(f); ok && !inf.personal && !inf.bundle {
+				inf.perValue = pv.Categories
+				g.perValue[t.Name+"."+f.Name] = pv.Categories
+			}
+			if inf.personal || inf.bundle || inf.timestamp || inf.perValue != nil {
 				g.personalTypes[t.Name] = true
 			}
 			g.fields[f] = inf
@@ -109,6 +122,10 @@ func (g *fieldGuard) info(fc *graphql.FieldContext) fieldInfo {
 		inf.category, inf.personal = g.byName[fc.Object+"."+fc.Field.Name]
 		inf.index = inf.category.Index()
 		inf.bundle = !inf.personal && g.bundles[fc.Object+"."+fc.Field.Name]
+		inf.timestamp = !inf.personal && g.timestamps[fc.Object+"."+fc.Field.Name]
+		if !inf.personal && !inf.bundle {
+			inf.perValue = g.perValue[fc.Object+"."+fc.Field.Name]
+		}
 	}
 	return inf
 }
@@ -132,11 +149,17 @@ func Categories(s *ast.Schema) map[string]consent.Category {
 
 // Bundles returns the "Type.field" of every @personalBundle field of s,
 // sorted: fields that hold data of every category at once.
-func Bundles(s *ast.Schema) []string {
+func Bundles(s *ast.Schema) []string { return withDirective(s, "personalBundle") }
+
+// Timestamps returns the "Type.field" of every @personalTimestamp field of
+// s, sorted: update times that move with every category.
+func Timestamps(s *ast.Schema) []string { return withDirective(s, "personalTimestamp") }
+
+func withDirective(s *ast.Schema, directive string) []string {
 	var out []string
 	for _, t := range s.Types {
 		for _, f := range t.Fields {
-			if f.Directives.ForName("personalBundle") != nil {
+			if f.Directives.ForName(directive) != nil {
 				out = append(out, t.Name+"."+f.Name)
 			}
 		}
@@ -182,6 +205,10 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	if v.Role != consent.Applicant {
 		st.purposes = g.engine.PurposesOf(v)
 	}
+	st.stages = v.Role == consent.Employer && v.Org != "" && slices.Contains(st.purposes, consent.EmployerProvision)
+	// One time for the whole operation: its row rules and its decisions
+	// agree on which provisions have ended.
+	ctx = rule.WithNow(ctx, time.Now())
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	if v.Role == consent.Employer && v.Org != "" {
 		ctx = g.withEmployerID(ctx, v.Org)
@@ -251,8 +278,17 @@ func (g *fieldGuard) withEmployerID(ctx context.Context, org string) context.Con
 func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	inf := g.info(fc)
-	if inf.bundle {
-		return g.interceptBundle(ctx, fc, next)
+	if inf.perValue != nil {
+		// Decided as a @personal field of the category its object names;
+		// none, or one the schema does not list: hidden.
+		c, ok := valueCategory(fc, inf.perValue)
+		if !ok {
+			c = ""
+		}
+		inf = fieldInfo{category: c, index: c.Index(), personal: true}
+	}
+	if inf.bundle || inf.timestamp {
+		return g.interceptBundle(ctx, fc, next, inf.bundle)
 	}
 	if !inf.personal {
 		if err := limitPage(fc); err != nil {
@@ -270,13 +306,14 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	var sub *subjectState
-	var id int
+	var ref subjectRef
 	if st != nil {
 		var found bool
-		if id, found = subjectOf(fc.Parent); found {
-			d, sub = g.decide(ctx, st, id, inf)
+		if ref, found = subjectOf(fc.Parent); found {
+			d, sub = g.decide(ctx, st, ref, inf)
 		}
 	}
+	id := ref.id
 	switch d.Outcome {
 	case consent.Plain:
 		st.released(sub, id, inf, d.Outcome)
@@ -302,26 +339,32 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 // any or every category of its subject, only when the viewer gets every
 // category of that subject plain: in effect only the subject themself.
 // Otherwise it resolves to null, withheld for the first category's reason.
-func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
+// A @personalTimestamp field, which moves with every category but holds no
+// value of any, is released alike, and recorded as no release (record
+// false).
+func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver, record bool) (any, error) {
 	st, _ := ctx.Value(stateKey{}).(*requestState)
 	if st == nil {
 		return nil, nil
 	}
-	id, found := subjectOf(fc.Parent)
+	ref, found := subjectOf(fc.Parent)
 	if !found {
 		st.withhold(fc, consent.NotPermitted)
 		return nil, nil
 	}
+	id := ref.id
 	var sub *subjectState
 	for _, inf := range allCategories {
 		var d consent.Decision
-		if d, sub = g.decide(ctx, st, id, inf); d.Outcome != consent.Plain {
+		if d, sub = g.decide(ctx, st, ref, inf); d.Outcome != consent.Plain {
 			st.withhold(fc, d.Reason)
 			return nil, nil
 		}
 	}
-	for _, inf := range allCategories {
-		st.released(sub, id, inf, consent.Plain)
+	if record {
+		for _, inf := range allCategories {
+			st.released(sub, id, inf, consent.Plain)
+		}
 	}
 	return next(ctx)
 }
@@ -330,23 +373,25 @@ func (g *fieldGuard) interceptBundle(ctx context.Context, fc *graphql.FieldConte
 // it once per operation for all subjects in the same consent state (a page
 // of applicants shares a few). Fields resolve concurrently; a decision
 // already made is read without a lock.
-func (g *fieldGuard) decide(ctx context.Context, st *requestState, id int, inf fieldInfo) (consent.Decision, *subjectState) {
+func (g *fieldGuard) decide(ctx context.Context, st *requestState, ref subjectRef, inf fieldInfo) (consent.Decision, *subjectState) {
 	c, i := inf.category, inf.index
 	if i < 0 {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
 	}
-	sub := g.subject(ctx, st, id)
+	sub := g.subject(ctx, st, ref.id)
 	if sub.failed {
 		return consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}, nil
 	}
+	stage := sub.stageOf(st, ref)
+	class := sub.classes[stage]
 	var d consent.Decision
-	if k := sub.class.decisions[i].Load(); k != 0 {
+	if k := class.decisions[i].Load(); k != 0 {
 		d = st.distinct[k-1]
 	} else {
-		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents, LegalBasis: sub.basis}, c)
+		d = g.engine.Decide(st.viewer, consent.Subject{Self: sub.self, Consents: sub.consents, LegalBasis: sub.basis, Provision: stage}, c)
 		st.mu.Lock()
-		if sub.class.decisions[i].Load() == 0 {
-			sub.class.decisions[i].Store(uint32(st.intern(d)))
+		if class.decisions[i].Load() == 0 {
+			class.decisions[i].Store(uint32(st.intern(d)))
 		}
 		st.mu.Unlock()
 	}
@@ -383,6 +428,7 @@ type requestState struct {
 	viewer   consent.Viewer
 	purposes []consent.Purpose // the viewer's: its decisions depend on subjects' consents
 	grants   bool              // a compliance viewer: its decisions depend on its live access grants
+	stages   bool              // an employer viewer: its decisions depend on where provision to it stands
 
 	selfMu sync.Mutex
 	selfID int // the viewer's own applicant id, once found
@@ -407,9 +453,10 @@ type decisionClass struct {
 	decisions [consent.NumCategories]atomic.Uint32
 }
 
-// classOf returns the decision class of subjects in this state.
-func (st *requestState) classOf(self bool, c consent.Consents, basis consent.LegalBasis) *decisionClass {
-	key := c.Key()
+// classOf returns the decision class of subjects in this state, at this
+// provision stage.
+func (st *requestState) classOf(self bool, c consent.Consents, basis consent.LegalBasis, stage consent.ProvisionStage) *decisionClass {
+	key := stage.String() + "\x04" + c.Key()
 	if self {
 		key = "self\x02" + key
 	}

@@ -27,15 +27,7 @@ func (r *mutationResolver) CreateJob(ctx context.Context, input ent.CreateJobInp
 
 // UpdateJob is the resolver for the updateJob field.
 func (r *mutationResolver) UpdateJob(ctx context.Context, id int, input ent.UpdateJobInput) (*ent.Job, error) {
-	// entgql's SetInput appends the set list instead of appendQuestions
-	// (ent/contrib#639): append them here.
-	set := input
-	set.AppendQuestions = nil
-	u := r.clientFrom(ctx).Job.UpdateOneID(id).SetInput(set)
-	if input.AppendQuestions != nil {
-		u.AppendQuestions(input.AppendQuestions)
-	}
-	return u.Save(ctx)
+	return r.clientFrom(ctx).Job.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // Job is the resolver for the job field.

@@ -105,6 +105,7 @@ func generateWorld(ctx context.Context, db *sql.DB, dialectName string, n int) e
 		{"employers and jobs", g.employersAndJobs()},
 		{"applicants", []string{g.applicants(n)}},
 		{"applications", []string{g.applications(n)}},
+		{"answers", []string{g.answers()}},
 		{"consents", g.consents(n)},
 	} {
 		for _, q := range step.stmts {
@@ -284,13 +285,13 @@ func (g sqlGen) employersAndJobs() []string {
 			q("We hire people from all over the world.")))
 	}
 	stmts = append(stmts, "INSERT INTO employers (created_at, updated_at, external_id, name, prefecture, description) VALUES\n"+strings.Join(emps, ",\n"))
-	job := func(ext, title, field, employment, status, questions string, e int) string {
+	job := func(ext, title, field, employment, status string, e int) string {
 		place := benchPlaces[(e*3)%len(benchPlaces)]
-		return fmt.Sprintf("(%s, %s, %s, %s, %s, %s, %s, %d, %d, %s, %s, (SELECT id FROM employers WHERE external_id = %s))",
+		return fmt.Sprintf("(%s, %s, %s, %s, %s, %s, %s, %d, %d, %s, (SELECT id FROM employers WHERE external_id = %s))",
 			epoch, epoch, q(title), q("Join our team in "+place.prefecture+"."), q(place.prefecture), q(field), q(employment),
-			2_800_000+e*50_000, 4_500_000+e*80_000, q(status), g.json(q(questions)), q(ext))
+			2_800_000+e*50_000, 4_500_000+e*80_000, q(status), q(ext))
 	}
-	jobs := []string{job(scaleAcmeExternalID, "Backend engineer (Go)", "Software", "FULL_TIME", "PUBLISHED", `["Why Acme?","When could you start?"]`, 0)}
+	jobs := []string{job(scaleAcmeExternalID, "Backend engineer (Go)", "Software", "FULL_TIME", "PUBLISHED", 0)}
 	for e := 1; e < scaleEmployers; e++ {
 		for j := range scaleJobsPerEmployer {
 			t := scaleJobTitles[(e+j)%len(scaleJobTitles)]
@@ -298,12 +299,24 @@ func (g sqlGen) employersAndJobs() []string {
 			if (e+j)%9 == 0 {
 				status = "CLOSED"
 			}
-			jobs = append(jobs, job(fmt.Sprintf("employer-%02d", e), t.title, t.field, t.employment, status,
-				`["Why do you want to work with us?","When could you start?"]`, e*scaleJobsPerEmployer+j))
+			jobs = append(jobs, job(fmt.Sprintf("employer-%02d", e), t.title, t.field, t.employment, status, e*scaleJobsPerEmployer+j))
 		}
 	}
-	return append(stmts, "INSERT INTO jobs (created_at, updated_at, title, description, prefecture, field, employment_type, salary_min, salary_max, status, questions, employer_id) VALUES\n"+
-		strings.Join(jobs, ",\n"))
+	return append(stmts, "INSERT INTO jobs (created_at, updated_at, title, description, prefecture, field, employment_type, salary_min, salary_max, status, employer_id) VALUES\n"+
+		strings.Join(jobs, ",\n"),
+		// Two approved questions per job.
+		fmt.Sprintf(`INSERT INTO questions (created_at, updated_at, text, position, status, category, asked_by, reviewed_by, reviewed_at, job_id)
+SELECT %[1]s, %[1]s, t.text, t.pos, 'APPROVED', 'APPLICATION_ANSWERS', 'scale-recruiter', 'scale-compliance', %[1]s, jobs.id
+FROM jobs CROSS JOIN (SELECT 'Why do you want to work with us?' AS text, 1 AS pos UNION ALL SELECT 'When could you start?', 2) AS t
+ORDER BY jobs.id, t.pos`, epoch))
+}
+
+// answers inserts every application's answers to its job's two questions.
+func (g sqlGen) answers() string {
+	return `INSERT INTO answers (text, category, application_id, question_id)
+SELECT CASE q.position WHEN 1 THEN 'Your work with foreign engineers.' ELSE 'From April.' END, 'APPLICATION_ANSWERS', a.id, q.id
+FROM applications a JOIN questions q ON q.job_id = a.job_id
+ORDER BY a.id, q.position`
 }
 
 // applicants inserts n applicants, i = 0..n-1, with every personal field
@@ -406,30 +419,29 @@ func (g sqlGen) applications(n int) string {
 		"I have cared for elderly people for five years and want to keep doing it in Japan.",
 		"Your company trains foreign staff and I want to grow with it.",
 	}
-	const answers = `'["Your work with foreign engineers.","From April."]'`
 	// Status of the other applications: 1 in 20 withdrawn, a few moved on.
 	st := mix("(a.k * 3 + sl.s) % 1000003", 6) + " % 20"
 	status := "(CASE " + st + " WHEN 0 THEN 'WITHDRAWN' WHEN 1 THEN 'SCREENING' WHEN 2 THEN 'INTERVIEW' WHEN 3 THEN 'REJECTED' WHEN 4 THEN 'HIRED' ELSE 'APPLIED' END)"
 	created := g.ts("a.k * 60 + (sl.s + 1) * 3600")
-	other := fmt.Sprintf(`SELECT %[1]s, %[1]s, %[2]s, %[3]s, %[4]s,
-  CASE WHEN %[4]s = 'APPLIED' THEN NULL ELSE %[5]s END, a.id, oj.id
-FROM a JOIN sl ON sl.s < 1 + %[6]s %% 3 JOIN oj ON oj.j = (%[7]s + sl.s * 31) %% %[8]d`,
-		created, pick("(a.k + sl.s) % 3", reasons), g.json(answers), status, g.plus(created, 7*86400),
+	other := fmt.Sprintf(`SELECT %[1]s, %[1]s, %[2]s, %[3]s,
+  CASE WHEN %[3]s = 'APPLIED' THEN NULL ELSE %[4]s END, a.id, oj.id
+FROM a JOIN sl ON sl.s < 1 + %[5]s %% 3 JOIN oj ON oj.j = (%[6]s + sl.s * 31) %% %[7]d`,
+		created, pick("(a.k + sl.s) % 3", reasons), status, g.plus(created, 7*86400),
 		mix("a.k", 7), mix("a.k", 8), scaleOtherJobs)
 	acmeCreated := g.ts("a.k * 60 + 1800")
 	r := "(a.k / a.step)"
 	acmeStatus := fmt.Sprintf("(CASE WHEN %[1]s %% 50 = 49 THEN 'WITHDRAWN' WHEN %[1]s %% 7 = 3 THEN 'SCREENING' ELSE 'APPLIED' END)", r)
-	acme := fmt.Sprintf(`SELECT %[1]s, %[1]s, %[2]s, %[3]s, %[4]s,
-  CASE WHEN %[4]s = 'APPLIED' THEN NULL ELSE %[5]s END, a.id, (SELECT id FROM jobs WHERE employer_id = %[6]s)
-FROM a WHERE %[7]s`,
-		acmeCreated, q("I want to build products used across Japan, and Acme's stack matches my experience."), g.json(answers),
+	acme := fmt.Sprintf(`SELECT %[1]s, %[1]s, %[2]s, %[3]s,
+  CASE WHEN %[3]s = 'APPLIED' THEN NULL ELSE %[4]s END, a.id, (SELECT id FROM jobs WHERE employer_id = %[5]s)
+FROM a WHERE %[6]s`,
+		acmeCreated, q("I want to build products used across Japan, and Acme's stack matches my experience."),
 		acmeStatus, g.plus(acmeCreated, 5*86400), acmeID, isAcme("a"))
 	return fmt.Sprintf(`%s
-INSERT INTO applications (created_at, updated_at, reason, answers, status, status_changed_at, applicant_id, job_id)
+INSERT INTO applications (created_at, updated_at, reason, status, status_changed_at, applicant_id, job_id)
 %s
 UNION ALL
 %s
-ORDER BY 1, 7`,
+ORDER BY 1, 6`,
 		g.with(g.numbered(n),
 			"oj AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS j FROM jobs WHERE employer_id <> "+acmeID+")",
 			"sl(s) AS (VALUES (0), (1), (2))"),

@@ -257,6 +257,8 @@ func classify(err error) (code, msg string) {
 		return "BAD_USER_INPUT", validationMessage(entValidation)
 	case errors.Is(err, rule.ErrSelfApproval):
 		return "FORBIDDEN", rule.ErrSelfApproval.Error()
+	case errors.Is(err, rule.ErrSelfReview):
+		return "FORBIDDEN", rule.ErrSelfReview.Error()
 	case errors.Is(err, hooks.ErrGrantApproved):
 		return "CONFLICT", hooks.ErrGrantApproved.Error()
 	case errors.Is(err, hooks.ErrGrantRevoked):

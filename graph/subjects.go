@@ -13,7 +13,9 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/accessgrant"
+	"consentgate/ent/application"
 	"consentgate/ent/consentstate"
+	"consentgate/ent/predicate"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 )
@@ -69,12 +71,20 @@ func subjectsIn(v any) []int {
 	return ids
 }
 
+// subjectRef names the subject a personal field belongs to and, when the
+// field is an application's own (its reason, its answers), that
+// application.
+type subjectRef struct {
+	id  int // the applicant
+	app int // the application, or 0
+}
+
 // subjectOf finds the applicant a personal field belongs to: the nearest
 // ancestor that is an applicant, or an application or privacy request of
 // theirs. Values in between (a work history entry, the list holding it)
 // belong to that ancestor. Any other entity first means there is no
 // subject, and the field is hidden.
-func subjectOf(fc *graphql.FieldContext) (int, bool) {
+func subjectOf(fc *graphql.FieldContext) (subjectRef, bool) {
 	for ; fc != nil; fc = fc.Parent {
 		r := fc.Result
 		if _, direct := r.(ent.Noder); !direct {
@@ -82,16 +92,20 @@ func subjectOf(fc *graphql.FieldContext) (int, bool) {
 		}
 		switch r := r.(type) {
 		case *ent.Applicant:
-			return r.ID, r != nil
+			return subjectRef{id: r.ID}, r != nil
 		case *ent.Application:
-			return r.ApplicantID, r != nil && r.ApplicantID != 0
+			return subjectRef{id: r.ApplicantID, app: r.ID}, r != nil && r.ApplicantID != 0
 		case *ent.PrivacyRequest:
-			return r.ApplicantID, r != nil && r.ApplicantID != 0
+			return subjectRef{id: r.ApplicantID}, r != nil && r.ApplicantID != 0
+		case *ent.Answer:
+			// A value of the application it answers: that is the
+			// subject's (an answer reached on its own has none).
+			continue
 		case ent.Noder:
-			return 0, false
+			return subjectRef{}, false
 		}
 	}
-	return 0, false
+	return subjectRef{}, false
 }
 
 // deref unwraps the pointers gqlgen puts around list elements (&v[i]).
@@ -112,17 +126,34 @@ func deref(v any) any {
 
 // subjectState is what an operation knows of one subject: whether they are
 // the viewer, their consents (fixed once loaded), the legal basis of the
-// viewer's live access grant for them (compliance only), the decision class
-// they share with every subject in the same state, and which categories of
-// theirs have been counted in the metrics.
+// viewer's live access grant for them (compliance only), where provision
+// to the viewer's organisation stands (employers only: for the subject,
+// and for each of their applications to it), the decision class they
+// share with every subject in the same state (one per provision stage),
+// and which categories of theirs have been counted in the metrics.
 type subjectState struct {
-	self     bool
-	consents consent.Consents
-	basis    consent.LegalBasis
-	failed   bool // the consent state could not be read: every decision hides
-	class    *decisionClass
-	counted  atomic.Uint32 // bit i: category i counted in the metrics
-	recorded atomic.Uint32 // bit i: category i released, for the access record
+	self      bool
+	consents  consent.Consents
+	basis     consent.LegalBasis
+	stage     consent.ProvisionStage         // the most any application of theirs to the viewer's organisation provides
+	appStages map[int]consent.ProvisionStage // by application: each one's own (absent: ended)
+	failed    bool                           // the consent state could not be read: every decision hides
+	classes   [consent.NumProvisionStages]*decisionClass
+	counted   atomic.Uint32 // bit i: category i counted in the metrics
+	recorded  atomic.Uint32 // bit i: category i released, for the access record
+}
+
+// stageOf returns where provision stands for a field of ref: the
+// application's own for an application's field, the subject's otherwise.
+// Only an employer's decisions depend on it.
+func (sub *subjectState) stageOf(st *requestState, ref subjectRef) consent.ProvisionStage {
+	if !st.stages {
+		return sub.stage
+	}
+	if ref.app != 0 {
+		return sub.appStages[ref.app]
+	}
+	return sub.stage
 }
 
 // subject returns what the operation knows of one subject, loading their
@@ -188,12 +219,61 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 	if st.grants {
 		bases = g.liveGrants(ctx, st, missing)
 	}
+	var stages map[int]consent.ProvisionStage
+	var appStages map[int]map[int]consent.ProvisionStage
+	if st.stages && !failed {
+		var err error
+		if stages, appStages, err = g.provisionStages(ctx, st, missing); err != nil {
+			failed = true
+			st.failConsentState(err)
+		}
+	}
 	for _, id := range missing {
 		c := consent.State(lines[id]...)
 		self := g.isSelf(ctx, st, id)
 		b := bases[id]
-		st.subjects.LoadOrStore(id, &subjectState{consents: c, self: self, basis: b, failed: failed, class: st.classOf(self, c, b)})
+		sub := &subjectState{consents: c, self: self, basis: b, failed: failed, stage: stages[id], appStages: appStages[id]}
+		for stage := range sub.classes {
+			if stage == 0 || st.stages {
+				sub.classes[stage] = st.classOf(self, c, b, consent.ProvisionStage(stage))
+			}
+		}
+		st.subjects.LoadOrStore(id, sub)
 	}
+}
+
+// provisionStages finds, for an employer viewer, where provision to its
+// organisation stands for each of the subjects (the most any of their
+// applications to it provides) and for each of those applications, by the
+// row rules' own definition (rule.ProvisionOpen, rule.ProvisionKept), at
+// the operation's time. Read as the enforcement layer; an application
+// found by neither has ended.
+func (g *fieldGuard) provisionStages(ctx context.Context, st *requestState, ids []int) (map[int]consent.ProvisionStage, map[int]map[int]consent.ProvisionStage, error) {
+	sys := privacy.DecisionContext(ctx, privacy.Allow)
+	subjects := map[int]consent.ProvisionStage{}
+	apps := map[int]map[int]consent.ProvisionStage{}
+	for _, q := range []struct {
+		stage consent.ProvisionStage
+		where predicate.Application
+	}{
+		{consent.ProvisionKept, rule.ProvisionKept(ctx, st.viewer.Org)},
+		{consent.ProvisionOpen, rule.ProvisionOpen(ctx, st.viewer.Org)},
+	} {
+		rows, err := g.clientFrom(ctx).Application.Query().
+			Where(application.ApplicantIDIn(ids...), q.where).
+			Select(application.FieldID, application.FieldApplicantID).All(sys)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rows {
+			subjects[r.ApplicantID] = max(subjects[r.ApplicantID], q.stage)
+			if apps[r.ApplicantID] == nil {
+				apps[r.ApplicantID] = map[int]consent.ProvisionStage{}
+			}
+			apps[r.ApplicantID][r.ID] = q.stage
+		}
+	}
+	return subjects, apps, nil
 }
 
 // failConsentState notes that the consent state could not be read: the

@@ -194,6 +194,11 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return applyDir(ctx, db, dialect, dir)
+}
+
+// applyDir applies dir's pending files to db, one by one.
+func applyDir(ctx context.Context, db *sql.DB, dialect string, dir migrate.Dir) ([]string, error) {
 	var applied []string
 	for {
 		version, err := applyNext(ctx, db, dialect, dir)
@@ -207,9 +212,28 @@ func Apply(ctx context.Context, db *sql.DB, dialect string) ([]string, error) {
 	}
 }
 
-// applyNext applies the next pending file of dir in one transaction.
-func applyNext(ctx context.Context, db *sql.DB, dialect string, dir migrate.Dir) (string, error) {
-	tx, err := db.BeginTx(ctx, nil)
+// applyNext applies the next pending file of dir in one transaction, on a
+// connection of its own. On SQLite, where a migration rebuilds a table to
+// change it (create, copy, drop, rename) and PRAGMA foreign_keys is a
+// no-op inside a transaction, the connection's foreign keys are off for
+// the transaction, and every reference is checked before it commits.
+func applyNext(ctx context.Context, db *sql.DB, dialect string, dir migrate.Dir) (version string, err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = off"); err != nil {
+			return "", err
+		}
+		defer func() {
+			if _, onErr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = on"); onErr != nil && err == nil {
+				err = onErr
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return "", err
 	}
@@ -236,7 +260,33 @@ func applyNext(ctx context.Context, db *sql.DB, dialect string, dir migrate.Dir)
 	if err := ex.Execute(ctx, pending[0]); err != nil {
 		return "", fmt.Errorf("migration %s: %w", pending[0].Name(), err)
 	}
+	if dialect == SQLite {
+		if err := foreignKeysHold(ctx, tx); err != nil {
+			return "", fmt.Errorf("migration %s: %w", pending[0].Name(), err)
+		}
+	}
 	return pending[0].Version(), tx.Commit()
+}
+
+// foreignKeysHold fails when a row of the database references a row that
+// is not there (SQLite's PRAGMA foreign_key_check).
+func foreignKeysHold(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		return fmt.Errorf("a row of %s references a missing row of %s", table, parent)
+	}
+	return rows.Err()
 }
 
 // Baseline records every migration of the binary as applied to a database

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,70 @@ func TestApplyFromEmpty(t *testing.T) {
 			}
 			if after, _ := dir.Files(); len(after) != len(before) {
 				t.Fatalf("the applied database differs from the ent schema:\n%s", after[len(after)-1].Bytes())
+			}
+		})
+	}
+}
+
+// firstOnly is dialect's migrations up to and including the first.
+func firstOnly(t *testing.T, dialect string) *migrate.MemDir {
+	t.Helper()
+	all, err := copyDir(t, dialect).Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := &migrate.MemDir{}
+	if err := dir.CopyFiles(all[:1]); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestUpgradeKeepsRows: a database at the first migration, holding rows
+// that reference one another, takes every later migration (SQLite rebuilds
+// tables to change them, under foreign keys) and keeps its rows.
+func TestUpgradeKeepsRows(t *testing.T) {
+	ctx := context.Background()
+	for dialect, db := range emptyDatabases(t) {
+		t.Run(dialect, func(t *testing.T) {
+			if _, err := migrations.ApplyDir(ctx, db, dialect, firstOnly(t, dialect)); err != nil {
+				t.Fatal(err)
+			}
+			arg := func(n int) string {
+				if dialect == migrations.Postgres {
+					return fmt.Sprintf("$%d", n)
+				}
+				return "?"
+			}
+			now := time.Now().UTC()
+			insert := func(q string, args ...any) int64 {
+				t.Helper()
+				var id int64
+				q = strings.NewReplacer("$1", arg(1), "$2", arg(2), "$3", arg(3), "$4", arg(4)).Replace(q)
+				if err := db.QueryRowContext(ctx, q+" RETURNING id", args...).Scan(&id); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+				return id
+			}
+			employer := insert(`INSERT INTO employers (created_at, updated_at, external_id, name) VALUES ($1, $2, 'acme', 'Acme')`, now, now)
+			job := insert(`INSERT INTO jobs (created_at, updated_at, title, description, prefecture, field, employment_type, status, employer_id)
+				VALUES ($1, $2, 'Engineer', 'Builds', 'Tokyo', 'IT', 'FULL_TIME', 'OPEN', $3)`, now, now, employer)
+			applicant := insert(`INSERT INTO applicants (created_at, updated_at, account_id, name, email) VALUES ($1, $2, 'alice', 'Alice', 'alice@example.com')`, now, now)
+			application := insert(`INSERT INTO applications (created_at, updated_at, status, applicant_id, job_id) VALUES ($1, $2, 'APPLIED', $3, $4)`, now, now, applicant, job)
+
+			applied, err := migrations.Apply(ctx, db, dialect)
+			if err != nil || len(applied) == 0 {
+				t.Fatalf("the later migrations: %v %v", applied, err)
+			}
+			var gotJob, gotApplicant int64
+			if err := db.QueryRowContext(ctx, "SELECT job_id, applicant_id FROM applications WHERE id = "+arg(1), application).Scan(&gotJob, &gotApplicant); err != nil {
+				t.Fatalf("the application after the upgrade: %v", err)
+			}
+			if gotJob != job || gotApplicant != applicant {
+				t.Fatalf("the application references job %d and applicant %d, want %d and %d", gotJob, gotApplicant, job, applicant)
+			}
+			if st, err := migrations.Check(ctx, db, dialect); err != nil || !st.Current() {
+				t.Fatalf("after the upgrade: %+v %v", st, err)
 			}
 		})
 	}

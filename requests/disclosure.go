@@ -8,6 +8,7 @@ import (
 
 	"consentgate/ent"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/application"
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/hooks"
@@ -28,6 +29,7 @@ func (e *effects) disclosure(a *ent.Applicant) (*Disclosure, error) {
 	}
 	apps, err := e.client.Application.Query().Where(application.ApplicantID(a.ID)).
 		WithJob(func(q *ent.JobQuery) { q.WithEmployer() }).
+		WithAnswers(func(q *ent.AnswerQuery) { q.WithQuestion().Order(ent.Asc(answer.FieldID)) }).
 		Order(ent.Asc(application.FieldCreatedAt), ent.Asc(application.FieldID)).All(e.ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the applications: %w", err)
@@ -38,8 +40,15 @@ func (e *effects) disclosure(a *ent.Applicant) (*Disclosure, error) {
 		if j := app.Edges.Job; j != nil {
 			job = &JobRef{ID: j.ID, Title: j.Title, Employer: employerRef(j.Edges.Employer)}
 		}
+		answers := make([]DisclosedAnswer, len(app.Edges.Answers))
+		for k, an := range app.Edges.Answers {
+			answers[k] = DisclosedAnswer{Category: string(an.Category), Text: an.Text}
+			if q := an.Edges.Question; q != nil {
+				answers[k].Question = q.Text
+			}
+		}
 		applications[i] = DisclosedApplication{ID: app.ID, CreatedAt: app.CreatedAt, Status: app.Status,
-			StatusChangedAt: timeOrNil(app.StatusChangedAt), Reason: app.Reason, Answers: app.Answers, Job: job}
+			StatusChangedAt: timeOrNil(app.StatusChangedAt), Reason: app.Reason, Answers: answers, Job: job}
 	}
 	history, err := e.client.Consent.Query().Where(entconsent.ApplicantID(a.ID)).WithEmployer().WithPolicyVersion().
 		Order(ent.Asc(entconsent.FieldID)).All(e.ctx)

@@ -9,6 +9,7 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	entconsent "consentgate/ent/consent"
@@ -114,7 +115,7 @@ func (e *effects) withdraw(a *ent.Applicant, provisionOnly bool) ([]Withdrawn, e
 //     account id replaced by a random tombstone (the token's subject no
 //     longer finds the row; the same account may register afresh), and the
 //     erasure time stamped;
-//   - applications: reason and answers cleared, the live ones withdrawn
+//   - applications: reason cleared, answers removed, the live ones withdrawn
 //     (which withdraws provision to their employers);
 //   - the consent ledger: kept (it holds no personal value), with every
 //     purpose that is not necessary withdrawn, as for CEASE_OF_USE;
@@ -161,6 +162,11 @@ func (e *effects) erase(a *ent.Applicant) (*Erasure, error) {
 		if err := u.Exec(e.ctx); err != nil {
 			return nil, fmt.Errorf("erasing an application: %w", err)
 		}
+	}
+
+	// The answers are the applicant's alone: removed, the questions stay.
+	if _, err := e.client.Answer.Delete().Where(answer.HasApplicationWith(application.ApplicantID(a.ID))).Exec(e.ctx); err != nil {
+		return nil, fmt.Errorf("erasing the answers: %w", err)
 	}
 
 	withdrawn, err := e.withdraw(a, false)

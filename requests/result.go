@@ -99,13 +99,21 @@ type Disclosure struct {
 
 // DisclosedApplication is one of the subject's applications.
 type DisclosedApplication struct {
-	Answers         []string           `json:"answers"`
+	Answers         []DisclosedAnswer  `json:"answers"`
 	CreatedAt       time.Time          `json:"createdAt"`
 	ID              int                `json:"id"`
 	Job             *JobRef            `json:"job"`
 	Reason          string             `json:"reason"`
 	Status          application.Status `json:"status"`
 	StatusChangedAt *time.Time         `json:"statusChangedAt"`
+}
+
+// DisclosedAnswer is the answer to one of the job's questions: the
+// question as asked, the category it was approved with, the answer.
+type DisclosedAnswer struct {
+	Category string `json:"category"`
+	Question string `json:"question"`
+	Text     string `json:"text"`
 }
 
 // JobRef names the job applied to.

@@ -24,8 +24,6 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldReason holds the string denoting the reason field in the database.
 	FieldReason = "reason"
-	// FieldAnswers holds the string denoting the answers field in the database.
-	FieldAnswers = "answers"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldStatusChangedAt holds the string denoting the status_changed_at field in the database.
@@ -38,6 +36,8 @@ const (
 	EdgeApplicant = "applicant"
 	// EdgeJob holds the string denoting the job edge name in mutations.
 	EdgeJob = "job"
+	// EdgeAnswers holds the string denoting the answers edge name in mutations.
+	EdgeAnswers = "answers"
 	// Table holds the table name of the application in the database.
 	Table = "applications"
 	// ApplicantTable is the table that holds the applicant relation/edge.
@@ -54,6 +54,13 @@ const (
 	JobInverseTable = "jobs"
 	// JobColumn is the table column denoting the job relation/edge.
 	JobColumn = "job_id"
+	// AnswersTable is the table that holds the answers relation/edge.
+	AnswersTable = "answers"
+	// AnswersInverseTable is the table name for the Answer entity.
+	// It exists in this package in order to avoid circular dependency with the "answer" package.
+	AnswersInverseTable = "answers"
+	// AnswersColumn is the table column denoting the answers relation/edge.
+	AnswersColumn = "application_id"
 )
 
 // Columns holds all SQL columns for application fields.
@@ -62,7 +69,6 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldReason,
-	FieldAnswers,
 	FieldStatus,
 	FieldStatusChangedAt,
 	FieldApplicantID,
@@ -184,6 +190,20 @@ func ByJobField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newJobStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByAnswersCount orders the results by answers count.
+func ByAnswersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAnswersStep(), opts...)
+	}
+}
+
+// ByAnswers orders the results by answers terms.
+func ByAnswers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAnswersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newApplicantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -196,6 +216,13 @@ func newJobStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(JobInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, JobTable, JobColumn),
+	)
+}
+func newAnswersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AnswersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AnswersTable, AnswersColumn),
 	)
 }
 

@@ -240,16 +240,6 @@ func ReasonContainsFold(v string) predicate.Application {
 	return predicate.Application(sql.FieldContainsFold(FieldReason, v))
 }
 
-// AnswersIsNil applies the IsNil predicate on the "answers" field.
-func AnswersIsNil() predicate.Application {
-	return predicate.Application(sql.FieldIsNull(FieldAnswers))
-}
-
-// AnswersNotNil applies the NotNil predicate on the "answers" field.
-func AnswersNotNil() predicate.Application {
-	return predicate.Application(sql.FieldNotNull(FieldAnswers))
-}
-
 // StatusEQ applies the EQ predicate on the "status" field.
 func StatusEQ(v Status) predicate.Application {
 	return predicate.Application(sql.FieldEQ(FieldStatus, v))
@@ -398,6 +388,29 @@ func HasJob() predicate.Application {
 func HasJobWith(preds ...predicate.Job) predicate.Application {
 	return predicate.Application(func(s *sql.Selector) {
 		step := newJobStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAnswers applies the HasEdge predicate on the "answers" edge.
+func HasAnswers() predicate.Application {
+	return predicate.Application(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AnswersTable, AnswersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAnswersWith applies the HasEdge predicate on the "answers" edge with a given conditions (other predicates).
+func HasAnswersWith(preds ...predicate.Answer) predicate.Application {
+	return predicate.Application(func(s *sql.Selector) {
+		step := newAnswersStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

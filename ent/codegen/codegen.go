@@ -42,7 +42,8 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl", "./ent/template/update_check.tmpl"))
 }
 
-// NullablePersonalFields makes every @personal object field nullable.
+// NullablePersonalFields makes every @personal and @personalPerValue object
+// field nullable.
 //
 // The consent layer hides a field by resolving it to null; a non-null field
 // would instead null its whole parent object (and that parent's parent),
@@ -54,7 +55,7 @@ func NullablePersonalFields(_ *gen.Graph, s *ast.Schema) error {
 			continue
 		}
 		for _, f := range t.Fields {
-			if f.Directives.ForName("personal") != nil {
+			if f.Directives.ForName("personal") != nil || f.Directives.ForName("personalPerValue") != nil {
 				f.Type.NonNull = false
 			}
 		}

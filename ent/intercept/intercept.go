@@ -9,6 +9,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
@@ -21,6 +22,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -133,6 +135,33 @@ func (f TraverseAccessRecord) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AccessRecordQuery", q)
+}
+
+// The AnswerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AnswerFunc func(context.Context, *ent.AnswerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AnswerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AnswerQuery", q)
+}
+
+// The TraverseAnswer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAnswer func(context.Context, *ent.AnswerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAnswer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAnswer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AnswerQuery", q)
 }
 
 // The ApplicantFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -432,6 +461,33 @@ func (f TraversePrivacyRequest) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.PrivacyRequestQuery", q)
 }
 
+// The QuestionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type QuestionFunc func(context.Context, *ent.QuestionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f QuestionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.QuestionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.QuestionQuery", q)
+}
+
+// The TraverseQuestion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseQuestion func(context.Context, *ent.QuestionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseQuestion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseQuestion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.QuestionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.QuestionQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -439,6 +495,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AccessGrantQuery, predicate.AccessGrant, accessgrant.OrderOption]{typ: ent.TypeAccessGrant, tq: q}, nil
 	case *ent.AccessRecordQuery:
 		return &query[*ent.AccessRecordQuery, predicate.AccessRecord, accessrecord.OrderOption]{typ: ent.TypeAccessRecord, tq: q}, nil
+	case *ent.AnswerQuery:
+		return &query[*ent.AnswerQuery, predicate.Answer, answer.OrderOption]{typ: ent.TypeAnswer, tq: q}, nil
 	case *ent.ApplicantQuery:
 		return &query[*ent.ApplicantQuery, predicate.Applicant, applicant.OrderOption]{typ: ent.TypeApplicant, tq: q}, nil
 	case *ent.ApplicationQuery:
@@ -461,6 +519,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PolicyVersionQuery, predicate.PolicyVersion, policyversion.OrderOption]{typ: ent.TypePolicyVersion, tq: q}, nil
 	case *ent.PrivacyRequestQuery:
 		return &query[*ent.PrivacyRequestQuery, predicate.PrivacyRequest, privacyrequest.OrderOption]{typ: ent.TypePrivacyRequest, tq: q}, nil
+	case *ent.QuestionQuery:
+		return &query[*ent.QuestionQuery, predicate.Question, question.OrderOption]{typ: ent.TypeQuestion, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

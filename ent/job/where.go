@@ -95,6 +95,11 @@ func SalaryMax(v int) predicate.Job {
 	return predicate.Job(sql.FieldEQ(FieldSalaryMax, v))
 }
 
+// ClosedAt applies equality check predicate on the "closed_at" field. It's identical to ClosedAtEQ.
+func ClosedAt(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldEQ(FieldClosedAt, v))
+}
+
 // EmployerID applies equality check predicate on the "employer_id" field. It's identical to EmployerIDEQ.
 func EmployerID(v int) predicate.Job {
 	return predicate.Job(sql.FieldEQ(FieldEmployerID, v))
@@ -580,14 +585,54 @@ func StatusNotIn(vs ...Status) predicate.Job {
 	return predicate.Job(sql.FieldNotIn(FieldStatus, vs...))
 }
 
-// QuestionsIsNil applies the IsNil predicate on the "questions" field.
-func QuestionsIsNil() predicate.Job {
-	return predicate.Job(sql.FieldIsNull(FieldQuestions))
+// ClosedAtEQ applies the EQ predicate on the "closed_at" field.
+func ClosedAtEQ(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldEQ(FieldClosedAt, v))
 }
 
-// QuestionsNotNil applies the NotNil predicate on the "questions" field.
-func QuestionsNotNil() predicate.Job {
-	return predicate.Job(sql.FieldNotNull(FieldQuestions))
+// ClosedAtNEQ applies the NEQ predicate on the "closed_at" field.
+func ClosedAtNEQ(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldNEQ(FieldClosedAt, v))
+}
+
+// ClosedAtIn applies the In predicate on the "closed_at" field.
+func ClosedAtIn(vs ...time.Time) predicate.Job {
+	return predicate.Job(sql.FieldIn(FieldClosedAt, vs...))
+}
+
+// ClosedAtNotIn applies the NotIn predicate on the "closed_at" field.
+func ClosedAtNotIn(vs ...time.Time) predicate.Job {
+	return predicate.Job(sql.FieldNotIn(FieldClosedAt, vs...))
+}
+
+// ClosedAtGT applies the GT predicate on the "closed_at" field.
+func ClosedAtGT(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldGT(FieldClosedAt, v))
+}
+
+// ClosedAtGTE applies the GTE predicate on the "closed_at" field.
+func ClosedAtGTE(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldGTE(FieldClosedAt, v))
+}
+
+// ClosedAtLT applies the LT predicate on the "closed_at" field.
+func ClosedAtLT(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldLT(FieldClosedAt, v))
+}
+
+// ClosedAtLTE applies the LTE predicate on the "closed_at" field.
+func ClosedAtLTE(v time.Time) predicate.Job {
+	return predicate.Job(sql.FieldLTE(FieldClosedAt, v))
+}
+
+// ClosedAtIsNil applies the IsNil predicate on the "closed_at" field.
+func ClosedAtIsNil() predicate.Job {
+	return predicate.Job(sql.FieldIsNull(FieldClosedAt))
+}
+
+// ClosedAtNotNil applies the NotNil predicate on the "closed_at" field.
+func ClosedAtNotNil() predicate.Job {
+	return predicate.Job(sql.FieldNotNull(FieldClosedAt))
 }
 
 // EmployerIDEQ applies the EQ predicate on the "employer_id" field.
@@ -648,6 +693,29 @@ func HasApplications() predicate.Job {
 func HasApplicationsWith(preds ...predicate.Application) predicate.Job {
 	return predicate.Job(func(s *sql.Selector) {
 		step := newApplicationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasQuestions applies the HasEdge predicate on the "questions" edge.
+func HasQuestions() predicate.Job {
+	return predicate.Job(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, QuestionsTable, QuestionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasQuestionsWith applies the HasEdge predicate on the "questions" edge with a given conditions (other predicates).
+func HasQuestionsWith(preds ...predicate.Question) predicate.Job {
+	return predicate.Job(func(s *sql.Selector) {
+		step := newQuestionsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

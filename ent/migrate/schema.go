@@ -85,6 +85,46 @@ var (
 			},
 		},
 	}
+	// AnswersColumns holds the columns for the "answers" table.
+	AnswersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "text", Type: field.TypeString},
+		{Name: "category", Type: field.TypeEnum, Enums: []string{"NAME", "BIRTH_DATE", "SEX", "ADDRESS_REGION", "ADDRESS_STREET", "PHONE", "EMAIL", "OCCUPATION", "WORKPLACE", "VISA", "EDUCATION", "WORK_HISTORY", "QUALIFICATIONS", "SELF_PR", "FAMILY", "EMERGENCY_CONTACT", "HOUSING", "PREFERENCES", "APPLICATION_ANSWERS", "NETWORK"}},
+		{Name: "application_id", Type: field.TypeInt},
+		{Name: "question_id", Type: field.TypeInt},
+	}
+	// AnswersTable holds the schema information for the "answers" table.
+	AnswersTable = &schema.Table{
+		Name:       "answers",
+		Columns:    AnswersColumns,
+		PrimaryKey: []*schema.Column{AnswersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "answers_applications_answers",
+				Columns:    []*schema.Column{AnswersColumns[3]},
+				RefColumns: []*schema.Column{ApplicationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "answers_questions_answers",
+				Columns:    []*schema.Column{AnswersColumns[4]},
+				RefColumns: []*schema.Column{QuestionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "answer_application_id_question_id",
+				Unique:  true,
+				Columns: []*schema.Column{AnswersColumns[3], AnswersColumns[4]},
+			},
+			{
+				Name:    "answer_question_id",
+				Unique:  false,
+				Columns: []*schema.Column{AnswersColumns[4]},
+			},
+		},
+	}
 	// ApplicantsColumns holds the columns for the "applicants" table.
 	ApplicantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -151,7 +191,6 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "reason", Type: field.TypeString, Nullable: true},
-		{Name: "answers", Type: field.TypeJSON, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"APPLIED", "SCREENING", "INTERVIEW", "OFFER", "HIRED", "REJECTED", "WITHDRAWN"}, Default: "APPLIED"},
 		{Name: "status_changed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "applicant_id", Type: field.TypeInt},
@@ -165,13 +204,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "applications_applicants_applications",
-				Columns:    []*schema.Column{ApplicationsColumns[7]},
+				Columns:    []*schema.Column{ApplicationsColumns[6]},
 				RefColumns: []*schema.Column{ApplicantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "applications_jobs_applications",
-				Columns:    []*schema.Column{ApplicationsColumns[8]},
+				Columns:    []*schema.Column{ApplicationsColumns[7]},
 				RefColumns: []*schema.Column{JobsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -180,12 +219,12 @@ var (
 			{
 				Name:    "application_applicant_id_job_id",
 				Unique:  true,
-				Columns: []*schema.Column{ApplicationsColumns[7], ApplicationsColumns[8]},
+				Columns: []*schema.Column{ApplicationsColumns[6], ApplicationsColumns[7]},
 			},
 			{
 				Name:    "application_job_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{ApplicationsColumns[8], ApplicationsColumns[5]},
+				Columns: []*schema.Column{ApplicationsColumns[7], ApplicationsColumns[4]},
 			},
 		},
 	}
@@ -323,7 +362,7 @@ var (
 		{Name: "salary_min", Type: field.TypeInt, Nullable: true},
 		{Name: "salary_max", Type: field.TypeInt, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED", "CLOSED"}, Default: "DRAFT"},
-		{Name: "questions", Type: field.TypeJSON, Nullable: true},
+		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "employer_id", Type: field.TypeInt},
 	}
 	// JobsTable holds the schema information for the "jobs" table.
@@ -463,10 +502,61 @@ var (
 			},
 		},
 	}
+	// QuestionsColumns holds the columns for the "questions" table.
+	QuestionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "text", Type: field.TypeString},
+		{Name: "position", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "APPROVED", "REFUSED", "RETIRED"}, Default: "PENDING"},
+		{Name: "category", Type: field.TypeEnum, Nullable: true, Enums: []string{"NAME", "BIRTH_DATE", "SEX", "ADDRESS_REGION", "ADDRESS_STREET", "PHONE", "EMAIL", "OCCUPATION", "WORKPLACE", "VISA", "EDUCATION", "WORK_HISTORY", "QUALIFICATIONS", "SELF_PR", "FAMILY", "EMERGENCY_CONTACT", "HOUSING", "PREFERENCES", "APPLICATION_ANSWERS", "NETWORK"}},
+		{Name: "refusal_rule", Type: field.TypeEnum, Nullable: true, Enums: []string{"SPECIAL_CARE_REQUIRED", "NOT_PROVIDABLE"}},
+		{Name: "refusal_note", Type: field.TypeString, Nullable: true},
+		{Name: "asked_by", Type: field.TypeString, Size: 128},
+		{Name: "reviewed_by", Type: field.TypeString, Nullable: true, Size: 128},
+		{Name: "reviewed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "retired_at", Type: field.TypeTime, Nullable: true},
+		{Name: "job_id", Type: field.TypeInt},
+		{Name: "replaces_id", Type: field.TypeInt, Nullable: true},
+	}
+	// QuestionsTable holds the schema information for the "questions" table.
+	QuestionsTable = &schema.Table{
+		Name:       "questions",
+		Columns:    QuestionsColumns,
+		PrimaryKey: []*schema.Column{QuestionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "questions_jobs_questions",
+				Columns:    []*schema.Column{QuestionsColumns[13]},
+				RefColumns: []*schema.Column{JobsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "questions_questions_rewording",
+				Columns:    []*schema.Column{QuestionsColumns[14]},
+				RefColumns: []*schema.Column{QuestionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "question_job_id_position",
+				Unique:  false,
+				Columns: []*schema.Column{QuestionsColumns[13], QuestionsColumns[4]},
+			},
+			{
+				Name:    "question_status",
+				Unique:  false,
+				Columns: []*schema.Column{QuestionsColumns[5]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AccessGrantsTable,
 		AccessRecordsTable,
+		AnswersTable,
 		ApplicantsTable,
 		ApplicationsTable,
 		BudgetSpendsTable,
@@ -478,6 +568,7 @@ var (
 		PolicyAcknowledgementsTable,
 		PolicyVersionsTable,
 		PrivacyRequestsTable,
+		QuestionsTable,
 	}
 )
 
@@ -488,6 +579,11 @@ func init() {
 	}
 	AccessRecordsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	AnswersTable.ForeignKeys[0].RefTable = ApplicationsTable
+	AnswersTable.ForeignKeys[1].RefTable = QuestionsTable
+	AnswersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	ApplicantsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
@@ -532,5 +628,10 @@ func init() {
 	PrivacyRequestsTable.ForeignKeys[0].RefTable = ApplicantsTable
 	PrivacyRequestsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	QuestionsTable.ForeignKeys[0].RefTable = JobsTable
+	QuestionsTable.ForeignKeys[1].RefTable = QuestionsTable
+	QuestionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 }

@@ -12,6 +12,9 @@ type AccessGrant func(*sql.Selector)
 // AccessRecord is the predicate function for accessrecord builders.
 type AccessRecord func(*sql.Selector)
 
+// Answer is the predicate function for answer builders.
+type Answer func(*sql.Selector)
+
 // Applicant is the predicate function for applicant builders.
 type Applicant func(*sql.Selector)
 
@@ -44,3 +47,6 @@ type PolicyVersion func(*sql.Selector)
 
 // PrivacyRequest is the predicate function for privacyrequest builders.
 type PrivacyRequest func(*sql.Selector)
+
+// Question is the predicate function for question builders.
+type Question func(*sql.Selector)

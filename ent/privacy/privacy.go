@@ -159,6 +159,30 @@ func (f AccessRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccessRecordMutation", m)
 }
 
+// The AnswerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AnswerQueryRuleFunc func(context.Context, *ent.AnswerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AnswerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AnswerQuery", q)
+}
+
+// The AnswerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AnswerMutationRuleFunc func(context.Context, *ent.AnswerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AnswerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AnswerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AnswerMutation", m)
+}
+
 // The ApplicantQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ApplicantQueryRuleFunc func(context.Context, *ent.ApplicantQuery) error
@@ -423,6 +447,30 @@ func (f PrivacyRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PrivacyRequestMutation", m)
 }
 
+// The QuestionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type QuestionQueryRuleFunc func(context.Context, *ent.QuestionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f QuestionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.QuestionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.QuestionQuery", q)
+}
+
+// The QuestionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type QuestionMutationRuleFunc func(context.Context, *ent.QuestionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f QuestionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.QuestionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.QuestionMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -462,6 +510,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AccessRecordQuery:
 		return q.Filter(), nil
+	case *ent.AnswerQuery:
+		return q.Filter(), nil
 	case *ent.ApplicantQuery:
 		return q.Filter(), nil
 	case *ent.ApplicationQuery:
@@ -484,6 +534,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PrivacyRequestQuery:
 		return q.Filter(), nil
+	case *ent.QuestionQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -494,6 +546,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AccessGrantMutation:
 		return m.Filter(), nil
 	case *ent.AccessRecordMutation:
+		return m.Filter(), nil
+	case *ent.AnswerMutation:
 		return m.Filter(), nil
 	case *ent.ApplicantMutation:
 		return m.Filter(), nil
@@ -516,6 +570,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PolicyVersionMutation:
 		return m.Filter(), nil
 	case *ent.PrivacyRequestMutation:
+		return m.Filter(), nil
+	case *ent.QuestionMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

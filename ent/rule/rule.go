@@ -43,8 +43,9 @@ func all[P ~func(*sql.Selector)]() P {
 }
 
 // ApplicantRows returns the applicants v reaches (DESIGN.md, Roles): an
-// applicant themself; an employer the applicants with a live application to
-// one of its jobs and a live provision consent for it; support the subjects
+// applicant themself; an employer the applicants with an application to
+// one of its jobs not past its end of provision (or a hire it keeps
+// categories of for employment) and a live provision consent for it; support the subjects
 // of an open privacy request; marketing and analysts the subjects whose
 // consents allow every purpose they act under (inside an aggregate only,
 // when one of those purposes releases aggregates only); compliance the subjects of
@@ -76,8 +77,8 @@ func ApplicantRows(ctx context.Context, v consent.Viewer) predicate.Applicant {
 }
 
 // ApplicationRows returns the applications v reaches: an applicant their
-// own, an employer the live (not withdrawn) ones to its own jobs from the
-// applicants it reaches, an aggregate those of the applicants it reaches,
+// own, an employer the ones to its own jobs not past their end of
+// provision (and hires it keeps categories of) from the applicants it reaches, an aggregate those of the applicants it reaches,
 // compliance those of the subjects of its own live access grants.
 func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Application {
 	switch {
@@ -99,7 +100,8 @@ func ApplicationRows(ctx context.Context, v consent.Viewer) predicate.Applicatio
 
 // JobRows returns the jobs v reaches: published jobs for everyone, plus an
 // employer's own jobs in any status, the jobs an applicant applied to, and
-// for compliance the jobs the subjects of its live access grants applied to.
+// for compliance the jobs the subjects of its live access grants applied to
+// and the jobs with questions (which it reviews).
 func JobRows(v consent.Viewer) predicate.Job {
 	published := job.StatusEQ(job.StatusPUBLISHED)
 	switch {
@@ -108,7 +110,9 @@ func JobRows(v consent.Viewer) predicate.Job {
 	case v.Role == consent.Applicant && v.Account != "":
 		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(applicant.AccountID(v.Account))))
 	case v.Role == consent.Compliance && v.Account != "":
-		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(underLiveGrant(v.Account))))
+		// The jobs of the subjects it holds a grant for, and those whose
+		// questions it reviews.
+		return job.Or(published, job.HasApplicationsWith(application.HasApplicantWith(underLiveGrant(v.Account))), job.HasQuestions())
 	}
 	return published
 }
@@ -186,15 +190,23 @@ func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
 	return none[predicate.Operation]()
 }
 
-// liveApplicationTo returns the applications to org's jobs that are not
-// withdrawn: IN over org's job ids (isOwnJob; the applications' job
-// index), so that it costs what org's own applications cost.
+// liveApplicationTo returns the applications to org's jobs whose
+// provision to org has not ended (provision.go), and the hires whose grace
+// period is over when the policy keeps categories for employment: IN over
+// org's job ids (isOwnJob; the applications' job index), so that it costs
+// what org's own applications cost. No policy in ctx: none.
 func liveApplicationTo(ctx context.Context, org string) predicate.Application {
 	return func(s *sql.Selector) {
-		s.Where(sql.And(
-			sql.NEQ(s.C(application.FieldStatus), application.StatusWITHDRAWN),
-			isOwnJob(ctx, s.C(application.FieldJobID), org),
-		))
+		e := consent.EngineFrom(ctx)
+		if e == nil {
+			s.Where(sql.False())
+			return
+		}
+		reach := sql.Not(provisionEnded(ctx, s, e.Policy(), org))
+		if len(e.Policy().EndOfProvision[consent.Hired].Keep) > 0 {
+			reach = sql.Or(reach, sql.EQ(s.C(application.FieldStatus), application.StatusHIRED))
+		}
+		s.Where(sql.And(isOwnJob(ctx, s.C(application.FieldJobID), org), reach))
 	}
 }
 

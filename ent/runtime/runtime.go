@@ -5,6 +5,7 @@ package runtime
 import (
 	"consentgate/ent/accessgrant"
 	"consentgate/ent/accessrecord"
+	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
@@ -16,6 +17,7 @@ import (
 	"consentgate/ent/policyacknowledgement"
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
+	"consentgate/ent/question"
 	"consentgate/ent/schema"
 	"context"
 	"time"
@@ -127,6 +129,24 @@ func init() {
 	accessrecordDescPolicyVersion := accessrecordFields[11].Descriptor()
 	// accessrecord.PolicyVersionValidator is a validator for the "policy_version" field. It is called by the builders before save.
 	accessrecord.PolicyVersionValidator = accessrecordDescPolicyVersion.Validators[0].(func(string) error)
+	answer.Policy = privacy.NewPolicies(schema.Answer{})
+	answer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := answer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	answerHooks := schema.Answer{}.Hooks()
+
+	answer.Hooks[1] = answerHooks[0]
+	answerFields := schema.Answer{}.Fields()
+	_ = answerFields
+	// answerDescText is the schema descriptor for text field.
+	answerDescText := answerFields[1].Descriptor()
+	// answer.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	answer.TextValidator = answerDescText.Validators[0].(func(string) error)
 	applicantMixin := schema.Applicant{}.Mixin()
 	applicant.Policy = privacy.NewPolicies(schema.Applicant{})
 	applicant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -484,6 +504,8 @@ func init() {
 	jobHooks := schema.Job{}.Hooks()
 
 	job.Hooks[1] = jobHooks[0]
+
+	job.Hooks[2] = jobHooks[1]
 	jobMixinFields0 := jobMixin[0].Fields()
 	_ = jobMixinFields0
 	jobFields := schema.Job{}.Fields()
@@ -650,6 +672,63 @@ func init() {
 	privacyrequestDescRejectionReason := privacyrequestFields[6].Descriptor()
 	// privacyrequest.RejectionReasonValidator is a validator for the "rejection_reason" field. It is called by the builders before save.
 	privacyrequest.RejectionReasonValidator = privacyrequestDescRejectionReason.Validators[0].(func(string) error)
+	questionMixin := schema.Question{}.Mixin()
+	question.Policy = privacy.NewPolicies(schema.Question{})
+	question.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := question.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	questionHooks := schema.Question{}.Hooks()
+
+	question.Hooks[1] = questionHooks[0]
+	questionMixinFields0 := questionMixin[0].Fields()
+	_ = questionMixinFields0
+	questionFields := schema.Question{}.Fields()
+	_ = questionFields
+	// questionDescCreatedAt is the schema descriptor for created_at field.
+	questionDescCreatedAt := questionMixinFields0[0].Descriptor()
+	// question.DefaultCreatedAt holds the default value on creation for the created_at field.
+	question.DefaultCreatedAt = questionDescCreatedAt.Default.(func() time.Time)
+	// questionDescUpdatedAt is the schema descriptor for updated_at field.
+	questionDescUpdatedAt := questionMixinFields0[1].Descriptor()
+	// question.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	question.DefaultUpdatedAt = questionDescUpdatedAt.Default.(func() time.Time)
+	// question.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	question.UpdateDefaultUpdatedAt = questionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// questionDescText is the schema descriptor for text field.
+	questionDescText := questionFields[0].Descriptor()
+	// question.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	question.TextValidator = questionDescText.Validators[0].(func(string) error)
+	// questionDescRefusalNote is the schema descriptor for refusal_note field.
+	questionDescRefusalNote := questionFields[5].Descriptor()
+	// question.RefusalNoteValidator is a validator for the "refusal_note" field. It is called by the builders before save.
+	question.RefusalNoteValidator = questionDescRefusalNote.Validators[0].(func(string) error)
+	// questionDescAskedBy is the schema descriptor for asked_by field.
+	questionDescAskedBy := questionFields[6].Descriptor()
+	// question.AskedByValidator is a validator for the "asked_by" field. It is called by the builders before save.
+	question.AskedByValidator = func() func(string) error {
+		validators := questionDescAskedBy.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(asked_by string) error {
+			for _, fn := range fns {
+				if err := fn(asked_by); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// questionDescReviewedBy is the schema descriptor for reviewed_by field.
+	questionDescReviewedBy := questionFields[7].Descriptor()
+	// question.ReviewedByValidator is a validator for the "reviewed_by" field. It is called by the builders before save.
+	question.ReviewedByValidator = questionDescReviewedBy.Validators[0].(func(string) error)
 }
 
 const (

@@ -19,7 +19,7 @@ import (
 type Applicant struct{ ent.Schema }
 
 // Mixin of the Applicant.
-func (Applicant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Applicant) Mixin() []ent.Mixin { return []ent.Mixin{SubjectTimeMixin{}} }
 
 // text is an optional free-text personal field of category c, at most n characters.
 func text(name string, n int, c consent.Category, comment string) ent.Field {

@@ -13,11 +13,11 @@ import (
 )
 
 // Application is an applicant applying to a job: the reason and the answers
-// to the job's questions are the applicant's personal data.
+// to the job's questions (Answer) are the applicant's personal data.
 type Application struct{ ent.Schema }
 
 // Mixin of the Application.
-func (Application) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Application) Mixin() []ent.Mixin { return []ent.Mixin{SubjectTimeMixin{}} }
 
 // Fields of the Application.
 func (Application) Fields() []ent.Field {
@@ -25,8 +25,6 @@ func (Application) Fields() []ent.Field {
 		field.Int("id").Annotations(nonPersonal()),
 		field.String("reason").Optional().Validate(validate.MaxLen(5000)).
 			Annotations(personal(consent.ApplicationAnswers)).Comment("Reason for applying."),
-		field.Strings("answers").Optional().
-			Annotations(personal(consent.ApplicationAnswers)).Comment("Answers to the job's questions, in the job's order."),
 		field.Enum("status").
 			Values("APPLIED", "SCREENING", "INTERVIEW", "OFFER", "HIRED", "REJECTED", "WITHDRAWN").
 			Default("APPLIED").
@@ -48,6 +46,9 @@ func (Application) Edges() []ent.Edge {
 			Annotations(nonPersonal(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput)),
 		edge.From("job", Job.Type).Ref("applications").Field("job_id").Unique().Required().Immutable().
 			Annotations(nonPersonal(), entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("answers", Answer.Type).
+			Annotations(nonPersonal(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("The answers to the job's questions in effect when applying, each released as its question's category."),
 	}
 }
 

@@ -30,9 +30,11 @@ func (Job) Fields() []ent.Field {
 		field.Int("salary_min").Optional().Min(0).Comment("Lower end of the annual salary range, yen."),
 		field.Int("salary_max").Optional().Min(0).Comment("Upper end of the annual salary range, yen."),
 		field.Enum("status").Values("DRAFT", "PUBLISHED", "CLOSED").Default("DRAFT").
-			Annotations(entgql.Type("JobStatus")),
-		field.Strings("questions").Optional().
-			Comment("The employer's own questions to applicants; an application answers each, in order."),
+			Annotations(entgql.Type("JobStatus")).
+			Comment("DRAFT, PUBLISHED or CLOSED; a closed job stays closed (its applications' provision ends from its closing)."),
+		field.Time("closed_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("When the job closed; null while it is not closed. Applications to it that are not final reach their end of provision the policy's grace period later (endOfProvision.JOB_CLOSED)."),
 		field.Int("employer_id").Immutable().
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
@@ -45,6 +47,9 @@ func (Job) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput)),
 		edge.To("applications", Application.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("questions", Question.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("The employer's questions to applicants (Job.questions in the SDL: in order, as the viewer reaches them)."),
 	}
 }
 

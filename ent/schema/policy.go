@@ -50,7 +50,32 @@ func (Job) Policy() ent.Policy {
 }
 
 // Hooks of the Job.
-func (Job) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateJob()} }
+func (Job) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateJob(), hooks.JobStatus()} }
+
+// Policy of the Question: employers ask questions on their own jobs;
+// compliance reviews them (hooks.QuestionLifecycle keeps the rules).
+func (Question) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterQuestions()},
+		Mutation: privacy.MutationPolicy{rule.AskQuestions(), rule.ReviewQuestions(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the Question.
+func (Question) Hooks() []ent.Hook { return []ent.Hook{hooks.QuestionLifecycle()} }
+
+// Policy of the Answer: an applicant answers for their own applications;
+// answers are read with the applications they belong to. Nobody changes
+// one; erasure removes them.
+func (Answer) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterAnswers()},
+		Mutation: privacy.MutationPolicy{rule.AnswerOwnApplications(), privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the Answer.
+func (Answer) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidateAnswer()} }
 
 // Policy of the Employer: organisations are public; they are written only
 // by trusted jobs.

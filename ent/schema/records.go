@@ -170,7 +170,7 @@ func (ConsentState) Annotations() []schema.Annotation {
 type PrivacyRequest struct{ ent.Schema }
 
 // Mixin of the PrivacyRequest.
-func (PrivacyRequest) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (PrivacyRequest) Mixin() []ent.Mixin { return []ent.Mixin{SubjectTimeMixin{}} }
 
 // Fields of the PrivacyRequest.
 func (PrivacyRequest) Fields() []ent.Field {

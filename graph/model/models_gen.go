@@ -45,6 +45,26 @@ type PolicyNotice struct {
 	AcknowledgedAt *time.Time `json:"acknowledgedAt,omitempty"`
 }
 
+// Provision of an applicant's data to one employer (policy §4(1), §5(1)): from
+// the first application to it until the end of provision of the last. An
+// application's provision ends when it reaches a final state (WITHDRAWN,
+// REJECTED, HIRED, or its job CLOSED), after the grace period the policy sets
+// for that state; after it the employer reaches neither the applicant nor the
+// application through it, by any path, except for what a hire keeps for
+// employment. Withdrawing the consent (changeConsent, a cease-of-provision
+// request) ends it as well, at once.
+type Provision struct {
+	Employer *ent.Employer `json:"employer"`
+	// When the applicant first applied to the employer.
+	Since time.Time `json:"since"`
+	// When the employer's access ends or ended: the latest end of provision of the applications to it; null while one of them is live and its job open.
+	EndsAt *time.Time `json:"endsAt,omitempty"`
+	// Whether endsAt has passed: the employer reaches nothing more (but what it keeps).
+	Ended bool `json:"ended"`
+	// What the employer keeps after endsAt: for a hire, the categories the policy keeps for employment; otherwise none.
+	Keeps []consent.WithheldCategory `json:"keeps"`
+}
+
 // A new version of the privacy policy (§8), as an admin publishes it.
 type PublishPolicyVersionInput struct {
 	// Identifier, e.g. "2026-04"; unique.

@@ -4,15 +4,22 @@
 // They are typed JSON lists on the Applicant rather than entities of their
 // own. Each belongs wholly to one applicant, is always read with them, is
 // never queried or filtered on its own, and falls under exactly one category
-// (WORK_HISTORY, QUALIFICATIONS, EMERGENCY_CONTACT). As entities they would
-// each need row rules, node ids and edges: more paths to secure and no query
-// that needs them. As lists, one consent decision covers the whole list.
+// (WORK_HISTORY, QUALIFICATIONS, EMERGENCY_CONTACT), but for the parts that
+// hold another category's value: a current job's company is the
+// applicant's workplace (WorkHistoryEntry.PersonalCategory). As entities
+// they would each need row rules, node ids and edges: more paths to secure
+// and no query that needs them. As lists, one consent decision covers the
+// whole list, and a part of another category is decided on its own.
 //
-// It imports nothing of the project: ent/schema and the GraphQL layer
-// import it.
+// It imports only consent (for the categories): ent/schema and the GraphQL
+// layer import it.
 package schematype
 
-import "time"
+import (
+	"time"
+
+	"consentgate/consent"
+)
 
 // WorkHistoryEntry is one job in an applicant's work history (policy §5(1):
 // work history, work period, field of work, employment type,
@@ -26,6 +33,18 @@ type WorkHistoryEntry struct {
 	Responsibilities string     `json:"responsibilities,omitempty"`
 }
 
+// PersonalCategory names the category of one of the entry's fields whose
+// category depends on the value (@personalPerValue): the company of the
+// current job (no end date) is the applicant's workplace, which policy
+// §5(1) does not provide to employers; of a past job, their work history.
+// Every other field is work history.
+func (e WorkHistoryEntry) PersonalCategory(field string) consent.Category {
+	if field == "company" && e.To == nil {
+		return consent.Workplace
+	}
+	return consent.WorkHistory
+}
+
 // Qualification is one licence or qualification.
 type Qualification struct {
 	Name       string     `json:"name"`
@@ -37,4 +56,11 @@ type EmergencyContact struct {
 	Name     string `json:"name"`
 	Relation string `json:"relation"`
 	Phone    string `json:"phone"`
+}
+
+// AnswerInput is an applicant's answer to one of a job's questions, as
+// applyToJob takes it: the question and the text.
+type AnswerInput struct {
+	QuestionID int    `json:"questionID"`
+	Text       string `json:"text"`
 }

@@ -1,0 +1,4 @@
+package migrations
+
+// ApplyDir exposes applyDir to the tests.
+var ApplyDir = applyDir
