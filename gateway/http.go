@@ -59,8 +59,9 @@ func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
 // Handlers returns the gateway's handlers. The API: GraphQL at /graphql
 // (POST for everything, GET for queries; bodies up to MaxBody; responses
 // never cached), /healthz (alive), /readyz (the database answers and takes
-// writes), /datamap, and in demo mode GraphiQL at / (served from the binary, see package
-// graphiql), introspection and field suggestions. The metrics: /metrics, of this API.
+// writes), /datamap, and in demo mode GraphiQL at / (served from the
+// binary, see package graphiql), introspection and field suggestions. The
+// metrics: /metrics, of this API.
 func (gw Gateway) Handlers() Handlers {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
