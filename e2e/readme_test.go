@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"consentgate/demo"
 )
 
 // TestREADMEExamples runs every shell example of README.md, in order, as
@@ -32,7 +34,8 @@ import (
 // How they run: all in one `bash -euo pipefail` process (variables and
 // functions carry from block to block), from the repository root, with
 // stdout and stderr together, after sourcing what `-demo` printed on
-// stdout (as the README's `. ./demo.env`), HOME and TMPDIR in a
+// stdout (as the README's `. ./demo.env`, which must export every role's
+// token), HOME and TMPDIR in a
 // temporary directory, and `go` a shell function that runs
 // `go run ./server ARGS` as the built binary (and refuses anything else).
 // The gateway listens on a free port, not 8080: `localhost:8080` in the
@@ -120,6 +123,7 @@ func runREADME(t *testing.T, blocks []readmeBlock, env []string) {
 		t.Fatal(err)
 	}
 	_, port, _ := net.SplitHostPort(addrs["listening"])
+	checkDemoTokens(t, demoOut)
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +170,27 @@ func runREADME(t *testing.T, blocks []readmeBlock, env []string) {
 			t.Fatalf("README.md:%d: the example failed (%v):\n  command: %s\n  printed: %s", cmds[len(outputs)].line, runErr, firstLine(cmds[len(outputs)].text), clip(rest))
 		}
 		t.Fatalf("the examples' shell failed after the last one (%v): %s", runErr, clip(rest))
+	}
+}
+
+// checkDemoTokens checks that what -demo printed, sourced by a shell as
+// the README says, exports a token for every role.
+func checkDemoTokens(t *testing.T, demoOut string) {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), "bash", "-euo", "pipefail", "-c", `. "$1" && env`, "bash", demoOut).Output()
+	if err != nil {
+		t.Fatalf("sourcing what -demo printed: %v", err)
+	}
+	exported := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if name, value, ok := strings.Cut(line, "="); ok && strings.HasPrefix(value, "eyJ") {
+			exported[name] = true
+		}
+	}
+	for _, v := range demo.Viewers {
+		if name := string(v.Role) + "_TOKEN"; !exported[name] {
+			t.Errorf("what -demo printed, sourced, exports no %s", name)
+		}
 	}
 }
 
