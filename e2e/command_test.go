@@ -74,6 +74,13 @@ func start(t *testing.T, env []string, args ...string) (string, error) {
 // metrics nowhere unless env says otherwise; it is stopped (SIGTERM) when
 // the test ends.
 func startAll(t *testing.T, env []string, want []string, args ...string) (map[string]string, error) {
+	return startAllTo(t, env, want, io.Discard, args...)
+}
+
+// startAllTo is startAll with the command's stdout going to stdout (a
+// file is written by the command itself: what it printed before it
+// listens is there once startAllTo returns).
+func startAllTo(t *testing.T, env []string, want []string, stdout io.Writer, args ...string) (map[string]string, error) {
 	cmd := exec.Command(binary(t), args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0", "CONSENTGATE_METRICS_LISTEN=off"}, env...)
 	cmd.Dir = t.TempDir()
@@ -81,7 +88,7 @@ func startAll(t *testing.T, env []string, want []string, args ...string) (map[st
 	if err != nil {
 		return nil, err
 	}
-	cmd.Stdout = io.Discard
+	cmd.Stdout = stdout
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

@@ -209,15 +209,22 @@ func demoTokens(cfg gateway.Config) ([]graphiql.Token, error) {
 	return tokens, nil
 }
 
-// printDemoTokens prints the demo tokens as shell assignments.
+// printDemoTokens prints the demo tokens as lines of shell: a comment,
+// one NAME_TOKEN=value assignment per role (scripts read the line of the
+// role they need) and one export of them all, so that the lines pasted
+// into a shell, or a file of them sourced (". ./demo.env"), leave every
+// token exported.
 func printDemoTokens(w io.Writer, tokens []graphiql.Token) error {
-	fmt.Fprintln(w, "Demo tokens (valid 7 days); use as: -H \"Authorization: Bearer $TOKEN\"")
+	names := make([]string, len(demo.Viewers))
+	fmt.Fprintln(w, "# Demo tokens, one per role, valid 7 days: use as -H \"Authorization: Bearer $APPLICANT_TOKEN\"")
 	for i, v := range demo.Viewers {
-		if _, err := fmt.Fprintf(w, "%s=%s\n", demoTokenName(v.Role), tokens[i].Token); err != nil {
+		names[i] = demoTokenName(v.Role)
+		if _, err := fmt.Fprintf(w, "%s=%s\n", names[i], tokens[i].Token); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err := fmt.Fprintln(w, "export", strings.Join(names, " "))
+	return err
 }
 
 func demoTokenName(r consent.Role) string { return string(r) + "_TOKEN" }

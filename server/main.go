@@ -56,7 +56,9 @@ var subcommands = []subcommand{
 	{"schema", "schema", "print the GraphQL schema (SDL) the gateway serves",
 		func(_ context.Context, args []string, e env) error { return schemaCommand(args, e.stdout) }},
 	{"operations", "operations push [-url URL] DIR", "register the approved operations of DIR's *.graphql files",
-		func(ctx context.Context, args []string, e env) error { return operationsCommand(ctx, args, e.stdout) }},
+		func(ctx context.Context, args []string, e env) error {
+			return operationsCommand(ctx, args, e.getenv, e.stdout)
+		}},
 	{"consent", "consent verify [-db URL] [-repair]", "check the consent state against the ledger (exit 1 if it differs)",
 		func(ctx context.Context, args []string, e env) error {
 			return consentCommand(ctx, args, e.getenv, e.stdout)

@@ -23,6 +23,9 @@ import (
 //	go run ./server operations push [-url URL] [-token T | -secret S] [-sub ADMIN] DIR
 //	go run ./server operations push -purpose P -approved-by A [...] persisted-query-manifest.json
 //
+// Without -url it dials the gateway a start in the same environment
+// serves: localhost on PORT (8080 when unset).
+//
 // Each *.graphql file of DIR is one operation, with "# name:",
 // "# purpose:", "# description:" and "# approvedBy:" header comments (see
 // package operations); or each operation of an Apollo persisted-query
@@ -30,12 +33,16 @@ import (
 // registered already is reported and skipped, so pushing twice changes
 // nothing.
 
-func operationsCommand(ctx context.Context, args []string, stdout io.Writer) error {
+func operationsCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "push" {
 		return errors.New("usage: operations push [-url URL] [-token T | -secret S] [-sub ADMIN] [-purpose P -approved-by A] DIR|MANIFEST.json")
 	}
 	fs := flag.NewFlagSet("operations push", flag.ContinueOnError)
-	endpoint := fs.String("url", "http://localhost:8080/graphql", "the gateway's GraphQL endpoint")
+	port := getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	endpoint := fs.String("url", "http://localhost:"+port+"/graphql", "the gateway's GraphQL endpoint")
 	token := fs.String("token", "", "an ADMIN token (default: one signed with -secret)")
 	secret := fs.String("secret", "", "HS256 secret to sign an ADMIN token with (default: CONSENTGATE_JWT_SECRET, else the demo secret)")
 	sub := fs.String("sub", "admin-1", "the admin account a signed token names (recorded as registeredBy)")
