@@ -180,3 +180,46 @@ func TestPrivacyCentre(t *testing.T) {
 		t.Errorf("the gateway received GraphQL requests with %q, want alice's token", b.graphqlReq)
 	}
 }
+
+// TestPrivacyConsents: the applicant turns off provision to one employer
+// in the privacy centre; the page shows the receipt and the switch off,
+// and that employer's next API request no longer reaches them. Withholding
+// one category from all employers takes effect the same way.
+func TestPrivacyConsents(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	acmeSees := func() string {
+		r := f.post(t, as("acme"), `{ applications { edges { node { applicant { name email } } } } }`, nil)
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Raw)
+		}
+		return r.Raw
+	}
+	if got := acmeSees(); !strings.Contains(got, canary("alice", "name")) {
+		t.Fatalf("acme does not see alice before: %s", got)
+	}
+	b := newBrowser(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
+	acme := f.employers["acme"].Name
+	row := `#employers-table [data-employer="` + acme + `"]`
+	b.do("withholding the email from all employers",
+		chromedp.Navigate(b.url+"/privacy#token="+token(t, fixtureViewers["alice"])),
+		chromedp.WaitVisible(chromedp.CSS(`#withhold-table [data-category="EMAIL"] input`)),
+		chromedp.Click(chromedp.CSS(`#withhold-table [data-category="EMAIL"] td:nth-of-type(1) input`)),
+		waitText("#consent-receipt", "Recorded: Provision to employers · Email → withheld"),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#withhold-table [data-category="EMAIL"] td:nth-of-type(1) input').checked`, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	if got := acmeSees(); !strings.Contains(got, canary("alice", "name")) || strings.Contains(got, f.applicants["alice"].Email) {
+		t.Errorf("after withholding the email acme sees %s", got)
+	}
+	b.do("turning provision to acme off",
+		chromedp.Click(chromedp.CSS(row+" input")),
+		waitText("#consent-receipt", "Recorded: Provision to employers · "+acme+" → withdrawn"),
+		chromedp.Poll[chromedp.Void](`!document.querySelector(`+jsString(row+" input")+`).checked`, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	if got := acmeSees(); strings.Contains(got, canary("alice", "name")) {
+		t.Errorf("after alice turned provision off acme still sees her: %s", got)
+	}
+	r := f.post(t, as("alice"), `{ me { currentConsents { purpose granted withheldCategory employer { name } } } }`, nil)
+	if !strings.Contains(r.Raw, `{"purpose":"EMPLOYER_PROVISION","granted":false,"withheldCategory":null,"employer":{"name":"`+acme+`"}}`) {
+		t.Errorf("currentConsents: %s", r.Raw)
+	}
+}

@@ -10,8 +10,9 @@
 // the browser), through the same guard, row rules and access records as
 // any other client. The token stays in the page's memory: never in a URL,
 // a log or storage. The only thing the Go side puts in a page is the data
-// map's decisions per category (package datamap, the same as GET /datamap),
-// which the privacy centre shows as "who may see this".
+// map's decisions per category and its purposes with their consent
+// defaults (package datamap, the same as GET /datamap), which the privacy
+// centre shows as "who may see this" and as the consents' starting state.
 //
 // It must not import the GraphQL server (graph), ent or the gateway: a
 // page that needed them would be a side door.
@@ -105,7 +106,7 @@ func Categories(m datamap.Map) []Category {
 // Handler serves /privacy, /console and their files under AssetPrefix.
 // A page is never cached; a file is revalidated by its ETag.
 func Handler(o Options) http.Handler {
-	config := map[string]any{"endpoint": o.Endpoint, "demo": o.Demo, "categories": Categories(o.DataMap)}
+	config := map[string]any{"endpoint": o.Endpoint, "demo": o.Demo, "categories": Categories(o.DataMap), "purposes": o.DataMap.Purposes}
 	pages := map[string][]byte{}
 	for _, name := range []string{"privacy", "console"} {
 		t := template.Must(template.ParseFS(files, "page/"+name+".html.tmpl"))

@@ -119,4 +119,98 @@ async function loadHistory() {
 }
 
 document.getElementById("history-filter").addEventListener("change", renderHistory);
-CG.start(() => Promise.all([loadData(), loadHistory()]));
+
+// My consents: a switch per purpose, per employer (EMPLOYER_PROVISION),
+// and per category withheld from all employers or one. Each change is one
+// changeConsent; its receipt is the ledger entry it recorded.
+CG.add({
+  en: {
+    myConsents: "My consents", consentsHelp: "Each switch records a change in your consent ledger; it takes effect for the very next request.",
+    purpose: "Purpose", allowed: "Allowed", byDefault: "Default", OPT_IN: "only if you agree", OPT_OUT: "unless you object", NECESSARY: "necessary for the service",
+    employers: "Employers you applied to", provide: "Provide my data", withholding: "Withhold a category from employers", allEmployers: "All employers",
+    category: "Category", withheld: "withheld", withdrawn: "withdrawn", receipt: "Recorded", underPolicy: "under policy version", noEmployers: "You have not applied to any employer.",
+    EXPLICIT: "explicit", DEEMED: "deemed (policy change)",
+  },
+  ja: {
+    myConsents: "私の同意", consentsHelp: "スイッチを切り替えるたびに同意の記録に追記され、次のリクエストから直ちに反映されます。",
+    purpose: "利用目的", allowed: "許可", byDefault: "初期設定", OPT_IN: "同意した場合のみ", OPT_OUT: "拒否しない限り", NECESSARY: "サービスに必要",
+    employers: "応募した企業", provide: "データを提供する", withholding: "企業に提供しない区分", allEmployers: "すべての企業",
+    category: "区分", withheld: "提供しない", withdrawn: "撤回", receipt: "記録しました", underPolicy: "ポリシー版", noEmployers: "まだどの企業にも応募していません。",
+    EXPLICIT: "明示", DEEMED: "みなし（ポリシー変更）",
+  },
+});
+
+const consentsQuery = `{ me { provisions { employer { id name } ended }
+  currentConsents { purpose granted withheldCategory employer { id } recordedAt standing { basis } } } }`;
+
+// decide is what the ledger says of one switch: the latest of the entries
+// that match (towards an employer, its own line and the line for all
+// employers), or fallback when there is none.
+function decide(entries, purpose, employerID, category, fallback) {
+  const matching = entries.filter((e) => e.purpose === purpose && (e.withheldCategory || null) === category &&
+    (e.employer == null || (employerID != null && e.employer.id === employerID)));
+  if (!matching.length) return fallback;
+  matching.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+  return matching[matching.length - 1].granted;
+}
+
+async function changeConsent(input) {
+  const receipt = document.getElementById("consent-receipt");
+  try {
+    const { changeConsent: c } = await gql(`mutation($in: ConsentChangeInput!) { changeConsent(input: $in) { purpose granted withheldCategory employer { name } recordedAt policyVersion { version } } }`, { in: input });
+    receipt.className = "ok";
+    receipt.textContent = t("receipt") + ": " + t(c.purpose) + (c.employer ? " · " + c.employer.name : "") + (c.withheldCategory ? " · " + t(c.withheldCategory) : "") +
+      " → " + t(c.granted ? "allowed" : c.withheldCategory ? "withheld" : "withdrawn") + " · " + when(c.recordedAt) + " · " + t("underPolicy") + " " + c.policyVersion.version;
+  } catch (err) {
+    receipt.className = "error";
+    receipt.textContent = err instanceof CG.ApiError ? err.text() : t("INTERNAL");
+  }
+  await loadConsents();
+}
+
+// toggle is a labelled checkbox that records input when changed: granted
+// when checked, or (a withholding switch) when unchecked.
+function toggle(label, checked, input, opts) {
+  const { withhold, disabled } = opts || {};
+  return el("label", { class: "switch" },
+    el("input", { type: "checkbox", checked, disabled, "data-consent": JSON.stringify(input),
+      onchange: (ev) => changeConsent(Object.assign({}, input, { granted: withhold ? !ev.target.checked : ev.target.checked })) }),
+    label);
+}
+
+async function loadConsents() {
+  const out = document.getElementById("consents-out");
+  try {
+    const { me } = await gql(consentsQuery);
+    if (!me) return out.replaceChildren(el("p", {}, t("noProfile")));
+    const entries = me.currentConsents;
+    const employers = [];
+    for (const p of me.provisions) if (!employers.some((e) => e.id === p.employer.id)) employers.push(p.employer);
+    const purposes = CG.config.purposes.map((p) => el("tr", {},
+      el("th", { scope: "row" }, t(p.purpose)),
+      el("td", {}, t(p.consent)),
+      el("td", {}, p.consent === "NECESSARY" ? toggle(t("allowed"), true, { purpose: p.purpose }, { disabled: true })
+        : toggle(t("allowed"), decide(entries, p.purpose, null, null, p.consent === "OPT_OUT"), { purpose: p.purpose }))));
+    const providable = CG.config.categories.filter((c) => (c.seenBy || []).some((s) => s.who.startsWith("EMPLOYER/")));
+    const columns = [{ id: null, name: t("allEmployers") }, ...employers];
+    out.replaceChildren(
+      el("table", { id: "purposes-table" }, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("purpose")), el("th", { scope: "col" }, t("byDefault")), el("th", { scope: "col" }, t("allowed")))), el("tbody", {}, purposes)),
+      el("h3", {}, t("employers")),
+      employers.length ? el("table", { id: "employers-table" }, el("tbody", {}, employers.map((e) => el("tr", { "data-employer": e.name },
+        el("th", { scope: "row" }, e.name),
+        el("td", {}, toggle(t("provide") + " (" + e.name + ")", decide(entries, "EMPLOYER_PROVISION", e.id, null, true), { purpose: "EMPLOYER_PROVISION", employerID: e.id }))))))
+        : el("p", {}, t("noEmployers")),
+      el("h3", {}, t("withholding")),
+      el("table", { id: "withhold-table" },
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("category")), columns.map((c) => el("th", { scope: "col" }, c.name)))),
+        el("tbody", {}, providable.map((c) => el("tr", { "data-category": c.category },
+          el("th", { scope: "row" }, t(c.category)),
+          columns.map((e) => el("td", {}, toggle(t("withheld") + " (" + t(c.category) + ", " + e.name + ")",
+            !decide(entries, "EMPLOYER_PROVISION", e.id, c.category, true),
+            { purpose: "EMPLOYER_PROVISION", category: c.category, employerID: e.id || undefined }, { withhold: true }))))))));
+  } catch (err) {
+    CG.showError(out, err);
+  }
+}
+
+CG.start(() => Promise.all([loadData(), loadHistory(), loadConsents()]));
