@@ -2,14 +2,18 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -18,9 +22,9 @@ import (
 	"consentgate/gateway"
 )
 
-// browser is a headless Chromium tab on a gateway served over HTTP, with
+// tab is a headless Chromium tab on a gateway served over HTTP, with
 // what the page requested and reported.
-type browser struct {
+type tab struct {
 	t          *testing.T
 	ctx        context.Context
 	url        string // the gateway's
@@ -30,13 +34,13 @@ type browser struct {
 	graphqlReq []string // the Authorization header of each GraphQL request the gateway received
 }
 
-// newBrowser serves handler and opens a tab on it; when the test ends it
+// newTab serves handler and opens a tab on it; when the test ends it
 // checks that every request went to the gateway and that the page
 // reported no error (an exception, console.error, a refusal by its content
 // security policy).
-func newBrowser(t *testing.T, handler http.Handler) *browser {
+func newTab(t *testing.T, handler http.Handler) *tab {
 	exe := chromium(t)
-	b := &browser{t: t}
+	b := &tab{t: t}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/graphql" {
 			b.mu.Lock()
@@ -102,7 +106,7 @@ func newBrowser(t *testing.T, handler http.Handler) *browser {
 }
 
 // do runs actions, failing the test with what the page reported.
-func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+func (b *tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	if err := chromedp.Do(b.ctx, actions...); err != nil {
 		b.mu.Lock()
@@ -113,7 +117,7 @@ func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 }
 
 // text is the text of the first element selector matches ("" if none).
-func (b *browser) text(selector string) string {
+func (b *tab) text(selector string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(selector)+`) || {textContent: ''}).textContent`))
 	if err != nil {
@@ -145,7 +149,7 @@ func TestPrivacyCentre(t *testing.T) {
 		t.Fatal(r.Raw)
 	}
 	alice := token(t, fixtureViewers["alice"])
-	b := newBrowser(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
+	b := newTab(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
 
 	b.do("loading the privacy centre",
 		chromedp.Navigate(b.url+"/privacy#token="+alice),
@@ -181,11 +185,11 @@ func TestPrivacyCentre(t *testing.T) {
 	}
 }
 
-// TestPrivacyConsents: the applicant turns off provision to one employer
+// TestPrivacyCentreConsents: the applicant turns off provision to one employer
 // in the privacy centre; the page shows the receipt and the switch off,
 // and that employer's next API request no longer reaches them. Withholding
 // one category from all employers takes effect the same way.
-func TestPrivacyConsents(t *testing.T) {
+func TestPrivacyCentreConsents(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	acmeSees := func() string {
 		r := f.post(t, as("acme"), `{ applications { edges { node { applicant { name email } } } } }`, nil)
@@ -197,7 +201,7 @@ func TestPrivacyConsents(t *testing.T) {
 	if got := acmeSees(); !strings.Contains(got, canary("alice", "name")) {
 		t.Fatalf("acme does not see alice before: %s", got)
 	}
-	b := newBrowser(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
+	b := newTab(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
 	acme := f.employers["acme"].Name
 	row := `#employers-table [data-employer="` + acme + `"]`
 	b.do("withholding the email from all employers",
@@ -221,5 +225,77 @@ func TestPrivacyConsents(t *testing.T) {
 	r := f.post(t, as("alice"), `{ me { currentConsents { purpose granted withheldCategory employer { name } } } }`, nil)
 	if !strings.Contains(r.Raw, `{"purpose":"EMPLOYER_PROVISION","granted":false,"withheldCategory":null,"employer":{"name":"`+acme+`"}}`) {
 		t.Errorf("currentConsents: %s", r.Raw)
+	}
+}
+
+// TestPrivacyCentreRequests: the applicant files a disclosure request in the
+// privacy centre (after the page says what it will do), support completes
+// it through the API, and the page offers the result as a JSON file, which
+// downloads with the applicant's data; a policy change is acknowledged in
+// the page.
+func TestPrivacyCentreRequests(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	published := f.post(t, as("admin"), `mutation($in: PublishPolicyVersionInput!) { publishPolicyVersion(input: $in) { version } }`, map[string]any{"in": map[string]any{
+		"version": "2099-01", "effectiveAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "summary": "Feedback surveys by SMS.",
+		"textDigest": "sha256:" + strings.Repeat("ab", 32), "changedPurposes": []string{"FEEDBACK"}}})
+	if len(published.Errors) > 0 {
+		t.Fatal(published.Raw)
+	}
+	b := newTab(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
+	alice := token(t, fixtureViewers["alice"])
+	b.do("filing a disclosure request",
+		chromedp.Navigate(b.url+"/privacy#token="+alice),
+		waitText("#notices-table", "2099-01"),
+		choose("#request-kind", "DISCLOSURE"),
+		chromedp.Click(chromedp.CSS(`#request-form button[type=submit]`)),
+		waitText("#request-confirm .confirm-what", "This files a request of this kind: Disclosure of everything held."),
+		chromedp.Click(chromedp.CSS("#request-confirm .confirm-yes")),
+		waitText(`#requests-table [data-kind="DISCLOSURE"]`, "received"),
+	)
+	r := f.post(t, as("alice"), `{ me { privacyRequests { id kind } } }`, nil)
+	var id string
+	for _, pr := range dig(r.Data, "me", "privacyRequests").([]any) {
+		if pr.(map[string]any)["kind"] == "DISCLOSURE" {
+			id = pr.(map[string]any)["id"].(string)
+		}
+	}
+	for _, status := range []string{"IN_PROGRESS", "COMPLETED"} {
+		if r := f.post(t, as("support"), `mutation($id: ID!, $s: PrivacyRequestStatus!) { handlePrivacyRequest(id: $id, status: $s) { status } }`, map[string]any{"id": id, "s": status}); len(r.Errors) > 0 {
+			t.Fatal(r.Raw)
+		}
+	}
+	dir := t.TempDir()
+	b.do("downloading the disclosure",
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir})
+			return err
+		}),
+		chromedp.Reload(), // the token is gone with the page: paste it
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), alice),
+		chromedp.Click(chromedp.CSS(`#token-form button[type=submit]`)),
+		waitText(`#requests-table [data-request="`+id+`"]`, "completed"),
+		chromedp.Click(chromedp.CSS(`#requests-table [data-request="`+id+`"] button.download`)),
+	)
+	file := filepath.Join(dir, "consentgate-disclosure-"+id+".json")
+	var disclosure []byte
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if disclosure, _ = os.ReadFile(file); len(disclosure) > 0 && json.Valid(disclosure) {
+			break
+		}
+	}
+	if !strings.Contains(string(disclosure), canary("alice", "name")) || !strings.Contains(string(disclosure), `"accessRecords"`) {
+		t.Errorf("the downloaded disclosure %s: %.300s", file, disclosure)
+	}
+
+	b.do("acknowledging the policy change",
+		chromedp.Click(chromedp.CSS(`#notices-table [data-version="2099-01"] button.acknowledge`)),
+		waitText("#notice-confirm .confirm-what", "This acknowledges policy version 2099-01."),
+		chromedp.Click(chromedp.CSS("#notice-confirm .confirm-yes")),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#notices-table [data-version="2099-01"] button.acknowledge') === null`, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	r = f.post(t, as("alice"), `{ me { notices { policyVersion { version } acknowledgedAt } } }`, nil)
+	if strings.Contains(r.Raw, `"acknowledgedAt":null`) {
+		t.Errorf("notices after acknowledging: %s", r.Raw)
 	}
 }

@@ -124,6 +124,23 @@ const CG = (() => {
     target.replaceChildren(el("p", { class: "error", role: "alert" }, err instanceof ApiError ? err.text() : t("INTERNAL")));
   }
 
+  // confirm shows, in target, what an action will do, and runs it only
+  // when the user confirms; it returns the action's promise, or null.
+  function confirm(target, what, action) {
+    return new Promise((resolve) => {
+      const done = (run) => () => {
+        box.remove();
+        resolve(run ? action() : null);
+      };
+      const box = el("div", { class: "confirm", role: "alertdialog", "aria-label": t("confirm") },
+        el("p", { class: "confirm-what" }, what),
+        el("button", { type: "button", class: "confirm-yes", onclick: done(true) }, t("confirm")), " ",
+        el("button", { type: "button", class: "secondary confirm-no", onclick: done(false) }, t("cancel")));
+      target.replaceChildren(box);
+      box.querySelector(".confirm-yes").focus();
+    });
+  }
+
   function when(iso) {
     return iso ? new Date(iso).toLocaleString(lang === "ja" ? "ja-JP" : "en-GB") : "—";
   }
@@ -159,5 +176,5 @@ const CG = (() => {
     }
   }
 
-  return { config, add, t, translate, gql, el, showError, when, start, ApiError, lang: () => lang };
+  return { config, add, t, translate, gql, el, showError, confirm, when, start, ApiError, lang: () => lang };
 })();

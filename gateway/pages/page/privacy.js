@@ -213,4 +213,144 @@ async function loadConsents() {
   }
 }
 
-CG.start(() => Promise.all([loadData(), loadHistory(), loadConsents()]));
+
+// My requests (policy §6(2)): file one of the seven kinds, see each one's
+// state, download a completed disclosure as a JSON file (made in the page:
+// the result never goes into a URL).
+CG.add({
+  en: {
+    myRequests: "My requests", kind: "Kind", field: "Field", newValue: "New value", file: "File the request", download: "Download (JSON)",
+    filed: "Filed", status: "Status", due: "Due", completed: "Completed", overdue: "overdue",
+    NOTICE: "Notice of purposes and recipients", DISCLOSURE: "Disclosure of everything held", CORRECTION: "Correction", ADDITION: "Addition",
+    DELETION: "Deletion of all my data", CEASE_OF_USE: "Stop using my data", CEASE_OF_PROVISION: "Stop providing my data to employers",
+    RECEIVED: "received", IN_PROGRESS: "in progress", COMPLETED: "completed", REJECTED: "rejected",
+    fileWhat: "This files a request of this kind:", fileWhatChanges: "It proposes:",
+    DELETION_does: "When completed, your personal data is erased everywhere and your account's profile is gone; this cannot be undone.",
+    notices: "Policy changes", version: "Version", summary: "Summary", changedPurposes: "Purposes changed", inForce: "In force", acknowledge: "Acknowledge", object: "Object",
+    acknowledged: "Acknowledged", notYet: "not yet", yes: "yes", no: "no",
+    objectWhat: "This withdraws your consent to the purposes this version changed:", ackWhat: "This acknowledges policy version",
+  },
+  ja: {
+    myRequests: "私の請求", kind: "種類", field: "項目", newValue: "新しい値", file: "請求する", download: "ダウンロード（JSON）",
+    filed: "請求日時", status: "状態", due: "期限", completed: "完了", overdue: "期限超過",
+    NOTICE: "利用目的・提供先の通知", DISCLOSURE: "保有データの開示", CORRECTION: "訂正", ADDITION: "追加",
+    DELETION: "すべてのデータの削除", CEASE_OF_USE: "利用停止", CEASE_OF_PROVISION: "企業への提供停止",
+    RECEIVED: "受付済み", IN_PROGRESS: "対応中", COMPLETED: "完了", REJECTED: "却下",
+    fileWhat: "次の種類の請求を行います:", fileWhatChanges: "提案内容:",
+    DELETION_does: "完了すると、あなたの個人データはすべて消去され、プロフィールもなくなります。元に戻せません。",
+    notices: "ポリシーの変更", version: "版", summary: "概要", changedPurposes: "変更された利用目的", inForce: "施行中", acknowledge: "確認しました", object: "異議",
+    acknowledged: "確認日時", notYet: "未確認", yes: "はい", no: "いいえ",
+    objectWhat: "この版で変更された利用目的への同意を撤回します:", ackWhat: "次のポリシー版を確認済みにします:",
+  },
+});
+
+const requestKinds = ["NOTICE", "DISCLOSURE", "CORRECTION", "ADDITION", "CEASE_OF_USE", "CEASE_OF_PROVISION", "DELETION"];
+// correctable: the text fields a correction or an addition may propose here.
+const correctable = ["name", "nameKana", "prefecture", "city", "street", "building", "postalCode", "phone", "email", "occupation",
+  "workplaceName", "workplaceDepartment", "visaStatus", "academicBackground", "schoolName", "desiredField", "desiredWorkplace"];
+
+function fillRequestForm() {
+  const kind = document.getElementById("request-kind");
+  const chosen = kind.value;
+  kind.replaceChildren(...requestKinds.map((k) => el("option", { value: k }, t(k))));
+  kind.value = chosen || "NOTICE";
+  const field = document.getElementById("request-field");
+  const f = field.value;
+  field.replaceChildren(...correctable.map((k) => el("option", { value: k }, k)));
+  field.value = f || "city";
+  const changes = ["CORRECTION", "ADDITION"].includes(kind.value);
+  document.getElementById("request-field-label").hidden = !changes;
+  document.getElementById("request-value-label").hidden = !changes;
+}
+
+function download(name, value) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: "application/json" }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function loadRequests() {
+  const out = document.getElementById("requests-out");
+  try {
+    const { me } = await gql(`{ me { privacyRequests { id kind status createdAt dueAt completedAt overdue rejectionReason result } } }`);
+    const list = (me && me.privacyRequests) || [];
+    if (!list.length) return out.replaceChildren(el("p", {}, t("none")));
+    out.replaceChildren(el("table", { id: "requests-table" },
+      el("thead", {}, el("tr", {}, ["kind", "filed", "status", "due", "completed", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))),
+      el("tbody", {}, list.map((r) => el("tr", { "data-request": r.id, "data-kind": r.kind },
+        el("td", {}, t(r.kind)),
+        el("td", {}, when(r.createdAt)),
+        el("td", {}, t(r.status) + (r.rejectionReason ? " (" + r.rejectionReason + ")" : "")),
+        el("td", { class: r.overdue ? "overdue" : "" }, when(r.dueAt) + (r.overdue ? " · " + t("overdue") : "")),
+        el("td", {}, when(r.completedAt)),
+        el("td", {}, r.result ? el("button", { type: "button", class: "secondary download", onclick: () => download("consentgate-" + r.kind.toLowerCase() + "-" + r.id + ".json", r.result) }, t("download")) : ""))))));
+  } catch (err) {
+    CG.showError(out, err);
+  }
+}
+
+document.getElementById("request-kind").addEventListener("change", fillRequestForm);
+document.getElementById("request-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const kind = document.getElementById("request-kind").value;
+  const vars = { kind };
+  let what = t("fileWhat") + " " + t(kind) + ".";
+  if (["CORRECTION", "ADDITION"].includes(kind)) {
+    const field = document.getElementById("request-field").value;
+    vars.changes = { [field]: document.getElementById("request-value").value };
+    what += " " + t("fileWhatChanges") + " " + field + " → " + vars.changes[field];
+  }
+  if (kind === "DELETION") what += " " + t("DELETION_does");
+  const target = document.getElementById("request-confirm");
+  CG.confirm(target, what, async () => {
+    try {
+      await gql(`mutation($kind: PrivacyRequestKind!, $changes: UpdateApplicantInput) { filePrivacyRequest(kind: $kind, changes: $changes) { id } }`, vars);
+      document.getElementById("request-value").value = "";
+    } catch (err) {
+      CG.showError(target, err);
+    }
+    await loadRequests();
+  });
+});
+
+// Policy changes (§8): acknowledge a version, or object to it by
+// withdrawing consent to the purposes it changed.
+async function loadNotices() {
+  const out = document.getElementById("notices-out");
+  try {
+    const { me } = await gql(`{ me { notices { policyVersion { version summary effectiveAt changedPurposes } inForce acknowledgedAt } } }`);
+    const list = (me && me.notices) || [];
+    if (!list.length) return out.replaceChildren(el("p", {}, t("none")));
+    const confirmIn = document.getElementById("notice-confirm");
+    out.replaceChildren(el("table", { id: "notices-table" },
+      el("thead", {}, el("tr", {}, ["version", "summary", "changedPurposes", "inForce", "acknowledged", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))),
+      el("tbody", {}, list.map((n) => el("tr", { "data-version": n.policyVersion.version },
+        el("td", {}, n.policyVersion.version),
+        el("td", {}, n.policyVersion.summary),
+        el("td", {}, n.policyVersion.changedPurposes.map(t).join(", ")),
+        el("td", {}, t(n.inForce ? "yes" : "no") + " · " + when(n.policyVersion.effectiveAt)),
+        el("td", {}, n.acknowledgedAt ? when(n.acknowledgedAt) : t("notYet")),
+        el("td", {},
+          n.acknowledgedAt ? "" : el("button", { type: "button", class: "acknowledge", onclick: () => CG.confirm(confirmIn, t("ackWhat") + " " + n.policyVersion.version + ".", async () => {
+            try { await gql(`mutation($v: String!) { acknowledgePolicyVersion(version: $v) { acknowledgedAt } }`, { v: n.policyVersion.version }); } catch (err) { CG.showError(confirmIn, err); }
+            await loadNotices();
+          }) }, t("acknowledge")), " ",
+          el("button", { type: "button", class: "secondary object", onclick: () => CG.confirm(confirmIn, t("objectWhat") + " " + n.policyVersion.changedPurposes.map(t).join(", ") + ".", async () => {
+            try {
+              for (const purpose of n.policyVersion.changedPurposes) await gql(`mutation($in: ConsentChangeInput!) { changeConsent(input: $in) { id } }`, { in: { purpose, granted: false } });
+            } catch (err) { CG.showError(confirmIn, err); }
+            await Promise.all([loadNotices(), loadConsents()]);
+          }) }, t("object"))))))));
+  } catch (err) {
+    CG.showError(out, err);
+  }
+}
+
+CG.start(() => {
+  fillRequestForm();
+  return Promise.all([loadData(), loadHistory(), loadConsents(), loadRequests(), loadNotices()]);
+});
+fillRequestForm();
