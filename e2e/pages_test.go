@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"consentgate/ent/privacy"
 	"consentgate/gateway"
 )
 
@@ -297,5 +299,76 @@ func TestPrivacyCentreRequests(t *testing.T) {
 	r = f.post(t, as("alice"), `{ me { notices { policyVersion { version } acknowledgedAt } } }`, nil)
 	if strings.Contains(r.Raw, `"acknowledgedAt":null`) {
 		t.Errorf("notices after acknowledging: %s", r.Raw)
+	}
+}
+
+// TestConsoleQueue: support sees the open requests in the console, the
+// overdue one first, takes it in hand and completes it, each after the
+// page said what it would do; the request is completed.
+func TestConsoleQueue(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	overdue := f.client.PrivacyRequest.Create().SetApplicant(f.applicants["bob"]).SetKind("CEASE_OF_PROVISION").
+		SetDueAt(time.Now().Add(-24 * time.Hour)).SaveX(privacy.DecisionContext(context.Background(), privacy.Allow))
+	id := strconv.Itoa(overdue.ID)
+	b := newTab(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
+	row := `#queue-table [data-request="` + id + `"]`
+	b.do("loading the queue",
+		chromedp.Navigate(b.url+"/console#token="+token(t, fixtureViewers["support"])),
+		waitText(row, "overdue"),
+	)
+	if first := b.text("#queue-table tbody tr"); !strings.Contains(first, "CEASE_OF_PROVISION") || !strings.Contains(first, canary("bob", "name")) {
+		t.Errorf("the first row is %q, want bob's overdue request", first)
+	}
+	b.do("taking the request in hand",
+		chromedp.Click(chromedp.CSS(row+" button.take")),
+		waitText("#queue-confirm .confirm-what", "This marks the request IN_PROGRESS, with you as its handler."),
+		chromedp.Click(chromedp.CSS("#queue-confirm .confirm-yes")),
+		waitText(row, "IN_PROGRESS"),
+		waitText(row, "support-1"),
+		chromedp.Click(chromedp.CSS(row+" button.complete")),
+		waitText("#queue-confirm .confirm-what", "provision to every employer is withdrawn"),
+		chromedp.Click(chromedp.CSS("#queue-confirm .confirm-yes")),
+		chromedp.Poll[chromedp.Void](`document.querySelector(`+jsString(row)+`) === null`, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	if got := f.client.PrivacyRequest.GetX(privacy.DecisionContext(context.Background(), privacy.Allow), overdue.ID); got.Status != "COMPLETED" || got.Handler != "support-1" {
+		t.Errorf("the request is %s, handled by %v", got.Status, got.Handler)
+	}
+}
+
+// TestConsoleGrant: a compliance officer opens a legal-basis grant in the
+// console, may not approve it (the refusal's meaning is shown), and a
+// second compliance account approves it in the same page after the first
+// token is forgotten; the grant is live.
+func TestConsoleGrant(t *testing.T) {
+	f := newFixture(t, openSQLite(t))
+	b := newTab(t, testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true }))
+	subject := strconv.Itoa(f.applicants["alice"].ID)
+	b.do("opening a grant",
+		chromedp.Navigate(b.url+"/console#token="+token(t, fixtureViewers["compliance"])),
+		chromedp.WaitVisible(chromedp.CSS("#grant-form")),
+		chromedp.SendKeys(chromedp.CSS("#grant-subject"), subject),
+		chromedp.SendKeys(chromedp.CSS("#grant-reference"), "Tokyo District Court order 2026-123"),
+		chromedp.SendKeys(chromedp.CSS("#grant-justification"), "production ordered in a pending civil case"),
+		chromedp.Click(chromedp.CSS(`#grant-form button[type=submit]`)),
+		waitText("#grant-confirm .confirm-what", "takes effect only once a second compliance account approves it"),
+		chromedp.Click(chromedp.CSS("#grant-confirm .confirm-yes")),
+		waitText("#grants-table", "Tokyo District Court order 2026-123"),
+		chromedp.Click(chromedp.CSS("#grants-table button.approve")),
+		chromedp.Click(chromedp.CSS("#grant-confirm .confirm-yes")),
+		waitText("#grant-confirm", "This account may not do this."),
+		chromedp.Click(chromedp.CSS("#forget")),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), token(t, fixtureViewers["approver"])),
+		chromedp.Click(chromedp.CSS(`#token-form button[type=submit]`)),
+		waitText("#grants-table", "Tokyo District Court order 2026-123"),
+		chromedp.Click(chromedp.CSS("#grants-table button.approve")),
+		waitText("#grant-confirm .confirm-what", "the account that opened it sees the subject's data"),
+		chromedp.Click(chromedp.CSS("#grant-confirm .confirm-yes")),
+		waitText("#grants-table .live", "yes"),
+		waitText("#grants-table", "compliance-2"),
+	)
+	r := f.post(t, as("compliance"), `{ accessGrants { edges { node { live requestedBy approvedBy } } } }`, nil)
+	if !strings.Contains(r.Raw, `{"live":true,"requestedBy":"compliance-1","approvedBy":"compliance-2"}`) {
+		t.Errorf("grants: %s", r.Raw)
 	}
 }
