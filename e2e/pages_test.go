@@ -118,6 +118,41 @@ func (b *tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// checkControls fails the test for a control (input, select, button,
+// textarea) a keyboard cannot reach or that has no accessible name: a
+// label, an aria-label or its own text.
+func (b *tab) checkControls() {
+	b.t.Helper()
+	bad, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('input, select, button, textarea')]
+		.filter((c) => !c.closest('[hidden]'))
+		.filter((c) => c.tabIndex < 0 || !((c.labels && c.labels.length) || c.getAttribute('aria-label') || c.textContent.trim()))
+		.map((c) => c.outerHTML.slice(0, 120))`))
+	if err != nil {
+		b.t.Fatalf("checking the controls: %v", err)
+	}
+	for _, c := range bad {
+		b.t.Errorf("a control without a label or out of the keyboard's reach: %s", c)
+	}
+}
+
+// screenshot writes the whole page as name.png to the directory
+// CONSENTGATE_SCREENSHOTS names, if it is set (the README's images are
+// made so; the test run's are not committed).
+func (b *tab) screenshot(name string) {
+	b.t.Helper()
+	dir := os.Getenv("CONSENTGATE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
 // text is the text of the first element selector matches ("" if none).
 func (b *tab) text(selector string) string {
 	b.t.Helper()
@@ -173,6 +208,8 @@ func TestPrivacyCentre(t *testing.T) {
 	if !strings.Contains(history, "Employer · acme") || !strings.Contains(history, "Name (plain)") {
 		t.Errorf("the access history shows %q, want acme's read of the name", history)
 	}
+	b.checkControls()
+	b.screenshot("privacy")
 
 	b.do("switching to Japanese",
 		choose("#lang", "ja"),
@@ -367,6 +404,8 @@ func TestConsoleGrant(t *testing.T) {
 		waitText("#grants-table .live", "yes"),
 		waitText("#grants-table", "compliance-2"),
 	)
+	b.checkControls()
+	b.screenshot("console")
 	r := f.post(t, as("compliance"), `{ accessGrants { edges { node { live requestedBy approvedBy } } } }`, nil)
 	if !strings.Contains(r.Raw, `{"live":true,"requestedBy":"compliance-1","approvedBy":"compliance-2"}`) {
 		t.Errorf("grants: %s", r.Raw)
