@@ -66,6 +66,9 @@ func TestPrivacyCentreDemo(t *testing.T) {
 		chromedp.Navigate(b.url+"/privacy#token="+token(t, demo.Viewers[applicant])),
 		waitText(`[data-category="NAME"]`, name),
 		waitText("#history-table", demo.EmployerOrg),
+	)
+	b.screenshot("privacy")
+	b.do("withdrawing provision",
 		chromedp.Click(chromedp.CSS(row+" input")),
 		waitText("#consent-receipt", "Recorded: Provision to employers · "+sakura+" → withdrawn"),
 	)
@@ -82,6 +85,7 @@ func TestPrivacyCentreDemo(t *testing.T) {
 		waitText("#queue-table", "RECEIVED"),
 		waitText("#operations-table", "applicants_by_prefecture"),
 	)
+	b.screenshot("console")
 	if first := b.text("#queue-table tbody tr"); overdue != float64(0) && !strings.Contains(first, "overdue") {
 		t.Errorf("%v requests are overdue, and the queue starts with %q", overdue, first)
 	}

@@ -69,8 +69,8 @@ type Seen struct {
 	Outcome string `json:"outcome"`
 }
 
-// Categories groups the Applicant fields of m by category, in the map's
-// order, each with the viewers that see it (plain, masked or as a
+// Categories groups the Applicant fields of m by category, in the
+// vocabulary's order (consent.Categories), each with the viewers that see it (plain, masked or as a
 // statistic) for a subject who consented and withholds nothing; the
 // applicant's own view is left out.
 func Categories(m datamap.Map) []Category {
@@ -100,6 +100,9 @@ func Categories(m datamap.Map) []Category {
 			}
 		}
 	}
+	slices.SortStableFunc(out, func(a, b Category) int {
+		return slices.Index(consent.Categories, a.Category) - slices.Index(consent.Categories, b.Category)
+	})
 	return out
 }
 
