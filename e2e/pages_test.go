@@ -212,6 +212,9 @@ func TestPrivacyCentre(t *testing.T) {
 	if !strings.Contains(history, "Employer · acme") || !strings.Contains(history, "Name (plain)") {
 		t.Errorf("the access history shows %q, want acme's read of the name", history)
 	}
+	if p := b.text("#provisions-table tbody"); !strings.Contains(p, f.employers["acme"].Name) || !strings.Contains(p, "while an application is open") {
+		t.Errorf("the provisions show %q, want acme's, open", p)
+	}
 	b.checkControls()
 
 	b.do("switching to Japanese",

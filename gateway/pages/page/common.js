@@ -167,13 +167,19 @@ const CG = (() => {
       token = "";
       location.reload();
     });
-    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-    if (location.hash) history.replaceState(null, "", location.pathname);
+    // fromFragment takes a demo token from #token= (a fragment never
+    // leaves the browser) and clears the fragment from the address bar.
+    const fromFragment = () => {
+      const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+      if (location.hash) history.replaceState(null, "", location.pathname);
+      if (m && config.demo) {
+        token = decodeURIComponent(m[1]);
+        onToken();
+      }
+    };
+    window.addEventListener("hashchange", fromFragment);
     translate();
-    if (m && config.demo) {
-      token = decodeURIComponent(m[1]);
-      onToken();
-    }
+    fromFragment();
   }
 
   return { config, add, t, translate, gql, el, showError, confirm, when, start, ApiError, lang: () => lang };

@@ -11,6 +11,7 @@ CG.add({
     myDataHelp: "Everything held about you, by category, with who may see each category under the policy (the data map), when you consented and withhold nothing.",
     seenBy: "Who may see it:", onlyYou: "Only you.", noProfile: "No profile yet for this account.",
     filterEmployer: "Employer", all: "All", signedIn: "Signed in as",
+    since: "Provided since", endsAt: "Provision ends", keeps: "Kept after the end", ended: "ended", whileApplying: "while an application is open",
     at: "When", recipient: "Recipient", purposes: "Purposes", released: "Categories released", legalBasis: "Legal basis", policyVersion: "Policy version",
     PLAIN: "plain", MASK: "masked", STATISTICS: "as a statistic",
     NAME: "Name", BIRTH_DATE: "Date of birth", SEX: "Sex", ADDRESS_REGION: "Address (prefecture, city)", ADDRESS_STREET: "Address (street)",
@@ -26,6 +27,7 @@ CG.add({
     myDataHelp: "あなたについて保持しているすべての情報を区分ごとに表示し、同意していて何も留保していない場合に、ポリシー（データマップ）上だれが各区分を見られるかを示します。",
     seenBy: "閲覧できる者:", onlyYou: "あなただけです。", noProfile: "このアカウントにはまだプロフィールがありません。",
     filterEmployer: "企業", all: "すべて", signedIn: "ログイン中:",
+    since: "提供開始", endsAt: "提供終了", keeps: "終了後も保持", ended: "終了済み", whileApplying: "応募が継続している間",
     at: "日時", recipient: "受領者", purposes: "利用目的", released: "提供された区分", legalBasis: "法的根拠", policyVersion: "ポリシー版",
     PLAIN: "そのまま", MASK: "マスク済み", STATISTICS: "統計として",
     NAME: "氏名", BIRTH_DATE: "生年月日", SEX: "性別", ADDRESS_REGION: "住所（都道府県・市区町村）", ADDRESS_STREET: "住所（番地以下）",
@@ -48,7 +50,8 @@ const subfields = {
 const categories = CG.config.categories;
 const dataQuery = "{ me { id " +
   categories.flatMap((c) => c.fields).map((f) => f + (subfields[f] ? " " + subfields[f] : "")).join(" ") + " } }";
-const historyQuery = `{ me { accessHistory { at viewerOrg role purposes releases { category outcome } legalBasis policyVersion } } }`;
+const historyQuery = `{ me { accessHistory { at viewerOrg role purposes releases { category outcome } legalBasis policyVersion }
+  provisions { employer { name } since endsAt ended keeps } } }`;
 
 // value renders one field's value: a list of objects as lines of "key: value".
 function value(v) {
@@ -101,12 +104,25 @@ function renderHistory() {
       el("td", {}, r.policyVersion || "—"))))));
 }
 
+// renderProvisions: per employer applied to, since when it is provided
+// the applicant's data and when that ends (policy §5(1)), and what it keeps.
+function renderProvisions(list) {
+  document.getElementById("provisions-out").replaceChildren(list.length ? el("table", { id: "provisions-table" },
+    el("thead", {}, el("tr", {}, ["recipient", "since", "endsAt", "keeps"].map((k) => el("th", { scope: "col" }, t(k))))),
+    el("tbody", {}, list.map((p) => el("tr", {},
+      el("td", {}, p.employer.name),
+      el("td", {}, when(p.since)),
+      el("td", {}, p.endsAt ? when(p.endsAt) + (p.ended ? " · " + t("ended") : "") : t("whileApplying")),
+      el("td", {}, p.keeps.map(t).join(", ") || "—"))))) : "");
+}
+
 async function loadHistory() {
   const out = document.getElementById("history-out");
   out.replaceChildren(el("p", {}, t("loading")));
   try {
     const { me } = await gql(historyQuery);
     records = me ? me.accessHistory : [];
+    renderProvisions(me ? me.provisions : []);
     const select = document.getElementById("history-filter");
     const chosen = select.value;
     const orgs = [...new Set(records.map((r) => r.viewerOrg).filter(Boolean))].sort();
