@@ -189,6 +189,7 @@ function fillSelects() {
 }
 
 document.getElementById("records-form").addEventListener("submit", searchRecords);
+document.getElementById("lang").addEventListener("change", fillSelects);
 fillSelects();
 CG.start(() => {
   fillSelects();

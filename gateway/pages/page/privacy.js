@@ -370,3 +370,4 @@ CG.start(() => {
   return Promise.all([loadData(), loadHistory(), loadConsents(), loadRequests(), loadNotices()]);
 });
 fillRequestForm();
+document.getElementById("lang").addEventListener("change", fillRequestForm);
