@@ -69,7 +69,8 @@ const CG = (() => {
       this.detail = detail || "";
     }
     text() {
-      return t(this.code) + (this.detail ? " " + this.detail : "");
+      const meaning = t(this.code) === this.code ? t("error") + " " + this.code + "." : t(this.code); // a code this page does not expect
+      return meaning + (this.detail ? " " + this.detail : "");
     }
   }
 
