@@ -68,6 +68,7 @@ func TestPrivacyCentreDemo(t *testing.T) {
 		waitText("#history-table", demo.EmployerOrg),
 	)
 	b.screenshot("privacy")
+	b.checkAccessibility()
 	b.do("withdrawing provision",
 		chromedp.Click(chromedp.CSS(row+" input")),
 		waitText("#consent-receipt", "Recorded: Provision to employers · "+sakura+" → withdrawn"),
@@ -86,6 +87,7 @@ func TestPrivacyCentreDemo(t *testing.T) {
 		waitText("#operations-table", "applicants_by_prefecture"),
 	)
 	b.screenshot("console")
+	b.checkAccessibility()
 	if first := b.text("#queue-table tbody tr"); overdue != float64(0) && !strings.Contains(first, "overdue") {
 		t.Errorf("%v requests are overdue, and the queue starts with %q", overdue, first)
 	}

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -132,6 +134,35 @@ func (b *tab) checkControls() {
 	}
 	for _, c := range bad {
 		b.t.Errorf("a control without a label or out of the keyboard's reach: %s", c)
+	}
+}
+
+// checkAccessibility runs axe-core (vendored in testdata/axe, checked
+// against its SOURCES line) on the page and fails the test for each
+// serious or critical violation.
+func (b *tab) checkAccessibility() {
+	b.t.Helper()
+	src, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	sources, err := os.ReadFile("testdata/axe/SOURCES")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if sum := sha256.Sum256(src); !strings.HasPrefix(string(sources), hex.EncodeToString(sum[:])+"  axe.min.js  axe-core@") {
+		b.t.Fatalf("testdata/axe/axe.min.js is not the file SOURCES names")
+	}
+	// DevTools' evaluation is not the page's script: its CSP does not apply.
+	violations, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](string(src)+`;
+		axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations
+			.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("running axe-core: %v", err)
+	}
+	for _, v := range violations {
+		b.t.Errorf("accessibility: %s", v)
 	}
 }
 

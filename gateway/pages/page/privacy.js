@@ -235,7 +235,7 @@ async function loadConsents() {
 // the result never goes into a URL).
 CG.add({
   en: {
-    myRequests: "My requests", kind: "Kind", field: "Field", newValue: "New value", file: "File the request", download: "Download (JSON)",
+    actions: "Actions", myRequests: "My requests", kind: "Kind", field: "Field", newValue: "New value", file: "File the request", download: "Download (JSON)",
     filed: "Filed", status: "Status", due: "Due", completed: "Completed", overdue: "overdue",
     NOTICE: "Notice of purposes and recipients", DISCLOSURE: "Disclosure of everything held", CORRECTION: "Correction", ADDITION: "Addition",
     DELETION: "Deletion of all my data", CEASE_OF_USE: "Stop using my data", CEASE_OF_PROVISION: "Stop providing my data to employers",
@@ -247,7 +247,7 @@ CG.add({
     objectWhat: "This withdraws your consent to the purposes this version changed:", ackWhat: "This acknowledges policy version",
   },
   ja: {
-    myRequests: "私の請求", kind: "種類", field: "項目", newValue: "新しい値", file: "請求する", download: "ダウンロード（JSON）",
+    actions: "操作", myRequests: "私の請求", kind: "種類", field: "項目", newValue: "新しい値", file: "請求する", download: "ダウンロード（JSON）",
     filed: "請求日時", status: "状態", due: "期限", completed: "完了", overdue: "期限超過",
     NOTICE: "利用目的・提供先の通知", DISCLOSURE: "保有データの開示", CORRECTION: "訂正", ADDITION: "追加",
     DELETION: "すべてのデータの削除", CEASE_OF_USE: "利用停止", CEASE_OF_PROVISION: "企業への提供停止",
@@ -295,7 +295,7 @@ async function loadRequests() {
     const list = (me && me.privacyRequests) || [];
     if (!list.length) return out.replaceChildren(el("p", {}, t("none")));
     out.replaceChildren(el("table", { id: "requests-table" },
-      el("thead", {}, el("tr", {}, ["kind", "filed", "status", "due", "completed", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))),
+      el("thead", {}, el("tr", {}, ["kind", "filed", "status", "due", "completed", "actions"].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))),
       el("tbody", {}, list.map((r) => el("tr", { "data-request": r.id, "data-kind": r.kind },
         el("td", {}, t(r.kind)),
         el("td", {}, when(r.createdAt)),
@@ -342,7 +342,7 @@ async function loadNotices() {
     if (!list.length) return out.replaceChildren(el("p", {}, t("none")));
     const confirmIn = document.getElementById("notice-confirm");
     out.replaceChildren(el("table", { id: "notices-table" },
-      el("thead", {}, el("tr", {}, ["version", "summary", "changedPurposes", "inForce", "acknowledged", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))),
+      el("thead", {}, el("tr", {}, ["version", "summary", "changedPurposes", "inForce", "acknowledged", "actions"].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))),
       el("tbody", {}, list.map((n) => el("tr", { "data-version": n.policyVersion.version },
         el("td", {}, n.policyVersion.version),
         el("td", {}, n.policyVersion.summary),
