@@ -16,7 +16,8 @@
 //     from an old ledger, the start lock, and the policy version every
 //     start makes sure of;
 //   - the handler (http.go): /graphql over package graph's server,
-//     /healthz, /readyz, /metrics, /datamap and, in development, GraphiQL;
+//     /healthz, /readyz, /metrics, /datamap, the privacy centre and the
+//     console (package pages, in every mode) and, in development, GraphiQL;
 //   - serving with a drain on shutdown (serve.go).
 //
 // It decides no field and no row: those are the field guard's (package

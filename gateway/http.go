@@ -18,6 +18,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/schema/validate"
 	"consentgate/gateway/graphiql"
+	"consentgate/gateway/pages"
 	"consentgate/graph"
 	"consentgate/tracing"
 )
@@ -59,9 +60,10 @@ func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
 // Handlers returns the gateway's handlers. The API: GraphQL at /graphql
 // (POST for everything, GET for queries; bodies up to MaxBody; responses
 // never cached), /healthz (alive), /readyz (the database answers and takes
-// writes), /datamap, and in demo mode GraphiQL at / (served from the
-// binary, see package graphiql), introspection and field suggestions. The
-// metrics: /metrics, of this API.
+// writes), /datamap, the privacy centre at /privacy and the console at
+// /console (see package pages), and in demo mode GraphiQL at / (served
+// from the binary, see package graphiql), introspection and field
+// suggestions. The metrics: /metrics, of this API.
 func (gw Gateway) Handlers() Handlers {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -96,6 +98,12 @@ func (gw Gateway) Handlers() Handlers {
 	})
 	mux.HandleFunc("GET /readyz", gw.readyz)
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
+	// The privacy centre and the console are products, served in every
+	// mode: they hold no data and reach it only through /graphql.
+	ui := pages.Handler(pages.Options{Endpoint: "/graphql", Demo: dev, DataMap: datamap.BuildSchema(gw.Policy)})
+	mux.Handle("GET /privacy", ui)
+	mux.Handle("GET /console", ui)
+	mux.Handle("GET "+pages.AssetPrefix, ui)
 	if dev {
 		ui := graphiql.Handler(graphiql.Options{Endpoint: "/graphql", Tokens: gw.DemoTokens})
 		mux.Handle("GET /{$}", ui)

@@ -33,7 +33,7 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 }
 
 // routes are the paths the gateway serves, as labels.
-var routes = map[string]bool{"/graphql": true, "/healthz": true, "/readyz": true, "/datamap": true, "/": true}
+var routes = map[string]bool{"/graphql": true, "/healthz": true, "/readyz": true, "/datamap": true, "/": true, "/privacy": true, "/console": true}
 
 // observe counts one request.
 func (m *httpMetrics) observe(path, method string, code int, opType string, took time.Duration) {
