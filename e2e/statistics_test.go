@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // real source.
 type silent struct{}
 
-func (silent) Laplace(float64) float64 { return 0 }
+func (silent) DiscreteLaplace(*big.Rat) int64 { return 0 }
 
 // statsPolicy is the default policy with a budget the tests can reason
 // about: ε = 2 and δ = 10⁻³ per query give a release threshold of k = 10

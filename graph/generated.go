@@ -5567,8 +5567,8 @@ type StatisticsGroup {
 A statistic over the applicants whose consents allow the viewer's aggregate
 purpose (ANALYTICS for analysts, ADVERTISING for marketing). It never holds
 a row per applicant: groups smaller than the policy's minimum group size are
-folded into one remainder group, and every number carries Laplace noise
-calibrated to epsilon (differential privacy), paid from the viewer's daily
+folded into one remainder group, and every number carries integer noise
+(discrete Laplace) calibrated to epsilon (differential privacy), paid from the viewer's daily
 privacy budget, so that two queries whose filters differ by one person do
 not reveal that person. total = the sum of the groups' counts + the
 remainder's.
