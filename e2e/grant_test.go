@@ -218,6 +218,39 @@ func TestGrantLifecycle(t *testing.T) {
 	})
 }
 
+// TestGrantFourEyesCanonicalAccounts: four eyes compare accounts, not
+// strings: an id that differs from the opener's only in case, surrounding
+// white space or Unicode normal form is the opener, and may not approve;
+// a second account may.
+func TestGrantFourEyesCanonicalAccounts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		alice := f.applicants["alice"]
+		compliance := func(account string) *consent.Viewer {
+			return &consent.Viewer{Account: account, Role: consent.Compliance}
+		}
+		for _, c := range []struct {
+			opener   string
+			variants []string
+		}{
+			{"compliance-1", []string{"Compliance-1", "COMPLIANCE-1", " compliance-1", "compliance-1\t", "\u00a0Compliance-1 "}},
+			// é composed (U+00E9) and decomposed (e, U+0301); ß folds to ss.
+			{"compliance-\u00e9", []string{"compliance-e\u0301", "COMPLIANCE-E\u0301", "Compliance-\u00c9"}},
+			{"compliance-stra\u00dfe", []string{"compliance-strasse", "COMPLIANCE-STRASSE"}},
+		} {
+			id := mustGrant(t, f.requestGrant(t, compliance(c.opener), alice.ID, "LAW"), "requestAccessGrant")["id"]
+			for _, v := range c.variants {
+				wantError(t, f.approveGrant(t, compliance(v), id), "approveAccessGrant", "FORBIDDEN",
+					"a grant must be approved by a second compliance account")
+			}
+			g := mustGrant(t, f.approveGrant(t, as("approver"), id), "approveAccessGrant")
+			if g["live"] != true || g["approvedBy"] != "compliance-2" || g["requestedBy"] != c.opener {
+				t.Fatalf("approved by a second account: %v", g)
+			}
+		}
+	})
+}
+
 // TestGrantRevocation: any compliance account revokes a grant, once, with a
 // reason; it takes effect on the next request; a revoked grant is never
 // approved, and a request not approved within the grant lifetime lapses.

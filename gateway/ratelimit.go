@@ -81,7 +81,7 @@ func (ls *limiters) reserve(key string, now time.Time) (ok bool, retryAfter time
 // or the client's address for anonymous requests.
 func viewerKey(ctx context.Context, r *http.Request) string {
 	if v := consent.FromContext(ctx); v.Account != "" {
-		return "account:" + string(v.Role) + ":" + v.Account
+		return "account:" + string(v.Role) + ":" + consent.CanonicalAccount(v.Account)
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
