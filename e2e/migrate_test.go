@@ -11,9 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"ariga.io/atlas/sql/migrate"
+
 	"consentgate/consent"
 	"consentgate/demo"
 	"consentgate/gateway"
+	"consentgate/migrations"
 )
 
 // schemaBackends are empty databases of each backend, by DSN and
@@ -121,7 +124,7 @@ func TestReplicasStartTogether(t *testing.T) {
 				"SELECT count(*) FROM policy_versions":                             2, // the demo has two
 				"SELECT count(*) FROM applicants":                                  demo.ApplicantCount,
 				"SELECT count(*) FROM operations WHERE revoked_at IS NULL":         4,
-				"SELECT count(*) FROM schema_revisions":                            1,
+				"SELECT count(*) FROM schema_revisions":                            len(migrationFiles(t)),
 				"SELECT count(*) FROM employers WHERE external_id = 'sakura-tech'": 1,
 			} {
 				if got := count(q); got != want {
@@ -216,4 +219,19 @@ func TestDemoOnAUsedDatabase(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migrationFiles returns the versioned migrations the binary carries (each
+// dialect has the same number): what a migrated database has recorded.
+func migrationFiles(t *testing.T) []migrate.File {
+	t.Helper()
+	dir, err := migrations.Dir(migrations.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil || len(files) == 0 {
+		t.Fatalf("the binary's migrations: %d, %v", len(files), err)
+	}
+	return files
 }

@@ -274,6 +274,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operation.FieldDescription:      {Type: field.TypeString, Column: operation.FieldDescription},
 			operation.FieldDocument:         {Type: field.TypeString, Column: operation.FieldDocument},
 			operation.FieldApprovedBy:       {Type: field.TypeString, Column: operation.FieldApprovedBy},
+			operation.FieldApprovedAt:       {Type: field.TypeTime, Column: operation.FieldApprovedAt},
 			operation.FieldRegisteredBy:     {Type: field.TypeString, Column: operation.FieldRegisteredBy},
 			operation.FieldRegisteredAt:     {Type: field.TypeTime, Column: operation.FieldRegisteredAt},
 			operation.FieldRevokedAt:        {Type: field.TypeTime, Column: operation.FieldRevokedAt},
@@ -1769,6 +1770,11 @@ func (f *OperationFilter) WhereDocument(p entql.StringP) {
 // WhereApprovedBy applies the entql string predicate on the approved_by field.
 func (f *OperationFilter) WhereApprovedBy(p entql.StringP) {
 	f.Where(p.Field(operation.FieldApprovedBy))
+}
+
+// WhereApprovedAt applies the entql time.Time predicate on the approved_at field.
+func (f *OperationFilter) WhereApprovedAt(p entql.TimeP) {
+	f.Where(p.Field(operation.FieldApprovedAt))
 }
 
 // WhereRegisteredBy applies the entql string predicate on the registered_by field.

@@ -11149,6 +11149,7 @@ type OperationMutation struct {
 	description       *string
 	document          *string
 	approved_by       *string
+	approved_at       *time.Time
 	registered_by     *string
 	registered_at     *time.Time
 	revoked_at        *time.Time
@@ -11468,7 +11469,7 @@ func (m *OperationMutation) ApprovedBy() (r string, exists bool) {
 // OldApprovedBy returns the old "approved_by" field's value of the Operation entity.
 // If the Operation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *OperationMutation) OldApprovedBy(ctx context.Context) (v string, err error) {
+func (m *OperationMutation) OldApprovedBy(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldApprovedBy is only allowed on UpdateOne operations")
 	}
@@ -11482,9 +11483,71 @@ func (m *OperationMutation) OldApprovedBy(ctx context.Context) (v string, err er
 	return oldValue.ApprovedBy, nil
 }
 
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (m *OperationMutation) ClearApprovedBy() {
+	m.approved_by = nil
+	m.clearedFields[operation.FieldApprovedBy] = struct{}{}
+}
+
+// ApprovedByCleared returns if the "approved_by" field was cleared in this mutation.
+func (m *OperationMutation) ApprovedByCleared() bool {
+	_, ok := m.clearedFields[operation.FieldApprovedBy]
+	return ok
+}
+
 // ResetApprovedBy resets all changes to the "approved_by" field.
 func (m *OperationMutation) ResetApprovedBy() {
 	m.approved_by = nil
+	delete(m.clearedFields, operation.FieldApprovedBy)
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (m *OperationMutation) SetApprovedAt(t time.Time) {
+	m.approved_at = &t
+}
+
+// ApprovedAt returns the value of the "approved_at" field in the mutation.
+func (m *OperationMutation) ApprovedAt() (r time.Time, exists bool) {
+	v := m.approved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedAt returns the old "approved_at" field's value of the Operation entity.
+// If the Operation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperationMutation) OldApprovedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedAt: %w", err)
+	}
+	return oldValue.ApprovedAt, nil
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (m *OperationMutation) ClearApprovedAt() {
+	m.approved_at = nil
+	m.clearedFields[operation.FieldApprovedAt] = struct{}{}
+}
+
+// ApprovedAtCleared returns if the "approved_at" field was cleared in this mutation.
+func (m *OperationMutation) ApprovedAtCleared() bool {
+	_, ok := m.clearedFields[operation.FieldApprovedAt]
+	return ok
+}
+
+// ResetApprovedAt resets all changes to the "approved_at" field.
+func (m *OperationMutation) ResetApprovedAt() {
+	m.approved_at = nil
+	delete(m.clearedFields, operation.FieldApprovedAt)
 }
 
 // SetRegisteredBy sets the "registered_by" field.
@@ -11740,7 +11803,7 @@ func (m *OperationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OperationMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.hash != nil {
 		fields = append(fields, operation.FieldHash)
 	}
@@ -11758,6 +11821,9 @@ func (m *OperationMutation) Fields() []string {
 	}
 	if m.approved_by != nil {
 		fields = append(fields, operation.FieldApprovedBy)
+	}
+	if m.approved_at != nil {
+		fields = append(fields, operation.FieldApprovedAt)
 	}
 	if m.registered_by != nil {
 		fields = append(fields, operation.FieldRegisteredBy)
@@ -11794,6 +11860,8 @@ func (m *OperationMutation) Field(name string) (ent.Value, bool) {
 		return m.Document()
 	case operation.FieldApprovedBy:
 		return m.ApprovedBy()
+	case operation.FieldApprovedAt:
+		return m.ApprovedAt()
 	case operation.FieldRegisteredBy:
 		return m.RegisteredBy()
 	case operation.FieldRegisteredAt:
@@ -11825,6 +11893,8 @@ func (m *OperationMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDocument(ctx)
 	case operation.FieldApprovedBy:
 		return m.OldApprovedBy(ctx)
+	case operation.FieldApprovedAt:
+		return m.OldApprovedAt(ctx)
 	case operation.FieldRegisteredBy:
 		return m.OldRegisteredBy(ctx)
 	case operation.FieldRegisteredAt:
@@ -11885,6 +11955,13 @@ func (m *OperationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetApprovedBy(v)
+		return nil
+	case operation.FieldApprovedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedAt(v)
 		return nil
 	case operation.FieldRegisteredBy:
 		v, ok := value.(string)
@@ -11954,6 +12031,12 @@ func (m *OperationMutation) ClearedFields() []string {
 	if m.FieldCleared(operation.FieldDescription) {
 		fields = append(fields, operation.FieldDescription)
 	}
+	if m.FieldCleared(operation.FieldApprovedBy) {
+		fields = append(fields, operation.FieldApprovedBy)
+	}
+	if m.FieldCleared(operation.FieldApprovedAt) {
+		fields = append(fields, operation.FieldApprovedAt)
+	}
 	if m.FieldCleared(operation.FieldRevokedAt) {
 		fields = append(fields, operation.FieldRevokedAt)
 	}
@@ -11979,6 +12062,12 @@ func (m *OperationMutation) ClearField(name string) error {
 	switch name {
 	case operation.FieldDescription:
 		m.ClearDescription()
+		return nil
+	case operation.FieldApprovedBy:
+		m.ClearApprovedBy()
+		return nil
+	case operation.FieldApprovedAt:
+		m.ClearApprovedAt()
 		return nil
 	case operation.FieldRevokedAt:
 		m.ClearRevokedAt()
@@ -12014,6 +12103,9 @@ func (m *OperationMutation) ResetField(name string) error {
 		return nil
 	case operation.FieldApprovedBy:
 		m.ResetApprovedBy()
+		return nil
+	case operation.FieldApprovedAt:
+		m.ResetApprovedAt()
 		return nil
 	case operation.FieldRegisteredBy:
 		m.ResetRegisteredBy()

@@ -20,6 +20,9 @@ var (
 	ErrDocumentInvalid    = errors.New("is not valid against the schema")
 	ErrDocumentOperations = errors.New("must hold exactly one operation")
 	ErrDocumentNotQuery   = errors.New("must be a query: mutations and subscriptions are never approved")
-	// ErrAlreadyRevoked: an operation is revoked once.
+	// ErrAlreadyRevoked: an operation is revoked once, and a revoked one is
+	// not approved.
 	ErrAlreadyRevoked = errors.New("the operation is already revoked")
+	// ErrAlreadyApproved: an operation is approved once.
+	ErrAlreadyApproved = errors.New("the operation is already approved")
 )

@@ -275,6 +275,7 @@ type ComplexityRoot struct {
 		AcknowledgePolicyVersion func(childComplexity int, version string) int
 		ApplyToJob               func(childComplexity int, input ent.CreateApplicationInput) int
 		ApproveAccessGrant       func(childComplexity int, id int) int
+		ApproveOperation         func(childComplexity int, id int) int
 		ChangeConsent            func(childComplexity int, input model.ConsentChangeInput) int
 		CreateJob                func(childComplexity int, input ent.CreateJobInput) int
 		CreateMyProfile          func(childComplexity int, input ent.CreateApplicantInput) int
@@ -292,6 +293,7 @@ type ComplexityRoot struct {
 	}
 
 	Operation struct {
+		ApprovedAt       func(childComplexity int) int
 		ApprovedBy       func(childComplexity int) int
 		Description      func(childComplexity int) int
 		Document         func(childComplexity int) int
@@ -473,6 +475,7 @@ type MutationResolver interface {
 	CreateJob(ctx context.Context, input ent.CreateJobInput) (*ent.Job, error)
 	UpdateJob(ctx context.Context, id int, input ent.UpdateJobInput) (*ent.Job, error)
 	RegisterOperation(ctx context.Context, input model.RegisterOperationInput) (*ent.Operation, error)
+	ApproveOperation(ctx context.Context, id int) (*ent.Operation, error)
 	RevokeOperation(ctx context.Context, id int, reason string) (*ent.Operation, error)
 	PublishPolicyVersion(ctx context.Context, input model.PublishPolicyVersionInput) (*ent.PolicyVersion, error)
 	AcknowledgePolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error)
@@ -1526,6 +1529,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveAccessGrant(childComplexity, args["id"].(int)), true
+	case "Mutation.approveOperation":
+		if e.ComplexityRoot.Mutation.ApproveOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveOperation(childComplexity, args["id"].(int)), true
 	case "Mutation.changeConsent":
 		if e.ComplexityRoot.Mutation.ChangeConsent == nil {
 			break
@@ -1681,6 +1695,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawApplication(childComplexity, args["id"].(int)), true
 
+	case "Operation.approvedAt":
+		if e.ComplexityRoot.Operation.ApprovedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Operation.ApprovedAt(childComplexity), true
 	case "Operation.approvedBy":
 		if e.ComplexityRoot.Operation.ApprovedBy == nil {
 			break
@@ -4268,9 +4288,13 @@ type Operation implements Node {
   """
   document: String!
   """
-  Who approved the operation (a person or a reference to the approval).
+  The admin account that approved it, a second one (not registeredBy); set from the token by approveOperation.
   """
-  approvedBy: String!
+  approvedBy: String
+  """
+  When it was approved; an operation runs only once approved, until it is revoked.
+  """
+  approvedAt: Time
   """
   The admin account that registered it; set from the token.
   """
@@ -4422,8 +4446,23 @@ input OperationWhereInput {
   approvedByContains: String
   approvedByHasPrefix: String
   approvedByHasSuffix: String
+  approvedByIsNil: Boolean
+  approvedByNotNil: Boolean
   approvedByEqualFold: String
   approvedByContainsFold: String
+  """
+  approved_at field predicates
+  """
+  approvedAt: Time
+  approvedAtNEQ: Time
+  approvedAtIn: [Time!]
+  approvedAtNotIn: [Time!]
+  approvedAtGT: Time
+  approvedAtGTE: Time
+  approvedAtLT: Time
+  approvedAtLTE: Time
+  approvedAtIsNil: Boolean
+  approvedAtNotNil: Boolean
   """
   registered_by field predicates
   """
@@ -5366,8 +5405,9 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../schema/operation.graphqls", Input: `"""
-An operation to approve: one GraphQL query, valid against this schema. Its id
-(` + "`" + `Operation.hash` + "`" + `) is computed from ` + "`" + `document` + "`" + `, the exact text.
+An operation to register: one GraphQL query, valid against this schema. Its id
+(` + "`" + `Operation.hash` + "`" + `) is computed from ` + "`" + `document` + "`" + `, the exact text. It runs once a
+second admin approves it (approveOperation).
 """
 input RegisterOperationInput {
   "A short name: letters, digits, '_', '.' or '-', starting with a letter; unique among unrevoked operations."
@@ -5377,20 +5417,27 @@ input RegisterOperationInput {
   description: String
   "The document: exactly one query operation (no mutation or subscription), with its fragments."
   document: String!
-  "Who approved it (a person, or a reference to the approval)."
-  approvedBy: String!
 }
 
 extend type Mutation {
   """
-  Registers an approved operation (admins). The viewer is recorded as
-  registeredBy. Analysts and marketing then run it by id:
-  ` + "`" + `{"documentId": "sha256:…", "variables": {…}}` + "`" + `, or the Apollo form
-  ` + "`" + `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "…"}}}` + "`" + `.
-  A document already registered (even if revoked) is refused with code
-  OPERATION_EXISTS.
+  Registers an operation (admins), pending: the viewer is recorded as
+  registeredBy, and it does not run until a second admin approves it
+  (approveOperation). A document already registered (even if revoked) is
+  refused with code OPERATION_EXISTS.
   """
   registerOperation(input: RegisterOperationInput!): Operation!
+  """
+  Approves a pending operation (admins): an admin account other than the one
+  that registered it (accounts compared canonically: case, white space and
+  Unicode form do not make another account; FORBIDDEN otherwise) is recorded
+  as approvedBy, with approvedAt, and the operation runs from the very next
+  request. Analysts and marketing run it by id:
+  ` + "`" + `{"documentId": "sha256:…", "variables": {…}}` + "`" + `, or the Apollo form
+  ` + "`" + `{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "…"}}}` + "`" + `.
+  Approving twice, or a revoked operation, is a CONFLICT.
+  """
+  approveOperation(id: ID!): Operation!
   """
   Revokes an approved operation (admins), once, with a reason; the viewer is
   recorded as revokedBy. It no longer runs from the very next request.
@@ -6052,6 +6099,8 @@ func (ec *executionContext) childFields_Operation(ctx context.Context, field gra
 		return ec.fieldContext_Operation_document(ctx, field)
 	case "approvedBy":
 		return ec.fieldContext_Operation_approvedBy(ctx, field)
+	case "approvedAt":
+		return ec.fieldContext_Operation_approvedAt(ctx, field)
 	case "registeredBy":
 		return ec.fieldContext_Operation_registeredBy(ctx, field)
 	case "registeredAt":
@@ -6563,6 +6612,20 @@ func (ec *executionContext) field_Mutation_applyToJob_args(ctx context.Context, 
 }
 
 func (ec *executionContext) field_Mutation_approveAccessGrant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -11897,6 +11960,50 @@ func (ec *executionContext) fieldContext_Mutation_registerOperation(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_approveOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveOperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveOperation(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Operation) graphql.Marshaler {
+			return ec.marshalNOperation2ᚖconsentgateᚋentᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveOperation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Operation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_revokeOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12267,15 +12374,38 @@ func (ec *executionContext) _Operation_approvedBy(ctx context.Context, field gra
 			return obj.ApprovedBy, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Operation_approvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Operation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Operation_approvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Operation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Operation_approvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Operation_approvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Operation", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Operation_registeredBy(ctx context.Context, field graphql.CollectedField, obj *ent.Operation) (ret graphql.Marshaler) {
@@ -20755,7 +20885,7 @@ func (ec *executionContext) unmarshalInputOperationWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "hash", "hashNEQ", "hashIn", "hashNotIn", "hashGT", "hashGTE", "hashLT", "hashLTE", "hashContains", "hashHasPrefix", "hashHasSuffix", "hashEqualFold", "hashContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "document", "documentNEQ", "documentIn", "documentNotIn", "documentGT", "documentGTE", "documentLT", "documentLTE", "documentContains", "documentHasPrefix", "documentHasSuffix", "documentEqualFold", "documentContainsFold", "approvedBy", "approvedByNEQ", "approvedByIn", "approvedByNotIn", "approvedByGT", "approvedByGTE", "approvedByLT", "approvedByLTE", "approvedByContains", "approvedByHasPrefix", "approvedByHasSuffix", "approvedByEqualFold", "approvedByContainsFold", "registeredBy", "registeredByNEQ", "registeredByIn", "registeredByNotIn", "registeredByGT", "registeredByGTE", "registeredByLT", "registeredByLTE", "registeredByContains", "registeredByHasPrefix", "registeredByHasSuffix", "registeredByEqualFold", "registeredByContainsFold", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "revokedBy", "revokedByNEQ", "revokedByIn", "revokedByNotIn", "revokedByGT", "revokedByGTE", "revokedByLT", "revokedByLTE", "revokedByContains", "revokedByHasPrefix", "revokedByHasSuffix", "revokedByIsNil", "revokedByNotNil", "revokedByEqualFold", "revokedByContainsFold", "revocationReason", "revocationReasonNEQ", "revocationReasonIn", "revocationReasonNotIn", "revocationReasonGT", "revocationReasonGTE", "revocationReasonLT", "revocationReasonLTE", "revocationReasonContains", "revocationReasonHasPrefix", "revocationReasonHasSuffix", "revocationReasonIsNil", "revocationReasonNotNil", "revocationReasonEqualFold", "revocationReasonContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "hash", "hashNEQ", "hashIn", "hashNotIn", "hashGT", "hashGTE", "hashLT", "hashLTE", "hashContains", "hashHasPrefix", "hashHasSuffix", "hashEqualFold", "hashContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "document", "documentNEQ", "documentIn", "documentNotIn", "documentGT", "documentGTE", "documentLT", "documentLTE", "documentContains", "documentHasPrefix", "documentHasSuffix", "documentEqualFold", "documentContainsFold", "approvedBy", "approvedByNEQ", "approvedByIn", "approvedByNotIn", "approvedByGT", "approvedByGTE", "approvedByLT", "approvedByLTE", "approvedByContains", "approvedByHasPrefix", "approvedByHasSuffix", "approvedByIsNil", "approvedByNotNil", "approvedByEqualFold", "approvedByContainsFold", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "registeredBy", "registeredByNEQ", "registeredByIn", "registeredByNotIn", "registeredByGT", "registeredByGTE", "registeredByLT", "registeredByLTE", "registeredByContains", "registeredByHasPrefix", "registeredByHasSuffix", "registeredByEqualFold", "registeredByContainsFold", "registeredAt", "registeredAtNEQ", "registeredAtIn", "registeredAtNotIn", "registeredAtGT", "registeredAtGTE", "registeredAtLT", "registeredAtLTE", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "revokedBy", "revokedByNEQ", "revokedByIn", "revokedByNotIn", "revokedByGT", "revokedByGTE", "revokedByLT", "revokedByLTE", "revokedByContains", "revokedByHasPrefix", "revokedByHasSuffix", "revokedByIsNil", "revokedByNotNil", "revokedByEqualFold", "revokedByContainsFold", "revocationReason", "revocationReasonNEQ", "revocationReasonIn", "revocationReasonNotIn", "revocationReasonGT", "revocationReasonGTE", "revocationReasonLT", "revocationReasonLTE", "revocationReasonContains", "revocationReasonHasPrefix", "revocationReasonHasSuffix", "revocationReasonIsNil", "revocationReasonNotNil", "revocationReasonEqualFold", "revocationReasonContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21322,6 +21452,20 @@ func (ec *executionContext) unmarshalInputOperationWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.ApprovedByHasSuffix = data
+		case "approvedByIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByIsNil = data
+		case "approvedByNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedByNotNil = data
 		case "approvedByEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedByEqualFold"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -21336,6 +21480,76 @@ func (ec *executionContext) unmarshalInputOperationWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.ApprovedByContainsFold = data
+		case "approvedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAt = data
+		case "approvedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtNEQ = data
+		case "approvedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtIn = data
+		case "approvedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtNotIn = data
+		case "approvedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtGT = data
+		case "approvedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtGTE = data
+		case "approvedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtLT = data
+		case "approvedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtLTE = data
+		case "approvedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtIsNil = data
+		case "approvedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ApprovedAtNotNil = data
 		case "registeredBy":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registeredBy"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -23090,7 +23304,7 @@ func (ec *executionContext) unmarshalInputRegisterOperationInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "purpose", "description", "document", "approvedBy"}
+	fieldsInOrder := [...]string{"name", "purpose", "description", "document"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23125,13 +23339,6 @@ func (ec *executionContext) unmarshalInputRegisterOperationInput(ctx context.Con
 				return it, err
 			}
 			it.Document = data
-		case "approvedBy":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("approvedBy"))
-			data, err := ec.unmarshalNString2string(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ApprovedBy = data
 		}
 	}
 	return it, nil
@@ -25551,6 +25758,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "approveOperation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveOperation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "revokeOperation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeOperation(ctx, field)
@@ -25646,7 +25860,12 @@ func (ec *executionContext) _Operation(ctx context.Context, sel ast.SelectionSet
 			}
 		case "approvedBy":
 			out.Values[i] = ec._Operation_approvedBy(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "approvedAt":
+			out.Values[i] = ec._Operation_approvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "registeredBy":

@@ -257,6 +257,8 @@ func classify(err error) (code, msg string) {
 		return "BAD_USER_INPUT", validationMessage(entValidation)
 	case errors.Is(err, rule.ErrSelfApproval):
 		return "FORBIDDEN", rule.ErrSelfApproval.Error()
+	case errors.Is(err, rule.ErrOperationSelfApproval):
+		return "FORBIDDEN", rule.ErrOperationSelfApproval.Error()
 	case errors.Is(err, hooks.ErrGrantApproved):
 		return "CONFLICT", hooks.ErrGrantApproved.Error()
 	case errors.Is(err, hooks.ErrGrantRevoked):
@@ -273,7 +275,9 @@ func classify(err error) (code, msg string) {
 	case serializationFailure(err):
 		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, ErrAlreadyRevoked):
-		return "CONFLICT", err.Error()
+		return "CONFLICT", ErrAlreadyRevoked.Error()
+	case errors.Is(err, ErrAlreadyApproved):
+		return "CONFLICT", ErrAlreadyApproved.Error()
 	case unavailable(err): // before Deny: a rule that could not read the database refuses nothing
 		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.Is(err, privacy.Deny):

@@ -59,8 +59,9 @@ type PublishPolicyVersionInput struct {
 	ChangedPurposes []consent.Purpose `json:"changedPurposes"`
 }
 
-// An operation to approve: one GraphQL query, valid against this schema. Its id
-// (`Operation.hash`) is computed from `document`, the exact text.
+// An operation to register: one GraphQL query, valid against this schema. Its id
+// (`Operation.hash`) is computed from `document`, the exact text. It runs once a
+// second admin approves it (approveOperation).
 type RegisterOperationInput struct {
 	// A short name: letters, digits, '_', '.' or '-', starting with a letter; unique among unrevoked operations.
 	Name string `json:"name"`
@@ -69,8 +70,6 @@ type RegisterOperationInput struct {
 	Description *string         `json:"description,omitempty"`
 	// The document: exactly one query operation (no mutation or subscription), with its fragments.
 	Document string `json:"document"`
-	// Who approved it (a person, or a reference to the approval).
-	ApprovedBy string `json:"approvedBy"`
 }
 
 // One category an access record says was released, and how.
