@@ -4734,7 +4734,7 @@ type PrivacyRequest implements Node {
   """
   handler: String @nonPersonal
   rejectionReason: String @nonPersonal
-  applicant: Applicant! @nonPersonal
+  applicant: Applicant @nonPersonal
 }
 """
 A connection to a list of items.
@@ -13358,10 +13358,10 @@ func (ec *executionContext) _PrivacyRequest_applicant(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Applicant) graphql.Marshaler {
-			return ec.marshalNApplicant2ᚖconsentgateᚋentᚐApplicant(ctx, selections, v)
+			return ec.marshalOApplicant2ᚖconsentgateᚋentᚐApplicant(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_PrivacyRequest_applicant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -26284,7 +26284,7 @@ func (ec *executionContext) _PrivacyRequest(ctx context.Context, sel ast.Selecti
 			}
 		case "applicant":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._PrivacyRequest_applicant(ctx, field, obj)
 				})
