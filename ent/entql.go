@@ -343,18 +343,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.MustAddE(
-		"subject",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   accessgrant.SubjectTable,
-			Columns: []string{accessgrant.SubjectColumn},
-			Bidi:    false,
-		},
-		"AccessGrant",
-		"Applicant",
-	)
-	graph.MustAddE(
 		"applications",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -665,20 +653,6 @@ func (f *AccessGrantFilter) WhereRevokedAt(p entql.TimeP) {
 // WhereRevocationReason applies the entql string predicate on the revocation_reason field.
 func (f *AccessGrantFilter) WhereRevocationReason(p entql.StringP) {
 	f.Where(p.Field(accessgrant.FieldRevocationReason))
-}
-
-// WhereHasSubject applies a predicate to check if query has an edge subject.
-func (f *AccessGrantFilter) WhereHasSubject() {
-	f.Where(entql.HasEdge("subject"))
-}
-
-// WhereHasSubjectWith applies a predicate to check if query has an edge subject with a given conditions (other predicates).
-func (f *AccessGrantFilter) WhereHasSubjectWith(preds ...predicate.Applicant) {
-	f.Where(entql.HasEdgeWith("subject", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
 }
 
 // addPredicate implements the predicateAdder interface.

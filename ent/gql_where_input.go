@@ -41,6 +41,10 @@ type AccessGrantWhereInput struct {
 	SubjectIDNEQ   *int  `json:"subjectIDNEQ,omitempty"`
 	SubjectIDIn    []int `json:"subjectIDIn,omitempty"`
 	SubjectIDNotIn []int `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT    *int  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE   *int  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT    *int  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE   *int  `json:"subjectIDLTE,omitempty"`
 
 	// "basis" field predicates.
 	Basis      *accessgrant.Basis  `json:"basis,omitempty"`
@@ -250,6 +254,18 @@ func (i *AccessGrantWhereInput) P() (predicate.AccessGrant, error) {
 	}
 	if len(i.SubjectIDNotIn) > 0 {
 		predicates = append(predicates, accessgrant.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, accessgrant.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, accessgrant.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, accessgrant.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, accessgrant.SubjectIDLTE(*i.SubjectIDLTE))
 	}
 	if i.Basis != nil {
 		predicates = append(predicates, accessgrant.BasisEQ(*i.Basis))

@@ -59,6 +59,8 @@ type AccessGrantMutation struct {
 	op                Op
 	typ               string
 	id                *int
+	subject_id        *int
+	addsubject_id     *int
 	basis             *accessgrant.Basis
 	reference         *string
 	justification     *string
@@ -71,8 +73,6 @@ type AccessGrantMutation struct {
 	revoked_at        *time.Time
 	revocation_reason *string
 	clearedFields     map[string]struct{}
-	subject           *int
-	clearedsubject    bool
 	done              bool
 	oldValue          func(context.Context) (*AccessGrant, error)
 	predicates        []predicate.AccessGrant
@@ -178,12 +178,13 @@ func (m *AccessGrantMutation) IDs(ctx context.Context) ([]int, error) {
 
 // SetSubjectID sets the "subject_id" field.
 func (m *AccessGrantMutation) SetSubjectID(i int) {
-	m.subject = &i
+	m.subject_id = &i
+	m.addsubject_id = nil
 }
 
 // SubjectID returns the value of the "subject_id" field in the mutation.
 func (m *AccessGrantMutation) SubjectID() (r int, exists bool) {
-	v := m.subject
+	v := m.subject_id
 	if v == nil {
 		return
 	}
@@ -207,9 +208,28 @@ func (m *AccessGrantMutation) OldSubjectID(ctx context.Context) (v int, err erro
 	return oldValue.SubjectID, nil
 }
 
+// AddSubjectID adds i to the "subject_id" field.
+func (m *AccessGrantMutation) AddSubjectID(i int) {
+	if m.addsubject_id != nil {
+		*m.addsubject_id += i
+	} else {
+		m.addsubject_id = &i
+	}
+}
+
+// AddedSubjectID returns the value that was added to the "subject_id" field in this mutation.
+func (m *AccessGrantMutation) AddedSubjectID() (r int, exists bool) {
+	v := m.addsubject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ResetSubjectID resets all changes to the "subject_id" field.
 func (m *AccessGrantMutation) ResetSubjectID() {
-	m.subject = nil
+	m.subject_id = nil
+	m.addsubject_id = nil
 }
 
 // SetBasis sets the "basis" field.
@@ -686,33 +706,6 @@ func (m *AccessGrantMutation) ResetRevocationReason() {
 	delete(m.clearedFields, accessgrant.FieldRevocationReason)
 }
 
-// ClearSubject clears the "subject" edge to the Applicant entity.
-func (m *AccessGrantMutation) ClearSubject() {
-	m.clearedsubject = true
-	m.clearedFields[accessgrant.FieldSubjectID] = struct{}{}
-}
-
-// SubjectCleared reports if the "subject" edge to the Applicant entity was cleared.
-func (m *AccessGrantMutation) SubjectCleared() bool {
-	return m.clearedsubject
-}
-
-// SubjectIDs returns the "subject" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// SubjectID instead. It exists only for internal usage by the builders.
-func (m *AccessGrantMutation) SubjectIDs() (ids []int) {
-	if id := m.subject; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetSubject resets all changes to the "subject" edge.
-func (m *AccessGrantMutation) ResetSubject() {
-	m.subject = nil
-	m.clearedsubject = false
-}
-
 // Where appends a list predicates to the AccessGrantMutation builder.
 func (m *AccessGrantMutation) Where(ps ...predicate.AccessGrant) {
 	m.predicates = append(m.predicates, ps...)
@@ -748,7 +741,7 @@ func (m *AccessGrantMutation) Type() string {
 // AddedFields().
 func (m *AccessGrantMutation) Fields() []string {
 	fields := make([]string, 0, 12)
-	if m.subject != nil {
+	if m.subject_id != nil {
 		fields = append(fields, accessgrant.FieldSubjectID)
 	}
 	if m.basis != nil {
@@ -950,6 +943,9 @@ func (m *AccessGrantMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *AccessGrantMutation) AddedFields() []string {
 	var fields []string
+	if m.addsubject_id != nil {
+		fields = append(fields, accessgrant.FieldSubjectID)
+	}
 	return fields
 }
 
@@ -958,6 +954,8 @@ func (m *AccessGrantMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *AccessGrantMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case accessgrant.FieldSubjectID:
+		return m.AddedSubjectID()
 	}
 	return nil, false
 }
@@ -967,6 +965,13 @@ func (m *AccessGrantMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AccessGrantMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case accessgrant.FieldSubjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubjectID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AccessGrant numeric field %s", name)
 }
@@ -1075,28 +1080,19 @@ func (m *AccessGrantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AccessGrantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.subject != nil {
-		edges = append(edges, accessgrant.EdgeSubject)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *AccessGrantMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case accessgrant.EdgeSubject:
-		if id := m.subject; id != nil {
-			return []ent.Value{*id}
-		}
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AccessGrantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 0)
 	return edges
 }
 
@@ -1108,42 +1104,25 @@ func (m *AccessGrantMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AccessGrantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedsubject {
-		edges = append(edges, accessgrant.EdgeSubject)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *AccessGrantMutation) EdgeCleared(name string) bool {
-	switch name {
-	case accessgrant.EdgeSubject:
-		return m.clearedsubject
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *AccessGrantMutation) ClearEdge(name string) error {
-	switch name {
-	case accessgrant.EdgeSubject:
-		m.ClearSubject()
-		return nil
-	}
 	return fmt.Errorf("unknown AccessGrant unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *AccessGrantMutation) ResetEdge(name string) error {
-	switch name {
-	case accessgrant.EdgeSubject:
-		m.ResetSubject()
-		return nil
-	}
 	return fmt.Errorf("unknown AccessGrant edge %s", name)
 }
 
