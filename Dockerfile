@@ -23,7 +23,7 @@ FROM gcr.io/distroless/base-debian12:nonroot
 COPY --from=build /out/consentgate /usr/local/bin/consentgate
 VOLUME /data
 WORKDIR /data
-ENV DATABASE_URL="file:/data/consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
+ENV DATABASE_URL="file:/data/consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_secure_delete=true"
 USER nonroot:nonroot
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/consentgate"]

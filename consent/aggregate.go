@@ -3,7 +3,9 @@ package consent
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
+	"strconv"
 )
 
 // AggregatePurpose returns the purpose under which v may ask for
@@ -109,7 +111,8 @@ type AggregateRow struct {
 	// Hired is whether the applicant was hired.
 	Hired bool
 	// DaysToHire is how many days hiring took, for a hired applicant. It is
-	// clipped to [0, MaxDaysToHire] (not a number counts as 0).
+	// rounded to whole days and clipped to [0, MaxDaysToHire] (not a number
+	// counts as 0).
 	DaysToHire float64
 }
 
@@ -129,9 +132,9 @@ type AggregateQuery struct {
 	Epsilon float64
 	// Delta is the δ of the release threshold (0 < δ < 0.5); see Threshold.
 	Delta float64
-	// MaxDaysToHire is the clipping bound of DaysToHire (> 0): one
-	// applicant moves a sum of days by at most this much.
-	MaxDaysToHire float64
+	// MaxDaysToHire is the clipping bound of DaysToHire in whole days (> 0):
+	// one applicant moves a sum of days by at most this much.
+	MaxDaysToHire int
 }
 
 // AggregateGroup is one reported group: its value of each GroupBy
@@ -154,13 +157,29 @@ type AggregateResult struct {
 	Threshold int
 }
 
-// How a query's ε is split between what it releases.
+// How a query's ε is split between what it releases: each gets ε divided
+// by its divisor.
 const (
-	countShare = 0.5   // ε/2: the group counts
-	totalShare = 0.25  // ε/4: the total
-	hiredShare = 0.125 // ε/8: each group's hired count, the average's denominator
-	daysShare  = 0.125 // ε/8: each group's clipped sum of days to hire, its numerator
+	countDivisor = 2 // ε/2: the group counts
+	totalDivisor = 4 // ε/4: the total
+	hiredDivisor = 8 // ε/8: each group's hired count, the average's denominator
+	daysDivisor  = 8 // ε/8: each group's clipped sum of days to hire, its numerator
 )
+
+// noiseScale returns the discrete Laplace scale that gives ε/divisor for a
+// number of the given sensitivity: sensitivity·divisor/ε, exactly. ε is
+// read as the shortest decimal that prints it (the policy's 0.1 is 1/10,
+// not the binary fraction nearest to it), so every scale is a plain
+// rational.
+func noiseScale(epsilon float64, sensitivity, divisor int64) *big.Rat {
+	e, ok := new(big.Rat).SetString(strconv.FormatFloat(epsilon, 'g', -1, 64))
+	if !ok || e.Sign() <= 0 {
+		return new(big.Rat) // validate refuses such an ε before any draw
+	}
+	scale := big.NewRat(sensitivity, 1)
+	scale.Mul(scale, big.NewRat(divisor, 1))
+	return scale.Quo(scale, e)
+}
 
 // maxThreshold caps Threshold for a vanishing ε: nothing is released.
 const maxThreshold = 1 << 30
@@ -168,15 +187,17 @@ const maxThreshold = 1 << 30
 // Threshold returns the smallest noisy count a released group has:
 // MinGroupSize, raised where needed so that a group holding one single
 // person passes with probability at most Delta. A count is released as
-// round(n + X) with X ~ Laplace(2/ε), so a group of one passes a threshold
-// t with probability ½·exp(−(t − 1.5)·ε/2), which is at most δ for
-// t ≥ 1.5 + 2·ln(1/(2δ))/ε. With the defaults ε = 1 and δ = 10⁻⁵ that is 24. It is 0
-// for a query whose ε or δ is out of range.
+// n + X with X discrete Laplace of scale 2/ε (ratio p = exp(−ε/2)), so a
+// group of one passes a threshold t with probability P[X ≥ t − 1] =
+// p^(t−1)/(1+p), which is at most δ for t ≥ 1 + ln(1/(δ(1+p)))·2/ε. With
+// the defaults ε = 1 and δ = 10⁻⁵ that is 24. It is 0 for a query whose ε
+// or δ is out of range.
 func (q AggregateQuery) Threshold() int {
 	if !(q.Epsilon > 0) || math.IsInf(q.Epsilon, 1) || !(q.Delta > 0 && q.Delta < 0.5) {
 		return 0
 	}
-	t := math.Ceil(1.5 + math.Log(1/(2*q.Delta))/(q.Epsilon*countShare))
+	e := q.Epsilon / countDivisor
+	t := 1 + math.Ceil(math.Log(1/(q.Delta*(1+math.Exp(-e))))/e)
 	if t > maxThreshold {
 		return maxThreshold
 	}
@@ -219,8 +240,8 @@ func (q AggregateQuery) validate() error {
 		return bad("epsilon must be a number greater than 0")
 	case !(q.Delta > 0 && q.Delta < 0.5):
 		return bad("delta must be greater than 0 and less than 0.5")
-	case !(q.MaxDaysToHire > 0) || math.IsInf(q.MaxDaysToHire, 1):
-		return bad("max days to hire must be a number greater than 0")
+	case q.MaxDaysToHire <= 0 || q.MaxDaysToHire > maxDaysToHireBound:
+		return bad("max days to hire must be from 1 to %d", maxDaysToHireBound)
 	}
 	return nil
 }
@@ -230,30 +251,36 @@ type cell struct {
 	keys  [MaxGroupBy]string
 	count int
 	hired int
-	days  float64 // sum of clipped days to hire of the hired
+	days  int64 // sum of clipped whole days to hire of the hired
 }
 
 // Aggregate answers a statistics query over rows with differential privacy.
 // It is deterministic given n: CryptoNoise answers viewers, SeededNoise is
 // for tests.
 //
+// Every number is released with integer noise: the discrete Laplace
+// distribution (Noise), drawn exactly, added to an integer. Below, L(t) is
+// that noise of scale t.
+//
 // What it releases: for each group (the applicants, after Filters, sharing
 // their values of the GroupBy dimensions) whose noisy count reaches
-// q.Threshold(), its keys, its noisy count round(n + Laplace(2/ε)) and its
-// average days to hire; one remainder standing for everyone else; and the
-// total, round(total + Laplace(4/ε)). The remainder's count is the total
-// less the reported counts; where that would be negative it is 0 and the
-// total becomes the reported counts' sum, so Total always equals the groups
-// plus the remainder. Groups are sorted by keys.
+// q.Threshold(), its keys, its noisy count n + L(2/ε) and its average days
+// to hire; one remainder standing for everyone else; and the total,
+// total + L(4/ε). The remainder's count is the total less the reported
+// counts; where that would be negative it is 0 and the total becomes the
+// reported counts' sum, so Total always equals the groups plus the
+// remainder. Groups are sorted by keys.
 //
 // How ε is split: ε/2 to the counts, ε/4 to the total, ε/4 to the average
-// days to hire, of which ε/8 to each group's hired count, Laplace(8/ε),
-// and ε/8 to its sum of days (each hired applicant's days clipped to
-// [0, MaxDaysToHire], so Laplace(8·MaxDaysToHire/ε)). The average is the
-// noisy sum over the noisy hired count, rounded to a tenth of a day and
+// days to hire, of which ε/8 to each group's hired count, L(8/ε), and ε/8
+// to its sum of days, an integer: each hired applicant's days rounded to
+// whole days and clipped to [0, MaxDaysToHire], so one applicant moves it
+// by at most MaxDaysToHire and it gets L(8·MaxDaysToHire/ε). The average is
+// the noisy sum over the noisy hired count, rounded to a tenth of a day and
 // clamped to [0, MaxDaysToHire]; it is nil when the noisy hired count is
-// under the release threshold, a decision on noisy values only. The remainder's
-// average is drawn the same way over the people of the suppressed groups.
+// under the release threshold, a decision on noisy values only. The
+// remainder's average is drawn the same way over the people of the
+// suppressed groups.
 // The remainder's count and the total's correction are post-processing of
 // noisy values and cost no ε; groups, and the remainder, hold disjoint
 // people, so their noisy tallies cost ε once, not once per group.
@@ -276,14 +303,16 @@ type cell struct {
 // pool their budgets too. One person changing a value, rather than joining
 // or leaving, counts as two changes: 2ε. The unit is the applicant: the
 // guarantee holds only if the rows hold each applicant once (Subject is
-// checked) and only applicants who consented to the purpose. Noise is drawn
-// in floating point; counts are rounded to integers and averages to tenths,
-// which blunts but does not provably close the attacks on the low bits of
-// floating-point Laplace noise.
+// checked) and only applicants who consented to the purpose. The noise is
+// integer and sampled with integer arithmetic (CryptoNoise), so the attacks
+// on the low bits of floating-point Laplace noise find nothing to read: the
+// guarantee is that of the discrete mechanism, exactly, for ε read as its
+// decimal (noiseScale). The averages are divided in floating point, after
+// the noise: post-processing, which costs no privacy.
 //
 // Errors wrap ErrInvalidAggregate: an invalid query, a row without a
-// subject or a subject in two rows, no noise source or noise that is not a
-// finite number. They name dimensions, never values.
+// subject or a subject in two rows, no noise source or noise out of range
+// (beyond ±10¹⁵). They name dimensions, never values.
 func Aggregate(rows []AggregateRow, q AggregateQuery, n Noise) (AggregateResult, error) {
 	if err := q.validate(); err != nil {
 		return AggregateResult{}, err
@@ -340,7 +369,7 @@ rows:
 		total++
 		if r.Hired {
 			c.hired++
-			c.days += clip(r.DaysToHire, q.MaxDaysToHire)
+			c.days += wholeDays(r.DaysToHire, q.MaxDaysToHire)
 		}
 	}
 	sorted := make([]*cell, 0, len(cells))
@@ -352,20 +381,26 @@ rows:
 	// Noise is drawn in a fixed order (counts, total, then averages, each in
 	// key order) so that a seeded source gives one answer per input.
 	var bad bool
-	draw := func(scale float64) float64 {
-		x := n.Laplace(scale)
-		if math.IsNaN(x) || math.Abs(x) > 1e15 {
+	draw := func(scale *big.Rat) int64 {
+		x := n.DiscreteLaplace(scale)
+		if x > maxNoise || x < -maxNoise {
 			bad = true
 			return 0
 		}
 		return x
 	}
+	var (
+		countScale = noiseScale(q.Epsilon, 1, countDivisor)
+		totalScale = noiseScale(q.Epsilon, 1, totalDivisor)
+		hiredScale = noiseScale(q.Epsilon, 1, hiredDivisor)
+		daysScale  = noiseScale(q.Epsilon, int64(q.MaxDaysToHire), daysDivisor)
+	)
 	res := AggregateResult{Threshold: q.Threshold(), Groups: []AggregateGroup{}}
 	var released []*cell
 	var rest cell
 	sum := 0
 	for _, c := range sorted {
-		noisy := int(math.Round(float64(c.count) + draw(1/(q.Epsilon*countShare))))
+		noisy := c.count + int(draw(countScale))
 		if noisy >= res.Threshold {
 			released = append(released, c)
 			res.Groups = append(res.Groups, AggregateGroup{Keys: slices.Clone(c.keys[:len(dims)]), Count: noisy})
@@ -375,19 +410,19 @@ rows:
 		rest.hired += c.hired
 		rest.days += c.days
 	}
-	res.Total = int(math.Round(float64(total) + draw(1/(q.Epsilon*totalShare))))
+	res.Total = total + int(draw(totalScale))
 	res.Remainder.Count = res.Total - sum
 	if res.Remainder.Count < 0 {
 		res.Remainder.Count, res.Total = 0, sum
 	}
 	threshold := q.Threshold()
 	average := func(c *cell) *float64 {
-		hired := math.Round(float64(c.hired) + draw(1/(q.Epsilon*hiredShare)))
-		days := c.days + draw(q.MaxDaysToHire/(q.Epsilon*daysShare))
-		if hired < float64(threshold) {
+		hired := int64(c.hired) + draw(hiredScale)
+		days := c.days + draw(daysScale)
+		if hired < int64(threshold) {
 			return nil // too few hires to say anything but noise
 		}
-		a := min(max(math.Round(days/hired*10)/10, 0), q.MaxDaysToHire)
+		a := min(max(math.Round(float64(days)/float64(hired)*10)/10, 0), float64(q.MaxDaysToHire))
 		return &a
 	}
 	for i, c := range released {
@@ -395,16 +430,25 @@ rows:
 	}
 	res.Remainder.AverageDaysToHire = average(&rest)
 	if bad {
-		return AggregateResult{}, fmt.Errorf("%w: the noise source returned a value that is not a finite number", ErrInvalidAggregate)
+		return AggregateResult{}, fmt.Errorf("%w: the noise source returned a value out of range", ErrInvalidAggregate)
 	}
 	return res, nil
 }
 
-// clip bounds one applicant's days to hire to [0, limit]; not a number
-// counts as 0.
-func clip(days, limit float64) float64 {
+// maxDaysToHireBound is the largest clipping bound a query may set (a
+// century), so that no sum of days can overflow.
+const maxDaysToHireBound = 36500
+
+// maxNoise bounds what Aggregate accepts of a noise source: beyond it the
+// source is broken (a discrete Laplace draw of a sane scale never gets
+// near), and sums of counts could overflow.
+const maxNoise = 1e15
+
+// wholeDays is one applicant's days to hire as Aggregate sums them:
+// rounded to whole days and bounded to [0, limit]; not a number counts as 0.
+func wholeDays(days float64, limit int) int64 {
 	if !(days > 0) {
 		return 0
 	}
-	return min(days, limit)
+	return int64(math.Round(min(days, float64(limit))))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -18,12 +19,12 @@ import (
 // zeroNoise adds nothing: with it Aggregate's counts are the true ones.
 type zeroNoise struct{}
 
-func (zeroNoise) Laplace(float64) float64 { return 0 }
+func (zeroNoise) DiscreteLaplace(*big.Rat) int64 { return 0 }
 
 // constNoise always draws the same value.
-type constNoise float64
+type constNoise int64
 
-func (c constNoise) Laplace(float64) float64 { return float64(c) }
+func (c constNoise) DiscreteLaplace(*big.Rat) int64 { return int64(c) }
 
 // row returns an applicant with the given dimension values.
 func row(subject string, values map[consent.Dimension]string) consent.AggregateRow {
@@ -236,7 +237,7 @@ func TestPrepareAggregate(t *testing.T) {
 	if !reflect.DeepEqual(q, want) {
 		t.Errorf("got %+v, want %+v", q, want)
 	}
-	if q.Threshold() != 24 { // 1.5 + 2·ln(50000)/1 = 23.1
+	if q.Threshold() != 24 { // 1 + ln(1/(10⁻⁵·(1 + e^−½)))·2/1 = 23.08
 		t.Errorf("default threshold %d, want 24", q.Threshold())
 	}
 
@@ -274,9 +275,9 @@ func TestThreshold(t *testing.T) {
 		epsilon, delta float64
 		want           int
 	}{
-		{10, 0.5, 1e-6, 54}, // 1.5 + 2·ln(500000)/0.5 = 53.99
-		{10, 0.5, 1e-3, 27}, // 1.5 + 2·ln(500)/0.5 = 26.36
-		{10, 8, 1e-6, 10},   // 1.5 + 2·ln(500000)/8 = 4.78: k stands
+		{10, 0.5, 1e-6, 54}, // 1 + ln(1/(10⁻⁶·(1 + e^−¼)))/¼ = 53.96
+		{10, 0.5, 1e-3, 27}, // 1 + ln(1/(10⁻³·(1 + e^−¼)))/¼ = 26.33
+		{10, 8, 1e-6, 10},   // 1 + ln(1/(10⁻⁶·(1 + e^−4)))/4 = 4.45: k stands
 		{60, 0.5, 1e-6, 60},
 		{10, 0.5, 0.4, 10},
 		{10, 1e-300, 1e-6, 1 << 30},
@@ -458,11 +459,6 @@ func TestAggregateDeterministic(t *testing.T) {
 	}
 }
 
-// nanNoise is a broken noise source.
-type nanNoise struct{}
-
-func (nanNoise) Laplace(float64) float64 { return math.NaN() }
-
 func TestAggregateInvalid(t *testing.T) {
 	const secret = "SECRET-VALUE"
 	valid := byPrefecture
@@ -497,11 +493,11 @@ func TestAggregateInvalid(t *testing.T) {
 		{"epsilon infinite", with(func(q *consent.AggregateQuery) { q.Epsilon = math.Inf(1) }), rows, zeroNoise{}, "epsilon must be a number greater than 0"},
 		{"delta 0", with(func(q *consent.AggregateQuery) { q.Delta = 0 }), rows, zeroNoise{}, "delta must be greater than 0 and less than 0.5"},
 		{"delta 0.5", with(func(q *consent.AggregateQuery) { q.Delta = 0.5 }), rows, zeroNoise{}, "delta must be greater than 0 and less than 0.5"},
-		{"no clip bound", with(func(q *consent.AggregateQuery) { q.MaxDaysToHire = 0 }), rows, zeroNoise{}, "max days to hire must be a number greater than 0"},
-		{"infinite clip bound", with(func(q *consent.AggregateQuery) { q.MaxDaysToHire = math.Inf(1) }), rows, zeroNoise{}, "max days to hire must be a number greater than 0"},
+		{"no clip bound", with(func(q *consent.AggregateQuery) { q.MaxDaysToHire = 0 }), rows, zeroNoise{}, "max days to hire must be from 1 to 36500"},
+		{"clip bound beyond a century", with(func(q *consent.AggregateQuery) { q.MaxDaysToHire = 36501 }), rows, zeroNoise{}, "max days to hire must be from 1 to 36500"},
 		{"no noise", valid, rows, nil, "no noise source"},
-		{"broken noise", valid, people("p", 20, secret, secret), nanNoise{}, "the noise source returned a value that is not a finite number"},
-		{"huge noise", valid, rows, constNoise(1e300), "the noise source returned a value that is not a finite number"},
+		{"huge noise", valid, people("p", 20, secret, secret), constNoise(math.MaxInt64), "the noise source returned a value out of range"},
+		{"huge negative noise", valid, rows, constNoise(-1e16), "the noise source returned a value out of range"},
 		{"row without subject", valid, append(slices.Clone(rows), row("", nil)), zeroNoise{}, "a row without a subject"},
 		{"subject twice", valid, append(slices.Clone(rows), rows[0]), zeroNoise{}, "a subject in two rows"},
 	} {
@@ -556,7 +552,7 @@ func randomQuery(r *rand.Rand) consent.AggregateQuery {
 		MinGroupSize:  2 + r.IntN(14),
 		Epsilon:       []float64{0.1, 0.5, 1, 4, 20}[r.IntN(5)],
 		Delta:         []float64{1e-9, 1e-6, 0.01, 0.3}[r.IntN(4)],
-		MaxDaysToHire: 30 + r.Float64()*335,
+		MaxDaysToHire: 30 + r.IntN(336),
 	}
 	if r.IntN(2) == 0 {
 		d := dims[r.IntN(len(dims))]
@@ -610,7 +606,7 @@ selected:
 
 func checkAverage(t *testing.T, g consent.AggregateGroup, q consent.AggregateQuery) {
 	t.Helper()
-	if a := g.AverageDaysToHire; a != nil && !(*a >= 0 && *a <= q.MaxDaysToHire) {
+	if a := g.AverageDaysToHire; a != nil && !(*a >= 0 && *a <= float64(q.MaxDaysToHire)) {
 		t.Fatalf("group %q: average %v outside [0, %v]", g.Keys, *a, q.MaxDaysToHire)
 	}
 }
@@ -766,8 +762,10 @@ func TestAggregateDifferentialPrivacy(t *testing.T) {
 				t.Errorf("only %d comparisons of the total", n)
 			}
 			// The total's noise is as large as the guarantee needs: its mean
-			// |noise| is the Laplace scale (sampling error about 2%).
-			if got, want := meanAbsError(totalsD, len(d)), 1/epsTotal; math.Abs(got-want) > 0.1*want {
+			// |noise| is the discrete Laplace's, 2p/(1−p²) with p = e^−ε
+			// (sampling error about 2%).
+			p := math.Exp(-epsTotal)
+			if got, want := meanAbsError(totalsD, len(d)), 2*p/(1-p*p); math.Abs(got-want) > 0.1*want {
 				t.Errorf("total: mean |noise| %.2f, want %.2f", got, want)
 			}
 		})
@@ -776,14 +774,14 @@ func TestAggregateDifferentialPrivacy(t *testing.T) {
 	// A person alone in their group: the attacker asks whether the group
 	// exists. Under the default policy it is released with probability
 	// at most δ (10⁻⁵); the threshold k alone releases it as often as its
-	// formula says (½·e^(−(k−1.5)·ε/2), 0.7% at ε = 1).
+	// formula says (e^(−(k−1)·ε/2)/(1 + e^(−ε/2)), 0.7% at ε = 1).
 	for _, c := range []struct {
 		name     string
 		delta    float64
 		maxShare float64 // the most runs, as a share, that may release the group
 	}{
 		{"under the default policy", 0, 0.001},
-		{"under a threshold of k = 10", 0.4, 0.5*math.Exp(-(10-1.5)*epsCounts) + 0.015},
+		{"under a threshold of k = 10", 0.4, oneReleased(10, epsCounts) + 0.015},
 	} {
 		t.Run("a group of one "+c.name, func(t *testing.T) {
 			q := policyQuery
@@ -801,80 +799,51 @@ func TestAggregateDifferentialPrivacy(t *testing.T) {
 				t.Errorf("a group of one released in %.2f%% of runs, want at most %.2f%%", 100*share, 100*c.maxShare)
 			}
 			t.Logf("threshold %d: a group of one released in %d of %d runs", q.Threshold(), runs-countsD1[-1], runs)
-			if want := 0.5 * math.Exp(-(float64(q.Threshold())-1.5)*epsCounts); c.delta != 0 && math.Abs(share-want) > 0.015 {
+			if want := oneReleased(q.Threshold(), epsCounts); c.delta != 0 && math.Abs(share-want) > 0.015 {
 				t.Errorf("a group of one released in %.2f%% of runs; the formula says %.2f%%", 100*share, 100*want)
 			}
 		})
 	}
 }
 
-// scaleRecorder is zero noise that records the scales asked of it.
-type scaleRecorder struct{ scales []float64 }
+// oneReleased is the probability that a group of one reaches threshold t
+// under discrete Laplace noise of ratio e^−ε: P[X ≥ t − 1] = p^(t−1)/(1+p).
+func oneReleased(t int, epsilon float64) float64 {
+	p := math.Exp(-epsilon)
+	return math.Pow(p, float64(t-1)) / (1 + p)
+}
 
-func (s *scaleRecorder) Laplace(b float64) float64 {
-	s.scales = append(s.scales, b)
+// scaleRecorder is zero noise that records the scales asked of it.
+type scaleRecorder struct{ scales []string }
+
+func (s *scaleRecorder) DiscreteLaplace(t *big.Rat) int64 {
+	s.scales = append(s.scales, t.RatString())
 	return 0
 }
 
 // TestAggregateNoiseScales: each released number gets the noise its share
-// of ε and its sensitivity call for: counts 1/(ε/2), the total 1/(ε/4), the
-// hired counts 1/(ε/8), the sums of days MaxDaysToHire/(ε/8); in a fixed
-// order: the counts in key order, the total, then per released group and
-// the remainder, hired count and sum.
+// of ε and its sensitivity call for, as an exact rational: counts 1/(ε/2),
+// the total 1/(ε/4), the hired counts 1/(ε/8), the sums of days
+// MaxDaysToHire/(ε/8); in a fixed order: the counts in key order, the
+// total, then per released group and the remainder, hired count and sum.
+// ε is read as the decimal it prints as: 0.3 is 3/10.
 func TestAggregateNoiseScales(t *testing.T) {
 	rows := slices.Concat(people("t", 30, "Tokyo", "F"), people("o", 20, "Osaka", "F"), people("k", 3, "Kyoto", "F"))
-	q := byPrefecture
-	q.Epsilon, q.Delta, q.MaxDaysToHire = 0.5, 0.4, 200 // threshold k = 10
-	rec := &scaleRecorder{}
-	if _, err := consent.Aggregate(rows, q, rec); err != nil {
-		t.Fatal(err)
-	}
-	want := []float64{4, 4, 4, 8, 16, 3200, 16, 3200, 16, 3200} // Kyoto, Osaka, Tokyo; total; Osaka, Tokyo, remainder
-	if !slices.Equal(rec.scales, want) {
-		t.Errorf("scales %v, want %v", rec.scales, want)
-	}
-}
-
-func TestNoise(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		noise consent.Noise
+		epsilon float64
+		want    []string // Kyoto, Osaka, Tokyo; total; Osaka, Tokyo, remainder
 	}{
-		{"crypto", consent.CryptoNoise{}},
-		{"seeded", consent.NewSeededNoise(42)},
+		{0.5, []string{"4", "4", "4", "8", "16", "3200", "16", "3200", "16", "3200"}},
+		{0.3, []string{"20/3", "20/3", "20/3", "40/3", "80/3", "16000/3", "80/3", "16000/3", "80/3", "16000/3"}},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			// Laplace(b) has mean 0 and mean |x| = b; with 20000 draws their
-			// standard errors are √2·b/141 and b/141: the bounds are five of
-			// them.
-			const n, b = 20000, 2.0
-			var sum, abs float64
-			for range n {
-				x := c.noise.Laplace(b)
-				sum += x
-				abs += math.Abs(x)
-			}
-			if mean := sum / n; math.Abs(mean) > 5*math.Sqrt2*b/math.Sqrt(n) {
-				t.Errorf("mean %.4f, want ≈ 0", mean)
-			}
-			if mad := abs / n; math.Abs(mad-b) > 5*b/math.Sqrt(n) {
-				t.Errorf("mean |x| %.4f, want ≈ %v", mad, b)
-			}
-			if x := c.noise.Laplace(0); x != 0 {
-				t.Errorf("Laplace(0) = %v", x)
-			}
-		})
-	}
-	a, b := consent.NewSeededNoise(9), consent.NewSeededNoise(9)
-	for range 10 {
-		if x, y := a.Laplace(1), b.Laplace(1); x != y {
-			t.Fatalf("one seed, two sequences: %v, %v", x, y)
+		q := byPrefecture
+		q.Epsilon, q.Delta, q.MaxDaysToHire = c.epsilon, 0.4, 200 // threshold k = 10
+		rec := &scaleRecorder{}
+		if _, err := consent.Aggregate(rows, q, rec); err != nil {
+			t.Fatal(err)
 		}
-	}
-	for _, bits := range []uint64{0, 1, 1 << 63, 1<<63 - 1, math.MaxUint64} {
-		x := consent.LaplaceOfBits(bits, 1)
-		if math.IsNaN(x) || math.Abs(x) > 37 {
-			t.Errorf("laplace(%#x) = %v", bits, x)
+		if !slices.Equal(rec.scales, c.want) {
+			t.Errorf("ε = %v: scales %v, want %v", c.epsilon, rec.scales, c.want)
 		}
 	}
 }
@@ -883,12 +852,12 @@ func TestNoise(t *testing.T) {
 // every error is an ErrInvalidAggregate, and every answer holds the
 // invariants.
 func FuzzAggregate(f *testing.F) {
-	f.Add([]byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbbbbbbbcd"), uint64(1), uint16(1), uint8(2), 0.5, 1e-6, 365.0, false)
-	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint64(2), uint16(0x107), uint8(3), 8.0, 0.3, 30.0, true)
-	f.Add(make([]byte, 200), uint64(3), uint16(0x1ff), uint8(10), 1.0, 0.01, 100.0, true)
-	f.Add([]byte("x"), uint64(4), uint16(0), uint8(0), -1.0, 0.0, 0.0, false)
-	f.Add([]byte("yy"), uint64(5), uint16(2), uint8(2), math.Inf(1), math.NaN(), 1e308, false)
-	f.Fuzz(func(t *testing.T, data []byte, seed uint64, dims uint16, k uint8, epsilon, delta, maxDays float64, filter bool) {
+	f.Add([]byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbbbbbbbcd"), uint64(1), uint16(1), uint8(2), 0.5, 1e-6, 365, false)
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint64(2), uint16(0x107), uint8(3), 8.0, 0.3, 30, true)
+	f.Add(make([]byte, 200), uint64(3), uint16(0x1ff), uint8(10), 1.0, 0.01, 100, true)
+	f.Add([]byte("x"), uint64(4), uint16(0), uint8(0), -1.0, 0.0, 0, false)
+	f.Add([]byte("yy"), uint64(5), uint16(2), uint8(2), math.Inf(1), math.NaN(), 1<<40, false)
+	f.Fuzz(func(t *testing.T, data []byte, seed uint64, dims uint16, k uint8, epsilon, delta float64, maxDays int, filter bool) {
 		if len(data) > 4096 {
 			return
 		}
@@ -945,7 +914,7 @@ func ExampleAggregate() {
 		GroupBy:      []consent.Dimension{consent.ByPrefecture},
 		MinGroupSize: 10, Epsilon: 0.5, Delta: 1e-6, MaxDaysToHire: 365,
 	}
-	res, err := consent.Aggregate(rows, q, consent.NewSeededNoise(1))
+	res, err := consent.Aggregate(rows, q, consent.NewSeededNoise(2))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -956,8 +925,8 @@ func ExampleAggregate() {
 	fmt.Println("other", res.Remainder.Count)
 	fmt.Println("total", res.Total, "threshold", res.Threshold)
 	// Output:
-	// Osaka 73
-	// Tokyo 115
-	// other 10
-	// total 198 threshold 54
+	// Osaka 71
+	// Tokyo 114
+	// other 9
+	// total 194 threshold 54
 }

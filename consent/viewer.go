@@ -1,6 +1,12 @@
 package consent
 
-import "context"
+import (
+	"context"
+	"strings"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
 
 // Viewer is who is asking: the account behind the token, its role, the
 // employer organisation it acts for (EMPLOYER only) and the purpose it
@@ -30,3 +36,21 @@ func FromContext(ctx context.Context) Viewer {
 	}
 	return AnonymousViewer
 }
+
+// CanonicalAccount returns the identity an account id stands for: trimmed
+// of surrounding white space, case-folded and in Unicode normalisation form
+// C (canonical caseless matching, NFC(fold(NFD(id)))). Two ids with one
+// canonical form are one account, so "Compliance-1", "compliance-1 " and
+// "compliance-1" written with a decomposed character are the same person
+// wherever accounts are compared: separation of duties (SameAccount) and
+// the budgets kept per account. An id is otherwise what the identity
+// provider's `sub` claim says; the provider must issue one per person.
+func CanonicalAccount(id string) string {
+	return norm.NFC.String(cases.Fold().String(norm.NFD.String(strings.TrimSpace(id))))
+}
+
+// SameAccount reports whether a and b are one account: equal canonical
+// forms (CanonicalAccount). Every comparison of two accounts goes through
+// it: a grant's opener and its approver, an operation's registrant and its
+// approver, a budget spend and its spender.
+func SameAccount(a, b string) bool { return CanonicalAccount(a) == CanonicalAccount(b) }

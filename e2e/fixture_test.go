@@ -404,13 +404,17 @@ func (f *fixture) approve(t *testing.T, v consent.Viewer, query string) (string,
 	}
 	doc := query + "\n# approved for " + string(purpose) + "\n"
 	id := operations.ID(doc)
-	ctx := consent.WithEngine(consent.NewContext(context.Background(), consent.Viewer{Account: "test-admin", Role: consent.Admin}),
-		consent.NewEngine(policy))
+	engine := consent.NewEngine(policy)
+	ctx := consent.WithEngine(consent.NewContext(context.Background(), consent.Viewer{Account: "test-admin", Role: consent.Admin}), engine)
+	approver := consent.WithEngine(consent.NewContext(context.Background(), consent.Viewer{Account: "test-admin-2", Role: consent.Admin}), engine)
 	if exists, err := f.client.Operation.Query().Where(operation.Hash(id)).Exist(ctx); err != nil || exists {
 		return id, err == nil
 	}
-	err := f.client.Operation.Create().SetName("test_" + id[7:23]).SetPurpose(operation.Purpose(purpose)).
-		SetDocument(doc).SetApprovedBy("test").Exec(ctx)
+	op, err := f.client.Operation.Create().SetName("test_" + id[7:23]).SetPurpose(operation.Purpose(purpose)).
+		SetDocument(doc).Save(ctx)
+	if err == nil {
+		err = f.client.Operation.UpdateOne(op).SetApprovedAt(time.Now()).Exec(approver)
+	}
 	if err != nil {
 		t.Fatalf("approving a test operation: %v", err)
 	}

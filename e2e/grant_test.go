@@ -218,6 +218,39 @@ func TestGrantLifecycle(t *testing.T) {
 	})
 }
 
+// TestGrantFourEyesCanonicalAccounts: four eyes compare accounts, not
+// strings: an id that differs from the opener's only in case, surrounding
+// white space or Unicode normal form is the opener, and may not approve;
+// a second account may.
+func TestGrantFourEyesCanonicalAccounts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		alice := f.applicants["alice"]
+		compliance := func(account string) *consent.Viewer {
+			return &consent.Viewer{Account: account, Role: consent.Compliance}
+		}
+		for _, c := range []struct {
+			opener   string
+			variants []string
+		}{
+			{"compliance-1", []string{"Compliance-1", "COMPLIANCE-1", " compliance-1", "compliance-1\t", "\u00a0Compliance-1 "}},
+			// é composed (U+00E9) and decomposed (e, U+0301); ß folds to ss.
+			{"compliance-\u00e9", []string{"compliance-e\u0301", "COMPLIANCE-E\u0301", "Compliance-\u00c9"}},
+			{"compliance-stra\u00dfe", []string{"compliance-strasse", "COMPLIANCE-STRASSE"}},
+		} {
+			id := mustGrant(t, f.requestGrant(t, compliance(c.opener), alice.ID, "LAW"), "requestAccessGrant")["id"]
+			for _, v := range c.variants {
+				wantError(t, f.approveGrant(t, compliance(v), id), "approveAccessGrant", "FORBIDDEN",
+					"a grant must be approved by a second compliance account")
+			}
+			g := mustGrant(t, f.approveGrant(t, as("approver"), id), "approveAccessGrant")
+			if g["live"] != true || g["approvedBy"] != "compliance-2" || g["requestedBy"] != c.opener {
+				t.Fatalf("approved by a second account: %v", g)
+			}
+		}
+	})
+}
+
 // TestGrantRevocation: any compliance account revokes a grant, once, with a
 // reason; it takes effect on the next request; a revoked grant is never
 // approved, and a request not approved within the grant lifetime lapses.
@@ -322,6 +355,49 @@ func TestGrantRoles(t *testing.T) {
 	})
 }
 
+// TestGrantRequestIsNoExistenceOracle: opening a grant answers the same for
+// an id no applicant has as for an applicant the opener does not reach:
+// compliance cannot learn who exists by guessing ids. Approved, a grant of
+// an id nobody has reaches nobody.
+func TestGrantRequestIsNoExistenceOracle(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		alice := f.applicants["alice"].ID // no privacy request: compliance does not reach her
+		guessed := alice + 1000
+		if r := f.post(t, as("compliance"), fmt.Sprintf(`{ applicant(id: %d) { id } }`, alice), nil); errorCode(r) != "NOT_FOUND" {
+			t.Fatalf("compliance reaches alice before any grant: %s", r.Raw)
+		}
+		const fields = `subjectID basis reference requestedBy approvedBy approvedAt expiresAt revokedBy revokedAt live subject { id }`
+		request := func(subject int) gqlResponse {
+			return f.post(t, as("compliance"), `mutation($in: CreateAccessGrantInput!) { requestAccessGrant(input: $in) { id `+fields+` } }`,
+				map[string]any{"in": map[string]any{"subjectID": subject, "basis": "LAW", "reference": "order 7", "justification": "needed"}})
+		}
+		// The two answers differ in the grant's own id and the subject id
+		// asked for, and in nothing else.
+		same := func(r gqlResponse, subject int) string {
+			g := mustGrant(t, r, "requestAccessGrant")
+			return strings.NewReplacer(fmt.Sprint(g["id"]), "<grant>", fmt.Sprint(subject), "<subject>").Replace(r.comparable())
+		}
+		existing, nobody := request(alice), request(guessed)
+		if a, b := same(existing, alice), same(nobody, guessed); a != b {
+			t.Fatalf("an existing applicant and a guessed id are answered differently:\n%s\n%s", a, b)
+		}
+		// Approved, the guessed id's grant reaches no one, and opens nothing.
+		id := mustGrant(t, nobody, "requestAccessGrant")["id"]
+		if g := mustGrant(t, f.approveGrant(t, as("approver"), id), "approveAccessGrant"); g["live"] != true || g["subject"] != nil {
+			t.Fatalf("the guessed id's grant approved: %v", g)
+		}
+		if r := f.post(t, as("compliance"), `{ applicants { totalCount } }`, nil); dig(r.Data, "applicants", "totalCount") != float64(1) {
+			t.Fatalf("a live grant of an id nobody has reaches: %s", r.Raw) // dave's open request, only
+		}
+		for path, r := range runPaths(t, f, as("compliance")) {
+			if l := leaked(r.Raw, fixtureAccounts...); l != nil {
+				t.Fatalf("%s released %v under a grant of nobody: %s", path, l, r.Raw)
+			}
+		}
+	})
+}
+
 // TestGrantValidation: bad input is refused before anything is stored, and
 // neither the error nor the logs echo a reference, a justification or a
 // reason; what a grant is stamped with never comes from input.
@@ -348,7 +424,7 @@ func TestGrantValidation(t *testing.T) {
 			{"long justification", input(func(in map[string]any) { in["justification"] = marker + strings.Repeat("x", 2000) }), "BAD_USER_INPUT",
 				"invalid AccessGrant.justification: is too long (at most 2000 characters)"},
 			{"empty justification", input(func(in map[string]any) { in["justification"] = "" }), "BAD_USER_INPUT", "invalid AccessGrant.justification: must not be blank"},
-			{"no such subject", input(func(in map[string]any) { in["subjectID"] = f.jobs["acme"].ID }), "BAD_USER_INPUT", "invalid AccessGrant.subjectID: no such applicant"},
+			{"a job's id", input(func(in map[string]any) { in["subjectID"] = f.jobs["acme"].ID }), "BAD_USER_INPUT", "invalid AccessGrant.subjectID: not an applicant's id"},
 			{"unknown basis", input(func(in map[string]any) { in["basis"] = marker }), "BAD_USER_INPUT", ""},
 			{"requester as input", input(func(in map[string]any) { in["requestedBy"] = marker }), "BAD_USER_INPUT", ""},
 			{"approval as input", input(func(in map[string]any) { in["approvedAt"] = "2026-01-01T00:00:00Z" }), "BAD_USER_INPUT", ""},

@@ -295,6 +295,38 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimitIsPerReplica: the budget is kept in each gateway process,
+// as the README says beside the setting: two replicas over one database
+// each give a viewer the whole budget, so N replicas give N times the
+// rate. Within one, an account is one whatever the case of its id.
+func TestRateLimitIsPerReplica(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		newFixture(t, client)
+		limit := func(gw *gateway.Gateway) { gw.RateLimit = gateway.RateLimit{Rate: 0.001, Burst: 3} }
+		replicas := []http.Handler{testGateway(client, nil, limit), testGateway(client, nil, limit)}
+		send := func(h http.Handler, account string) int {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ jobs { totalCount } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			v := *as("acme")
+			v.Account = account
+			req.Header.Set("Authorization", "Bearer "+token(t, v))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec.Code
+		}
+		for i, h := range replicas {
+			for j, account := range []string{"rec-acme", "REC-ACME", " Rec-Acme"} {
+				if code := send(h, account); code != http.StatusOK {
+					t.Fatalf("replica %d, request %d: %d", i, j, code)
+				}
+			}
+			if code := send(h, "rec-acme"); code != http.StatusTooManyRequests {
+				t.Fatalf("replica %d over its budget: %d", i, code)
+			}
+		}
+	})
+}
+
 // TestRequestDeadline: a request whose deadline has passed does not reach
 // the database: it fails fast with a retryable error (503, Retry-After,
 // TIMEOUT) and no data.

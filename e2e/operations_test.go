@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"consentgate/consent"
 	"consentgate/demo"
@@ -23,7 +24,8 @@ import (
 )
 
 const (
-	registerOp = `mutation($in: RegisterOperationInput!) { registerOperation(input: $in) { id hash name purpose registeredBy approvedBy revokedAt } }`
+	registerOp = `mutation($in: RegisterOperationInput!) { registerOperation(input: $in) { id hash name purpose registeredBy approvedBy approvedAt revokedAt } }`
+	approveOp  = `mutation($id: ID!) { approveOperation(id: $id) { id registeredBy approvedBy approvedAt revokedAt } }`
 	revokeOp   = `mutation($id: ID!, $reason: String!) { revokeOperation(id: $id, reason: $reason) { id revokedAt revokedBy revocationReason } }`
 	// analyticsDoc selects a field ANALYTICS hides (name) beside ones it
 	// releases (visaStatus) and one no purpose of the role reaches (street).
@@ -32,16 +34,24 @@ const (
 	statsDoc     = "query VisaStats {\n  applicantStatistics(groupBy: [VISA_STATUS]) { purpose total groups { count } remainder { count } }\n}\n"
 )
 
-// register registers doc as admin and returns the operation's node id and
-// document id.
+// secondAdmin is an admin account other than the fixture's admin-1: the
+// one that approves what admin-1 registers.
+var secondAdmin = &consent.Viewer{Account: "admin-2", Role: consent.Admin}
+
+// register registers doc as admin, has a second admin approve it, and
+// returns the operation's node id and document id.
 func (f *fixture) register(t *testing.T, name, purpose, doc string) (nodeID, docID string) {
 	t.Helper()
 	r := f.post(t, as("admin"), registerOp, map[string]any{"in": map[string]any{
-		"name": name, "purpose": purpose, "document": doc, "approvedBy": "privacy-office"}})
+		"name": name, "purpose": purpose, "document": doc}})
 	if len(r.Errors) > 0 {
 		t.Fatalf("registering %s: %s", name, r.Raw)
 	}
-	return dig(r.Data, "registerOperation", "id").(string), dig(r.Data, "registerOperation", "hash").(string)
+	nodeID = dig(r.Data, "registerOperation", "id").(string)
+	if r := f.post(t, secondAdmin, approveOp, map[string]any{"id": nodeID}); len(r.Errors) > 0 {
+		t.Fatalf("approving %s: %s", name, r.Raw)
+	}
+	return nodeID, dig(r.Data, "registerOperation", "hash").(string)
 }
 
 // send posts a raw request body as viewer.
@@ -161,7 +171,9 @@ func TestApprovedOperationsRefuseEverythingElse(t *testing.T) {
 		// privacy rule's FORBIDDEN: no resolver ran.
 		sneaky := "mutation Sneaky { updateMyProfile(input: {city: \"X\"}) { id } }"
 		admin := consent.WithEngine(viewerContext(consent.Viewer{Account: "admin-7", Role: consent.Admin}), consent.NewEngine(consent.DefaultPolicy()))
-		client.Operation.Create().SetName("sneaky").SetPurpose(operation.PurposeANALYTICS).SetDocument(sneaky).SetApprovedBy("nobody").ExecX(admin)
+		approver := consent.WithEngine(viewerContext(*secondAdmin), consent.NewEngine(consent.DefaultPolicy()))
+		sneakyOp := client.Operation.Create().SetName("sneaky").SetPurpose(operation.PurposeANALYTICS).SetDocument(sneaky).SaveX(admin)
+		client.Operation.UpdateOne(sneakyOp).SetApprovedAt(time.Now()).ExecX(approver)
 		if got := f.send(t, as("analyst"), map[string]any{"documentId": operations.ID(sneaky)}); errorCode(got) != graph.CodeOperationNotApproved || got.Data != nil {
 			t.Errorf("a stored mutation ran: %s", got.Raw)
 		}
@@ -282,12 +294,12 @@ func TestOperationRegistration(t *testing.T) {
 		f := newFixture(t, client)
 		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
 		in := func(name, purpose, doc string) map[string]any {
-			return map[string]any{"in": map[string]any{"name": name, "purpose": purpose, "document": doc, "approvedBy": "dpo"}}
+			return map[string]any{"in": map[string]any{"name": name, "purpose": purpose, "document": doc}}
 		}
 		r := f.post(t, as("admin"), registerOp, in("visa_mix", "ANALYTICS", analyticsDoc))
 		op := dig(r.Data, "registerOperation")
 		if len(r.Errors) > 0 || dig(op, "hash") != operations.ID(analyticsDoc) || dig(op, "registeredBy") != "admin-1" ||
-			dig(op, "approvedBy") != "dpo" || dig(op, "purpose") != "ANALYTICS" || dig(op, "revokedAt") != nil {
+			dig(op, "approvedBy") != nil || dig(op, "approvedAt") != nil || dig(op, "purpose") != "ANALYTICS" || dig(op, "revokedAt") != nil {
 			t.Fatalf("registering: %s", r.Raw)
 		}
 		node := dig(op, "id").(string)
@@ -298,9 +310,14 @@ func TestOperationRegistration(t *testing.T) {
 		}
 		admin := consent.WithEngine(viewerContext(consent.Viewer{Account: "admin-7", Role: consent.Admin}), consent.NewEngine(consent.DefaultPolicy()))
 		o, err := client.Operation.Create().SetName("direct").SetPurpose(operation.PurposeANALYTICS).SetDocument("{ jobs { totalCount } }").
-			SetApprovedBy("dpo").SetRegisteredBy("someone-else").SetHash("sha256:" + strings.Repeat("0", 64)).Save(admin)
-		if err != nil || o.RegisteredBy != "admin-7" || o.Hash != operations.ID("{ jobs { totalCount } }") {
-			t.Errorf("direct registration: %+v, %v; want registeredBy admin-7 and the document's hash", o, err)
+			SetRegisteredBy("someone-else").SetHash("sha256:" + strings.Repeat("0", 64)).Save(admin)
+		if err != nil || o.RegisteredBy != "admin-7" || o.Hash != operations.ID("{ jobs { totalCount } }") || o.ApprovedAt != nil {
+			t.Errorf("direct registration: %+v, %v; want registeredBy admin-7, the document's hash, pending", o, err)
+		}
+		// Nor is an operation registered approved, even around the API.
+		if err := client.Operation.Create().SetName("preapproved").SetPurpose(operation.PurposeANALYTICS).
+			SetDocument("query Pre { jobs { totalCount } }").SetApprovedBy("admin-8").Exec(admin); err == nil {
+			t.Error("an operation registered approved")
 		}
 
 		for _, c := range []struct {
@@ -316,13 +333,8 @@ func TestOperationRegistration(t *testing.T) {
 			{"employer_purpose", "EMPLOYER_PROVISION", "query P { jobs { totalCount } }", "BAD_USER_INPUT", "invalid Operation.purpose"},
 			{"support_purpose", "INQUIRY", "query Q { jobs { totalCount } }", "BAD_USER_INPUT", "invalid Operation.purpose"},
 			{"bad name!", "ANALYTICS", "query R { jobs { totalCount } }", "BAD_USER_INPUT", "invalid Operation.name"},
-			{"no_approver", "ANALYTICS", "query S { jobs { totalCount } }", "BAD_USER_INPUT", "invalid Operation.approvedBy"},
 		} {
-			vars := in(c.name, c.purpose, c.doc)
-			if c.name == "no_approver" {
-				vars["in"].(map[string]any)["approvedBy"] = " "
-			}
-			r := f.post(t, as("admin"), registerOp, vars)
+			r := f.post(t, as("admin"), registerOp, in(c.name, c.purpose, c.doc))
 			if errorCode(r) != c.code || !strings.Contains(r.Raw, c.msg) || r.Data["registerOperation"] != nil {
 				t.Errorf("%s: %s; want %s naming %q", c.name, r.Raw, c.code, c.msg)
 			}
@@ -369,8 +381,12 @@ func TestOperationRegistration(t *testing.T) {
 			t.Errorf("registering a revoked document again: %s", r.Raw)
 		}
 		// Its name is free again among the unrevoked.
-		if r := f.post(t, as("admin"), registerOp, in("visa_mix", "ANALYTICS", "query VisaMix2 { jobs { totalCount } }")); len(r.Errors) > 0 {
-			t.Errorf("reusing a revoked operation's name: %s", r.Raw)
+		r = f.post(t, as("admin"), registerOp, in("visa_mix", "ANALYTICS", "query VisaMix2 { jobs { totalCount } }"))
+		if len(r.Errors) > 0 {
+			t.Fatalf("reusing a revoked operation's name: %s", r.Raw)
+		}
+		if r := f.post(t, secondAdmin, approveOp, map[string]any{"id": dig(r.Data, "registerOperation", "id")}); len(r.Errors) > 0 {
+			t.Fatalf("approving: %s", r.Raw)
 		}
 
 		// Nothing else changes an operation, and nothing deletes one, even
@@ -389,8 +405,9 @@ func TestOperationRegistration(t *testing.T) {
 			t.Errorf("the record changed: %+v", o)
 		}
 
-		// Who reads them: admin and compliance all (3, one revoked), analysts
-		// the unrevoked ones of their purposes, marketing theirs, no one else any.
+		// Who reads them: admin and compliance all (4: one revoked, one
+		// pending), analysts the approved unrevoked ones of their purposes
+		// (not "direct", pending), marketing theirs, no one else any.
 		// The list is the one plain query analysts and marketing may send:
 		// they could not learn the ids of what they may run otherwise.
 		f.register(t, "mail_list", "MAIL_MAGAZINE", "query MailList { applicants(first: 5) { edges { node { email } } } }")
@@ -398,7 +415,7 @@ func TestOperationRegistration(t *testing.T) {
 		for _, c := range []struct {
 			viewer string
 			n      int
-		}{{"admin", 4}, {"compliance", 4}, {"analyst", 2}, {"mailer", 1}, {"marketing", 1}, {"advertiser", 0}, {"alice", 0}, {"acme", 0}, {"support", 0}, {"", 0}} {
+		}{{"admin", 4}, {"compliance", 4}, {"analyst", 1}, {"mailer", 1}, {"marketing", 1}, {"advertiser", 0}, {"alice", 0}, {"acme", 0}, {"support", 0}, {"", 0}} {
 			r := f.send(t, viewerOrAnonymous(c.viewer), map[string]any{"query": list})
 			if len(r.Errors) > 0 || dig(r.Data, "operations", "totalCount") != float64(c.n) {
 				t.Errorf("%q lists: %s; want %d", c.viewer, r.Raw, c.n)
@@ -422,6 +439,81 @@ func TestOperationRegistration(t *testing.T) {
 	})
 }
 
+// TestOperationApproval: an operation runs only once a second admin
+// approved it, by its own action, recorded from its token. The old path
+// (the registering admin naming any approver) is refused; the admin that
+// registered it cannot approve it, under any spelling of its account; nor
+// can anyone but an admin; an approval is made once, never of a revoked
+// operation.
+func TestOperationApproval(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+
+		// The old path: approvedBy is no input any more.
+		old := `mutation { registerOperation(input: {name: "visa_mix", purpose: ANALYTICS, document: "query V { jobs { totalCount } }", approvedBy: "privacy-office"}) { id } }`
+		if r := f.post(t, as("admin"), old, nil); errorCode(r) != "GRAPHQL_VALIDATION_FAILED" || r.Data != nil {
+			t.Fatalf("registering with an approver named: %s", r.Raw)
+		}
+		if n := client.Operation.Query().CountX(sys); n != 0 {
+			t.Fatalf("%d operations registered by the old path", n)
+		}
+
+		r := f.post(t, as("admin"), registerOp, map[string]any{"in": map[string]any{"name": "visa_mix", "purpose": "ANALYTICS", "document": analyticsDoc}})
+		node, docID := dig(r.Data, "registerOperation", "id"), operations.ID(analyticsDoc)
+		if len(r.Errors) > 0 || dig(r.Data, "registerOperation", "approvedBy") != nil || dig(r.Data, "registerOperation", "approvedAt") != nil {
+			t.Fatalf("registering: %s", r.Raw)
+		}
+		run := func() gqlResponse { return f.send(t, as("analyst"), map[string]any{"documentId": docID}) }
+		if got := run(); errorCode(got) != graph.CodeOperationNotApproved || got.Data != nil ||
+			!strings.Contains(got.Raw, "not yet approved") {
+			t.Fatalf("a pending operation ran: %s", got.Raw)
+		}
+
+		// Not by the admin that registered it, however its id is written;
+		// not by anyone but an admin.
+		for _, account := range []string{"admin-1", "Admin-1", " ADMIN-1 "} {
+			wantError(t, f.post(t, &consent.Viewer{Account: account, Role: consent.Admin}, approveOp, map[string]any{"id": node}),
+				"approveOperation", "FORBIDDEN", "an operation must be approved by a second admin")
+		}
+		for _, name := range []string{"", "alice", "acme", "support", "compliance", "analyst", "marketing"} {
+			if r := f.post(t, viewerOrAnonymous(name), approveOp, map[string]any{"id": node}); len(r.Errors) == 0 || dig(r.Data, "approveOperation") != nil {
+				t.Errorf("%q approved an operation: %s", name, r.Raw)
+			}
+		}
+		if o := client.Operation.GetX(sys, idOf(t, node.(string))); o.ApprovedAt != nil || o.ApprovedBy != nil {
+			t.Fatalf("approved by a refused approval: %+v", o)
+		}
+		if got := run(); errorCode(got) != graph.CodeOperationNotApproved {
+			t.Fatalf("runs after refused approvals: %s", got.Raw)
+		}
+
+		// A second admin approves: recorded from its token; it runs from the
+		// next request.
+		r = f.post(t, secondAdmin, approveOp, map[string]any{"id": node})
+		if len(r.Errors) > 0 || dig(r.Data, "approveOperation", "approvedBy") != "admin-2" || dig(r.Data, "approveOperation", "registeredBy") != "admin-1" ||
+			dig(r.Data, "approveOperation", "approvedAt") == nil {
+			t.Fatalf("approving: %s", r.Raw)
+		}
+		if got := run(); len(got.Errors) > 0 || dig(got.Data, "applicants") == nil {
+			t.Fatalf("the approved operation: %s", got.Raw)
+		}
+		wantError(t, f.post(t, &consent.Viewer{Account: "admin-3", Role: consent.Admin}, approveOp, map[string]any{"id": node}),
+			"approveOperation", "CONFLICT", "the operation is already approved")
+		if o := client.Operation.GetX(sys, idOf(t, node.(string))); o.ApprovedBy == nil || *o.ApprovedBy != "admin-2" {
+			t.Fatalf("the approval changed: %+v", o)
+		}
+
+		// A revoked operation is not approved.
+		r = f.post(t, as("admin"), registerOp, map[string]any{"in": map[string]any{"name": "mail_mix", "purpose": "MAIL_MAGAZINE", "document": mailDoc}})
+		pending := dig(r.Data, "registerOperation", "id")
+		if r := f.post(t, as("admin"), revokeOp, map[string]any{"id": pending, "reason": "withdrawn before review"}); len(r.Errors) > 0 {
+			t.Fatalf("revoking a pending operation: %s", r.Raw)
+		}
+		wantError(t, f.post(t, secondAdmin, approveOp, map[string]any{"id": pending}), "approveOperation", "CONFLICT", "the operation is already revoked")
+	})
+}
+
 // TestSeedOperations: the demo registers the shipped operations once, and
 // marketing can run them at once.
 func TestSeedOperations(t *testing.T) {
@@ -438,7 +530,8 @@ func TestSeedOperations(t *testing.T) {
 		}
 		mail := shippedMail(t)
 		o := client.Operation.Query().Where(operation.Hash(mail.ID())).OnlyX(privacy.DecisionContext(context.Background(), privacy.Allow))
-		if o.RegisteredBy != demo.Registrar || o.Name != "mail_magazine_audience" || o.Purpose != operation.PurposeMAIL_MAGAZINE {
+		if o.RegisteredBy != demo.Registrar || o.ApprovedBy == nil || *o.ApprovedBy != demo.Approver || o.ApprovedAt == nil ||
+			o.Name != "mail_magazine_audience" || o.Purpose != operation.PurposeMAIL_MAGAZINE {
 			t.Errorf("seeded %+v", o)
 		}
 		got := f.send(t, as("mailer"), map[string]any{"documentId": mail.ID(), "variables": map[string]any{"first": 10}})
@@ -474,8 +567,10 @@ func shippedMail(t *testing.T) operations.File {
 }
 
 // TestOperationsPush: the command registers every *.graphql file of a
-// directory through the API, as an admin, and reports each file's name and
-// id; a second push registers nothing and fails nothing.
+// directory through the API, as an admin, pending, and reports each file's
+// name and id; a second push registers nothing and fails nothing.
+// `operations approve` approves them as a second admin, never as the one
+// that registered them; then they run.
 func TestOperationsPush(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		srv := httptest.NewServer(testGateway(client, nil, nil))
@@ -483,7 +578,7 @@ func TestOperationsPush(t *testing.T) {
 		dir := t.TempDir()
 		files := map[string]string{
 			"mail.graphql":   shippedMail(t).Document,
-			"visa.graphql":   "# name: visa_mix\n# purpose: ANALYTICS\n# description: Visa statuses.\n# approvedBy: dpo\n" + analyticsDoc,
+			"visa.graphql":   "# name: visa_mix\n# purpose: ANALYTICS\n# description: Visa statuses.\n" + analyticsDoc,
 			"README.md":      "not an operation",
 			"notes.graphqlx": "not an operation",
 		}
@@ -495,29 +590,57 @@ func TestOperationsPush(t *testing.T) {
 		push := func() (string, error) {
 			return command(t, "operations", "push", "-url", srv.URL+"/graphql", "-secret", string(testSecret), dir)
 		}
+		approve := func(sub string) (string, error) {
+			return command(t, "operations", "approve", "-url", srv.URL+"/graphql", "-secret", string(testSecret), "-sub", sub, dir)
+		}
 		mailID, visaID := operations.ID(files["mail.graphql"]), operations.ID(files["visa.graphql"])
 		out, err := push()
-		want := "mail.graphql\tmail_magazine_audience\t" + mailID + "\tregistered\n" +
-			"visa.graphql\tvisa_mix\t" + visaID + "\tregistered\n"
+		want := "mail.graphql\tmail_magazine_audience\t" + mailID + "\tregistered, pending approval by a second admin\n" +
+			"visa.graphql\tvisa_mix\t" + visaID + "\tregistered, pending approval by a second admin\n"
 		if err != nil || out != want {
 			t.Fatalf("first push: %v\n%s\nwant\n%s", err, out, want)
 		}
 		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
 		ops := client.Operation.Query().Order(ent.Asc(operation.FieldName)).AllX(sys)
 		if len(ops) != 2 || ops[0].Hash != mailID || ops[0].Purpose != operation.PurposeMAIL_MAGAZINE || ops[0].RegisteredBy != "admin-1" ||
-			ops[0].ApprovedBy != "privacy-office" || ops[1].Hash != visaID || ops[1].Description != "Visa statuses." {
+			ops[0].ApprovedBy != nil || ops[0].ApprovedAt != nil || ops[1].Hash != visaID || ops[1].Description != "Visa statuses." {
 			t.Fatalf("registered: %+v", ops)
 		}
 		out, err = push()
-		if err != nil || out != strings.ReplaceAll(want, "\tregistered\n", "\talready registered\n") {
+		if err != nil || out != strings.ReplaceAll(want, "\tregistered, pending approval by a second admin\n", "\talready registered\n") {
 			t.Fatalf("second push: %v\n%s", err, out)
 		}
 		if n := client.Operation.Query().CountX(sys); n != 2 {
 			t.Errorf("%d operations after pushing twice", n)
 		}
+		// Pending, they do not run.
+		f := &fixture{client: client, handler: srv.Config.Handler}
+		if got := f.send(t, as("mailer"), map[string]any{"documentId": mailID}); errorCode(got) != graph.CodeOperationNotApproved || got.Data != nil {
+			t.Fatalf("a pending operation ran: %s", got.Raw)
+		}
+		// The admin that pushed cannot approve them, whatever the case of its id.
+		for _, sub := range []string{"admin-1", "Admin-1"} {
+			if out, err := approve(sub); err == nil || strings.Count(out, "error: an operation must be approved by a second admin (FORBIDDEN)") != 2 {
+				t.Fatalf("approved by %s, who pushed: %v\n%s", sub, err, out)
+			}
+		}
+		out, err = approve("admin-2")
+		if want := "mail.graphql\tmail_magazine_audience\t" + mailID + "\tapproved\n" +
+			"visa.graphql\tvisa_mix\t" + visaID + "\tapproved\n"; err != nil || out != want {
+			t.Fatalf("approve: %v\n%s\nwant\n%s", err, out, want)
+		}
+		if out, err := approve("admin-3"); err != nil || strings.Count(out, "\talready approved\n") != 2 {
+			t.Fatalf("approving twice: %v\n%s", err, out)
+		}
+		if o := client.Operation.Query().Where(operation.Hash(mailID)).OnlyX(sys); o.ApprovedBy == nil || *o.ApprovedBy != "admin-2" || o.ApprovedAt == nil {
+			t.Fatalf("approved: %+v", o)
+		}
+		if got := f.send(t, as("mailer"), map[string]any{"documentId": mailID, "variables": map[string]any{"first": 1}}); len(got.Errors) > 0 {
+			t.Fatalf("the approved operation: %s", got.Raw)
+		}
 
 		// A file the gateway refuses is reported; the others still go.
-		bad := "# name: bad\n# purpose: ANALYTICS\n# approvedBy: dpo\nmutation { updateMyProfile(input: {city: \"X\"}) { id } }\n"
+		bad := "# name: bad\n# purpose: ANALYTICS\nmutation { updateMyProfile(input: {city: \"X\"}) { id } }\n"
 		if err := os.WriteFile(filepath.Join(dir, "bad.graphql"), []byte(bad), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -526,18 +649,24 @@ func TestOperationsPush(t *testing.T) {
 			!strings.Contains(out, "visa.graphql\tvisa_mix\t"+visaID+"\talready registered") {
 			t.Errorf("push with a bad file: %v\n%s", err, out)
 		}
-		// A file without a purpose is refused before anything is sent.
-		if err := os.WriteFile(filepath.Join(dir, "bad.graphql"), []byte("# approvedBy: dpo\n{ jobs { totalCount } }"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if out, err := push(); err == nil || out != "" || !strings.Contains(err.Error(), "purpose") {
-			t.Errorf("push with a file without purpose: %v, %q", err, out)
+		// A file without a purpose, or one that names its own approver, is
+		// refused before anything is sent.
+		for text, msg := range map[string]string{
+			"# name: bad\n{ jobs { totalCount } }":                                          `"# purpose:" is required`,
+			"# name: bad\n# purpose: ANALYTICS\n# approvedBy: dpo\n{ jobs { totalCount } }": `"# approvedBy:" is not read`,
+		} {
+			if err := os.WriteFile(filepath.Join(dir, "bad.graphql"), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := push(); err == nil || out != "" || !strings.Contains(err.Error(), msg) {
+				t.Errorf("push with a file %q: %v, %q; want %s", text, err, out, msg)
+			}
 		}
 	})
 }
 
 // TestPersistedQueryManifest: an Apollo persisted-query manifest is pushed
-// as approved operations under the purpose and approver given, and a
+// as operations under the purpose given, approved by a second admin, and a
 // client built from it runs them by Apollo's hash; a manifest that is not
 // one, an id that is not its body's, or a mutation is refused before
 // anything is sent.
@@ -562,17 +691,25 @@ func TestPersistedQueryManifest(t *testing.T) {
 		manifest := func(ops ...map[string]any) map[string]any {
 			return map[string]any{"format": "apollo-persisted-query-manifest", "version": 1, "operations": ops}
 		}
-		push := func(path string, extra ...string) (string, error) {
-			args := append([]string{"operations", "push", "-url", srv.URL + "/graphql", "-secret", string(testSecret)}, extra...)
+		run := func(verb, path string, extra ...string) (string, error) {
+			args := append([]string{"operations", verb, "-url", srv.URL + "/graphql", "-secret", string(testSecret)}, extra...)
 			return command(t, append(args, path)...)
 		}
+		push := func(path string, extra ...string) (string, error) { return run("push", path, extra...) }
 		good := write(manifest(op(hash, "MailAudience", "query", body)))
-		if out, err := push(good); err == nil || !strings.Contains(err.Error(), "-purpose and -approved-by") {
+		if out, err := push(good); err == nil || !strings.Contains(err.Error(), "give -purpose") {
 			t.Fatalf("a manifest without a purpose: %v %s", err, out)
 		}
-		out, err := push(good, "-purpose", "MAIL_MAGAZINE", "-approved-by", "dpo")
-		if err != nil || !strings.Contains(out, "MailAudience\tsha256:"+hash+"\tregistered") {
+		if out, err := push(good, "-purpose", "MAIL_MAGAZINE", "-approved-by", "dpo"); err == nil || out != "" {
+			t.Fatalf("-approved-by, a claim, is no flag any more: %v %s", err, out)
+		}
+		out, err := push(good, "-purpose", "MAIL_MAGAZINE")
+		if err != nil || !strings.Contains(out, "MailAudience\tsha256:"+hash+"\tregistered, pending approval") {
 			t.Fatalf("push: %v\n%s", err, out)
+		}
+		out, err = run("approve", good, "-purpose", "MAIL_MAGAZINE", "-sub", "admin-2")
+		if err != nil || !strings.Contains(out, "MailAudience\tsha256:"+hash+"\tapproved") {
+			t.Fatalf("approve: %v\n%s", err, out)
 		}
 		got := f.send(t, as("mailer"), map[string]any{"operationName": "MailMagazineAudience",
 			"variables": map[string]any{"first": 10}, "extensions": persisted(operations.ID(body))})
@@ -585,7 +722,7 @@ func TestPersistedQueryManifest(t *testing.T) {
 			"a mutation":     manifest(op(hash, "Change", "mutation", body)),
 			"a bad name":     manifest(op(hash, "mail audience!", "query", body)),
 		} {
-			if out, err := push(write(bad), "-purpose", "MAIL_MAGAZINE", "-approved-by", "dpo"); err == nil || out != "" {
+			if out, err := push(write(bad), "-purpose", "MAIL_MAGAZINE"); err == nil || out != "" {
 				t.Errorf("%s: %v %q", name, err, out)
 			}
 		}

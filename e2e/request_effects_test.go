@@ -541,6 +541,48 @@ func TestDeletionRequest(t *testing.T) {
 	})
 }
 
+// TestCompletionPayloadSelection: the effect of completing a request, and
+// what the response says of it, do not depend on what the payload selects.
+// Completing a subject's last open request takes the subject out of
+// support's reach (support reaches the subjects of open requests), so a
+// payload that selects the applicant finds none: that field is NOT_FOUND,
+// and only it; the completion stands, as it does for a payload that does
+// not select it, and for compliance, who still reaches the subject.
+func TestCompletionPayloadSelection(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		const withApplicant = `mutation($id: ID!, $s: PrivacyRequestStatus!) { handlePrivacyRequest(id: $id, status: $s) { status applicant { name } } }`
+		const notReached = `{"errors":[{"message":"not found","path":["handlePrivacyRequest","applicant"],"locations":[{"line":1,"column":100}],"extensions":{"code":"NOT_FOUND","requestId":"<request id>"}}],"data":{"handlePrivacyRequest":{"status":"COMPLETED","applicant":null}}}`
+		for _, c := range []struct {
+			subject, kind, handler string
+			raw                    string // the completion's response, request id aside
+		}{
+			{"alice", "DELETION", "support", notReached},
+			{"bob", "NOTICE", "support", notReached},
+			// Compliance reaches every request's subject, and sees no name
+			// outside a legal basis.
+			{"carol", "DELETION", "compliance", `{"data":{"handlePrivacyRequest":{"status":"COMPLETED","applicant":{"name":null}}},"extensions":{"withheld":[{"path":["handlePrivacyRequest","applicant"],"fields":{"name":"NOT_PERMITTED"}}]}}`},
+		} {
+			id := f.file(t, &consent.Viewer{Account: c.subject, Role: consent.Applicant}, c.kind, nil)
+			if r := f.post(t, as(c.handler), withApplicant, map[string]any{"id": id, "s": "IN_PROGRESS"}); len(r.Errors) > 0 {
+				t.Fatalf("%s's %s in hand: %s", c.subject, c.kind, r.Raw)
+			}
+			r := f.post(t, as(c.handler), withApplicant, map[string]any{"id": id, "s": "COMPLETED"})
+			if got := r.comparable(); got != c.raw {
+				t.Errorf("completing %s's %s as %s:\n got %s\nwant %s", c.subject, c.kind, c.handler, got, c.raw)
+			}
+			req := client.PrivacyRequest.GetX(sys, idOf(t, id.(string)))
+			if req.Status != privacyrequest.StatusCOMPLETED || req.Result == nil {
+				t.Errorf("%s's %s after its completion as %s: %s, result %s", c.subject, c.kind, c.handler, req.Status, req.Result)
+			}
+			if erased := client.Applicant.GetX(sys, f.applicants[c.subject].ID).ErasedAt != nil; erased != (c.kind == "DELETION") {
+				t.Errorf("%s erased: %t after a completed %s", c.subject, erased, c.kind)
+			}
+		}
+	})
+}
+
 // TestRejectedRequestHasNoEffect: a rejected request changes nothing and
 // has no result.
 func TestRejectedRequestHasNoEffect(t *testing.T) {

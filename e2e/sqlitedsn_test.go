@@ -15,8 +15,8 @@ import (
 )
 
 // TestSQLiteSettingsWhateverTheDSN: given a DSN that asks for foreign keys
-// and nothing else, the gateway sets WAL, a busy timeout and immediate
-// transactions itself and says so at start; concurrent writes through it
+// and nothing else, the gateway sets WAL, a busy timeout, immediate
+// transactions and secure delete itself and says so at start; concurrent writes through it
 // then all succeed (none fails with CONFLICT, "database is locked").
 func TestSQLiteSettingsWhateverTheDSN(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bare.db")
@@ -28,7 +28,7 @@ func TestSQLiteSettingsWhateverTheDSN(t *testing.T) {
 	}
 	t.Cleanup(func() { client.Close() })
 	verifyConsentStateAtEnd(t, client)
-	if l := logs.String(); !strings.Contains(l, `"msg":"sqlite settings","added_to_dsn":"_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate","foreign_keys":true,"journal_mode":"wal","busy_timeout_ms":5000,"txlock":"immediate"`) {
+	if l := logs.String(); !strings.Contains(l, `"msg":"sqlite settings","added_to_dsn":"_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_secure_delete=true","foreign_keys":true,"journal_mode":"wal","busy_timeout_ms":5000,"txlock":"immediate","secure_delete":true`) {
 		t.Fatalf("start log: %s", l)
 	}
 	// WAL is the file's own mode: another process sees it.

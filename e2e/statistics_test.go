@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // real source.
 type silent struct{}
 
-func (silent) Laplace(float64) float64 { return 0 }
+func (silent) DiscreteLaplace(*big.Rat) int64 { return 0 }
 
 // statsPolicy is the default policy with a budget the tests can reason
 // about: ε = 2 and δ = 10⁻³ per query give a release threshold of k = 10
@@ -224,6 +225,30 @@ func TestStatistics(t *testing.T) {
 				t.Fatalf("%s reaches rows: %s", who, r.Raw)
 			}
 		}
+	})
+}
+
+// TestStatisticsBudgetPerAccount: the daily budget is the account's, not
+// its id's spelling: ids that differ only in case, surrounding white space
+// or Unicode normal form spend one budget (three queries here).
+func TestStatisticsBudgetPerAccount(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		newStatsWorld(t, client)
+		f := &fixture{client: client}
+		f.handler = testGateway(client, nil, func(gw *gateway.Gateway) { gw.Policy = statsPolicy(); gw.Noise = silent{} })
+		spellings := []string{"analyst-\u00e9", "Analyst-E\u0301", " ANALYST-\u00c9 ", "analyst-e\u0301"}
+		for i, account := range spellings {
+			r := f.post(t, &consent.Viewer{Account: account, Role: consent.Analyst}, statsQuery, map[string]any{"by": []string{"SEX"}})
+			if i < 3 {
+				counts(t, r)
+				continue
+			}
+			if code := errorCode(r); code != "PRIVACY_BUDGET_EXHAUSTED" {
+				t.Fatalf("a fourth query under another spelling of the account: %s", r.Raw)
+			}
+		}
+		// Another account has a budget of its own.
+		counts(t, f.post(t, &consent.Viewer{Account: "analyst-e", Role: consent.Analyst}, statsQuery, map[string]any{"by": []string{"SEX"}}))
 	})
 }
 

@@ -4,7 +4,6 @@ package ent
 
 import (
 	"consentgate/ent/accessgrant"
-	"consentgate/ent/applicant"
 	"fmt"
 	"strings"
 	"time"
@@ -18,7 +17,7 @@ type AccessGrant struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// The applicant whose data the grant opens.
+	// The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists.
 	SubjectID int `json:"subject_id,omitempty"`
 	// The case of policy §5(2).
 	Basis accessgrant.Basis `json:"basis,omitempty"`
@@ -42,30 +41,7 @@ type AccessGrant struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// RevocationReason holds the value of the "revocation_reason" field.
 	RevocationReason string `json:"revocation_reason,omitempty"`
-	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the AccessGrantQuery when eager-loading is set.
-	Edges        AccessGrantEdges `json:"edges"`
-	selectValues sql.SelectValues
-}
-
-// AccessGrantEdges holds the relations/edges for other nodes in the graph.
-type AccessGrantEdges struct {
-	// Subject holds the value of the subject edge.
-	Subject *Applicant `json:"subject,omitempty"`
-	// loadedTypes holds the information for reporting if a
-	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
-}
-
-// SubjectOrErr returns the Subject value or an error if the edge
-// was not loaded in eager-loading, or loaded but was not found.
-func (e AccessGrantEdges) SubjectOrErr() (*Applicant, error) {
-	if e.Subject != nil {
-		return e.Subject, nil
-	} else if e.loadedTypes[0] {
-		return nil, &NotFoundError{label: applicant.Label}
-	}
-	return nil, &NotLoadedError{edge: "subject"}
+	selectValues     sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -186,11 +162,6 @@ func (_m *AccessGrant) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *AccessGrant) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
-}
-
-// QuerySubject queries the "subject" edge of the AccessGrant entity.
-func (_m *AccessGrant) QuerySubject() *ApplicantQuery {
-	return NewAccessGrantClient(_m.config).QuerySubject(_m)
 }
 
 // Update returns a builder for updating this AccessGrant.

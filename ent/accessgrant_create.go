@@ -4,7 +4,6 @@ package ent
 
 import (
 	"consentgate/ent/accessgrant"
-	"consentgate/ent/applicant"
 	"context"
 	"errors"
 	"fmt"
@@ -143,11 +142,6 @@ func (_c *AccessGrantCreate) SetNillableRevocationReason(v *string) *AccessGrant
 	return _c
 }
 
-// SetSubject sets the "subject" edge to the Applicant entity.
-func (_c *AccessGrantCreate) SetSubject(v *Applicant) *AccessGrantCreate {
-	return _c.SetSubjectID(v.ID)
-}
-
 // Mutation returns the AccessGrantMutation object of the builder.
 func (_c *AccessGrantCreate) Mutation() *AccessGrantMutation {
 	return _c.mutation
@@ -235,9 +229,6 @@ func (_c *AccessGrantCreate) check() error {
 			return &ValidationError{Name: "revocation_reason", err: fmt.Errorf(`ent: validator failed for field "AccessGrant.revocation_reason": %w`, err)}
 		}
 	}
-	if len(_c.mutation.SubjectIDs()) == 0 {
-		return &ValidationError{Name: "subject", err: errors.New(`ent: missing required edge "AccessGrant.subject"`)}
-	}
 	return nil
 }
 
@@ -265,6 +256,10 @@ func (_c *AccessGrantCreate) createSpec() (*AccessGrant, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(accessgrant.Table, sqlgraph.NewFieldSpec(accessgrant.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.SubjectID(); ok {
+		_spec.SetField(accessgrant.FieldSubjectID, field.TypeInt, value)
+		_node.SubjectID = value
+	}
 	if value, ok := _c.mutation.Basis(); ok {
 		_spec.SetField(accessgrant.FieldBasis, field.TypeEnum, value)
 		_node.Basis = value
@@ -308,23 +303,6 @@ func (_c *AccessGrantCreate) createSpec() (*AccessGrant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RevocationReason(); ok {
 		_spec.SetField(accessgrant.FieldRevocationReason, field.TypeString, value)
 		_node.RevocationReason = value
-	}
-	if nodes := _c.mutation.SubjectIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   accessgrant.SubjectTable,
-			Columns: []string{accessgrant.SubjectColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(applicant.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_node.SubjectID = nodes[0]
-		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

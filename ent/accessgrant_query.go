@@ -4,7 +4,6 @@ package ent
 
 import (
 	"consentgate/ent/accessgrant"
-	"consentgate/ent/applicant"
 	"consentgate/ent/predicate"
 	"context"
 	"errors"
@@ -20,13 +19,12 @@ import (
 // AccessGrantQuery is the builder for querying AccessGrant entities.
 type AccessGrantQuery struct {
 	config
-	ctx         *QueryContext
-	order       []accessgrant.OrderOption
-	inters      []Interceptor
-	predicates  []predicate.AccessGrant
-	withSubject *ApplicantQuery
-	modifiers   []func(*sql.Selector)
-	loadTotal   []func(context.Context, []*AccessGrant) error
+	ctx        *QueryContext
+	order      []accessgrant.OrderOption
+	inters     []Interceptor
+	predicates []predicate.AccessGrant
+	modifiers  []func(*sql.Selector)
+	loadTotal  []func(context.Context, []*AccessGrant) error
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -61,28 +59,6 @@ func (_q *AccessGrantQuery) Unique(unique bool) *AccessGrantQuery {
 func (_q *AccessGrantQuery) Order(o ...accessgrant.OrderOption) *AccessGrantQuery {
 	_q.order = append(_q.order, o...)
 	return _q
-}
-
-// QuerySubject chains the current query on the "subject" edge.
-func (_q *AccessGrantQuery) QuerySubject() *ApplicantQuery {
-	query := (&ApplicantClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(accessgrant.Table, accessgrant.FieldID, selector),
-			sqlgraph.To(applicant.Table, applicant.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, accessgrant.SubjectTable, accessgrant.SubjectColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
 }
 
 // First returns the first AccessGrant entity from the query.
@@ -272,27 +248,15 @@ func (_q *AccessGrantQuery) Clone() *AccessGrantQuery {
 		return nil
 	}
 	return &AccessGrantQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]accessgrant.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.AccessGrant{}, _q.predicates...),
-		withSubject: _q.withSubject.Clone(),
+		config:     _q.config,
+		ctx:        _q.ctx.Clone(),
+		order:      append([]accessgrant.OrderOption{}, _q.order...),
+		inters:     append([]Interceptor{}, _q.inters...),
+		predicates: append([]predicate.AccessGrant{}, _q.predicates...),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
-}
-
-// WithSubject tells the query-builder to eager-load the nodes that are connected to
-// the "subject" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *AccessGrantQuery) WithSubject(opts ...func(*ApplicantQuery)) *AccessGrantQuery {
-	query := (&ApplicantClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withSubject = query
-	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -377,11 +341,8 @@ func (_q *AccessGrantQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *AccessGrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AccessGrant, error) {
 	var (
-		nodes       = []*AccessGrant{}
-		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
-			_q.withSubject != nil,
-		}
+		nodes = []*AccessGrant{}
+		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*AccessGrant).scanValues(nil, columns)
@@ -389,7 +350,6 @@ func (_q *AccessGrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &AccessGrant{config: _q.config}
 		nodes = append(nodes, node)
-		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -405,48 +365,12 @@ func (_q *AccessGrantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withSubject; query != nil {
-		if err := _q.loadSubject(ctx, query, nodes, nil,
-			func(n *AccessGrant, e *Applicant) { n.Edges.Subject = e }); err != nil {
-			return nil, err
-		}
-	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
-}
-
-func (_q *AccessGrantQuery) loadSubject(ctx context.Context, query *ApplicantQuery, nodes []*AccessGrant, init func(*AccessGrant), assign func(*AccessGrant, *Applicant)) error {
-	ids := make([]int, 0, len(nodes))
-	nodeids := make(map[int][]*AccessGrant)
-	for i := range nodes {
-		fk := nodes[i].SubjectID
-		if _, ok := nodeids[fk]; !ok {
-			ids = append(ids, fk)
-		}
-		nodeids[fk] = append(nodeids[fk], nodes[i])
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	query.Where(applicant.IDIn(ids...))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		nodes, ok := nodeids[n.ID]
-		if !ok {
-			return fmt.Errorf(`unexpected foreign-key "subject_id" returned %v`, n.ID)
-		}
-		for i := range nodes {
-			assign(nodes[i], n)
-		}
-	}
-	return nil
 }
 
 func (_q *AccessGrantQuery) sqlCount(ctx context.Context) (int, error) {
@@ -477,9 +401,6 @@ func (_q *AccessGrantQuery) querySpec() *sqlgraph.QuerySpec {
 			if fields[i] != accessgrant.FieldID {
 				_spec.Node.Columns = append(_spec.Node.Columns, fields[i])
 			}
-		}
-		if _q.withSubject != nil {
-			_spec.Node.AddColumnOnce(accessgrant.FieldSubjectID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -197,9 +197,6 @@ func (_u *AccessGrantUpdate) check() error {
 			return &ValidationError{Name: "revocation_reason", err: fmt.Errorf(`ent: validator failed for field "AccessGrant.revocation_reason": %w`, err)}
 		}
 	}
-	if _u.mutation.SubjectCleared() && len(_u.mutation.SubjectIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "AccessGrant.subject"`)
-	}
 	return nil
 }
 
@@ -452,9 +449,6 @@ func (_u *AccessGrantUpdateOne) check() error {
 		if err := accessgrant.RevocationReasonValidator(v); err != nil {
 			return &ValidationError{Name: "revocation_reason", err: fmt.Errorf(`ent: validator failed for field "AccessGrant.revocation_reason": %w`, err)}
 		}
-	}
-	if _u.mutation.SubjectCleared() && len(_u.mutation.SubjectIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "AccessGrant.subject"`)
 	}
 	return nil
 }

@@ -430,22 +430,6 @@ func (c *AccessGrantClient) GetX(ctx context.Context, id int) *AccessGrant {
 	return obj
 }
 
-// QuerySubject queries the subject edge of a AccessGrant.
-func (c *AccessGrantClient) QuerySubject(_m *AccessGrant) *ApplicantQuery {
-	query := (&ApplicantClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(accessgrant.Table, accessgrant.FieldID, id),
-			sqlgraph.To(applicant.Table, applicant.FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, accessgrant.SubjectTable, accessgrant.SubjectColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
 // Hooks returns the client hooks.
 func (c *AccessGrantClient) Hooks() []Hook {
 	hooks := c.hooks.AccessGrant

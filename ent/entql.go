@@ -292,6 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operation.FieldDescription:      {Type: field.TypeString, Column: operation.FieldDescription},
 			operation.FieldDocument:         {Type: field.TypeString, Column: operation.FieldDocument},
 			operation.FieldApprovedBy:       {Type: field.TypeString, Column: operation.FieldApprovedBy},
+			operation.FieldApprovedAt:       {Type: field.TypeTime, Column: operation.FieldApprovedAt},
 			operation.FieldRegisteredBy:     {Type: field.TypeString, Column: operation.FieldRegisteredBy},
 			operation.FieldRegisteredAt:     {Type: field.TypeTime, Column: operation.FieldRegisteredAt},
 			operation.FieldRevokedAt:        {Type: field.TypeTime, Column: operation.FieldRevokedAt},
@@ -386,18 +387,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 			question.FieldReplacesID:  {Type: field.TypeInt, Column: question.FieldReplacesID},
 		},
 	}
-	graph.MustAddE(
-		"subject",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.M2O,
-			Inverse: false,
-			Table:   accessgrant.SubjectTable,
-			Columns: []string{accessgrant.SubjectColumn},
-			Bidi:    false,
-		},
-		"AccessGrant",
-		"Applicant",
-	)
 	graph.MustAddE(
 		"application",
 		&sqlgraph.EdgeSpec{
@@ -805,20 +794,6 @@ func (f *AccessGrantFilter) WhereRevokedAt(p entql.TimeP) {
 // WhereRevocationReason applies the entql string predicate on the revocation_reason field.
 func (f *AccessGrantFilter) WhereRevocationReason(p entql.StringP) {
 	f.Where(p.Field(accessgrant.FieldRevocationReason))
-}
-
-// WhereHasSubject applies a predicate to check if query has an edge subject.
-func (f *AccessGrantFilter) WhereHasSubject() {
-	f.Where(entql.HasEdge("subject"))
-}
-
-// WhereHasSubjectWith applies a predicate to check if query has an edge subject with a given conditions (other predicates).
-func (f *AccessGrantFilter) WhereHasSubjectWith(preds ...predicate.Applicant) {
-	f.Where(entql.HasEdgeWith("subject", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -2021,6 +1996,11 @@ func (f *OperationFilter) WhereDocument(p entql.StringP) {
 // WhereApprovedBy applies the entql string predicate on the approved_by field.
 func (f *OperationFilter) WhereApprovedBy(p entql.StringP) {
 	f.Where(p.Field(operation.FieldApprovedBy))
+}
+
+// WhereApprovedAt applies the entql time.Time predicate on the approved_at field.
+func (f *OperationFilter) WhereApprovedAt(p entql.TimeP) {
+	f.Where(p.Field(operation.FieldApprovedAt))
 }
 
 // WhereRegisteredBy applies the entql string predicate on the registered_by field.

@@ -1572,6 +1572,11 @@ func (_q *OperationQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, operation.FieldApprovedBy)
 				fieldSeen[operation.FieldApprovedBy] = struct{}{}
 			}
+		case "approvedAt":
+			if _, ok := fieldSeen[operation.FieldApprovedAt]; !ok {
+				selectedFields = append(selectedFields, operation.FieldApprovedAt)
+				fieldSeen[operation.FieldApprovedAt] = struct{}{}
+			}
 		case "registeredBy":
 			if _, ok := fieldSeen[operation.FieldRegisteredBy]; !ok {
 				selectedFields = append(selectedFields, operation.FieldRegisteredBy)

@@ -12,18 +12,18 @@ import (
 
 // CreateAccessGrantInput represents a mutation input for creating accessgrants.
 type CreateAccessGrantInput struct {
+	SubjectID     int
 	Basis         accessgrant.Basis
 	Reference     string
 	Justification string
-	SubjectID     int
 }
 
 // Mutate applies the CreateAccessGrantInput on the AccessGrantMutation builder.
 func (i *CreateAccessGrantInput) Mutate(m *AccessGrantMutation) {
+	m.SetSubjectID(i.SubjectID)
 	m.SetBasis(i.Basis)
 	m.SetReference(i.Reference)
 	m.SetJustification(i.Justification)
-	m.SetSubjectID(i.SubjectID)
 }
 
 // SetInput applies the change-set in the CreateAccessGrantInput on the AccessGrantCreate builder.

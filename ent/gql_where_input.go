@@ -43,6 +43,10 @@ type AccessGrantWhereInput struct {
 	SubjectIDNEQ   *int  `json:"subjectIDNEQ,omitempty"`
 	SubjectIDIn    []int `json:"subjectIDIn,omitempty"`
 	SubjectIDNotIn []int `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT    *int  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE   *int  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT    *int  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE   *int  `json:"subjectIDLTE,omitempty"`
 
 	// "basis" field predicates.
 	Basis      *accessgrant.Basis  `json:"basis,omitempty"`
@@ -252,6 +256,18 @@ func (i *AccessGrantWhereInput) P() (predicate.AccessGrant, error) {
 	}
 	if len(i.SubjectIDNotIn) > 0 {
 		predicates = append(predicates, accessgrant.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, accessgrant.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, accessgrant.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, accessgrant.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, accessgrant.SubjectIDLTE(*i.SubjectIDLTE))
 	}
 	if i.Basis != nil {
 		predicates = append(predicates, accessgrant.BasisEQ(*i.Basis))
@@ -3022,8 +3038,22 @@ type OperationWhereInput struct {
 	ApprovedByContains     *string  `json:"approvedByContains,omitempty"`
 	ApprovedByHasPrefix    *string  `json:"approvedByHasPrefix,omitempty"`
 	ApprovedByHasSuffix    *string  `json:"approvedByHasSuffix,omitempty"`
+	ApprovedByIsNil        bool     `json:"approvedByIsNil,omitempty"`
+	ApprovedByNotNil       bool     `json:"approvedByNotNil,omitempty"`
 	ApprovedByEqualFold    *string  `json:"approvedByEqualFold,omitempty"`
 	ApprovedByContainsFold *string  `json:"approvedByContainsFold,omitempty"`
+
+	// "approved_at" field predicates.
+	ApprovedAt       *time.Time  `json:"approvedAt,omitempty"`
+	ApprovedAtNEQ    *time.Time  `json:"approvedAtNEQ,omitempty"`
+	ApprovedAtIn     []time.Time `json:"approvedAtIn,omitempty"`
+	ApprovedAtNotIn  []time.Time `json:"approvedAtNotIn,omitempty"`
+	ApprovedAtGT     *time.Time  `json:"approvedAtGT,omitempty"`
+	ApprovedAtGTE    *time.Time  `json:"approvedAtGTE,omitempty"`
+	ApprovedAtLT     *time.Time  `json:"approvedAtLT,omitempty"`
+	ApprovedAtLTE    *time.Time  `json:"approvedAtLTE,omitempty"`
+	ApprovedAtIsNil  bool        `json:"approvedAtIsNil,omitempty"`
+	ApprovedAtNotNil bool        `json:"approvedAtNotNil,omitempty"`
 
 	// "registered_by" field predicates.
 	RegisteredBy             *string  `json:"registeredBy,omitempty"`
@@ -3399,11 +3429,47 @@ func (i *OperationWhereInput) P() (predicate.Operation, error) {
 	if i.ApprovedByHasSuffix != nil {
 		predicates = append(predicates, operation.ApprovedByHasSuffix(*i.ApprovedByHasSuffix))
 	}
+	if i.ApprovedByIsNil {
+		predicates = append(predicates, operation.ApprovedByIsNil())
+	}
+	if i.ApprovedByNotNil {
+		predicates = append(predicates, operation.ApprovedByNotNil())
+	}
 	if i.ApprovedByEqualFold != nil {
 		predicates = append(predicates, operation.ApprovedByEqualFold(*i.ApprovedByEqualFold))
 	}
 	if i.ApprovedByContainsFold != nil {
 		predicates = append(predicates, operation.ApprovedByContainsFold(*i.ApprovedByContainsFold))
+	}
+	if i.ApprovedAt != nil {
+		predicates = append(predicates, operation.ApprovedAtEQ(*i.ApprovedAt))
+	}
+	if i.ApprovedAtNEQ != nil {
+		predicates = append(predicates, operation.ApprovedAtNEQ(*i.ApprovedAtNEQ))
+	}
+	if len(i.ApprovedAtIn) > 0 {
+		predicates = append(predicates, operation.ApprovedAtIn(i.ApprovedAtIn...))
+	}
+	if len(i.ApprovedAtNotIn) > 0 {
+		predicates = append(predicates, operation.ApprovedAtNotIn(i.ApprovedAtNotIn...))
+	}
+	if i.ApprovedAtGT != nil {
+		predicates = append(predicates, operation.ApprovedAtGT(*i.ApprovedAtGT))
+	}
+	if i.ApprovedAtGTE != nil {
+		predicates = append(predicates, operation.ApprovedAtGTE(*i.ApprovedAtGTE))
+	}
+	if i.ApprovedAtLT != nil {
+		predicates = append(predicates, operation.ApprovedAtLT(*i.ApprovedAtLT))
+	}
+	if i.ApprovedAtLTE != nil {
+		predicates = append(predicates, operation.ApprovedAtLTE(*i.ApprovedAtLTE))
+	}
+	if i.ApprovedAtIsNil {
+		predicates = append(predicates, operation.ApprovedAtIsNil())
+	}
+	if i.ApprovedAtNotNil {
+		predicates = append(predicates, operation.ApprovedAtNotNil())
 	}
 	if i.RegisteredBy != nil {
 		predicates = append(predicates, operation.RegisteredByEQ(*i.RegisteredBy))

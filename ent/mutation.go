@@ -63,6 +63,8 @@ type AccessGrantMutation struct {
 	op                Op
 	typ               string
 	id                *int
+	subject_id        *int
+	addsubject_id     *int
 	basis             *accessgrant.Basis
 	reference         *string
 	justification     *string
@@ -75,8 +77,6 @@ type AccessGrantMutation struct {
 	revoked_at        *time.Time
 	revocation_reason *string
 	clearedFields     map[string]struct{}
-	subject           *int
-	clearedsubject    bool
 	done              bool
 	oldValue          func(context.Context) (*AccessGrant, error)
 	predicates        []predicate.AccessGrant
@@ -182,12 +182,13 @@ func (m *AccessGrantMutation) IDs(ctx context.Context) ([]int, error) {
 
 // SetSubjectID sets the "subject_id" field.
 func (m *AccessGrantMutation) SetSubjectID(i int) {
-	m.subject = &i
+	m.subject_id = &i
+	m.addsubject_id = nil
 }
 
 // SubjectID returns the value of the "subject_id" field in the mutation.
 func (m *AccessGrantMutation) SubjectID() (r int, exists bool) {
-	v := m.subject
+	v := m.subject_id
 	if v == nil {
 		return
 	}
@@ -211,9 +212,28 @@ func (m *AccessGrantMutation) OldSubjectID(ctx context.Context) (v int, err erro
 	return oldValue.SubjectID, nil
 }
 
+// AddSubjectID adds i to the "subject_id" field.
+func (m *AccessGrantMutation) AddSubjectID(i int) {
+	if m.addsubject_id != nil {
+		*m.addsubject_id += i
+	} else {
+		m.addsubject_id = &i
+	}
+}
+
+// AddedSubjectID returns the value that was added to the "subject_id" field in this mutation.
+func (m *AccessGrantMutation) AddedSubjectID() (r int, exists bool) {
+	v := m.addsubject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
 // ResetSubjectID resets all changes to the "subject_id" field.
 func (m *AccessGrantMutation) ResetSubjectID() {
-	m.subject = nil
+	m.subject_id = nil
+	m.addsubject_id = nil
 }
 
 // SetBasis sets the "basis" field.
@@ -690,33 +710,6 @@ func (m *AccessGrantMutation) ResetRevocationReason() {
 	delete(m.clearedFields, accessgrant.FieldRevocationReason)
 }
 
-// ClearSubject clears the "subject" edge to the Applicant entity.
-func (m *AccessGrantMutation) ClearSubject() {
-	m.clearedsubject = true
-	m.clearedFields[accessgrant.FieldSubjectID] = struct{}{}
-}
-
-// SubjectCleared reports if the "subject" edge to the Applicant entity was cleared.
-func (m *AccessGrantMutation) SubjectCleared() bool {
-	return m.clearedsubject
-}
-
-// SubjectIDs returns the "subject" edge IDs in the mutation.
-// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
-// SubjectID instead. It exists only for internal usage by the builders.
-func (m *AccessGrantMutation) SubjectIDs() (ids []int) {
-	if id := m.subject; id != nil {
-		ids = append(ids, *id)
-	}
-	return
-}
-
-// ResetSubject resets all changes to the "subject" edge.
-func (m *AccessGrantMutation) ResetSubject() {
-	m.subject = nil
-	m.clearedsubject = false
-}
-
 // Where appends a list predicates to the AccessGrantMutation builder.
 func (m *AccessGrantMutation) Where(ps ...predicate.AccessGrant) {
 	m.predicates = append(m.predicates, ps...)
@@ -752,7 +745,7 @@ func (m *AccessGrantMutation) Type() string {
 // AddedFields().
 func (m *AccessGrantMutation) Fields() []string {
 	fields := make([]string, 0, 12)
-	if m.subject != nil {
+	if m.subject_id != nil {
 		fields = append(fields, accessgrant.FieldSubjectID)
 	}
 	if m.basis != nil {
@@ -954,6 +947,9 @@ func (m *AccessGrantMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *AccessGrantMutation) AddedFields() []string {
 	var fields []string
+	if m.addsubject_id != nil {
+		fields = append(fields, accessgrant.FieldSubjectID)
+	}
 	return fields
 }
 
@@ -962,6 +958,8 @@ func (m *AccessGrantMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *AccessGrantMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case accessgrant.FieldSubjectID:
+		return m.AddedSubjectID()
 	}
 	return nil, false
 }
@@ -971,6 +969,13 @@ func (m *AccessGrantMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AccessGrantMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case accessgrant.FieldSubjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubjectID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AccessGrant numeric field %s", name)
 }
@@ -1079,28 +1084,19 @@ func (m *AccessGrantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AccessGrantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.subject != nil {
-		edges = append(edges, accessgrant.EdgeSubject)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *AccessGrantMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case accessgrant.EdgeSubject:
-		if id := m.subject; id != nil {
-			return []ent.Value{*id}
-		}
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AccessGrantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 0)
 	return edges
 }
 
@@ -1112,42 +1108,25 @@ func (m *AccessGrantMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AccessGrantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedsubject {
-		edges = append(edges, accessgrant.EdgeSubject)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *AccessGrantMutation) EdgeCleared(name string) bool {
-	switch name {
-	case accessgrant.EdgeSubject:
-		return m.clearedsubject
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *AccessGrantMutation) ClearEdge(name string) error {
-	switch name {
-	case accessgrant.EdgeSubject:
-		m.ClearSubject()
-		return nil
-	}
 	return fmt.Errorf("unknown AccessGrant unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *AccessGrantMutation) ResetEdge(name string) error {
-	switch name {
-	case accessgrant.EdgeSubject:
-		m.ResetSubject()
-		return nil
-	}
 	return fmt.Errorf("unknown AccessGrant edge %s", name)
 }
 
@@ -11811,6 +11790,7 @@ type OperationMutation struct {
 	description       *string
 	document          *string
 	approved_by       *string
+	approved_at       *time.Time
 	registered_by     *string
 	registered_at     *time.Time
 	revoked_at        *time.Time
@@ -12130,7 +12110,7 @@ func (m *OperationMutation) ApprovedBy() (r string, exists bool) {
 // OldApprovedBy returns the old "approved_by" field's value of the Operation entity.
 // If the Operation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *OperationMutation) OldApprovedBy(ctx context.Context) (v string, err error) {
+func (m *OperationMutation) OldApprovedBy(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldApprovedBy is only allowed on UpdateOne operations")
 	}
@@ -12144,9 +12124,71 @@ func (m *OperationMutation) OldApprovedBy(ctx context.Context) (v string, err er
 	return oldValue.ApprovedBy, nil
 }
 
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (m *OperationMutation) ClearApprovedBy() {
+	m.approved_by = nil
+	m.clearedFields[operation.FieldApprovedBy] = struct{}{}
+}
+
+// ApprovedByCleared returns if the "approved_by" field was cleared in this mutation.
+func (m *OperationMutation) ApprovedByCleared() bool {
+	_, ok := m.clearedFields[operation.FieldApprovedBy]
+	return ok
+}
+
 // ResetApprovedBy resets all changes to the "approved_by" field.
 func (m *OperationMutation) ResetApprovedBy() {
 	m.approved_by = nil
+	delete(m.clearedFields, operation.FieldApprovedBy)
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (m *OperationMutation) SetApprovedAt(t time.Time) {
+	m.approved_at = &t
+}
+
+// ApprovedAt returns the value of the "approved_at" field in the mutation.
+func (m *OperationMutation) ApprovedAt() (r time.Time, exists bool) {
+	v := m.approved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApprovedAt returns the old "approved_at" field's value of the Operation entity.
+// If the Operation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OperationMutation) OldApprovedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApprovedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApprovedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApprovedAt: %w", err)
+	}
+	return oldValue.ApprovedAt, nil
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (m *OperationMutation) ClearApprovedAt() {
+	m.approved_at = nil
+	m.clearedFields[operation.FieldApprovedAt] = struct{}{}
+}
+
+// ApprovedAtCleared returns if the "approved_at" field was cleared in this mutation.
+func (m *OperationMutation) ApprovedAtCleared() bool {
+	_, ok := m.clearedFields[operation.FieldApprovedAt]
+	return ok
+}
+
+// ResetApprovedAt resets all changes to the "approved_at" field.
+func (m *OperationMutation) ResetApprovedAt() {
+	m.approved_at = nil
+	delete(m.clearedFields, operation.FieldApprovedAt)
 }
 
 // SetRegisteredBy sets the "registered_by" field.
@@ -12402,7 +12444,7 @@ func (m *OperationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OperationMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.hash != nil {
 		fields = append(fields, operation.FieldHash)
 	}
@@ -12420,6 +12462,9 @@ func (m *OperationMutation) Fields() []string {
 	}
 	if m.approved_by != nil {
 		fields = append(fields, operation.FieldApprovedBy)
+	}
+	if m.approved_at != nil {
+		fields = append(fields, operation.FieldApprovedAt)
 	}
 	if m.registered_by != nil {
 		fields = append(fields, operation.FieldRegisteredBy)
@@ -12456,6 +12501,8 @@ func (m *OperationMutation) Field(name string) (ent.Value, bool) {
 		return m.Document()
 	case operation.FieldApprovedBy:
 		return m.ApprovedBy()
+	case operation.FieldApprovedAt:
+		return m.ApprovedAt()
 	case operation.FieldRegisteredBy:
 		return m.RegisteredBy()
 	case operation.FieldRegisteredAt:
@@ -12487,6 +12534,8 @@ func (m *OperationMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldDocument(ctx)
 	case operation.FieldApprovedBy:
 		return m.OldApprovedBy(ctx)
+	case operation.FieldApprovedAt:
+		return m.OldApprovedAt(ctx)
 	case operation.FieldRegisteredBy:
 		return m.OldRegisteredBy(ctx)
 	case operation.FieldRegisteredAt:
@@ -12547,6 +12596,13 @@ func (m *OperationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetApprovedBy(v)
+		return nil
+	case operation.FieldApprovedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApprovedAt(v)
 		return nil
 	case operation.FieldRegisteredBy:
 		v, ok := value.(string)
@@ -12616,6 +12672,12 @@ func (m *OperationMutation) ClearedFields() []string {
 	if m.FieldCleared(operation.FieldDescription) {
 		fields = append(fields, operation.FieldDescription)
 	}
+	if m.FieldCleared(operation.FieldApprovedBy) {
+		fields = append(fields, operation.FieldApprovedBy)
+	}
+	if m.FieldCleared(operation.FieldApprovedAt) {
+		fields = append(fields, operation.FieldApprovedAt)
+	}
 	if m.FieldCleared(operation.FieldRevokedAt) {
 		fields = append(fields, operation.FieldRevokedAt)
 	}
@@ -12641,6 +12703,12 @@ func (m *OperationMutation) ClearField(name string) error {
 	switch name {
 	case operation.FieldDescription:
 		m.ClearDescription()
+		return nil
+	case operation.FieldApprovedBy:
+		m.ClearApprovedBy()
+		return nil
+	case operation.FieldApprovedAt:
+		m.ClearApprovedAt()
 		return nil
 	case operation.FieldRevokedAt:
 		m.ClearRevokedAt()
@@ -12676,6 +12744,9 @@ func (m *OperationMutation) ResetField(name string) error {
 		return nil
 	case operation.FieldApprovedBy:
 		m.ResetApprovedBy()
+		return nil
+	case operation.FieldApprovedAt:
+		m.ResetApprovedAt()
 		return nil
 	case operation.FieldRegisteredBy:
 		m.ResetRegisteredBy()

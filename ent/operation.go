@@ -27,8 +27,10 @@ type Operation struct {
 	Description string `json:"description,omitempty"`
 	// The GraphQL document: one query operation, valid against the gateway's schema.
 	Document string `json:"document,omitempty"`
-	// Who approved the operation (a person or a reference to the approval).
-	ApprovedBy string `json:"approved_by,omitempty"`
+	// The admin account that approved it, a second one (not registeredBy); set from the token by approveOperation.
+	ApprovedBy *string `json:"approved_by,omitempty"`
+	// When it was approved; an operation runs only once approved, until it is revoked.
+	ApprovedAt *time.Time `json:"approved_at,omitempty"`
 	// The admin account that registered it; set from the token.
 	RegisteredBy string `json:"registered_by,omitempty"`
 	// RegisteredAt holds the value of the "registered_at" field.
@@ -51,7 +53,7 @@ func (*Operation) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case operation.FieldHash, operation.FieldName, operation.FieldPurpose, operation.FieldDescription, operation.FieldDocument, operation.FieldApprovedBy, operation.FieldRegisteredBy, operation.FieldRevokedBy, operation.FieldRevocationReason:
 			values[i] = new(sql.NullString)
-		case operation.FieldRegisteredAt, operation.FieldRevokedAt:
+		case operation.FieldApprovedAt, operation.FieldRegisteredAt, operation.FieldRevokedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -108,7 +110,15 @@ func (_m *Operation) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field approved_by", values[i])
 			} else if value.Valid {
-				_m.ApprovedBy = value.String
+				_m.ApprovedBy = new(string)
+				*_m.ApprovedBy = value.String
+			}
+		case operation.FieldApprovedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field approved_at", values[i])
+			} else if value.Valid {
+				_m.ApprovedAt = new(time.Time)
+				*_m.ApprovedAt = value.Time
 			}
 		case operation.FieldRegisteredBy:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -194,8 +204,15 @@ func (_m *Operation) String() string {
 	builder.WriteString("document=")
 	builder.WriteString(_m.Document)
 	builder.WriteString(", ")
-	builder.WriteString("approved_by=")
-	builder.WriteString(_m.ApprovedBy)
+	if v := _m.ApprovedBy; v != nil {
+		builder.WriteString("approved_by=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ApprovedAt; v != nil {
+		builder.WriteString("approved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("registered_by=")
 	builder.WriteString(_m.RegisteredBy)

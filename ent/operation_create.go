@@ -66,6 +66,28 @@ func (_c *OperationCreate) SetApprovedBy(v string) *OperationCreate {
 	return _c
 }
 
+// SetNillableApprovedBy sets the "approved_by" field if the given value is not nil.
+func (_c *OperationCreate) SetNillableApprovedBy(v *string) *OperationCreate {
+	if v != nil {
+		_c.SetApprovedBy(*v)
+	}
+	return _c
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (_c *OperationCreate) SetApprovedAt(v time.Time) *OperationCreate {
+	_c.mutation.SetApprovedAt(v)
+	return _c
+}
+
+// SetNillableApprovedAt sets the "approved_at" field if the given value is not nil.
+func (_c *OperationCreate) SetNillableApprovedAt(v *time.Time) *OperationCreate {
+	if v != nil {
+		_c.SetApprovedAt(*v)
+	}
+	return _c
+}
+
 // SetRegisteredBy sets the "registered_by" field.
 func (_c *OperationCreate) SetRegisteredBy(v string) *OperationCreate {
 	_c.mutation.SetRegisteredBy(v)
@@ -191,9 +213,6 @@ func (_c *OperationCreate) check() error {
 			return &ValidationError{Name: "document", err: fmt.Errorf(`ent: validator failed for field "Operation.document": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.ApprovedBy(); !ok {
-		return &ValidationError{Name: "approved_by", err: errors.New(`ent: missing required field "Operation.approved_by"`)}
-	}
 	if v, ok := _c.mutation.ApprovedBy(); ok {
 		if err := operation.ApprovedByValidator(v); err != nil {
 			return &ValidationError{Name: "approved_by", err: fmt.Errorf(`ent: validator failed for field "Operation.approved_by": %w`, err)}
@@ -269,7 +288,11 @@ func (_c *OperationCreate) createSpec() (*Operation, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.ApprovedBy(); ok {
 		_spec.SetField(operation.FieldApprovedBy, field.TypeString, value)
-		_node.ApprovedBy = value
+		_node.ApprovedBy = &value
+	}
+	if value, ok := _c.mutation.ApprovedAt(); ok {
+		_spec.SetField(operation.FieldApprovedAt, field.TypeTime, value)
+		_node.ApprovedAt = &value
 	}
 	if value, ok := _c.mutation.RegisteredBy(); ok {
 		_spec.SetField(operation.FieldRegisteredBy, field.TypeString, value)
@@ -342,6 +365,42 @@ type (
 		*sql.UpdateSet
 	}
 )
+
+// SetApprovedBy sets the "approved_by" field.
+func (u *OperationUpsert) SetApprovedBy(v string) *OperationUpsert {
+	u.Set(operation.FieldApprovedBy, v)
+	return u
+}
+
+// UpdateApprovedBy sets the "approved_by" field to the value that was provided on create.
+func (u *OperationUpsert) UpdateApprovedBy() *OperationUpsert {
+	u.SetExcluded(operation.FieldApprovedBy)
+	return u
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (u *OperationUpsert) ClearApprovedBy() *OperationUpsert {
+	u.SetNull(operation.FieldApprovedBy)
+	return u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *OperationUpsert) SetApprovedAt(v time.Time) *OperationUpsert {
+	u.Set(operation.FieldApprovedAt, v)
+	return u
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *OperationUpsert) UpdateApprovedAt() *OperationUpsert {
+	u.SetExcluded(operation.FieldApprovedAt)
+	return u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *OperationUpsert) ClearApprovedAt() *OperationUpsert {
+	u.SetNull(operation.FieldApprovedAt)
+	return u
+}
 
 // SetRevokedAt sets the "revoked_at" field.
 func (u *OperationUpsert) SetRevokedAt(v time.Time) *OperationUpsert {
@@ -423,9 +482,6 @@ func (u *OperationUpsertOne) UpdateNewValues() *OperationUpsertOne {
 		if _, exists := u.create.mutation.Document(); exists {
 			s.SetIgnore(operation.FieldDocument)
 		}
-		if _, exists := u.create.mutation.ApprovedBy(); exists {
-			s.SetIgnore(operation.FieldApprovedBy)
-		}
 		if _, exists := u.create.mutation.RegisteredBy(); exists {
 			s.SetIgnore(operation.FieldRegisteredBy)
 		}
@@ -461,6 +517,48 @@ func (u *OperationUpsertOne) Update(set func(*OperationUpsert)) *OperationUpsert
 		set(&OperationUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetApprovedBy sets the "approved_by" field.
+func (u *OperationUpsertOne) SetApprovedBy(v string) *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetApprovedBy(v)
+	})
+}
+
+// UpdateApprovedBy sets the "approved_by" field to the value that was provided on create.
+func (u *OperationUpsertOne) UpdateApprovedBy() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateApprovedBy()
+	})
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (u *OperationUpsertOne) ClearApprovedBy() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearApprovedBy()
+	})
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *OperationUpsertOne) SetApprovedAt(v time.Time) *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetApprovedAt(v)
+	})
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *OperationUpsertOne) UpdateApprovedAt() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateApprovedAt()
+	})
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *OperationUpsertOne) ClearApprovedAt() *OperationUpsertOne {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearApprovedAt()
+	})
 }
 
 // SetRevokedAt sets the "revoked_at" field.
@@ -716,9 +814,6 @@ func (u *OperationUpsertBulk) UpdateNewValues() *OperationUpsertBulk {
 			if _, exists := b.mutation.Document(); exists {
 				s.SetIgnore(operation.FieldDocument)
 			}
-			if _, exists := b.mutation.ApprovedBy(); exists {
-				s.SetIgnore(operation.FieldApprovedBy)
-			}
 			if _, exists := b.mutation.RegisteredBy(); exists {
 				s.SetIgnore(operation.FieldRegisteredBy)
 			}
@@ -755,6 +850,48 @@ func (u *OperationUpsertBulk) Update(set func(*OperationUpsert)) *OperationUpser
 		set(&OperationUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetApprovedBy sets the "approved_by" field.
+func (u *OperationUpsertBulk) SetApprovedBy(v string) *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetApprovedBy(v)
+	})
+}
+
+// UpdateApprovedBy sets the "approved_by" field to the value that was provided on create.
+func (u *OperationUpsertBulk) UpdateApprovedBy() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateApprovedBy()
+	})
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (u *OperationUpsertBulk) ClearApprovedBy() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearApprovedBy()
+	})
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (u *OperationUpsertBulk) SetApprovedAt(v time.Time) *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.SetApprovedAt(v)
+	})
+}
+
+// UpdateApprovedAt sets the "approved_at" field to the value that was provided on create.
+func (u *OperationUpsertBulk) UpdateApprovedAt() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.UpdateApprovedAt()
+	})
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (u *OperationUpsertBulk) ClearApprovedAt() *OperationUpsertBulk {
+	return u.Update(func(s *OperationUpsert) {
+		s.ClearApprovedAt()
+	})
 }
 
 // SetRevokedAt sets the "revoked_at" field.

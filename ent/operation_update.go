@@ -28,6 +28,46 @@ func (_u *OperationUpdate) Where(ps ...predicate.Operation) *OperationUpdate {
 	return _u
 }
 
+// SetApprovedBy sets the "approved_by" field.
+func (_u *OperationUpdate) SetApprovedBy(v string) *OperationUpdate {
+	_u.mutation.SetApprovedBy(v)
+	return _u
+}
+
+// SetNillableApprovedBy sets the "approved_by" field if the given value is not nil.
+func (_u *OperationUpdate) SetNillableApprovedBy(v *string) *OperationUpdate {
+	if v != nil {
+		_u.SetApprovedBy(*v)
+	}
+	return _u
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (_u *OperationUpdate) ClearApprovedBy() *OperationUpdate {
+	_u.mutation.ClearApprovedBy()
+	return _u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (_u *OperationUpdate) SetApprovedAt(v time.Time) *OperationUpdate {
+	_u.mutation.SetApprovedAt(v)
+	return _u
+}
+
+// SetNillableApprovedAt sets the "approved_at" field if the given value is not nil.
+func (_u *OperationUpdate) SetNillableApprovedAt(v *time.Time) *OperationUpdate {
+	if v != nil {
+		_u.SetApprovedAt(*v)
+	}
+	return _u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (_u *OperationUpdate) ClearApprovedAt() *OperationUpdate {
+	_u.mutation.ClearApprovedAt()
+	return _u
+}
+
 // SetRevokedAt sets the "revoked_at" field.
 func (_u *OperationUpdate) SetRevokedAt(v time.Time) *OperationUpdate {
 	_u.mutation.SetRevokedAt(v)
@@ -122,6 +162,11 @@ func (_u *OperationUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *OperationUpdate) check() error {
+	if v, ok := _u.mutation.ApprovedBy(); ok {
+		if err := operation.ApprovedByValidator(v); err != nil {
+			return &ValidationError{Name: "approved_by", err: fmt.Errorf(`ent: validator failed for field "Operation.approved_by": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.RevokedBy(); ok {
 		if err := operation.RevokedByValidator(v); err != nil {
 			return &ValidationError{Name: "revoked_by", err: fmt.Errorf(`ent: validator failed for field "Operation.revoked_by": %w`, err)}
@@ -149,6 +194,18 @@ func (_u *OperationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(operation.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovedBy(); ok {
+		_spec.SetField(operation.FieldApprovedBy, field.TypeString, value)
+	}
+	if _u.mutation.ApprovedByCleared() {
+		_spec.ClearField(operation.FieldApprovedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovedAt(); ok {
+		_spec.SetField(operation.FieldApprovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ApprovedAtCleared() {
+		_spec.ClearField(operation.FieldApprovedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RevokedAt(); ok {
 		_spec.SetField(operation.FieldRevokedAt, field.TypeTime, value)
@@ -186,6 +243,46 @@ type OperationUpdateOne struct {
 	fields   []string
 	hooks    []Hook
 	mutation *OperationMutation
+}
+
+// SetApprovedBy sets the "approved_by" field.
+func (_u *OperationUpdateOne) SetApprovedBy(v string) *OperationUpdateOne {
+	_u.mutation.SetApprovedBy(v)
+	return _u
+}
+
+// SetNillableApprovedBy sets the "approved_by" field if the given value is not nil.
+func (_u *OperationUpdateOne) SetNillableApprovedBy(v *string) *OperationUpdateOne {
+	if v != nil {
+		_u.SetApprovedBy(*v)
+	}
+	return _u
+}
+
+// ClearApprovedBy clears the value of the "approved_by" field.
+func (_u *OperationUpdateOne) ClearApprovedBy() *OperationUpdateOne {
+	_u.mutation.ClearApprovedBy()
+	return _u
+}
+
+// SetApprovedAt sets the "approved_at" field.
+func (_u *OperationUpdateOne) SetApprovedAt(v time.Time) *OperationUpdateOne {
+	_u.mutation.SetApprovedAt(v)
+	return _u
+}
+
+// SetNillableApprovedAt sets the "approved_at" field if the given value is not nil.
+func (_u *OperationUpdateOne) SetNillableApprovedAt(v *time.Time) *OperationUpdateOne {
+	if v != nil {
+		_u.SetApprovedAt(*v)
+	}
+	return _u
+}
+
+// ClearApprovedAt clears the value of the "approved_at" field.
+func (_u *OperationUpdateOne) ClearApprovedAt() *OperationUpdateOne {
+	_u.mutation.ClearApprovedAt()
+	return _u
 }
 
 // SetRevokedAt sets the "revoked_at" field.
@@ -295,6 +392,11 @@ func (_u *OperationUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *OperationUpdateOne) check() error {
+	if v, ok := _u.mutation.ApprovedBy(); ok {
+		if err := operation.ApprovedByValidator(v); err != nil {
+			return &ValidationError{Name: "approved_by", err: fmt.Errorf(`ent: validator failed for field "Operation.approved_by": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.RevokedBy(); ok {
 		if err := operation.RevokedByValidator(v); err != nil {
 			return &ValidationError{Name: "revoked_by", err: fmt.Errorf(`ent: validator failed for field "Operation.revoked_by": %w`, err)}
@@ -339,6 +441,18 @@ func (_u *OperationUpdateOne) sqlSave(ctx context.Context) (_node *Operation, er
 	}
 	if _u.mutation.DescriptionCleared() {
 		_spec.ClearField(operation.FieldDescription, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovedBy(); ok {
+		_spec.SetField(operation.FieldApprovedBy, field.TypeString, value)
+	}
+	if _u.mutation.ApprovedByCleared() {
+		_spec.ClearField(operation.FieldApprovedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.ApprovedAt(); ok {
+		_spec.SetField(operation.FieldApprovedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ApprovedAtCleared() {
+		_spec.ClearField(operation.FieldApprovedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RevokedAt(); ok {
 		_spec.SetField(operation.FieldRevokedAt, field.TypeTime, value)

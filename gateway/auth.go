@@ -153,7 +153,7 @@ func (a *Authenticator) Viewer(raw string) (consent.Viewer, error) {
 	if err != nil {
 		return consent.Viewer{}, fmt.Errorf("%w: %w", errToken, err)
 	}
-	if c.Subject == "" {
+	if consent.CanonicalAccount(c.Subject) == "" { // a blank sub names nobody
 		return consent.Viewer{}, fmt.Errorf("%w: no sub", errToken)
 	}
 	if role == consent.Employer && c.Org == "" {

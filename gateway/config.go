@@ -54,7 +54,7 @@ const (
 	// Prometheus agent on the same host (or a sidecar); never beside the
 	// API, to which anyone may connect.
 	DefaultMetricsAddr = "127.0.0.1:9090"
-	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate"
+	DefaultDatabaseURL = "file:consentgate.db?_fk=1&_journal_mode=WAL&_busy_timeout=5000&_txlock=immediate&_secure_delete=true"
 )
 
 // ErrConfig marks configuration errors: the gateway refuses to start.

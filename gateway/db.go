@@ -94,6 +94,9 @@ func Open(ctx context.Context, url string, maxConns int, migrate bool, opts ...D
 		system = "postgresql"
 	}
 	client := ent.NewClient(ent.Driver(utcDriver{entsql.OpenDB(dialectName, db), system}))
+	if dialectName == dialect.SQLite {
+		client.PrivacyRequest.Use(checkpointAfterErasure(db, o.log))
+	}
 	// A database from before the consent state was kept gets it from its
 	// ledger, once.
 	if _, err := ledger.Fill(ctx, client); err != nil {

@@ -18,7 +18,9 @@ import (
 
 // RateLimit is the per-viewer request budget: Rate requests per second
 // with bursts of Burst, per account for tokens and per client address for
-// anonymous requests.
+// anonymous requests. It is kept in this process's memory: replicas do not
+// share it, so N replicas allow N times the rate (the README says so
+// beside the settings).
 type RateLimit struct {
 	Rate  float64
 	Burst int
@@ -81,7 +83,7 @@ func (ls *limiters) reserve(key string, now time.Time) (ok bool, retryAfter time
 // or the client's address for anonymous requests.
 func viewerKey(ctx context.Context, r *http.Request) string {
 	if v := consent.FromContext(ctx); v.Account != "" {
-		return "account:" + string(v.Role) + ":" + v.Account
+		return "account:" + string(v.Role) + ":" + consent.CanonicalAccount(v.Account)
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -23,6 +23,9 @@ var (
 	// ErrNoPolicy: a resolver that shows the policy ran outside the field
 	// guard, which carries it.
 	ErrNoPolicy = errors.New("the consent policy is not available")
-	// ErrAlreadyRevoked: an operation is revoked once.
+	// ErrAlreadyRevoked: an operation is revoked once, and a revoked one is
+	// not approved.
 	ErrAlreadyRevoked = errors.New("the operation is already revoked")
+	// ErrAlreadyApproved: an operation is approved once.
+	ErrAlreadyApproved = errors.New("the operation is already approved")
 )

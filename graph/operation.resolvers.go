@@ -25,8 +25,23 @@ func (r *mutationResolver) RegisterOperation(ctx context.Context, input model.Re
 		return nil, err
 	}
 	return client.Operation.Create().SetName(input.Name).SetPurpose(operation.Purpose(input.Purpose)).
-		SetNillableDescription(input.Description).SetDocument(input.Document).SetApprovedBy(input.ApprovedBy).
+		SetNillableDescription(input.Description).SetDocument(input.Document).
 		Save(ctx)
+}
+
+// ApproveOperation is the resolver for the approveOperation field.
+func (r *mutationResolver) ApproveOperation(ctx context.Context, id int) (*ent.Operation, error) {
+	client := r.clientFrom(ctx)
+	op, err := client.Operation.Get(ctx, id)
+	switch {
+	case err != nil:
+		return nil, err
+	case op.RevokedAt != nil:
+		return nil, ErrAlreadyRevoked
+	case op.ApprovedAt != nil:
+		return nil, ErrAlreadyApproved
+	}
+	return client.Operation.UpdateOne(op).SetApprovedAt(time.Now()).Save(ctx)
 }
 
 // RevokeOperation is the resolver for the revokeOperation field.

@@ -105,7 +105,7 @@ func (a *approvedOperations) MutateOperationParameters(ctx context.Context, p *g
 	if p.Query != "" && operations.ID(p.Query) != id {
 		return notApproved("the query sent is not the document of the operation it names")
 	}
-	op, err := a.client.Operation.Query().Where(operation.Hash(id), operation.RevokedAtIsNil()).
+	op, err := a.client.Operation.Query().Where(operation.Hash(id), operation.ApprovedAtNotNil(), operation.RevokedAtIsNil()).
 		Select(operation.FieldName, operation.FieldPurpose, operation.FieldDocument).
 		Only(privacy.DecisionContext(ctx, privacy.Allow))
 	switch {
@@ -115,7 +115,7 @@ func (a *approvedOperations) MutateOperationParameters(ctx context.Context, p *g
 		// Apollo's clients then send the query with its hash.
 		return &gqlerror.Error{Message: "PersistedQueryNotFound", Extensions: map[string]any{"code": "PERSISTED_QUERY_NOT_FOUND"}}
 	case ent.IsNotFound(err):
-		return notApproved("no approved operation has this id: it is unknown or was revoked")
+		return notApproved("no approved operation has this id: it is unknown, not yet approved, or was revoked")
 	case err != nil:
 		// The error presenter classifies the cause (UNAVAILABLE, TIMEOUT,
 		// or INTERNAL, logged) and sends its own message, never this one.

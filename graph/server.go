@@ -259,6 +259,8 @@ func classify(err error) (code, msg string) {
 		return "FORBIDDEN", rule.ErrSelfApproval.Error()
 	case errors.Is(err, rule.ErrSelfReview):
 		return "FORBIDDEN", rule.ErrSelfReview.Error()
+	case errors.Is(err, rule.ErrOperationSelfApproval):
+		return "FORBIDDEN", rule.ErrOperationSelfApproval.Error()
 	case errors.Is(err, hooks.ErrGrantApproved):
 		return "CONFLICT", hooks.ErrGrantApproved.Error()
 	case errors.Is(err, hooks.ErrGrantRevoked):
@@ -275,7 +277,9 @@ func classify(err error) (code, msg string) {
 	case serializationFailure(err):
 		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, ErrAlreadyRevoked):
-		return "CONFLICT", err.Error()
+		return "CONFLICT", ErrAlreadyRevoked.Error()
+	case errors.Is(err, ErrAlreadyApproved):
+		return "CONFLICT", ErrAlreadyApproved.Error()
 	case unavailable(err): // before Deny: a rule that could not read the database refuses nothing
 		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.Is(err, privacy.Deny):
@@ -326,6 +330,13 @@ func validationMessage(e *ent.ValidationError) string {
 // is answered through the one error presenter (a lost connection:
 // UNAVAILABLE, retryable), like every other error. The field guard runs it
 // (fieldGuard.InterceptResponse): it is not installed on its own.
+//
+// Whether the transaction commits depends on the mutations' own outcome,
+// never on what their payloads select (effectFailed): a payload is read
+// after the effect, and a field it selects may be out of the viewer's
+// reach because of the effect itself (a handler no longer reaches the
+// subject of a request it just closed). Such a field is answered as any
+// read would answer it, and the effect stands.
 type txPerMutation struct{ entgql.Transactioner }
 
 func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -346,7 +357,7 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 		}
 	}()
 	resp := next(txCtx)
-	if resp == nil || len(resp.Errors) > 0 {
+	if resp == nil || effectFailed(ctx, resp.Errors) {
 		_ = tx.Rollback()
 		if resp == nil {
 			return nil
@@ -357,6 +368,23 @@ func (t txPerMutation) InterceptResponse(ctx context.Context, next graphql.Respo
 		return presentedResponse(ctx, fmt.Errorf("committing the mutation's transaction: %w", err))
 	}
 	return resp
+}
+
+// effectFailed reports whether a mutation operation's effect failed, so
+// that its transaction must roll back: an error of a root mutation field
+// (its resolver: the effect itself) or of the request (no path), or a
+// request that ran out of time. An error below a root field is one of the
+// payload, read after the effect: it does not undo it.
+func effectFailed(ctx context.Context, errs gqlerror.List) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	for _, e := range errs {
+		if len(e.Path) <= 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // presentedResponse is a response that carries err alone, through the

@@ -49,7 +49,8 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	budget := e.Policy().Aggregates
 
 	now := time.Now()
-	spent, err := r.spend(ctx, v.Account, p, q.Epsilon, budget, now)
+	// The budget is the account's, whatever case or form its id is written in.
+	spent, err := r.spend(ctx, consent.CanonicalAccount(v.Account), p, q.Epsilon, budget, now)
 	r.metrics.spent(p, err)
 	if err != nil {
 		return nil, err

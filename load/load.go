@@ -6,7 +6,8 @@
 // applicant-0300), so the gateway must run with -demo data and accept the
 // signer's tokens. Marketing and
 // analysts run approved operations only: the warm-up registers the mix's
-// queries for them (loadApproved) as the demo admin.
+// queries for them (loadApproved) as the demo admin and approves them as a
+// second admin (LoadApprover).
 //
 // It only ever talks to the one URL it is given, and refuses one whose
 // host is not loopback unless -allow-remote is set.

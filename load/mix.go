@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"consentgate/consent"
-	"consentgate/graph"
 	"consentgate/operations"
 )
 
@@ -35,12 +34,13 @@ type world struct {
 	marketing        string // MARKETING under all its purposes
 	compliance       string
 	admin            string
+	approver         string // a second admin, who approves what admin registers
 	jobIDs           []string
 }
 
 // loadApproved are the mix's queries for viewers held to approved
-// operations (marketing, analysts): the warm-up registers each as an
-// approved operation, as the demo admin, and the mix runs it by its
+// operations (marketing, analysts): the warm-up registers each as the demo
+// admin, approves it as a second admin (LoadApprover), and the mix runs it by its
 // documentId. The header comment makes each text, and so each id, the
 // load's own.
 var loadApproved = []struct {
@@ -173,6 +173,10 @@ func (w *world) operations() []operation {
 	return slices.DeleteFunc(ops, func(op operation) bool { return op.weight == 0 })
 }
 
+// LoadApprover is the second admin account the load signs a token for, to
+// approve the operations the demo admin registers for it.
+const LoadApprover = "consentgate-load-approver"
+
 // signTokens signs a token for every identity of the mix, valid for ttl.
 func signTokens(signer func(consent.Viewer, time.Duration) (string, error), ids Identities, ttl time.Duration) (*world, error) {
 	sign := func(v consent.Viewer) (string, error) { return signer(v, ttl) }
@@ -230,6 +234,11 @@ func signTokens(signer func(consent.Viewer, time.Duration) (string, error), ids 
 			}
 		}
 	}
+	approver, err := sign(consent.Viewer{Account: LoadApprover, Role: consent.Admin})
+	if err != nil {
+		return nil, err
+	}
+	w.approver = approver
 	for name, tok := range map[string]string{"SUPPORT": w.support, "MARKETING": w.marketing, "ANALYST": w.analyst, "COMPLIANCE": w.compliance, "ADMIN": w.admin} {
 		if tok == "" {
 			return nil, fmt.Errorf("load: no demo viewer for %s", name)
@@ -287,25 +296,17 @@ func (w *world) warmUp(ctx context.Context, hc *http.Client, endpoint string) er
 	if err := query("", `{ jobs(first: 100) { edges { node { id } } } }`, &jobs); err != nil {
 		return err
 	}
+	// Each is registered by the demo admin and approved by a second admin
+	// account, as the API requires.
+	registrar := operations.Pusher{Endpoint: endpoint, Token: w.admin, Client: hc}
+	approver := operations.Pusher{Endpoint: endpoint, Token: w.approver, Client: hc}
 	for _, a := range loadApproved {
-		var resp struct {
-			Errors []struct {
-				Message    string
-				Extensions struct{ Code string }
-			}
+		f := operations.File{Name: a.name, Purpose: string(a.purpose), Document: loadDocument(a.name, a.query)}
+		if _, err := registrar.Push(ctx, f); err != nil {
+			return fmt.Errorf("load: registering the approved operation %s: %w", a.name, err)
 		}
-		in := map[string]any{"name": a.name, "purpose": a.purpose, "document": loadDocument(a.name, a.query),
-			"approvedBy": "consentgate load (demo data only)"}
-		status, data, err := post(ctx, hc, endpoint, w.admin, gqlBody(operations.RegisterMutation, map[string]any{"in": in}))
-		switch {
-		case err != nil:
-			return fmt.Errorf("load: the gateway at %s does not answer: %w", endpoint, err)
-		case status != http.StatusOK:
-			return fmt.Errorf("load: registering the approved operation %s answered %d: %.200s", a.name, status, data)
-		case json.Unmarshal(data, &resp) != nil:
-			return fmt.Errorf("load: registering the approved operation %s: not a GraphQL response", a.name)
-		case len(resp.Errors) > 0 && resp.Errors[0].Extensions.Code != graph.CodeOperationExists:
-			return fmt.Errorf("load: registering the approved operation %s: %s", a.name, resp.Errors[0].Message)
+		if _, err := approver.Approve(ctx, f); err != nil {
+			return fmt.Errorf("load: approving the operation %s: %w", a.name, err)
 		}
 	}
 	for _, e := range jobs.Data.Jobs.Edges {

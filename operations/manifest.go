@@ -28,11 +28,10 @@ type Manifest struct {
 var nameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,99}$`)
 
 // ReadManifest reads an Apollo persisted-query manifest as operation files
-// to register under purpose, approved by approvedBy (the manifest says
-// neither). A manifest of another format or version, an operation whose id
+// to register under purpose (the manifest does not say it). A manifest of another format or version, an operation whose id
 // is not its body's, one that is not a query, or one without a usable
 // name is refused, naming it; nothing is returned then.
-func ReadManifest(r io.Reader, path, purpose, approvedBy string) ([]File, error) {
+func ReadManifest(r io.Reader, path, purpose string) ([]File, error) {
 	var m Manifest
 	dec := json.NewDecoder(io.LimitReader(r, 16<<20))
 	if err := dec.Decode(&m); err != nil {
@@ -41,8 +40,8 @@ func ReadManifest(r io.Reader, path, purpose, approvedBy string) ([]File, error)
 	if m.Format != "apollo-persisted-query-manifest" || m.Version != 1 {
 		return nil, fmt.Errorf("%s: format %q version %d; want apollo-persisted-query-manifest version 1", path, m.Format, m.Version)
 	}
-	if purpose == "" || approvedBy == "" {
-		return nil, fmt.Errorf("%s: a manifest names no purpose and no approver: give -purpose and -approved-by", path)
+	if purpose == "" {
+		return nil, fmt.Errorf("%s: a manifest names no purpose: give -purpose", path)
 	}
 	files := make([]File, 0, len(m.Operations))
 	for i, op := range m.Operations {
@@ -55,7 +54,7 @@ func ReadManifest(r io.Reader, path, purpose, approvedBy string) ([]File, error)
 		case "sha256:"+strings.ToLower(op.ID) != ID(op.Body):
 			return nil, fmt.Errorf("%s (%s): its id is not the SHA-256 of its body", where, op.Name)
 		}
-		files = append(files, File{Path: path, Name: op.Name, Purpose: purpose, ApprovedBy: approvedBy, Document: op.Body,
+		files = append(files, File{Path: path, Name: op.Name, Purpose: purpose, Document: op.Body,
 			Description: "From the persisted-query manifest " + path + "."})
 	}
 	if len(files) == 0 {

@@ -8,13 +8,17 @@
 //	# name: mail_magazine_audience
 //	# purpose: MAIL_MAGAZINE
 //	# description: What the mailer sends to.
-//	# approvedBy: privacy-office (ticket PRIV-12)
 //	query MailMagazineAudience($first: Int, $after: Cursor) { ... }
 //
 // The whole file, comments included, is the document: its id is
 // "sha256:" + the hex SHA-256 of the file's exact bytes (what `sha256sum`
 // prints), so that any change to it, even to a comment, makes another
 // operation that needs its own approval.
+//
+// A file says nothing of its approval: an operation is registered pending
+// and approved by a second admin's own action (approveOperation), recorded
+// from that admin's token. The "# approvedBy:" header of earlier versions,
+// a claim anyone could write, is refused.
 //
 // It imports nothing of the project (the GraphQL layer imports it); Pusher
 // is the client behind `go run ./server operations push`.
@@ -44,17 +48,20 @@ type File struct {
 	Name        string // "# name:", else the file's base name without .graphql
 	Purpose     string // "# purpose:", required: a purpose code of policy §4
 	Description string // "# description:", optional; several lines are joined with spaces
-	ApprovedBy  string // "# approvedBy:", required
 	Document    string // the whole file
 }
 
 // ID returns the document's id.
 func (f File) ID() string { return ID(f.Document) }
 
-// RegisterMutation is the GraphQL mutation that registers one approved
-// operation (an admin's; variables: {"in": RegisterOperationInput}), as
-// the push command and the load generator send it.
-const RegisterMutation = `mutation($in: RegisterOperationInput!) { registerOperation(input: $in) { hash name } }`
+// RegisterMutation is the GraphQL mutation that registers one operation,
+// pending (an admin's; variables: {"in": RegisterOperationInput}), as the
+// push command and the load generator send it.
+const RegisterMutation = `mutation($in: RegisterOperationInput!) { registerOperation(input: $in) { id hash name } }`
+
+// ApproveMutation is the GraphQL mutation by which a second admin approves
+// a registered operation (variables: {"id": its node id}).
+const ApproveMutation = `mutation($id: ID!) { approveOperation(id: $id) { hash approvedBy approvedAt } }`
 
 // ID returns the id of a document: "sha256:" and the lowercase hex SHA-256
 // of its exact text.
@@ -106,14 +113,12 @@ func Parse(name string, data []byte) (File, error) {
 		case "description":
 			f.Description = strings.TrimSpace(f.Description + " " + value)
 		case "approvedBy":
-			f.ApprovedBy = value
+			return File{}, fmt.Errorf("%s: %w: \"# approvedBy:\" is not read: an operation is approved by a second admin's approveOperation, not by its file; remove the line", name, ErrHeader)
 		}
 	}
 	switch {
 	case f.Purpose == "":
 		return File{}, fmt.Errorf("%s: %w: \"# purpose:\" is required", name, ErrHeader)
-	case f.ApprovedBy == "":
-		return File{}, fmt.Errorf("%s: %w: \"# approvedBy:\" is required", name, ErrHeader)
 	case f.Name == "":
 		return File{}, fmt.Errorf("%s: %w: \"# name:\" is empty", name, ErrHeader)
 	}

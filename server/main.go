@@ -55,7 +55,7 @@ var subcommands = []subcommand{
 		func(_ context.Context, args []string, e env) error { return datamapCommand(args, e.getenv, e.stdout) }},
 	{"schema", "schema", "print the GraphQL schema (SDL) the gateway serves",
 		func(_ context.Context, args []string, e env) error { return schemaCommand(args, e.stdout) }},
-	{"operations", "operations push [-url URL] DIR", "register the approved operations of DIR's *.graphql files",
+	{"operations", "operations push|approve [-url URL] DIR", "register the operations of DIR's *.graphql files (push); approve them as a second admin (approve)",
 		func(ctx context.Context, args []string, e env) error {
 			return operationsCommand(ctx, args, e.getenv, e.stdout)
 		}},

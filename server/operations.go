@@ -17,27 +17,32 @@ import (
 	"consentgate/operations"
 )
 
-// The operations command registers approved operations through a running
-// gateway's GraphQL API, as an admin:
+// The operations command registers operations through a running gateway's
+// GraphQL API, as an admin, and approves them, as a second admin:
 //
 //	go run ./server operations push [-url URL] [-token T | -secret S] [-sub ADMIN] DIR
-//	go run ./server operations push -purpose P -approved-by A [...] persisted-query-manifest.json
+//	go run ./server operations push -purpose P [...] persisted-query-manifest.json
+//	go run ./server operations approve -sub ADMIN2 [...] DIR|MANIFEST.json
 //
 // Without -url it dials the gateway a start in the same environment
 // serves: localhost on PORT (8080 when unset).
 //
 // Each *.graphql file of DIR is one operation, with "# name:",
-// "# purpose:", "# description:" and "# approvedBy:" header comments (see
-// package operations); or each operation of an Apollo persisted-query
-// manifest is one, under the purpose and approver given. A document
-// registered already is reported and skipped, so pushing twice changes
-// nothing.
+// "# purpose:" and "# description:" header comments (see package
+// operations); or each operation of an Apollo persisted-query manifest is
+// one, under the purpose given. push registers them pending; approve, by
+// another admin who has read the same files, approves exactly those
+// documents (by their ids), and from then on they run. A document
+// registered or approved already is reported and skipped, so running
+// either twice changes nothing.
 
 func operationsCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "push" {
-		return errors.New("usage: operations push [-url URL] [-token T | -secret S] [-sub ADMIN] [-purpose P -approved-by A] DIR|MANIFEST.json")
+	const usage = "usage: operations push|approve [-url URL] [-token T | -secret S] [-sub ADMIN] [-purpose P] DIR|MANIFEST.json"
+	if len(args) == 0 || (args[0] != "push" && args[0] != "approve") {
+		return errors.New(usage)
 	}
-	fs := flag.NewFlagSet("operations push", flag.ContinueOnError)
+	verb := args[0]
+	fs := flag.NewFlagSet("operations "+verb, flag.ContinueOnError)
 	port := getenv("PORT")
 	if port == "" {
 		port = "8080"
@@ -45,21 +50,20 @@ func operationsCommand(ctx context.Context, args []string, getenv func(string) s
 	endpoint := fs.String("url", "http://localhost:"+port+"/graphql", "the gateway's GraphQL endpoint")
 	token := fs.String("token", "", "an ADMIN token (default: one signed with -secret)")
 	secret := fs.String("secret", "", "HS256 secret to sign an ADMIN token with (default: CONSENTGATE_JWT_SECRET, else the demo secret)")
-	sub := fs.String("sub", "admin-1", "the admin account a signed token names (recorded as registeredBy)")
+	sub := fs.String("sub", "admin-1", "the admin account a signed token names (recorded as registeredBy, or approvedBy: approve with another)")
 	purpose := fs.String("purpose", "", "for a manifest: the purpose its operations are registered under")
-	approvedBy := fs.String("approved-by", "", "for a manifest: who approved its operations")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("operations push: one directory or manifest expected")
+		return fmt.Errorf("operations %s: one directory or manifest expected", verb)
 	}
-	files, err := readOperations(fs.Arg(0), *purpose, *approvedBy)
+	files, err := readOperations(fs.Arg(0), *purpose)
 	if err != nil {
-		return fmt.Errorf("operations push: %w", err)
+		return fmt.Errorf("operations %s: %w", verb, err)
 	}
 	if len(files) == 0 {
-		return fmt.Errorf("operations push: no *.graphql file in %s", fs.Arg(0))
+		return fmt.Errorf("operations %s: no *.graphql file in %s", verb, fs.Arg(0))
 	}
 	tok := *token
 	if tok == "" {
@@ -72,9 +76,13 @@ func operationsCommand(ctx context.Context, args []string, getenv func(string) s
 		}
 	}
 	p := operations.Pusher{Endpoint: *endpoint, Token: tok, Client: &http.Client{Timeout: 30 * time.Second}}
+	act, done := p.Push, "registered"
+	if verb == "approve" {
+		act, done = p.Approve, "approved"
+	}
 	failed := 0
 	for _, f := range files {
-		status, err := p.Push(ctx, f)
+		status, err := act(ctx, f)
 		if err != nil {
 			failed++
 			status = "error: " + err.Error()
@@ -82,17 +90,17 @@ func operationsCommand(ctx context.Context, args []string, getenv func(string) s
 		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", f.Path, f.Name, f.ID(), status)
 	}
 	if failed > 0 {
-		return fmt.Errorf("operations push: %d of %d operations not registered", failed, len(files))
+		return fmt.Errorf("operations %s: %d of %d operations not %s", verb, failed, len(files), done)
 	}
 	return nil
 }
 
 // readOperations reads the operations of a directory of *.graphql files,
 // or of an Apollo persisted-query manifest (a .json file).
-func readOperations(path, purpose, approvedBy string) ([]operations.File, error) {
+func readOperations(path, purpose string) ([]operations.File, error) {
 	if !strings.HasSuffix(path, ".json") {
-		if purpose != "" || approvedBy != "" {
-			return nil, errors.New("-purpose and -approved-by are for a manifest: a directory's files say their own")
+		if purpose != "" {
+			return nil, errors.New("-purpose is for a manifest: a directory's files say their own")
 		}
 		return operations.ReadDir(os.DirFS(path), ".")
 	}
@@ -101,5 +109,5 @@ func readOperations(path, purpose, approvedBy string) ([]operations.File, error)
 		return nil, err
 	}
 	defer f.Close()
-	return operations.ReadManifest(f, filepath.Base(path), purpose, approvedBy)
+	return operations.ReadManifest(f, filepath.Base(path), purpose)
 }

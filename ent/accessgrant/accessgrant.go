@@ -9,7 +9,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -41,17 +40,8 @@ const (
 	FieldRevokedAt = "revoked_at"
 	// FieldRevocationReason holds the string denoting the revocation_reason field in the database.
 	FieldRevocationReason = "revocation_reason"
-	// EdgeSubject holds the string denoting the subject edge name in mutations.
-	EdgeSubject = "subject"
 	// Table holds the table name of the accessgrant in the database.
 	Table = "access_grants"
-	// SubjectTable is the table that holds the subject relation/edge.
-	SubjectTable = "access_grants"
-	// SubjectInverseTable is the table name for the Applicant entity.
-	// It exists in this package in order to avoid circular dependency with the "applicant" package.
-	SubjectInverseTable = "applicants"
-	// SubjectColumn is the table column denoting the subject relation/edge.
-	SubjectColumn = "subject_id"
 )
 
 // Columns holds all SQL columns for accessgrant fields.
@@ -194,20 +184,6 @@ func ByRevokedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByRevocationReason orders the results by the revocation_reason field.
 func ByRevocationReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRevocationReason, opts...).ToFunc()
-}
-
-// BySubjectField orders the results by subject field.
-func BySubjectField(field string, opts ...sql.OrderTermOption) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newSubjectStep(), sql.OrderByField(field, opts...))
-	}
-}
-func newSubjectStep() *sqlgraph.Step {
-	return sqlgraph.NewStep(
-		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(SubjectInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.M2O, false, SubjectTable, SubjectColumn),
-	)
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 // ID filters vertices based on their ID field.
@@ -128,6 +127,26 @@ func SubjectIDIn(vs ...int) predicate.AccessGrant {
 // SubjectIDNotIn applies the NotIn predicate on the "subject_id" field.
 func SubjectIDNotIn(vs ...int) predicate.AccessGrant {
 	return predicate.AccessGrant(sql.FieldNotIn(FieldSubjectID, vs...))
+}
+
+// SubjectIDGT applies the GT predicate on the "subject_id" field.
+func SubjectIDGT(v int) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldGT(FieldSubjectID, v))
+}
+
+// SubjectIDGTE applies the GTE predicate on the "subject_id" field.
+func SubjectIDGTE(v int) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldGTE(FieldSubjectID, v))
+}
+
+// SubjectIDLT applies the LT predicate on the "subject_id" field.
+func SubjectIDLT(v int) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldLT(FieldSubjectID, v))
+}
+
+// SubjectIDLTE applies the LTE predicate on the "subject_id" field.
+func SubjectIDLTE(v int) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldLTE(FieldSubjectID, v))
 }
 
 // BasisEQ applies the EQ predicate on the "basis" field.
@@ -758,29 +777,6 @@ func RevocationReasonEqualFold(v string) predicate.AccessGrant {
 // RevocationReasonContainsFold applies the ContainsFold predicate on the "revocation_reason" field.
 func RevocationReasonContainsFold(v string) predicate.AccessGrant {
 	return predicate.AccessGrant(sql.FieldContainsFold(FieldRevocationReason, v))
-}
-
-// HasSubject applies the HasEdge predicate on the "subject" edge.
-func HasSubject() predicate.AccessGrant {
-	return predicate.AccessGrant(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.M2O, false, SubjectTable, SubjectColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
-	})
-}
-
-// HasSubjectWith applies the HasEdge predicate on the "subject" edge with a given conditions (other predicates).
-func HasSubjectWith(preds ...predicate.Applicant) predicate.AccessGrant {
-	return predicate.AccessGrant(func(s *sql.Selector) {
-		step := newSubjectStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
-	})
 }
 
 // And groups predicates with the AND operator between them.

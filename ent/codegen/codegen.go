@@ -7,6 +7,8 @@
 package codegen
 
 import (
+	"errors"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
@@ -22,7 +24,7 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath(graphqlPath),
 		entgql.WithWhereInputs(true),
-		entgql.WithSchemaHook(NullablePersonalFields),
+		entgql.WithSchemaHook(NullablePersonalFields, NullableRequestSubject),
 	)
 	if err != nil {
 		return err
@@ -60,5 +62,21 @@ func NullablePersonalFields(_ *gen.Graph, s *ast.Schema) error {
 			}
 		}
 	}
+	return nil
+}
+
+// NullableRequestSubject makes PrivacyRequest.applicant nullable. A request
+// outlives its subject's reach: support reaches the subjects of open
+// requests only, so the payload of handlePrivacyRequest closing a subject's
+// last open request, or a list of closed requests, names a subject support
+// no longer reaches. The field is then null, with NOT_FOUND at its path,
+// and the request's own fields (its status) still answer, whatever else the
+// payload selects.
+func NullableRequestSubject(_ *gen.Graph, s *ast.Schema) error {
+	t := s.Types["PrivacyRequest"]
+	if t == nil || t.Fields.ForName("applicant") == nil {
+		return errors.New("nullable request subject: no PrivacyRequest.applicant in the schema")
+	}
+	t.Fields.ForName("applicant").Type.NonNull = false
 	return nil
 }

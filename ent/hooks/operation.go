@@ -21,16 +21,18 @@ var (
 	// act under in the loaded policy: only they are held to approved
 	// operations, and an operation runs under its purpose.
 	ErrOperationPurpose = errors.New("must be a purpose that ANALYST or MARKETING may act under")
-	// ErrNoIdentity: a registration or revocation without an identified
-	// viewer, who must be recorded.
-	ErrNoIdentity = errors.New("registering or revoking an operation needs an identified viewer")
+	// ErrNoIdentity: a registration, approval or revocation without an
+	// identified viewer, who must be recorded.
+	ErrNoIdentity = errors.New("registering, approving or revoking an operation needs an identified viewer")
 )
 
-// StampOperation records who registered or revoked an approved operation
+// StampOperation records who registered, approved or revoked an operation
 // and when, from the viewer in the context, never from input; it computes
 // the document's id (hash) from the document itself, checks the purpose
-// against the loaded policy (the engine in the context) and requires a
-// reason for a revocation.
+// against the loaded policy (the engine in the context), registers every
+// operation pending (unapproved, unrevoked) and requires a reason for a
+// revocation. That the approver is not the registrant is
+// rule.ApproveOperations'.
 func StampOperation() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.OperationFunc(func(ctx context.Context, m *ent.OperationMutation) (ent.Value, error) {
@@ -46,14 +48,19 @@ func StampOperation() ent.Hook {
 				if doc, ok := m.Document(); ok {
 					m.SetHash(operations.ID(doc))
 				}
-				for _, f := range []string{operation.FieldRevokedAt, operation.FieldRevokedBy, operation.FieldRevocationReason} {
+				for _, f := range []string{operation.FieldApprovedAt, operation.FieldApprovedBy,
+					operation.FieldRevokedAt, operation.FieldRevokedBy, operation.FieldRevocationReason} {
 					if _, set := m.Field(f); set {
-						return nil, validate.Field("Operation."+f, errors.New("an operation is registered unrevoked"))
+						return nil, validate.Field("Operation."+f, errors.New("an operation is registered pending: unapproved and unrevoked"))
 					}
 				}
 				m.SetRegisteredBy(v.Account)
 				m.SetRegisteredAt(now)
 				return next.Mutate(ctx, m)
+			}
+			if _, ok := m.ApprovedAt(); ok {
+				m.SetApprovedAt(now)
+				m.SetApprovedBy(v.Account)
 			}
 			if _, ok := m.RevokedAt(); ok {
 				if r, _ := m.RevocationReason(); strings.TrimSpace(r) == "" {

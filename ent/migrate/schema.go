@@ -12,6 +12,7 @@ var (
 	// AccessGrantsColumns holds the columns for the "access_grants" table.
 	AccessGrantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "subject_id", Type: field.TypeInt},
 		{Name: "basis", Type: field.TypeEnum, Enums: []string{"LAW", "LIFE_PROTECTION", "PUBLIC_HEALTH", "GOVERNMENT_COOPERATION"}},
 		{Name: "reference", Type: field.TypeString},
 		{Name: "justification", Type: field.TypeString},
@@ -23,31 +24,22 @@ var (
 		{Name: "revoked_by", Type: field.TypeString, Nullable: true, Size: 128},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revocation_reason", Type: field.TypeString, Nullable: true},
-		{Name: "subject_id", Type: field.TypeInt},
 	}
 	// AccessGrantsTable holds the schema information for the "access_grants" table.
 	AccessGrantsTable = &schema.Table{
 		Name:       "access_grants",
 		Columns:    AccessGrantsColumns,
 		PrimaryKey: []*schema.Column{AccessGrantsColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "access_grants_applicants_subject",
-				Columns:    []*schema.Column{AccessGrantsColumns[12]},
-				RefColumns: []*schema.Column{ApplicantsColumns[0]},
-				OnDelete:   schema.NoAction,
-			},
-		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "accessgrant_requested_by_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{AccessGrantsColumns[4], AccessGrantsColumns[8]},
+				Columns: []*schema.Column{AccessGrantsColumns[5], AccessGrantsColumns[9]},
 			},
 			{
 				Name:    "accessgrant_subject_id",
 				Unique:  false,
-				Columns: []*schema.Column{AccessGrantsColumns[12]},
+				Columns: []*schema.Column{AccessGrantsColumns[1]},
 			},
 		},
 	}
@@ -399,7 +391,8 @@ var (
 		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"EMPLOYER_PROVISION", "SERVICE", "MAIL_MAGAZINE", "FEEDBACK", "ADVERTISING", "INQUIRY", "ANALYTICS"}},
 		{Name: "description", Type: field.TypeString, Nullable: true},
 		{Name: "document", Type: field.TypeString, Size: 2147483647},
-		{Name: "approved_by", Type: field.TypeString},
+		{Name: "approved_by", Type: field.TypeString, Nullable: true},
+		{Name: "approved_at", Type: field.TypeTime, Nullable: true},
 		{Name: "registered_by", Type: field.TypeString},
 		{Name: "registered_at", Type: field.TypeTime},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
@@ -573,7 +566,6 @@ var (
 )
 
 func init() {
-	AccessGrantsTable.ForeignKeys[0].RefTable = ApplicantsTable
 	AccessGrantsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}

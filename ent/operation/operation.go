@@ -28,6 +28,8 @@ const (
 	FieldDocument = "document"
 	// FieldApprovedBy holds the string denoting the approved_by field in the database.
 	FieldApprovedBy = "approved_by"
+	// FieldApprovedAt holds the string denoting the approved_at field in the database.
+	FieldApprovedAt = "approved_at"
 	// FieldRegisteredBy holds the string denoting the registered_by field in the database.
 	FieldRegisteredBy = "registered_by"
 	// FieldRegisteredAt holds the string denoting the registered_at field in the database.
@@ -51,6 +53,7 @@ var Columns = []string{
 	FieldDescription,
 	FieldDocument,
 	FieldApprovedBy,
+	FieldApprovedAt,
 	FieldRegisteredBy,
 	FieldRegisteredAt,
 	FieldRevokedAt,
@@ -158,6 +161,11 @@ func ByDocument(opts ...sql.OrderTermOption) OrderOption {
 // ByApprovedBy orders the results by the approved_by field.
 func ByApprovedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldApprovedBy, opts...).ToFunc()
+}
+
+// ByApprovedAt orders the results by the approved_at field.
+func ByApprovedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApprovedAt, opts...).ToFunc()
 }
 
 // ByRegisteredBy orders the results by the registered_by field.

@@ -79,6 +79,11 @@ func ApprovedBy(v string) predicate.Operation {
 	return predicate.Operation(sql.FieldEQ(FieldApprovedBy, v))
 }
 
+// ApprovedAt applies equality check predicate on the "approved_at" field. It's identical to ApprovedAtEQ.
+func ApprovedAt(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldEQ(FieldApprovedAt, v))
+}
+
 // RegisteredBy applies equality check predicate on the "registered_by" field. It's identical to RegisteredByEQ.
 func RegisteredBy(v string) predicate.Operation {
 	return predicate.Operation(sql.FieldEQ(FieldRegisteredBy, v))
@@ -449,6 +454,16 @@ func ApprovedByHasSuffix(v string) predicate.Operation {
 	return predicate.Operation(sql.FieldHasSuffix(FieldApprovedBy, v))
 }
 
+// ApprovedByIsNil applies the IsNil predicate on the "approved_by" field.
+func ApprovedByIsNil() predicate.Operation {
+	return predicate.Operation(sql.FieldIsNull(FieldApprovedBy))
+}
+
+// ApprovedByNotNil applies the NotNil predicate on the "approved_by" field.
+func ApprovedByNotNil() predicate.Operation {
+	return predicate.Operation(sql.FieldNotNull(FieldApprovedBy))
+}
+
 // ApprovedByEqualFold applies the EqualFold predicate on the "approved_by" field.
 func ApprovedByEqualFold(v string) predicate.Operation {
 	return predicate.Operation(sql.FieldEqualFold(FieldApprovedBy, v))
@@ -457,6 +472,56 @@ func ApprovedByEqualFold(v string) predicate.Operation {
 // ApprovedByContainsFold applies the ContainsFold predicate on the "approved_by" field.
 func ApprovedByContainsFold(v string) predicate.Operation {
 	return predicate.Operation(sql.FieldContainsFold(FieldApprovedBy, v))
+}
+
+// ApprovedAtEQ applies the EQ predicate on the "approved_at" field.
+func ApprovedAtEQ(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldEQ(FieldApprovedAt, v))
+}
+
+// ApprovedAtNEQ applies the NEQ predicate on the "approved_at" field.
+func ApprovedAtNEQ(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldNEQ(FieldApprovedAt, v))
+}
+
+// ApprovedAtIn applies the In predicate on the "approved_at" field.
+func ApprovedAtIn(vs ...time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldIn(FieldApprovedAt, vs...))
+}
+
+// ApprovedAtNotIn applies the NotIn predicate on the "approved_at" field.
+func ApprovedAtNotIn(vs ...time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldNotIn(FieldApprovedAt, vs...))
+}
+
+// ApprovedAtGT applies the GT predicate on the "approved_at" field.
+func ApprovedAtGT(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldGT(FieldApprovedAt, v))
+}
+
+// ApprovedAtGTE applies the GTE predicate on the "approved_at" field.
+func ApprovedAtGTE(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldGTE(FieldApprovedAt, v))
+}
+
+// ApprovedAtLT applies the LT predicate on the "approved_at" field.
+func ApprovedAtLT(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldLT(FieldApprovedAt, v))
+}
+
+// ApprovedAtLTE applies the LTE predicate on the "approved_at" field.
+func ApprovedAtLTE(v time.Time) predicate.Operation {
+	return predicate.Operation(sql.FieldLTE(FieldApprovedAt, v))
+}
+
+// ApprovedAtIsNil applies the IsNil predicate on the "approved_at" field.
+func ApprovedAtIsNil() predicate.Operation {
+	return predicate.Operation(sql.FieldIsNull(FieldApprovedAt))
+}
+
+// ApprovedAtNotNil applies the NotNil predicate on the "approved_at" field.
+func ApprovedAtNotNil() predicate.Operation {
+	return predicate.Operation(sql.FieldNotNull(FieldApprovedAt))
 }
 
 // RegisteredByEQ applies the EQ predicate on the "registered_by" field.

@@ -47,7 +47,7 @@ func BudgetSpendRows(v consent.Viewer) predicate.BudgetSpend {
 	case v.Role == consent.Compliance:
 		return all[predicate.BudgetSpend]()
 	default:
-		return budgetspend.Account(v.Account)
+		return budgetspend.Account(consent.CanonicalAccount(v.Account))
 	}
 	return none[predicate.BudgetSpend]()
 }
@@ -68,7 +68,7 @@ func SpendOwnBudget() privacy.MutationRule {
 		account, _ := m.Account()
 		purpose, _ := m.Purpose()
 		e := consent.EngineFrom(ctx)
-		if v.Account == "" || account != v.Account || e == nil {
+		if v.Account == "" || !consent.SameAccount(account, v.Account) || e == nil {
 			return privacy.Skip
 		}
 		for _, p := range e.PurposesOf(v) {

@@ -83,7 +83,9 @@ func onlyGrantFields(m *ent.AccessGrantMutation, allowed ...string) bool {
 // inOwnName reports whether the account field set by the mutation, if any,
 // is the viewer's: nobody acts in another account's name (the hook stamps
 // it from the token).
-func inOwnName(v consent.Viewer, account string, set bool) bool { return !set || account == v.Account }
+func inOwnName(v consent.Viewer, account string, set bool) bool {
+	return !set || consent.SameAccount(account, v.Account)
+}
 
 // RequestAccessGrant lets a compliance account open an access grant, as a
 // request only: basis, reference, justification and subject, nothing that
@@ -117,7 +119,7 @@ func ApproveAccessGrant() privacy.MutationRule {
 		if err != nil {
 			return err // not found: the error says so
 		}
-		if requestedBy == v.Account {
+		if consent.SameAccount(requestedBy, v.Account) {
 			return fmt.Errorf("%w: %w", ErrSelfApproval, privacy.Deny)
 		}
 		m.Where(accessgrant.RequestedByNEQ(v.Account))

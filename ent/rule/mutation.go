@@ -2,6 +2,8 @@ package rule
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"consentgate/consent"
 	"consentgate/ent"
@@ -200,6 +202,47 @@ func RegisterOperations() privacy.MutationRule {
 		}
 		return privacy.Allow
 	}), ent.OpCreate)
+}
+
+// ErrOperationSelfApproval is returned when an admin approves the operation
+// it registered: an operation runs only on a second admin's word.
+var ErrOperationSelfApproval = errors.New("an operation must be approved by a second admin")
+
+// ApproveOperations lets an admin approve a pending operation another
+// admin registered (accounts compared canonically, consent.SameAccount):
+// the approval's fields are the only change, and hooks.StampOperation
+// records the approver from the token. The UPDATE itself re-checks that the
+// operation is still pending and unrevoked, so of two concurrent approvals
+// one succeeds.
+func ApproveOperations() privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.OperationMutationRuleFunc(func(ctx context.Context, m *ent.OperationMutation) error {
+		v := consent.FromContext(ctx)
+		if v.Role != consent.Admin || v.Account == "" || len(m.ClearedFields()) > 0 {
+			return privacy.Skip
+		}
+		if _, ok := m.ApprovedAt(); !ok {
+			return privacy.Skip
+		}
+		for _, f := range m.Fields() {
+			switch f {
+			case operation.FieldApprovedAt, operation.FieldApprovedBy:
+			default:
+				return privacy.Skip
+			}
+		}
+		if by, ok := m.ApprovedBy(); ok && !consent.SameAccount(by, v.Account) {
+			return privacy.Skip // nobody approves in another's name
+		}
+		registeredBy, err := m.OldRegisteredBy(ctx)
+		if err != nil {
+			return err // not found: the error says so
+		}
+		if consent.SameAccount(registeredBy, v.Account) {
+			return fmt.Errorf("%w: %w", ErrOperationSelfApproval, privacy.Deny)
+		}
+		m.Where(operation.ApprovedAtIsNil(), operation.RevokedAtIsNil())
+		return privacy.Allow
+	}), ent.OpUpdateOne)
 }
 
 // RevokeOperations lets an admin revoke an approved operation, once: the

@@ -185,7 +185,7 @@ func OperationRows(ctx context.Context, v consent.Viewer) predicate.Operation {
 		for i, p := range purposes {
 			ps[i] = operation.Purpose(p)
 		}
-		return operation.And(operation.RevokedAtIsNil(), operation.PurposeIn(ps...))
+		return operation.And(operation.ApprovedAtNotNil(), operation.RevokedAtIsNil(), operation.PurposeIn(ps...))
 	}
 	return none[predicate.Operation]()
 }

@@ -579,15 +579,15 @@ func init() {
 	// operation.ApprovedByValidator is a validator for the "approved_by" field. It is called by the builders before save.
 	operation.ApprovedByValidator = operationDescApprovedBy.Validators[0].(func(string) error)
 	// operationDescRegisteredBy is the schema descriptor for registered_by field.
-	operationDescRegisteredBy := operationFields[6].Descriptor()
+	operationDescRegisteredBy := operationFields[7].Descriptor()
 	// operation.RegisteredByValidator is a validator for the "registered_by" field. It is called by the builders before save.
 	operation.RegisteredByValidator = operationDescRegisteredBy.Validators[0].(func(string) error)
 	// operationDescRevokedBy is the schema descriptor for revoked_by field.
-	operationDescRevokedBy := operationFields[9].Descriptor()
+	operationDescRevokedBy := operationFields[10].Descriptor()
 	// operation.RevokedByValidator is a validator for the "revoked_by" field. It is called by the builders before save.
 	operation.RevokedByValidator = operationDescRevokedBy.Validators[0].(func(string) error)
 	// operationDescRevocationReason is the schema descriptor for revocation_reason field.
-	operationDescRevocationReason := operationFields[10].Descriptor()
+	operationDescRevocationReason := operationFields[11].Descriptor()
 	// operation.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
 	operation.RevocationReasonValidator = operationDescRevocationReason.Validators[0].(func(string) error)
 	policyacknowledgement.Policy = privacy.NewPolicies(schema.PolicyAcknowledgement{})

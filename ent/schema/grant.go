@@ -4,7 +4,6 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
-	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -29,7 +28,8 @@ func (AccessGrant) Fields() []ent.Field {
 	// Set by the gateway, never input.
 	stamped := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
 	return []ent.Field{
-		field.Int("subject_id").Immutable().Annotations(entgql.Type("ID")).Comment("The applicant whose data the grant opens."),
+		field.Int("subject_id").Immutable().Annotations(entgql.Type("ID")).
+			Comment("The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists."),
 		field.Enum("basis").Values(consent.LegalBasis("").Values()...).Immutable().
 			Annotations(entgql.Type("LegalBasis")).Comment("The case of policy §5(2)."),
 		field.String("reference").Immutable().Validate(validate.MaxLen(200)).
@@ -53,15 +53,14 @@ func (AccessGrant) Fields() []ent.Field {
 	}
 }
 
-// Edges of the AccessGrant. The subject is not exposed as an edge: a grant
-// is listed whether or not its reader reaches the applicant (see the
-// hand-written AccessGrant.subject).
-func (AccessGrant) Edges() []ent.Edge {
-	return []ent.Edge{
-		edge.To("subject", Applicant.Type).Field("subject_id").Unique().Required().Immutable().
-			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
-	}
-}
+// Edges of the AccessGrant: none. The subject is an id, not a reference
+// the database checks, so that opening a grant is no existence oracle: a
+// request for an id no applicant has is accepted exactly as one for an
+// applicant the opener does not reach (hooks.AccessGrantLifecycle checks
+// only that the id is of the applicants' range), and a grant of an id
+// nobody has reaches nobody. The hand-written AccessGrant.subject resolves
+// the applicant under the reader's row rules.
+func (AccessGrant) Edges() []ent.Edge { return nil }
 
 // Indexes of the AccessGrant: the live grants of one account, and of one
 // subject.

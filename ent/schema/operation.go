@@ -16,10 +16,11 @@ import (
 )
 
 // Operation is an approved operation (a trusted document): a GraphQL query
-// an admin registered, with who approved it, for one purpose. Analysts and
-// marketing run only these, by id (DESIGN.md, Roles). The row is its own
-// record: registration, approval and revocation are its fields; nothing is
-// deleted, and the only change is one revocation.
+// an admin registered for one purpose, which runs once a second admin
+// approved it. Analysts and marketing run only these, by id (DESIGN.md,
+// Roles). The row is its own record: registration, approval and revocation
+// are its fields, each stamped from the acting admin's token; nothing is
+// deleted, and the only changes are one approval and one revocation.
 type Operation struct{ ent.Schema }
 
 // Fields of the Operation.
@@ -35,8 +36,10 @@ func (Operation) Fields() []ent.Field {
 		field.String("description").Optional().Immutable().Validate(optionalMaxLen(2000)),
 		field.Text("document").Immutable().Validate(validate.MaxLen(100000)).
 			Comment("The GraphQL document: one query operation, valid against the gateway's schema."),
-		field.String("approved_by").Immutable().Validate(validate.MaxLen(200)).
-			Comment("Who approved the operation (a person or a reference to the approval)."),
+		field.String("approved_by").Optional().Nillable().Validate(validate.MaxLen(200)).
+			Comment("The admin account that approved it, a second one (not registeredBy); set from the token by approveOperation."),
+		field.Time("approved_at").Optional().Nillable().
+			Comment("When it was approved; an operation runs only once approved, until it is revoked."),
 		field.String("registered_by").Immutable().Validate(validate.MaxLen(128)).
 			Comment("The admin account that registered it; set from the token."),
 		field.Time("registered_at").Immutable(),

@@ -179,13 +179,14 @@ func (AccessGrant) Policy() ent.Policy {
 // Hooks of the AccessGrant.
 func (AccessGrant) Hooks() []ent.Hook { return []ent.Hook{hooks.AccessGrantLifecycle()} }
 
-// Policy of the Operation: admins register and revoke approved operations
-// (never delete or otherwise change them); admins and compliance read them
-// all, analysts and marketing the ones they may run.
+// Policy of the Operation: admins register operations, a second admin
+// approves each, and admins revoke them (never delete or otherwise change
+// them); admins and compliance read them all, analysts and marketing the
+// ones they may run (approved, unrevoked, under their purposes).
 func (Operation) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.FilterOperations()},
-		Mutation: privacy.MutationPolicy{rule.RegisterOperations(), rule.RevokeOperations(), privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{rule.RegisterOperations(), rule.ApproveOperations(), rule.RevokeOperations(), privacy.AlwaysDenyRule()},
 	}
 }
 

@@ -79,8 +79,9 @@ type PublishPolicyVersionInput struct {
 	ChangedPurposes []consent.Purpose `json:"changedPurposes"`
 }
 
-// An operation to approve: one GraphQL query, valid against this schema. Its id
-// (`Operation.hash`) is computed from `document`, the exact text.
+// An operation to register: one GraphQL query, valid against this schema. Its id
+// (`Operation.hash`) is computed from `document`, the exact text. It runs once a
+// second admin approves it (approveOperation).
 type RegisterOperationInput struct {
 	// A short name: letters, digits, '_', '.' or '-', starting with a letter; unique among unrevoked operations.
 	Name string `json:"name"`
@@ -89,8 +90,6 @@ type RegisterOperationInput struct {
 	Description *string         `json:"description,omitempty"`
 	// The document: exactly one query operation (no mutation or subscription), with its fragments.
 	Document string `json:"document"`
-	// Who approved it (a person, or a reference to the approval).
-	ApprovedBy string `json:"approvedBy"`
 }
 
 // One category an access record says was released, and how.
@@ -102,8 +101,8 @@ type Release struct {
 // A statistic over the applicants whose consents allow the viewer's aggregate
 // purpose (ANALYTICS for analysts, ADVERTISING for marketing). It never holds
 // a row per applicant: groups smaller than the policy's minimum group size are
-// folded into one remainder group, and every number carries Laplace noise
-// calibrated to epsilon (differential privacy), paid from the viewer's daily
+// folded into one remainder group, and every number carries integer noise
+// (discrete Laplace) calibrated to epsilon (differential privacy), paid from the viewer's daily
 // privacy budget, so that two queries whose filters differ by one person do
 // not reveal that person. total = the sum of the groups' counts + the
 // remainder's.
