@@ -31,7 +31,7 @@ func TestOperationsPushDialsPORT(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	doc := "# name: by_sex\n# purpose: ANALYTICS\n# description: d\n# approvedBy: privacy-office\n" +
+	doc := "# name: by_sex\n# purpose: ANALYTICS\n# description: d\n" +
 		"query BySex { applicantStatistics(groupBy: [SEX]) { total } }\n"
 	if err := os.WriteFile(filepath.Join(dir, "by_sex.graphql"), []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
