@@ -23,6 +23,13 @@ var finalStatusDaysAgo = map[application.Status][]int{
 	application.StatusWITHDRAWN: {1, 40},
 }
 
+// DashboardJob is the demo employer's job whose page the dashboard
+// benchmarks read (BenchmarkDashboardHTTP, and ../shared/peers/side-by-side,
+// which looks for the job with exactly 50 applications the recruiter
+// reaches): one of its rejections is past its grace period, the rest of
+// its final statuses within theirs, which leaves the recruiter 50.
+const DashboardJob = "Backend Engineer (Go)"
+
 // seedEndsOfProvision dates the applications' final statuses and closes
 // the jobs marked closedDaysAgo, relative to the seed's clock: the end of
 // provision counts from those times on the clock, so dates taken from the
@@ -31,14 +38,25 @@ var finalStatusDaysAgo = map[application.Status][]int{
 func (s *demoSeeder) seedEndsOfProvision(ctx context.Context) error {
 	now := time.Now()
 	given := map[application.Status]int{}
+	dashboardRejections := 0
 	for _, a := range s.applications {
 		st := a.status()
 		days, ok := finalStatusDaysAgo[st]
 		if !ok {
 			continue
 		}
-		at := now.AddDate(0, 0, -days[given[st]%len(days)])
+		d := days[given[st]%len(days)]
 		given[st]++
+		if j := s.jobs[a.job]; j.employer == 0 && j.spec.title == DashboardJob {
+			d = days[0] // within every grace period
+			if st == application.StatusREJECTED {
+				if dashboardRejections == 0 {
+					d = days[len(days)-1] // but one, past it
+				}
+				dashboardRejections++
+			}
+		}
+		at := now.AddDate(0, 0, -d)
 		if earliest := a.appliedAt.Add(24 * time.Hour); at.Before(earliest) {
 			at = earliest
 		}
