@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"consentgate/gateway"
 )
 
 // serving starts the gateway's command with env (and nothing else of the
@@ -122,5 +124,30 @@ func TestMetricsListener(t *testing.T) {
 	env["CONSENTGATE_METRICS_LISTEN"] = "off"
 	if addrs := serving(t, env, []string{"listening"}); addrs["metrics listening"] != "" {
 		t.Fatalf("metrics served with off: %v", addrs)
+	}
+}
+
+// TestMetricsDefaultAddressTaken: a second gateway on one host, whose
+// default metrics address the first holds, still serves its API and says
+// the metrics are not served; an address given explicitly that cannot be
+// had stops the start.
+func TestMetricsDefaultAddressTaken(t *testing.T) {
+	if held, err := net.Listen("tcp", gateway.DefaultMetricsAddr); err == nil {
+		t.Cleanup(func() { held.Close() })
+	}
+	env := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32),
+		"CONSENTGATE_METRICS_LISTEN": ""}
+	addr := serving(t, env, []string{"listening"})["listening"]
+	_, port, _ := net.SplitHostPort(addr)
+	if got := get("http://127.0.0.1:" + port + "/healthz"); got != http.StatusOK {
+		t.Fatalf("healthz: %d", got)
+	}
+	list := []string{"DATABASE_URL=file:" + filepath.Join(t.TempDir(), "x.db"), "CONSENTGATE_JWT_SECRET=" + strings.Repeat("s", 32),
+		"CONSENTGATE_HASH_KEY=" + strings.Repeat("h", 32), "CONSENTGATE_METRICS_LISTEN=" + gateway.DefaultMetricsAddr}
+	if _, err := commandEnv(t, list, "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := commandEnv(t, append(list, "PORT=0"), "serve"); err == nil || !strings.Contains(err.Error(), "CONSENTGATE_METRICS_LISTEN") {
+		t.Fatalf("an explicit metrics address that is taken: %v", err)
 	}
 }

@@ -91,10 +91,19 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	defer ln.Close()
 	var metricsLn net.Listener // /metrics on its own listener, or none
 	if cfg.MetricsAddr != "" {
-		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+		metricsLn, err = net.Listen("tcp", cfg.MetricsAddr)
+		switch {
+		case err != nil && getenv("CONSENTGATE_METRICS_LISTEN") != "":
 			return fmt.Errorf("CONSENTGATE_METRICS_LISTEN: %w", err)
+		case err != nil:
+			// The default address is taken (another gateway on this host):
+			// the API still serves; the operator sets an address of its own.
+			log.Error("metrics not served: the default address is taken; set CONSENTGATE_METRICS_LISTEN",
+				"addr", cfg.MetricsAddr, "error", err.Error())
+			metricsLn = nil
+		default:
+			defer metricsLn.Close()
 		}
-		defer metricsLn.Close()
 	}
 	gw := gateway.New(cfg, db.Client, log)
 	gw.Pool = db.Pool
