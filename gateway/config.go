@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,27 @@ var ErrConfig = errors.New("configuration")
 
 // DefaultRequestTimeout bounds a GraphQL request when none is configured.
 const DefaultRequestTimeout = 10 * time.Second
+
+// DefaultGCPercent is the garbage collector's target (Go's GOGC) when the
+// environment sets none. A dashboard request allocates about 2.7 MB of
+// short-lived objects (gqlgen's per-field contexts, the rows) over a live
+// heap of a few tens of MB: at Go's default of 100 the collector runs every
+// few requests and took about a quarter of the CPU (BENCHMARKS.md). 400
+// lets the heap grow to five times what is live before a cycle. GOGC and
+// GOMEMLIMIT in the environment are Go's own and win.
+const DefaultGCPercent = 400
+
+// TuneGC sets DefaultGCPercent unless the environment sets GOGC, and
+// returns the percentage in force (-1: off).
+func TuneGC(getenv func(string) string) int {
+	if getenv("GOGC") != "" {
+		p := debug.SetGCPercent(100) // read what the runtime took from GOGC
+		debug.SetGCPercent(p)
+		return p
+	}
+	debug.SetGCPercent(DefaultGCPercent)
+	return DefaultGCPercent
+}
 
 // MaxBodyBytes is the default bound of a GraphQL request body; larger ones
 // are refused with 413 before anything is parsed.

@@ -64,6 +64,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
+	gc := gateway.TuneGC(getenv)
 	if cfg.JWKS != "" {
 		if cfg.Token.Keys, err = gateway.LoadKeys(ctx, cfg.JWKS); err != nil {
 			return fmt.Errorf("%w: CONSENTGATE_JWKS: %w", gateway.ErrConfig, err)
@@ -122,7 +123,7 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			}
 		}()
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev)
+	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev, "gc_percent", gc)
 	return gateway.Serve(ctx, ln, h.API, cfg.Server)
 }
 
