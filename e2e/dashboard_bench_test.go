@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -32,10 +34,14 @@ const dashboardQuery = `query Dashboard($job: ID!) { job(id: $job) { id title ap
 // written), on the demo data in a SQLite file as deployed and in
 // PostgreSQL, as the demo's recruiter. It reports the process's CPU per
 // request (cpu-ns/op: all goroutines, the GC and, on SQLite, the
-// database).
+// database), with the garbage collector tuned as the server tunes it.
 //
 //	go test ./e2e -run '^$' -bench DashboardHTTP -benchtime 300x
 func BenchmarkDashboardHTTP(b *testing.B) {
+	was := debug.SetGCPercent(100)
+	b.Cleanup(func() { debug.SetGCPercent(was) })
+	debug.SetGCPercent(was)
+	gateway.TuneGC(os.Getenv)
 	for _, bk := range backends(b) {
 		b.Run(bk.name, func(b *testing.B) {
 			open := bk.open
