@@ -36,12 +36,13 @@ import (
 // interceptor, so that the access records are written after that
 // transaction has ended whatever the order of srv.Use (InterceptResponse).
 type fieldGuard struct {
-	client  *ent.Client
-	tx      txPerMutation
-	engine  *consent.Engine
-	masker  consent.Masker
-	metrics *Metrics
-	log     *slog.Logger
+	client   *ent.Client
+	tx       txPerMutation
+	recorder *recorder // writes the access records, grouped
+	engine   *consent.Engine
+	masker   consent.Masker
+	metrics  *Metrics
+	log      *slog.Logger
 	// fields holds what the guard knows of each field definition; byName
 	// maps "Type.field" to the category of each personal field, so that a
 	// definition not found by identity is still found by name.
@@ -77,7 +78,7 @@ var allCategories = func() []fieldInfo {
 
 // newFieldGuard reads every object field of s.
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
-	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}},
+	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}}, recorder: newRecorder(client, o.Metrics.grouped),
 		engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
 		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, timestamps: map[string]bool{},
 		perValue: map[string][]consent.Category{}, personalTypes: map[string]bool{}}

@@ -21,6 +21,7 @@ type Metrics struct {
 	records        prometheus.Counter // access records written
 	recordSeconds  prometheus.Histogram
 	recordFailures prometheus.Counter
+	recordGroups   prometheus.Histogram // operations per records transaction (group commit)
 	stateSeconds   prometheus.Histogram
 	stateFailures  prometheus.Counter
 	spends         *prometheus.CounterVec
@@ -52,6 +53,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "consentgate_access_record_failures_total",
 			Help: "Operations whose access records could not be written: their data was withheld (AUDIT_UNAVAILABLE).",
 		}),
+		recordGroups: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "consentgate_access_record_group_operations", Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+			Help: "Operations whose access records one transaction committed together (group commit); its count is the number of transactions.",
+		}),
 		stateSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "consentgate_consent_state_read_seconds", Buckets: durationBuckets,
 			Help: "Time to read the consent state of one page of subjects.",
@@ -65,7 +70,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Statistics queries by purpose and by what became of the privacy budget: charged, or refused as exhausted.",
 		}, []string{"purpose", "outcome"}),
 	}
-	reg.MustRegister(m.decisions, m.releases, m.records, m.recordSeconds, m.recordFailures, m.stateSeconds, m.stateFailures, m.spends)
+	reg.MustRegister(m.decisions, m.releases, m.records, m.recordSeconds, m.recordFailures, m.recordGroups, m.stateSeconds, m.stateFailures, m.spends)
 	return m
 }
 
@@ -93,6 +98,14 @@ func (m *Metrics) flush(v consent.Viewer, counts *decisionCounts) {
 				m.decisions.WithLabelValues(role, purpose, string(consent.Categories[i]), consent.Outcome(o).String()).Add(float64(n))
 			}
 		}
+	}
+}
+
+// grouped observes one records transaction of the recorder's, which
+// committed the records of n operations.
+func (m *Metrics) grouped(n int) {
+	if m != nil {
+		m.recordGroups.Observe(float64(n))
 	}
 }
 

@@ -40,7 +40,8 @@ func (st *requestState) released(sub *subjectState, id int, inf fieldInfo, o con
 }
 
 // record writes one access record per subject whose data the operation
-// released, all in one statement, before the response leaves: viewer, role,
+// released, with those of the operations writing theirs at the same time
+// (recorder), before the response leaves: viewer, role,
 // organisation, purpose, subject (and its keyed pseudonym), each category
 // with its outcome, the legal basis of a release under an access grant, the
 // policy version, the request id and the time.
@@ -100,7 +101,7 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 		}
 		builders = append(builders, b)
 	}
-	if err := g.client.AccessRecord.CreateBulk(builders...).Exec(allow); err != nil {
+	if err := g.recorder.write(allow, builders); err != nil {
 		return 0, err
 	}
 	return len(builders), nil
