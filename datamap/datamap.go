@@ -32,6 +32,9 @@ type Map struct {
 	Fields         []Field          `json:"fields"`
 	Statistics     []Statistic      `json:"statistics"`
 	EndOfProvision []EndOfProvision `json:"endOfProvision"`
+	// Surfaces are where the gateway shows or changes personal data (the
+	// map of the gateway's own schema, BuildSchema, has them).
+	Surfaces []Surface `json:"surfaces,omitempty"`
 }
 
 // EndOfProvision is when provision to an employer ends for one final

@@ -56,6 +56,15 @@ func (m Map) Markdown(w io.Writer) error {
 		rows = append(rows, []string{c.Label(), consentCol, meaning})
 	}
 	writeMarkdownTable(&b, rows)
+	if len(m.Surfaces) > 0 {
+		b.WriteString("\n## Surfaces\n\n")
+		b.WriteString(surfacesLead + "\n\n")
+		rows := [][]string{{"path", "surface", "for", "reaches personal data through"}}
+		for _, s := range m.Surfaces {
+			rows = append(rows, []string{s.Path, s.Name, s.For, s.usesText()})
+		}
+		writeMarkdownTable(&b, rows)
+	}
 	if len(m.Statistics) > 0 {
 		b.WriteString("\n## Statistics\n\n")
 		rows := [][]string{{"purpose", "roles", "dimensions (group by, filter on)", "k", "ε per query", "δ", "ε per 24 h"}}
@@ -96,6 +105,9 @@ func (m Map) Markdown(w io.Writer) error {
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// surfacesLead introduces the surfaces.
+const surfacesLead = "Where the gateway shows or changes personal data. Every page reaches it only through the public GraphQL API, under the same rules as any client: the cells below hold for every surface."
 
 // graceText is a grace period in days: "none (at once)", "1 day", "30 days".
 func graceText(days int) string {
@@ -188,6 +200,7 @@ var page = template.Must(template.New("datamap").Funcs(template.FuncMap{
 	"yesNo":       yesNo,
 	"grace":       graceText,
 	"keeps":       keepsText,
+	"uses":        Surface.usesText,
 	"join": func(xs any) string {
 		switch xs := xs.(type) {
 		case []consent.Role:
@@ -220,11 +233,13 @@ func (m Map) HTML(w io.Writer) error {
 	data := struct {
 		PolicyVersion  string
 		Columns        []Column
+		Surfaces       []Surface
+		SurfacesLead   string
 		Unused         []string
 		Statistics     []Statistic
 		EndOfProvision []EndOfProvision
 		Types          []htmlType
-	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Unused: m.unusedPurposes(), Statistics: m.Statistics, EndOfProvision: m.EndOfProvision}
+	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Surfaces: m.Surfaces, SurfacesLead: surfacesLead, Unused: m.unusedPurposes(), Statistics: m.Statistics, EndOfProvision: m.EndOfProvision}
 	for _, t := range m.types() {
 		ht := htmlType{Name: t.Name}
 		for _, f := range t.Fields {

@@ -17,9 +17,11 @@ func schemaCategories() map[string]consent.Category {
 
 // BuildSchema is the data map of policy over the gateway's own
 // schema: its @personal fields, its @personalPerValue fields (a row per
-// category), its @personalBundle fields, then its @personalTimestamp fields.
+// category), its @personalBundle fields, then its @personalTimestamp
+// fields; with the gateway's surfaces.
 func BuildSchema(policy *consent.Policy) Map {
 	m := Build(schemaCategories(), policy)
+	m.Surfaces = surfaces()
 	s := graph.NewSchema(&ent.Client{}).Schema()
 	m.addPerValue(graph.PerValueFields(s), policy)
 	m.addBundles(graph.Bundles(s), policy)

@@ -5,7 +5,8 @@
 // the demo staff's first activity through the gateway (RunActivity). It
 // also registers the approved operations shipped in operations/
 // (SeedOperations) and gives the load generator its identities
-// (Identities).
+// (Identities). GrantApprover is a second compliance account, to approve
+// the legal-basis grants the first opens.
 //
 // It writes through ent and reaches the gateway only as an http.Handler;
 // it must not import the gateway or the command.
@@ -49,6 +50,12 @@ var Viewers = []consent.Viewer{
 	{Account: "compliance-1", Role: consent.Compliance},
 	{Account: "admin-1", Role: consent.Admin},
 }
+
+// GrantApprover is the demo's second compliance account. A legal-basis grant
+// the compliance viewer (Viewers) opens takes effect only once another
+// compliance account approves it, and -demo prints one token per role:
+// sign this one with `token -role COMPLIANCE -sub compliance-2`.
+var GrantApprover = consent.Viewer{Account: "compliance-2", Role: consent.Compliance}
 
 // Identities are the demo's identities for the load generator: the demo
 // viewers, employers and applicants.

@@ -8,9 +8,12 @@ import (
 
 	"consentgate/consent"
 	"consentgate/datamap"
+	"consentgate/gateway"
 )
 
-// TestDataMapHTTP fetches GET /datamap from the gateway's handler.
+// TestDataMapHTTP fetches GET /datamap from the gateway's handler: the
+// map, with the surfaces (the privacy centre and the console among them,
+// using only the GraphQL API), each of which the gateway serves.
 func TestDataMapHTTP(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	rec := httptest.NewRecorder()
@@ -35,6 +38,26 @@ func TestDataMapHTTP(t *testing.T) {
 	for _, external := range []string{"<script", "<link", "src=", "http://", "https://"} {
 		if strings.Contains(page, external) {
 			t.Errorf("the page is not self-contained: it has %q", external)
+		}
+	}
+	for _, path := range []string{"/privacy", "/console"} {
+		if !strings.Contains(page, "<tr><th><code>"+path+"</code></th>") || !strings.Contains(page, "only the public GraphQL API (/graphql)") {
+			t.Errorf("the page does not list %s among the surfaces, using only the GraphQL API", path)
+		}
+	}
+	// The surfaces are what the gateway serves: each is served, a
+	// development one only in development mode.
+	dev := testGateway(f.client, nil, func(gw *gateway.Gateway) { gw.Dev = true })
+	for _, s := range datamap.BuildSchema(consent.DefaultPolicy()).Surfaces {
+		for _, h := range []struct {
+			handler http.Handler
+			serves  bool
+		}{{f.handler, !s.DevOnly}, {dev, true}} {
+			rec := httptest.NewRecorder()
+			h.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, s.Path, nil))
+			if served := rec.Code != http.StatusNotFound; served != h.serves {
+				t.Errorf("GET %s: %d, and the data map lists it as a surface (dev only: %v)", s.Path, rec.Code, s.DevOnly)
+			}
 		}
 	}
 	rec = httptest.NewRecorder()
