@@ -21,6 +21,7 @@ type Resolver struct {
 	grantTTL   time.Duration    // how long an access grant lives after approval
 	noise      consent.Noise    // the statistics' noise source
 	now        func() time.Time // the statistics' clock
+	cursors    *cursorSealer    // seals the applicants' cursors in approved operations
 	metrics    *Metrics         // optional
 	schema     *ast.Schema      // the executable schema's, which approved documents must validate against
 }

@@ -52,6 +52,7 @@ func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
 	if r.now == nil {
 		r.now = time.Now
 	}
+	r.cursors = newCursorSealer(o.Masker.HashKey)
 	es := NewExecutableSchema(Config{Resolvers: r})
 	r.schema = es.Schema()
 	return es
@@ -287,6 +288,8 @@ func classify(err error) (code, msg string) {
 		return "STATISTICS_GROUP_TOO_SMALL", "statistics refused: " + consent.ErrGroupTooSmall.Error() + "; the query's epsilon is spent all the same"
 	case errors.Is(err, ErrStatisticsOutsideOperation):
 		return "FORBIDDEN", err.Error()
+	case errors.Is(err, ErrCursorNotIssued):
+		return "BAD_USER_INPUT", ErrCursorNotIssued.Error()
 	case serializationFailure(err):
 		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, ErrAlreadyRevoked):
