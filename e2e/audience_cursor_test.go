@@ -22,9 +22,8 @@ const audiencePage = `query($first: Int, $after: Cursor, $last: Int, $before: Cu
 
 // TestMailAudienceCursorsHoldNoId: the mail magazine's audience selects
 // names and emails; its cursors hold no applicant id (nor anything else of
-// a subscriber's) however they are decoded, are all of one length, differ
-// each time, and still page through every subscriber exactly once, either
-// way; a cursor the gateway did not seal for this query (a plain one naming
+// a subscriber's) however they are decoded, are all of one length, and
+// still page through every subscriber exactly once, either way; a cursor the gateway did not seal for this query (a plain one naming
 // an id, an altered one, another account's) is refused.
 func TestMailAudienceCursorsHoldNoId(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
@@ -93,11 +92,6 @@ func TestMailAudienceCursorsHoldNoId(t *testing.T) {
 		if len(r.Errors) > 0 || !slices.Equal(back.names, pages[1].names) {
 			t.Fatalf("back from the last page: %v, want %v (%s)", back.names, pages[1].names, r.Raw)
 		}
-		// The first page again: its cursors are new ones, and they work.
-		again, _ := get(mailer, map[string]any{"first": 10})
-		if p, r := get(mailer, map[string]any{"first": 10, "after": again.end}); len(r.Errors) > 0 || !slices.Equal(p.names, pages[1].names) {
-			t.Fatalf("after the new cursor: %v (%s)", p.names, r.Raw)
-		}
 
 		// No cursor holds an id or a value of anyone's, decoded as
 		// entgql decodes a cursor or taken as bytes.
@@ -137,10 +131,6 @@ func TestMailAudienceCursorsHoldNoId(t *testing.T) {
 					}
 				}
 			}
-		}
-
-		if again.end == pages[0].end || !slices.Equal(again.names, pages[0].names) {
-			t.Fatalf("the first page twice: the same cursor %q, or other names", again.end)
 		}
 
 		// Cursors the gateway did not seal for this query are refused.

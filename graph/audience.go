@@ -23,14 +23,20 @@ import (
 // an approved operation that selects each subscriber's name and email, gave
 // the mailer every subscriber's applicant id in its cursors. In an approved
 // operation, the applicants connection's cursors are sealed instead: the
-// real cursor, padded, encrypted and authenticated (AES-256-GCM, a random
-// nonce per cursor) under a key derived from the gateway's HASH key, and
-// bound to the operation, the account and purpose, and the connection's
-// orderBy and where. Paging is still keyset paging (a withdrawal on an
-// earlier page moves no one), a cursor says nothing of the row it stands
-// for (not its id, not its length), two cursors of one row differ, and a
-// cursor not sealed for this query (a plain one naming an id, one of
-// another operation or account, one altered) is refused.
+// real cursor, padded, encrypted and authenticated (AES-256-GCM) under a
+// key derived from the gateway's HASH key, and bound to the operation, the
+// account and purpose, and the connection's orderBy and where. Paging is
+// still keyset paging (a withdrawal on an earlier page moves no one), a
+// cursor says nothing of the row it stands for (not its id, not its
+// length), and a cursor not sealed for this query (a plain one naming an
+// id, one of another operation or account, one altered) is refused.
+//
+// The nonce is synthetic (an HMAC of the binding and the plaintext, under a
+// key of its own, as in SIV): one row's cursor for one query is the same on
+// every answer, so that an answer depends on what the viewer may see and
+// nothing else (the non-interference test compares answers byte for byte),
+// and distinct cursors never share a nonce. A repeated cursor tells the
+// mailer only that a row came again, which its name and email tell anyway.
 //
 // The sealed cursor travels in entgql's own cursor type, whose encoding is
 // left as it is (the change is this connection's alone):
@@ -48,7 +54,10 @@ const sealedCursorBlock = 64
 var ErrCursorNotIssued = errors.New("the cursor was not issued for this query: page with the cursors its answers give")
 
 // cursorSealer seals and opens applicant cursors.
-type cursorSealer struct{ aead cipher.AEAD }
+type cursorSealer struct {
+	aead     cipher.AEAD
+	nonceKey []byte
+}
 
 // newCursorSealer derives the sealing key from key (the HASH mask's key,
 // which every replica shares, so any replica opens another's cursors); with
@@ -59,9 +68,12 @@ func newCursorSealer(key []byte) *cursorSealer {
 		key = make([]byte, 32)
 		_, _ = rand.Read(key) // crypto/rand never fails
 	}
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte("consentgate: sealed applicant cursors, v1"))
-	block, err := aes.NewCipher(mac.Sum(nil))
+	derive := func(label string) []byte {
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte("consentgate: sealed applicant cursors, v1, " + label))
+		return mac.Sum(nil)
+	}
+	block, err := aes.NewCipher(derive("encryption"))
 	if err != nil {
 		panic("graph: " + err.Error()) // a 32-byte key always makes a cipher
 	}
@@ -69,7 +81,7 @@ func newCursorSealer(key []byte) *cursorSealer {
 	if err != nil {
 		panic("graph: " + err.Error())
 	}
-	return &cursorSealer{aead: aead}
+	return &cursorSealer{aead: aead, nonceKey: derive("nonce")}
 }
 
 // seal returns c sealed for the query binding stands for.
@@ -81,8 +93,10 @@ func (s *cursorSealer) seal(c ent.Cursor, binding []byte) ent.Cursor {
 	plain := make([]byte, n+(sealedCursorBlock-n%sealedCursorBlock)%sealedCursorBlock)
 	binary.BigEndian.PutUint16(plain, uint16(len(inner)))
 	copy(plain[2:], inner)
-	nonce := make([]byte, s.aead.NonceSize())
-	_, _ = rand.Read(nonce)
+	mac := hmac.New(sha256.New, s.nonceKey)
+	mac.Write(binding)
+	mac.Write(plain)
+	nonce := mac.Sum(nil)[:s.aead.NonceSize()]
 	sealed := s.aead.Seal(nonce, nonce, plain, binding)
 	return ent.Cursor{Value: sealedCursorPrefix + base64.RawURLEncoding.EncodeToString(sealed)}
 }
