@@ -67,7 +67,9 @@ func (e *Engine) Groupable(p Purpose, d Dimension) bool {
 // held. The rows the caller then passes to Aggregate must be those of the
 // subjects who consented to the purpose (Engine.Consented with recipient
 // ""), and the caller must charge Epsilon to v's daily budget
-// (AggregatePolicy.Allows) before running it.
+// (AggregatePolicy.Allows) and to the approved operation's
+// (AggregatePolicy.AllowsOperation) before running it, so that a query
+// Aggregate refuses (ErrGroupTooSmall) is charged too.
 func (e *Engine) PrepareAggregate(v Viewer, q AggregateQuery) (AggregateQuery, Purpose, error) {
 	p, err := e.AggregatePurpose(v)
 	if err != nil {
@@ -299,8 +301,10 @@ type cell struct {
 // about the same people cost mε and mδ. An analyst who repeats a query and
 // averages the answers learns the true counts in the end; the policy's
 // daily budget per account (AggregatePolicy) is what stops that, so the
-// caller must charge every query to it, and viewers who pool their answers
-// pool their budgets too. One person changing a value, rather than joining
+// caller must charge every query to it; viewers who pool their answers
+// pool their budgets too, which the daily budget per approved operation,
+// shared by every account (AggregatePolicy.OperationBudget), bounds for
+// the answers of one operation. One person changing a value, rather than joining
 // or leaving, counts as two changes: 2ε. The unit is the applicant: the
 // guarantee holds only if the rows hold each applicant once (Subject is
 // checked) and only applicants who consented to the purpose. The noise is
@@ -310,9 +314,26 @@ type cell struct {
 // decimal (noiseScale). The averages are divided in floating point, after
 // the noise: post-processing, which costs no privacy.
 //
+// Small filtered groups: a query with Filters whose filters select fewer
+// applicants than q.Threshold() is refused with ErrGroupTooSmall, whole and
+// before any noise is drawn (the noise source is not called). A filter that
+// singles out a person (their prefecture and age band, say) then yields
+// no number at all, rather than a count of one that noise hides only as
+// far as ε and repeated queries uncover. The refusal is decided on the
+// true count, so it is not differentially private: it tells whether the
+// selection holds fewer than the threshold, one bit, exactly. Two
+// filters whose selections straddle the threshold and differ by one
+// person tell whether that person is in the second; the caller must
+// therefore charge a refused query to the budgets as it charges an
+// answered one (graph charges before it reads a row), which bounds how
+// many such bits an account, and everyone running one approved operation,
+// can ask for in a day. An unfiltered query is never refused so: its
+// selection is everyone who consented.
+//
 // Errors wrap ErrInvalidAggregate: an invalid query, a row without a
 // subject or a subject in two rows, no noise source or noise out of range
-// (beyond ±10¹⁵). They name dimensions, never values.
+// (beyond ±10¹⁵); or they are ErrGroupTooSmall. They name dimensions,
+// never values.
 func Aggregate(rows []AggregateRow, q AggregateQuery, n Noise) (AggregateResult, error) {
 	if err := q.validate(); err != nil {
 		return AggregateResult{}, err
@@ -371,6 +392,14 @@ rows:
 			c.hired++
 			c.days += wholeDays(r.DaysToHire, q.MaxDaysToHire)
 		}
+	}
+	// A filtered selection under the threshold is refused before any noise
+	// is drawn, on the true count: noise would hide one person's presence
+	// only up to ε, and an analyst may ask again; the refusal itself is
+	// not noisy, so that asking again teaches nothing new (see Aggregate's
+	// limits on what it tells).
+	if len(filters) > 0 && total < q.Threshold() {
+		return AggregateResult{}, fmt.Errorf("%w (%d)", ErrGroupTooSmall, q.Threshold())
 	}
 	sorted := make([]*cell, 0, len(cells))
 	for _, c := range cells {

@@ -431,11 +431,35 @@ func TestAggregateFilters(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %s\nwant %s", show(got), show(want))
 	}
-	q.Filters = map[consent.Dimension][]string{consent.ByMonth: {"2026-01"}}
-	if got, err := consent.Aggregate(rows, q, zeroNoise{}); err != nil || got.Total != 0 || len(got.Groups) != 0 {
-		t.Errorf("a filter no row matches: %s, %v", show(got), err)
+	// Filters that select fewer than the threshold are refused whole, and
+	// before any noise is drawn: none and three (the threshold is 10).
+	for _, f := range []map[consent.Dimension][]string{
+		{consent.ByMonth: {"2026-01"}},
+		{consent.ByPrefecture: {"Osaka"}, consent.BySex: {"M"}},
+		{consent.ByPrefecture: {"Osaka", "Nara"}, consent.BySex: {"M"}},
+	} {
+		q.Filters = f
+		n := &countingNoise{}
+		got, err := consent.Aggregate(rows, q, n)
+		if !errors.Is(err, consent.ErrGroupTooSmall) || !reflect.DeepEqual(got, consent.AggregateResult{}) || n.draws != 0 {
+			t.Errorf("filters %v: %s, %v after %d draws", f, show(got), err, n.draws)
+		}
+	}
+	// Fourteen pass, and so does the unfiltered query, whatever its size.
+	q.Filters = map[consent.Dimension][]string{consent.ByPrefecture: {"Osaka", "Tokyo", "Nara"}, consent.BySex: {"M"}}
+	if got, err := consent.Aggregate(rows, q, zeroNoise{}); err != nil || got.Total != 14 {
+		t.Errorf("fourteen selected: %s, %v", show(got), err)
+	}
+	q.Filters = nil
+	if got, err := consent.Aggregate(people("a", 3, "Nara", "F"), q, zeroNoise{}); err != nil || got.Total != 3 || len(got.Groups) != 0 {
+		t.Errorf("three unfiltered: %s, %v", show(got), err)
 	}
 }
+
+// countingNoise is silent and counts its draws.
+type countingNoise struct{ draws int }
+
+func (n *countingNoise) DiscreteLaplace(*big.Rat) int64 { n.draws++; return 0 }
 
 // TestAggregateDeterministic: the answer depends on the rows, not on their
 // order, given the noise.
@@ -497,7 +521,7 @@ func TestAggregateInvalid(t *testing.T) {
 		{"clip bound beyond a century", with(func(q *consent.AggregateQuery) { q.MaxDaysToHire = 36501 }), rows, zeroNoise{}, "max days to hire must be from 1 to 36500"},
 		{"no noise", valid, rows, nil, "no noise source"},
 		{"huge noise", valid, people("p", 20, secret, secret), constNoise(math.MaxInt64), "the noise source returned a value out of range"},
-		{"huge negative noise", valid, rows, constNoise(-1e16), "the noise source returned a value out of range"},
+		{"huge negative noise", valid, people("p", 20, secret, secret), constNoise(-1e16), "the noise source returned a value out of range"},
 		{"row without subject", valid, append(slices.Clone(rows), row("", nil)), zeroNoise{}, "a row without a subject"},
 		{"subject twice", valid, append(slices.Clone(rows), rows[0]), zeroNoise{}, "a subject in two rows"},
 	} {
@@ -615,12 +639,17 @@ func checkAverage(t *testing.T, g consent.AggregateGroup, q consent.AggregateQue
 // invariants hold, and they are not vacuous (groups are released, and
 // suppressed).
 func TestAggregateInvariants(t *testing.T) {
-	var released, folded int
+	var released, folded, refused int
 	for seed := range uint64(300) {
 		r := rand.New(rand.NewPCG(seed, 1))
 		rows := randomRows(r, r.IntN(400))
 		q := randomQuery(r)
 		res, err := consent.Aggregate(rows, q, consent.NewSeededNoise(seed))
+		if errors.Is(err, consent.ErrGroupTooSmall) {
+			checkTooSmall(t, rows, q)
+			refused++
+			continue
+		}
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
@@ -630,8 +659,27 @@ func TestAggregateInvariants(t *testing.T) {
 			folded++
 		}
 	}
-	if released < 300 || folded < 100 {
-		t.Errorf("%d groups released, %d remainders: the datasets test too little", released, folded)
+	if released < 300 || folded < 100 || refused < 10 {
+		t.Errorf("%d groups released, %d remainders, %d refused: the datasets test too little", released, folded, refused)
+	}
+}
+
+// checkTooSmall checks a refusal: the query filters, and its filters
+// select fewer rows than its threshold.
+func checkTooSmall(t *testing.T, rows []consent.AggregateRow, q consent.AggregateQuery) {
+	t.Helper()
+	n := 0
+selected:
+	for _, r := range rows {
+		for d, vs := range q.Filters {
+			if !slices.Contains(vs, r.Keys[d.Index()]) {
+				continue selected
+			}
+		}
+		n++
+	}
+	if len(q.Filters) == 0 || n >= q.Threshold() {
+		t.Fatalf("refused as too small: %d selected by %d filters, threshold %d", n, len(q.Filters), q.Threshold())
 	}
 }
 
@@ -849,8 +897,8 @@ func TestAggregateNoiseScales(t *testing.T) {
 }
 
 // FuzzAggregate: whatever the rows and the query, Aggregate does not panic,
-// every error is an ErrInvalidAggregate, and every answer holds the
-// invariants.
+// every error is an ErrInvalidAggregate or a refusal of filters that select
+// fewer than the threshold, and every answer holds the invariants.
 func FuzzAggregate(f *testing.F) {
 	f.Add([]byte("aaaaaaaaaaaaaaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbbbbbbbbbbcd"), uint64(1), uint16(1), uint8(2), 0.5, 1e-6, 365, false)
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, uint64(2), uint16(0x107), uint8(3), 8.0, 0.3, 30, true)
@@ -890,6 +938,10 @@ func FuzzAggregate(f *testing.F) {
 			q.Filters = map[consent.Dimension][]string{consent.ByPrefecture: {"Tokyo", "Osaka"}}
 		}
 		res, err := consent.Aggregate(rows, q, consent.NewSeededNoise(seed))
+		if errors.Is(err, consent.ErrGroupTooSmall) {
+			checkTooSmall(t, rows, q)
+			return
+		}
 		if err != nil {
 			if !errors.Is(err, consent.ErrInvalidAggregate) {
 				t.Fatalf("error not an ErrInvalidAggregate: %v", err)

@@ -33,4 +33,9 @@ var (
 	// invalid query, invalid rows, a missing or broken noise source. It
 	// names dimensions, never a value.
 	ErrInvalidAggregate = errors.New("invalid aggregate query")
+	// ErrGroupTooSmall is returned by Aggregate for a query whose filters
+	// select fewer applicants than its release threshold: it is refused
+	// whole, on the true count and before any noise is drawn, and says
+	// nothing of how many were selected.
+	ErrGroupTooSmall = errors.New("the filters select fewer applicants than the release threshold")
 )

@@ -39,6 +39,13 @@ type AggregatePolicy struct {
 	// hours (≥ Epsilon). It is what stops averaging attacks: repeating a
 	// query to average its noise away spends the budget.
 	DailyBudget float64
+	// OperationDailyBudget is the ε every account together may spend on one
+	// approved operation in any rolling 24 hours (≥ Epsilon when set; 0, as
+	// when the policy file leaves it out, stands for DailyBudget: see
+	// OperationBudget). Without it, accounts that pool their answers to one
+	// operation pool their budgets too: n analysts repeating a query with a
+	// filter variable would spend n daily budgets on the same people.
+	OperationDailyBudget float64
 }
 
 // The defaults of a policy's aggregates section, and the largest δ a policy
@@ -56,6 +63,24 @@ const (
 // shared by replicas.
 func (a AggregatePolicy) Allows(spent float64) bool {
 	return a.Epsilon > 0 && spent >= 0 && spent+a.Epsilon <= a.DailyBudget*(1+1e-9)
+}
+
+// OperationBudget returns the ε all accounts together may spend on one
+// approved operation in any rolling 24 hours: OperationDailyBudget, or
+// DailyBudget when that is 0 (unset).
+func (a AggregatePolicy) OperationBudget() float64 {
+	if a.OperationDailyBudget > 0 {
+		return a.OperationDailyBudget
+	}
+	return a.DailyBudget
+}
+
+// AllowsOperation reports whether one more query fits the daily budget of
+// an approved operation on which every account together spent spent (the
+// sum of its queries' ε over the last 24 hours). Like Allows, the ledger is
+// the caller's, and the caller must check both in one transaction.
+func (a AggregatePolicy) AllowsOperation(spent float64) bool {
+	return a.Epsilon > 0 && spent >= 0 && spent+a.Epsilon <= a.OperationBudget()*(1+1e-9)
 }
 
 // ConsentDefault is how a purpose's consent works when the subject has said

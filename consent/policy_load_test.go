@@ -238,6 +238,7 @@ func TestLoadPolicyAggregates(t *testing.T) {
 		{"integers", "aggregates: {epsilon: 1, dailyBudget: 1}\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 1}},
 		{"delta at its maximum", "aggregates: {delta: 0.001}\n", consent.AggregatePolicy{Epsilon: 1, Delta: 0.001, DailyBudget: 10}},
 		{"only the budget", "aggregates:\n  dailyBudget: 20\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 20}},
+		{"an operation's budget", "aggregates:\n  operationDailyBudget: 30\n", consent.AggregatePolicy{Epsilon: 1, Delta: 1e-5, DailyBudget: 10, OperationDailyBudget: 30}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
@@ -331,6 +332,14 @@ func TestAggregatePolicyAllows(t *testing.T) {
 	}
 	if (consent.AggregatePolicy{}).Allows(0) {
 		t.Error("a zero policy allows a query")
+	}
+	// An operation's budget is the account's unless set.
+	if a.OperationBudget() != 5 || !a.AllowsOperation(4.5) || a.AllowsOperation(4.6) {
+		t.Errorf("unset operation budget: %v", a.OperationBudget())
+	}
+	a.OperationDailyBudget = 1
+	if a.OperationBudget() != 1 || !a.AllowsOperation(0.5) || a.AllowsOperation(0.6) || a.AllowsOperation(-1) {
+		t.Errorf("operation budget 1: %v", a.OperationBudget())
 	}
 }
 
@@ -513,7 +522,7 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "aggregates not a mapping",
 			doc:  func(t *testing.T) string { return basePolicy + "aggregates: [0.5]\n" },
-			want: "t.yaml:22: aggregates: must be a mapping of epsilon, delta and dailyBudget",
+			want: "t.yaml:22: aggregates: must be a mapping of epsilon, delta, dailyBudget and operationDailyBudget",
 		},
 		{
 			name: "epsilon not a number",
@@ -553,6 +562,18 @@ func TestLoadPolicyInvalid(t *testing.T) {
 			want: "t.yaml:23: aggregates.dailyBudget: must be at least epsilon (1), got 0.25",
 		},
 		{
+			name: "operation budget below epsilon",
+			doc: func(t *testing.T) string {
+				return basePolicy + "aggregates:\n  epsilon: 2\n  operationDailyBudget: 1\n"
+			},
+			want: "t.yaml:24: aggregates.operationDailyBudget: must be at least epsilon (2), got 1",
+		},
+		{
+			name: "operation budget not a number",
+			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  operationDailyBudget: lots\n" },
+			want: `t.yaml:23: aggregates.operationDailyBudget: must be a number greater than 0, got "lots"`,
+		},
+		{
 			name: "epsilon above the default daily budget",
 			doc:  func(t *testing.T) string { return basePolicy + "aggregates:\n  epsilon: 11\n" },
 			want: "t.yaml:23: aggregates.epsilon: must be at most dailyBudget (10, the default), got 11",
@@ -560,7 +581,7 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "unknown key in aggregates",
 			doc:  func(t *testing.T) string { return basePolicy + "aggregates: {epsilon: 1, k: 5}\n" },
-			want: "t.yaml:22: aggregates.k: unknown key (want epsilon, delta or dailyBudget)",
+			want: "t.yaml:22: aggregates.k: unknown key (want epsilon, delta, dailyBudget or operationDailyBudget)",
 		},
 		{
 			name: "empty version",

@@ -11,16 +11,17 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// aggregates parses the optional aggregates section: epsilon, delta and
-// dailyBudget, each optional (the defaults stand for what is left out).
+// aggregates parses the optional aggregates section: epsilon, delta,
+// dailyBudget and operationDailyBudget, each optional (the defaults stand
+// for what is left out; operationDailyBudget's is dailyBudget).
 func (l *loader) aggregates(p *Policy, e entry) {
 	if e.val.Kind != yaml.MappingNode {
-		l.add(e.line, e.path, "must be a mapping of epsilon, delta and dailyBudget")
+		l.add(e.line, e.path, "must be a mapping of epsilon, delta, dailyBudget and operationDailyBudget")
 		return
 	}
 	ents, _ := l.entries(e.val, e.path)
 	a := &p.Aggregates
-	var epsilon, budget *entry
+	var epsilon, budget, opBudget *entry
 	ok := true
 	for i := range ents {
 		f := &ents[i]
@@ -48,11 +49,25 @@ func (l *loader) aggregates(p *Policy, e entry) {
 			} else {
 				a.DailyBudget = x
 			}
+		case "operationDailyBudget":
+			opBudget = f
+			if !isNum || x <= 0 {
+				l.add(f.line, f.path, "must be a number greater than 0, got "+describe(f.val))
+				ok = false
+			} else {
+				a.OperationDailyBudget = x
+			}
 		default:
-			l.add(f.line, f.path, "unknown key (want epsilon, delta or dailyBudget)")
+			l.add(f.line, f.path, "unknown key (want epsilon, delta, dailyBudget or operationDailyBudget)")
 		}
 	}
-	if !ok || a.DailyBudget >= a.Epsilon {
+	if !ok {
+		return
+	}
+	if opBudget != nil && a.OperationDailyBudget < a.Epsilon {
+		l.add(opBudget.line, opBudget.path, fmt.Sprintf("must be at least epsilon (%g), got %g", a.Epsilon, a.OperationDailyBudget))
+	}
+	if a.DailyBudget >= a.Epsilon {
 		return
 	}
 	if budget != nil {

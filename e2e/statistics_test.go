@@ -235,7 +235,9 @@ func TestStatisticsBudgetPerAccount(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		newStatsWorld(t, client)
 		f := &fixture{client: client}
-		f.handler = testGateway(client, nil, func(gw *gateway.Gateway) { gw.Policy = statsPolicy(); gw.Noise = silent{} })
+		policy := statsPolicy()
+		policy.Aggregates.OperationDailyBudget = 100 // the accounts' budgets, not the operation's, are tested here
+		f.handler = testGateway(client, nil, func(gw *gateway.Gateway) { gw.Policy = policy; gw.Noise = silent{} })
 		spellings := []string{"analyst-\u00e9", "Analyst-E\u0301", " ANALYST-\u00c9 ", "analyst-e\u0301"}
 		for i, account := range spellings {
 			r := f.post(t, &consent.Viewer{Account: account, Role: consent.Analyst}, statsQuery, map[string]any{"by": []string{"SEX"}})

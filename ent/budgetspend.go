@@ -26,7 +26,9 @@ type BudgetSpend struct {
 	// SpentAt holds the value of the "spent_at" field.
 	SpentAt time.Time `json:"spent_at,omitempty"`
 	// RequestID holds the value of the "request_id" field.
-	RequestID    string `json:"request_id,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+	// The approved operation the query ran in (its document id, sha256:<hex>): every account's spends on it count against its own daily budget.
+	Operation    string `json:"operation,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -39,7 +41,7 @@ func (*BudgetSpend) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullFloat64)
 		case budgetspend.FieldID:
 			values[i] = new(sql.NullInt64)
-		case budgetspend.FieldAccount, budgetspend.FieldPurpose, budgetspend.FieldRequestID:
+		case budgetspend.FieldAccount, budgetspend.FieldPurpose, budgetspend.FieldRequestID, budgetspend.FieldOperation:
 			values[i] = new(sql.NullString)
 		case budgetspend.FieldSpentAt:
 			values[i] = new(sql.NullTime)
@@ -94,6 +96,12 @@ func (_m *BudgetSpend) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RequestID = value.String
 			}
+		case budgetspend.FieldOperation:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field operation", values[i])
+			} else if value.Valid {
+				_m.Operation = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -144,6 +152,9 @@ func (_m *BudgetSpend) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("request_id=")
 	builder.WriteString(_m.RequestID)
+	builder.WriteString(", ")
+	builder.WriteString("operation=")
+	builder.WriteString(_m.Operation)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -60,6 +60,20 @@ func (_c *BudgetSpendCreate) SetNillableRequestID(v *string) *BudgetSpendCreate 
 	return _c
 }
 
+// SetOperation sets the "operation" field.
+func (_c *BudgetSpendCreate) SetOperation(v string) *BudgetSpendCreate {
+	_c.mutation.SetOperation(v)
+	return _c
+}
+
+// SetNillableOperation sets the "operation" field if the given value is not nil.
+func (_c *BudgetSpendCreate) SetNillableOperation(v *string) *BudgetSpendCreate {
+	if v != nil {
+		_c.SetOperation(*v)
+	}
+	return _c
+}
+
 // Mutation returns the BudgetSpendMutation object of the builder.
 func (_c *BudgetSpendCreate) Mutation() *BudgetSpendMutation {
 	return _c.mutation
@@ -126,6 +140,11 @@ func (_c *BudgetSpendCreate) check() error {
 			return &ValidationError{Name: "request_id", err: fmt.Errorf(`ent: validator failed for field "BudgetSpend.request_id": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Operation(); ok {
+		if err := budgetspend.OperationValidator(v); err != nil {
+			return &ValidationError{Name: "operation", err: fmt.Errorf(`ent: validator failed for field "BudgetSpend.operation": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -172,6 +191,10 @@ func (_c *BudgetSpendCreate) createSpec() (*BudgetSpend, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RequestID(); ok {
 		_spec.SetField(budgetspend.FieldRequestID, field.TypeString, value)
 		_node.RequestID = value
+	}
+	if value, ok := _c.mutation.Operation(); ok {
+		_spec.SetField(budgetspend.FieldOperation, field.TypeString, value)
+		_node.Operation = value
 	}
 	return _node, _spec
 }
@@ -250,6 +273,9 @@ func (u *BudgetSpendUpsertOne) UpdateNewValues() *BudgetSpendUpsertOne {
 		}
 		if _, exists := u.create.mutation.RequestID(); exists {
 			s.SetIgnore(budgetspend.FieldRequestID)
+		}
+		if _, exists := u.create.mutation.Operation(); exists {
+			s.SetIgnore(budgetspend.FieldOperation)
 		}
 	}))
 	return u
@@ -471,6 +497,9 @@ func (u *BudgetSpendUpsertBulk) UpdateNewValues() *BudgetSpendUpsertBulk {
 			}
 			if _, exists := b.mutation.RequestID(); exists {
 				s.SetIgnore(budgetspend.FieldRequestID)
+			}
+			if _, exists := b.mutation.Operation(); exists {
+				s.SetIgnore(budgetspend.FieldOperation)
 			}
 		}
 	}))

@@ -71,6 +71,9 @@ func (_u *BudgetSpendUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(budgetspend.FieldRequestID, field.TypeString)
 	}
+	if _u.mutation.OperationCleared() {
+		_spec.ClearField(budgetspend.FieldOperation, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{budgetspend.Label}
@@ -164,6 +167,9 @@ func (_u *BudgetSpendUpdateOne) sqlSave(ctx context.Context) (_node *BudgetSpend
 	}
 	if _u.mutation.RequestIDCleared() {
 		_spec.ClearField(budgetspend.FieldRequestID, field.TypeString)
+	}
+	if _u.mutation.OperationCleared() {
+		_spec.ClearField(budgetspend.FieldOperation, field.TypeString)
 	}
 	_node = &BudgetSpend{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -188,6 +188,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			budgetspend.FieldEpsilon:   {Type: field.TypeFloat64, Column: budgetspend.FieldEpsilon},
 			budgetspend.FieldSpentAt:   {Type: field.TypeTime, Column: budgetspend.FieldSpentAt},
 			budgetspend.FieldRequestID: {Type: field.TypeString, Column: budgetspend.FieldRequestID},
+			budgetspend.FieldOperation: {Type: field.TypeString, Column: budgetspend.FieldOperation},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -1461,6 +1462,11 @@ func (f *BudgetSpendFilter) WhereSpentAt(p entql.TimeP) {
 // WhereRequestID applies the entql string predicate on the request_id field.
 func (f *BudgetSpendFilter) WhereRequestID(p entql.StringP) {
 	f.Where(p.Field(budgetspend.FieldRequestID))
+}
+
+// WhereOperation applies the entql string predicate on the operation field.
+func (f *BudgetSpendFilter) WhereOperation(p entql.StringP) {
+	f.Where(p.Field(budgetspend.FieldOperation))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -7435,6 +7435,7 @@ type BudgetSpendMutation struct {
 	addepsilon    *float64
 	spent_at      *time.Time
 	request_id    *string
+	operation     *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*BudgetSpend, error)
@@ -7752,6 +7753,55 @@ func (m *BudgetSpendMutation) ResetRequestID() {
 	delete(m.clearedFields, budgetspend.FieldRequestID)
 }
 
+// SetOperation sets the "operation" field.
+func (m *BudgetSpendMutation) SetOperation(s string) {
+	m.operation = &s
+}
+
+// Operation returns the value of the "operation" field in the mutation.
+func (m *BudgetSpendMutation) Operation() (r string, exists bool) {
+	v := m.operation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperation returns the old "operation" field's value of the BudgetSpend entity.
+// If the BudgetSpend object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BudgetSpendMutation) OldOperation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperation: %w", err)
+	}
+	return oldValue.Operation, nil
+}
+
+// ClearOperation clears the value of the "operation" field.
+func (m *BudgetSpendMutation) ClearOperation() {
+	m.operation = nil
+	m.clearedFields[budgetspend.FieldOperation] = struct{}{}
+}
+
+// OperationCleared returns if the "operation" field was cleared in this mutation.
+func (m *BudgetSpendMutation) OperationCleared() bool {
+	_, ok := m.clearedFields[budgetspend.FieldOperation]
+	return ok
+}
+
+// ResetOperation resets all changes to the "operation" field.
+func (m *BudgetSpendMutation) ResetOperation() {
+	m.operation = nil
+	delete(m.clearedFields, budgetspend.FieldOperation)
+}
+
 // Where appends a list predicates to the BudgetSpendMutation builder.
 func (m *BudgetSpendMutation) Where(ps ...predicate.BudgetSpend) {
 	m.predicates = append(m.predicates, ps...)
@@ -7786,7 +7836,7 @@ func (m *BudgetSpendMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BudgetSpendMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.account != nil {
 		fields = append(fields, budgetspend.FieldAccount)
 	}
@@ -7801,6 +7851,9 @@ func (m *BudgetSpendMutation) Fields() []string {
 	}
 	if m.request_id != nil {
 		fields = append(fields, budgetspend.FieldRequestID)
+	}
+	if m.operation != nil {
+		fields = append(fields, budgetspend.FieldOperation)
 	}
 	return fields
 }
@@ -7820,6 +7873,8 @@ func (m *BudgetSpendMutation) Field(name string) (ent.Value, bool) {
 		return m.SpentAt()
 	case budgetspend.FieldRequestID:
 		return m.RequestID()
+	case budgetspend.FieldOperation:
+		return m.Operation()
 	}
 	return nil, false
 }
@@ -7839,6 +7894,8 @@ func (m *BudgetSpendMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldSpentAt(ctx)
 	case budgetspend.FieldRequestID:
 		return m.OldRequestID(ctx)
+	case budgetspend.FieldOperation:
+		return m.OldOperation(ctx)
 	}
 	return nil, fmt.Errorf("unknown BudgetSpend field %s", name)
 }
@@ -7882,6 +7939,13 @@ func (m *BudgetSpendMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRequestID(v)
+		return nil
+	case budgetspend.FieldOperation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperation(v)
 		return nil
 	}
 	return fmt.Errorf("unknown BudgetSpend field %s", name)
@@ -7931,6 +7995,9 @@ func (m *BudgetSpendMutation) ClearedFields() []string {
 	if m.FieldCleared(budgetspend.FieldRequestID) {
 		fields = append(fields, budgetspend.FieldRequestID)
 	}
+	if m.FieldCleared(budgetspend.FieldOperation) {
+		fields = append(fields, budgetspend.FieldOperation)
+	}
 	return fields
 }
 
@@ -7947,6 +8014,9 @@ func (m *BudgetSpendMutation) ClearField(name string) error {
 	switch name {
 	case budgetspend.FieldRequestID:
 		m.ClearRequestID()
+		return nil
+	case budgetspend.FieldOperation:
+		m.ClearOperation()
 		return nil
 	}
 	return fmt.Errorf("unknown BudgetSpend nullable field %s", name)
@@ -7970,6 +8040,9 @@ func (m *BudgetSpendMutation) ResetField(name string) error {
 		return nil
 	case budgetspend.FieldRequestID:
 		m.ResetRequestID()
+		return nil
+	case budgetspend.FieldOperation:
+		m.ResetOperation()
 		return nil
 	}
 	return fmt.Errorf("unknown BudgetSpend field %s", name)

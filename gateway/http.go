@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,6 +36,9 @@ type Gateway struct {
 	Log  *slog.Logger
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
 	Noise consent.Noise
+	// Now is the statistics' clock, which dates budget spends (time.Now
+	// when nil; tests move the day on).
+	Now func() time.Time
 	// DemoTokens are offered by GraphiQL's role switcher (-demo only).
 	DemoTokens []graphiql.Token
 }
@@ -80,6 +84,7 @@ func (gw Gateway) Handlers() Handlers {
 		RequestDue: gw.RequestDue,
 		GrantTTL:   gw.GrantTTL,
 		Noise:      gw.Noise,
+		Now:        gw.Now,
 		// "Did you mean" would reveal the schema.
 		Suggestions: gw.Demo || gw.Dev,
 	})

@@ -35,8 +35,7 @@ func (r *queryResolver) AccessRecords(ctx context.Context, after *entgql.Cursor[
 
 // Applicants is the resolver for the applicants field.
 func (r *queryResolver) Applicants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApplicantOrder, where *ent.ApplicantWhereInput) (*ent.ApplicantConnection, error) {
-	return r.client.Applicant.Query().Paginate(ctx, after, first, before, last,
-		ent.WithApplicantOrder(orderBy), ent.WithApplicantFilter(where.Filter))
+	return r.applicants(ctx, after, first, before, last, orderBy, where)
 }
 
 // Applications is the resolver for the applications field.

@@ -14,6 +14,13 @@ var (
 	// ErrBudgetExhausted: a statistics query would overspend the viewer's
 	// daily privacy budget.
 	ErrBudgetExhausted = errors.New("the privacy budget for the last 24 hours is spent; statistics are refused until it recovers")
+	// ErrOperationBudgetExhausted: a statistics query would overspend the
+	// daily privacy budget of its approved operation, which every account
+	// running it shares.
+	ErrOperationBudgetExhausted = errors.New("the approved operation's privacy budget for the last 24 hours, shared by every account that runs it, is spent; it is refused until the budget recovers")
+	// ErrStatisticsOutsideOperation: statistics run in an approved
+	// operation, whose daily budget they spend.
+	ErrStatisticsOutsideOperation = errors.New("statistics run only in an approved operation")
 
 	// Errors of a document offered for approval (registerOperation).
 	ErrDocumentSyntax     = errors.New("does not parse as a GraphQL document")

@@ -6271,7 +6271,7 @@ type Statistics {
   total: Int!
   "The privacy budget (ε) this query spent."
   epsilon: Float!
-  "The viewer's privacy budget (ε) left for the next 24 hours."
+  "The privacy budget (ε) the viewer has left for this operation over the next 24 hours: the smaller of its account's daily budget and the approved operation's, which every account running it shares."
   budgetRemaining: Float!
 }
 
@@ -6281,8 +6281,11 @@ extend type Query {
   ANALYST (purpose ANALYTICS) and MARKETING (purpose ADVERTISING) viewers,
   through approved operations. Filters and groupings may use only the
   dimensions the viewer's purpose releases; each query spends epsilon of the
-  viewer's daily budget and is refused (PRIVACY_BUDGET_EXHAUSTED) when it
-  would overspend.
+  viewer's daily budget and of the approved operation's (shared by every
+  account), and is refused (PRIVACY_BUDGET_EXHAUSTED) when it would
+  overspend either. Filters that select fewer applicants than the release
+  threshold are refused (STATISTICS_GROUP_TOO_SMALL) before any noise, and
+  charged all the same.
   """
   applicantStatistics(groupBy: [StatisticsDimension!]!, filters: [StatisticsFilter!]): Statistics!
 }

@@ -147,7 +147,7 @@ func (m *Metrics) spent(p consent.Purpose, err error) {
 	outcome := "charged"
 	if err != nil {
 		outcome = "refused"
-		if errors.Is(err, ErrBudgetExhausted) {
+		if errors.Is(err, ErrBudgetExhausted) || errors.Is(err, ErrOperationBudgetExhausted) {
 			outcome = "exhausted"
 		}
 	}

@@ -74,9 +74,20 @@ const approvedStats = "ApprovedOperation"
 // operation it runs: its purpose; or listing, for the one query a viewer
 // held to approved operations may send without one (listsOperations).
 type approved struct {
+	id      string // the document id, sha256:<hex>
 	name    string
 	purpose consent.Purpose
 	listing bool
+}
+
+// approvedOperation returns the approved operation ctx's request runs (not
+// the operations listing), if any.
+func approvedOperation(ctx context.Context) (approved, bool) {
+	if !graphql.HasOperationContext(ctx) {
+		return approved{}, false
+	}
+	op, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(approvedStats).(approved)
+	return op, ok && !op.listing && op.id != ""
 }
 
 // MutateOperationParameters resolves the request's document id, if any,
@@ -131,7 +142,7 @@ func (a *approvedOperations) MutateOperationParameters(ctx context.Context, p *g
 		}
 	}
 	p.Query = op.Document
-	graphql.GetOperationContext(ctx).Stats.SetExtension(approvedStats, approved{name: op.Name, purpose: purpose})
+	graphql.GetOperationContext(ctx).Stats.SetExtension(approvedStats, approved{id: id, name: op.Name, purpose: purpose})
 	return nil
 }
 

@@ -17,11 +17,13 @@ import (
 // Resolver is the resolver root.
 type Resolver struct {
 	client     *ent.Client
-	requestDue time.Duration // how long a privacy request may take
-	grantTTL   time.Duration // how long an access grant lives after approval
-	noise      consent.Noise // the statistics' noise source
-	metrics    *Metrics      // optional
-	schema     *ast.Schema   // the executable schema's, which approved documents must validate against
+	requestDue time.Duration    // how long a privacy request may take
+	grantTTL   time.Duration    // how long an access grant lives after approval
+	noise      consent.Noise    // the statistics' noise source
+	now        func() time.Time // the statistics' clock
+	cursors    *cursorSealer    // seals the applicants' cursors in approved operations
+	metrics    *Metrics         // optional
+	schema     *ast.Schema      // the executable schema's, which approved documents must validate against
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period

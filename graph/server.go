@@ -48,6 +48,11 @@ func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
 	if r.noise == nil {
 		r.noise = consent.CryptoNoise{}
 	}
+	r.now = o.Now
+	if r.now == nil {
+		r.now = time.Now
+	}
+	r.cursors = newCursorSealer(o.Masker.HashKey)
 	es := NewExecutableSchema(Config{Resolvers: r})
 	r.schema = es.Schema()
 	return es
@@ -68,6 +73,9 @@ type Options struct {
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil;
 	// tests of what is counted set a silent one).
 	Noise consent.Noise
+	// Now is the statistics' clock, which dates budget spends and ages
+	// (time.Now when nil; tests move the day on).
+	Now func() time.Time
 	// Suggestions lets errors suggest names of the schema ("Did you
 	// mean ...?"), for development only: they reveal the schema.
 	Suggestions bool
@@ -273,7 +281,15 @@ func classify(err error) (code, msg string) {
 	case errors.Is(err, consent.ErrInvalidAggregate), errors.Is(err, consent.ErrUnknownDimension):
 		return "BAD_USER_INPUT", err.Error()
 	case errors.Is(err, ErrBudgetExhausted):
-		return "PRIVACY_BUDGET_EXHAUSTED", err.Error()
+		return "PRIVACY_BUDGET_EXHAUSTED", ErrBudgetExhausted.Error()
+	case errors.Is(err, ErrOperationBudgetExhausted):
+		return "PRIVACY_BUDGET_EXHAUSTED", ErrOperationBudgetExhausted.Error()
+	case errors.Is(err, consent.ErrGroupTooSmall):
+		return "STATISTICS_GROUP_TOO_SMALL", "statistics refused: " + consent.ErrGroupTooSmall.Error() + "; the query's epsilon is spent all the same"
+	case errors.Is(err, ErrStatisticsOutsideOperation):
+		return "FORBIDDEN", err.Error()
+	case errors.Is(err, ErrCursorNotIssued):
+		return "BAD_USER_INPUT", ErrCursorNotIssued.Error()
 	case serializationFailure(err):
 		return "CONFLICT", "a concurrent request changed the same data; retry"
 	case errors.Is(err, ErrAlreadyRevoked):

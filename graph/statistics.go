@@ -15,6 +15,8 @@ import (
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
 	entconsent "consentgate/ent/consent"
+	"consentgate/ent/predicate"
+	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 	"consentgate/graph/model"
 )
@@ -46,11 +48,17 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	if err != nil {
 		return nil, err
 	}
+	// Statistics run in approved operations only (their roles run nothing
+	// else): the operation's id keys its daily budget.
+	op, ok := approvedOperation(ctx)
+	if !ok {
+		return nil, ErrStatisticsOutsideOperation
+	}
 	budget := e.Policy().Aggregates
 
-	now := time.Now()
+	now := r.now()
 	// The budget is the account's, whatever case or form its id is written in.
-	spent, err := r.spend(ctx, consent.CanonicalAccount(v.Account), p, q.Epsilon, budget, now)
+	left, err := r.spend(ctx, consent.CanonicalAccount(v.Account), op.id, p, q.Epsilon, budget, now)
 	r.metrics.spent(p, err)
 	if err != nil {
 		return nil, err
@@ -59,6 +67,10 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	// viewer narrowed to the purpose it asks under), reachable only here.
 	// Read after the spend committed: a failure from here on leaves the
 	// budget charged, which fails closed, and the scan holds no write lock.
+	// So is a refusal of filters that select too few (consent.ErrGroupTooSmall,
+	// decided on the true count): it tells one bit exactly, and costs what
+	// an answer costs, from both budgets, so that probing with refusals is
+	// no cheaper than asking.
 	narrowed := v
 	narrowed.Purpose = p
 	actx := rule.ForAggregate(consent.NewContext(ctx, narrowed))
@@ -72,7 +84,7 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	}
 	out := &model.Statistics{
 		Purpose: entconsent.Purpose(p), GroupBy: groupBy, MinGroupSize: res.Threshold, Total: res.Total,
-		Epsilon: q.Epsilon, BudgetRemaining: max(0, budget.DailyBudget-spent-q.Epsilon),
+		Epsilon: q.Epsilon, BudgetRemaining: left,
 		Remainder: &model.StatisticsGroup{Keys: []*model.StatisticsKey{}, Count: res.Remainder.Count, AverageDaysToHire: res.Remainder.AverageDaysToHire},
 		Groups:    make([]*model.StatisticsGroup, len(res.Groups)),
 	}
@@ -121,36 +133,55 @@ func DimensionField(d consent.Dimension) (string, bool) {
 	return "", false
 }
 
-// spend charges epsilon to account's budget for purpose p, in a short
-// serializable transaction of its own, so that concurrent queries of one
-// account cannot overspend; it returns what the account had spent in the
-// 24 hours before, or ErrBudgetExhausted.
-func (r *Resolver) spend(ctx context.Context, account string, p consent.Purpose, epsilon float64, budget consent.AggregatePolicy, now time.Time) (float64, error) {
+// spend charges epsilon to account's budget for purpose p and to the
+// approved operation's budget (shared by every account), in one short
+// serializable transaction of its own, so that concurrent queries, of one
+// account or of several running one operation, cannot overspend either.
+// It returns what the viewer may still spend in this operation over the
+// next 24 hours (the smaller of the two budgets' remainders), or
+// ErrBudgetExhausted or ErrOperationBudgetExhausted, charging nothing.
+func (r *Resolver) spend(ctx context.Context, account, operation string, p consent.Purpose, epsilon float64, budget consent.AggregatePolicy, now time.Time) (float64, error) {
 	tx, err := r.client.BeginTx(ctx, &stdsql.TxOptions{Isolation: stdsql.LevelSerializable})
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	var sums []struct {
-		Spent stdsql.NullFloat64 `json:"spent"`
+	since := now.Add(-24 * time.Hour)
+	spentBy := func(ctx context.Context, where predicate.BudgetSpend) (float64, error) {
+		var sums []struct {
+			Spent stdsql.NullFloat64 `json:"spent"`
+		}
+		err := tx.BudgetSpend.Query().Where(where, budgetspend.SpentAtGT(since)).
+			Aggregate(ent.As(ent.Sum(budgetspend.FieldEpsilon), "spent")).Scan(ctx, &sums)
+		if err != nil || len(sums) != 1 {
+			return 0, err
+		}
+		return sums[0].Spent.Float64, nil
 	}
-	if err := tx.BudgetSpend.Query().
-		Where(budgetspend.Account(account), budgetspend.SpentAtGT(now.Add(-24*time.Hour))).
-		Aggregate(ent.As(ent.Sum(budgetspend.FieldEpsilon), "spent")).Scan(ctx, &sums); err != nil {
+	byAccount, err := spentBy(ctx, budgetspend.Account(account))
+	if err != nil {
 		return 0, err
 	}
-	spent := 0.0
-	if len(sums) == 1 {
-		spent = sums[0].Spent.Float64
-	}
-	if !budget.Allows(spent) {
+	if !budget.Allows(byAccount) {
 		return 0, ErrBudgetExhausted
 	}
-	if err := tx.BudgetSpend.Create().SetAccount(account).SetPurpose(budgetspend.Purpose(p)).
+	// The operation's spends are every account's, which the viewer's row
+	// rules do not reach (a viewer reads its own spends): the sum is read
+	// past them, as the gateway's own bookkeeping, and reaches the viewer
+	// only as what it may still spend.
+	byOperation, err := spentBy(privacy.DecisionContext(ctx, privacy.Allow), budgetspend.Operation(operation))
+	if err != nil {
+		return 0, err
+	}
+	if !budget.AllowsOperation(byOperation) {
+		return 0, ErrOperationBudgetExhausted
+	}
+	if err := tx.BudgetSpend.Create().SetAccount(account).SetOperation(operation).SetPurpose(budgetspend.Purpose(p)).
 		SetEpsilon(epsilon).SetSpentAt(now).SetRequestID(RequestID(ctx)).Exec(ctx); err != nil {
 		return 0, err
 	}
-	return spent, tx.Commit()
+	left := min(budget.DailyBudget-byAccount, budget.OperationBudget()-byOperation) - epsilon
+	return max(0, left), tx.Commit()
 }
 
 // aggregateRows loads, for each applicant ctx's row rules reach, their

@@ -26,6 +26,8 @@ const (
 	FieldSpentAt = "spent_at"
 	// FieldRequestID holds the string denoting the request_id field in the database.
 	FieldRequestID = "request_id"
+	// FieldOperation holds the string denoting the operation field in the database.
+	FieldOperation = "operation"
 	// Table holds the table name of the budgetspend in the database.
 	Table = "budget_spends"
 )
@@ -38,6 +40,7 @@ var Columns = []string{
 	FieldEpsilon,
 	FieldSpentAt,
 	FieldRequestID,
+	FieldOperation,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -64,6 +67,8 @@ var (
 	EpsilonValidator func(float64) error
 	// RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	RequestIDValidator func(string) error
+	// OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	OperationValidator func(string) error
 )
 
 // Purpose defines the type for the "purpose" enum field.
@@ -125,6 +130,11 @@ func BySpentAt(opts ...sql.OrderTermOption) OrderOption {
 // ByRequestID orders the results by the request_id field.
 func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
+}
+
+// ByOperation orders the results by the operation field.
+func ByOperation(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOperation, opts...).ToFunc()
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -74,6 +74,11 @@ func RequestID(v string) predicate.BudgetSpend {
 	return predicate.BudgetSpend(sql.FieldEQ(FieldRequestID, v))
 }
 
+// Operation applies equality check predicate on the "operation" field. It's identical to OperationEQ.
+func Operation(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldEQ(FieldOperation, v))
+}
+
 // AccountEQ applies the EQ predicate on the "account" field.
 func AccountEQ(v string) predicate.BudgetSpend {
 	return predicate.BudgetSpend(sql.FieldEQ(FieldAccount, v))
@@ -312,6 +317,81 @@ func RequestIDEqualFold(v string) predicate.BudgetSpend {
 // RequestIDContainsFold applies the ContainsFold predicate on the "request_id" field.
 func RequestIDContainsFold(v string) predicate.BudgetSpend {
 	return predicate.BudgetSpend(sql.FieldContainsFold(FieldRequestID, v))
+}
+
+// OperationEQ applies the EQ predicate on the "operation" field.
+func OperationEQ(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldEQ(FieldOperation, v))
+}
+
+// OperationNEQ applies the NEQ predicate on the "operation" field.
+func OperationNEQ(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldNEQ(FieldOperation, v))
+}
+
+// OperationIn applies the In predicate on the "operation" field.
+func OperationIn(vs ...string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldIn(FieldOperation, vs...))
+}
+
+// OperationNotIn applies the NotIn predicate on the "operation" field.
+func OperationNotIn(vs ...string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldNotIn(FieldOperation, vs...))
+}
+
+// OperationGT applies the GT predicate on the "operation" field.
+func OperationGT(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldGT(FieldOperation, v))
+}
+
+// OperationGTE applies the GTE predicate on the "operation" field.
+func OperationGTE(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldGTE(FieldOperation, v))
+}
+
+// OperationLT applies the LT predicate on the "operation" field.
+func OperationLT(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldLT(FieldOperation, v))
+}
+
+// OperationLTE applies the LTE predicate on the "operation" field.
+func OperationLTE(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldLTE(FieldOperation, v))
+}
+
+// OperationContains applies the Contains predicate on the "operation" field.
+func OperationContains(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldContains(FieldOperation, v))
+}
+
+// OperationHasPrefix applies the HasPrefix predicate on the "operation" field.
+func OperationHasPrefix(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldHasPrefix(FieldOperation, v))
+}
+
+// OperationHasSuffix applies the HasSuffix predicate on the "operation" field.
+func OperationHasSuffix(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldHasSuffix(FieldOperation, v))
+}
+
+// OperationIsNil applies the IsNil predicate on the "operation" field.
+func OperationIsNil() predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldIsNull(FieldOperation))
+}
+
+// OperationNotNil applies the NotNil predicate on the "operation" field.
+func OperationNotNil() predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldNotNull(FieldOperation))
+}
+
+// OperationEqualFold applies the EqualFold predicate on the "operation" field.
+func OperationEqualFold(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldEqualFold(FieldOperation, v))
+}
+
+// OperationContainsFold applies the ContainsFold predicate on the "operation" field.
+func OperationContainsFold(v string) predicate.BudgetSpend {
+	return predicate.BudgetSpend(sql.FieldContainsFold(FieldOperation, v))
 }
 
 // And groups predicates with the AND operator between them.

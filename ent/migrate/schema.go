@@ -228,6 +228,7 @@ var (
 		{Name: "epsilon", Type: field.TypeFloat64},
 		{Name: "spent_at", Type: field.TypeTime},
 		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "operation", Type: field.TypeString, Nullable: true, Size: 71},
 	}
 	// BudgetSpendsTable holds the schema information for the "budget_spends" table.
 	BudgetSpendsTable = &schema.Table{
@@ -239,6 +240,11 @@ var (
 				Name:    "budgetspend_account_spent_at",
 				Unique:  false,
 				Columns: []*schema.Column{BudgetSpendsColumns[1], BudgetSpendsColumns[4]},
+			},
+			{
+				Name:    "budgetspend_operation_spent_at",
+				Unique:  false,
+				Columns: []*schema.Column{BudgetSpendsColumns[6], BudgetSpendsColumns[4]},
 			},
 		},
 	}

@@ -400,6 +400,10 @@ func init() {
 	budgetspendDescRequestID := budgetspendFields[4].Descriptor()
 	// budgetspend.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	budgetspend.RequestIDValidator = budgetspendDescRequestID.Validators[0].(func(string) error)
+	// budgetspendDescOperation is the schema descriptor for operation field.
+	budgetspendDescOperation := budgetspendFields[5].Descriptor()
+	// budgetspend.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	budgetspend.OperationValidator = budgetspendDescOperation.Validators[0].(func(string) error)
 	consent.Policy = privacy.NewPolicies(schema.Consent{})
 	consent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -120,7 +120,7 @@ type Statistics struct {
 	Total int `json:"total"`
 	// The privacy budget (ε) this query spent.
 	Epsilon float64 `json:"epsilon"`
-	// The viewer's privacy budget (ε) left for the next 24 hours.
+	// The privacy budget (ε) the viewer has left for this operation over the next 24 hours: the smaller of its account's daily budget and the approved operation's, which every account running it shares.
 	BudgetRemaining float64 `json:"budgetRemaining"`
 }
 
