@@ -214,7 +214,7 @@ func (e Extension) open(oc *graphql.OperationContext, field *ast.Field, arg *ast
 		return nil
 	}
 	def := field.Definition.Arguments.ForName(arg.Name)
-	if def == nil || def.Type.Name() != "Cursor" || def.Type.Elem != nil {
+	if def == nil || !isCursor(def.Type) {
 		return nil
 	}
 	v, _ := arg.Value.Value(oc.Variables)
@@ -288,13 +288,13 @@ func UnmarshalCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	return c, nil
 }
 
-// binding names what a cursor is valid for: the connection type of the
-// nearest connection field of ctx (the field a cursor argument is of, or
-// the one whose edges or page info hold it) and the field its orderBy
+// binding names what a cursor is valid for: the type of the nearest field
+// of ctx that takes a cursor (the field a cursor argument is of, or the
+// connection whose edges or page info hold it) and the field its orderBy
 // argument orders by.
 func binding(ctx context.Context) string {
 	fc := graphql.GetFieldContext(ctx)
-	for fc != nil && (fc.Field.Field == nil || fc.Field.Definition == nil || !strings.HasSuffix(fc.Field.Definition.Type.Name(), "Connection")) {
+	for fc != nil && (fc.Field.Field == nil || !takesCursor(fc.Field.Definition)) {
 		fc = fc.Parent
 	}
 	if fc == nil {
@@ -307,7 +307,23 @@ func binding(ctx context.Context) string {
 	return fieldBinding(fc.Field.Field, vars)
 }
 
-// fieldBinding is the binding of the cursors of a connection field: its
+// takesCursor says whether a field takes a Cursor argument: it is the
+// paginated field its cursors are bound to.
+func takesCursor(def *ast.FieldDefinition) bool {
+	if def == nil {
+		return false
+	}
+	for _, arg := range def.Arguments {
+		if isCursor(arg.Type) {
+			return true
+		}
+	}
+	return false
+}
+
+func isCursor(t *ast.Type) bool { return t.Elem == nil && t.NamedType == "Cursor" }
+
+// fieldBinding is the binding of the cursors of a paginated field: its
 // type and the field its orderBy argument orders by.
 func fieldBinding(field *ast.Field, vars map[string]any) string {
 	return field.Definition.Type.Name() + "\x00" + orderField(field.ArgumentMap(vars)["orderBy"])
