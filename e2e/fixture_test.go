@@ -256,7 +256,7 @@ func testGatewayHandlers(client *ent.Client, log *slog.Logger, edit func(*gatewa
 		log = slog.New(slog.DiscardHandler)
 	}
 	gw := gateway.Gateway{Config: gateway.Defaults(), Client: client, Auth: gateway.NewAuthenticator(testSecret), Log: log}
-	gw.HashKey, gw.RateLimit = testHashKey, unlimited
+	gw.HashKey, gw.CursorKey, gw.RateLimit = testHashKey, testCursorKey, unlimited
 	if edit != nil {
 		edit(&gw)
 	}

@@ -8,13 +8,14 @@ import (
 	"testing"
 )
 
-// TestGraphQLOverHTTPStatus: a request refused before execution (a body
-// that is not JSON, parameters that are not a GraphQL request, a document
+// TestGraphQLOverHTTPStatus: a body that is not one GraphQL request (not
+// JSON, parameters not of their types: BAD_REQUEST) answers 400 whatever
+// the client accepts; another request refused before execution (a document
 // that does not parse or validate, variables that do not coerce) answers
 // 200 with errors when the client accepts application/json (or says
-// nothing), 400 when it accepts application/graphql-response+json, and has
-// no data entry either way; an executed request answers 200 with its data
-// (null where a field failed), whatever it accepts.
+// nothing), 400 when it accepts application/graphql-response+json; neither
+// has a data entry; an executed request answers 200 with its data (null
+// where a field failed), whatever it accepts.
 func TestGraphQLOverHTTPStatus(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	cases := []struct {
@@ -31,6 +32,10 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 		{"document validation failure", `{"query":"{ jobs { nosuchfield } }"}`, "GRAPHQL_VALIDATION_FAILED", false},
 		{"variable coercion failure", `{"query":"query($n: Int) { jobs(first: $n) { totalCount } }","variables":{"n":"x"}}`, "BAD_USER_INPUT", false},
 		{"missing required variable", `{"query":"query($n: Int!) { jobs(first: $n) { totalCount } }","variables":{}}`, "BAD_USER_INPUT", false},
+		// Refused by an extension before execution: request errors too.
+		{"over the query limits", `{"query":"{ jobs(first: 100) { edges { node { applications(first: 100) { edges { node { id job { id title } } } } } } } }"}`, "QUERY_TOO_COMPLEX", false},
+		{"a control character", `{"query":"{ jobs(where: {title: \"a\\u0000\"}) { totalCount } }"}`, "BAD_USER_INPUT", false},
+		{"a cursor the gateway did not issue", `{"query":"{ jobs(after: \"gaFpAQ\") { totalCount } }"}`, "BAD_USER_INPUT", false},
 		{"a field error", `{"query":"{ applicant(id: \"abc\") { id } }"}`, "BAD_USER_INPUT", true},
 		{"a time that does not coerce", `{"query":"query($t: Time) { jobs(where: {createdAtGT: $t}) { totalCount } }","variables":{"t":"not a time"}}`, "BAD_USER_INPUT", true},
 		{"success", `{"query":"{ __typename }"}`, "", true},
@@ -50,7 +55,7 @@ func TestGraphQLOverHTTPStatus(t *testing.T) {
 			}
 			_, hasData := body["data"]
 			want := http.StatusOK
-			if !c.executed && accept == "application/graphql-response+json" {
+			if !c.executed && (accept == "application/graphql-response+json" || c.code == "BAD_REQUEST") {
 				want = http.StatusBadRequest
 			}
 			code := ""

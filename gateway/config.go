@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +13,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/graph"
+	"consentgate/graph/cursor"
 )
 
 // Config is everything the gateway reads from its environment and flags.
@@ -26,6 +28,7 @@ type Config struct {
 	JWKS        string          // file or URL of RS256/ES256 verification keys
 	Token       TokenOptions    // issuer, audience and leeway checks (Keys filled at start)
 	HashKey     []byte          // key of the HASH mask
+	CursorKey   []byte          // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY; none: a random key per process
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
 	Dev         bool            // CONSENTGATE_DEV=true: GraphiQL, introspection and suggestions without demo data
@@ -193,6 +196,14 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		return c, fmt.Errorf("%w: CONSENTGATE_HASH_KEY (the HASH mask's key) must be at least 32 bytes", ErrConfig)
 	default:
 		c.HashKey = []byte(key)
+	}
+
+	if v := getenv("CONSENTGATE_CURSOR_KEY"); v != "" {
+		key, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(key) != cursor.KeySize {
+			return c, fmt.Errorf("%w: CONSENTGATE_CURSOR_KEY must be %d random bytes in base64, such as the output of `openssl rand -base64 %d`", ErrConfig, cursor.KeySize, cursor.KeySize)
+		}
+		c.CursorKey = key
 	}
 
 	if list := getenv("CONSENTGATE_CORS_ORIGINS"); list != "" {

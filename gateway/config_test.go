@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,40 @@ func TestGrantConfig(t *testing.T) {
 		}
 		if err != nil || got.GrantTTL != c.want {
 			t.Errorf("%q: %s, %v", c.env, got.GrantTTL, err)
+		}
+	}
+}
+
+// TestCursorKeyConfig: CONSENTGATE_CURSOR_KEY is 32 bytes in base64; any
+// other value stops the start with a message naming the setting (never
+// the value); none leaves the key to the server (a random one).
+func TestCursorKeyConfig(t *testing.T) {
+	long := strings.Repeat("s", 32)
+	key := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("k", 32)))
+	for _, c := range []struct {
+		env string
+		ok  bool
+	}{
+		{"", true}, {key, true},
+		{base64.StdEncoding.EncodeToString([]byte(strings.Repeat("k", 31))), false},
+		{base64.StdEncoding.EncodeToString([]byte(strings.Repeat("k", 33))), false},
+		{strings.Repeat("k", 32), false}, // not base64 of 32 bytes
+		{key[:len(key)-1] + "!", false},
+	} {
+		cfg, err := LoadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_CURSOR_KEY": c.env}[k]
+		}, false)
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%q refused: %v", c.env, err)
+		case !c.ok && (err == nil || !strings.Contains(err.Error(), "CONSENTGATE_CURSOR_KEY must be 32 random bytes in base64")):
+			t.Errorf("%q: %v", c.env, err)
+		case !c.ok && c.env != "" && strings.Contains(err.Error(), c.env):
+			t.Errorf("the error quotes the key: %v", err)
+		case c.ok && c.env == "" && cfg.CursorKey != nil:
+			t.Errorf("no key set, but %d bytes", len(cfg.CursorKey))
+		case c.ok && c.env != "" && string(cfg.CursorKey) != strings.Repeat("k", 32):
+			t.Errorf("key %q", cfg.CursorKey)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"consentgate/gateway/graphiql"
 	"consentgate/gateway/pages"
 	"consentgate/graph"
+	"consentgate/graph/cursor"
 	"consentgate/tracing"
 )
 
@@ -87,6 +88,7 @@ func (gw Gateway) Handlers() Handlers {
 		Now:        gw.Now,
 		// "Did you mean" would reveal the schema.
 		Suggestions: gw.Demo || gw.Dev,
+		Cursors:     cursorSealer(gw.CursorKey),
 	})
 	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
 	gql.AddTransport(graph.POST{}) // (approved operations)
@@ -117,6 +119,20 @@ func (gw Gateway) Handlers() Handlers {
 	metrics := http.NewServeMux()
 	metrics.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return Handlers{API: tracing.Handler(routes, withRequestID(accessLog(gw.Log, newHTTPMetrics(reg), mux))), Metrics: metrics}
+}
+
+// cursorSealer returns the sealer of key, or nil (a random key) when
+// there is none. LoadConfig refuses a key of the wrong size: one here is a
+// caller's mistake.
+func cursorSealer(key []byte) *cursor.Sealer {
+	if len(key) == 0 {
+		return nil
+	}
+	s, err := cursor.NewSealer(key)
+	if err != nil {
+		panic("gateway: " + err.Error())
+	}
+	return s
 }
 
 // limitBody refuses request bodies over max bytes with 413.

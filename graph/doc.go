@@ -13,7 +13,10 @@
 //   - the approved-operations gate (operations.go), the query limits
 //     (limits.go), the statistics and their privacy budget (statistics.go),
 //     policy notices (policy.go), the transports that read a documentId
-//     (transport.go), and the server with its error presenter (server.go).
+//     and give request errors their HTTP status (transport.go), and the
+//     server with its error presenter (server.go);
+//   - the connections' sealed cursors (package cursor, the Cursor
+//     scalar's marshalling), which the server opens before anything runs.
 //
 // Authorization lives in named enforcement points, never in a resolver:
 // rows in the ent privacy rules (ent/rule), fields in the field guard,

@@ -15,6 +15,7 @@ import (
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
 	"consentgate/ent/schema/schematype"
+	"consentgate/graph/cursor"
 	"consentgate/graph/model"
 	"context"
 	"errors"
@@ -30225,13 +30226,17 @@ func (ec *executionContext) unmarshalNCreateJobInput2consentgateᚋentᚐCreateJ
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
-	var res entgql.Cursor[int]
-	err := res.UnmarshalGQL(v)
+	res, err := cursor.UnmarshalCursor(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-	return v
+	_ = sel
+	res := cursor.MarshalCursor(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Cursor!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNEmergencyContact2consentgateᚋentᚋschemaᚋschematypeᚐEmergencyContact(ctx context.Context, sel ast.SelectionSet, v schematype.EmergencyContact) graphql.Marshaler {
@@ -31681,16 +31686,17 @@ func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(entgql.Cursor[int])
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := cursor.UnmarshalCursor(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	res := cursor.MarshalCursor(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalODwellingType2consentgateᚋentᚋapplicantᚐDwellingType(ctx context.Context, v any) (applicant.DwellingType, error) {

@@ -29,6 +29,7 @@ import (
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 	"consentgate/ent/schema/validate"
+	"consentgate/graph/cursor"
 	"consentgate/tracing"
 )
 
@@ -79,6 +80,9 @@ type Options struct {
 	// Suggestions lets errors suggest names of the schema ("Did you
 	// mean ...?"), for development only: they reveal the schema.
 	Suggestions bool
+	// Cursors seals the connections' cursors (package cursor); nil: a
+	// sealer of a random key, whose cursors no other server accepts.
+	Cursors *cursor.Sealer
 }
 
 // NewServer returns the GraphQL server over client with every enforcement
@@ -94,10 +98,18 @@ func NewServer(client *ent.Client, o Options) *handler.Server {
 	srv.Use(operationReporter{})                                   // it reports the response as it leaves
 	srv.Use(&approvedOperations{client: client, engine: o.Engine}) // it narrows the viewer for the others
 	srv.Use(textInputs{})                                          // no control or bidi-control character in any input
+	srv.Use(cursor.Extension{Sealer: cursors(o)})                  // cursors opened before anything runs, sealed as they leave
 	srv.Use(newFieldGuard(client, es.Schema(), o))                 // limits pages too: one interceptor per field
 	o.Limits.Install(srv)
 	srv.SetDisableSuggestion(!o.Suggestions)
 	return withErrorHandling(srv, o.Log, o.Suggestions)
+}
+
+func cursors(o Options) *cursor.Sealer {
+	if o.Cursors == nil {
+		return cursor.RandomSealer()
+	}
+	return o.Cursors
 }
 
 // withErrorHandling sets the error presenter and the recover function.
@@ -280,6 +292,8 @@ func classify(err error) (code, msg string) {
 		return "FORBIDDEN", err.Error()
 	case errors.Is(err, consent.ErrInvalidAggregate), errors.Is(err, consent.ErrUnknownDimension):
 		return "BAD_USER_INPUT", err.Error()
+	case errors.Is(err, cursor.ErrInvalid): // a cursor the extension did not open (none, as the schema stands)
+		return "BAD_USER_INPUT", "invalid cursor: " + cursor.ErrInvalid.Error()
 	case errors.Is(err, ErrBudgetExhausted):
 		return "PRIVACY_BUDGET_EXHAUSTED", ErrBudgetExhausted.Error()
 	case errors.Is(err, ErrOperationBudgetExhausted):

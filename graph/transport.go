@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // POST is gqlgen's POST transport that also reads a top-level
@@ -41,7 +43,7 @@ func (t POST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecu
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	rw := &requestErrorWriter{ResponseWriter: w}
-	t.POST.Do(rw, r, exec)
+	t.POST.Do(rw, r, requestErrorExecutor{exec, rw})
 	rw.finish()
 }
 
@@ -91,20 +93,44 @@ func (t GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecut
 		}
 	}
 	rw := &requestErrorWriter{ResponseWriter: w}
-	t.GET.Do(rw, r, exec)
+	t.GET.Do(rw, r, requestErrorExecutor{exec, rw})
 	rw.finish()
+}
+
+// requestErrorExecutor is the server's executor telling w which responses
+// answer a request refused before execution: gqlgen's transports answer
+// those its executor refuses itself with 400 or 422, but those an
+// extension refuses (the query limits, text inputs, cursors, the
+// approved-operations gate) with 200 and "data": null, as if they had run.
+type requestErrorExecutor struct {
+	graphql.GraphExecutor
+	w *requestErrorWriter
+}
+
+func (e requestErrorExecutor) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+	oc, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
+	if len(errs) > 0 {
+		e.w.refused = true
+	}
+	return oc, errs
 }
 
 // requestErrorWriter applies GraphQL over HTTP's status codes to request
 // errors (a body that is not JSON, parameters that are not a GraphQL
 // request, a document that does not parse or validate, variables that do
-// not coerce: everything refused before execution), which gqlgen's
-// transports answer 400 or 422 whatever the client accepts:
+// not coerce, an operation an extension refuses: everything refused before
+// execution), which gqlgen's transports answer 400, 422 or 200 whatever
+// the client accepts:
 //
-//   - a response in application/json (the client asked for it, or for
-//     nothing) is 200, as the spec says for that media type, whose clients
-//     read errors from the body;
-//   - a response in application/graphql-response+json is 400;
+//   - a body that is not one GraphQL request in JSON (it does not parse,
+//     or its query, operationName, variables or extensions are not of
+//     their types: BAD_REQUEST) is not a well-formed GraphQL-over-HTTP
+//     request: 400, whatever the client accepts (the spec's "JSON parsing
+//     failure");
+//   - any other request error in application/json (the client asked for
+//     it, or for nothing) is 200, as the spec says for that media type,
+//     whose clients read errors from the body;
+//   - in application/graphql-response+json it is 400;
 //   - neither has a data entry: execution never began (GraphQL spec,
 //     "Response"), and with application/graphql-response+json the absence
 //     of data is what tells the client the request was refused.
@@ -113,13 +139,14 @@ func (t GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecut
 // written through as it is.
 type requestErrorWriter struct {
 	http.ResponseWriter
-	held   bool // a request error's response, held until finish
-	status int
-	body   bytes.Buffer
+	refused bool // the executor refused the request
+	held    bool // a request error's response, held until finish
+	status  int
+	body    bytes.Buffer
 }
 
 func (w *requestErrorWriter) WriteHeader(status int) {
-	if status == http.StatusBadRequest || status == http.StatusUnprocessableEntity {
+	if status == http.StatusBadRequest || status == http.StatusUnprocessableEntity || w.refused {
 		w.held, w.status = true, status
 		return
 	}
@@ -151,6 +178,13 @@ func (w *requestErrorWriter) finish() {
 	if json.Unmarshal(body, &resp) == nil && len(resp.Errors) > 0 {
 		if b, err := json.Marshal(resp); err == nil {
 			body = b
+		}
+		var errs []struct{ Extensions struct{ Code string } }
+		// Not a GraphQL-over-HTTP request at all, whatever the client
+		// accepts: BAD_REQUEST, or the transport's own refusal of a GET's
+		// parameters, which has no code.
+		if json.Unmarshal(resp.Errors, &errs) == nil && len(errs) > 0 && (errs[0].Extensions.Code == "BAD_REQUEST" || errs[0].Extensions.Code == "") {
+			status = http.StatusBadRequest
 		}
 	}
 	w.Header().Del("Content-Length")
