@@ -160,3 +160,16 @@ func TestCursorKeyConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestPostgresURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u@h:5432/db":                              "postgres://u@h:5432/db?statement_cache_capacity=64",
+		"postgres://u@h/db?sslmode=disable":                   "postgres://u@h/db?sslmode=disable&statement_cache_capacity=64",
+		"postgres://u@h/db?statement_cache_capacity=512":      "postgres://u@h/db?statement_cache_capacity=512",
+		"postgresql://u:p@h1:5432,h2:5432/db?sslmode=require": "postgresql://u:p@h1:5432,h2:5432/db?sslmode=require&statement_cache_capacity=64",
+	} {
+		if got := PostgresURL(in); got != want {
+			t.Errorf("PostgresURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,28 @@ const (
 	DefaultSQLiteConns   = 8
 	DefaultPostgresConns = 16
 )
+
+// DefaultPostgresStatementCache is the number of prepared statements pgx
+// keeps per PostgreSQL connection (its statement_cache_capacity) unless
+// the URL says otherwise. pgx's own default, 512, filled up under load
+// with the variants of each statement (one per length of an IN list) and
+// grew the gateway's memory for minutes (BENCHMARKS.md, "Load"); the
+// statements of a request's hot path fit in 64 many times over.
+const DefaultPostgresStatementCache = 64
+
+// PostgresURL returns url with DefaultPostgresStatementCache as its
+// statement_cache_capacity when it names none. The URL is otherwise left
+// as written (pgx reads hosts lists and options no URL parser here knows).
+func PostgresURL(url string) string {
+	if strings.Contains(url, "statement_cache_capacity=") {
+		return url
+	}
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "statement_cache_capacity=" + strconv.Itoa(DefaultPostgresStatementCache)
+}
 
 // DatabaseOption changes how OpenDatabase opens a database.
 type DatabaseOption func(*databaseOptions)
@@ -164,6 +187,7 @@ func openDB(ctx context.Context, url string, maxConns int, log *slog.Logger) (*s
 	var added []string
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		driverName, dialectName = "pgx", dialect.Postgres
+		url = PostgresURL(url)
 	} else {
 		var err error
 		if url, added, err = SQLiteDSN(url); err != nil {
