@@ -108,22 +108,19 @@ func TestMailAudienceCursorsHoldNoId(t *testing.T) {
 			if len(c) != length {
 				t.Fatalf("cursors of %d and %d characters: the length tells something", length, len(c))
 			}
-			raw, err := base64.RawStdEncoding.DecodeString(c)
+			// Every cursor is sealed (graph/cursor), and the audience's
+			// inside it again for its query (graph/audience.go): from the
+			// outside, bytes that hold nothing.
+			raw, err := base64.RawURLEncoding.DecodeString(c)
 			if err != nil {
-				t.Fatalf("a cursor that is not base64: %q", c)
+				t.Fatalf("a cursor that is not base64url: %q", c)
 			}
 			var decoded entgql.Cursor[int]
-			if err := decoded.UnmarshalGQL(c); err != nil {
-				t.Fatalf("a cursor entgql does not decode: %v", err)
+			if decoded.UnmarshalGQL(c) == nil && decoded.ID != 0 {
+				t.Fatalf("a cursor entgql decodes to id %d", decoded.ID)
 			}
 			value, _ := decoded.Value.(string)
-			if decoded.ID != 0 || !strings.HasPrefix(value, "s1.") {
-				t.Fatalf("a cursor holds id %d and value %v", decoded.ID, decoded.Value)
-			}
-			inner, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(value, "s1."))
-			if err != nil {
-				t.Fatalf("a sealed value that is not base64url: %q", value)
-			}
+			inner := []byte(value)
 			for _, s := range secrets {
 				for _, b := range [][]byte{raw, inner, []byte(c), []byte(value)} {
 					if bytes.Contains(b, s) {

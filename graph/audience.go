@@ -3,12 +3,8 @@ package graph
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -16,6 +12,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/graph/cursor"
 )
 
 // Sealed applicant cursors. An entgql cursor is the msgpack of the last
@@ -53,11 +50,10 @@ const sealedCursorBlock = 64
 // sealed was not sealed for this query.
 var ErrCursorNotIssued = errors.New("the cursor was not issued for this query: page with the cursors its answers give")
 
-// cursorSealer seals and opens applicant cursors.
-type cursorSealer struct {
-	aead     cipher.AEAD
-	nonceKey []byte
-}
+// cursorSealer seals and opens applicant cursors: cursor.Sealer's
+// authenticated encryption, over the entgql cursor padded to a multiple
+// of sealedCursorBlock bytes.
+type cursorSealer struct{ s *cursor.Sealer }
 
 // newCursorSealer derives the sealing key from key (the HASH mask's key,
 // which every replica shares, so any replica opens another's cursors); with
@@ -65,23 +61,15 @@ type cursorSealer struct {
 // process only.
 func newCursorSealer(key []byte) *cursorSealer {
 	if len(key) == 0 {
-		key = make([]byte, 32)
-		_, _ = rand.Read(key) // crypto/rand never fails
+		return &cursorSealer{cursor.RandomSealer()}
 	}
-	derive := func(label string) []byte {
-		mac := hmac.New(sha256.New, key)
-		mac.Write([]byte("consentgate: sealed applicant cursors, v1, " + label))
-		return mac.Sum(nil)
-	}
-	block, err := aes.NewCipher(derive("encryption"))
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("consentgate: sealed applicant cursors, v1"))
+	s, err := cursor.NewSealer(mac.Sum(nil))
 	if err != nil {
-		panic("graph: " + err.Error()) // a 32-byte key always makes a cipher
+		panic("graph: " + err.Error()) // a SHA-256 sum is a key of cursor.KeySize
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		panic("graph: " + err.Error())
-	}
-	return &cursorSealer{aead: aead, nonceKey: derive("nonce")}
+	return &cursorSealer{s}
 }
 
 // seal returns c sealed for the query binding stands for.
@@ -93,12 +81,7 @@ func (s *cursorSealer) seal(c ent.Cursor, binding []byte) ent.Cursor {
 	plain := make([]byte, n+(sealedCursorBlock-n%sealedCursorBlock)%sealedCursorBlock)
 	binary.BigEndian.PutUint16(plain, uint16(len(inner)))
 	copy(plain[2:], inner)
-	mac := hmac.New(sha256.New, s.nonceKey)
-	mac.Write(binding)
-	mac.Write(plain)
-	nonce := mac.Sum(nil)[:s.aead.NonceSize()]
-	sealed := s.aead.Seal(nonce, nonce, plain, binding)
-	return ent.Cursor{Value: sealedCursorPrefix + base64.RawURLEncoding.EncodeToString(sealed)}
+	return ent.Cursor{Value: sealedCursorPrefix + s.s.Seal(plain, string(binding))}
 }
 
 // open returns the cursor c seals for the query binding stands for, or
@@ -111,12 +94,7 @@ func (s *cursorSealer) open(c *ent.Cursor, binding []byte) (*ent.Cursor, error) 
 	if c.ID != 0 || !ok || !strings.HasPrefix(v, sealedCursorPrefix) {
 		return nil, ErrCursorNotIssued
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(v[len(sealedCursorPrefix):])
-	ns := s.aead.NonceSize()
-	if err != nil || len(raw) < ns {
-		return nil, ErrCursorNotIssued
-	}
-	plain, err := s.aead.Open(nil, raw[:ns], raw[ns:], binding)
+	plain, err := s.s.Open(v[len(sealedCursorPrefix):], string(binding))
 	if err != nil || len(plain) < 2 {
 		return nil, ErrCursorNotIssued
 	}
