@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"consentgate/ent"
@@ -76,6 +77,8 @@ func (r *recorder) write(ctx context.Context, records []*ent.AccessRecordCreate)
 
 // lead writes the records waiting, up to maxGroupRecords, as one group,
 // and then hands the lead to the first operation still waiting, if any.
+// Whatever happens, even a panic of the write, every operation of the
+// group hears of it and the lead passes on: no operation waits forever.
 func (r *recorder) lead(ctx context.Context) {
 	r.mu.Lock()
 	n, rows := 0, 0
@@ -87,26 +90,37 @@ func (r *recorder) lead(ctx context.Context) {
 	r.pending = r.pending[n:]
 	r.mu.Unlock()
 
-	if err := r.commit(ctx, group); err != nil && len(group) > 1 {
+	told := 0 // the operations of group told their result, in order
+	defer func() {
+		for _, b := range group[told:] {
+			b.done <- errRecorderFailed
+		}
+		r.mu.Lock()
+		if len(r.pending) > 0 {
+			r.pending[0].lead <- struct{}{}
+		} else {
+			r.writing = false
+		}
+		r.mu.Unlock()
+	}()
+	err := r.commit(ctx, group)
+	if err != nil && len(group) > 1 {
 		// One operation's records may be what failed the group: each is
 		// tried on its own, so that the others are not withheld for it.
 		for _, b := range group {
 			b.done <- r.commit(ctx, []*recordBatch{b})
+			told++
 		}
-	} else {
-		for _, b := range group {
-			b.done <- err
-		}
+		return
 	}
-
-	r.mu.Lock()
-	if len(r.pending) > 0 {
-		r.pending[0].lead <- struct{}{}
-	} else {
-		r.writing = false
+	for _, b := range group {
+		b.done <- err
+		told++
 	}
-	r.mu.Unlock()
 }
+
+// errRecorderFailed is the result of records whose write panicked.
+var errRecorderFailed = errors.New("the access records' write failed")
 
 // commitGroup writes a group's records in one transaction and one
 // statement.

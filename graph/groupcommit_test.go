@@ -175,3 +175,39 @@ func TestRecorderRefusesACancelledOperation(t *testing.T) {
 		t.Fatalf("committed %v", f.groups)
 	}
 }
+
+// TestRecorderSurvivesAPanic: a write that panics fails its group, and the
+// operations waiting behind it are still written (the lead passes on).
+func TestRecorderSurvivesAPanic(t *testing.T) {
+	f := &fakeCommits{release: make(chan struct{}), failSize: -1}
+	r := startRecorder(f)
+	commit := r.commit
+	r.commit = func(ctx context.Context, group []*recordBatch) error {
+		if len(group[0].records) == 13 {
+			panic("the driver")
+		}
+		return commit(ctx, group)
+	}
+	first := make(chan error, 1)
+	go func() { first <- r.write(context.Background(), records(1)) }()
+	f.waitStarted()
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		_ = r.write(context.Background(), records(13))
+	}()
+	waitPending(r, 1)
+	close(f.release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if p := <-panicked; p == nil {
+		t.Fatal("the leader's panic was swallowed")
+	}
+	if err := r.write(context.Background(), records(2)); err != nil {
+		t.Fatalf("after a panic: %v", err)
+	}
+	if r.writing {
+		t.Fatal("the recorder is left writing")
+	}
+}
