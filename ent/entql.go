@@ -331,6 +331,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldEffectiveAt:     {Type: field.TypeTime, Column: policyversion.FieldEffectiveAt},
 			policyversion.FieldSummary:         {Type: field.TypeString, Column: policyversion.FieldSummary},
 			policyversion.FieldTextDigest:      {Type: field.TypeString, Column: policyversion.FieldTextDigest},
+			policyversion.FieldText:            {Type: field.TypeString, Column: policyversion.FieldText},
 			policyversion.FieldChangedPurposes: {Type: field.TypeJSON, Column: policyversion.FieldChangedPurposes},
 			policyversion.FieldPublishedAt:     {Type: field.TypeTime, Column: policyversion.FieldPublishedAt},
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
@@ -2169,6 +2170,11 @@ func (f *PolicyVersionFilter) WhereSummary(p entql.StringP) {
 // WhereTextDigest applies the entql string predicate on the text_digest field.
 func (f *PolicyVersionFilter) WhereTextDigest(p entql.StringP) {
 	f.Where(p.Field(policyversion.FieldTextDigest))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *PolicyVersionFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(policyversion.FieldText))
 }
 
 // WhereChangedPurposes applies the entql json.RawMessage predicate on the changed_purposes field.

@@ -13362,6 +13362,7 @@ type PolicyVersionMutation struct {
 	effective_at           *time.Time
 	summary                *string
 	text_digest            *string
+	text                   *string
 	changed_purposes       *[]string
 	appendchanged_purposes []string
 	published_at           *time.Time
@@ -13627,6 +13628,55 @@ func (m *PolicyVersionMutation) ResetTextDigest() {
 	m.text_digest = nil
 }
 
+// SetText sets the "text" field.
+func (m *PolicyVersionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *PolicyVersionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the PolicyVersion entity.
+// If the PolicyVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyVersionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ClearText clears the value of the "text" field.
+func (m *PolicyVersionMutation) ClearText() {
+	m.text = nil
+	m.clearedFields[policyversion.FieldText] = struct{}{}
+}
+
+// TextCleared returns if the "text" field was cleared in this mutation.
+func (m *PolicyVersionMutation) TextCleared() bool {
+	_, ok := m.clearedFields[policyversion.FieldText]
+	return ok
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *PolicyVersionMutation) ResetText() {
+	m.text = nil
+	delete(m.clearedFields, policyversion.FieldText)
+}
+
 // SetChangedPurposes sets the "changed_purposes" field.
 func (m *PolicyVersionMutation) SetChangedPurposes(s []string) {
 	m.changed_purposes = &s
@@ -13811,7 +13861,7 @@ func (m *PolicyVersionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyVersionMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.version != nil {
 		fields = append(fields, policyversion.FieldVersion)
 	}
@@ -13823,6 +13873,9 @@ func (m *PolicyVersionMutation) Fields() []string {
 	}
 	if m.text_digest != nil {
 		fields = append(fields, policyversion.FieldTextDigest)
+	}
+	if m.text != nil {
+		fields = append(fields, policyversion.FieldText)
 	}
 	if m.changed_purposes != nil {
 		fields = append(fields, policyversion.FieldChangedPurposes)
@@ -13849,6 +13902,8 @@ func (m *PolicyVersionMutation) Field(name string) (ent.Value, bool) {
 		return m.Summary()
 	case policyversion.FieldTextDigest:
 		return m.TextDigest()
+	case policyversion.FieldText:
+		return m.Text()
 	case policyversion.FieldChangedPurposes:
 		return m.ChangedPurposes()
 	case policyversion.FieldPublishedAt:
@@ -13872,6 +13927,8 @@ func (m *PolicyVersionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldSummary(ctx)
 	case policyversion.FieldTextDigest:
 		return m.OldTextDigest(ctx)
+	case policyversion.FieldText:
+		return m.OldText(ctx)
 	case policyversion.FieldChangedPurposes:
 		return m.OldChangedPurposes(ctx)
 	case policyversion.FieldPublishedAt:
@@ -13914,6 +13971,13 @@ func (m *PolicyVersionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTextDigest(v)
+		return nil
+	case policyversion.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
 		return nil
 	case policyversion.FieldChangedPurposes:
 		v, ok := value.([]string)
@@ -13969,6 +14033,9 @@ func (m *PolicyVersionMutation) ClearedFields() []string {
 	if m.FieldCleared(policyversion.FieldSummary) {
 		fields = append(fields, policyversion.FieldSummary)
 	}
+	if m.FieldCleared(policyversion.FieldText) {
+		fields = append(fields, policyversion.FieldText)
+	}
 	if m.FieldCleared(policyversion.FieldChangedPurposes) {
 		fields = append(fields, policyversion.FieldChangedPurposes)
 	}
@@ -13991,6 +14058,9 @@ func (m *PolicyVersionMutation) ClearField(name string) error {
 	switch name {
 	case policyversion.FieldSummary:
 		m.ClearSummary()
+		return nil
+	case policyversion.FieldText:
+		m.ClearText()
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ClearChangedPurposes()
@@ -14017,6 +14087,9 @@ func (m *PolicyVersionMutation) ResetField(name string) error {
 		return nil
 	case policyversion.FieldTextDigest:
 		m.ResetTextDigest()
+		return nil
+	case policyversion.FieldText:
+		m.ResetText()
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ResetChangedPurposes()

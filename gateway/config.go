@@ -1,6 +1,9 @@
 package gateway
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -12,20 +15,26 @@ import (
 
 	"consentgate/consent"
 	"consentgate/graph"
+	"consentgate/receipt"
 )
 
 // Config is everything the gateway reads from its environment and flags.
 // Defaults gives every setting its default; LoadConfig starts from it, and
 // nothing else fills a default in.
 type Config struct {
-	Addr        string          // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
-	MetricsAddr string          // listen address of /metrics: DefaultMetricsAddr (loopback) unless CONSENTGATE_METRICS_LISTEN says otherwise; "": not served
-	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
-	DBMaxConns  int             // the connection pool's size (0: the database's default, see OpenDatabase)
-	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
-	JWKS        string          // file or URL of RS256/ES256 verification keys
-	Token       TokenOptions    // issuer, audience and leeway checks (Keys filled at start)
-	HashKey     []byte          // key of the HASH mask
+	Addr        string       // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
+	MetricsAddr string       // listen address of /metrics: DefaultMetricsAddr (loopback) unless CONSENTGATE_METRICS_LISTEN says otherwise; "": not served
+	DatabaseURL string       // SQLite DSN (file:...) or postgres:// URL
+	DBMaxConns  int          // the connection pool's size (0: the database's default, see OpenDatabase)
+	JWTSecret   []byte       // HS256 secret for tokens (none: HS256 refused)
+	JWKS        string       // file or URL of RS256/ES256 verification keys
+	Token       TokenOptions // issuer, audience and leeway checks (Keys filled at start)
+	HashKey     []byte       // key of the HASH mask
+	// Receipts signs consent receipts with CONSENTGATE_RECEIPT_KEY (the demo
+	// key with -demo) and serves it, with CONSENTGATE_RECEIPT_PREVIOUS_KEYS,
+	// as the JWKS; nil (Defaults): no receipts. LoadConfig refuses to start
+	// without a key.
+	Receipts    *receipt.Signer
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
 	Dev         bool            // CONSENTGATE_DEV=true: GraphiQL, introspection and suggestions without demo data
@@ -42,6 +51,14 @@ type Config struct {
 // DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
 // It is public: the gateway refuses it outside demo mode.
 const DemoSecret = "consentgate-demo-secret-not-for-production"
+
+// DemoReceiptKey signs consent receipts when -demo runs without
+// CONSENTGATE_RECEIPT_KEY: a seed derived from DemoSecret, so as public as
+// it; the gateway refuses it outside demo mode.
+func DemoReceiptKey() []byte {
+	sum := sha256.Sum256([]byte(DemoSecret + "-receipt"))
+	return sum[:]
+}
 
 // Defaults of the configuration. The gateway listens on every interface
 // (DefaultHost), as a service behind a load balancer or in a container
@@ -195,6 +212,10 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		c.HashKey = []byte(key)
 	}
 
+	if err := loadReceiptKeys(getenv, demo, &c); err != nil {
+		return c, err
+	}
+
 	if list := getenv("CONSENTGATE_CORS_ORIGINS"); list != "" {
 		for _, o := range strings.Split(list, ",") {
 			o = strings.TrimSpace(o)
@@ -286,4 +307,40 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		c.Policy = p
 	}
 	return c, nil
+}
+
+// loadReceiptKeys reads CONSENTGATE_RECEIPT_KEY (required outside demo
+// mode; the demo key only in it) and CONSENTGATE_RECEIPT_PREVIOUS_KEYS.
+func loadReceiptKeys(getenv func(string) string, demo bool, c *Config) error {
+	var seed []byte
+	switch key := getenv("CONSENTGATE_RECEIPT_KEY"); {
+	case key == "" && demo:
+		seed = DemoReceiptKey()
+	case key == "":
+		return fmt.Errorf("%w: CONSENTGATE_RECEIPT_KEY (the consent receipts' Ed25519 key: the base64 of 32 random bytes, e.g. openssl rand -base64 32) is required; or run with -demo", ErrConfig)
+	default:
+		var err error
+		if seed, err = receipt.ParseSeed(key); err != nil {
+			return fmt.Errorf("%w: CONSENTGATE_RECEIPT_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)", ErrConfig)
+		}
+		if bytes.Equal(seed, DemoReceiptKey()) && !demo {
+			return fmt.Errorf("%w: CONSENTGATE_RECEIPT_KEY is the public demo key; set your own", ErrConfig)
+		}
+	}
+	var previous []ed25519.PublicKey
+	if list := getenv("CONSENTGATE_RECEIPT_PREVIOUS_KEYS"); list != "" {
+		for _, k := range strings.Split(list, ",") {
+			pub, err := receipt.ParsePublicKey(strings.TrimSpace(k))
+			if err != nil {
+				return fmt.Errorf("%w: CONSENTGATE_RECEIPT_PREVIOUS_KEYS must list the base64 of 32-byte Ed25519 public keys (a JWKS key's x), separated by commas", ErrConfig)
+			}
+			previous = append(previous, pub)
+		}
+	}
+	signer, err := receipt.NewSigner(seed, previous...)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	c.Receipts = signer
+	return nil
 }

@@ -216,6 +216,7 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		PolicyVersion    func(childComplexity int) int
 		Purpose          func(childComplexity int) int
+		Receipt          func(childComplexity int) int
 		RecordedAt       func(childComplexity int) int
 		Source           func(childComplexity int) int
 		Standing         func(childComplexity int) int
@@ -518,6 +519,7 @@ type ApplicantResolver interface {
 	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
 }
 type ConsentResolver interface {
+	Receipt(ctx context.Context, obj *ent.Consent) (*string, error)
 	Standing(ctx context.Context, obj *ent.Consent) (*model.ConsentStanding, error)
 }
 type JobResolver interface {
@@ -1334,6 +1336,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consent.Purpose(childComplexity), true
+	case "Consent.receipt":
+		if e.ComplexityRoot.Consent.Receipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Receipt(childComplexity), true
 	case "Consent.recordedAt":
 		if e.ComplexityRoot.Consent.RecordedAt == nil {
 			break
@@ -2947,6 +2955,20 @@ input ConsentChangeInput {
   "EMPLOYER_PROVISION only: withhold (granted: false) or release (granted: true) this category alone."
   category: Category
   granted: Boolean!
+}
+
+extend type Consent {
+  """
+  The receipt of this ledger entry: a compact JWS (EdDSA over Ed25519, the
+  signing key's ` + "`" + `kid` + "`" + ` in its header) that verifies with the keys served at
+  /.well-known/jwks.json. Its payload holds the entry (purpose, recipient:
+  the employer's external id or null, category or null, granted, time), the
+  policy version it was given under and the SHA-256 digest of that version's
+  text (served at /policy/{version}), and the subject's keyed pseudonym as
+  ` + "`" + `sub` + "`" + `: no personal value. The same entry gives the same receipt while the
+  gateway's receipt key stays the same.
+  """
+  receipt: String
 }
 
 extend type Applicant {
@@ -6052,6 +6074,8 @@ input PublishPolicyVersionInput {
   summary: String!
   "sha256:<64 hex digits> of the policy text."
   textDigest: String!
+  "The policy text, exactly as GET /policy/{version} will serve it (UTF-8): its SHA-256 must be textDigest, or the version is refused."
+  text: String!
   "The purposes (§4) whose use this version adds or changes."
   changedPurposes: [Purpose!]!
 }
@@ -6622,6 +6646,8 @@ func (ec *executionContext) childFields_Consent(ctx context.Context, field graph
 		return ec.fieldContext_Consent_employer(ctx, field)
 	case "policyVersion":
 		return ec.fieldContext_Consent_policyVersion(ctx, field)
+	case "receipt":
+		return ec.fieldContext_Consent_receipt(ctx, field)
 	case "standing":
 		return ec.fieldContext_Consent_standing(ctx, field)
 	}
@@ -11498,6 +11524,29 @@ func (ec *executionContext) fieldContext_Consent_policyVersion(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Consent_receipt(ctx context.Context, field graphql.CollectedField, obj *ent.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_receipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consent().Receipt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_receipt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, true, "String")
 }
 
 func (ec *executionContext) _Consent_standing(ctx context.Context, field graphql.CollectedField, obj *ent.Consent) (ret graphql.Marshaler) {
@@ -25240,7 +25289,7 @@ func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "changedPurposes"}
+	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "text", "changedPurposes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25275,6 +25324,13 @@ func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.
 				return it, err
 			}
 			it.TextDigest = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		case "changedPurposes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedPurposes"))
 			data, err := ec.unmarshalNPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx, v)
@@ -27644,6 +27700,12 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Consent_policyVersion(ctx, field, obj)
+				})
+		case "receipt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Consent_receipt(ctx, field, obj)
 				})
 		case "standing":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

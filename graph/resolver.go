@@ -12,16 +12,19 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/applicant"
 	"consentgate/ent/hooks"
+	"consentgate/receipt"
 )
 
 // Resolver is the resolver root.
 type Resolver struct {
 	client     *ent.Client
-	requestDue time.Duration // how long a privacy request may take
-	grantTTL   time.Duration // how long an access grant lives after approval
-	noise      consent.Noise // the statistics' noise source
-	metrics    *Metrics      // optional
-	schema     *ast.Schema   // the executable schema's, which approved documents must validate against
+	requestDue time.Duration   // how long a privacy request may take
+	grantTTL   time.Duration   // how long an access grant lives after approval
+	noise      consent.Noise   // the statistics' noise source
+	metrics    *Metrics        // optional
+	schema     *ast.Schema     // the executable schema's, which approved documents must validate against
+	receipts   *receipt.Signer // signs consent receipts (optional)
+	masker     consent.Masker  // its key makes the subjects' pseudonyms in receipts
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period

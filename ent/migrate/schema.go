@@ -456,6 +456,7 @@ var (
 		{Name: "effective_at", Type: field.TypeTime},
 		{Name: "summary", Type: field.TypeString, Nullable: true},
 		{Name: "text_digest", Type: field.TypeString},
+		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "changed_purposes", Type: field.TypeJSON, Nullable: true},
 		{Name: "published_at", Type: field.TypeTime},
 		{Name: "published_by", Type: field.TypeString, Nullable: true, Size: 128},
