@@ -19,6 +19,8 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/gateway"
+	"consentgate/receipt"
 )
 
 // fetch serves GET path through the gateway (no token) and returns the
@@ -168,16 +170,16 @@ func TestConsentReceipts(t *testing.T) {
 		entries, _ := dig(me.Data, "me", "consents").([]any)
 		var again, applied string
 		for _, c := range entries {
-			receipt, _ := dig(c, "receipt").(string)
-			claims, err := verifyReceipt(keys, receipt)
+			rc, _ := dig(c, "receipt").(string)
+			claims, err := verifyReceipt(keys, rc)
 			if err != nil || claims["sub"] != alice {
-				t.Errorf("entry %v: receipt %q: %v, %v", c, receipt, err, claims)
+				t.Errorf("entry %v: receipt %q: %v, %v", c, rc, err, claims)
 			}
 			if dig(c, "id") == dig(r.Data, "changeConsent", "id") {
-				again = receipt
+				again = rc
 			}
 			if dig(c, "source") == "APPLICATION" && claims["recipient"] == "globex" {
-				applied = receipt
+				applied = rc
 			}
 		}
 		if again != got || applied == "" {
@@ -249,6 +251,59 @@ func TestPolicyTexts(t *testing.T) {
 			if res, _ := f.fetch(t, path); res.StatusCode != http.StatusNotFound {
 				t.Errorf("GET %s: %d", path, res.StatusCode)
 			}
+		}
+	})
+}
+
+// TestReceiptKeyRotation: after the key changes, with the old public key
+// among the previous keys, the JWKS serves both, a receipt handed out
+// before still verifies, and the entry's receipt read again is signed with
+// the new key over the same payload; without it, the old receipt no longer
+// verifies against the served keys.
+func TestReceiptKeyRotation(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		r := f.post(t, as("bob"), `mutation { changeConsent(input: {purpose: FEEDBACK, granted: true}) { id receipt } }`, nil)
+		old, _ := dig(r.Data, "changeConsent", "receipt").(string)
+		oldKeys := receiptKeys(t, f)
+		if _, err := verifyReceipt(oldKeys, old); err != nil {
+			t.Fatalf("before the rotation: %v (%s)", err, r.Raw)
+		}
+		var oldPublic ed25519.PublicKey
+		for _, k := range oldKeys {
+			oldPublic = k
+		}
+		rotated := func(previous ...ed25519.PublicKey) *fixture {
+			signer, err := receipt.NewSigner([]byte("another-receipt-key-another-rece"), previous...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := *f
+			g.handler = testGateway(client, nil, func(gw *gateway.Gateway) { gw.Receipts = signer })
+			return &g
+		}
+
+		g := rotated(oldPublic)
+		keys := receiptKeys(t, g)
+		if _, err := verifyReceipt(keys, old); err != nil || len(keys) != 2 {
+			t.Fatalf("the old receipt after the rotation: %v; keys %d", err, len(keys))
+		}
+		me := g.post(t, as("bob"), `{ me { consents { id receipt } } }`, nil)
+		var again string
+		for _, c := range dig(me.Data, "me", "consents").([]any) {
+			if dig(c, "id") == dig(r.Data, "changeConsent", "id") {
+				again, _ = dig(c, "receipt").(string)
+			}
+		}
+		if _, err := verifyReceipt(keys, again); err != nil || again == old || strings.Split(again, ".")[1] != strings.Split(old, ".")[1] {
+			t.Fatalf("the entry's receipt after the rotation: %v\n%s\nbefore:\n%s", err, again, old)
+		}
+		if _, err := verifyReceipt(map[string]ed25519.PublicKey{}, again); err == nil {
+			t.Fatal("verifies with no key")
+		}
+
+		if _, err := verifyReceipt(receiptKeys(t, rotated()), old); err == nil {
+			t.Fatal("the old receipt verifies against a JWKS without its key")
 		}
 	})
 }
