@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -161,14 +162,19 @@ func TestConsentReceipts(t *testing.T) {
 			t.Errorf("the receipt names alice's account or id: %s", payload)
 		}
 
-		// Applying records a provision grant to the employer: its receipt
-		// comes with me { consents } like every entry's, again the same.
-		if r := f.post(t, as("alice"), `mutation($j: ID!) { applyToJob(input: {jobID: $j}) { id } }`, map[string]any{"j": f.jobs["globex"].ID}); len(r.Errors) > 0 {
-			t.Fatal(r.Raw)
+		// Applying records a provision grant to the employer: the
+		// application returns the entry with its receipt, and
+		// me { consents } gives it again, like every entry's.
+		applied := f.post(t, as("alice"), `mutation($j: ID!) { applyToJob(input: {jobID: $j}) { id consents { source granted receipt } } }`,
+			map[string]any{"j": f.jobs["globex"].ID})
+		appliedReceipt, _ := dig(applied.Data, "applyToJob", "consents", 0, "receipt").(string)
+		if claims, err := verifyReceipt(keys, appliedReceipt); err != nil || claims["recipient"] != "globex" || claims["granted"] != true ||
+			claims["purpose"] != "EMPLOYER_PROVISION" || len(dig(applied.Data, "applyToJob", "consents").([]any)) != 1 {
+			t.Fatalf("applyToJob's entry: %v %v: %s", err, claims, applied.Raw)
 		}
 		me := f.post(t, as("alice"), `{ me { consents { id source granted employer { name } receipt } } }`, nil)
 		entries, _ := dig(me.Data, "me", "consents").([]any)
-		var again, applied string
+		var again, appliedAgain string
 		for _, c := range entries {
 			rc, _ := dig(c, "receipt").(string)
 			claims, err := verifyReceipt(keys, rc)
@@ -179,11 +185,28 @@ func TestConsentReceipts(t *testing.T) {
 				again = rc
 			}
 			if dig(c, "source") == "APPLICATION" && claims["recipient"] == "globex" {
-				applied = rc
+				appliedAgain = rc
 			}
 		}
-		if again != got || applied == "" {
-			t.Fatalf("me { consents { receipt } }: the change's receipt again %v, the application's %q: %s", again == got, applied, me.Raw)
+		if again != got || appliedAgain != appliedReceipt {
+			t.Fatalf("me { consents { receipt } }: the change's receipt again %v, the application's %v: %s", again == got, appliedAgain == appliedReceipt, me.Raw)
+		}
+
+		// Withdrawing the application (the last to globex) records the
+		// withdrawal: the application now has both entries.
+		withdrawn := f.post(t, as("alice"), `mutation($id: ID!) { withdrawApplication(id: $id) { consents { granted receipt } } }`,
+			map[string]any{"id": dig(applied.Data, "applyToJob", "id")})
+		entries, _ = dig(withdrawn.Data, "withdrawApplication", "consents").([]any)
+		var grants []any
+		for _, c := range entries {
+			claims, err := verifyReceipt(keys, dig(c, "receipt").(string))
+			if err != nil || claims["granted"] != dig(c, "granted") || claims["recipient"] != "globex" {
+				t.Errorf("withdrawApplication's entry %v: %v %v", c, err, claims)
+			}
+			grants = append(grants, claims["granted"])
+		}
+		if len(entries) != 2 || !slices.Contains(grants, false) {
+			t.Fatalf("withdrawApplication's entries: %s", withdrawn.Raw)
 		}
 
 		// The digest is the SHA-256 of the text served for the version.

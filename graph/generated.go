@@ -188,6 +188,7 @@ type ComplexityRoot struct {
 	Application struct {
 		Answers         func(childComplexity int) int
 		Applicant       func(childComplexity int) int
+		Consents        func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Job             func(childComplexity int) int
@@ -1219,6 +1220,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Application.Applicant(childComplexity), true
+	case "Application.consents":
+		if e.ComplexityRoot.Application.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Consents(childComplexity), true
 	case "Application.createdAt":
 		if e.ComplexityRoot.Application.CreatedAt == nil {
 			break
@@ -3757,6 +3764,10 @@ type Application implements Node {
   The answers to the job's questions in effect when applying, each released as its question's category.
   """
   answers: [Answer!] @nonPersonal
+  """
+  The consent ledger entries this application recorded: applying, the grant of provision to the job's employer; withdrawing the last live application to that employer, its withdrawal. Each has its receipt.
+  """
+  consents: [Consent!] @nonPersonal
 }
 """
 A connection to a list of items.
@@ -6596,6 +6607,8 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_job(ctx, field)
 	case "answers":
 		return ec.fieldContext_Application_answers(ctx, field)
+	case "consents":
+		return ec.fieldContext_Application_consents(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Application_updatedAt(ctx, field)
 	}
@@ -11099,6 +11112,38 @@ func (ec *executionContext) fieldContext_Application_answers(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Application_consents(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_consents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+			return ec.marshalOConsent2ᚕᚖconsentgateᚋentᚐConsentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -27533,6 +27578,12 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_answers(ctx, field, obj)
+				})
+		case "consents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_consents(ctx, field, obj)
 				})
 		case "updatedAt":
 			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)

@@ -100,6 +100,8 @@ func (Consent) Fields() []ent.Field {
 		field.Int("applicant_id").Immutable().Annotations(entgql.Skip()),
 		field.Int("employer_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.Int("policy_version_id").Immutable().Annotations(entgql.Skip()),
+		field.Int("application_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()).
+			Comment("The application whose creation or withdrawal recorded the entry (source APPLICATION)."),
 	}
 }
 
@@ -112,6 +114,8 @@ func (Consent) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("application", Application.Type).Ref("consents").Field("application_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("state", ConsentState.Type).Unique().
 			Annotations(entgql.Skip(entgql.SkipAll)).Comment("The state line this entry is in force for, if it is."),
 	}
