@@ -327,3 +327,14 @@ func (m Mask) String() string {
 	}
 	return string(m.Name)
 }
+
+// Pseudonym is the keyed, stable token of the applicant whose id is
+// subjectID: "s:" and 32 hex digits of HMAC-SHA256 under HashKey. The
+// access records keep it after the subject's deletion, and consent
+// receipts name their subject by it: no personal value, and the same
+// subject in both.
+func (m Masker) Pseudonym(subjectID int) string {
+	mac := hmac.New(sha256.New, m.HashKey)
+	mac.Write([]byte("applicant:" + strconv.Itoa(subjectID)))
+	return "s:" + hex.EncodeToString(mac.Sum(nil)[:16])
+}

@@ -17,7 +17,11 @@ var policyText []byte
 func PolicyText() []byte { return bytes.Clone(policyText) }
 
 // PolicyTextDigest is "sha256:<hex>" of the embedded privacy policy.
-func PolicyTextDigest() string {
-	sum := sha256.Sum256(policyText)
+func PolicyTextDigest() string { return TextDigest(policyText) }
+
+// TextDigest is "sha256:<hex>" of a policy text: a policy version's
+// textDigest, which its text must match.
+func TextDigest(text []byte) string {
+	sum := sha256.Sum256(text)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }

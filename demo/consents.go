@@ -24,7 +24,7 @@ func (s *demoSeeder) seedPolicyVersion(ctx context.Context) error {
 		SetSummary("First version under consentgate. Consent is asked per purpose (§4 (1)-(7)); " +
 			"applying to a job consents to providing the §5(1) items to that employer only, " +
 			"and single categories can be withheld from employers.").
-		SetTextDigest(consent.PolicyTextDigest()).
+		SetTextDigest(consent.PolicyTextDigest()).SetText(string(consent.PolicyText())).
 		SetChangedPurposes(consent.Purpose("").Values()).
 		Save(ctx)
 	if err != nil {
@@ -40,7 +40,7 @@ func (s *demoSeeder) seedPolicyVersion(ctx context.Context) error {
 		SetPublishedAt(demoPolicyChangeEffective.AddDate(0, -1, 0)).
 		SetSummary("Analysis (§4 (7)) now also measures how well job matching works; " +
 			"mail magazines (§4 (3)) may include events of partner schools.").
-		SetTextDigest(consent.PolicyTextDigest()).
+		SetTextDigest(consent.PolicyTextDigest()).SetText(string(consent.PolicyText())).
 		SetChangedPurposes([]string{string(consent.Analytics), string(consent.MailMagazine)}).
 		Save(ctx)
 	if err != nil {

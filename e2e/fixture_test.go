@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"consentgate/gateway"
 	"consentgate/graph"
 	"consentgate/operations"
+	"consentgate/receipt"
 )
 
 // unlimited is a rate limit tests do not reach (TestRateLimit tests the real one).
@@ -35,7 +37,22 @@ var unlimited = gateway.RateLimit{Rate: 1e6, Burst: 1e6}
 var (
 	testSecret  = []byte("test-secret-test-secret-test-secret!")
 	testHashKey = []byte("test-hash-key-test-hash-key-test-hash")
+	// testReceiptKey is a CONSENTGATE_RECEIPT_KEY (the base64 of an Ed25519 seed).
+	testReceiptKey = base64.StdEncoding.EncodeToString([]byte("test-receipt-key-test-receipt-ke"))
 )
+
+// testReceipts signs the test gateways' receipts with testReceiptKey.
+func testReceipts() *receipt.Signer {
+	seed, err := receipt.ParseSeed(testReceiptKey)
+	if err != nil {
+		panic(err)
+	}
+	s, err := receipt.NewSigner(seed)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // fixture is a small world whose every personal value is a canary: a
 // marker naming its owner, so that a response can be searched for data it
@@ -256,7 +273,7 @@ func testGatewayHandlers(client *ent.Client, log *slog.Logger, edit func(*gatewa
 		log = slog.New(slog.DiscardHandler)
 	}
 	gw := gateway.Gateway{Config: gateway.Defaults(), Client: client, Auth: gateway.NewAuthenticator(testSecret), Log: log}
-	gw.HashKey, gw.CursorKey, gw.RateLimit = testHashKey, testCursorKey, unlimited
+	gw.HashKey, gw.CursorKey, gw.RateLimit, gw.Receipts = testHashKey, testCursorKey, unlimited, testReceipts()
 	if edit != nil {
 		edit(&gw)
 	}

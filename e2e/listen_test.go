@@ -58,7 +58,7 @@ func get(url string) int {
 // TestListenAddress: the command listens on every interface in production,
 // on loopback with -demo, and where CONSENTGATE_LISTEN says in either.
 func TestListenAddress(t *testing.T) {
-	secrets := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "PORT": "0",
+	secrets := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "CONSENTGATE_RECEIPT_KEY": testReceiptKey, "PORT": "0",
 		"CONSENTGATE_METRICS_LISTEN": "off"}
 	with := func(kv ...string) map[string]string {
 		env := map[string]string{}
@@ -100,7 +100,7 @@ func TestListenAddress(t *testing.T) {
 // API listens on every interface, and never beside the API; off serves no
 // metrics.
 func TestMetricsListener(t *testing.T) {
-	env := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "PORT": "0",
+	env := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "CONSENTGATE_RECEIPT_KEY": testReceiptKey, "PORT": "0",
 		"CONSENTGATE_METRICS_LISTEN": "127.0.0.1:0"}
 	addrs := serving(t, env, []string{"listening", "metrics listening"})
 	api, metrics := addrs["listening"], addrs["metrics listening"]
@@ -135,7 +135,7 @@ func TestMetricsDefaultAddressTaken(t *testing.T) {
 	if held, err := net.Listen("tcp", gateway.DefaultMetricsAddr); err == nil {
 		t.Cleanup(func() { held.Close() })
 	}
-	env := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32),
+	env := map[string]string{"CONSENTGATE_JWT_SECRET": strings.Repeat("s", 32), "CONSENTGATE_HASH_KEY": strings.Repeat("h", 32), "CONSENTGATE_RECEIPT_KEY": testReceiptKey,
 		"CONSENTGATE_METRICS_LISTEN": ""}
 	addr := serving(t, env, []string{"listening"})["listening"]
 	_, port, _ := net.SplitHostPort(addr)
@@ -143,7 +143,7 @@ func TestMetricsDefaultAddressTaken(t *testing.T) {
 		t.Fatalf("healthz: %d", got)
 	}
 	list := []string{"DATABASE_URL=file:" + filepath.Join(t.TempDir(), "x.db"), "CONSENTGATE_JWT_SECRET=" + strings.Repeat("s", 32),
-		"CONSENTGATE_HASH_KEY=" + strings.Repeat("h", 32), "CONSENTGATE_METRICS_LISTEN=" + gateway.DefaultMetricsAddr}
+		"CONSENTGATE_HASH_KEY=" + strings.Repeat("h", 32), "CONSENTGATE_RECEIPT_KEY=" + testReceiptKey, "CONSENTGATE_METRICS_LISTEN=" + gateway.DefaultMetricsAddr}
 	if _, err := commandEnv(t, list, "migrate"); err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,8 @@ func schemaBackends(t *testing.T) map[string][2]string {
 
 // productionEnv is what a production start needs, on the database dsn.
 func productionEnv(dsn string) []string {
-	return []string{"DATABASE_URL=" + dsn, "CONSENTGATE_JWT_SECRET=" + string(testSecret), "CONSENTGATE_HASH_KEY=" + string(testHashKey)}
+	return []string{"DATABASE_URL=" + dsn, "CONSENTGATE_JWT_SECRET=" + string(testSecret), "CONSENTGATE_HASH_KEY=" + string(testHashKey),
+		"CONSENTGATE_RECEIPT_KEY=" + testReceiptKey}
 }
 
 // TestStartChecksTheSchema: a start refuses a database behind the binary

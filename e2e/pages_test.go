@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
+	"consentgate/consent"
 	"consentgate/ent/privacy"
 	"consentgate/gateway"
 )
@@ -121,7 +122,7 @@ func TestPrivacyCentreRequests(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	published := f.post(t, as("admin"), `mutation($in: PublishPolicyVersionInput!) { publishPolicyVersion(input: $in) { version } }`, map[string]any{"in": map[string]any{
 		"version": "2099-01", "effectiveAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "summary": "Feedback surveys by SMS.",
-		"textDigest": "sha256:" + strings.Repeat("ab", 32), "changedPurposes": []string{"FEEDBACK"}}})
+		"textDigest": consent.TextDigest([]byte(policyTextOf("2099-01"))), "text": policyTextOf("2099-01"), "changedPurposes": []string{"FEEDBACK"}}})
 	if len(published.Errors) > 0 {
 		t.Fatal(published.Raw)
 	}

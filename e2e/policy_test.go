@@ -20,8 +20,15 @@ const standingQuery = `{ me { notices { policyVersion { version } inForce acknow
   currentConsents { purpose granted standing { basis policyVersion { version } } } } }`
 
 func versionInput(version string, at time.Time, purposes ...string) map[string]any {
+	text := policyTextOf(version)
 	return map[string]any{"in": map[string]any{"version": version, "effectiveAt": at.Format(time.RFC3339Nano),
-		"summary": "Analysis now covers matching quality.", "textDigest": "sha256:" + strings.Repeat("ab", 32), "changedPurposes": purposes}}
+		"summary": "Analysis now covers matching quality.", "textDigest": consent.TextDigest([]byte(text)), "text": text, "changedPurposes": purposes}}
+}
+
+// policyTextOf is the text tests publish as version's: the shipped
+// policy's, its title naming the version.
+func policyTextOf(version string) string {
+	return "Privacy policy, version " + version + "\r\n\r\n" + string(consent.PolicyText())
 }
 
 // standings renders an applicant's current consents as

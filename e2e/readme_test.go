@@ -73,7 +73,7 @@ import (
 // `…` as any run of characters but white space (one field or a part of
 // one: `sha256:…`).
 func TestREADMEExamples(t *testing.T) {
-	for _, tool := range []string{"bash", "curl", "jq", "sha256sum", "date"} {
+	for _, tool := range []string{"bash", "curl", "jq", "sha256sum", "date", "openssl", "base64"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") == "true" {
 				t.Fatalf("the README's examples need %s, which is not on PATH (.ci/run installs it)", tool)

@@ -47,13 +47,16 @@ type ApplicationEdges struct {
 	Job *Job `json:"job,omitempty"`
 	// The answers to the job's questions in effect when applying, each released as its question's category.
 	Answers []*Answer `json:"answers,omitempty"`
+	// The consent ledger entries this application recorded: applying, the grant of provision to the job's employer; withdrawing the last live application to that employer, its withdrawal. Each has its receipt.
+	Consents []*Consent `json:"consents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedAnswers map[string][]*Answer
+	namedAnswers  map[string][]*Answer
+	namedConsents map[string][]*Consent
 }
 
 // ApplicantOrErr returns the Applicant value or an error if the edge
@@ -85,6 +88,15 @@ func (e ApplicationEdges) AnswersOrErr() ([]*Answer, error) {
 		return e.Answers, nil
 	}
 	return nil, &NotLoadedError{edge: "answers"}
+}
+
+// ConsentsOrErr returns the Consents value or an error if the edge
+// was not loaded in eager-loading.
+func (e ApplicationEdges) ConsentsOrErr() ([]*Consent, error) {
+	if e.loadedTypes[3] {
+		return e.Consents, nil
+	}
+	return nil, &NotLoadedError{edge: "consents"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -189,6 +201,11 @@ func (_m *Application) QueryAnswers() *AnswerQuery {
 	return NewApplicationClient(_m.config).QueryAnswers(_m)
 }
 
+// QueryConsents queries the "consents" edge of the Application entity.
+func (_m *Application) QueryConsents() *ConsentQuery {
+	return NewApplicationClient(_m.config).QueryConsents(_m)
+}
+
 // Update returns a builder for updating this Application.
 // Note that you need to call Application.Unwrap() before calling this method if this Application
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -257,6 +274,30 @@ func (_m *Application) appendNamedAnswers(name string, edges ...*Answer) {
 		_m.Edges.namedAnswers[name] = []*Answer{}
 	} else {
 		_m.Edges.namedAnswers[name] = append(_m.Edges.namedAnswers[name], edges...)
+	}
+}
+
+// NamedConsents returns the Consents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Application) NamedConsents(name string) ([]*Consent, error) {
+	if _m.Edges.namedConsents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedConsents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Application) appendNamedConsents(name string, edges ...*Consent) {
+	if _m.Edges.namedConsents == nil {
+		_m.Edges.namedConsents = make(map[string][]*Consent)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedConsents[name] = []*Consent{}
+	} else {
+		_m.Edges.namedConsents[name] = append(_m.Edges.namedConsents[name], edges...)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
+	"consentgate/ent/consent"
 	"consentgate/ent/job"
 	"consentgate/ent/predicate"
 	"context"
@@ -23,16 +24,18 @@ import (
 // ApplicationQuery is the builder for querying Application entities.
 type ApplicationQuery struct {
 	config
-	ctx              *QueryContext
-	order            []application.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Application
-	withApplicant    *ApplicantQuery
-	withJob          *JobQuery
-	withAnswers      *AnswerQuery
-	modifiers        []func(*sql.Selector)
-	loadTotal        []func(context.Context, []*Application) error
-	withNamedAnswers map[string]*AnswerQuery
+	ctx               *QueryContext
+	order             []application.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.Application
+	withApplicant     *ApplicantQuery
+	withJob           *JobQuery
+	withAnswers       *AnswerQuery
+	withConsents      *ConsentQuery
+	modifiers         []func(*sql.Selector)
+	loadTotal         []func(context.Context, []*Application) error
+	withNamedAnswers  map[string]*AnswerQuery
+	withNamedConsents map[string]*ConsentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -128,6 +131,28 @@ func (_q *ApplicationQuery) QueryAnswers() *AnswerQuery {
 			sqlgraph.From(application.Table, application.FieldID, selector),
 			sqlgraph.To(answer.Table, answer.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, application.AnswersTable, application.AnswersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryConsents chains the current query on the "consents" edge.
+func (_q *ApplicationQuery) QueryConsents() *ConsentQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, selector),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, application.ConsentsTable, application.ConsentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -330,6 +355,7 @@ func (_q *ApplicationQuery) Clone() *ApplicationQuery {
 		withApplicant: _q.withApplicant.Clone(),
 		withJob:       _q.withJob.Clone(),
 		withAnswers:   _q.withAnswers.Clone(),
+		withConsents:  _q.withConsents.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -366,6 +392,17 @@ func (_q *ApplicationQuery) WithAnswers(opts ...func(*AnswerQuery)) *Application
 		opt(query)
 	}
 	_q.withAnswers = query
+	return _q
+}
+
+// WithConsents tells the query-builder to eager-load the nodes that are connected to
+// the "consents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApplicationQuery) WithConsents(opts ...func(*ConsentQuery)) *ApplicationQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withConsents = query
 	return _q
 }
 
@@ -453,10 +490,11 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Application{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withApplicant != nil,
 			_q.withJob != nil,
 			_q.withAnswers != nil,
+			_q.withConsents != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -503,10 +541,24 @@ func (_q *ApplicationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withConsents; query != nil {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Application) { n.Edges.Consents = []*Consent{} },
+			func(n *Application, e *Consent) { n.Edges.Consents = append(n.Edges.Consents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAnswers {
 		if err := _q.loadAnswers(ctx, query, nodes,
 			func(n *Application) { n.appendNamedAnswers(name) },
 			func(n *Application, e *Answer) { n.appendNamedAnswers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedConsents {
+		if err := _q.loadConsents(ctx, query, nodes,
+			func(n *Application) { n.appendNamedConsents(name) },
+			func(n *Application, e *Consent) { n.appendNamedConsents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -601,6 +653,39 @@ func (_q *ApplicationQuery) loadAnswers(ctx context.Context, query *AnswerQuery,
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "application_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ApplicationQuery) loadConsents(ctx context.Context, query *ConsentQuery, nodes []*Application, init func(*Application), assign func(*Application, *Consent)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Application)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(consent.FieldApplicationID)
+	}
+	query.Where(predicate.Consent(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(application.ConsentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ApplicationID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "application_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "application_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -712,6 +797,20 @@ func (_q *ApplicationQuery) WithNamedAnswers(name string, opts ...func(*AnswerQu
 		_q.withNamedAnswers = make(map[string]*AnswerQuery)
 	}
 	_q.withNamedAnswers[name] = query
+	return _q
+}
+
+// WithNamedConsents tells the query-builder to eager-load the nodes that are connected to the "consents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApplicationQuery) WithNamedConsents(name string, opts ...func(*ConsentQuery)) *ApplicationQuery {
+	query := (&ConsentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedConsents == nil {
+		_q.withNamedConsents = make(map[string]*ConsentQuery)
+	}
+	_q.withNamedConsents[name] = query
 	return _q
 }
 

@@ -1094,6 +1094,22 @@ func (c *ApplicationClient) QueryAnswers(_m *Application) *AnswerQuery {
 	return query
 }
 
+// QueryConsents queries the consents edge of a Application.
+func (c *ApplicationClient) QueryConsents(_m *Application) *ConsentQuery {
+	query := (&ConsentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(application.Table, application.FieldID, id),
+			sqlgraph.To(consent.Table, consent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, application.ConsentsTable, application.ConsentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ApplicationClient) Hooks() []Hook {
 	hooks := c.hooks.Application
@@ -1403,6 +1419,22 @@ func (c *ConsentClient) QueryPolicyVersion(_m *Consent) *PolicyVersionQuery {
 			sqlgraph.From(consent.Table, consent.FieldID, id),
 			sqlgraph.To(policyversion.Table, policyversion.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, consent.PolicyVersionTable, consent.PolicyVersionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplication queries the application edge of a Consent.
+func (c *ConsentClient) QueryApplication(_m *Consent) *ApplicationQuery {
+	query := (&ApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, id),
+			sqlgraph.To(application.Table, application.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, consent.ApplicationTable, consent.ApplicationColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"consentgate/ent/applicant"
+	"consentgate/ent/application"
 	"consentgate/ent/consent"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
@@ -39,6 +40,8 @@ type Consent struct {
 	EmployerID *int `json:"employer_id,omitempty"`
 	// PolicyVersionID holds the value of the "policy_version_id" field.
 	PolicyVersionID int `json:"policy_version_id,omitempty"`
+	// The application whose creation or withdrawal recorded the entry (source APPLICATION).
+	ApplicationID *int `json:"application_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConsentQuery when eager-loading is set.
 	Edges        ConsentEdges `json:"edges"`
@@ -53,11 +56,13 @@ type ConsentEdges struct {
 	Employer *Employer `json:"employer,omitempty"`
 	// PolicyVersion holds the value of the policy_version edge.
 	PolicyVersion *PolicyVersion `json:"policy_version,omitempty"`
+	// Application holds the value of the application edge.
+	Application *Application `json:"application,omitempty"`
 	// The state line this entry is in force for, if it is.
 	State *ConsentState `json:"state,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 }
@@ -95,12 +100,23 @@ func (e ConsentEdges) PolicyVersionOrErr() (*PolicyVersion, error) {
 	return nil, &NotLoadedError{edge: "policy_version"}
 }
 
+// ApplicationOrErr returns the Application value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ConsentEdges) ApplicationOrErr() (*Application, error) {
+	if e.Application != nil {
+		return e.Application, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: application.Label}
+	}
+	return nil, &NotLoadedError{edge: "application"}
+}
+
 // StateOrErr returns the State value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e ConsentEdges) StateOrErr() (*ConsentState, error) {
 	if e.State != nil {
 		return e.State, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: consentstate.Label}
 	}
 	return nil, &NotLoadedError{edge: "state"}
@@ -113,7 +129,7 @@ func (*Consent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case consent.FieldGranted:
 			values[i] = new(sql.NullBool)
-		case consent.FieldID, consent.FieldApplicantID, consent.FieldEmployerID, consent.FieldPolicyVersionID:
+		case consent.FieldID, consent.FieldApplicantID, consent.FieldEmployerID, consent.FieldPolicyVersionID, consent.FieldApplicationID:
 			values[i] = new(sql.NullInt64)
 		case consent.FieldPurpose, consent.FieldWithheldCategory, consent.FieldSource, consent.FieldBasis:
 			values[i] = new(sql.NullString)
@@ -196,6 +212,13 @@ func (_m *Consent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PolicyVersionID = int(value.Int64)
 			}
+		case consent.FieldApplicationID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field application_id", values[i])
+			} else if value.Valid {
+				_m.ApplicationID = new(int)
+				*_m.ApplicationID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -222,6 +245,11 @@ func (_m *Consent) QueryEmployer() *EmployerQuery {
 // QueryPolicyVersion queries the "policy_version" edge of the Consent entity.
 func (_m *Consent) QueryPolicyVersion() *PolicyVersionQuery {
 	return NewConsentClient(_m.config).QueryPolicyVersion(_m)
+}
+
+// QueryApplication queries the "application" edge of the Consent entity.
+func (_m *Consent) QueryApplication() *ApplicationQuery {
+	return NewConsentClient(_m.config).QueryApplication(_m)
 }
 
 // QueryState queries the "state" edge of the Consent entity.
@@ -282,6 +310,11 @@ func (_m *Consent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("policy_version_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PolicyVersionID))
+	builder.WriteString(", ")
+	if v := _m.ApplicationID; v != nil {
+		builder.WriteString("application_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

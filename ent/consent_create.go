@@ -4,6 +4,7 @@ package ent
 
 import (
 	"consentgate/ent/applicant"
+	"consentgate/ent/application"
 	"consentgate/ent/consent"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
@@ -104,6 +105,20 @@ func (_c *ConsentCreate) SetPolicyVersionID(v int) *ConsentCreate {
 	return _c
 }
 
+// SetApplicationID sets the "application_id" field.
+func (_c *ConsentCreate) SetApplicationID(v int) *ConsentCreate {
+	_c.mutation.SetApplicationID(v)
+	return _c
+}
+
+// SetNillableApplicationID sets the "application_id" field if the given value is not nil.
+func (_c *ConsentCreate) SetNillableApplicationID(v *int) *ConsentCreate {
+	if v != nil {
+		_c.SetApplicationID(*v)
+	}
+	return _c
+}
+
 // SetApplicant sets the "applicant" edge to the Applicant entity.
 func (_c *ConsentCreate) SetApplicant(v *Applicant) *ConsentCreate {
 	return _c.SetApplicantID(v.ID)
@@ -117,6 +132,11 @@ func (_c *ConsentCreate) SetEmployer(v *Employer) *ConsentCreate {
 // SetPolicyVersion sets the "policy_version" edge to the PolicyVersion entity.
 func (_c *ConsentCreate) SetPolicyVersion(v *PolicyVersion) *ConsentCreate {
 	return _c.SetPolicyVersionID(v.ID)
+}
+
+// SetApplication sets the "application" edge to the Application entity.
+func (_c *ConsentCreate) SetApplication(v *Application) *ConsentCreate {
+	return _c.SetApplicationID(v.ID)
 }
 
 // SetStateID sets the "state" edge to the ConsentState entity by ID.
@@ -333,6 +353,23 @@ func (_c *ConsentCreate) createSpec() (*Consent, *sqlgraph.CreateSpec) {
 		_node.PolicyVersionID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ApplicationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   consent.ApplicationTable,
+			Columns: []string{consent.ApplicationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(application.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ApplicationID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.StateIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -438,6 +475,9 @@ func (u *ConsentUpsertOne) UpdateNewValues() *ConsentUpsertOne {
 		}
 		if _, exists := u.create.mutation.PolicyVersionID(); exists {
 			s.SetIgnore(consent.FieldPolicyVersionID)
+		}
+		if _, exists := u.create.mutation.ApplicationID(); exists {
+			s.SetIgnore(consent.FieldApplicationID)
 		}
 	}))
 	return u
@@ -672,6 +712,9 @@ func (u *ConsentUpsertBulk) UpdateNewValues() *ConsentUpsertBulk {
 			}
 			if _, exists := b.mutation.PolicyVersionID(); exists {
 				s.SetIgnore(consent.FieldPolicyVersionID)
+			}
+			if _, exists := b.mutation.ApplicationID(); exists {
+				s.SetIgnore(consent.FieldApplicationID)
 			}
 		}
 	}))

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"consentgate/ent/applicant"
+	"consentgate/ent/application"
 	"consentgate/ent/consent"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/employer"
@@ -31,6 +32,7 @@ type ConsentQuery struct {
 	withApplicant     *ApplicantQuery
 	withEmployer      *EmployerQuery
 	withPolicyVersion *PolicyVersionQuery
+	withApplication   *ApplicationQuery
 	withState         *ConsentStateQuery
 	modifiers         []func(*sql.Selector)
 	loadTotal         []func(context.Context, []*Consent) error
@@ -129,6 +131,28 @@ func (_q *ConsentQuery) QueryPolicyVersion() *PolicyVersionQuery {
 			sqlgraph.From(consent.Table, consent.FieldID, selector),
 			sqlgraph.To(policyversion.Table, policyversion.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, consent.PolicyVersionTable, consent.PolicyVersionColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryApplication chains the current query on the "application" edge.
+func (_q *ConsentQuery) QueryApplication() *ApplicationQuery {
+	query := (&ApplicationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(consent.Table, consent.FieldID, selector),
+			sqlgraph.To(application.Table, application.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, consent.ApplicationTable, consent.ApplicationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -353,6 +377,7 @@ func (_q *ConsentQuery) Clone() *ConsentQuery {
 		withApplicant:     _q.withApplicant.Clone(),
 		withEmployer:      _q.withEmployer.Clone(),
 		withPolicyVersion: _q.withPolicyVersion.Clone(),
+		withApplication:   _q.withApplication.Clone(),
 		withState:         _q.withState.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -390,6 +415,17 @@ func (_q *ConsentQuery) WithPolicyVersion(opts ...func(*PolicyVersionQuery)) *Co
 		opt(query)
 	}
 	_q.withPolicyVersion = query
+	return _q
+}
+
+// WithApplication tells the query-builder to eager-load the nodes that are connected to
+// the "application" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ConsentQuery) WithApplication(opts ...func(*ApplicationQuery)) *ConsentQuery {
+	query := (&ApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withApplication = query
 	return _q
 }
 
@@ -488,10 +524,11 @@ func (_q *ConsentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cons
 	var (
 		nodes       = []*Consent{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withApplicant != nil,
 			_q.withEmployer != nil,
 			_q.withPolicyVersion != nil,
+			_q.withApplication != nil,
 			_q.withState != nil,
 		}
 	)
@@ -535,6 +572,12 @@ func (_q *ConsentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cons
 	if query := _q.withPolicyVersion; query != nil {
 		if err := _q.loadPolicyVersion(ctx, query, nodes, nil,
 			func(n *Consent, e *PolicyVersion) { n.Edges.PolicyVersion = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withApplication; query != nil {
+		if err := _q.loadApplication(ctx, query, nodes, nil,
+			func(n *Consent, e *Application) { n.Edges.Application = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -642,6 +685,38 @@ func (_q *ConsentQuery) loadPolicyVersion(ctx context.Context, query *PolicyVers
 	}
 	return nil
 }
+func (_q *ConsentQuery) loadApplication(ctx context.Context, query *ApplicationQuery, nodes []*Consent, init func(*Consent), assign func(*Consent, *Application)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Consent)
+	for i := range nodes {
+		if nodes[i].ApplicationID == nil {
+			continue
+		}
+		fk := *nodes[i].ApplicationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(application.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "application_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *ConsentQuery) loadState(ctx context.Context, query *ConsentStateQuery, nodes []*Consent, init func(*Consent), assign func(*Consent, *ConsentState)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Consent)
@@ -710,6 +785,9 @@ func (_q *ConsentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withPolicyVersion != nil {
 			_spec.Node.AddColumnOnce(consent.FieldPolicyVersionID)
+		}
+		if _q.withApplication != nil {
+			_spec.Node.AddColumnOnce(consent.FieldApplicationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

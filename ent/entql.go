@@ -211,6 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consent.FieldApplicantID:      {Type: field.TypeInt, Column: consent.FieldApplicantID},
 			consent.FieldEmployerID:       {Type: field.TypeInt, Column: consent.FieldEmployerID},
 			consent.FieldPolicyVersionID:  {Type: field.TypeInt, Column: consent.FieldPolicyVersionID},
+			consent.FieldApplicationID:    {Type: field.TypeInt, Column: consent.FieldApplicationID},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -332,6 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldEffectiveAt:     {Type: field.TypeTime, Column: policyversion.FieldEffectiveAt},
 			policyversion.FieldSummary:         {Type: field.TypeString, Column: policyversion.FieldSummary},
 			policyversion.FieldTextDigest:      {Type: field.TypeString, Column: policyversion.FieldTextDigest},
+			policyversion.FieldText:            {Type: field.TypeString, Column: policyversion.FieldText},
 			policyversion.FieldChangedPurposes: {Type: field.TypeJSON, Column: policyversion.FieldChangedPurposes},
 			policyversion.FieldPublishedAt:     {Type: field.TypeTime, Column: policyversion.FieldPublishedAt},
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
@@ -485,6 +487,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Answer",
 	)
 	graph.MustAddE(
+		"consents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   application.ConsentsTable,
+			Columns: []string{application.ConsentsColumn},
+			Bidi:    false,
+		},
+		"Application",
+		"Consent",
+	)
+	graph.MustAddE(
 		"applicant",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -519,6 +533,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Consent",
 		"PolicyVersion",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   consent.ApplicationTable,
+			Columns: []string{consent.ApplicationColumn},
+			Bidi:    false,
+		},
+		"Consent",
+		"Application",
 	)
 	graph.MustAddE(
 		"state",
@@ -1399,6 +1425,20 @@ func (f *ApplicationFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
 	})))
 }
 
+// WhereHasConsents applies a predicate to check if query has an edge consents.
+func (f *ApplicationFilter) WhereHasConsents() {
+	f.Where(entql.HasEdge("consents"))
+}
+
+// WhereHasConsentsWith applies a predicate to check if query has an edge consents with a given conditions (other predicates).
+func (f *ApplicationFilter) WhereHasConsentsWith(preds ...predicate.Consent) {
+	f.Where(entql.HasEdgeWith("consents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *BudgetSpendQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1554,6 +1594,11 @@ func (f *ConsentFilter) WherePolicyVersionID(p entql.IntP) {
 	f.Where(p.Field(consent.FieldPolicyVersionID))
 }
 
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *ConsentFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(consent.FieldApplicationID))
+}
+
 // WhereHasApplicant applies a predicate to check if query has an edge applicant.
 func (f *ConsentFilter) WhereHasApplicant() {
 	f.Where(entql.HasEdge("applicant"))
@@ -1590,6 +1635,20 @@ func (f *ConsentFilter) WhereHasPolicyVersion() {
 // WhereHasPolicyVersionWith applies a predicate to check if query has an edge policy_version with a given conditions (other predicates).
 func (f *ConsentFilter) WhereHasPolicyVersionWith(preds ...predicate.PolicyVersion) {
 	f.Where(entql.HasEdgeWith("policy_version", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *ConsentFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *ConsentFilter) WhereHasApplicationWith(preds ...predicate.Application) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2175,6 +2234,11 @@ func (f *PolicyVersionFilter) WhereSummary(p entql.StringP) {
 // WhereTextDigest applies the entql string predicate on the text_digest field.
 func (f *PolicyVersionFilter) WhereTextDigest(p entql.StringP) {
 	f.Where(p.Field(policyversion.FieldTextDigest))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *PolicyVersionFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(policyversion.FieldText))
 }
 
 // WhereChangedPurposes applies the entql json.RawMessage predicate on the changed_purposes field.

@@ -855,6 +855,19 @@ func (_q *ApplicationQuery) collectField(ctx context.Context, oneNode bool, opCt
 			_q.WithNamedAnswers(alias, func(wq *AnswerQuery) {
 				*wq = *query
 			})
+
+		case "consents":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ConsentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, consentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedConsents(alias, func(wq *ConsentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[application.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, application.FieldCreatedAt)

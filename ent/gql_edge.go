@@ -96,6 +96,18 @@ func (_m *Application) Answers(ctx context.Context) (result []*Answer, err error
 	return result, err
 }
 
+func (_m *Application) Consents(ctx context.Context) (result []*Consent, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedConsents(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ConsentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryConsents().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Consent) Applicant(ctx context.Context) (*Applicant, error) {
 	result, err := _m.Edges.ApplicantOrErr()
 	if IsNotLoaded(err) {

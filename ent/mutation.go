@@ -6557,6 +6557,9 @@ type ApplicationMutation struct {
 	answers           map[int]struct{}
 	removedanswers    map[int]struct{}
 	clearedanswers    bool
+	consents          map[int]struct{}
+	removedconsents   map[int]struct{}
+	clearedconsents   bool
 	done              bool
 	oldValue          func(context.Context) (*Application, error)
 	predicates        []predicate.Application
@@ -7052,6 +7055,60 @@ func (m *ApplicationMutation) ResetAnswers() {
 	m.removedanswers = nil
 }
 
+// AddConsentIDs adds the "consents" edge to the Consent entity by ids.
+func (m *ApplicationMutation) AddConsentIDs(ids ...int) {
+	if m.consents == nil {
+		m.consents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.consents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearConsents clears the "consents" edge to the Consent entity.
+func (m *ApplicationMutation) ClearConsents() {
+	m.clearedconsents = true
+}
+
+// ConsentsCleared reports if the "consents" edge to the Consent entity was cleared.
+func (m *ApplicationMutation) ConsentsCleared() bool {
+	return m.clearedconsents
+}
+
+// RemoveConsentIDs removes the "consents" edge to the Consent entity by IDs.
+func (m *ApplicationMutation) RemoveConsentIDs(ids ...int) {
+	if m.removedconsents == nil {
+		m.removedconsents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.consents, ids[i])
+		m.removedconsents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedConsents returns the removed IDs of the "consents" edge to the Consent entity.
+func (m *ApplicationMutation) RemovedConsentsIDs() (ids []int) {
+	for id := range m.removedconsents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ConsentsIDs returns the "consents" edge IDs in the mutation.
+func (m *ApplicationMutation) ConsentsIDs() (ids []int) {
+	for id := range m.consents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetConsents resets all changes to the "consents" edge.
+func (m *ApplicationMutation) ResetConsents() {
+	m.consents = nil
+	m.clearedconsents = false
+	m.removedconsents = nil
+}
+
 // Where appends a list predicates to the ApplicationMutation builder.
 func (m *ApplicationMutation) Where(ps ...predicate.Application) {
 	m.predicates = append(m.predicates, ps...)
@@ -7305,7 +7362,7 @@ func (m *ApplicationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ApplicationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.applicant != nil {
 		edges = append(edges, application.EdgeApplicant)
 	}
@@ -7314,6 +7371,9 @@ func (m *ApplicationMutation) AddedEdges() []string {
 	}
 	if m.answers != nil {
 		edges = append(edges, application.EdgeAnswers)
+	}
+	if m.consents != nil {
+		edges = append(edges, application.EdgeConsents)
 	}
 	return edges
 }
@@ -7336,15 +7396,24 @@ func (m *ApplicationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case application.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.consents))
+		for id := range m.consents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ApplicationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedanswers != nil {
 		edges = append(edges, application.EdgeAnswers)
+	}
+	if m.removedconsents != nil {
+		edges = append(edges, application.EdgeConsents)
 	}
 	return edges
 }
@@ -7359,13 +7428,19 @@ func (m *ApplicationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case application.EdgeConsents:
+		ids := make([]ent.Value, 0, len(m.removedconsents))
+		for id := range m.removedconsents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ApplicationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedapplicant {
 		edges = append(edges, application.EdgeApplicant)
 	}
@@ -7374,6 +7449,9 @@ func (m *ApplicationMutation) ClearedEdges() []string {
 	}
 	if m.clearedanswers {
 		edges = append(edges, application.EdgeAnswers)
+	}
+	if m.clearedconsents {
+		edges = append(edges, application.EdgeConsents)
 	}
 	return edges
 }
@@ -7388,6 +7466,8 @@ func (m *ApplicationMutation) EdgeCleared(name string) bool {
 		return m.clearedjob
 	case application.EdgeAnswers:
 		return m.clearedanswers
+	case application.EdgeConsents:
+		return m.clearedconsents
 	}
 	return false
 }
@@ -7418,6 +7498,9 @@ func (m *ApplicationMutation) ResetEdge(name string) error {
 		return nil
 	case application.EdgeAnswers:
 		m.ResetAnswers()
+		return nil
+	case application.EdgeConsents:
+		m.ResetConsents()
 		return nil
 	}
 	return fmt.Errorf("unknown Application edge %s", name)
@@ -8115,6 +8198,8 @@ type ConsentMutation struct {
 	clearedemployer       bool
 	policy_version        *int
 	clearedpolicy_version bool
+	application           *int
+	clearedapplication    bool
 	state                 *int
 	clearedstate          bool
 	done                  bool
@@ -8570,6 +8655,55 @@ func (m *ConsentMutation) ResetPolicyVersionID() {
 	m.policy_version = nil
 }
 
+// SetApplicationID sets the "application_id" field.
+func (m *ConsentMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *ConsentMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldApplicationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ClearApplicationID clears the value of the "application_id" field.
+func (m *ConsentMutation) ClearApplicationID() {
+	m.application = nil
+	m.clearedFields[consent.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationIDCleared returns if the "application_id" field was cleared in this mutation.
+func (m *ConsentMutation) ApplicationIDCleared() bool {
+	_, ok := m.clearedFields[consent.FieldApplicationID]
+	return ok
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *ConsentMutation) ResetApplicationID() {
+	m.application = nil
+	delete(m.clearedFields, consent.FieldApplicationID)
+}
+
 // ClearApplicant clears the "applicant" edge to the Applicant entity.
 func (m *ConsentMutation) ClearApplicant() {
 	m.clearedapplicant = true
@@ -8651,6 +8785,33 @@ func (m *ConsentMutation) ResetPolicyVersion() {
 	m.clearedpolicy_version = false
 }
 
+// ClearApplication clears the "application" edge to the Application entity.
+func (m *ConsentMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[consent.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the Application entity was cleared.
+func (m *ConsentMutation) ApplicationCleared() bool {
+	return m.ApplicationIDCleared() || m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *ConsentMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *ConsentMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
 // SetStateID sets the "state" edge to the ConsentState entity by id.
 func (m *ConsentMutation) SetStateID(id int) {
 	m.state = &id
@@ -8724,7 +8885,7 @@ func (m *ConsentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.purpose != nil {
 		fields = append(fields, consent.FieldPurpose)
 	}
@@ -8752,6 +8913,9 @@ func (m *ConsentMutation) Fields() []string {
 	if m.policy_version != nil {
 		fields = append(fields, consent.FieldPolicyVersionID)
 	}
+	if m.application != nil {
+		fields = append(fields, consent.FieldApplicationID)
+	}
 	return fields
 }
 
@@ -8778,6 +8942,8 @@ func (m *ConsentMutation) Field(name string) (ent.Value, bool) {
 		return m.EmployerID()
 	case consent.FieldPolicyVersionID:
 		return m.PolicyVersionID()
+	case consent.FieldApplicationID:
+		return m.ApplicationID()
 	}
 	return nil, false
 }
@@ -8805,6 +8971,8 @@ func (m *ConsentMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldEmployerID(ctx)
 	case consent.FieldPolicyVersionID:
 		return m.OldPolicyVersionID(ctx)
+	case consent.FieldApplicationID:
+		return m.OldApplicationID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Consent field %s", name)
 }
@@ -8877,6 +9045,13 @@ func (m *ConsentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPolicyVersionID(v)
 		return nil
+	case consent.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Consent field %s", name)
 }
@@ -8916,6 +9091,9 @@ func (m *ConsentMutation) ClearedFields() []string {
 	if m.FieldCleared(consent.FieldEmployerID) {
 		fields = append(fields, consent.FieldEmployerID)
 	}
+	if m.FieldCleared(consent.FieldApplicationID) {
+		fields = append(fields, consent.FieldApplicationID)
+	}
 	return fields
 }
 
@@ -8935,6 +9113,9 @@ func (m *ConsentMutation) ClearField(name string) error {
 		return nil
 	case consent.FieldEmployerID:
 		m.ClearEmployerID()
+		return nil
+	case consent.FieldApplicationID:
+		m.ClearApplicationID()
 		return nil
 	}
 	return fmt.Errorf("unknown Consent nullable field %s", name)
@@ -8971,13 +9152,16 @@ func (m *ConsentMutation) ResetField(name string) error {
 	case consent.FieldPolicyVersionID:
 		m.ResetPolicyVersionID()
 		return nil
+	case consent.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
 	}
 	return fmt.Errorf("unknown Consent field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ConsentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.applicant != nil {
 		edges = append(edges, consent.EdgeApplicant)
 	}
@@ -8986,6 +9170,9 @@ func (m *ConsentMutation) AddedEdges() []string {
 	}
 	if m.policy_version != nil {
 		edges = append(edges, consent.EdgePolicyVersion)
+	}
+	if m.application != nil {
+		edges = append(edges, consent.EdgeApplication)
 	}
 	if m.state != nil {
 		edges = append(edges, consent.EdgeState)
@@ -9009,6 +9196,10 @@ func (m *ConsentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.policy_version; id != nil {
 			return []ent.Value{*id}
 		}
+	case consent.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
 	case consent.EdgeState:
 		if id := m.state; id != nil {
 			return []ent.Value{*id}
@@ -9019,7 +9210,7 @@ func (m *ConsentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ConsentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -9031,7 +9222,7 @@ func (m *ConsentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ConsentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedapplicant {
 		edges = append(edges, consent.EdgeApplicant)
 	}
@@ -9040,6 +9231,9 @@ func (m *ConsentMutation) ClearedEdges() []string {
 	}
 	if m.clearedpolicy_version {
 		edges = append(edges, consent.EdgePolicyVersion)
+	}
+	if m.clearedapplication {
+		edges = append(edges, consent.EdgeApplication)
 	}
 	if m.clearedstate {
 		edges = append(edges, consent.EdgeState)
@@ -9057,6 +9251,8 @@ func (m *ConsentMutation) EdgeCleared(name string) bool {
 		return m.clearedemployer
 	case consent.EdgePolicyVersion:
 		return m.clearedpolicy_version
+	case consent.EdgeApplication:
+		return m.clearedapplication
 	case consent.EdgeState:
 		return m.clearedstate
 	}
@@ -9075,6 +9271,9 @@ func (m *ConsentMutation) ClearEdge(name string) error {
 		return nil
 	case consent.EdgePolicyVersion:
 		m.ClearPolicyVersion()
+		return nil
+	case consent.EdgeApplication:
+		m.ClearApplication()
 		return nil
 	case consent.EdgeState:
 		m.ClearState()
@@ -9095,6 +9294,9 @@ func (m *ConsentMutation) ResetEdge(name string) error {
 		return nil
 	case consent.EdgePolicyVersion:
 		m.ResetPolicyVersion()
+		return nil
+	case consent.EdgeApplication:
+		m.ResetApplication()
 		return nil
 	case consent.EdgeState:
 		m.ResetState()
@@ -13435,6 +13637,7 @@ type PolicyVersionMutation struct {
 	effective_at           *time.Time
 	summary                *string
 	text_digest            *string
+	text                   *string
 	changed_purposes       *[]string
 	appendchanged_purposes []string
 	published_at           *time.Time
@@ -13700,6 +13903,55 @@ func (m *PolicyVersionMutation) ResetTextDigest() {
 	m.text_digest = nil
 }
 
+// SetText sets the "text" field.
+func (m *PolicyVersionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *PolicyVersionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the PolicyVersion entity.
+// If the PolicyVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyVersionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ClearText clears the value of the "text" field.
+func (m *PolicyVersionMutation) ClearText() {
+	m.text = nil
+	m.clearedFields[policyversion.FieldText] = struct{}{}
+}
+
+// TextCleared returns if the "text" field was cleared in this mutation.
+func (m *PolicyVersionMutation) TextCleared() bool {
+	_, ok := m.clearedFields[policyversion.FieldText]
+	return ok
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *PolicyVersionMutation) ResetText() {
+	m.text = nil
+	delete(m.clearedFields, policyversion.FieldText)
+}
+
 // SetChangedPurposes sets the "changed_purposes" field.
 func (m *PolicyVersionMutation) SetChangedPurposes(s []string) {
 	m.changed_purposes = &s
@@ -13884,7 +14136,7 @@ func (m *PolicyVersionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyVersionMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.version != nil {
 		fields = append(fields, policyversion.FieldVersion)
 	}
@@ -13896,6 +14148,9 @@ func (m *PolicyVersionMutation) Fields() []string {
 	}
 	if m.text_digest != nil {
 		fields = append(fields, policyversion.FieldTextDigest)
+	}
+	if m.text != nil {
+		fields = append(fields, policyversion.FieldText)
 	}
 	if m.changed_purposes != nil {
 		fields = append(fields, policyversion.FieldChangedPurposes)
@@ -13922,6 +14177,8 @@ func (m *PolicyVersionMutation) Field(name string) (ent.Value, bool) {
 		return m.Summary()
 	case policyversion.FieldTextDigest:
 		return m.TextDigest()
+	case policyversion.FieldText:
+		return m.Text()
 	case policyversion.FieldChangedPurposes:
 		return m.ChangedPurposes()
 	case policyversion.FieldPublishedAt:
@@ -13945,6 +14202,8 @@ func (m *PolicyVersionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldSummary(ctx)
 	case policyversion.FieldTextDigest:
 		return m.OldTextDigest(ctx)
+	case policyversion.FieldText:
+		return m.OldText(ctx)
 	case policyversion.FieldChangedPurposes:
 		return m.OldChangedPurposes(ctx)
 	case policyversion.FieldPublishedAt:
@@ -13987,6 +14246,13 @@ func (m *PolicyVersionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTextDigest(v)
+		return nil
+	case policyversion.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
 		return nil
 	case policyversion.FieldChangedPurposes:
 		v, ok := value.([]string)
@@ -14042,6 +14308,9 @@ func (m *PolicyVersionMutation) ClearedFields() []string {
 	if m.FieldCleared(policyversion.FieldSummary) {
 		fields = append(fields, policyversion.FieldSummary)
 	}
+	if m.FieldCleared(policyversion.FieldText) {
+		fields = append(fields, policyversion.FieldText)
+	}
 	if m.FieldCleared(policyversion.FieldChangedPurposes) {
 		fields = append(fields, policyversion.FieldChangedPurposes)
 	}
@@ -14064,6 +14333,9 @@ func (m *PolicyVersionMutation) ClearField(name string) error {
 	switch name {
 	case policyversion.FieldSummary:
 		m.ClearSummary()
+		return nil
+	case policyversion.FieldText:
+		m.ClearText()
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ClearChangedPurposes()
@@ -14090,6 +14362,9 @@ func (m *PolicyVersionMutation) ResetField(name string) error {
 		return nil
 	case policyversion.FieldTextDigest:
 		m.ResetTextDigest()
+		return nil
+	case policyversion.FieldText:
+		m.ResetText()
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ResetChangedPurposes()

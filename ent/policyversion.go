@@ -26,6 +26,8 @@ type PolicyVersion struct {
 	Summary string `json:"summary,omitempty"`
 	// sha256:<hex> of the policy text.
 	TextDigest string `json:"text_digest,omitempty"`
+	// The policy text, whose SHA-256 is text_digest (checked on publishing), served at GET /policy/{version}; empty in versions recorded before texts were kept.
+	Text string `json:"text,omitempty"`
 	// Purposes (§4 codes) this version adds or changes.
 	ChangedPurposes []string `json:"changed_purposes,omitempty"`
 	// When it was published (its notice period starts).
@@ -44,7 +46,7 @@ func (*PolicyVersion) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case policyversion.FieldID:
 			values[i] = new(sql.NullInt64)
-		case policyversion.FieldVersion, policyversion.FieldSummary, policyversion.FieldTextDigest, policyversion.FieldPublishedBy:
+		case policyversion.FieldVersion, policyversion.FieldSummary, policyversion.FieldTextDigest, policyversion.FieldText, policyversion.FieldPublishedBy:
 			values[i] = new(sql.NullString)
 		case policyversion.FieldEffectiveAt, policyversion.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
@@ -92,6 +94,12 @@ func (_m *PolicyVersion) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field text_digest", values[i])
 			} else if value.Valid {
 				_m.TextDigest = value.String
+			}
+		case policyversion.FieldText:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field text", values[i])
+			} else if value.Valid {
+				_m.Text = value.String
 			}
 		case policyversion.FieldChangedPurposes:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -160,6 +168,9 @@ func (_m *PolicyVersion) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("text_digest=")
 	builder.WriteString(_m.TextDigest)
+	builder.WriteString(", ")
+	builder.WriteString("text=")
+	builder.WriteString(_m.Text)
 	builder.WriteString(", ")
 	builder.WriteString("changed_purposes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ChangedPurposes))

@@ -54,6 +54,20 @@ func (_c *PolicyVersionCreate) SetTextDigest(v string) *PolicyVersionCreate {
 	return _c
 }
 
+// SetText sets the "text" field.
+func (_c *PolicyVersionCreate) SetText(v string) *PolicyVersionCreate {
+	_c.mutation.SetText(v)
+	return _c
+}
+
+// SetNillableText sets the "text" field if the given value is not nil.
+func (_c *PolicyVersionCreate) SetNillableText(v *string) *PolicyVersionCreate {
+	if v != nil {
+		_c.SetText(*v)
+	}
+	return _c
+}
+
 // SetChangedPurposes sets the "changed_purposes" field.
 func (_c *PolicyVersionCreate) SetChangedPurposes(v []string) *PolicyVersionCreate {
 	_c.mutation.SetChangedPurposes(v)
@@ -161,6 +175,11 @@ func (_c *PolicyVersionCreate) check() error {
 			return &ValidationError{Name: "text_digest", err: fmt.Errorf(`ent: validator failed for field "PolicyVersion.text_digest": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Text(); ok {
+		if err := policyversion.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "PolicyVersion.text": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PublishedAt(); !ok {
 		return &ValidationError{Name: "published_at", err: errors.New(`ent: missing required field "PolicyVersion.published_at"`)}
 	}
@@ -211,6 +230,10 @@ func (_c *PolicyVersionCreate) createSpec() (*PolicyVersion, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.TextDigest(); ok {
 		_spec.SetField(policyversion.FieldTextDigest, field.TypeString, value)
 		_node.TextDigest = value
+	}
+	if value, ok := _c.mutation.Text(); ok {
+		_spec.SetField(policyversion.FieldText, field.TypeString, value)
+		_node.Text = value
 	}
 	if value, ok := _c.mutation.ChangedPurposes(); ok {
 		_spec.SetField(policyversion.FieldChangedPurposes, field.TypeJSON, value)
@@ -313,6 +336,9 @@ func (u *PolicyVersionUpsertOne) UpdateNewValues() *PolicyVersionUpsertOne {
 		}
 		if _, exists := u.create.mutation.TextDigest(); exists {
 			s.SetIgnore(policyversion.FieldTextDigest)
+		}
+		if _, exists := u.create.mutation.Text(); exists {
+			s.SetIgnore(policyversion.FieldText)
 		}
 		if _, exists := u.create.mutation.ChangedPurposes(); exists {
 			s.SetIgnore(policyversion.FieldChangedPurposes)
@@ -559,6 +585,9 @@ func (u *PolicyVersionUpsertBulk) UpdateNewValues() *PolicyVersionUpsertBulk {
 			}
 			if _, exists := b.mutation.TextDigest(); exists {
 				s.SetIgnore(policyversion.FieldTextDigest)
+			}
+			if _, exists := b.mutation.Text(); exists {
+				s.SetIgnore(policyversion.FieldText)
 			}
 			if _, exists := b.mutation.ChangedPurposes(); exists {
 				s.SetIgnore(policyversion.FieldChangedPurposes)

@@ -107,6 +107,9 @@ func (_u *PolicyVersionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(policyversion.FieldSummary, field.TypeString)
 	}
+	if _u.mutation.TextCleared() {
+		_spec.ClearField(policyversion.FieldText, field.TypeString)
+	}
 	if _u.mutation.ChangedPurposesCleared() {
 		_spec.ClearField(policyversion.FieldChangedPurposes, field.TypeJSON)
 	}
@@ -242,6 +245,9 @@ func (_u *PolicyVersionUpdateOne) sqlSave(ctx context.Context) (_node *PolicyVer
 	}
 	if _u.mutation.SummaryCleared() {
 		_spec.ClearField(policyversion.FieldSummary, field.TypeString)
+	}
+	if _u.mutation.TextCleared() {
+		_spec.ClearField(policyversion.FieldText, field.TypeString)
 	}
 	if _u.mutation.ChangedPurposesCleared() {
 		_spec.ClearField(policyversion.FieldChangedPurposes, field.TypeJSON)

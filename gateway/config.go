@@ -1,6 +1,10 @@
 package gateway
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -14,21 +18,27 @@ import (
 	"consentgate/consent"
 	"consentgate/graph"
 	"consentgate/graph/cursor"
+	"consentgate/receipt"
 )
 
 // Config is everything the gateway reads from its environment and flags.
 // Defaults gives every setting its default; LoadConfig starts from it, and
 // nothing else fills a default in.
 type Config struct {
-	Addr        string          // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
-	MetricsAddr string          // listen address of /metrics: DefaultMetricsAddr (loopback) unless CONSENTGATE_METRICS_LISTEN says otherwise; "": not served
-	DatabaseURL string          // SQLite DSN (file:...) or postgres:// URL
-	DBMaxConns  int             // the connection pool's size (0: the database's default, see OpenDatabase)
-	JWTSecret   []byte          // HS256 secret for tokens (none: HS256 refused)
-	JWKS        string          // file or URL of RS256/ES256 verification keys
-	Token       TokenOptions    // issuer, audience and leeway checks (Keys filled at start)
-	HashKey     []byte          // key of the HASH mask
-	CursorKey   []byte          // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY; none: a random key per process
+	Addr        string       // listen address: every interface, port 8080, unless CONSENTGATE_LISTEN or PORT say otherwise; -demo: loopback
+	MetricsAddr string       // listen address of /metrics: DefaultMetricsAddr (loopback) unless CONSENTGATE_METRICS_LISTEN says otherwise; "": not served
+	DatabaseURL string       // SQLite DSN (file:...) or postgres:// URL
+	DBMaxConns  int          // the connection pool's size (0: the database's default, see OpenDatabase)
+	JWTSecret   []byte       // HS256 secret for tokens (none: HS256 refused)
+	JWKS        string       // file or URL of RS256/ES256 verification keys
+	Token       TokenOptions // issuer, audience and leeway checks (Keys filled at start)
+	HashKey     []byte       // key of the HASH mask
+	CursorKey   []byte       // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY; none: a random key per process
+	// Receipts signs consent receipts with CONSENTGATE_RECEIPT_KEY (the demo
+	// key with -demo) and serves it, with CONSENTGATE_RECEIPT_PREVIOUS_KEYS,
+	// as the JWKS; nil (Defaults): no receipts. Without the setting,
+	// LoadConfig derives the key from the HASH key (ReceiptKeyFrom).
+	Receipts    *receipt.Signer
 	Policy      *consent.Policy // the consent policy: embedded default or CONSENTGATE_POLICY
 	Demo        bool            // seed demo data, serve GraphiQL and introspection
 	Dev         bool            // CONSENTGATE_DEV=true: GraphiQL, introspection and suggestions without demo data
@@ -45,6 +55,14 @@ type Config struct {
 // DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
 // It is public: the gateway refuses it outside demo mode.
 const DemoSecret = "consentgate-demo-secret-not-for-production"
+
+// DemoReceiptKey signs consent receipts when -demo runs without
+// CONSENTGATE_RECEIPT_KEY: a seed derived from DemoSecret, so as public as
+// it; the gateway refuses it outside demo mode.
+func DemoReceiptKey() []byte {
+	sum := sha256.Sum256([]byte(DemoSecret + "-receipt"))
+	return sum[:]
+}
 
 // Defaults of the configuration. The gateway listens on every interface
 // (DefaultHost), as a service behind a load balancer or in a container
@@ -205,6 +223,9 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		}
 		c.CursorKey = key
 	}
+	if err := loadReceiptKeys(getenv, demo, &c); err != nil {
+		return c, err
+	}
 
 	if list := getenv("CONSENTGATE_CORS_ORIGINS"); list != "" {
 		for _, o := range strings.Split(list, ",") {
@@ -297,4 +318,53 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		c.Policy = p
 	}
 	return c, nil
+}
+
+// loadReceiptKeys reads CONSENTGATE_RECEIPT_KEY (required outside demo
+// mode; the demo key only in it) and CONSENTGATE_RECEIPT_PREVIOUS_KEYS.
+// ReceiptKeyFrom is the receipts' Ed25519 seed derived from the HASH key,
+// used when CONSENTGATE_RECEIPT_KEY is not set: HMAC-SHA256 of a label of
+// its own under that key, so it tells nothing of the key nor of the
+// pseudonyms made with it.
+func ReceiptKeyFrom(hashKey []byte) []byte {
+	mac := hmac.New(sha256.New, hashKey)
+	mac.Write([]byte("consentgate: consent receipt signing key, v1"))
+	return mac.Sum(nil)
+}
+
+func loadReceiptKeys(getenv func(string) string, demo bool, c *Config) error {
+	var seed []byte
+	switch key := getenv("CONSENTGATE_RECEIPT_KEY"); {
+	case key == "" && demo:
+		seed = DemoReceiptKey()
+	case key == "":
+		// Derived from the HASH key, which every replica already shares and
+		// keeps: receipts verify across replicas and restarts with no secret
+		// more to keep. A key of its own can be set, and rotated, apart.
+		seed = ReceiptKeyFrom(c.HashKey)
+	default:
+		var err error
+		if seed, err = receipt.ParseSeed(key); err != nil {
+			return fmt.Errorf("%w: CONSENTGATE_RECEIPT_KEY must be the base64 of 32 random bytes (openssl rand -base64 32)", ErrConfig)
+		}
+		if bytes.Equal(seed, DemoReceiptKey()) && !demo {
+			return fmt.Errorf("%w: CONSENTGATE_RECEIPT_KEY is the public demo key; set your own", ErrConfig)
+		}
+	}
+	var previous []ed25519.PublicKey
+	if list := getenv("CONSENTGATE_RECEIPT_PREVIOUS_KEYS"); list != "" {
+		for _, k := range strings.Split(list, ",") {
+			pub, err := receipt.ParsePublicKey(strings.TrimSpace(k))
+			if err != nil {
+				return fmt.Errorf("%w: CONSENTGATE_RECEIPT_PREVIOUS_KEYS must list the base64 of 32-byte Ed25519 public keys (a JWKS key's x), separated by commas", ErrConfig)
+			}
+			previous = append(previous, pub)
+		}
+	}
+	signer, err := receipt.NewSigner(seed, previous...)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	c.Receipts = signer
+	return nil
 }

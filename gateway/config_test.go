@@ -1,10 +1,21 @@
 package gateway
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"consentgate/receipt"
+)
+
+// receiptKey is a CONSENTGATE_RECEIPT_KEY; previousKey the public key
+// (base64url, as the JWKS's x) of another.
+var (
+	receiptKey  = base64.StdEncoding.EncodeToString([]byte(strings.Repeat("r", 32)))
+	previousKey = base64.RawURLEncoding.EncodeToString(ed25519.NewKeyFromSeed([]byte(strings.Repeat("p", 32))).Public().(ed25519.PublicKey))
 )
 
 // TestConfig checks that the gateway refuses to start without a usable
@@ -31,15 +42,25 @@ func TestConfig(t *testing.T) {
 		{"production without secret", env(), false, false},
 		{"production with demo secret", env("CONSENTGATE_JWT_SECRET", DemoSecret), false, false},
 		{"short secret", env("CONSENTGATE_JWT_SECRET", "short"), false, false},
-		{"good secrets", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long), false, true},
-		{"production without hash key", env("CONSENTGATE_JWT_SECRET", long), false, false},
-		{"JWKS instead of a secret", env("CONSENTGATE_JWKS", "/etc/keys.json", "CONSENTGATE_HASH_KEY", long), false, true},
-		{"bad leeway", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_JWT_LEEWAY", "1h"), false, false},
-		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "PORT", "http"), false, false},
-		{"missing policy file", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_POLICY", "/nonexistent.yaml"), false, false},
-		{"pool size", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "32"), false, true},
-		{"pool size zero", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "0"), false, false},
-		{"pool size not a number", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_DB_MAX_CONNS", "many"), false, false},
+		{"good secrets", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey), false, true},
+		{"production without hash key", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_RECEIPT_KEY", receiptKey), false, false},
+		{"production without receipt key", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long), false, true},
+		{"production with the demo receipt key", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long,
+			"CONSENTGATE_RECEIPT_KEY", base64.StdEncoding.EncodeToString(DemoReceiptKey())), false, false},
+		{"receipt key too short", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long,
+			"CONSENTGATE_RECEIPT_KEY", base64.StdEncoding.EncodeToString([]byte("short"))), false, false},
+		{"receipt key not base64", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", "!"+receiptKey), false, false},
+		{"previous receipt keys", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey,
+			"CONSENTGATE_RECEIPT_PREVIOUS_KEYS", previousKey+", "+previousKey), false, true},
+		{"previous receipt key not a key", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey,
+			"CONSENTGATE_RECEIPT_PREVIOUS_KEYS", receiptKey+"AAAA"), false, false},
+		{"JWKS instead of a secret", env("CONSENTGATE_JWKS", "/etc/keys.json", "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey), false, true},
+		{"bad leeway", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_JWT_LEEWAY", "1h"), false, false},
+		{"bad port", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "PORT", "http"), false, false},
+		{"missing policy file", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_POLICY", "/nonexistent.yaml"), false, false},
+		{"pool size", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_DB_MAX_CONNS", "32"), false, true},
+		{"pool size zero", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_DB_MAX_CONNS", "0"), false, false},
+		{"pool size not a number", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_DB_MAX_CONNS", "many"), false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -51,6 +72,51 @@ func TestConfig(t *testing.T) {
 				t.Fatalf("addr = %q, want %q", cfg.Addr, want)
 			}
 		})
+	}
+}
+
+// envOf is getenv over m.
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// TestReceiptKeyConfig: a production start without CONSENTGATE_RECEIPT_KEY
+// signs with a key derived from the HASH key (the same on every replica
+// with the same HASH key, another with another, neither the demo's); -demo
+// signs with the demo key; the previous keys join the JWKS after the
+// current one.
+func TestReceiptKeyConfig(t *testing.T) {
+	long := strings.Repeat("s", 32)
+	derived := func(hashKey string) *receipt.Signer {
+		t.Helper()
+		cfg, err := LoadConfig(envOf(map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": hashKey}), false)
+		if err != nil || cfg.Receipts == nil {
+			t.Fatalf("production without a receipt key: %v", err)
+		}
+		return cfg.Receipts
+	}
+	one, again, other := derived(long), derived(long), derived(strings.Repeat("t", 32))
+	if one.KeyID() != again.KeyID() || one.KeyID() == other.KeyID() {
+		t.Fatalf("derived receipt keys: %s, %s, %s", one.KeyID(), again.KeyID(), other.KeyID())
+	}
+	want, err := receipt.NewSigner(ReceiptKeyFrom([]byte(long)))
+	if err != nil || want.KeyID() != one.KeyID() {
+		t.Fatalf("the derived key is not ReceiptKeyFrom's: %v", err)
+	}
+	demo, err := LoadConfig(envOf(nil), true)
+	if err != nil || demo.Receipts == nil {
+		t.Fatalf("-demo: %v, receipts %v", err, demo.Receipts)
+	}
+	cfg, err := LoadConfig(envOf(map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long,
+		"CONSENTGATE_RECEIPT_KEY": receiptKey, "CONSENTGATE_RECEIPT_PREVIOUS_KEYS": previousKey}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set struct{ Keys []struct{ Kid, X string } }
+	if err := json.Unmarshal(cfg.Receipts.JWKS(), &set); err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Keys) != 2 || set.Keys[0].Kid != cfg.Receipts.KeyID() || set.Keys[1].X != previousKey ||
+		demo.Receipts.KeyID() == cfg.Receipts.KeyID() || demo.Receipts.KeyID() == one.KeyID() {
+		t.Fatalf("JWKS %s, current kid %s", cfg.Receipts.JWKS(), cfg.Receipts.KeyID())
 	}
 }
 
@@ -78,7 +144,7 @@ func TestListenAddress(t *testing.T) {
 		{"*", "", false, ""},
 	} {
 		cfg, err := LoadConfig(func(k string) string {
-			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_LISTEN": c.listen, "PORT": c.port}[k]
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_RECEIPT_KEY": receiptKey, "CONSENTGATE_LISTEN": c.listen, "PORT": c.port}[k]
 		}, c.demo)
 		switch {
 		case c.want == "" && (err == nil || !strings.Contains(err.Error(), "CONSENTGATE_LISTEN")):
@@ -93,7 +159,7 @@ func TestListenAddress(t *testing.T) {
 	for env, want := range map[string]string{"": "127.0.0.1:9090", "off": "", "0.0.0.0:9100": "0.0.0.0:9100", "[::1]:9090": "[::1]:9090",
 		":9090": ":9090", "9090": "refused", "example.com:9090": "refused", "127.0.0.1:http": "refused"} {
 		cfg, err := LoadConfig(func(k string) string {
-			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_METRICS_LISTEN": env}[k]
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_RECEIPT_KEY": receiptKey, "CONSENTGATE_METRICS_LISTEN": env}[k]
 		}, false)
 		if got := cfg.MetricsAddr; err != nil && want != "refused" || err == nil && got != want {
 			t.Errorf("CONSENTGATE_METRICS_LISTEN=%q: %q, %v; want %q", env, got, err, want)
@@ -107,7 +173,7 @@ func TestGrantConfig(t *testing.T) {
 	long := strings.Repeat("s", 32)
 	cfg := func(ttl string) (Config, error) {
 		return LoadConfig(func(k string) string {
-			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_GRANT_TTL": ttl}[k]
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_RECEIPT_KEY": receiptKey, "CONSENTGATE_GRANT_TTL": ttl}[k]
 		}, false)
 	}
 	for _, c := range []struct {

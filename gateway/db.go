@@ -230,7 +230,7 @@ func EnsurePolicyVersion(ctx context.Context, client *ent.Client, p *consent.Pol
 		return err
 	}
 	return client.PolicyVersion.Create().
-		SetVersion(p.Version).SetEffectiveAt(time.Now()).SetTextDigest(consent.PolicyTextDigest()).
+		SetVersion(p.Version).SetEffectiveAt(time.Now()).SetTextDigest(consent.PolicyTextDigest()).SetText(string(consent.PolicyText())).
 		SetChangedPurposes(consent.Purpose("").Values()).
 		Exec(ctx)
 }

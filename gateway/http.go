@@ -65,7 +65,8 @@ func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
 // Handlers returns the gateway's handlers. The API: GraphQL at /graphql
 // (POST for everything, GET for queries; bodies up to MaxBody; responses
 // never cached), /healthz (alive), /readyz (the database answers and takes
-// writes), /datamap, the privacy centre at /privacy and the console at
+// writes), /datamap, the policy versions and their texts at /policy and
+// /policy/{version}, the consent receipts' keys at /.well-known/jwks.json, the privacy centre at /privacy and the console at
 // /console (see package pages), and in demo mode GraphiQL at / (served
 // from the binary, see package graphiql), introspection and field
 // suggestions. The metrics: /metrics, of this API.
@@ -79,6 +80,7 @@ func (gw Gateway) Handlers() Handlers {
 	gql := graph.NewServer(gw.Client, graph.Options{
 		Engine:     engine,
 		Masker:     NewMasker(gw.HashKey),
+		Receipts:   gw.Receipts,
 		Metrics:    graph.NewMetrics(reg),
 		Log:        gw.Log,
 		Limits:     gw.Limits,
@@ -105,6 +107,9 @@ func (gw Gateway) Handlers() Handlers {
 	})
 	mux.HandleFunc("GET /readyz", gw.readyz)
 	mux.Handle("GET /datamap", datamap.Handler(gw.Policy))
+	mux.HandleFunc("GET /policy", gw.policyVersions)
+	mux.HandleFunc("GET /policy/{version}", gw.policyVersionText)
+	mux.Handle("GET /.well-known/jwks.json", receiptKeys(gw.Receipts))
 	// The privacy centre and the console are products, served in every
 	// mode: they hold no data and reach it only through /graphql.
 	ui := pages.Handler(pages.Options{Endpoint: "/graphql", Demo: dev, DataMap: datamap.BuildSchema(gw.Policy)})

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,7 +34,8 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 }
 
 // routes are the paths the gateway serves, as labels.
-var routes = map[string]bool{"/graphql": true, "/healthz": true, "/readyz": true, "/datamap": true, "/": true, "/privacy": true, "/console": true}
+var routes = map[string]bool{"/graphql": true, "/healthz": true, "/readyz": true, "/datamap": true, "/": true, "/privacy": true, "/console": true,
+	"/policy": true, "/policy/{version}": true, "/.well-known/jwks.json": true}
 
 // observe counts one request.
 func (m *httpMetrics) observe(path, method string, code int, opType string, took time.Duration) {
@@ -41,7 +43,11 @@ func (m *httpMetrics) observe(path, method string, code int, opType string, took
 		return
 	}
 	route := path
-	if !routes[route] {
+	switch {
+	case routes[route]:
+	case strings.HasPrefix(path, "/policy/") && !strings.Contains(path[len("/policy/"):], "/"):
+		route = "/policy/{version}"
+	default:
 		route = "other"
 	}
 	switch method {

@@ -18,6 +18,11 @@ func (r *applicantResolver) CurrentConsents(ctx context.Context, obj *ent.Applic
 	return obj.QueryConsents().Unique(false).Order(ledger.InForce).All(ctx)
 }
 
+// Receipt is the resolver for the receipt field.
+func (r *consentResolver) Receipt(ctx context.Context, obj *ent.Consent) (*string, error) {
+	return r.receipt(ctx, obj)
+}
+
 // ChangeConsent is the resolver for the changeConsent field.
 func (r *mutationResolver) ChangeConsent(ctx context.Context, input model.ConsentChangeInput) (*ent.Consent, error) {
 	me, err := r.self(ctx)

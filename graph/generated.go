@@ -189,6 +189,7 @@ type ComplexityRoot struct {
 	Application struct {
 		Answers         func(childComplexity int) int
 		Applicant       func(childComplexity int) int
+		Consents        func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Job             func(childComplexity int) int
@@ -217,6 +218,7 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		PolicyVersion    func(childComplexity int) int
 		Purpose          func(childComplexity int) int
+		Receipt          func(childComplexity int) int
 		RecordedAt       func(childComplexity int) int
 		Source           func(childComplexity int) int
 		Standing         func(childComplexity int) int
@@ -519,6 +521,7 @@ type ApplicantResolver interface {
 	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
 }
 type ConsentResolver interface {
+	Receipt(ctx context.Context, obj *ent.Consent) (*string, error)
 	Standing(ctx context.Context, obj *ent.Consent) (*model.ConsentStanding, error)
 }
 type JobResolver interface {
@@ -1218,6 +1221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Application.Applicant(childComplexity), true
+	case "Application.consents":
+		if e.ComplexityRoot.Application.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Application.Consents(childComplexity), true
 	case "Application.createdAt":
 		if e.ComplexityRoot.Application.CreatedAt == nil {
 			break
@@ -1335,6 +1344,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consent.Purpose(childComplexity), true
+	case "Consent.receipt":
+		if e.ComplexityRoot.Consent.Receipt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Receipt(childComplexity), true
 	case "Consent.recordedAt":
 		if e.ComplexityRoot.Consent.RecordedAt == nil {
 			break
@@ -2950,6 +2965,20 @@ input ConsentChangeInput {
   granted: Boolean!
 }
 
+extend type Consent {
+  """
+  The receipt of this ledger entry: a compact JWS (EdDSA over Ed25519, the
+  signing key's ` + "`" + `kid` + "`" + ` in its header) that verifies with the keys served at
+  /.well-known/jwks.json. Its payload holds the entry (purpose, recipient:
+  the employer's external id or null, category or null, granted, time), the
+  policy version it was given under and the SHA-256 digest of that version's
+  text (served at /policy/{version}), and the subject's keyed pseudonym as
+  ` + "`" + `sub` + "`" + `: no personal value. The same entry gives the same receipt while the
+  gateway's receipt key stays the same.
+  """
+  receipt: String
+}
+
 extend type Applicant {
   "The current state of the consent ledger: the latest entry for each purpose, recipient and category, in the order each was first recorded (the full history is ` + "`" + `consents` + "`" + `). Towards an employer, the later of its line and the line for all employers decides."
   currentConsents: [Consent!]! @nonPersonal
@@ -3736,6 +3765,10 @@ type Application implements Node {
   The answers to the job's questions in effect when applying, each released as its question's category.
   """
   answers: [Answer!] @nonPersonal
+  """
+  The consent ledger entries this application recorded: applying, the grant of provision to the job's employer; withdrawing the last live application to that employer, its withdrawal. Each has its receipt.
+  """
+  consents: [Consent!] @nonPersonal
 }
 """
 A connection to a list of items.
@@ -6053,6 +6086,8 @@ input PublishPolicyVersionInput {
   summary: String!
   "sha256:<64 hex digits> of the policy text."
   textDigest: String!
+  "The policy text, exactly as GET /policy/{version} will serve it (UTF-8): its SHA-256 must be textDigest, or the version is refused."
+  text: String!
   "The purposes (§4) whose use this version adds or changes."
   changedPurposes: [Purpose!]!
 }
@@ -6576,6 +6611,8 @@ func (ec *executionContext) childFields_Application(ctx context.Context, field g
 		return ec.fieldContext_Application_job(ctx, field)
 	case "answers":
 		return ec.fieldContext_Application_answers(ctx, field)
+	case "consents":
+		return ec.fieldContext_Application_consents(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Application_updatedAt(ctx, field)
 	}
@@ -6626,6 +6663,8 @@ func (ec *executionContext) childFields_Consent(ctx context.Context, field graph
 		return ec.fieldContext_Consent_employer(ctx, field)
 	case "policyVersion":
 		return ec.fieldContext_Consent_policyVersion(ctx, field)
+	case "receipt":
+		return ec.fieldContext_Consent_receipt(ctx, field)
 	case "standing":
 		return ec.fieldContext_Consent_standing(ctx, field)
 	}
@@ -11082,6 +11121,38 @@ func (ec *executionContext) fieldContext_Application_answers(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Application_consents(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Application_consents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Consent) graphql.Marshaler {
+			return ec.marshalOConsent2ᚕᚖconsentgateᚋentᚐConsentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Application_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Application",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Application_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Application) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11502,6 +11573,29 @@ func (ec *executionContext) fieldContext_Consent_policyVersion(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Consent_receipt(ctx context.Context, field graphql.CollectedField, obj *ent.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_receipt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consent().Receipt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_receipt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, true, "String")
 }
 
 func (ec *executionContext) _Consent_standing(ctx context.Context, field graphql.CollectedField, obj *ent.Consent) (ret graphql.Marshaler) {
@@ -25244,7 +25338,7 @@ func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "changedPurposes"}
+	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "text", "changedPurposes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25279,6 +25373,13 @@ func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.
 				return it, err
 			}
 			it.TextDigest = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		case "changedPurposes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedPurposes"))
 			data, err := ec.unmarshalNPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx, v)
@@ -27482,6 +27583,12 @@ func (ec *executionContext) _Application(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Application_answers(ctx, field, obj)
 				})
+		case "consents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Application_consents(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._Application_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27648,6 +27755,12 @@ func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Consent_policyVersion(ctx, field, obj)
+				})
+		case "receipt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Consent_receipt(ctx, field, obj)
 				})
 		case "standing":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -25,7 +25,7 @@ func (r *consentResolver) Standing(ctx context.Context, obj *ent.Consent) (*mode
 // PublishPolicyVersion is the resolver for the publishPolicyVersion field.
 func (r *mutationResolver) PublishPolicyVersion(ctx context.Context, input model.PublishPolicyVersionInput) (*ent.PolicyVersion, error) {
 	return r.clientFrom(ctx).PolicyVersion.Create().SetVersion(input.Version).SetEffectiveAt(input.EffectiveAt).
-		SetSummary(input.Summary).SetTextDigest(input.TextDigest).SetChangedPurposes(purposeStrings(input.ChangedPurposes)).Save(ctx)
+		SetSummary(input.Summary).SetTextDigest(input.TextDigest).SetText(input.Text).SetChangedPurposes(purposeStrings(input.ChangedPurposes)).Save(ctx)
 }
 
 // AcknowledgePolicyVersion is the resolver for the acknowledgePolicyVersion field.

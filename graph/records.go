@@ -2,11 +2,7 @@ package graph
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -107,10 +103,6 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 	return len(builders), nil
 }
 
-// pseudonym is the subject's keyed, stable token, kept in access records
-// after the subject's deletion.
-func (g *fieldGuard) pseudonym(id int) string {
-	mac := hmac.New(sha256.New, g.masker.HashKey)
-	mac.Write([]byte("applicant:" + strconv.Itoa(id)))
-	return "s:" + hex.EncodeToString(mac.Sum(nil)[:16])
-}
+// pseudonym is the subject's keyed, stable token (consent.Masker.Pseudonym),
+// kept in access records after the subject's deletion.
+func (g *fieldGuard) pseudonym(id int) string { return g.masker.Pseudonym(id) }

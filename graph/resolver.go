@@ -12,6 +12,7 @@ import (
 	"consentgate/ent"
 	"consentgate/ent/applicant"
 	"consentgate/ent/hooks"
+	"consentgate/receipt"
 )
 
 // Resolver is the resolver root.
@@ -24,6 +25,8 @@ type Resolver struct {
 	cursors    *cursorSealer    // seals the applicants' cursors in approved operations
 	metrics    *Metrics         // optional
 	schema     *ast.Schema      // the executable schema's, which approved documents must validate against
+	receipts   *receipt.Signer  // signs consent receipts (optional)
+	masker     consent.Masker   // its key makes the subjects' pseudonyms in receipts
 }
 
 // DefaultRequestDue is how long a privacy request may take when no period

@@ -30,6 +30,7 @@ import (
 	"consentgate/ent/rule"
 	"consentgate/ent/schema/validate"
 	"consentgate/graph/cursor"
+	"consentgate/receipt"
 	"consentgate/tracing"
 )
 
@@ -39,7 +40,8 @@ func NewSchema(client *ent.Client) graphql.ExecutableSchema {
 }
 
 func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
-	r := &Resolver{client: client, requestDue: o.RequestDue, grantTTL: o.GrantTTL, noise: o.Noise, metrics: o.Metrics}
+	r := &Resolver{client: client, requestDue: o.RequestDue, grantTTL: o.GrantTTL, noise: o.Noise, metrics: o.Metrics,
+		receipts: o.Receipts, masker: o.Masker}
 	if r.requestDue <= 0 {
 		r.requestDue = DefaultRequestDue
 	}
@@ -61,11 +63,14 @@ func newSchema(client *ent.Client, o Options) graphql.ExecutableSchema {
 
 // Options are the GraphQL server's dependencies.
 type Options struct {
-	Engine  *consent.Engine // decides every personal field; required, and the one the requests carry (consent.WithEngine) for the row rules
-	Masker  consent.Masker  // applies the engine's masks
-	Metrics *Metrics        // optional
-	Log     *slog.Logger    // required
-	Limits  Limits          // query shape limits; zero fields take the defaults
+	Engine *consent.Engine // decides every personal field; required, and the one the requests carry (consent.WithEngine) for the row rules
+	Masker consent.Masker  // applies the engine's masks; its key also makes the subjects' pseudonyms
+	// Receipts signs the consent ledger's receipts (Consent.receipt); nil:
+	// receipt is null.
+	Receipts *receipt.Signer
+	Metrics  *Metrics     // optional
+	Log      *slog.Logger // required
+	Limits   Limits       // query shape limits; zero fields take the defaults
 	// RequestDue is how long a privacy request may take (DefaultRequestDue when zero).
 	RequestDue time.Duration
 	// GrantTTL is how long an access grant lives after its approval

@@ -126,7 +126,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			}
 		}()
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev, "gc_percent", gc)
+	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev, "gc_percent", gc,
+		"receipt_kid", cfg.Receipts.KeyID()) // replicas must name the same
 	return gateway.Serve(ctx, ln, h.API, cfg.Server)
 }
 

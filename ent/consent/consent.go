@@ -35,12 +35,16 @@ const (
 	FieldEmployerID = "employer_id"
 	// FieldPolicyVersionID holds the string denoting the policy_version_id field in the database.
 	FieldPolicyVersionID = "policy_version_id"
+	// FieldApplicationID holds the string denoting the application_id field in the database.
+	FieldApplicationID = "application_id"
 	// EdgeApplicant holds the string denoting the applicant edge name in mutations.
 	EdgeApplicant = "applicant"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
 	EdgeEmployer = "employer"
 	// EdgePolicyVersion holds the string denoting the policy_version edge name in mutations.
 	EdgePolicyVersion = "policy_version"
+	// EdgeApplication holds the string denoting the application edge name in mutations.
+	EdgeApplication = "application"
 	// EdgeState holds the string denoting the state edge name in mutations.
 	EdgeState = "state"
 	// Table holds the table name of the consent in the database.
@@ -66,6 +70,13 @@ const (
 	PolicyVersionInverseTable = "policy_versions"
 	// PolicyVersionColumn is the table column denoting the policy_version relation/edge.
 	PolicyVersionColumn = "policy_version_id"
+	// ApplicationTable is the table that holds the application relation/edge.
+	ApplicationTable = "consents"
+	// ApplicationInverseTable is the table name for the Application entity.
+	// It exists in this package in order to avoid circular dependency with the "application" package.
+	ApplicationInverseTable = "applications"
+	// ApplicationColumn is the table column denoting the application relation/edge.
+	ApplicationColumn = "application_id"
 	// StateTable is the table that holds the state relation/edge.
 	StateTable = "consent_states"
 	// StateInverseTable is the table name for the ConsentState entity.
@@ -87,6 +98,7 @@ var Columns = []string{
 	FieldApplicantID,
 	FieldEmployerID,
 	FieldPolicyVersionID,
+	FieldApplicationID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -283,6 +295,11 @@ func ByPolicyVersionID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPolicyVersionID, opts...).ToFunc()
 }
 
+// ByApplicationID orders the results by the application_id field.
+func ByApplicationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldApplicationID, opts...).ToFunc()
+}
+
 // ByApplicantField orders the results by applicant field.
 func ByApplicantField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -301,6 +318,13 @@ func ByEmployerField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByPolicyVersionField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newPolicyVersionStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByApplicationField orders the results by application field.
+func ByApplicationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newApplicationStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -329,6 +353,13 @@ func newPolicyVersionStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PolicyVersionInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, PolicyVersionTable, PolicyVersionColumn),
+	)
+}
+func newApplicationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ApplicationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, ApplicationTable, ApplicationColumn),
 	)
 }
 func newStateStep() *sqlgraph.Step {

@@ -80,6 +80,11 @@ func PolicyVersionID(v int) predicate.Consent {
 	return predicate.Consent(sql.FieldEQ(FieldPolicyVersionID, v))
 }
 
+// ApplicationID applies equality check predicate on the "application_id" field. It's identical to ApplicationIDEQ.
+func ApplicationID(v int) predicate.Consent {
+	return predicate.Consent(sql.FieldEQ(FieldApplicationID, v))
+}
+
 // PurposeEQ applies the EQ predicate on the "purpose" field.
 func PurposeEQ(v Purpose) predicate.Consent {
 	return predicate.Consent(sql.FieldEQ(FieldPurpose, v))
@@ -290,6 +295,36 @@ func PolicyVersionIDNotIn(vs ...int) predicate.Consent {
 	return predicate.Consent(sql.FieldNotIn(FieldPolicyVersionID, vs...))
 }
 
+// ApplicationIDEQ applies the EQ predicate on the "application_id" field.
+func ApplicationIDEQ(v int) predicate.Consent {
+	return predicate.Consent(sql.FieldEQ(FieldApplicationID, v))
+}
+
+// ApplicationIDNEQ applies the NEQ predicate on the "application_id" field.
+func ApplicationIDNEQ(v int) predicate.Consent {
+	return predicate.Consent(sql.FieldNEQ(FieldApplicationID, v))
+}
+
+// ApplicationIDIn applies the In predicate on the "application_id" field.
+func ApplicationIDIn(vs ...int) predicate.Consent {
+	return predicate.Consent(sql.FieldIn(FieldApplicationID, vs...))
+}
+
+// ApplicationIDNotIn applies the NotIn predicate on the "application_id" field.
+func ApplicationIDNotIn(vs ...int) predicate.Consent {
+	return predicate.Consent(sql.FieldNotIn(FieldApplicationID, vs...))
+}
+
+// ApplicationIDIsNil applies the IsNil predicate on the "application_id" field.
+func ApplicationIDIsNil() predicate.Consent {
+	return predicate.Consent(sql.FieldIsNull(FieldApplicationID))
+}
+
+// ApplicationIDNotNil applies the NotNil predicate on the "application_id" field.
+func ApplicationIDNotNil() predicate.Consent {
+	return predicate.Consent(sql.FieldNotNull(FieldApplicationID))
+}
+
 // HasApplicant applies the HasEdge predicate on the "applicant" edge.
 func HasApplicant() predicate.Consent {
 	return predicate.Consent(func(s *sql.Selector) {
@@ -351,6 +386,29 @@ func HasPolicyVersion() predicate.Consent {
 func HasPolicyVersionWith(preds ...predicate.PolicyVersion) predicate.Consent {
 	return predicate.Consent(func(s *sql.Selector) {
 		step := newPolicyVersionStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasApplication applies the HasEdge predicate on the "application" edge.
+func HasApplication() predicate.Consent {
+	return predicate.Consent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, ApplicationTable, ApplicationColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasApplicationWith applies the HasEdge predicate on the "application" edge with a given conditions (other predicates).
+func HasApplicationWith(preds ...predicate.Application) predicate.Consent {
+	return predicate.Consent(func(s *sql.Selector) {
+		step := newApplicationStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -111,7 +111,8 @@ func ProvisionConsent() ent.Hook {
 }
 
 // recordProvision appends a grant or, if no other live application to the
-// same employer remains, a withdrawal of provision to app's employer.
+// same employer remains, a withdrawal of provision to app's employer, as
+// one of app's entries (Application.consents, with their receipts).
 func recordProvision(ctx context.Context, client *ent.Client, app *ent.Application, granted bool) error {
 	// The ledger is written by the system on the applicant's behalf: the
 	// application write that triggers it has passed its privacy rules.
@@ -139,6 +140,6 @@ func recordProvision(ctx context.Context, client *ent.Client, app *ent.Applicati
 	return client.Consent.Create().
 		SetApplicantID(app.ApplicantID).SetEmployerID(j.EmployerID).
 		SetPurpose(entconsent.PurposeEMPLOYER_PROVISION).SetGranted(granted).
-		SetSource(entconsent.SourceAPPLICATION).SetRecordedAt(at).
+		SetSource(entconsent.SourceAPPLICATION).SetRecordedAt(at).SetApplicationID(app.ID).
 		Exec(sys)
 }

@@ -44,7 +44,9 @@ func StampConsent() ent.Hook {
 			}
 			at, ok := m.RecordedAt()
 			if !ok {
-				at = time.Now()
+				// To the microsecond, what both databases keep: the entry
+				// the append returns is the one read back (its receipt too).
+				at = time.Now().Truncate(time.Microsecond)
 				m.SetRecordedAt(at)
 			}
 			if _, ok := m.PolicyVersionID(); !ok {

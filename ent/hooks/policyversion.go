@@ -17,13 +17,18 @@ import (
 // digestRe is the form of a policy text digest: sha256:<64 hex digits>.
 var digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
+// ErrPolicyTextDigest: a published text whose SHA-256 is not the digest
+// published with it.
+var ErrPolicyTextDigest = errors.New("its SHA-256 must be the textDigest")
+
 // publishSkew is how far in the past a new version's effective time may
 // lie: a version cannot take effect retroactively, beyond clock skew.
 const publishSkew = time.Minute
 
 // ValidatePolicyVersion stamps a version with the account publishing it
 // and checks it: a text digest
-// of the form sha256:<hex>, known purposes, and an effective time that is
+// of the form sha256:<hex>, a text whose SHA-256 it is (required of a
+// version a viewer publishes), known purposes, and an effective time that is
 // not in the past (a change of purpose applies from when it is announced,
 // never before). The first version a deployment records at start is
 // written by a trusted job and may carry the digest of the embedded text.
@@ -46,9 +51,18 @@ func ValidatePolicyVersion() ent.Hook {
 			if v := consent.FromContext(ctx); v.Account != "" {
 				m.SetPublishedBy(v.Account)
 			}
+			text, hasText := m.Text()
 			if _, published := m.PublishedBy(); published {
 				if at, ok := m.EffectiveAt(); ok && at.Before(time.Now().Add(-publishSkew)) {
 					return nil, validate.Field("PolicyVersion.effectiveAt", errors.New("must not be in the past"))
+				}
+				if text == "" {
+					return nil, validate.Field("PolicyVersion.text", errors.New("is required"))
+				}
+			}
+			if hasText && text != "" {
+				if d, _ := m.TextDigest(); d != consent.TextDigest([]byte(text)) {
+					return nil, validate.Field("PolicyVersion.text", ErrPolicyTextDigest)
 				}
 			}
 			return next.Mutate(ctx, m)

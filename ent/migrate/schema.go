@@ -258,6 +258,7 @@ var (
 		{Name: "basis", Type: field.TypeEnum, Enums: []string{"EXPLICIT", "DEEMED"}, Default: "EXPLICIT"},
 		{Name: "recorded_at", Type: field.TypeTime},
 		{Name: "applicant_id", Type: field.TypeInt},
+		{Name: "application_id", Type: field.TypeInt, Nullable: true},
 		{Name: "employer_id", Type: field.TypeInt, Nullable: true},
 		{Name: "policy_version_id", Type: field.TypeInt},
 	}
@@ -274,14 +275,20 @@ var (
 				OnDelete:   schema.NoAction,
 			},
 			{
-				Symbol:     "consents_employers_employer",
+				Symbol:     "consents_applications_consents",
 				Columns:    []*schema.Column{ConsentsColumns[8]},
+				RefColumns: []*schema.Column{ApplicationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "consents_employers_employer",
+				Columns:    []*schema.Column{ConsentsColumns[9]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "consents_policy_versions_policy_version",
-				Columns:    []*schema.Column{ConsentsColumns[9]},
+				Columns:    []*schema.Column{ConsentsColumns[10]},
 				RefColumns: []*schema.Column{PolicyVersionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -462,6 +469,7 @@ var (
 		{Name: "effective_at", Type: field.TypeTime},
 		{Name: "summary", Type: field.TypeString, Nullable: true},
 		{Name: "text_digest", Type: field.TypeString},
+		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "changed_purposes", Type: field.TypeJSON, Nullable: true},
 		{Name: "published_at", Type: field.TypeTime},
 		{Name: "published_by", Type: field.TypeString, Nullable: true, Size: 128},
@@ -595,8 +603,9 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
 	ConsentsTable.ForeignKeys[0].RefTable = ApplicantsTable
-	ConsentsTable.ForeignKeys[1].RefTable = EmployersTable
-	ConsentsTable.ForeignKeys[2].RefTable = PolicyVersionsTable
+	ConsentsTable.ForeignKeys[1].RefTable = ApplicationsTable
+	ConsentsTable.ForeignKeys[2].RefTable = EmployersTable
+	ConsentsTable.ForeignKeys[3].RefTable = PolicyVersionsTable
 	ConsentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}

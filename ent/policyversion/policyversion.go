@@ -22,6 +22,8 @@ const (
 	FieldSummary = "summary"
 	// FieldTextDigest holds the string denoting the text_digest field in the database.
 	FieldTextDigest = "text_digest"
+	// FieldText holds the string denoting the text field in the database.
+	FieldText = "text"
 	// FieldChangedPurposes holds the string denoting the changed_purposes field in the database.
 	FieldChangedPurposes = "changed_purposes"
 	// FieldPublishedAt holds the string denoting the published_at field in the database.
@@ -39,6 +41,7 @@ var Columns = []string{
 	FieldEffectiveAt,
 	FieldSummary,
 	FieldTextDigest,
+	FieldText,
 	FieldChangedPurposes,
 	FieldPublishedAt,
 	FieldPublishedBy,
@@ -68,6 +71,8 @@ var (
 	SummaryValidator func(string) error
 	// TextDigestValidator is a validator for the "text_digest" field. It is called by the builders before save.
 	TextDigestValidator func(string) error
+	// TextValidator is a validator for the "text" field. It is called by the builders before save.
+	TextValidator func(string) error
 	// DefaultPublishedAt holds the default value on creation for the "published_at" field.
 	DefaultPublishedAt func() time.Time
 	// PublishedByValidator is a validator for the "published_by" field. It is called by the builders before save.
@@ -100,6 +105,11 @@ func BySummary(opts ...sql.OrderTermOption) OrderOption {
 // ByTextDigest orders the results by the text_digest field.
 func ByTextDigest(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTextDigest, opts...).ToFunc()
+}
+
+// ByText orders the results by the text field.
+func ByText(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldText, opts...).ToFunc()
 }
 
 // ByPublishedAt orders the results by the published_at field.

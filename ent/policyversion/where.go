@@ -74,6 +74,11 @@ func TextDigest(v string) predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldEQ(FieldTextDigest, v))
 }
 
+// Text applies equality check predicate on the "text" field. It's identical to TextEQ.
+func Text(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEQ(FieldText, v))
+}
+
 // PublishedAt applies equality check predicate on the "published_at" field. It's identical to PublishedAtEQ.
 func PublishedAt(v time.Time) predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldEQ(FieldPublishedAt, v))
@@ -327,6 +332,81 @@ func TextDigestEqualFold(v string) predicate.PolicyVersion {
 // TextDigestContainsFold applies the ContainsFold predicate on the "text_digest" field.
 func TextDigestContainsFold(v string) predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldContainsFold(FieldTextDigest, v))
+}
+
+// TextEQ applies the EQ predicate on the "text" field.
+func TextEQ(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEQ(FieldText, v))
+}
+
+// TextNEQ applies the NEQ predicate on the "text" field.
+func TextNEQ(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNEQ(FieldText, v))
+}
+
+// TextIn applies the In predicate on the "text" field.
+func TextIn(vs ...string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldIn(FieldText, vs...))
+}
+
+// TextNotIn applies the NotIn predicate on the "text" field.
+func TextNotIn(vs ...string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNotIn(FieldText, vs...))
+}
+
+// TextGT applies the GT predicate on the "text" field.
+func TextGT(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldGT(FieldText, v))
+}
+
+// TextGTE applies the GTE predicate on the "text" field.
+func TextGTE(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldGTE(FieldText, v))
+}
+
+// TextLT applies the LT predicate on the "text" field.
+func TextLT(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldLT(FieldText, v))
+}
+
+// TextLTE applies the LTE predicate on the "text" field.
+func TextLTE(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldLTE(FieldText, v))
+}
+
+// TextContains applies the Contains predicate on the "text" field.
+func TextContains(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldContains(FieldText, v))
+}
+
+// TextHasPrefix applies the HasPrefix predicate on the "text" field.
+func TextHasPrefix(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldHasPrefix(FieldText, v))
+}
+
+// TextHasSuffix applies the HasSuffix predicate on the "text" field.
+func TextHasSuffix(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldHasSuffix(FieldText, v))
+}
+
+// TextIsNil applies the IsNil predicate on the "text" field.
+func TextIsNil() predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldIsNull(FieldText))
+}
+
+// TextNotNil applies the NotNil predicate on the "text" field.
+func TextNotNil() predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNotNull(FieldText))
+}
+
+// TextEqualFold applies the EqualFold predicate on the "text" field.
+func TextEqualFold(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldEqualFold(FieldText, v))
+}
+
+// TextContainsFold applies the ContainsFold predicate on the "text" field.
+func TextContainsFold(v string) predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldContainsFold(FieldText, v))
 }
 
 // ChangedPurposesIsNil applies the IsNil predicate on the "changed_purposes" field.

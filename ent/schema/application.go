@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -49,6 +50,10 @@ func (Application) Edges() []ent.Edge {
 		edge.To("answers", Answer.Type).
 			Annotations(nonPersonal(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
 			Comment("The answers to the job's questions in effect when applying, each released as its question's category."),
+		edge.To("consents", Consent.Type).
+			Annotations(nonPersonal(), entsql.OnDelete(entsql.SetNull),
+				entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("The consent ledger entries this application recorded: applying, the grant of provision to the job's employer; withdrawing the last live application to that employer, its withdrawal. Each has its receipt."),
 	}
 }
 

@@ -19,6 +19,10 @@ import (
 // point to the version they were given under.
 type PolicyVersion struct{ ent.Schema }
 
+// maxPolicyText bounds a policy version's text (the shipped one is about
+// 6 KB).
+const maxPolicyText = 200_000
+
 // Fields of the PolicyVersion.
 func (PolicyVersion) Fields() []ent.Field {
 	return []ent.Field{
@@ -26,6 +30,8 @@ func (PolicyVersion) Fields() []ent.Field {
 		field.Time("effective_at").Immutable(),
 		field.String("summary").Optional().Validate(validate.MaxLen(5000)).Comment("What changed, for applicants."),
 		field.String("text_digest").Immutable().Validate(validate.MaxLen(100)).Comment("sha256:<hex> of the policy text."),
+		field.Text("text").Optional().Immutable().Validate(validate.MaxLen(maxPolicyText)).Annotations(entgql.Skip()).
+			Comment("The policy text, whose SHA-256 is text_digest (checked on publishing), served at GET /policy/{version}; empty in versions recorded before texts were kept."),
 		field.Strings("changed_purposes").Optional().Immutable().Comment("Purposes (§4 codes) this version adds or changes."),
 		field.Time("published_at").Default(time.Now).Immutable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)).Comment("When it was published (its notice period starts)."),
@@ -94,6 +100,8 @@ func (Consent) Fields() []ent.Field {
 		field.Int("applicant_id").Immutable().Annotations(entgql.Skip()),
 		field.Int("employer_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.Int("policy_version_id").Immutable().Annotations(entgql.Skip()),
+		field.Int("application_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()).
+			Comment("The application whose creation or withdrawal recorded the entry (source APPLICATION)."),
 	}
 }
 
@@ -106,6 +114,8 @@ func (Consent) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("policy_version", PolicyVersion.Type).Field("policy_version_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.From("application", Application.Type).Ref("consents").Field("application_id").Unique().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("state", ConsentState.Type).Unique().
 			Annotations(entgql.Skip(entgql.SkipAll)).Comment("The state line this entry is in force for, if it is."),
 	}

@@ -75,6 +75,8 @@ type PublishPolicyVersionInput struct {
 	Summary string `json:"summary"`
 	// sha256:<64 hex digits> of the policy text.
 	TextDigest string `json:"textDigest"`
+	// The policy text, exactly as GET /policy/{version} will serve it (UTF-8): its SHA-256 must be textDigest, or the version is refused.
+	Text string `json:"text"`
 	// The purposes (§4) whose use this version adds or changes.
 	ChangedPurposes []consent.Purpose `json:"changedPurposes"`
 }
