@@ -164,8 +164,12 @@ func MigrateDatabase(ctx context.Context, url string, baseline bool) ([]string, 
 // LockStart takes the lock under which a replica does what it does at
 // start on a shared database (migrations, the first policy version, the
 // demo seed and operations), so that replicas started together do it one
-// after the other (migrations.Lock). It returns the lock's release.
+// after the other: PostgreSQL's advisory lock (migrations.Lock), a SQLite
+// file's flock (sqliteStartLock). It returns the lock's release.
 func LockStart(ctx context.Context, url string) (func() error, error) {
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return sqliteStartLock(ctx, url)
+	}
 	db, dialectName, err := openDB(ctx, url, 2, nil)
 	if err != nil {
 		return nil, err
