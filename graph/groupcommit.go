@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"consentgate/ent"
 	"consentgate/ent/privacy"
@@ -40,7 +41,9 @@ type recordBatch struct {
 }
 
 // maxGroupRecords bounds one group (and one INSERT statement: 12 columns
-// a row, well within SQLite's and PostgreSQL's limits on parameters).
+// a row, well within SQLite's and PostgreSQL's limits on parameters). An
+// operation with more records than that is a group of its own, as it was
+// a statement of its own before records were grouped.
 const maxGroupRecords = 2000
 
 func newRecorder(client *ent.Client, commits func(int)) *recorder {
@@ -71,9 +74,18 @@ func (r *recorder) write(ctx context.Context, records []*ent.AccessRecordCreate)
 		case <-b.lead:
 		}
 	}
-	r.lead(context.WithoutCancel(ctx))
+	// The group's write outlives this request's deadline (it writes other
+	// requests' records too), within a bound of its own.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupCommitTimeout)
+	defer cancel()
+	r.lead(wctx)
 	return <-b.done
 }
+
+// groupCommitTimeout bounds one group's transaction: a database that does
+// not answer fails the group's requests (no record, no data) instead of
+// holding every writer behind it.
+const groupCommitTimeout = 30 * time.Second
 
 // lead writes the records waiting, up to maxGroupRecords, as one group,
 // and then hands the lead to the first operation still waiting, if any.
