@@ -123,32 +123,9 @@ func TestStatisticsOperationBudgetAcrossAccountsConcurrently(t *testing.T) {
 		f := &fixture{client: client}
 		f.handler = testGateway(client, nil, func(gw *gateway.Gateway) { gw.Policy = policy; gw.Noise = silent{} })
 		f.approve(t, *as("analyst"), statsQuery) // once, before the race
-		var mu sync.Mutex
-		answered, refused := 0, 0
-		var wg sync.WaitGroup
-		for i := range 8 {
-			wg.Go(func() {
-				for {
-					r := f.post(t, analystNamed(fmt.Sprintf("analyst-%d", i)), statsQuery, map[string]any{"by": []string{"SEX"}})
-					code := errorCode(r)
-					if code == "CONFLICT" {
-						continue // PostgreSQL's serializable check: retry, as a client would
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					switch {
-					case r.Data["applicantStatistics"] != nil && code == "":
-						answered++
-					case code == "PRIVACY_BUDGET_EXHAUSTED":
-						refused++
-					default:
-						t.Errorf("neither an answer nor over budget: %s", r.Raw)
-					}
-					return
-				}
-			})
-		}
-		wg.Wait()
+		answered, refused := raceBudget(t, 8, func(i int) gqlResponse {
+			return f.post(t, analystNamed(fmt.Sprintf("analyst-%d", i)), statsQuery, map[string]any{"by": []string{"SEX"}})
+		})
 		if answered != 3 || refused != 5 {
 			t.Fatalf("%d answered and %d refused on an operation's budget of 3, want 3 and 5", answered, refused)
 		}

@@ -287,32 +287,7 @@ func TestStatisticsBudgetUnderConcurrency(t *testing.T) {
 		newStatsWorld(t, client)
 		f := &fixture{client: client}
 		f.handler = testGateway(client, nil, func(gw *gateway.Gateway) { gw.Policy = statsPolicy(); gw.Noise = silent{} })
-		var mu sync.Mutex
-		answered, refused := 0, 0
-		var wg sync.WaitGroup
-		for range 8 {
-			wg.Go(func() {
-				for {
-					r := stats(t, f, "analyst", []string{"SEX"}, nil)
-					code := errorCode(r)
-					if code == "CONFLICT" {
-						continue
-					}
-					mu.Lock()
-					defer mu.Unlock()
-					switch {
-					case r.Data["applicantStatistics"] != nil && code == "":
-						answered++
-					case code == "PRIVACY_BUDGET_EXHAUSTED":
-						refused++
-					default:
-						t.Errorf("neither an answer nor over budget: %s", r.Raw)
-					}
-					return
-				}
-			})
-		}
-		wg.Wait()
+		answered, refused := raceBudget(t, 8, func(int) gqlResponse { return stats(t, f, "analyst", []string{"SEX"}, nil) })
 		if answered != 3 || refused != 5 {
 			t.Fatalf("%d answered and %d refused on a budget of 3, want 3 and 5", answered, refused)
 		}
@@ -325,4 +300,37 @@ func TestStatisticsBudgetUnderConcurrency(t *testing.T) {
 			t.Fatalf("spent %v, want 6", spent)
 		}
 	})
+}
+
+// raceBudget sends ask from n goroutines at once, each retrying a query
+// that lost a race on PostgreSQL's serializable check (CONFLICT) as a
+// client would, and counts the answers and the refusals as over budget;
+// anything else fails the test.
+func raceBudget(t *testing.T, n int, ask func(i int) gqlResponse) (answered, refused int) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			for {
+				r := ask(i)
+				code := errorCode(r)
+				if code == "CONFLICT" {
+					continue
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case r.Data["applicantStatistics"] != nil && code == "":
+					answered++
+				case code == "PRIVACY_BUDGET_EXHAUSTED":
+					refused++
+				default:
+					t.Errorf("neither an answer nor over budget: %s", r.Raw)
+				}
+				return
+			}
+		})
+	}
+	wg.Wait()
+	return answered, refused
 }
