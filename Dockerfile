@@ -2,7 +2,7 @@
 #
 #   docker build -t consentgate .
 #   docker run --read-only --tmpfs /tmp -v consentgate-data:/data -p 8080:8080 \
-#     -e CONSENTGATE_JWT_SECRET=... -e CONSENTGATE_HASH_KEY=... -e CONSENTGATE_CURSOR_KEY=... consentgate
+#     -e CONSENTGATE_JWT_SECRET=... -e CONSENTGATE_HASH_KEY=... consentgate
 #
 # Multi-stage: the builder compiles with cgo (the SQLite driver is C); the
 # runtime image is distroless with glibc, runs as a non-root user, and

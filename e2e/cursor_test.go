@@ -1,16 +1,12 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -194,36 +190,13 @@ func TestCursorsAcrossRestarts(t *testing.T) {
 }
 
 // TestCursorKeyAtStart: a malformed CONSENTGATE_CURSOR_KEY stops the start
-// with a message naming the setting, never the value; without one, the
-// start says that cursors are sealed with a random key of this process;
-// with one, it does not.
+// with a message naming the setting, never the value. (Without one the key
+// is derived from the HASH key: gateway.TestCursorKeyConfig.)
 func TestCursorKeyAtStart(t *testing.T) {
 	for _, bad := range []string{"not-a-key", base64.StdEncoding.EncodeToString([]byte("sixteen-byte-key"))} {
 		_, err := commandEnv(t, []string{"CONSENTGATE_CURSOR_KEY=" + bad}, "-demo")
 		if err == nil || !strings.Contains(err.Error(), "CONSENTGATE_CURSOR_KEY must be 32 random bytes in base64") || strings.Contains(err.Error(), bad) {
 			t.Errorf("a start with the cursor key %q: %v", bad, err)
-		}
-	}
-	const warning = "CONSENTGATE_CURSOR_KEY is not set: cursors are sealed with a random key of this process"
-	for _, env := range [][]string{nil, {"CONSENTGATE_CURSOR_KEY=" + base64.StdEncoding.EncodeToString(testCursorKey)}} {
-		cmd := exec.CommandContext(t.Context(), binary(t), "-demo")
-		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0", "CONSENTGATE_METRICS_LISTEN=off"}, env...)
-		cmd.Dir = t.TempDir()
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		var printed strings.Builder
-		for lines := bufio.NewScanner(stderr); lines.Scan() && !strings.Contains(lines.Text(), `"msg":"listening"`); {
-			printed.WriteString(lines.Text() + "\n")
-		}
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-		if warned := strings.Contains(printed.String(), warning); warned != (env == nil) {
-			t.Errorf("with %v, the start warned of a random cursor key: %v\n%s", env, warned, printed.String())
 		}
 	}
 }

@@ -33,7 +33,7 @@ type Config struct {
 	JWKS        string       // file or URL of RS256/ES256 verification keys
 	Token       TokenOptions // issuer, audience and leeway checks (Keys filled at start)
 	HashKey     []byte       // key of the HASH mask
-	CursorKey   []byte       // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY; none: a random key per process
+	CursorKey   []byte       // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY, else CursorKeyFrom(HashKey); none (Defaults): a random key per process
 	// Receipts signs consent receipts with CONSENTGATE_RECEIPT_KEY (the demo
 	// key with -demo) and serves it, with CONSENTGATE_RECEIPT_PREVIOUS_KEYS,
 	// as the JWKS; nil (Defaults): no receipts. Without the setting,
@@ -222,6 +222,10 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			return c, fmt.Errorf("%w: CONSENTGATE_CURSOR_KEY must be %d random bytes in base64, such as the output of `openssl rand -base64 %d`", ErrConfig, cursor.KeySize, cursor.KeySize)
 		}
 		c.CursorKey = key
+	} else {
+		// Derived from the HASH key, which every replica shares and keeps:
+		// cursors cross replicas and restarts with no secret more to keep.
+		c.CursorKey = CursorKeyFrom(c.HashKey)
 	}
 	if err := loadReceiptKeys(getenv, demo, &c); err != nil {
 		return c, err
@@ -323,12 +327,23 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 // loadReceiptKeys reads CONSENTGATE_RECEIPT_KEY (required outside demo
 // mode; the demo key only in it) and CONSENTGATE_RECEIPT_PREVIOUS_KEYS.
 // ReceiptKeyFrom is the receipts' Ed25519 seed derived from the HASH key,
-// used when CONSENTGATE_RECEIPT_KEY is not set: HMAC-SHA256 of a label of
-// its own under that key, so it tells nothing of the key nor of the
-// pseudonyms made with it.
+// used when CONSENTGATE_RECEIPT_KEY is not set.
 func ReceiptKeyFrom(hashKey []byte) []byte {
+	return deriveKey(hashKey, "consentgate: consent receipt signing key, v1")
+}
+
+// CursorKeyFrom is the cursors' sealing key derived from the HASH key,
+// used when CONSENTGATE_CURSOR_KEY is not set.
+func CursorKeyFrom(hashKey []byte) []byte {
+	return deriveKey(hashKey, "consentgate: cursor sealing key, v1")
+}
+
+// deriveKey is HMAC-SHA256 of a label of its own under the HASH key: a
+// 32-byte key that tells nothing of the HASH key, of the pseudonyms made
+// with it, nor of the other keys derived from it.
+func deriveKey(hashKey []byte, label string) []byte {
 	mac := hmac.New(sha256.New, hashKey)
-	mac.Write([]byte("consentgate: consent receipt signing key, v1"))
+	mac.Write([]byte(label))
 	return mac.Sum(nil)
 }
 

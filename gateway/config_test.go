@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -195,8 +196,13 @@ func TestGrantConfig(t *testing.T) {
 
 // TestCursorKeyConfig: CONSENTGATE_CURSOR_KEY is 32 bytes in base64; any
 // other value stops the start with a message naming the setting (never
-// the value); none leaves the key to the server (a random one).
+// the value); without it the key is derived from the HASH key.
 func TestCursorKeyConfig(t *testing.T) {
+	// Derived keys: one per HASH key, each its own.
+	if a, b := CursorKeyFrom([]byte("a")), CursorKeyFrom([]byte("b")); len(a) != 32 || bytes.Equal(a, b) ||
+		!bytes.Equal(a, CursorKeyFrom([]byte("a"))) || bytes.Equal(a, ReceiptKeyFrom([]byte("a"))) {
+		t.Fatal("CursorKeyFrom: not one 32-byte key per HASH key, apart from the receipts'")
+	}
 	long := strings.Repeat("s", 32)
 	key := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("k", 32)))
 	for _, c := range []struct {
@@ -219,8 +225,8 @@ func TestCursorKeyConfig(t *testing.T) {
 			t.Errorf("%q: %v", c.env, err)
 		case !c.ok && c.env != "" && strings.Contains(err.Error(), c.env):
 			t.Errorf("the error quotes the key: %v", err)
-		case c.ok && c.env == "" && cfg.CursorKey != nil:
-			t.Errorf("no key set, but %d bytes", len(cfg.CursorKey))
+		case c.ok && c.env == "" && !bytes.Equal(cfg.CursorKey, CursorKeyFrom([]byte(long))):
+			t.Errorf("no key set: not the key derived from the HASH key, but %d bytes", len(cfg.CursorKey))
 		case c.ok && c.env != "" && string(cfg.CursorKey) != strings.Repeat("k", 32):
 			t.Errorf("key %q", cfg.CursorKey)
 		}

@@ -106,9 +106,6 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			defer metricsLn.Close()
 		}
 	}
-	if len(cfg.CursorKey) == 0 {
-		log.Warn("CONSENTGATE_CURSOR_KEY is not set: cursors are sealed with a random key of this process, so they do not survive a restart nor cross replicas; set the same key on every replica")
-	}
 	gw := gateway.New(cfg, db.Client, log)
 	gw.Pool = db.Pool
 	gw.DemoTokens = tokens // GraphiQL's role switcher
