@@ -221,6 +221,9 @@ func TestDataMapDefaults(t *testing.T) {
 		{"Applicant.visaStatus", consent.Marketing, consent.Advertising, "HIDE"},
 		{"Applicant.educationLevel", consent.Analyst, consent.Analytics, "STATISTICS EDUCATION_LEVEL"},
 		{"Applicant.visaExpiresOn", consent.Analyst, consent.Analytics, "HIDE"},
+		{"Applicant.visaExpired", consent.Employer, consent.EmployerProvision, "PLAIN"}, // computed, decided as VISA
+		{"Applicant.visaExpired", consent.Analyst, consent.Analytics, "HIDE"},
+		{"Applicant.visaExpired", consent.Marketing, consent.MailMagazine, "HIDE"},
 		{"Applicant.phone", consent.Support, consent.Inquiry, "MASK LAST4"},
 		{"Applicant.phone", consent.Employer, consent.EmployerProvision, "PLAIN"},
 		{"Applicant.phone", consent.Marketing, consent.MailMagazine, "HIDE"},
@@ -243,6 +246,10 @@ func TestDataMapDefaults(t *testing.T) {
 		if got := cell.String(); got != c.want {
 			t.Errorf("%s, %s/%s = %s, want %s", c.field, c.role, c.purpose, got, c.want)
 		}
+	}
+	// A computed field is a row of its category like a stored one.
+	if f, ok := m.Field("Applicant.visaExpired"); !ok || f.Category != consent.Visa {
+		t.Errorf("Applicant.visaExpired: category %q (in the map: %v), want VISA", f.Category, ok)
 	}
 
 	// The fixed columns: self-access sees everything plain; compliance,

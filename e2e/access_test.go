@@ -13,7 +13,7 @@ import (
 
 const personalFragment = `
 fragment P on Applicant { id createdAt updatedAt name nameKana birthDate sex prefecture city street building postalCode phone email
-  occupation workplaceName workplaceDepartment workplaceAddress workplacePhone visaStatus visaExpiresOn
+  occupation workplaceName workplaceDepartment workplaceAddress workplacePhone visaStatus visaExpiresOn visaExpired
   educationLevel academicBackground schoolName graduatedOn
   workHistory { company from to field employmentType responsibilities } qualifications { name acquiredOn }
   skills favoriteSubject sellingPoint achievements tools thesesAndPatents dependents hasSpouse spouseOccupation

@@ -198,7 +198,9 @@ func setPersonal(b *ent.ApplicantCreate, seeds map[consent.Category]uint64) {
 	r = src(consent.Workplace)
 	b.SetWorkplaceName(word(r, "wp")).SetWorkplacePhone(phone(r))
 	r = src(consent.Visa)
-	b.SetVisaStatus(validate.StatusesOfResidence[r.IntN(len(validate.StatusesOfResidence))].Code).SetVisaExpiresOn(day(r, 2027, 3))
+	// Expiries from 2024 on: some past, some not, so that visaExpired, a
+	// VISA value computed from one, differs between a world and its twin.
+	b.SetVisaStatus(validate.StatusesOfResidence[r.IntN(len(validate.StatusesOfResidence))].Code).SetVisaExpiresOn(day(r, 2024, 5))
 	r = src(consent.Education)
 	b.SetEducationLevel([]applicant.EducationLevel{applicant.EducationLevelBACHELOR, applicant.EducationLevelMASTER}[r.IntN(2)]).SetSchoolName(word(r, "school"))
 	r = src(consent.WorkHistory)

@@ -265,7 +265,7 @@ var applicantFields = map[string]consent.Category{
 	"building": consent.AddressStreet, "postalCode": consent.AddressStreet, "phone": consent.Phone, "email": consent.Email,
 	"occupation": consent.Occupation, "workplaceName": consent.Workplace, "workplaceDepartment": consent.Workplace,
 	"workplaceAddress": consent.Workplace, "workplacePhone": consent.Workplace, "visaStatus": consent.Visa,
-	"visaExpiresOn": consent.Visa, "educationLevel": consent.Education, "academicBackground": consent.Education,
+	"visaExpiresOn": consent.Visa, "visaExpired": consent.Visa, "educationLevel": consent.Education, "academicBackground": consent.Education,
 	"schoolName": consent.Education, "graduatedOn": consent.Education, "workHistory": consent.WorkHistory,
 	"qualifications": consent.Qualifications, "skills": consent.SelfPR, "favoriteSubject": consent.SelfPR,
 	"sellingPoint": consent.SelfPR, "achievements": consent.SelfPR, "tools": consent.SelfPR, "thesesAndPatents": consent.SelfPR,

@@ -9,9 +9,20 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/hooks"
+	"consentgate/ent/rule"
+	"consentgate/ent/schema/validate"
 	"context"
 	"errors"
 )
+
+// VisaExpired is the resolver for the visaExpired field.
+func (r *applicantResolver) VisaExpired(ctx context.Context, obj *ent.Applicant) (*bool, error) {
+	if obj.VisaExpiresOn.IsZero() {
+		return nil, nil
+	}
+	expired := validate.VisaExpired(obj.VisaExpiresOn, rule.Now(ctx))
+	return &expired, nil
+}
 
 // CreateMyProfile is the resolver for the createMyProfile field.
 func (r *mutationResolver) CreateMyProfile(ctx context.Context, input ent.CreateApplicantInput) (*ent.Applicant, error) {

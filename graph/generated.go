@@ -166,6 +166,7 @@ type ComplexityRoot struct {
 		ThesesAndPatents    func(childComplexity int) int
 		Tools               func(childComplexity int) int
 		UpdatedAt           func(childComplexity int) int
+		VisaExpired         func(childComplexity int) int
 		VisaExpiresOn       func(childComplexity int) int
 		VisaStatus          func(childComplexity int) int
 		WorkHistory         func(childComplexity int) int
@@ -517,6 +518,7 @@ type ApplicantResolver interface {
 	AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error)
 	Provisions(ctx context.Context, obj *ent.Applicant) ([]*model.Provision, error)
 
+	VisaExpired(ctx context.Context, obj *ent.Applicant) (*bool, error)
 	CurrentConsents(ctx context.Context, obj *ent.Applicant) ([]*ent.Consent, error)
 	Notices(ctx context.Context, obj *ent.Applicant) ([]*model.PolicyNotice, error)
 }
@@ -1134,6 +1136,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Applicant.UpdatedAt(childComplexity), true
+	case "Applicant.visaExpired":
+		if e.ComplexityRoot.Applicant.VisaExpired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Applicant.VisaExpired(childComplexity), true
 	case "Applicant.visaExpiresOn":
 		if e.ComplexityRoot.Applicant.VisaExpiresOn == nil {
 			break
@@ -2924,6 +2932,13 @@ input EmergencyContactInput {
 extend type Applicant {
   "When the profile was last changed. Only for a viewer that sees all of it (the applicant): it moves with hidden fields too."
   updatedAt: Time @personalTimestamp
+  """
+  Whether the status of residence has expired: true once the day (UTC) of the
+  request is after visaExpiresOn (a status of residence is valid through its
+  expiry date), false until then, null without an expiry date. Decided as
+  VISA, like visaExpiresOn itself.
+  """
+  visaExpired: Boolean @personal(category: VISA)
 }
 
 extend type Query {
@@ -6563,6 +6578,8 @@ func (ec *executionContext) childFields_Applicant(ctx context.Context, field gra
 		return ec.fieldContext_Applicant_provisions(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Applicant_updatedAt(ctx, field)
+	case "visaExpired":
+		return ec.fieldContext_Applicant_visaExpired(ctx, field)
 	case "currentConsents":
 		return ec.fieldContext_Applicant_currentConsents(ctx, field)
 	case "notices":
@@ -10702,6 +10719,29 @@ func (ec *executionContext) _Applicant_updatedAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Applicant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Applicant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Applicant_visaExpired(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Applicant_visaExpired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Applicant().VisaExpired(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Applicant_visaExpired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Applicant", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Applicant_currentConsents(ctx context.Context, field graphql.CollectedField, obj *ent.Applicant) (ret graphql.Marshaler) {
@@ -27419,6 +27459,12 @@ func (ec *executionContext) _Applicant(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "visaExpired":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Applicant_visaExpired(ctx, field, obj)
+				})
 		case "currentConsents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -20,8 +20,10 @@ import (
 	"errors"
 	"fmt"
 
+	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/hook"
+	"consentgate/ent/rule"
 	"consentgate/ent/schema/schematype"
 	"consentgate/ent/schema/validate"
 )
@@ -51,6 +53,9 @@ func checkApplicant(ctx context.Context, m *ent.ApplicantMutation) error {
 	if t, ok := m.VisaExpiresOn(); ok {
 		if err := validate.Field("Applicant.visaExpiresOn", validate.VisaExpiry(t)); err != nil {
 			return err
+		}
+		if entered(ctx) && validate.VisaExpired(t, rule.Now(ctx)) {
+			return validate.Field("Applicant.visaExpiresOn", validate.ErrVisaExpired)
 		}
 	}
 	if t, ok := m.GraduatedOn(); ok {
@@ -84,6 +89,18 @@ func checkApplicant(ctx context.Context, m *ent.ApplicantMutation) error {
 		}
 	}
 	return checkAppended(ctx, m)
+}
+
+// entered reports whether a mutation is someone's entry: it runs for a
+// viewer with an account (the applicant's sign-up and profile updates,
+// their requests' proposed changes, staff completing a correction), all of
+// which come through the API. An expired status of residence is refused
+// as current there, at the time of the operation (rule.Now, the clock the
+// field guard shows visaExpired by). The system's own writes (the demo's
+// seed, a test fixture, an import) carry no viewer and may hold history:
+// an expiry already past when written, which visaExpired then shows.
+func entered(ctx context.Context) bool {
+	return consent.FromContext(ctx).Account != ""
 }
 
 // checkAppended checks the items an update appends to the typed lists

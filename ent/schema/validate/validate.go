@@ -65,15 +65,16 @@ func parseTSV[T any](src string, row func([]string) T) []T {
 
 // Sentinel errors, one per rule. ent wraps them with the field's name.
 var (
-	ErrPrefecture = errors.New("must be one of Japan's 47 prefectures (English name, e.g. Tokyo)")
-	ErrVisaStatus = errors.New("must be a status of residence code from the documented list")
-	ErrEmail      = errors.New("must be a single email address such as name@example.com")
-	ErrPhone      = errors.New("must be a telephone number: 0 and 9-10 digits, or + and 7-15 digits, with optional '-' or spaces")
-	ErrPostalCode = errors.New("must be a Japanese postal code NNN-NNNN")
-	ErrIP         = errors.New("must be an IPv4 or IPv6 address")
-	ErrDate       = errors.New("is not a plausible date")
-	ErrBlank      = errors.New("must not be blank")
-	ErrTooLong    = errors.New("is too long")
+	ErrPrefecture  = errors.New("must be one of Japan's 47 prefectures (English name, e.g. Tokyo)")
+	ErrVisaStatus  = errors.New("must be a status of residence code from the documented list")
+	ErrVisaExpired = errors.New("must not be in the past: the status of residence has expired")
+	ErrEmail       = errors.New("must be a single email address such as name@example.com")
+	ErrPhone       = errors.New("must be a telephone number: 0 and 9-10 digits, or + and 7-15 digits, with optional '-' or spaces")
+	ErrPostalCode  = errors.New("must be a Japanese postal code NNN-NNNN")
+	ErrIP          = errors.New("must be an IPv4 or IPv6 address")
+	ErrDate        = errors.New("is not a plausible date")
+	ErrBlank       = errors.New("must not be blank")
+	ErrTooLong     = errors.New("is too long")
 )
 
 // PrefectureName validates an English prefecture name.
@@ -186,6 +187,18 @@ func VisaExpiry(t time.Time) error {
 		return fmt.Errorf("%w: must lie between 2000 and ten years from now", ErrDate)
 	}
 	return nil
+}
+
+// VisaExpired reports whether a status of residence valid through
+// expiresOn has expired at now. It is valid through its expiry date, so it
+// has expired from the next day on; days are UTC calendar days. The one
+// definition of "expired": Applicant.visaExpired shows it, and the
+// applicant hook refuses an expiry entered through the API that it finds
+// expired (ErrVisaExpired).
+func VisaExpired(expiresOn, now time.Time) bool {
+	ey, em, ed := expiresOn.UTC().Date()
+	ny, nm, nd := now.UTC().Date()
+	return time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC).After(time.Date(ey, em, ed, 0, 0, 0, 0, time.UTC))
 }
 
 // FieldError is a validation failure of one field of one entity. Its

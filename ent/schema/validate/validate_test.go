@@ -89,3 +89,30 @@ func TestFieldError(t *testing.T) {
 		t.Fatal("Field with a nil error is not nil")
 	}
 }
+
+// TestVisaExpired: valid through the expiry day, by UTC calendar days,
+// whatever the times of day and zones of the two instants.
+func TestVisaExpired(t *testing.T) {
+	jst := time.FixedZone("JST", 9*60*60)
+	expires := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		now  time.Time
+		want bool
+	}{
+		{time.Date(2026, 12, 2, 23, 59, 59, 0, time.UTC), false},
+		{time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(2026, 12, 3, 23, 59, 59, 0, time.UTC), false}, // the expiry day is still valid
+		{time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2026, 12, 4, 8, 0, 0, 0, jst), false}, // 2026-12-03 23:00 UTC
+		{time.Date(2026, 12, 4, 9, 0, 0, 0, jst), true},
+		{time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), true},
+	}
+	for _, c := range cases {
+		if got := VisaExpired(expires, c.now); got != c.want {
+			t.Errorf("VisaExpired(%v, %v) = %v, want %v", expires, c.now, got, c.want)
+		}
+	}
+	if VisaExpired(time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC), time.Date(2026, 12, 3, 23, 0, 0, 0, time.UTC)) {
+		t.Error("an expiry stored with a time of day expires before its day ends")
+	}
+}
