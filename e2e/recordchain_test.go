@@ -1,0 +1,132 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"consentgate/ent"
+	"consentgate/ent/accessrecord"
+	"consentgate/ent/hooks"
+	"consentgate/ent/privacy"
+	"consentgate/records"
+)
+
+// TestRecordsChainVerify: the access records written by real requests,
+// concurrent ones committed in groups among them, form a hash chain that
+// `records verify` passes, also after a subject's erasure cleared their
+// subject id; a record altered behind the model's back (its decision, its
+// categories) is reported by id with exit status 1, and so is the record
+// after one deleted behind it.
+func TestRecordsChainVerify(t *testing.T) {
+	forEachDurableBackendDSN(t, func(t *testing.T, d durableBackend) {
+		f := newFixture(t, d.client)
+		verify := func() (string, error) { return command(t, "records", "verify", "-db", d.dsn) }
+
+		var wg sync.WaitGroup
+		for i := range 12 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				who := []string{"acme", "support", "compliance"}[i%3]
+				f.post(t, as(who), `{ applicants { edges { node { name email } } } }`, nil)
+			}()
+		}
+		wg.Wait()
+		f.post(t, as("acme"), `{ applicants { edges { node { name email street } } } }`, nil)
+		// alice's erasure clears her subject id in her records: the chain
+		// does not cover it.
+		alice := f.applicants["alice"].ID
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		if n := d.client.AccessRecord.Query().Where(accessrecord.SubjectID(alice)).CountX(sys); n == 0 {
+			t.Fatal("no record of alice's data")
+		}
+		f.complete(t, "support", f.file(t, as("alice"), "DELETION", nil))
+		if n := d.client.AccessRecord.Query().Where(accessrecord.SubjectID(alice)).CountX(sys); n != 0 {
+			t.Fatalf("%d records still name alice", n)
+		}
+
+		rs := accessRecords(t, d.client)
+		if len(rs) < 5 {
+			t.Fatalf("%d records", len(rs))
+		}
+		prev := records.Genesis
+		for _, r := range rs {
+			if r.PrevHash != prev || r.Hash != records.Hash(prev, records.FieldsOf(r)) {
+				t.Fatalf("record %d is not chained: %+v", r.ID, r)
+			}
+			prev = r.Hash
+		}
+		out, err := verify()
+		if err != nil || !strings.Contains(out, fmt.Sprintf("access records: OK, %d chained, head %s", len(rs), prev)) {
+			t.Fatalf("verify on the records written: %v\n%s", err, out)
+		}
+
+		broken := func(id int, problem string) {
+			t.Helper()
+			out, err := verify()
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("exit status 1: consentgate: the access records' chain is broken at record %d", id)) ||
+				!strings.Contains(out, fmt.Sprintf("chain broken at record %d: %s", id, problem)) {
+				t.Fatalf("verify after tampering with record %d: %v\n%s", id, err, out)
+			}
+		}
+		mid := rs[len(rs)/2]
+		d.exec(t, fmt.Sprintf(`UPDATE access_records SET decision = 'HIDDEN' WHERE id = %d`, mid.ID))
+		broken(mid.ID, "hash mismatch")
+		d.exec(t, fmt.Sprintf(`UPDATE access_records SET decision = '%s' WHERE id = %d`, mid.Decision, mid.ID))
+		if out, err := verify(); err != nil {
+			t.Fatalf("verify after restoring the decision: %v\n%s", err, out)
+		}
+		d.exec(t, fmt.Sprintf(`UPDATE access_records SET categories = '["NAME:PLAIN"]' WHERE id = %d`, rs[1].ID))
+		broken(rs[1].ID, "hash mismatch")
+		d.exec(t, fmt.Sprintf(`UPDATE access_records SET categories = '["%s"]' WHERE id = %d`, strings.Join(rs[1].Categories, `","`), rs[1].ID))
+		if out, err := verify(); err != nil {
+			t.Fatalf("verify after restoring the categories: %v\n%s", err, out)
+		}
+		// A record removed: the next one no longer follows its predecessor.
+		d.exec(t, fmt.Sprintf(`DELETE FROM access_records WHERE id = %d`, mid.ID))
+		broken(rs[len(rs)/2+1].ID, "prev_hash")
+		if _, err := command(t, "records", "check"); err == nil {
+			t.Fatal("an unknown records subcommand passed")
+		}
+	})
+}
+
+// TestRecordsAppendOnly: no access record is changed or removed through the
+// model, even by a caller the privacy rules let through; the one change
+// allowed is the erasure's clearing of the subject id.
+func TestRecordsAppendOnly(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		f.post(t, as("acme"), `{ applicants { edges { node { name email } } } }`, nil)
+		rs := accessRecords(t, client)
+		if len(rs) == 0 {
+			t.Fatal("no records")
+		}
+		r := rs[0]
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		for name, err := range map[string]error{
+			"set the subject": client.AccessRecord.UpdateOneID(r.ID).SetSubjectID(f.applicants["bob"].ID).Exec(sys),
+			"update all":      client.AccessRecord.Update().SetSubjectID(f.applicants["bob"].ID).Exec(sys),
+			"delete one":      client.AccessRecord.DeleteOneID(r.ID).Exec(sys),
+			"delete all":      func() error { _, err := client.AccessRecord.Delete().Exec(sys); return err }(),
+			"delete by subject": func() error {
+				_, err := client.AccessRecord.Delete().Where(accessrecord.SubjectIDNotNil()).Exec(sys)
+				return err
+			}(),
+		} {
+			if !errors.Is(err, hooks.ErrRecordsAppendOnly) {
+				t.Errorf("%s: %v, want refused", name, err)
+			}
+		}
+		if got := accessRecords(t, client); len(got) != len(rs) || *got[0].SubjectID != *r.SubjectID {
+			t.Fatalf("records changed: %+v", got)
+		}
+		if err := client.AccessRecord.UpdateOneID(r.ID).ClearSubjectID().Exec(sys); err != nil {
+			t.Fatalf("clearing the subject: %v", err)
+		}
+	})
+}
