@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +18,7 @@ import (
 )
 
 // TestRecordsChainVerify: the access records written by real requests,
-// concurrent ones committed in groups among them, form a hash chain that
+// concurrent ones on two replicas committed in groups among them, form a hash chain that
 // `records verify` passes, also after a subject's erasure cleared their
 // subject id; a record altered behind the model's back (its decision, its
 // categories) is reported by id with exit status 1, and so is the record
@@ -26,13 +28,17 @@ func TestRecordsChainVerify(t *testing.T) {
 		f := newFixture(t, d.client)
 		verify := func() (string, error) { return command(t, "records", "verify", "-db", d.dsn) }
 
+		// Two replicas on the database, each committing the records of
+		// concurrent requests in groups.
+		replica := *f
+		replica.handler = testGatewayHandlers(openDSN(t, d.dsn), slog.New(slog.NewTextHandler(io.Discard, nil)), nil).API
 		var wg sync.WaitGroup
-		for i := range 12 {
+		for i := range 24 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				who := []string{"acme", "support", "compliance"}[i%3]
-				f.post(t, as(who), `{ applicants { edges { node { name email } } } }`, nil)
+				[]*fixture{f, &replica}[i%2].post(t, as(who), `{ applicants { edges { node { name email } } } }`, nil)
 			}()
 		}
 		wg.Wait()
@@ -127,6 +133,29 @@ func TestRecordsAppendOnly(t *testing.T) {
 		}
 		if err := client.AccessRecord.UpdateOneID(r.ID).ClearSubjectID().Exec(sys); err != nil {
 			t.Fatalf("clearing the subject: %v", err)
+		}
+	})
+}
+
+// TestRecordsBeforeTheChain: records written before the chain was kept
+// (no hash) are counted, not checked; the chain starts after them, from
+// the genesis value.
+func TestRecordsBeforeTheChain(t *testing.T) {
+	forEachDurableBackendDSN(t, func(t *testing.T, d durableBackend) {
+		f := newFixture(t, d.client)
+		for range 2 {
+			d.exec(t, `INSERT INTO access_records (at, request_id, viewer_account, viewer_role, subject_ref, categories, decision)
+				VALUES ('2026-01-01 00:00:00+00:00', 'legacy', 'rec-acme', 'EMPLOYER', 's:legacy', '["NAME:PLAIN"]', 'PLAIN')`)
+		}
+		f.post(t, as("acme"), `{ applicants { edges { node { name email } } } }`, nil)
+		rs := accessRecords(t, d.client)
+		if len(rs) < 3 || rs[2].PrevHash != records.Genesis {
+			t.Fatalf("the first chained record: %+v", rs)
+		}
+		out, err := command(t, "records", "verify", "-db", d.dsn)
+		if err != nil || !strings.Contains(out, "access records: 2 before the chain") ||
+			!strings.Contains(out, fmt.Sprintf("access records: OK, %d chained", len(rs)-2)) {
+			t.Fatalf("verify: %v\n%s", err, out)
 		}
 	})
 }

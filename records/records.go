@@ -117,14 +117,15 @@ func Chain(ctx context.Context, tx *ent.Tx, postgres bool, builders []*ent.Acces
 			return err
 		}
 	}
-	heads, err := tx.AccessRecord.Query().Order(ent.Desc(accessrecord.FieldID)).Limit(1).
-		Select(accessrecord.FieldHash).Strings(ctx)
-	if err != nil {
+	// The whole last record: a record from before the chain has a NULL
+	// hash, which a string column's select does not scan.
+	head, err := tx.AccessRecord.Query().Order(ent.Desc(accessrecord.FieldID)).First(ctx)
+	if err != nil && !ent.IsNotFound(err) {
 		return err
 	}
 	prev := Genesis
-	if len(heads) == 1 && heads[0] != "" {
-		prev = heads[0]
+	if head != nil && head.Hash != "" {
+		prev = head.Hash
 	}
 	for _, b := range builders {
 		m := b.Mutation()
