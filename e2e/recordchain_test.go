@@ -159,3 +159,17 @@ func TestRecordsBeforeTheChain(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoRecordsVerify: the records the demo's activity leaves (through
+// the gateway, before it listens) verify.
+func TestDemoRecordsVerify(t *testing.T) {
+	for name, b := range schemaBackends(t) {
+		t.Run(name, func(t *testing.T) {
+			serve(t, []string{"DATABASE_URL=" + b[0]}, "-demo")
+			out, err := command(t, "records", "verify", "-db", b[0])
+			if err != nil || !strings.Contains(out, "access records: OK, ") || strings.Contains(out, "OK, 0 chained") || strings.Contains(out, "before the chain") {
+				t.Fatalf("records verify on the demo: %v\n%s", err, out)
+			}
+		})
+	}
+}
