@@ -79,6 +79,7 @@ func TestRecordsChainVerify(t *testing.T) {
 				t.Fatalf("verify after tampering with record %d: %v\n%s", id, err, out)
 			}
 		}
+		chainBrokenOnPurpose(t)
 		mid := rs[len(rs)/2]
 		d.exec(t, fmt.Sprintf(`UPDATE access_records SET decision = 'HIDDEN' WHERE id = %d`, mid.ID))
 		broken(mid.ID, "hash mismatch")
@@ -143,6 +144,7 @@ func TestRecordsAppendOnly(t *testing.T) {
 func TestRecordsBeforeTheChain(t *testing.T) {
 	forEachDurableBackendDSN(t, func(t *testing.T, d durableBackend) {
 		f := newFixture(t, d.client)
+		chainBrokenOnPurpose(t) // records before the chain, on purpose
 		for range 2 {
 			d.exec(t, `INSERT INTO access_records (at, request_id, viewer_account, viewer_role, subject_ref, categories, decision)
 				VALUES ('2026-01-01 00:00:00+00:00', 'legacy', 'rec-acme', 'EMPLOYER', 's:legacy', '["NAME:PLAIN"]', 'PLAIN')`)
