@@ -9,11 +9,15 @@ import (
 // breaks every stored chain: it shows here first), covers every field,
 // and does not let a value's bytes move to its neighbour unnoticed.
 func TestHash(t *testing.T) {
+	const golden = "286413a800458e7bf3a30b9196364db166ece1a5f62534f481b16cef2338bdc7" // also computed independently, in Python
 	f := Fields{At: time.Date(2026, 12, 3, 9, 0, 0, 123456000, time.FixedZone("JST", 9*3600)), RequestID: "r1",
 		ViewerAccount: "acme-1", ViewerRole: "EMPLOYER", ViewerOrg: "acme", Purpose: "EMPLOYER_PROVISION",
 		SubjectRef: "s:00", Categories: []string{"EMAIL:PLAIN", "NAME:PLAIN"}, Decision: "PLAIN", PolicyVersion: "2026-01"}
 	h := Hash(Genesis, f)
-	if len(h) != 64 || h == Hash(Genesis, Fields{}) {
+	if h != golden {
+		t.Fatalf("hash %s, want %s: the encoding changed, and every stored chain with it", h, golden)
+	}
+	if h == Hash(Genesis, Fields{}) {
 		t.Fatalf("hash %q", h)
 	}
 	utc := f
