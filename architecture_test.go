@@ -104,6 +104,7 @@ func TestLayers(t *testing.T) {
 		"ledger":        {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
 		"requests":      {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
 		"ent/rule":      {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
+		"records":       {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
 	}
 	for dir, paths := range forbidden {
 		for name, f := range parseDir(t, dir, parser.ImportsOnly) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"consentgate/ent"
 	"consentgate/gateway"
 	"consentgate/ledger/ledgertest"
+	"consentgate/records"
 )
 
 // backend is a database the suite runs against.
@@ -177,7 +179,31 @@ func emptyPostgres(t testing.TB, dsn string) string {
 }
 
 // verifyConsentStateAtEnd checks, when the test ends, that the consent
-// state is the fold of the whole ledger (ledgertest.VerifyAtEnd).
+// state is the fold of the whole ledger (ledgertest.VerifyAtEnd), and that
+// the access records' hash chain holds (records.Verify, as `records
+// verify`), unless the test broke it on purpose (chainBrokenOnPurpose). A
+// database the test made unreachable on purpose is only logged.
 func verifyConsentStateAtEnd(t testing.TB, client *ent.Client) {
 	ledgertest.VerifyAtEnd(t, client)
+	t.Cleanup(func() {
+		if _, ok := brokenChains.Load(t.Name()); ok {
+			return
+		}
+		rep, err := records.Verify(context.Background(), client)
+		if err != nil {
+			t.Logf("access records' chain not verified: %v", err)
+			return
+		}
+		if rep.Break != nil || rep.Unchained > 0 {
+			t.Errorf("access records' chain: broken at %v, %d records before the chain", rep.Break, rep.Unchained)
+		}
+	})
 }
+
+// brokenChains holds the names of the tests that alter the access records
+// behind the model's back on purpose.
+var brokenChains sync.Map
+
+// chainBrokenOnPurpose exempts t's databases from the chain check at its
+// end.
+func chainBrokenOnPurpose(t testing.TB) { brokenChains.Store(t.Name(), true) }

@@ -42,7 +42,11 @@ type AccessRecord struct {
 	LegalBasis string `json:"legal_basis,omitempty"`
 	// PolicyVersion holds the value of the "policy_version" field.
 	PolicyVersion string `json:"policy_version,omitempty"`
-	selectValues  sql.SelectValues
+	// The previous record's hash (package records: the chain); empty in records written before the chain.
+	PrevHash string `json:"prev_hash,omitempty"`
+	// SHA-256 (hex) of prev_hash and the record's immutable fields (records.Hash); empty in records written before the chain.
+	Hash         string `json:"hash,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -54,7 +58,7 @@ func (*AccessRecord) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case accessrecord.FieldID, accessrecord.FieldSubjectID:
 			values[i] = new(sql.NullInt64)
-		case accessrecord.FieldRequestID, accessrecord.FieldViewerAccount, accessrecord.FieldViewerRole, accessrecord.FieldViewerOrg, accessrecord.FieldPurpose, accessrecord.FieldSubjectRef, accessrecord.FieldDecision, accessrecord.FieldLegalBasis, accessrecord.FieldPolicyVersion:
+		case accessrecord.FieldRequestID, accessrecord.FieldViewerAccount, accessrecord.FieldViewerRole, accessrecord.FieldViewerOrg, accessrecord.FieldPurpose, accessrecord.FieldSubjectRef, accessrecord.FieldDecision, accessrecord.FieldLegalBasis, accessrecord.FieldPolicyVersion, accessrecord.FieldPrevHash, accessrecord.FieldHash:
 			values[i] = new(sql.NullString)
 		case accessrecord.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -154,6 +158,18 @@ func (_m *AccessRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PolicyVersion = value.String
 			}
+		case accessrecord.FieldPrevHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field prev_hash", values[i])
+			} else if value.Valid {
+				_m.PrevHash = value.String
+			}
+		case accessrecord.FieldHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hash", values[i])
+			} else if value.Valid {
+				_m.Hash = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -227,6 +243,12 @@ func (_m *AccessRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("policy_version=")
 	builder.WriteString(_m.PolicyVersion)
+	builder.WriteString(", ")
+	builder.WriteString("prev_hash=")
+	builder.WriteString(_m.PrevHash)
+	builder.WriteString(", ")
+	builder.WriteString("hash=")
+	builder.WriteString(_m.Hash)
 	builder.WriteByte(')')
 	return builder.String()
 }

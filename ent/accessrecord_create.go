@@ -134,6 +134,34 @@ func (_c *AccessRecordCreate) SetNillablePolicyVersion(v *string) *AccessRecordC
 	return _c
 }
 
+// SetPrevHash sets the "prev_hash" field.
+func (_c *AccessRecordCreate) SetPrevHash(v string) *AccessRecordCreate {
+	_c.mutation.SetPrevHash(v)
+	return _c
+}
+
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_c *AccessRecordCreate) SetNillablePrevHash(v *string) *AccessRecordCreate {
+	if v != nil {
+		_c.SetPrevHash(*v)
+	}
+	return _c
+}
+
+// SetHash sets the "hash" field.
+func (_c *AccessRecordCreate) SetHash(v string) *AccessRecordCreate {
+	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *AccessRecordCreate) SetNillableHash(v *string) *AccessRecordCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
+	return _c
+}
+
 // Mutation returns the AccessRecordMutation object of the builder.
 func (_c *AccessRecordCreate) Mutation() *AccessRecordMutation {
 	return _c.mutation
@@ -234,6 +262,16 @@ func (_c *AccessRecordCreate) check() error {
 			return &ValidationError{Name: "policy_version", err: fmt.Errorf(`ent: validator failed for field "AccessRecord.policy_version": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.PrevHash(); ok {
+		if err := accessrecord.PrevHashValidator(v); err != nil {
+			return &ValidationError{Name: "prev_hash", err: fmt.Errorf(`ent: validator failed for field "AccessRecord.prev_hash": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Hash(); ok {
+		if err := accessrecord.HashValidator(v); err != nil {
+			return &ValidationError{Name: "hash", err: fmt.Errorf(`ent: validator failed for field "AccessRecord.hash": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -308,6 +346,14 @@ func (_c *AccessRecordCreate) createSpec() (*AccessRecord, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.PolicyVersion(); ok {
 		_spec.SetField(accessrecord.FieldPolicyVersion, field.TypeString, value)
 		_node.PolicyVersion = value
+	}
+	if value, ok := _c.mutation.PrevHash(); ok {
+		_spec.SetField(accessrecord.FieldPrevHash, field.TypeString, value)
+		_node.PrevHash = value
+	}
+	if value, ok := _c.mutation.Hash(); ok {
+		_spec.SetField(accessrecord.FieldHash, field.TypeString, value)
+		_node.Hash = value
 	}
 	return _node, _spec
 }
@@ -428,6 +474,12 @@ func (u *AccessRecordUpsertOne) UpdateNewValues() *AccessRecordUpsertOne {
 		}
 		if _, exists := u.create.mutation.PolicyVersion(); exists {
 			s.SetIgnore(accessrecord.FieldPolicyVersion)
+		}
+		if _, exists := u.create.mutation.PrevHash(); exists {
+			s.SetIgnore(accessrecord.FieldPrevHash)
+		}
+		if _, exists := u.create.mutation.Hash(); exists {
+			s.SetIgnore(accessrecord.FieldHash)
 		}
 	}))
 	return u
@@ -695,6 +747,12 @@ func (u *AccessRecordUpsertBulk) UpdateNewValues() *AccessRecordUpsertBulk {
 			}
 			if _, exists := b.mutation.PolicyVersion(); exists {
 				s.SetIgnore(accessrecord.FieldPolicyVersion)
+			}
+			if _, exists := b.mutation.PrevHash(); exists {
+				s.SetIgnore(accessrecord.FieldPrevHash)
+			}
+			if _, exists := b.mutation.Hash(); exists {
+				s.SetIgnore(accessrecord.FieldHash)
 			}
 		}
 	}))

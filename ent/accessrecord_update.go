@@ -116,6 +116,12 @@ func (_u *AccessRecordUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.PolicyVersionCleared() {
 		_spec.ClearField(accessrecord.FieldPolicyVersion, field.TypeString)
 	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(accessrecord.FieldPrevHash, field.TypeString)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(accessrecord.FieldHash, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{accessrecord.Label}
@@ -254,6 +260,12 @@ func (_u *AccessRecordUpdateOne) sqlSave(ctx context.Context) (_node *AccessReco
 	}
 	if _u.mutation.PolicyVersionCleared() {
 		_spec.ClearField(accessrecord.FieldPolicyVersion, field.TypeString)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(accessrecord.FieldPrevHash, field.TypeString)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(accessrecord.FieldHash, field.TypeString)
 	}
 	_node = &AccessRecord{config: _u.config}
 	_spec.Assign = _node.assignValues

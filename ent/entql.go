@@ -77,6 +77,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			accessrecord.FieldDecision:      {Type: field.TypeString, Column: accessrecord.FieldDecision},
 			accessrecord.FieldLegalBasis:    {Type: field.TypeString, Column: accessrecord.FieldLegalBasis},
 			accessrecord.FieldPolicyVersion: {Type: field.TypeString, Column: accessrecord.FieldPolicyVersion},
+			accessrecord.FieldPrevHash:      {Type: field.TypeString, Column: accessrecord.FieldPrevHash},
+			accessrecord.FieldHash:          {Type: field.TypeString, Column: accessrecord.FieldHash},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -921,6 +923,16 @@ func (f *AccessRecordFilter) WhereLegalBasis(p entql.StringP) {
 // WherePolicyVersion applies the entql string predicate on the policy_version field.
 func (f *AccessRecordFilter) WherePolicyVersion(p entql.StringP) {
 	f.Where(p.Field(accessrecord.FieldPolicyVersion))
+}
+
+// WherePrevHash applies the entql string predicate on the prev_hash field.
+func (f *AccessRecordFilter) WherePrevHash(p entql.StringP) {
+	f.Where(p.Field(accessrecord.FieldPrevHash))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *AccessRecordFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(accessrecord.FieldHash))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -1150,6 +1150,8 @@ type AccessRecordMutation struct {
 	decision         *string
 	legal_basis      *string
 	policy_version   *string
+	prev_hash        *string
+	hash             *string
 	clearedFields    map[string]struct{}
 	done             bool
 	oldValue         func(context.Context) (*AccessRecord, error)
@@ -1787,6 +1789,104 @@ func (m *AccessRecordMutation) ResetPolicyVersion() {
 	delete(m.clearedFields, accessrecord.FieldPolicyVersion)
 }
 
+// SetPrevHash sets the "prev_hash" field.
+func (m *AccessRecordMutation) SetPrevHash(s string) {
+	m.prev_hash = &s
+}
+
+// PrevHash returns the value of the "prev_hash" field in the mutation.
+func (m *AccessRecordMutation) PrevHash() (r string, exists bool) {
+	v := m.prev_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevHash returns the old "prev_hash" field's value of the AccessRecord entity.
+// If the AccessRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessRecordMutation) OldPrevHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevHash: %w", err)
+	}
+	return oldValue.PrevHash, nil
+}
+
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (m *AccessRecordMutation) ClearPrevHash() {
+	m.prev_hash = nil
+	m.clearedFields[accessrecord.FieldPrevHash] = struct{}{}
+}
+
+// PrevHashCleared returns if the "prev_hash" field was cleared in this mutation.
+func (m *AccessRecordMutation) PrevHashCleared() bool {
+	_, ok := m.clearedFields[accessrecord.FieldPrevHash]
+	return ok
+}
+
+// ResetPrevHash resets all changes to the "prev_hash" field.
+func (m *AccessRecordMutation) ResetPrevHash() {
+	m.prev_hash = nil
+	delete(m.clearedFields, accessrecord.FieldPrevHash)
+}
+
+// SetHash sets the "hash" field.
+func (m *AccessRecordMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AccessRecordMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AccessRecord entity.
+// If the AccessRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessRecordMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ClearHash clears the value of the "hash" field.
+func (m *AccessRecordMutation) ClearHash() {
+	m.hash = nil
+	m.clearedFields[accessrecord.FieldHash] = struct{}{}
+}
+
+// HashCleared returns if the "hash" field was cleared in this mutation.
+func (m *AccessRecordMutation) HashCleared() bool {
+	_, ok := m.clearedFields[accessrecord.FieldHash]
+	return ok
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AccessRecordMutation) ResetHash() {
+	m.hash = nil
+	delete(m.clearedFields, accessrecord.FieldHash)
+}
+
 // Where appends a list predicates to the AccessRecordMutation builder.
 func (m *AccessRecordMutation) Where(ps ...predicate.AccessRecord) {
 	m.predicates = append(m.predicates, ps...)
@@ -1821,7 +1921,7 @@ func (m *AccessRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccessRecordMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 14)
 	if m.at != nil {
 		fields = append(fields, accessrecord.FieldAt)
 	}
@@ -1858,6 +1958,12 @@ func (m *AccessRecordMutation) Fields() []string {
 	if m.policy_version != nil {
 		fields = append(fields, accessrecord.FieldPolicyVersion)
 	}
+	if m.prev_hash != nil {
+		fields = append(fields, accessrecord.FieldPrevHash)
+	}
+	if m.hash != nil {
+		fields = append(fields, accessrecord.FieldHash)
+	}
 	return fields
 }
 
@@ -1890,6 +1996,10 @@ func (m *AccessRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.LegalBasis()
 	case accessrecord.FieldPolicyVersion:
 		return m.PolicyVersion()
+	case accessrecord.FieldPrevHash:
+		return m.PrevHash()
+	case accessrecord.FieldHash:
+		return m.Hash()
 	}
 	return nil, false
 }
@@ -1923,6 +2033,10 @@ func (m *AccessRecordMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldLegalBasis(ctx)
 	case accessrecord.FieldPolicyVersion:
 		return m.OldPolicyVersion(ctx)
+	case accessrecord.FieldPrevHash:
+		return m.OldPrevHash(ctx)
+	case accessrecord.FieldHash:
+		return m.OldHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown AccessRecord field %s", name)
 }
@@ -2016,6 +2130,20 @@ func (m *AccessRecordMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPolicyVersion(v)
 		return nil
+	case accessrecord.FieldPrevHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevHash(v)
+		return nil
+	case accessrecord.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AccessRecord field %s", name)
 }
@@ -2076,6 +2204,12 @@ func (m *AccessRecordMutation) ClearedFields() []string {
 	if m.FieldCleared(accessrecord.FieldPolicyVersion) {
 		fields = append(fields, accessrecord.FieldPolicyVersion)
 	}
+	if m.FieldCleared(accessrecord.FieldPrevHash) {
+		fields = append(fields, accessrecord.FieldPrevHash)
+	}
+	if m.FieldCleared(accessrecord.FieldHash) {
+		fields = append(fields, accessrecord.FieldHash)
+	}
 	return fields
 }
 
@@ -2104,6 +2238,12 @@ func (m *AccessRecordMutation) ClearField(name string) error {
 		return nil
 	case accessrecord.FieldPolicyVersion:
 		m.ClearPolicyVersion()
+		return nil
+	case accessrecord.FieldPrevHash:
+		m.ClearPrevHash()
+		return nil
+	case accessrecord.FieldHash:
+		m.ClearHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AccessRecord nullable field %s", name)
@@ -2148,6 +2288,12 @@ func (m *AccessRecordMutation) ResetField(name string) error {
 		return nil
 	case accessrecord.FieldPolicyVersion:
 		m.ResetPolicyVersion()
+		return nil
+	case accessrecord.FieldPrevHash:
+		m.ResetPrevHash()
+		return nil
+	case accessrecord.FieldHash:
+		m.ResetHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AccessRecord field %s", name)

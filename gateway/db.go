@@ -280,6 +280,21 @@ type utcTx struct {
 	system string
 }
 
+// ExecContext runs a statement in the transaction as is (ent's
+// Tx.ExecContext: the access records' chain lock, records.Chain).
+func (t utcTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ex, ok := t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, errors.New("the transaction runs no statement as is")
+	}
+	ctx, span := tracing.Statement(ctx, t.system, query)
+	res, err := ex.ExecContext(ctx, query, args...)
+	tracing.End(span, err)
+	return res, err
+}
+
 func (t utcTx) Exec(ctx context.Context, query string, args, v any) (err error) {
 	ctx, span := tracing.Statement(ctx, t.system, query)
 	defer func() { tracing.End(span, err) }()

@@ -8,6 +8,7 @@ import (
 
 	"consentgate/ent"
 	"consentgate/ent/privacy"
+	"consentgate/records"
 )
 
 // recorder writes the access records of concurrent operations together:
@@ -27,6 +28,9 @@ type recorder struct {
 	// commit writes a group in one transaction (tests replace it).
 	commit  func(ctx context.Context, group []*recordBatch) error
 	commits func(batches int) // metrics: a group committed (nil: none)
+
+	dialect  sync.Once
+	postgres bool // the database is PostgreSQL (records.Chain's lock)
 
 	mu      sync.Mutex
 	pending []*recordBatch
@@ -135,15 +139,21 @@ func (r *recorder) lead(ctx context.Context) {
 var errRecorderFailed = errors.New("the access records' write failed")
 
 // commitGroup writes a group's records in one transaction and one
-// statement.
+// statement, chained to the records before them (records.Chain) in the
+// order of the group.
 func (r *recorder) commitGroup(ctx context.Context, group []*recordBatch) error {
 	var all []*ent.AccessRecordCreate
 	for _, b := range group {
 		all = append(all, b.records...)
 	}
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	r.dialect.Do(func() { r.postgres = records.IsPostgres(ctx, r.client) })
 	tx, err := r.client.Tx(ctx)
 	if err != nil {
+		return err
+	}
+	if err := records.Chain(ctx, tx, r.postgres, all); err != nil {
+		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.AccessRecord.CreateBulk(all...).Exec(ctx); err != nil {

@@ -72,7 +72,7 @@ func waitPending(r *recorder, n int) {
 	}
 }
 
-func records(n int) []*ent.AccessRecordCreate { return make([]*ent.AccessRecordCreate, n) }
+func nRecords(n int) []*ent.AccessRecordCreate { return make([]*ent.AccessRecordCreate, n) }
 
 // TestRecorderGroupsWaitingOperations: the operations that hand their
 // records over while a transaction is being committed are all committed
@@ -81,10 +81,10 @@ func TestRecorderGroupsWaitingOperations(t *testing.T) {
 	f := &fakeCommits{release: make(chan struct{}), failSize: -1}
 	r := startRecorder(f)
 	errs := make(chan error, 6)
-	go func() { errs <- r.write(context.Background(), records(50)) }()
+	go func() { errs <- r.write(context.Background(), nRecords(50)) }()
 	f.waitStarted()
 	for i := range 5 {
-		go func() { errs <- r.write(context.Background(), records(10+i)) }()
+		go func() { errs <- r.write(context.Background(), nRecords(10+i)) }()
 	}
 	waitPending(r, 5)
 	select {
@@ -117,7 +117,7 @@ func TestRecorderIsolatesAFailingOperation(t *testing.T) {
 		err  error
 	}
 	results := make(chan result, 4)
-	write := func(n int) { results <- result{n, r.write(context.Background(), records(n))} }
+	write := func(n int) { results <- result{n, r.write(context.Background(), nRecords(n))} }
 	go write(1)
 	f.waitStarted()
 	go write(5)
@@ -143,11 +143,11 @@ func TestRecorderBoundsAGroup(t *testing.T) {
 	f := &fakeCommits{release: make(chan struct{}), failSize: -1}
 	r := startRecorder(f)
 	errs := make(chan error, 4)
-	go func() { errs <- r.write(context.Background(), records(1)) }()
+	go func() { errs <- r.write(context.Background(), nRecords(1)) }()
 	f.waitStarted()
 	big := maxGroupRecords*3/4 + 1
 	for range 3 {
-		go func() { errs <- r.write(context.Background(), records(big)) }()
+		go func() { errs <- r.write(context.Background(), nRecords(big)) }()
 	}
 	waitPending(r, 3)
 	close(f.release)
@@ -168,7 +168,7 @@ func TestRecorderRefusesACancelledOperation(t *testing.T) {
 	r := startRecorder(f)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := r.write(ctx, records(3)); !errors.Is(err, context.Canceled) {
+	if err := r.write(ctx, nRecords(3)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("write = %v, want context.Canceled", err)
 	}
 	if len(f.groups) != 0 {
@@ -189,12 +189,12 @@ func TestRecorderSurvivesAPanic(t *testing.T) {
 		return commit(ctx, group)
 	}
 	first := make(chan error, 1)
-	go func() { first <- r.write(context.Background(), records(1)) }()
+	go func() { first <- r.write(context.Background(), nRecords(1)) }()
 	f.waitStarted()
 	panicked := make(chan any, 1)
 	go func() {
 		defer func() { panicked <- recover() }()
-		_ = r.write(context.Background(), records(13))
+		_ = r.write(context.Background(), nRecords(13))
 	}()
 	waitPending(r, 1)
 	close(f.release)
@@ -204,7 +204,7 @@ func TestRecorderSurvivesAPanic(t *testing.T) {
 	if p := <-panicked; p == nil {
 		t.Fatal("the leader's panic was swallowed")
 	}
-	if err := r.write(context.Background(), records(2)); err != nil {
+	if err := r.write(context.Background(), nRecords(2)); err != nil {
 		t.Fatalf("after a panic: %v", err)
 	}
 	if r.writing {

@@ -280,6 +280,12 @@ func (t recordingTx) Query(ctx context.Context, query string, args, v any) error
 	return t.Tx.Query(ctx, query, args, v)
 }
 
+// ExecContext runs a statement as is (the access records' chain lock on
+// PostgreSQL, records.Chain).
+func (t recordingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.Tx.(*entsql.Tx).ExecContext(ctx, query, args...)
+}
+
 // explainStatements logs each recorded query with its arguments and plan.
 func explainStatements(b *testing.B, db *sql.DB, dialectName string, stmts []recordedQuery) {
 	b.Helper()

@@ -63,6 +63,10 @@ var subcommands = []subcommand{
 		func(ctx context.Context, args []string, e env) error {
 			return consentCommand(ctx, args, e.getenv, e.stdout)
 		}},
+	{"records", "records verify [-db URL]", "check the access records' hash chain (exit 1 at the first break)",
+		func(ctx context.Context, args []string, e env) error {
+			return recordsCommand(ctx, args, e.getenv, e.stdout)
+		}},
 	{"load", "load [-url URL] [-clients N]", "drive a running gateway with every role's operations and report",
 		func(ctx context.Context, args []string, e env) error { return loadCommand(ctx, args, e.stdout) }},
 	{"version", "version", "print the build: module version, VCS revision and time, Go version",

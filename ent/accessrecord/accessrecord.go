@@ -36,6 +36,10 @@ const (
 	FieldLegalBasis = "legal_basis"
 	// FieldPolicyVersion holds the string denoting the policy_version field in the database.
 	FieldPolicyVersion = "policy_version"
+	// FieldPrevHash holds the string denoting the prev_hash field in the database.
+	FieldPrevHash = "prev_hash"
+	// FieldHash holds the string denoting the hash field in the database.
+	FieldHash = "hash"
 	// Table holds the table name of the accessrecord in the database.
 	Table = "access_records"
 )
@@ -55,6 +59,8 @@ var Columns = []string{
 	FieldDecision,
 	FieldLegalBasis,
 	FieldPolicyVersion,
+	FieldPrevHash,
+	FieldHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -73,7 +79,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	RequestIDValidator func(string) error
@@ -93,6 +99,10 @@ var (
 	LegalBasisValidator func(string) error
 	// PolicyVersionValidator is a validator for the "policy_version" field. It is called by the builders before save.
 	PolicyVersionValidator func(string) error
+	// PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
+	PrevHashValidator func(string) error
+	// HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	HashValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the AccessRecord queries.
@@ -156,4 +166,14 @@ func ByLegalBasis(opts ...sql.OrderTermOption) OrderOption {
 // ByPolicyVersion orders the results by the policy_version field.
 func ByPolicyVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPolicyVersion, opts...).ToFunc()
+}
+
+// ByPrevHash orders the results by the prev_hash field.
+func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrevHash, opts...).ToFunc()
+}
+
+// ByHash orders the results by the hash field.
+func ByHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHash, opts...).ToFunc()
 }

@@ -40,6 +40,7 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 			gen.FeatureGlobalID,
 			gen.FeatureUpsert,
 			gen.FeatureVersionedMigration,
+			gen.FeatureExecQuery,
 		},
 	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl", "./ent/template/update_check.tmpl"))
 }

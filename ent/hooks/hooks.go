@@ -3,10 +3,11 @@
 // lists, cross-field rules, the application and privacy request state
 // machines, the profile changes a privacy request proposes, the access
 // grant lifecycle, and the stamps (policy version, time, account) on
-// consent entries, approved operations and policy versions. Like
-// validators, they refuse a bad value before anything is stored. One file
-// per entity: this one the applicant's, then job.go, application.go,
-// consent.go, request.go, grant.go, operation.go and policyversion.go.
+// consent entries, approved operations and policy versions; and they keep
+// the access records append-only. Like validators, they refuse a bad value
+// before anything is stored. One file per entity: this one the
+// applicant's, then job.go, application.go, consent.go, request.go,
+// grant.go, operation.go, policyversion.go and records.go.
 //
 // What completing a privacy request does is not here: RequestEffects runs
 // it, in the completion's transaction, but the effects themselves (package

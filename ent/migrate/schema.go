@@ -58,6 +58,8 @@ var (
 		{Name: "decision", Type: field.TypeString, Size: 32},
 		{Name: "legal_basis", Type: field.TypeString, Nullable: true, Size: 32},
 		{Name: "policy_version", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "prev_hash", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "hash", Type: field.TypeString, Nullable: true, Size: 64},
 	}
 	// AccessRecordsTable holds the schema information for the "access_records" table.
 	AccessRecordsTable = &schema.Table{

@@ -91,6 +91,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	accessrecordHooks := schema.AccessRecord{}.Hooks()
+
+	accessrecord.Hooks[1] = accessrecordHooks[0]
 	accessrecordFields := schema.AccessRecord{}.Fields()
 	_ = accessrecordFields
 	// accessrecordDescRequestID is the schema descriptor for request_id field.
@@ -129,6 +132,14 @@ func init() {
 	accessrecordDescPolicyVersion := accessrecordFields[11].Descriptor()
 	// accessrecord.PolicyVersionValidator is a validator for the "policy_version" field. It is called by the builders before save.
 	accessrecord.PolicyVersionValidator = accessrecordDescPolicyVersion.Validators[0].(func(string) error)
+	// accessrecordDescPrevHash is the schema descriptor for prev_hash field.
+	accessrecordDescPrevHash := accessrecordFields[12].Descriptor()
+	// accessrecord.PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
+	accessrecord.PrevHashValidator = accessrecordDescPrevHash.Validators[0].(func(string) error)
+	// accessrecordDescHash is the schema descriptor for hash field.
+	accessrecordDescHash := accessrecordFields[13].Descriptor()
+	// accessrecord.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	accessrecord.HashValidator = accessrecordDescHash.Validators[0].(func(string) error)
 	answer.Policy = privacy.NewPolicies(schema.Answer{})
 	answer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -145,6 +145,10 @@ func (PrivacyRequest) Hooks() []ent.Hook {
 	return []ent.Hook{hooks.ProposedChanges(), hooks.RequestStatus(), hooks.RequestEffects(requests.Complete)}
 }
 
+// Hooks of the AccessRecord: no record is changed or removed, except its
+// subject cleared by the subject's erasure.
+func (AccessRecord) Hooks() []ent.Hook { return []ent.Hook{hooks.AppendOnlyRecords()} }
+
 // Policy of the AccessRecord.
 func (AccessRecord) Policy() ent.Policy {
 	return privacy.Policy{

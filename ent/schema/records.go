@@ -221,7 +221,9 @@ func (PrivacyRequest) Annotations() []schema.Annotation {
 }
 
 // AccessRecord is the audit entry for one release of personal data. It
-// holds ids, roles and category names, never a personal value.
+// holds ids, roles and category names, never a personal value. Records are
+// append-only (hooks.AppendOnlyRecords) and hash-chained in id order
+// (package records).
 type AccessRecord struct{ ent.Schema }
 
 // Fields of the AccessRecord.
@@ -243,6 +245,10 @@ func (AccessRecord) Fields() []ent.Field {
 		field.String("decision").Immutable().MaxLen(32),
 		field.String("legal_basis").Optional().Immutable().MaxLen(32),
 		field.String("policy_version").Optional().Immutable().MaxLen(50),
+		field.String("prev_hash").Optional().Immutable().MaxLen(64).Annotations(entgql.Skip()).
+			Comment("The previous record's hash (package records: the chain); empty in records written before the chain."),
+		field.String("hash").Optional().Immutable().MaxLen(64).Annotations(entgql.Skip()).
+			Comment("SHA-256 (hex) of prev_hash and the record's immutable fields (records.Hash); empty in records written before the chain."),
 	}
 }
 
