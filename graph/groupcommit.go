@@ -29,8 +29,11 @@ type recorder struct {
 	commit  func(ctx context.Context, group []*recordBatch) error
 	commits func(batches int) // metrics: a group committed (nil: none)
 
-	dialect  sync.Once
-	postgres bool // the database is PostgreSQL (records.Chain's lock)
+	// The database's dialect, for records.Chain's lock: learnt by the
+	// first leader whose database answers (only a leader reads or writes
+	// them).
+	dialectKnown bool
+	postgres     bool
 
 	mu      sync.Mutex
 	pending []*recordBatch
@@ -147,7 +150,13 @@ func (r *recorder) commitGroup(ctx context.Context, group []*recordBatch) error 
 		all = append(all, b.records...)
 	}
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
-	r.dialect.Do(func() { r.postgres = records.IsPostgres(ctx, r.client) })
+	if !r.dialectKnown {
+		postgres, err := records.IsPostgres(ctx, r.client)
+		if err != nil {
+			return err
+		}
+		r.postgres, r.dialectKnown = postgres, true
+	}
 	tx, err := r.client.Tx(ctx)
 	if err != nil {
 		return err

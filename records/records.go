@@ -23,8 +23,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"consentgate/ent"
 	"consentgate/ent/accessrecord"
@@ -141,12 +144,16 @@ func Chain(ctx context.Context, tx *ent.Tx, postgres bool, builders []*ent.Acces
 }
 
 // IsPostgres says whether client's database is PostgreSQL (Chain's lock):
-// SQLite answers sqlite_version(), PostgreSQL has no such function.
-func IsPostgres(ctx context.Context, client *ent.Client) bool {
+// SQLite answers sqlite_version(), PostgreSQL refuses it as an undefined
+// function (SQLSTATE 42883). Any other failure (the database did not
+// answer) is returned: the caller asks again rather than guess.
+func IsPostgres(ctx context.Context, client *ent.Client) (bool, error) {
 	rows, err := client.QueryContext(ctx, "SELECT sqlite_version()")
-	if err != nil {
-		return true
+	if err == nil {
+		return false, rows.Close()
 	}
-	rows.Close()
-	return false
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "42883" {
+		return true, nil
+	}
+	return false, err
 }
