@@ -170,18 +170,24 @@ function decide(entries, purpose, employerID, category, fallback) {
   return matching[matching.length - 1].granted;
 }
 
+// changeConsent records input, shows the switches as they now stand, and
+// then the receipt: once the receipt shows, the page is the new state.
 async function changeConsent(input) {
   const receipt = document.getElementById("consent-receipt");
+  let className, text;
   try {
     const { changeConsent: c } = await gql(`mutation($in: ConsentChangeInput!) { changeConsent(input: $in) { purpose granted withheldCategory employer { name } recordedAt policyVersion { version } } }`, { in: input });
-    receipt.className = "ok";
-    receipt.textContent = t("receipt") + ": " + t(c.purpose) + (c.employer ? " · " + c.employer.name : "") + (c.withheldCategory ? " · " + t(c.withheldCategory) : "") +
+    className = "ok";
+    text = t("receipt") + ": " + t(c.purpose) + (c.employer ? " · " + c.employer.name : "") + (c.withheldCategory ? " · " + t(c.withheldCategory) : "") +
       " → " + t(c.granted ? "allowed" : c.withheldCategory ? "withheld" : "withdrawn") + " · " + when(c.recordedAt) + " · " + t("underPolicy") + " " + c.policyVersion.version;
   } catch (err) {
-    receipt.className = "error";
-    receipt.textContent = err instanceof CG.ApiError ? err.text() : t("INTERNAL");
+    className = "error";
+    text = err instanceof CG.ApiError ? err.text() : t("INTERNAL");
   }
+  receipt.textContent = "";
   await loadConsents();
+  receipt.className = className;
+  receipt.textContent = text;
 }
 
 // toggle is a labelled checkbox that records input when changed: granted
