@@ -38,13 +38,7 @@ func consentCommand(ctx context.Context, args []string, getenv func(string) stri
 	if fs.NArg() != 0 {
 		return errors.New(usage)
 	}
-	url := *dbURL
-	if url == "" {
-		url = getenv("DATABASE_URL")
-	}
-	if url == "" {
-		url = gateway.DefaultDatabaseURL
-	}
+	url := databaseURL(*dbURL, getenv)
 	client, err := gateway.OpenDatabase(ctx, url, 0, false)
 	if err != nil {
 		return err

@@ -25,13 +25,7 @@ func migrateCommand(ctx context.Context, args []string, getenv func(string) stri
 	if fs.NArg() > 0 {
 		return fmt.Errorf("migrate: unexpected argument %q", fs.Arg(0))
 	}
-	url := *db
-	if url == "" {
-		url = getenv("DATABASE_URL")
-	}
-	if url == "" {
-		url = gateway.DefaultDatabaseURL
-	}
+	url := databaseURL(*db, getenv)
 	unlock, err := gateway.LockStart(ctx, url)
 	if err != nil {
 		return err
@@ -51,4 +45,16 @@ func migrateCommand(ctx context.Context, args []string, getenv func(string) stri
 		fmt.Fprintln(stdout, "up to date")
 	}
 	return nil
+}
+
+// databaseURL is the database a command works on: its -db flag's, else
+// DATABASE_URL's, else the default SQLite file.
+func databaseURL(flagged string, getenv func(string) string) string {
+	if flagged != "" {
+		return flagged
+	}
+	if url := getenv("DATABASE_URL"); url != "" {
+		return url
+	}
+	return gateway.DefaultDatabaseURL
 }
