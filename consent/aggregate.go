@@ -118,6 +118,22 @@ type AggregateRow struct {
 	DaysToHire float64
 }
 
+// AggregateCell is the tallies of the applicants who share their values
+// of some dimensions, already generalised as in AggregateRow: how many they
+// are, how many of them were hired, and the sum of the hired ones' whole
+// days to hire, each rounded to whole days and clipped to [0,
+// MaxDaysToHire] before summing (WholeDays). It is what a database
+// computes with GROUP BY instead of sending a row per applicant: see
+// AggregateCells.
+type AggregateCell struct {
+	// Keys holds the cell's value of each dimension, by Dimension.Index;
+	// those it is not grouped by are "".
+	Keys  [NumDimensions]string
+	Count int
+	Hired int
+	Days  int64
+}
+
 // AggregateQuery is a statistics query: applicants grouped by up to
 // MaxGroupBy dimensions, optionally filtered, and its privacy parameters
 // (PrepareAggregate sets them from the policy).
@@ -204,6 +220,19 @@ func (q AggregateQuery) Threshold() int {
 		return maxThreshold
 	}
 	return max(int(t), q.MinGroupSize)
+}
+
+// Dimensions returns the dimensions q groups or filters by, each once, in
+// the order of Dimensions: those the cells given to AggregateCells must be
+// keyed by.
+func (q AggregateQuery) Dimensions() []Dimension {
+	var out []Dimension
+	for _, d := range Dimensions {
+		if _, filtered := q.Filters[d]; filtered || slices.Contains(q.GroupBy, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // validate checks q; its errors wrap ErrInvalidAggregate and name no value.
@@ -338,6 +367,37 @@ func Aggregate(rows []AggregateRow, q AggregateQuery, n Noise) (AggregateResult,
 	if err := q.validate(); err != nil {
 		return AggregateResult{}, err
 	}
+	subjects := make(map[string]bool, len(rows))
+	cells := make([]AggregateCell, len(rows))
+	for i, r := range rows {
+		switch {
+		case r.Subject == "":
+			return AggregateResult{}, fmt.Errorf("%w: a row without a subject", ErrInvalidAggregate)
+		case subjects[r.Subject]:
+			return AggregateResult{}, fmt.Errorf("%w: a subject in two rows", ErrInvalidAggregate)
+		}
+		subjects[r.Subject] = true
+		cells[i] = AggregateCell{Keys: r.Keys, Count: 1}
+		if r.Hired {
+			cells[i].Hired, cells[i].Days = 1, WholeDays(r.DaysToHire, q.MaxDaysToHire)
+		}
+	}
+	return AggregateCells(cells, q, n)
+}
+
+// AggregateCells is Aggregate over the tallies of groups of applicants
+// rather than over one row per applicant: the answer, and its guarantee,
+// are those of Aggregate over the rows the cells tally, provided that the
+// cells hold each applicant once (the caller groups one row per applicant)
+// and are keyed by every dimension q groups or filters by
+// (AggregateQuery.Dimensions); cells may be split further, by other
+// dimensions, and are merged. Besides Aggregate's errors, a cell whose
+// tallies cannot be (a negative count, more hired than counted, days
+// beyond MaxDaysToHire per hire) is ErrInvalidAggregate.
+func AggregateCells(in []AggregateCell, q AggregateQuery, n Noise) (AggregateResult, error) {
+	if err := q.validate(); err != nil {
+		return AggregateResult{}, err
+	}
 	if n == nil {
 		return AggregateResult{}, fmt.Errorf("%w: no noise source", ErrInvalidAggregate)
 	}
@@ -360,38 +420,34 @@ func Aggregate(rows []AggregateRow, q AggregateQuery, n Noise) (AggregateResult,
 		dims[i] = d.Index()
 	}
 
-	subjects := make(map[string]bool, len(rows))
 	cells := make(map[[MaxGroupBy]string]*cell)
 	total := 0
-rows:
-	for _, r := range rows {
-		switch {
-		case r.Subject == "":
-			return AggregateResult{}, fmt.Errorf("%w: a row without a subject", ErrInvalidAggregate)
-		case subjects[r.Subject]:
-			return AggregateResult{}, fmt.Errorf("%w: a subject in two rows", ErrInvalidAggregate)
+cells:
+	for _, in := range in {
+		if in.Count < 0 || in.Hired < 0 || in.Hired > in.Count || in.Days < 0 || in.Days > int64(in.Hired)*int64(q.MaxDaysToHire) {
+			return AggregateResult{}, fmt.Errorf("%w: a cell's tallies are out of range", ErrInvalidAggregate)
 		}
-		subjects[r.Subject] = true
+		if in.Count == 0 {
+			continue // a group holding no one is never released, so never made
+		}
 		for _, f := range filters {
-			if !f.values[r.Keys[f.dim]] {
-				continue rows
+			if !f.values[in.Keys[f.dim]] {
+				continue cells
 			}
 		}
 		var k [MaxGroupBy]string
 		for i, d := range dims {
-			k[i] = r.Keys[d]
+			k[i] = in.Keys[d]
 		}
 		c := cells[k]
 		if c == nil {
 			c = &cell{keys: k}
 			cells[k] = c
 		}
-		c.count++
-		total++
-		if r.Hired {
-			c.hired++
-			c.days += wholeDays(r.DaysToHire, q.MaxDaysToHire)
-		}
+		c.count += in.Count
+		c.hired += in.Hired
+		c.days += in.Days
+		total += in.Count
 	}
 	// A filtered selection under the threshold is refused before any noise
 	// is drawn, on the true count: noise would hide one person's presence
@@ -473,9 +529,10 @@ const maxDaysToHireBound = 36500
 // near), and sums of counts could overflow.
 const maxNoise = 1e15
 
-// wholeDays is one applicant's days to hire as Aggregate sums them:
-// rounded to whole days and bounded to [0, limit]; not a number counts as 0.
-func wholeDays(days float64, limit int) int64 {
+// WholeDays is one applicant's days to hire as Aggregate sums them:
+// rounded to whole days (halves away from zero) and bounded to [0, limit];
+// not a number counts as 0.
+func WholeDays(days float64, limit int) int64 {
 	if !(days > 0) {
 		return 0
 	}

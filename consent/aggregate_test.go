@@ -664,6 +664,59 @@ func TestAggregateInvariants(t *testing.T) {
 	}
 }
 
+// TestAggregateCells: AggregateCells over the rows tallied into cells, keyed
+// by the query's dimensions (and split further by other dimensions, in any
+// order, with empty cells among them) answers what Aggregate answers over
+// the rows, with the same noise; cells that cannot be are refused.
+func TestAggregateCells(t *testing.T) {
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 2))
+		rows := randomRows(r, r.IntN(400))
+		q := randomQuery(r)
+		q.MaxDaysToHire = 365
+		want, wantErr := consent.Aggregate(rows, q, consent.NewSeededNoise(seed))
+
+		keyed := q.Dimensions()
+		if extra := consent.Dimensions[r.IntN(consent.NumDimensions)]; r.IntN(2) == 0 && !slices.Contains(keyed, extra) {
+			keyed = append(keyed, extra)
+		}
+		byKey := map[[consent.NumDimensions]string]*consent.AggregateCell{}
+		for _, row := range rows {
+			var k [consent.NumDimensions]string
+			for _, d := range keyed {
+				k[d.Index()] = row.Keys[d.Index()]
+			}
+			c := byKey[k]
+			if c == nil {
+				c = &consent.AggregateCell{Keys: k}
+				byKey[k] = c
+			}
+			c.Count++
+			if row.Hired {
+				c.Hired++
+				c.Days += consent.WholeDays(row.DaysToHire, q.MaxDaysToHire)
+			}
+		}
+		cells := []consent.AggregateCell{{Keys: [consent.NumDimensions]string{"nobody", "nobody"}}}
+		for _, c := range byKey {
+			cells = append(cells, *c)
+		}
+		r.Shuffle(len(cells), func(i, j int) { cells[i], cells[j] = cells[j], cells[i] })
+		got, err := consent.AggregateCells(cells, q, consent.NewSeededNoise(seed))
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("seed %d: cells answer %s (%v), rows %s (%v)", seed, show(got), err, show(want), wantErr)
+		}
+	}
+	q := consent.AggregateQuery{GroupBy: []consent.Dimension{consent.BySex}, MinGroupSize: 2, Epsilon: 1, Delta: 1e-5, MaxDaysToHire: 10}
+	for _, c := range []consent.AggregateCell{
+		{Count: -1}, {Count: 1, Hired: 2}, {Count: 2, Hired: 1, Days: 11}, {Count: 2, Hired: 1, Days: -1}, {Count: 1, Hired: -1},
+	} {
+		if _, err := consent.AggregateCells([]consent.AggregateCell{c}, q, zeroNoise{}); !errors.Is(err, consent.ErrInvalidAggregate) {
+			t.Errorf("cell %+v: %v, want ErrInvalidAggregate", c, err)
+		}
+	}
+}
+
 // checkTooSmall checks a refusal: the query filters, and its filters
 // select fewer rows than its threshold.
 func checkTooSmall(t *testing.T, rows []consent.AggregateRow, q consent.AggregateQuery) {

@@ -23,8 +23,8 @@ type AccessGrantQuery struct {
 	order      []accessgrant.OrderOption
 	inters     []Interceptor
 	predicates []predicate.AccessGrant
-	modifiers  []func(*sql.Selector)
 	loadTotal  []func(context.Context, []*AccessGrant) error
+	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -254,8 +254,9 @@ func (_q *AccessGrantQuery) Clone() *AccessGrantQuery {
 		inters:     append([]Interceptor{}, _q.inters...),
 		predicates: append([]predicate.AccessGrant{}, _q.predicates...),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -441,6 +442,9 @@ func (_q *AccessGrantQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -456,6 +460,12 @@ func (_q *AccessGrantQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *AccessGrantQuery) Modify(modifiers ...func(s *sql.Selector)) *AccessGrantSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // AccessGrantGroupBy is the group-by builder for AccessGrant entities.
@@ -546,4 +556,10 @@ func (_s *AccessGrantSelect) sqlScan(ctx context.Context, root *AccessGrantQuery
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *AccessGrantSelect) Modify(modifiers ...func(s *sql.Selector)) *AccessGrantSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -18,8 +18,9 @@ import (
 // AccessGrantUpdate is the builder for updating AccessGrant entities.
 type AccessGrantUpdate struct {
 	config
-	hooks    []Hook
-	mutation *AccessGrantMutation
+	hooks     []Hook
+	mutation  *AccessGrantMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the AccessGrantUpdate builder.
@@ -200,6 +201,12 @@ func (_u *AccessGrantUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *AccessGrantUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AccessGrantUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *AccessGrantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -248,6 +255,7 @@ func (_u *AccessGrantUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.RevocationReasonCleared() {
 		_spec.ClearField(accessgrant.FieldRevocationReason, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{accessgrant.Label}
@@ -263,9 +271,10 @@ func (_u *AccessGrantUpdate) sqlSave(ctx context.Context) (_node int, err error)
 // AccessGrantUpdateOne is the builder for updating a single AccessGrant entity.
 type AccessGrantUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *AccessGrantMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *AccessGrantMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetApprovedBy sets the "approved_by" field.
@@ -453,6 +462,12 @@ func (_u *AccessGrantUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *AccessGrantUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AccessGrantUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *AccessGrantUpdateOne) sqlSave(ctx context.Context) (_node *AccessGrant, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -518,6 +533,7 @@ func (_u *AccessGrantUpdateOne) sqlSave(ctx context.Context) (_node *AccessGrant
 	if _u.mutation.RevocationReasonCleared() {
 		_spec.ClearField(accessgrant.FieldRevocationReason, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &AccessGrant{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

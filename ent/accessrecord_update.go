@@ -17,8 +17,9 @@ import (
 // AccessRecordUpdate is the builder for updating AccessRecord entities.
 type AccessRecordUpdate struct {
 	config
-	hooks    []Hook
-	mutation *AccessRecordMutation
+	hooks     []Hook
+	mutation  *AccessRecordMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the AccessRecordUpdate builder.
@@ -86,6 +87,12 @@ func (_u *AccessRecordUpdate) ExecX(ctx context.Context) {
 	}
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *AccessRecordUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AccessRecordUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *AccessRecordUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	_spec := sqlgraph.NewUpdateSpec(accessrecord.Table, accessrecord.Columns, sqlgraph.NewFieldSpec(accessrecord.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
@@ -122,6 +129,7 @@ func (_u *AccessRecordUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.HashCleared() {
 		_spec.ClearField(accessrecord.FieldHash, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{accessrecord.Label}
@@ -137,9 +145,10 @@ func (_u *AccessRecordUpdate) sqlSave(ctx context.Context) (_node int, err error
 // AccessRecordUpdateOne is the builder for updating a single AccessRecord entity.
 type AccessRecordUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *AccessRecordMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *AccessRecordMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetSubjectID sets the "subject_id" field.
@@ -214,6 +223,12 @@ func (_u *AccessRecordUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *AccessRecordUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *AccessRecordUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *AccessRecordUpdateOne) sqlSave(ctx context.Context) (_node *AccessRecord, err error) {
 	_spec := sqlgraph.NewUpdateSpec(accessrecord.Table, accessrecord.Columns, sqlgraph.NewFieldSpec(accessrecord.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
@@ -267,6 +282,7 @@ func (_u *AccessRecordUpdateOne) sqlSave(ctx context.Context) (_node *AccessReco
 	if _u.mutation.HashCleared() {
 		_spec.ClearField(accessrecord.FieldHash, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &AccessRecord{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -30,8 +30,8 @@ type ApplicantQuery struct {
 	withApplications         *ApplicationQuery
 	withConsents             *ConsentQuery
 	withPrivacyRequests      *PrivacyRequestQuery
-	modifiers                []func(*sql.Selector)
 	loadTotal                []func(context.Context, []*Applicant) error
+	modifiers                []func(*sql.Selector)
 	withNamedApplications    map[string]*ApplicationQuery
 	withNamedConsents        map[string]*ConsentQuery
 	withNamedPrivacyRequests map[string]*PrivacyRequestQuery
@@ -333,8 +333,9 @@ func (_q *ApplicantQuery) Clone() *ApplicantQuery {
 		withConsents:        _q.withConsents.Clone(),
 		withPrivacyRequests: _q.withPrivacyRequests.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -692,6 +693,9 @@ func (_q *ApplicantQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -707,6 +711,12 @@ func (_q *ApplicantQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *ApplicantQuery) Modify(modifiers ...func(s *sql.Selector)) *ApplicantSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // WithNamedApplications tells the query-builder to eager-load the nodes that are connected to the "applications"
@@ -839,4 +849,10 @@ func (_s *ApplicantSelect) sqlScan(ctx context.Context, root *ApplicantQuery, v 
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *ApplicantSelect) Modify(modifiers ...func(s *sql.Selector)) *ApplicantSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -23,8 +23,9 @@ import (
 // ApplicantUpdate is the builder for updating Applicant entities.
 type ApplicantUpdate struct {
 	config
-	hooks    []Hook
-	mutation *ApplicantMutation
+	hooks     []Hook
+	mutation  *ApplicantMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the ApplicantUpdate builder.
@@ -1160,6 +1161,12 @@ func (_u *ApplicantUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ApplicantUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ApplicantUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ApplicantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1578,6 +1585,7 @@ func (_u *ApplicantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{applicant.Label}
@@ -1593,9 +1601,10 @@ func (_u *ApplicantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // ApplicantUpdateOne is the builder for updating a single Applicant entity.
 type ApplicantUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *ApplicantMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *ApplicantMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -2738,6 +2747,12 @@ func (_u *ApplicantUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ApplicantUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ApplicantUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ApplicantUpdateOne) sqlSave(ctx context.Context) (_node *Applicant, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -3173,6 +3188,7 @@ func (_u *ApplicantUpdateOne) sqlSave(ctx context.Context) (_node *Applicant, er
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Applicant{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -32,8 +32,8 @@ type ApplicationQuery struct {
 	withJob           *JobQuery
 	withAnswers       *AnswerQuery
 	withConsents      *ConsentQuery
-	modifiers         []func(*sql.Selector)
 	loadTotal         []func(context.Context, []*Application) error
+	modifiers         []func(*sql.Selector)
 	withNamedAnswers  map[string]*AnswerQuery
 	withNamedConsents map[string]*ConsentQuery
 	// intermediate query (i.e. traversal path).
@@ -357,8 +357,9 @@ func (_q *ApplicationQuery) Clone() *ApplicationQuery {
 		withAnswers:   _q.withAnswers.Clone(),
 		withConsents:  _q.withConsents.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -769,6 +770,9 @@ func (_q *ApplicationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -784,6 +788,12 @@ func (_q *ApplicationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *ApplicationQuery) Modify(modifiers ...func(s *sql.Selector)) *ApplicationSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // WithNamedAnswers tells the query-builder to eager-load the nodes that are connected to the "answers"
@@ -902,4 +912,10 @@ func (_s *ApplicationSelect) sqlScan(ctx context.Context, root *ApplicationQuery
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *ApplicationSelect) Modify(modifiers ...func(s *sql.Selector)) *ApplicationSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

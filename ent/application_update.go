@@ -20,8 +20,9 @@ import (
 // ApplicationUpdate is the builder for updating Application entities.
 type ApplicationUpdate struct {
 	config
-	hooks    []Hook
-	mutation *ApplicationMutation
+	hooks     []Hook
+	mutation  *ApplicationMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the ApplicationUpdate builder.
@@ -230,6 +231,12 @@ func (_u *ApplicationUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ApplicationUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ApplicationUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -350,6 +357,7 @@ func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{application.Label}
@@ -365,9 +373,10 @@ func (_u *ApplicationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 // ApplicationUpdateOne is the builder for updating a single Application entity.
 type ApplicationUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *ApplicationMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *ApplicationMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -583,6 +592,12 @@ func (_u *ApplicationUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ApplicationUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ApplicationUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -720,6 +735,7 @@ func (_u *ApplicationUpdateOne) sqlSave(ctx context.Context) (_node *Application
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Application{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

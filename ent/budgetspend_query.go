@@ -23,8 +23,8 @@ type BudgetSpendQuery struct {
 	order      []budgetspend.OrderOption
 	inters     []Interceptor
 	predicates []predicate.BudgetSpend
-	modifiers  []func(*sql.Selector)
 	loadTotal  []func(context.Context, []*BudgetSpend) error
+	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -254,8 +254,9 @@ func (_q *BudgetSpendQuery) Clone() *BudgetSpendQuery {
 		inters:     append([]Interceptor{}, _q.inters...),
 		predicates: append([]predicate.BudgetSpend{}, _q.predicates...),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -441,6 +442,9 @@ func (_q *BudgetSpendQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -456,6 +460,12 @@ func (_q *BudgetSpendQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *BudgetSpendQuery) Modify(modifiers ...func(s *sql.Selector)) *BudgetSpendSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // BudgetSpendGroupBy is the group-by builder for BudgetSpend entities.
@@ -546,4 +556,10 @@ func (_s *BudgetSpendSelect) sqlScan(ctx context.Context, root *BudgetSpendQuery
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *BudgetSpendSelect) Modify(modifiers ...func(s *sql.Selector)) *BudgetSpendSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

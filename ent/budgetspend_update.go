@@ -17,8 +17,9 @@ import (
 // BudgetSpendUpdate is the builder for updating BudgetSpend entities.
 type BudgetSpendUpdate struct {
 	config
-	hooks    []Hook
-	mutation *BudgetSpendMutation
+	hooks     []Hook
+	mutation  *BudgetSpendMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the BudgetSpendUpdate builder.
@@ -59,6 +60,12 @@ func (_u *BudgetSpendUpdate) ExecX(ctx context.Context) {
 	}
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *BudgetSpendUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *BudgetSpendUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *BudgetSpendUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	_spec := sqlgraph.NewUpdateSpec(budgetspend.Table, budgetspend.Columns, sqlgraph.NewFieldSpec(budgetspend.FieldID, field.TypeInt))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
@@ -74,6 +81,7 @@ func (_u *BudgetSpendUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.OperationCleared() {
 		_spec.ClearField(budgetspend.FieldOperation, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{budgetspend.Label}
@@ -89,9 +97,10 @@ func (_u *BudgetSpendUpdate) sqlSave(ctx context.Context) (_node int, err error)
 // BudgetSpendUpdateOne is the builder for updating a single BudgetSpend entity.
 type BudgetSpendUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *BudgetSpendMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *BudgetSpendMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Mutation returns the BudgetSpendMutation object of the builder.
@@ -139,6 +148,12 @@ func (_u *BudgetSpendUpdateOne) ExecX(ctx context.Context) {
 	}
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *BudgetSpendUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *BudgetSpendUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *BudgetSpendUpdateOne) sqlSave(ctx context.Context) (_node *BudgetSpend, err error) {
 	_spec := sqlgraph.NewUpdateSpec(budgetspend.Table, budgetspend.Columns, sqlgraph.NewFieldSpec(budgetspend.FieldID, field.TypeInt))
 	id, ok := _u.mutation.ID()
@@ -171,6 +186,7 @@ func (_u *BudgetSpendUpdateOne) sqlSave(ctx context.Context) (_node *BudgetSpend
 	if _u.mutation.OperationCleared() {
 		_spec.ClearField(budgetspend.FieldOperation, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &BudgetSpend{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -34,8 +34,8 @@ type ConsentQuery struct {
 	withPolicyVersion *PolicyVersionQuery
 	withApplication   *ApplicationQuery
 	withState         *ConsentStateQuery
-	modifiers         []func(*sql.Selector)
 	loadTotal         []func(context.Context, []*Consent) error
+	modifiers         []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -380,8 +380,9 @@ func (_q *ConsentQuery) Clone() *ConsentQuery {
 		withApplication:   _q.withApplication.Clone(),
 		withState:         _q.withState.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -828,6 +829,9 @@ func (_q *ConsentQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -843,6 +847,12 @@ func (_q *ConsentQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *ConsentQuery) Modify(modifiers ...func(s *sql.Selector)) *ConsentSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // ConsentGroupBy is the group-by builder for Consent entities.
@@ -933,4 +943,10 @@ func (_s *ConsentSelect) sqlScan(ctx context.Context, root *ConsentQuery, v any)
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *ConsentSelect) Modify(modifiers ...func(s *sql.Selector)) *ConsentSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -27,8 +27,8 @@ type ConsentStateQuery struct {
 	predicates    []predicate.ConsentState
 	withApplicant *ApplicantQuery
 	withEntry     *ConsentQuery
-	modifiers     []func(*sql.Selector)
 	loadTotal     []func(context.Context, []*ConsentState) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -304,8 +304,9 @@ func (_q *ConsentStateQuery) Clone() *ConsentStateQuery {
 		withApplicant: _q.withApplicant.Clone(),
 		withEntry:     _q.withEntry.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -601,6 +602,9 @@ func (_q *ConsentStateQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -616,6 +620,12 @@ func (_q *ConsentStateQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *ConsentStateQuery) Modify(modifiers ...func(s *sql.Selector)) *ConsentStateSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // ConsentStateGroupBy is the group-by builder for ConsentState entities.
@@ -706,4 +716,10 @@ func (_s *ConsentStateSelect) sqlScan(ctx context.Context, root *ConsentStateQue
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *ConsentStateSelect) Modify(modifiers ...func(s *sql.Selector)) *ConsentStateSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -18,8 +18,9 @@ import (
 // ConsentStateUpdate is the builder for updating ConsentState entities.
 type ConsentStateUpdate struct {
 	config
-	hooks    []Hook
-	mutation *ConsentStateMutation
+	hooks     []Hook
+	mutation  *ConsentStateMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the ConsentStateUpdate builder.
@@ -116,6 +117,12 @@ func (_u *ConsentStateUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ConsentStateUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ConsentStateUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ConsentStateUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -160,6 +167,7 @@ func (_u *ConsentStateUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{consentstate.Label}
@@ -175,9 +183,10 @@ func (_u *ConsentStateUpdate) sqlSave(ctx context.Context) (_node int, err error
 // ConsentStateUpdateOne is the builder for updating a single ConsentState entity.
 type ConsentStateUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *ConsentStateMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *ConsentStateMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetConsentID sets the "consent_id" field.
@@ -281,6 +290,12 @@ func (_u *ConsentStateUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ConsentStateUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ConsentStateUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ConsentStateUpdateOne) sqlSave(ctx context.Context) (_node *ConsentState, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -342,6 +357,7 @@ func (_u *ConsentStateUpdateOne) sqlSave(ctx context.Context) (_node *ConsentSta
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &ConsentState{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -26,8 +26,8 @@ type EmployerQuery struct {
 	inters        []Interceptor
 	predicates    []predicate.Employer
 	withJobs      *JobQuery
-	modifiers     []func(*sql.Selector)
 	loadTotal     []func(context.Context, []*Employer) error
+	modifiers     []func(*sql.Selector)
 	withNamedJobs map[string]*JobQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -281,8 +281,9 @@ func (_q *EmployerQuery) Clone() *EmployerQuery {
 		predicates: append([]predicate.Employer{}, _q.predicates...),
 		withJobs:   _q.withJobs.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -528,6 +529,9 @@ func (_q *EmployerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -543,6 +547,12 @@ func (_q *EmployerQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *EmployerQuery) Modify(modifiers ...func(s *sql.Selector)) *EmployerSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // WithNamedJobs tells the query-builder to eager-load the nodes that are connected to the "jobs"
@@ -647,4 +657,10 @@ func (_s *EmployerSelect) sqlScan(ctx context.Context, root *EmployerQuery, v an
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *EmployerSelect) Modify(modifiers ...func(s *sql.Selector)) *EmployerSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

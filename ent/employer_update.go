@@ -19,8 +19,9 @@ import (
 // EmployerUpdate is the builder for updating Employer entities.
 type EmployerUpdate struct {
 	config
-	hooks    []Hook
-	mutation *EmployerMutation
+	hooks     []Hook
+	mutation  *EmployerMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the EmployerUpdate builder.
@@ -192,6 +193,12 @@ func (_u *EmployerUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *EmployerUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *EmployerUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -267,6 +274,7 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{employer.Label}
@@ -282,9 +290,10 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // EmployerUpdateOne is the builder for updating a single Employer entity.
 type EmployerUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *EmployerMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *EmployerMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -463,6 +472,12 @@ func (_u *EmployerUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *EmployerUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *EmployerUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -555,6 +570,7 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Employer{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -30,8 +30,8 @@ type JobQuery struct {
 	withEmployer          *EmployerQuery
 	withApplications      *ApplicationQuery
 	withQuestions         *QuestionQuery
-	modifiers             []func(*sql.Selector)
 	loadTotal             []func(context.Context, []*Job) error
+	modifiers             []func(*sql.Selector)
 	withNamedApplications map[string]*ApplicationQuery
 	withNamedQuestions    map[string]*QuestionQuery
 	// intermediate query (i.e. traversal path).
@@ -332,8 +332,9 @@ func (_q *JobQuery) Clone() *JobQuery {
 		withApplications: _q.withApplications.Clone(),
 		withQuestions:    _q.withQuestions.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -685,6 +686,9 @@ func (_q *JobQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -700,6 +704,12 @@ func (_q *JobQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *JobQuery) Modify(modifiers ...func(s *sql.Selector)) *JobSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // WithNamedApplications tells the query-builder to eager-load the nodes that are connected to the "applications"
@@ -818,4 +828,10 @@ func (_s *JobSelect) sqlScan(ctx context.Context, root *JobQuery, v any) error {
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *JobSelect) Modify(modifiers ...func(s *sql.Selector)) *JobSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

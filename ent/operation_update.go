@@ -18,8 +18,9 @@ import (
 // OperationUpdate is the builder for updating Operation entities.
 type OperationUpdate struct {
 	config
-	hooks    []Hook
-	mutation *OperationMutation
+	hooks     []Hook
+	mutation  *OperationMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the OperationUpdate builder.
@@ -180,6 +181,12 @@ func (_u *OperationUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *OperationUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *OperationUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *OperationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -225,6 +232,7 @@ func (_u *OperationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.RevocationReasonCleared() {
 		_spec.ClearField(operation.FieldRevocationReason, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{operation.Label}
@@ -240,9 +248,10 @@ func (_u *OperationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // OperationUpdateOne is the builder for updating a single Operation entity.
 type OperationUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *OperationMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *OperationMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetApprovedBy sets the "approved_by" field.
@@ -410,6 +419,12 @@ func (_u *OperationUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *OperationUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *OperationUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *OperationUpdateOne) sqlSave(ctx context.Context) (_node *Operation, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -472,6 +487,7 @@ func (_u *OperationUpdateOne) sqlSave(ctx context.Context) (_node *Operation, er
 	if _u.mutation.RevocationReasonCleared() {
 		_spec.ClearField(operation.FieldRevocationReason, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Operation{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

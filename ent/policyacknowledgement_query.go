@@ -27,8 +27,8 @@ type PolicyAcknowledgementQuery struct {
 	predicates        []predicate.PolicyAcknowledgement
 	withApplicant     *ApplicantQuery
 	withPolicyVersion *PolicyVersionQuery
-	modifiers         []func(*sql.Selector)
 	loadTotal         []func(context.Context, []*PolicyAcknowledgement) error
+	modifiers         []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -304,8 +304,9 @@ func (_q *PolicyAcknowledgementQuery) Clone() *PolicyAcknowledgementQuery {
 		withApplicant:     _q.withApplicant.Clone(),
 		withPolicyVersion: _q.withPolicyVersion.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -601,6 +602,9 @@ func (_q *PolicyAcknowledgementQuery) sqlQuery(ctx context.Context) *sql.Selecto
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -616,6 +620,12 @@ func (_q *PolicyAcknowledgementQuery) sqlQuery(ctx context.Context) *sql.Selecto
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *PolicyAcknowledgementQuery) Modify(modifiers ...func(s *sql.Selector)) *PolicyAcknowledgementSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // PolicyAcknowledgementGroupBy is the group-by builder for PolicyAcknowledgement entities.
@@ -706,4 +716,10 @@ func (_s *PolicyAcknowledgementSelect) sqlScan(ctx context.Context, root *Policy
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *PolicyAcknowledgementSelect) Modify(modifiers ...func(s *sql.Selector)) *PolicyAcknowledgementSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -17,8 +17,9 @@ import (
 // PolicyAcknowledgementUpdate is the builder for updating PolicyAcknowledgement entities.
 type PolicyAcknowledgementUpdate struct {
 	config
-	hooks    []Hook
-	mutation *PolicyAcknowledgementMutation
+	hooks     []Hook
+	mutation  *PolicyAcknowledgementMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the PolicyAcknowledgementUpdate builder.
@@ -70,6 +71,12 @@ func (_u *PolicyAcknowledgementUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *PolicyAcknowledgementUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *PolicyAcknowledgementUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *PolicyAcknowledgementUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -82,6 +89,7 @@ func (_u *PolicyAcknowledgementUpdate) sqlSave(ctx context.Context) (_node int, 
 			}
 		}
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{policyacknowledgement.Label}
@@ -97,9 +105,10 @@ func (_u *PolicyAcknowledgementUpdate) sqlSave(ctx context.Context) (_node int, 
 // PolicyAcknowledgementUpdateOne is the builder for updating a single PolicyAcknowledgement entity.
 type PolicyAcknowledgementUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *PolicyAcknowledgementMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *PolicyAcknowledgementMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Mutation returns the PolicyAcknowledgementMutation object of the builder.
@@ -158,6 +167,12 @@ func (_u *PolicyAcknowledgementUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *PolicyAcknowledgementUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *PolicyAcknowledgementUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *PolicyAcknowledgementUpdateOne) sqlSave(ctx context.Context) (_node *PolicyAcknowledgement, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -187,6 +202,7 @@ func (_u *PolicyAcknowledgementUpdateOne) sqlSave(ctx context.Context) (_node *P
 			}
 		}
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &PolicyAcknowledgement{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -17,8 +17,9 @@ import (
 // PolicyVersionUpdate is the builder for updating PolicyVersion entities.
 type PolicyVersionUpdate struct {
 	config
-	hooks    []Hook
-	mutation *PolicyVersionMutation
+	hooks     []Hook
+	mutation  *PolicyVersionMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the PolicyVersionUpdate builder.
@@ -89,6 +90,12 @@ func (_u *PolicyVersionUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *PolicyVersionUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *PolicyVersionUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *PolicyVersionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -116,6 +123,7 @@ func (_u *PolicyVersionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.PublishedByCleared() {
 		_spec.ClearField(policyversion.FieldPublishedBy, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{policyversion.Label}
@@ -131,9 +139,10 @@ func (_u *PolicyVersionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 // PolicyVersionUpdateOne is the builder for updating a single PolicyVersion entity.
 type PolicyVersionUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *PolicyVersionMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *PolicyVersionMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetSummary sets the "summary" field.
@@ -211,6 +220,12 @@ func (_u *PolicyVersionUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *PolicyVersionUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *PolicyVersionUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *PolicyVersionUpdateOne) sqlSave(ctx context.Context) (_node *PolicyVersion, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -255,6 +270,7 @@ func (_u *PolicyVersionUpdateOne) sqlSave(ctx context.Context) (_node *PolicyVer
 	if _u.mutation.PublishedByCleared() {
 		_spec.ClearField(policyversion.FieldPublishedBy, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &PolicyVersion{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -25,8 +25,8 @@ type PrivacyRequestQuery struct {
 	inters        []Interceptor
 	predicates    []predicate.PrivacyRequest
 	withApplicant *ApplicantQuery
-	modifiers     []func(*sql.Selector)
 	loadTotal     []func(context.Context, []*PrivacyRequest) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -279,8 +279,9 @@ func (_q *PrivacyRequestQuery) Clone() *PrivacyRequestQuery {
 		predicates:    append([]predicate.PrivacyRequest{}, _q.predicates...),
 		withApplicant: _q.withApplicant.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -526,6 +527,9 @@ func (_q *PrivacyRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -541,6 +545,12 @@ func (_q *PrivacyRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *PrivacyRequestQuery) Modify(modifiers ...func(s *sql.Selector)) *PrivacyRequestSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // PrivacyRequestGroupBy is the group-by builder for PrivacyRequest entities.
@@ -631,4 +641,10 @@ func (_s *PrivacyRequestSelect) sqlScan(ctx context.Context, root *PrivacyReques
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *PrivacyRequestSelect) Modify(modifiers ...func(s *sql.Selector)) *PrivacyRequestSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -20,8 +20,9 @@ import (
 // PrivacyRequestUpdate is the builder for updating PrivacyRequest entities.
 type PrivacyRequestUpdate struct {
 	config
-	hooks    []Hook
-	mutation *PrivacyRequestMutation
+	hooks     []Hook
+	mutation  *PrivacyRequestMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the PrivacyRequestUpdate builder.
@@ -230,6 +231,12 @@ func (_u *PrivacyRequestUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *PrivacyRequestUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *PrivacyRequestUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *PrivacyRequestUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -291,6 +298,7 @@ func (_u *PrivacyRequestUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if _u.mutation.ResultCleared() {
 		_spec.ClearField(privacyrequest.FieldResult, field.TypeJSON)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{privacyrequest.Label}
@@ -306,9 +314,10 @@ func (_u *PrivacyRequestUpdate) sqlSave(ctx context.Context) (_node int, err err
 // PrivacyRequestUpdateOne is the builder for updating a single PrivacyRequest entity.
 type PrivacyRequestUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *PrivacyRequestMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *PrivacyRequestMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -524,6 +533,12 @@ func (_u *PrivacyRequestUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *PrivacyRequestUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *PrivacyRequestUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *PrivacyRequestUpdateOne) sqlSave(ctx context.Context) (_node *PrivacyRequest, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -602,6 +617,7 @@ func (_u *PrivacyRequestUpdateOne) sqlSave(ctx context.Context) (_node *PrivacyR
 	if _u.mutation.ResultCleared() {
 		_spec.ClearField(privacyrequest.FieldResult, field.TypeJSON)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &PrivacyRequest{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -30,8 +30,8 @@ type QuestionQuery struct {
 	withReplaces       *QuestionQuery
 	withRewording      *QuestionQuery
 	withAnswers        *AnswerQuery
-	modifiers          []func(*sql.Selector)
 	loadTotal          []func(context.Context, []*Question) error
+	modifiers          []func(*sql.Selector)
 	withNamedRewording map[string]*QuestionQuery
 	withNamedAnswers   map[string]*AnswerQuery
 	// intermediate query (i.e. traversal path).
@@ -355,8 +355,9 @@ func (_q *QuestionQuery) Clone() *QuestionQuery {
 		withRewording: _q.withRewording.Clone(),
 		withAnswers:   _q.withAnswers.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -764,6 +765,9 @@ func (_q *QuestionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -779,6 +783,12 @@ func (_q *QuestionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *QuestionQuery) Modify(modifiers ...func(s *sql.Selector)) *QuestionSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
 }
 
 // WithNamedRewording tells the query-builder to eager-load the nodes that are connected to the "rewording"
@@ -897,4 +907,10 @@ func (_s *QuestionSelect) sqlScan(ctx context.Context, root *QuestionQuery, v an
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *QuestionSelect) Modify(modifiers ...func(s *sql.Selector)) *QuestionSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

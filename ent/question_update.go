@@ -19,8 +19,9 @@ import (
 // QuestionUpdate is the builder for updating Question entities.
 type QuestionUpdate struct {
 	config
-	hooks    []Hook
-	mutation *QuestionMutation
+	hooks     []Hook
+	mutation  *QuestionMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the QuestionUpdate builder.
@@ -321,6 +322,12 @@ func (_u *QuestionUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *QuestionUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *QuestionUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *QuestionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -465,6 +472,7 @@ func (_u *QuestionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{question.Label}
@@ -480,9 +488,10 @@ func (_u *QuestionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // QuestionUpdateOne is the builder for updating a single Question entity.
 type QuestionUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *QuestionMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *QuestionMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -790,6 +799,12 @@ func (_u *QuestionUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *QuestionUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *QuestionUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *QuestionUpdateOne) sqlSave(ctx context.Context) (_node *Question, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -951,6 +966,7 @@ func (_u *QuestionUpdateOne) sqlSave(ctx context.Context) (_node *Question, err 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Question{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -5,8 +5,10 @@ import (
 	stdsql "database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"consentgate/consent"
@@ -74,11 +76,11 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	narrowed := v
 	narrowed.Purpose = p
 	actx := rule.ForAggregate(consent.NewContext(ctx, narrowed))
-	rows, err := aggregateRows(actx, r.client, now)
+	cells, err := aggregateCells(actx, r.client, q, now)
 	if err != nil {
 		return nil, err
 	}
-	res, err := consent.Aggregate(rows, q, r.noise)
+	res, err := consent.AggregateCells(cells, q, r.noise)
 	if err != nil {
 		return nil, err
 	}
@@ -100,26 +102,20 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 
 // personalDimensions are the dimensions read from an applicant's own
 // fields: the GraphQL field each is computed from (the data map shows the
-// dimension on it), its column, and its generalised value. aggregateRows
-// selects and reads them from this one table.
+// dimension on it) and its column. aggregateCells groups by the column's
+// value, generalised as the dimension says (AGE_BAND: dimensionExpr).
 var personalDimensions = []struct {
 	dim    consent.Dimension
 	field  string // "Type.field"
 	column string
-	value  func(a *ent.Applicant, now time.Time) string
 }{
-	{consent.ByPrefecture, "Applicant.prefecture", applicant.FieldPrefecture, func(a *ent.Applicant, _ time.Time) string { return a.Prefecture }},
-	{consent.ByAgeBand, "Applicant.birthDate", applicant.FieldBirthDate, func(a *ent.Applicant, now time.Time) string {
-		if band, ok := consent.AgeBand(a.BirthDate, now); ok && !a.BirthDate.IsZero() {
-			return band
-		}
-		return ""
-	}},
-	{consent.BySex, "Applicant.sex", applicant.FieldSex, func(a *ent.Applicant, _ time.Time) string { return string(a.Sex) }},
-	{consent.ByVisaStatus, "Applicant.visaStatus", applicant.FieldVisaStatus, func(a *ent.Applicant, _ time.Time) string { return a.VisaStatus }},
-	{consent.ByEducationLevel, "Applicant.educationLevel", applicant.FieldEducationLevel, func(a *ent.Applicant, _ time.Time) string { return string(a.EducationLevel) }},
-	{consent.ByOccupation, "Applicant.occupation", applicant.FieldOccupation, func(a *ent.Applicant, _ time.Time) string { return a.Occupation }},
-	{consent.ByDesiredField, "Applicant.desiredField", applicant.FieldDesiredField, func(a *ent.Applicant, _ time.Time) string { return a.DesiredField }},
+	{consent.ByPrefecture, "Applicant.prefecture", applicant.FieldPrefecture},
+	{consent.ByAgeBand, "Applicant.birthDate", applicant.FieldBirthDate},
+	{consent.BySex, "Applicant.sex", applicant.FieldSex},
+	{consent.ByVisaStatus, "Applicant.visaStatus", applicant.FieldVisaStatus},
+	{consent.ByEducationLevel, "Applicant.educationLevel", applicant.FieldEducationLevel},
+	{consent.ByOccupation, "Applicant.occupation", applicant.FieldOccupation},
+	{consent.ByDesiredField, "Applicant.desiredField", applicant.FieldDesiredField},
 }
 
 // DimensionField returns the GraphQL field ("Type.field") a personal
@@ -184,52 +180,134 @@ func (r *Resolver) spend(ctx context.Context, account, operation string, p conse
 	return max(0, left), tx.Commit()
 }
 
-// aggregateRows loads, for each applicant ctx's row rules reach, their
-// value of every dimension, generalised as the dimension says, and whether
-// and how fast their latest application led to a hire. The applications
-// are read in a query of their own under the same row rules (those of the
-// applicants reached), not by a list of the applicants' ids: a statistic
-// over many applicants passes no parameter per applicant.
-func aggregateRows(ctx context.Context, client *ent.Client, now time.Time) ([]consent.AggregateRow, error) {
-	columns := []string{applicant.FieldID, applicant.FieldCreatedAt}
-	for _, p := range personalDimensions {
-		columns = append(columns, p.column)
+// aggregateCells tallies, in the database, the applicants ctx's row rules
+// reach (the applicant query's own policy), grouped by their value of each
+// dimension q groups or filters by, generalised as the dimension says, with
+// how many were hired by their latest application and their whole days to
+// hire (consent.WholeDays, of whole seconds, clipped to q.MaxDaysToHire):
+// one row per group whatever the number of applicants, and no parameter
+// per applicant. consent.AggregateCells filters and releases.
+//
+// The applications joined are those of the applicants reached, which is
+// what the application rows rule reaches under an aggregate
+// (rule.ApplicationRows): it is not applied a second time.
+func aggregateCells(ctx context.Context, client *ent.Client, q consent.AggregateQuery, now time.Time) ([]consent.AggregateCell, error) {
+	dims := q.Dimensions()
+	var out []struct {
+		K0    string `json:"k0"`
+		K1    string `json:"k1"`
+		K2    string `json:"k2"`
+		K3    string `json:"k3"`
+		K4    string `json:"k4"`
+		K5    string `json:"k5"`
+		K6    string `json:"k6"`
+		K7    string `json:"k7"`
+		K8    string `json:"k8"`
+		Count int    `json:"n"`
+		Hired int    `json:"hired"`
+		Days  int64  `json:"days"`
 	}
-	people, err := client.Applicant.Query().Select(columns...).Order(ent.Asc(applicant.FieldID)).All(ctx)
+	err := client.Applicant.Query().Modify(func(s *sql.Selector) {
+		pg := s.Dialect() == dialect.Postgres
+		// Each applicant's latest application: the first of theirs in this
+		// order; secs is how long it took to reach its status, in whole
+		// seconds.
+		secs := "CAST(strftime('%s', status_changed_at) AS INTEGER) - CAST(strftime('%s', created_at) AS INTEGER)"
+		if pg {
+			secs = "CAST(FLOOR(EXTRACT(EPOCH FROM status_changed_at)) AS BIGINT) - CAST(FLOOR(EXTRACT(EPOCH FROM created_at)) AS BIGINT)"
+		}
+		latest := sql.Select(application.FieldApplicantID, application.FieldStatus).
+			AppendSelectExprAs(sql.Expr(secs), "secs").
+			AppendSelectExprAs(sql.RowNumber().PartitionBy(application.FieldApplicantID).
+				OrderExpr(sql.Expr(application.FieldCreatedAt+" DESC, "+application.FieldID+" DESC")), "nth").
+			From(sql.Table(application.Table)).As("latest")
+		s.LeftJoin(latest).OnP(sql.And(
+			sql.ColumnsEQ(s.C(applicant.FieldID), latest.C(application.FieldApplicantID)),
+			sql.EQ(latest.C("nth"), 1),
+		))
+
+		hired := fmt.Sprintf("%s = %s", latest.C(application.FieldStatus), quote(string(application.StatusHIRED)))
+		days := latest.C("secs")
+		whole := fmt.Sprintf("(%s + 43200) / 86400", days) // rounded, halves up, for secs > 0
+		s.Select()
+		keys := make([]string, len(dims))
+		for i, d := range dims {
+			keys[i] = "k" + strconv.Itoa(i)
+			s.AppendSelectExprAs(dimensionExpr(s, latest, d, now, pg), keys[i])
+		}
+		s.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n").
+			AppendSelectExprAs(sql.Expr(fmt.Sprintf("CAST(COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0) AS BIGINT)", hired)), "hired").
+			AppendSelectExprAs(sql.Expr(fmt.Sprintf(
+				"CAST(COALESCE(SUM(CASE WHEN NOT (%[1]s) OR %[2]s IS NULL OR %[2]s <= 0 THEN 0 WHEN %[3]s > %[4]d THEN %[4]d ELSE %[3]s END), 0) AS BIGINT)",
+				hired, days, whole, q.MaxDaysToHire)), "days")
+		if len(keys) > 0 {
+			s.GroupBy(keys...)
+		}
+	}).Scan(ctx, &out)
 	if err != nil {
 		return nil, err
 	}
-	// Each applicant's latest application: the first of theirs in this order.
-	apps, err := client.Application.Query().
-		Select(application.FieldApplicantID, application.FieldCreatedAt, application.FieldStatus, application.FieldStatusChangedAt).
-		Order(application.ByApplicantID(), application.ByCreatedAt(sql.OrderDesc()), application.ByID(sql.OrderDesc())).
-		All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	latest := make(map[int]*ent.Application, len(people))
-	for _, a := range apps {
-		if _, ok := latest[a.ApplicantID]; !ok {
-			latest[a.ApplicantID] = a
+	cells := make([]consent.AggregateCell, len(out))
+	for i, o := range out {
+		k := [...]string{o.K0, o.K1, o.K2, o.K3, o.K4, o.K5, o.K6, o.K7, o.K8}
+		for j, d := range dims {
+			cells[i].Keys[d.Index()] = k[j]
 		}
+		cells[i].Count, cells[i].Hired, cells[i].Days = o.Count, o.Hired, o.Days
 	}
-	rows := make([]consent.AggregateRow, len(people))
-	for i, a := range people {
-		row := &rows[i]
-		row.Subject = strconv.Itoa(a.ID)
-		set := func(d consent.Dimension, v string) { row.Keys[d.Index()] = v }
-		for _, p := range personalDimensions {
-			set(p.dim, p.value(a, now))
-		}
-		set(consent.ByMonth, a.CreatedAt.UTC().Format("2006-01"))
-		set(consent.ByApplicationStatus, "NONE")
-		if app, ok := latest[a.ID]; ok {
-			set(consent.ByApplicationStatus, string(app.Status))
-			if app.Status == application.StatusHIRED {
-				row.Hired = true
-				row.DaysToHire = app.StatusChangedAt.Sub(app.CreatedAt).Hours() / 24
-			}
-		}
-	}
-	return rows, nil
+	return cells, nil
 }
+
+// dimensionExpr returns the SQL expression of an applicant's value of d,
+// generalised as the dimension says ("" for unknown), over the applicants
+// of s and their latest application.
+func dimensionExpr(s, latest *sql.Selector, d consent.Dimension, now time.Time, pg bool) sql.Querier {
+	switch d {
+	case consent.ByApplicationStatus:
+		return sql.Expr(fmt.Sprintf("COALESCE(%s, 'NONE')", latest.C(application.FieldStatus)))
+	case consent.ByMonth:
+		if pg {
+			return sql.Expr(fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM')", s.C(applicant.FieldCreatedAt)))
+		}
+		return sql.Expr(fmt.Sprintf("strftime('%%Y-%%m', %s)", s.C(applicant.FieldCreatedAt)))
+	case consent.ByAgeBand:
+		return ageBandExpr(s.C(applicant.FieldBirthDate), now, pg)
+	}
+	for _, p := range personalDimensions {
+		if p.dim == d {
+			return sql.Expr(fmt.Sprintf("COALESCE(%s, '')", s.C(p.column)))
+		}
+	}
+	panic("statistics: no column for dimension " + string(d)) // consent.Dimensions and personalDimensions disagree
+}
+
+// maxAgeBand bounds the ages ageBandExpr tells apart: older is unknown
+// (""); validate.BirthDate accepts no one past 100.
+const maxAgeBand = 200
+
+// ageBandExpr returns the SQL expression of consent.AgeBand of the birth
+// date in column at now, both as dates in UTC: someone is at least A years
+// old when their birth date, as YYYY-MM-DD, is at most now's date A years
+// before, compared as text (which takes February 29 as AgeBand does).
+func ageBandExpr(column string, now time.Time, pg bool) sql.Querier {
+	date := fmt.Sprintf("date(%s)", column)
+	if pg {
+		date = fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD')", column)
+	}
+	y, m, d := now.UTC().Date()
+	before := func(years int) string { return fmt.Sprintf("%04d-%02d-%02d", y-years, m, d) }
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString(fmt.Sprintf("CASE WHEN %[1]s IS NULL OR %[1]s > ", date))
+		b.Arg(before(0))
+		b.WriteString(" THEN ''")
+		for lo := 0; lo < maxAgeBand; lo += 5 {
+			b.WriteString(" WHEN " + date + " > ")
+			b.Arg(before(lo + 5))
+			b.WriteString(fmt.Sprintf(" THEN '%d-%d'", lo, lo+4)) // as consent.AgeBand writes it
+		}
+		b.WriteString(" ELSE '' END")
+	})
+}
+
+// quote renders a constant as an SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

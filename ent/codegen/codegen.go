@@ -41,6 +41,7 @@ func Generate(target, graphqlPath, gqlgenConfig string) error {
 			gen.FeatureUpsert,
 			gen.FeatureVersionedMigration,
 			gen.FeatureExecQuery,
+			gen.FeatureModifier,
 		},
 	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/subject_key.tmpl", "./ent/template/update_check.tmpl"))
 }
