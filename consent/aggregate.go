@@ -153,6 +153,10 @@ type AggregateQuery struct {
 	// MaxDaysToHire is the clipping bound of DaysToHire in whole days (> 0):
 	// one applicant moves a sum of days by at most this much.
 	MaxDaysToHire int
+	// WithoutAverages leaves out the average days to hire (every
+	// AverageDaysToHire nil, no noise drawn for them), for a caller that
+	// releases none: its rows need no hires.
+	WithoutAverages bool
 }
 
 // AggregateGroup is one reported group: its value of each GroupBy
@@ -510,10 +514,12 @@ cells:
 		a := min(max(math.Round(float64(days)/float64(hired)*10)/10, 0), float64(q.MaxDaysToHire))
 		return &a
 	}
-	for i, c := range released {
-		res.Groups[i].AverageDaysToHire = average(c)
+	if !q.WithoutAverages {
+		for i, c := range released {
+			res.Groups[i].AverageDaysToHire = average(c)
+		}
+		res.Remainder.AverageDaysToHire = average(&rest)
 	}
-	res.Remainder.AverageDaysToHire = average(&rest)
 	if bad {
 		return AggregateResult{}, fmt.Errorf("%w: the noise source returned a value out of range", ErrInvalidAggregate)
 	}

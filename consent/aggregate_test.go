@@ -717,6 +717,42 @@ func TestAggregateCells(t *testing.T) {
 	}
 }
 
+// TestAggregateWithoutAverages: a query without averages releases the same
+// groups, counts and total as with them, no average, and draws no noise for
+// averages.
+func TestAggregateWithoutAverages(t *testing.T) {
+	for seed := range uint64(100) {
+		r := rand.New(rand.NewPCG(seed, 3))
+		rows := randomRows(r, 50+r.IntN(400))
+		q := randomQuery(r)
+		q.Filters = nil
+		with := &countingNoise{}
+		want, err := consent.Aggregate(rows, q, with)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.WithoutAverages = true
+		without := &countingNoise{}
+		got, err := consent.Aggregate(rows, q, without)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Remainder.AverageDaysToHire != nil || without.draws != with.draws-2*(len(want.Groups)+1) {
+			t.Fatalf("seed %d: average %v, %d draws, with averages %d draws for %d groups", seed, got.Remainder.AverageDaysToHire, without.draws, with.draws, len(want.Groups))
+		}
+		for i := range want.Groups {
+			if got.Groups[i].AverageDaysToHire != nil {
+				t.Fatalf("seed %d: group %q has an average", seed, got.Groups[i].Keys)
+			}
+			want.Groups[i].AverageDaysToHire = nil
+		}
+		want.Remainder.AverageDaysToHire = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("seed %d: %s without averages, %s with", seed, show(got), show(want))
+		}
+	}
+}
+
 // checkTooSmall checks a refusal: the query filters, and its filters
 // select fewer rows than its threshold.
 func checkTooSmall(t *testing.T, rows []consent.AggregateRow, q consent.AggregateQuery) {

@@ -103,6 +103,12 @@ func AgeBand(birth, at time.Time) (string, bool) {
 	if am < bm || (am == bm && ad < bd) {
 		age--
 	}
+	return AgeBandOf(age)
+}
+
+// AgeBandOf returns the five-year band of an age in whole years: "30-34".
+// It fails for a negative age.
+func AgeBandOf(age int) (string, bool) {
 	if age < 0 {
 		return "", false
 	}

@@ -25,8 +25,11 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/operation"
+	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
 	"consentgate/ledger"
+	"consentgate/operations"
 )
 
 // BenchmarkDashboardScale is BenchmarkEmployerDashboard's page (the same
@@ -397,5 +400,81 @@ func TestAggregateRowsManyApplicants(t *testing.T) {
 	}
 	if hired == 0 {
 		t.Fatal("no hire counted: applications were not read")
+	}
+}
+
+// BenchmarkStatisticsScale runs each shipped statistics operation
+// (operations.Shipped), as the approved operation its role sends, through
+// the gateway over the generated worlds of BenchmarkDashboardScale: the
+// whole HTTP path (gate, budget, row rules, the database's aggregation,
+// noise), with a daily budget no benchmark spends. Select sizes with
+// -bench as for BenchmarkDashboardScale:
+//
+//	go test ./graph -run '^$' -bench 'StatisticsScale/sqlite/1000000/' -benchtime 5x
+func BenchmarkStatisticsScale(b *testing.B) {
+	ops, err := operations.Shipped()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			for _, n := range []int{10_000, 100_000, 1_000_000} {
+				b.Run(strconv.Itoa(n), func(b *testing.B) {
+					ctx := context.Background()
+					db, drv, dialectName := openScaleDB(b, backend)
+					client := ent.NewClient(ent.Driver(drv))
+					if err := client.Schema.Create(ctx); err != nil {
+						b.Fatal(err)
+					}
+					start := time.Now()
+					if err := generateWorld(ctx, db, dialectName, n); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := ledger.Rebuild(ctx, client); err != nil {
+						b.Fatal(err)
+					}
+					b.Logf("%s: generated %d applicants in %v", backend, n, time.Since(start).Round(time.Millisecond))
+					policy := consent.DefaultPolicy()
+					policy.Aggregates.DailyBudget, policy.Aggregates.OperationDailyBudget = 1e12, 1e12
+					engine := consent.NewEngine(policy)
+					srv := NewServer(client, Options{Engine: engine, Masker: consent.Masker{HashKey: []byte("bench-key-bench-key-bench-key-0000")},
+						Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+					srv.AddTransport(POST{}) // the gateway's: it takes a top-level documentId
+					for _, op := range ops {
+						if !strings.Contains(op.Document, "applicantStatistics") {
+							continue
+						}
+						admin := func(account string) context.Context {
+							return privacy.DecisionContext(consent.NewContext(consent.WithEngine(ctx, engine), consent.Viewer{Account: account, Role: consent.Admin}), privacy.Allow)
+						}
+						o, err := client.Operation.Create().SetHash(op.ID()).SetName(op.Name).SetPurpose(operation.Purpose(op.Purpose)).
+							SetDocument(op.Document).SetRegisteredBy("admin-1").SetRegisteredAt(time.Now()).Save(admin("admin-1"))
+						if err == nil {
+							err = o.Update().SetApprovedBy("admin-2").SetApprovedAt(time.Now()).Exec(admin("admin-2"))
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						v := consent.Viewer{Account: "analyst-1", Role: consent.Analyst, Purpose: consent.Purpose(op.Purpose)}
+						if v.Purpose == consent.Advertising {
+							v = consent.Viewer{Account: "ads-1", Role: consent.Marketing, Purpose: consent.Advertising}
+						}
+						h := asViewer(v, engine, srv)
+						body, _ := json.Marshal(map[string]any{"documentId": op.ID()})
+						b.Run(op.Name, func(b *testing.B) {
+							cpu, iters := cpuTime(b), 0
+							for b.Loop() {
+								iters++
+								rec := serveDashboard(h, body)
+								if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+									b.Fatalf("status %d: %s", rec.Code, rec.Body)
+								}
+							}
+							b.ReportMetric(float64(cpuTime(b)-cpu)/float64(iters), "cpu-ns/op")
+						})
+					}
+				})
+			}
+		})
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	stdsql "database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
 
 	"consentgate/consent"
 	"consentgate/ent"
@@ -50,6 +52,7 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 	if err != nil {
 		return nil, err
 	}
+	q.WithoutAverages = !selectsAverages(ctx)
 	// Statistics run in approved operations only (their roles run nothing
 	// else): the operation's id keys its daily budget.
 	op, ok := approvedOperation(ctx)
@@ -98,6 +101,27 @@ func (r *Resolver) statistics(ctx context.Context, groupBy []model.StatisticsDim
 		out.Groups[i] = &model.StatisticsGroup{Keys: keys, Count: g.Count, AverageDaysToHire: g.AverageDaysToHire}
 	}
 	return out, nil
+}
+
+// selectsAverages reports whether the statistics field of ctx selects an
+// average days to hire, of its groups or of its remainder (outside a
+// GraphQL field, it does).
+func selectsAverages(ctx context.Context) bool {
+	if graphql.GetFieldContext(ctx) == nil || !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	op := graphql.GetOperationContext(ctx)
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name != "groups" && f.Name != "remainder" {
+			continue
+		}
+		for _, g := range graphql.CollectFields(op, f.Selections, nil) {
+			if g.Name == "averageDaysToHire" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // personalDimensions are the dimensions read from an applicant's own
@@ -186,13 +210,16 @@ func (r *Resolver) spend(ctx context.Context, account, operation string, p conse
 // how many were hired by their latest application and their whole days to
 // hire (consent.WholeDays, of whole seconds, clipped to q.MaxDaysToHire):
 // one row per group whatever the number of applicants, and no parameter
-// per applicant. consent.AggregateCells filters and releases.
+// per applicant. consent.AggregateCells filters and releases. The latest
+// applications are read only when the query needs them: it groups or
+// filters by APPLICATION_STATUS, or releases averages.
 //
-// The applications joined are those of the applicants reached, which is
+// The applications read are those of the applicants reached, which is
 // what the application rows rule reaches under an aggregate
 // (rule.ApplicationRows): it is not applied a second time.
 func aggregateCells(ctx context.Context, client *ent.Client, q consent.AggregateQuery, now time.Time) ([]consent.AggregateCell, error) {
 	dims := q.Dimensions()
+	hires := !q.WithoutAverages || slices.Contains(dims, consent.ByApplicationStatus)
 	var out []struct {
 		K0    string `json:"k0"`
 		K1    string `json:"k1"`
@@ -209,37 +236,42 @@ func aggregateCells(ctx context.Context, client *ent.Client, q consent.Aggregate
 	}
 	err := client.Applicant.Query().Modify(func(s *sql.Selector) {
 		pg := s.Dialect() == dialect.Postgres
-		// Each applicant's latest application: the first of theirs in this
-		// order; secs is how long it took to reach its status, in whole
-		// seconds.
-		secs := "CAST(strftime('%s', status_changed_at) AS INTEGER) - CAST(strftime('%s', created_at) AS INTEGER)"
-		if pg {
-			secs = "CAST(FLOOR(EXTRACT(EPOCH FROM status_changed_at)) AS BIGINT) - CAST(FLOOR(EXTRACT(EPOCH FROM created_at)) AS BIGINT)"
+		var latest *sql.SelectTable
+		if hires {
+			// Each applicant's latest application: the first of theirs in
+			// this order, found by the index on its applicant.
+			latest = sql.Table(application.Table).As("latest")
+			first := sql.Dialect(s.Dialect()).Select(application.FieldID).From(sql.Table(application.Table).As("ap"))
+			first.Where(sql.ColumnsEQ(first.C(application.FieldApplicantID), s.C(applicant.FieldID))).
+				OrderExpr(sql.Expr(first.C(application.FieldCreatedAt) + " DESC, " + first.C(application.FieldID) + " DESC")).Limit(1)
+			s.LeftJoin(latest).OnP(sql.P(func(b *sql.Builder) {
+				b.WriteString(latest.C(application.FieldID) + " = ").Wrap(func(b *sql.Builder) { b.Join(first) })
+			}))
 		}
-		latest := sql.Select(application.FieldApplicantID, application.FieldStatus).
-			AppendSelectExprAs(sql.Expr(secs), "secs").
-			AppendSelectExprAs(sql.RowNumber().PartitionBy(application.FieldApplicantID).
-				OrderExpr(sql.Expr(application.FieldCreatedAt+" DESC, "+application.FieldID+" DESC")), "nth").
-			From(sql.Table(application.Table)).As("latest")
-		s.LeftJoin(latest).OnP(sql.And(
-			sql.ColumnsEQ(s.C(applicant.FieldID), latest.C(application.FieldApplicantID)),
-			sql.EQ(latest.C("nth"), 1),
-		))
-
-		hired := fmt.Sprintf("%s = %s", latest.C(application.FieldStatus), quote(string(application.StatusHIRED)))
-		days := latest.C("secs")
-		whole := fmt.Sprintf("(%s + 43200) / 86400", days) // rounded, halves up, for secs > 0
 		s.Select()
 		keys := make([]string, len(dims))
 		for i, d := range dims {
 			keys[i] = "k" + strconv.Itoa(i)
 			s.AppendSelectExprAs(dimensionExpr(s, latest, d, now, pg), keys[i])
 		}
-		s.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n").
-			AppendSelectExprAs(sql.Expr(fmt.Sprintf("CAST(COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0) AS BIGINT)", hired)), "hired").
-			AppendSelectExprAs(sql.Expr(fmt.Sprintf(
-				"CAST(COALESCE(SUM(CASE WHEN NOT (%[1]s) OR %[2]s IS NULL OR %[2]s <= 0 THEN 0 WHEN %[3]s > %[4]d THEN %[4]d ELSE %[3]s END), 0) AS BIGINT)",
-				hired, days, whole, q.MaxDaysToHire)), "days")
+		s.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n")
+		if hires {
+			// How long the application took to reach its status, in whole
+			// seconds, and in whole days rounded (halves up) for secs > 0.
+			at := func(column string) string {
+				if pg {
+					return fmt.Sprintf("CAST(FLOOR(EXTRACT(EPOCH FROM %s)) AS BIGINT)", latest.C(column))
+				}
+				return fmt.Sprintf("CAST(strftime('%%s', %s) AS INTEGER)", latest.C(column))
+			}
+			secs := fmt.Sprintf("(%s - %s)", at(application.FieldStatusChangedAt), at(application.FieldCreatedAt))
+			hired := fmt.Sprintf("%s = %s", latest.C(application.FieldStatus), quote(string(application.StatusHIRED)))
+			whole := fmt.Sprintf("(%s + 43200) / 86400", secs)
+			s.AppendSelectExprAs(sql.Expr(fmt.Sprintf("CAST(COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0) AS BIGINT)", hired)), "hired").
+				AppendSelectExprAs(sql.Expr(fmt.Sprintf(
+					"CAST(COALESCE(SUM(CASE WHEN NOT (%[1]s) OR %[2]s IS NULL OR %[2]s <= 0 THEN 0 WHEN %[3]s > %[4]d THEN %[4]d ELSE %[3]s END), 0) AS BIGINT)",
+					hired, secs, whole, q.MaxDaysToHire)), "days")
+		}
 		if len(keys) > 0 {
 			s.GroupBy(keys...)
 		}
@@ -251,6 +283,9 @@ func aggregateCells(ctx context.Context, client *ent.Client, q consent.Aggregate
 	for i, o := range out {
 		k := [...]string{o.K0, o.K1, o.K2, o.K3, o.K4, o.K5, o.K6, o.K7, o.K8}
 		for j, d := range dims {
+			if d == consent.ByAgeBand {
+				k[j] = ageBand(k[j])
+			}
 			cells[i].Keys[d.Index()] = k[j]
 		}
 		cells[i].Count, cells[i].Hired, cells[i].Days = o.Count, o.Hired, o.Days
@@ -258,10 +293,11 @@ func aggregateCells(ctx context.Context, client *ent.Client, q consent.Aggregate
 	return cells, nil
 }
 
-// dimensionExpr returns the SQL expression of an applicant's value of d,
-// generalised as the dimension says ("" for unknown), over the applicants
-// of s and their latest application.
-func dimensionExpr(s, latest *sql.Selector, d consent.Dimension, now time.Time, pg bool) sql.Querier {
+// dimensionExpr returns the SQL expression of an applicant's value of d
+// ("" for unknown), generalised as the dimension says except AGE_BAND,
+// which is the age in whole years (ageBand generalises it), over the
+// applicants of s and their latest application.
+func dimensionExpr(s *sql.Selector, latest *sql.SelectTable, d consent.Dimension, now time.Time, pg bool) sql.Querier {
 	switch d {
 	case consent.ByApplicationStatus:
 		return sql.Expr(fmt.Sprintf("COALESCE(%s, 'NONE')", latest.C(application.FieldStatus)))
@@ -271,7 +307,22 @@ func dimensionExpr(s, latest *sql.Selector, d consent.Dimension, now time.Time, 
 		}
 		return sql.Expr(fmt.Sprintf("strftime('%%Y-%%m', %s)", s.C(applicant.FieldCreatedAt)))
 	case consent.ByAgeBand:
-		return ageBandExpr(s.C(applicant.FieldBirthDate), now, pg)
+		// The age at now, both as dates in UTC: the difference of the
+		// dates written as numbers YYYYMMDD, in ten thousands, is the
+		// age consent.AgeBand computes (February 29 included).
+		day := fmt.Sprintf("CAST(strftime('%%Y%%m%%d', %s) AS INTEGER)", s.C(applicant.FieldBirthDate))
+		if pg {
+			day = fmt.Sprintf("CAST(to_char(%s AT TIME ZONE 'UTC', 'YYYYMMDD') AS INTEGER)", s.C(applicant.FieldBirthDate))
+		}
+		y, m, dd := now.UTC().Date()
+		today := y*10000 + int(m)*100 + dd
+		return sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("CASE WHEN " + day + " <= ")
+			b.Arg(today)
+			b.WriteString(" THEN CAST((")
+			b.Arg(today)
+			b.WriteString(" - " + day + ") / 10000 AS TEXT) ELSE '' END") // NULL too
+		})
 	}
 	for _, p := range personalDimensions {
 		if p.dim == d {
@@ -281,32 +332,19 @@ func dimensionExpr(s, latest *sql.Selector, d consent.Dimension, now time.Time, 
 	panic("statistics: no column for dimension " + string(d)) // consent.Dimensions and personalDimensions disagree
 }
 
-// maxAgeBand bounds the ages ageBandExpr tells apart: older is unknown
-// (""); validate.BirthDate accepts no one past 100.
-const maxAgeBand = 200
+// maxAge bounds the ages ageBand tells apart: older is unknown (""), as no
+// one is (validate.BirthDate accepts no one past 100).
+const maxAge = 200
 
-// ageBandExpr returns the SQL expression of consent.AgeBand of the birth
-// date in column at now, both as dates in UTC: someone is at least A years
-// old when their birth date, as YYYY-MM-DD, is at most now's date A years
-// before, compared as text (which takes February 29 as AgeBand does).
-func ageBandExpr(column string, now time.Time, pg bool) sql.Querier {
-	date := fmt.Sprintf("date(%s)", column)
-	if pg {
-		date = fmt.Sprintf("to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD')", column)
+// ageBand generalises an age in whole years, as dimensionExpr reads it,
+// to its five-year band ("" for none, a birth after now, or past maxAge).
+func ageBand(age string) string {
+	n, err := strconv.Atoi(age)
+	if err != nil || n > maxAge {
+		return ""
 	}
-	y, m, d := now.UTC().Date()
-	before := func(years int) string { return fmt.Sprintf("%04d-%02d-%02d", y-years, m, d) }
-	return sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString(fmt.Sprintf("CASE WHEN %[1]s IS NULL OR %[1]s > ", date))
-		b.Arg(before(0))
-		b.WriteString(" THEN ''")
-		for lo := 0; lo < maxAgeBand; lo += 5 {
-			b.WriteString(" WHEN " + date + " > ")
-			b.Arg(before(lo + 5))
-			b.WriteString(fmt.Sprintf(" THEN '%d-%d'", lo, lo+4)) // as consent.AgeBand writes it
-		}
-		b.WriteString(" ELSE '' END")
-	})
+	band, _ := consent.AgeBandOf(n)
+	return band
 }
 
 // quote renders a constant as an SQL string literal.
