@@ -308,20 +308,24 @@ func dimensionExpr(s *sql.Selector, latest *sql.SelectTable, d consent.Dimension
 		return sql.Expr(fmt.Sprintf("strftime('%%Y-%%m', %s)", s.C(applicant.FieldCreatedAt)))
 	case consent.ByAgeBand:
 		// The age at now, both as dates in UTC: the difference of the
-		// dates written as numbers YYYYMMDD, in ten thousands, is the
-		// age consent.AgeBand computes (February 29 included).
-		day := fmt.Sprintf("CAST(strftime('%%Y%%m%%d', %s) AS INTEGER)", s.C(applicant.FieldBirthDate))
-		if pg {
-			day = fmt.Sprintf("CAST(to_char(%s AT TIME ZONE 'UTC', 'YYYYMMDD') AS INTEGER)", s.C(applicant.FieldBirthDate))
+		// dates written as numbers YYYYMMDD, in ten thousands, rounded
+		// down, is the age consent.AgeBand computes (February 29
+		// included); a birth after now is -1. The date is computed once
+		// per row (SQLite: read from the text of a time stored in UTC, as
+		// ent stores them, else converted by strftime, which costs more).
+		b := s.C(applicant.FieldBirthDate)
+		day := fmt.Sprintf("CAST(to_char(%s AT TIME ZONE 'UTC', 'YYYYMMDD') AS INTEGER)", b)
+		if !pg {
+			day = fmt.Sprintf("CAST(CASE WHEN substr(%[1]s, -6) = '+00:00' THEN substr(%[1]s, 1, 4) || substr(%[1]s, 6, 2) || substr(%[1]s, 9, 2) ELSE strftime('%%Y%%m%%d', %[1]s) END AS INTEGER)", b)
 		}
 		y, m, dd := now.UTC().Date()
-		today := y*10000 + int(m)*100 + dd
+		// Shifted by a thousand years, so that integer division, which
+		// truncates, rounds down.
+		shifted := y*10000 + int(m)*100 + dd + 1000*10000
 		return sql.ExprFunc(func(b *sql.Builder) {
-			b.WriteString("CASE WHEN " + day + " <= ")
-			b.Arg(today)
-			b.WriteString(" THEN CAST((")
-			b.Arg(today)
-			b.WriteString(" - " + day + ") / 10000 AS TEXT) ELSE '' END") // NULL too
+			b.WriteString("COALESCE(CAST((")
+			b.Arg(shifted)
+			b.WriteString(" - " + day + ") / 10000 - 1000 AS TEXT), '')")
 		})
 	}
 	for _, p := range personalDimensions {
