@@ -19,6 +19,7 @@ import (
 	"consentgate/graph"
 	"consentgate/graph/cursor"
 	"consentgate/receipt"
+	"consentgate/records"
 )
 
 // Config is everything the gateway reads from its environment and flags.
@@ -34,6 +35,7 @@ type Config struct {
 	Token       TokenOptions // issuer, audience and leeway checks (Keys filled at start)
 	HashKey     []byte       // key of the HASH mask
 	CursorKey   []byte       // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY, else CursorKeyFrom(HashKey); none (Defaults): a random key per process
+	SealKey     []byte       // key (records.KeySize bytes) sealing erased subjects' identities beside their records of provision: CONSENTGATE_SEAL_KEY, else SealKeyFrom(HashKey); none (Defaults): SealKeyFrom(HashKey) when serving
 	// Receipts signs consent receipts with CONSENTGATE_RECEIPT_KEY (the demo
 	// key with -demo) and serves it, with CONSENTGATE_RECEIPT_PREVIOUS_KEYS,
 	// as the JWKS; nil (Defaults): no receipts. Without the setting,
@@ -227,6 +229,18 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		// cursors cross replicas and restarts with no secret more to keep.
 		c.CursorKey = CursorKeyFrom(c.HashKey)
 	}
+	if v := getenv("CONSENTGATE_SEAL_KEY"); v != "" {
+		key, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(key) != records.KeySize {
+			return c, fmt.Errorf("%w: CONSENTGATE_SEAL_KEY must be %d random bytes in base64, such as the output of `openssl rand -base64 %d`", ErrConfig, records.KeySize, records.KeySize)
+		}
+		c.SealKey = key
+	} else {
+		// Derived from the HASH key, as the cursors' is: the sealed
+		// identities open on every replica and after restarts for as long
+		// as the pseudonyms they are filed under stay the same.
+		c.SealKey = SealKeyFrom(c.HashKey)
+	}
 	if err := loadReceiptKeys(getenv, demo, &c); err != nil {
 		return c, err
 	}
@@ -336,6 +350,13 @@ func ReceiptKeyFrom(hashKey []byte) []byte {
 // used when CONSENTGATE_CURSOR_KEY is not set.
 func CursorKeyFrom(hashKey []byte) []byte {
 	return deriveKey(hashKey, "consentgate: cursor sealing key, v1")
+}
+
+// SealKeyFrom is the key sealing erased subjects' identities
+// (records.Sealer) derived from the HASH key, used when
+// CONSENTGATE_SEAL_KEY is not set.
+func SealKeyFrom(hashKey []byte) []byte {
+	return deriveKey(hashKey, "consentgate: sealed identity key, v1")
 }
 
 // deriveKey is HMAC-SHA256 of a label of its own under the HASH key: a

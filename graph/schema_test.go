@@ -17,7 +17,7 @@ import (
 // personalTypes are the types that hold an applicant's personal data. The
 // walk below also finds any other type with a @personal or @personalBundle
 // field.
-var personalTypes = []string{"Applicant", "Application", "Answer", "WorkHistoryEntry", "Qualification", "EmergencyContact", "PrivacyRequest"}
+var personalTypes = []string{"Applicant", "Application", "Answer", "WorkHistoryEntry", "Qualification", "EmergencyContact", "PrivacyRequest", "SealedIdentity"}
 
 // TestEveryFieldOfPersonalTypesIsClassified walks the schema: every field
 // of a type that holds personal data names a known category with

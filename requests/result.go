@@ -193,6 +193,7 @@ type Erasure struct {
 	AccessRecordsPseudonymised int  `json:"accessRecordsPseudonymised"`
 	ApplicationsWithdrawn      int  `json:"applicationsWithdrawn"`
 	Erased                     bool `json:"erased"`
+	IdentitySealed             bool `json:"identitySealed"` // records of provision within their period keep the identity sealed (records.Seal)
 	PurposesWithdrawn          int  `json:"purposesWithdrawn"`
 	RequestsClosed             int  `json:"requestsClosed"`
 }
