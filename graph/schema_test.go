@@ -244,6 +244,8 @@ var fixedTimestamps = map[string]string{
 	"PrivacyRequest.createdAt":    "set once, when the request is filed",
 	"PrivacyRequest.dueAt":        "set once: the filing time plus the due period",
 	"PrivacyRequest.completedAt":  "set once, with the status COMPLETED",
+	"SealedIdentity.sealedAt":     "set once, when the erasure sealed the identity",
+	"SealedIdentity.purgeAfter":   "set once, when sealed: the latest record's time plus the legal period",
 }
 
 // TestTimestampsOfPersonalTypes: every timestamp (Time) field of a type
