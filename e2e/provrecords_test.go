@@ -337,7 +337,9 @@ func TestSealedIdentity(t *testing.T) {
 				mustGrant(t, f.revokeGrant(t, as("approver"), live.id, "done"), "revokeAccessGrant")
 				live = granted{}
 			}},
-			{"live", func() { live = granted{"compliance", f.liveGrant(t, ref, "GOVERNMENT_COOPERATION"), "GOVERNMENT_COOPERATION"} }},
+			{"live", func() {
+				live = granted{"compliance", f.liveGrant(t, ref, "GOVERNMENT_COOPERATION"), "GOVERNMENT_COOPERATION"}
+			}},
 		}
 		allowedReads := 0
 		for _, s := range states {
