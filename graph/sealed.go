@@ -28,12 +28,15 @@ type sealedState struct {
 	recorded atomic.Uint32 // bit i: category i released
 }
 
-// sealedOf returns the sealed identity a field belongs to: its object's.
+// sealedOf returns the sealed identity a field belongs to: its object's,
+// as the root field sealedSubject returns it (a plain type assertion: it
+// runs for every personal field). A sealed identity reached any other way
+// is not one here, and its fields are hidden (subjectOf finds no subject).
 func sealedOf(fc *graphql.FieldContext) (*model.SealedIdentity, bool) {
 	if fc == nil {
 		return nil, false
 	}
-	s, ok := deref(fc.Result).(*model.SealedIdentity)
+	s, ok := fc.Result.(*model.SealedIdentity)
 	return s, ok && s != nil
 }
 
