@@ -173,6 +173,16 @@ func TestRecordsOfProvision(t *testing.T) {
 		if strings.Contains(r.Raw, "globex") {
 			t.Fatalf("alice's history holds bob's: %s", r.Raw)
 		}
+		// Her DISCLOSURE names them too.
+		req := f.file(t, as("alice"), "DISCLOSURE", nil)
+		f.complete(t, "support", req)
+		disclosed := jsonOf(f.resultOf(t, as("alice"), req)["accessRecords"])
+		for _, want := range []string{fmt.Sprintf(`"consentID":%d`, wants["acme"].consent), `"recipientName":"Acme Kabushiki Kaisha"`,
+			fmt.Sprintf(`"grantID":%d`, grant), `"recipientName":"Acme Holdings Kabushiki Kaisha"`} {
+			if !strings.Contains(disclosed, want) {
+				t.Fatalf("the disclosure's records lack %s: %s", want, disclosed)
+			}
+		}
 		_ = bob
 	})
 }
