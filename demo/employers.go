@@ -21,6 +21,7 @@ func (s *demoSeeder) seedEmployers(ctx context.Context) error {
 		builders[i] = s.tx.Employer.Create().
 			SetExternalID(e.externalID).
 			SetName(e.name).
+			SetLegalName(e.legalName).
 			SetPrefecture(e.prefecture).
 			SetDescription(e.description).
 			SetCreatedAt(created.Add(time.Duration(i) * time.Hour))
@@ -63,6 +64,7 @@ func (s *demoSeeder) seedEmployers(ctx context.Context) error {
 // demoEmployer is an organisation of the demo and its jobs.
 type demoEmployer struct {
 	externalID, name, prefecture, description string
+	legalName                                 string // as registered: what its records of provision name
 	jobs                                      []demoJob
 }
 
@@ -99,7 +101,7 @@ func (q demoQuestion) approved() bool { return q.category != "" }
 // demoEmployers are the demo's organisations; the first is EmployerOrg.
 var demoEmployers = []demoEmployer{
 	{
-		externalID: EmployerOrg, name: "Sakura Technologies K.K.", prefecture: "Tokyo",
+		externalID: EmployerOrg, name: "Sakura Technologies K.K.", legalName: "株式会社サクラテクノロジーズ", prefecture: "Tokyo",
 		description: "A Tokyo software company building cloud services for retailers, with engineers from twelve countries.",
 		jobs: []demoJob{
 			{title: "Backend Engineer (Go)", prefecture: "Tokyo", field: "Software", employment: job.EmploymentTypeFULL_TIME,
@@ -133,7 +135,7 @@ var demoEmployers = []demoEmployer{
 		},
 	},
 	{
-		externalID: "fuji-care", name: "Fuji Care Services Co., Ltd.", prefecture: "Shizuoka",
+		externalID: "fuji-care", name: "Fuji Care Services Co., Ltd.", legalName: "富士ケアサービス株式会社", prefecture: "Shizuoka",
 		description: "Nursing care homes and day services in Hamamatsu and Shizuoka, welcoming care workers from abroad since 2015.",
 		jobs: []demoJob{
 			{title: "Care Worker (Specified Skilled Worker)", prefecture: "Shizuoka", field: "Nursing care", employment: job.EmploymentTypeFULL_TIME,
@@ -162,7 +164,7 @@ var demoEmployers = []demoEmployer{
 		},
 	},
 	{
-		externalID: "kansai-logistics", name: "Kansai Logistics Co., Ltd.", prefecture: "Osaka",
+		externalID: "kansai-logistics", name: "Kansai Logistics Co., Ltd.", legalName: "関西ロジスティクス株式会社", prefecture: "Osaka",
 		description: "Warehousing and last-mile delivery across the Kansai region.",
 		jobs: []demoJob{
 			{title: "Warehouse Operator (forklift)", prefecture: "Osaka", field: "Logistics", employment: job.EmploymentTypeFULL_TIME,
@@ -193,7 +195,7 @@ var demoEmployers = []demoEmployer{
 		},
 	},
 	{
-		externalID: "hokkaido-foods", name: "Hokkaido Foods Co., Ltd.", prefecture: "Hokkaido",
+		externalID: "hokkaido-foods", name: "Hokkaido Foods Co., Ltd.", legalName: "北海道フーズ株式会社", prefecture: "Hokkaido",
 		description: "Dairy products and prepared foods from Tokachi, shipped nationwide.",
 		jobs: []demoJob{
 			{title: "Food Processing Line Worker (dormitory)", prefecture: "Hokkaido", field: "Food manufacturing", employment: job.EmploymentTypeFULL_TIME,

@@ -170,7 +170,9 @@ func newFixture(t testing.TB, client *ent.Client) *fixture {
 	h := testGatewayHandlers(client, log, nil)
 	f.handler, f.metrics = h.API, h.Metrics
 
-	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SaveX(ctx)
+	// acme has a legal name of its own, which its records of provision
+	// name; globex has none, and its records name it by its name.
+	acme := client.Employer.Create().SetExternalID("acme").SetName("Acme K.K.").SetLegalName("Acme Kabushiki Kaisha").SaveX(ctx)
 	globex := client.Employer.Create().SetExternalID("globex").SetName("Globex G.K.").SaveX(ctx)
 	f.employers["acme"], f.employers["globex"] = acme, globex
 	job := func(key string, e *ent.Employer, title string, status string, questions ...string) {

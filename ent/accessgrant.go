@@ -17,8 +17,10 @@ type AccessGrant struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists.
-	SubjectID int `json:"subject_id,omitempty"`
+	// The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists. Exactly one of subjectID and subjectRef is set.
+	SubjectID *int `json:"subject_id,omitempty"`
+	// The keyed pseudonym (an access record's subjectRef) of an erased subject whose sealed identity the grant opens (sealedSubject); whether a sealed identity has it is not checked either.
+	SubjectRef string `json:"subject_ref,omitempty"`
 	// The case of policy §5(2).
 	Basis accessgrant.Basis `json:"basis,omitempty"`
 	// The instrument the basis rests on: a court order, a statute and article, an authority's request number.
@@ -51,7 +53,7 @@ func (*AccessGrant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case accessgrant.FieldID, accessgrant.FieldSubjectID:
 			values[i] = new(sql.NullInt64)
-		case accessgrant.FieldBasis, accessgrant.FieldReference, accessgrant.FieldJustification, accessgrant.FieldRequestedBy, accessgrant.FieldApprovedBy, accessgrant.FieldRevokedBy, accessgrant.FieldRevocationReason:
+		case accessgrant.FieldSubjectRef, accessgrant.FieldBasis, accessgrant.FieldReference, accessgrant.FieldJustification, accessgrant.FieldRequestedBy, accessgrant.FieldApprovedBy, accessgrant.FieldRevokedBy, accessgrant.FieldRevocationReason:
 			values[i] = new(sql.NullString)
 		case accessgrant.FieldRequestedAt, accessgrant.FieldApprovedAt, accessgrant.FieldExpiresAt, accessgrant.FieldRevokedAt:
 			values[i] = new(sql.NullTime)
@@ -80,7 +82,14 @@ func (_m *AccessGrant) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field subject_id", values[i])
 			} else if value.Valid {
-				_m.SubjectID = int(value.Int64)
+				_m.SubjectID = new(int)
+				*_m.SubjectID = int(value.Int64)
+			}
+		case accessgrant.FieldSubjectRef:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field subject_ref", values[i])
+			} else if value.Valid {
+				_m.SubjectRef = value.String
 			}
 		case accessgrant.FieldBasis:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -187,8 +196,13 @@ func (_m *AccessGrant) String() string {
 	var builder strings.Builder
 	builder.WriteString("AccessGrant(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
-	builder.WriteString("subject_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.SubjectID))
+	if v := _m.SubjectID; v != nil {
+		builder.WriteString("subject_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("subject_ref=")
+	builder.WriteString(_m.SubjectRef)
 	builder.WriteString(", ")
 	builder.WriteString("basis=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Basis))

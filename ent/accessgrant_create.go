@@ -28,6 +28,28 @@ func (_c *AccessGrantCreate) SetSubjectID(v int) *AccessGrantCreate {
 	return _c
 }
 
+// SetNillableSubjectID sets the "subject_id" field if the given value is not nil.
+func (_c *AccessGrantCreate) SetNillableSubjectID(v *int) *AccessGrantCreate {
+	if v != nil {
+		_c.SetSubjectID(*v)
+	}
+	return _c
+}
+
+// SetSubjectRef sets the "subject_ref" field.
+func (_c *AccessGrantCreate) SetSubjectRef(v string) *AccessGrantCreate {
+	_c.mutation.SetSubjectRef(v)
+	return _c
+}
+
+// SetNillableSubjectRef sets the "subject_ref" field if the given value is not nil.
+func (_c *AccessGrantCreate) SetNillableSubjectRef(v *string) *AccessGrantCreate {
+	if v != nil {
+		_c.SetSubjectRef(*v)
+	}
+	return _c
+}
+
 // SetBasis sets the "basis" field.
 func (_c *AccessGrantCreate) SetBasis(v accessgrant.Basis) *AccessGrantCreate {
 	_c.mutation.SetBasis(v)
@@ -176,8 +198,10 @@ func (_c *AccessGrantCreate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *AccessGrantCreate) check() error {
-	if _, ok := _c.mutation.SubjectID(); !ok {
-		return &ValidationError{Name: "subject_id", err: errors.New(`ent: missing required field "AccessGrant.subject_id"`)}
+	if v, ok := _c.mutation.SubjectRef(); ok {
+		if err := accessgrant.SubjectRefValidator(v); err != nil {
+			return &ValidationError{Name: "subject_ref", err: fmt.Errorf(`ent: validator failed for field "AccessGrant.subject_ref": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Basis(); !ok {
 		return &ValidationError{Name: "basis", err: errors.New(`ent: missing required field "AccessGrant.basis"`)}
@@ -258,7 +282,11 @@ func (_c *AccessGrantCreate) createSpec() (*AccessGrant, *sqlgraph.CreateSpec) {
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.SubjectID(); ok {
 		_spec.SetField(accessgrant.FieldSubjectID, field.TypeInt, value)
-		_node.SubjectID = value
+		_node.SubjectID = &value
+	}
+	if value, ok := _c.mutation.SubjectRef(); ok {
+		_spec.SetField(accessgrant.FieldSubjectRef, field.TypeString, value)
+		_node.SubjectRef = value
 	}
 	if value, ok := _c.mutation.Basis(); ok {
 		_spec.SetField(accessgrant.FieldBasis, field.TypeEnum, value)
@@ -477,6 +505,9 @@ func (u *AccessGrantUpsertOne) UpdateNewValues() *AccessGrantUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.SubjectID(); exists {
 			s.SetIgnore(accessgrant.FieldSubjectID)
+		}
+		if _, exists := u.create.mutation.SubjectRef(); exists {
+			s.SetIgnore(accessgrant.FieldSubjectRef)
 		}
 		if _, exists := u.create.mutation.Basis(); exists {
 			s.SetIgnore(accessgrant.FieldBasis)
@@ -827,6 +858,9 @@ func (u *AccessGrantUpsertBulk) UpdateNewValues() *AccessGrantUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.SubjectID(); exists {
 				s.SetIgnore(accessgrant.FieldSubjectID)
+			}
+			if _, exists := b.mutation.SubjectRef(); exists {
+				s.SetIgnore(accessgrant.FieldSubjectRef)
 			}
 			if _, exists := b.mutation.Basis(); exists {
 				s.SetIgnore(accessgrant.FieldBasis)

@@ -219,6 +219,12 @@ func (_u *AccessGrantUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			}
 		}
 	}
+	if _u.mutation.SubjectIDCleared() {
+		_spec.ClearField(accessgrant.FieldSubjectID, field.TypeInt)
+	}
+	if _u.mutation.SubjectRefCleared() {
+		_spec.ClearField(accessgrant.FieldSubjectRef, field.TypeString)
+	}
 	if value, ok := _u.mutation.ApprovedBy(); ok {
 		_spec.SetField(accessgrant.FieldApprovedBy, field.TypeString, value)
 	}
@@ -496,6 +502,12 @@ func (_u *AccessGrantUpdateOne) sqlSave(ctx context.Context) (_node *AccessGrant
 				ps[i](selector)
 			}
 		}
+	}
+	if _u.mutation.SubjectIDCleared() {
+		_spec.ClearField(accessgrant.FieldSubjectID, field.TypeInt)
+	}
+	if _u.mutation.SubjectRefCleared() {
+		_spec.ClearField(accessgrant.FieldSubjectRef, field.TypeString)
 	}
 	if value, ok := _u.mutation.ApprovedBy(); ok {
 		_spec.SetField(accessgrant.FieldApprovedBy, field.TypeString, value)

@@ -42,6 +42,12 @@ type AccessRecord struct {
 	LegalBasis string `json:"legal_basis,omitempty"`
 	// PolicyVersion holds the value of the "policy_version" field.
 	PolicyVersion string `json:"policy_version,omitempty"`
+	// The recipient organisation's legal name at the time of provision (Employer.legal_name, else its name); empty when the viewer acts for no organisation. Kept as it was: a later rename does not rewrite it.
+	RecipientName string `json:"recipient_name,omitempty"`
+	// The consent ledger entry relied on: the entry in force for the whole purpose (towards the recipient, for EMPLOYER_PROVISION) when the data was released; null when none was (a necessary purpose, a legal basis, records from before it was kept).
+	ConsentID *int `json:"consent_id,omitempty"`
+	// The access grant relied on, for a release under a legal basis (legal_basis); null otherwise.
+	GrantID *int `json:"grant_id,omitempty"`
 	// The previous record's hash (package records: the chain); empty in records written before the chain.
 	PrevHash string `json:"prev_hash,omitempty"`
 	// SHA-256 (hex) of prev_hash and the record's immutable fields (records.Hash); empty in records written before the chain.
@@ -56,9 +62,9 @@ func (*AccessRecord) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case accessrecord.FieldCategories:
 			values[i] = new([]byte)
-		case accessrecord.FieldID, accessrecord.FieldSubjectID:
+		case accessrecord.FieldID, accessrecord.FieldSubjectID, accessrecord.FieldConsentID, accessrecord.FieldGrantID:
 			values[i] = new(sql.NullInt64)
-		case accessrecord.FieldRequestID, accessrecord.FieldViewerAccount, accessrecord.FieldViewerRole, accessrecord.FieldViewerOrg, accessrecord.FieldPurpose, accessrecord.FieldSubjectRef, accessrecord.FieldDecision, accessrecord.FieldLegalBasis, accessrecord.FieldPolicyVersion, accessrecord.FieldPrevHash, accessrecord.FieldHash:
+		case accessrecord.FieldRequestID, accessrecord.FieldViewerAccount, accessrecord.FieldViewerRole, accessrecord.FieldViewerOrg, accessrecord.FieldPurpose, accessrecord.FieldSubjectRef, accessrecord.FieldDecision, accessrecord.FieldLegalBasis, accessrecord.FieldPolicyVersion, accessrecord.FieldRecipientName, accessrecord.FieldPrevHash, accessrecord.FieldHash:
 			values[i] = new(sql.NullString)
 		case accessrecord.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -158,6 +164,26 @@ func (_m *AccessRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PolicyVersion = value.String
 			}
+		case accessrecord.FieldRecipientName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field recipient_name", values[i])
+			} else if value.Valid {
+				_m.RecipientName = value.String
+			}
+		case accessrecord.FieldConsentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field consent_id", values[i])
+			} else if value.Valid {
+				_m.ConsentID = new(int)
+				*_m.ConsentID = int(value.Int64)
+			}
+		case accessrecord.FieldGrantID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field grant_id", values[i])
+			} else if value.Valid {
+				_m.GrantID = new(int)
+				*_m.GrantID = int(value.Int64)
+			}
 		case accessrecord.FieldPrevHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field prev_hash", values[i])
@@ -243,6 +269,19 @@ func (_m *AccessRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("policy_version=")
 	builder.WriteString(_m.PolicyVersion)
+	builder.WriteString(", ")
+	builder.WriteString("recipient_name=")
+	builder.WriteString(_m.RecipientName)
+	builder.WriteString(", ")
+	if v := _m.ConsentID; v != nil {
+		builder.WriteString("consent_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.GrantID; v != nil {
+		builder.WriteString("grant_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("prev_hash=")
 	builder.WriteString(_m.PrevHash)

@@ -134,6 +134,48 @@ func (_c *AccessRecordCreate) SetNillablePolicyVersion(v *string) *AccessRecordC
 	return _c
 }
 
+// SetRecipientName sets the "recipient_name" field.
+func (_c *AccessRecordCreate) SetRecipientName(v string) *AccessRecordCreate {
+	_c.mutation.SetRecipientName(v)
+	return _c
+}
+
+// SetNillableRecipientName sets the "recipient_name" field if the given value is not nil.
+func (_c *AccessRecordCreate) SetNillableRecipientName(v *string) *AccessRecordCreate {
+	if v != nil {
+		_c.SetRecipientName(*v)
+	}
+	return _c
+}
+
+// SetConsentID sets the "consent_id" field.
+func (_c *AccessRecordCreate) SetConsentID(v int) *AccessRecordCreate {
+	_c.mutation.SetConsentID(v)
+	return _c
+}
+
+// SetNillableConsentID sets the "consent_id" field if the given value is not nil.
+func (_c *AccessRecordCreate) SetNillableConsentID(v *int) *AccessRecordCreate {
+	if v != nil {
+		_c.SetConsentID(*v)
+	}
+	return _c
+}
+
+// SetGrantID sets the "grant_id" field.
+func (_c *AccessRecordCreate) SetGrantID(v int) *AccessRecordCreate {
+	_c.mutation.SetGrantID(v)
+	return _c
+}
+
+// SetNillableGrantID sets the "grant_id" field if the given value is not nil.
+func (_c *AccessRecordCreate) SetNillableGrantID(v *int) *AccessRecordCreate {
+	if v != nil {
+		_c.SetGrantID(*v)
+	}
+	return _c
+}
+
 // SetPrevHash sets the "prev_hash" field.
 func (_c *AccessRecordCreate) SetPrevHash(v string) *AccessRecordCreate {
 	_c.mutation.SetPrevHash(v)
@@ -262,6 +304,11 @@ func (_c *AccessRecordCreate) check() error {
 			return &ValidationError{Name: "policy_version", err: fmt.Errorf(`ent: validator failed for field "AccessRecord.policy_version": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.RecipientName(); ok {
+		if err := accessrecord.RecipientNameValidator(v); err != nil {
+			return &ValidationError{Name: "recipient_name", err: fmt.Errorf(`ent: validator failed for field "AccessRecord.recipient_name": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.PrevHash(); ok {
 		if err := accessrecord.PrevHashValidator(v); err != nil {
 			return &ValidationError{Name: "prev_hash", err: fmt.Errorf(`ent: validator failed for field "AccessRecord.prev_hash": %w`, err)}
@@ -346,6 +393,18 @@ func (_c *AccessRecordCreate) createSpec() (*AccessRecord, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.PolicyVersion(); ok {
 		_spec.SetField(accessrecord.FieldPolicyVersion, field.TypeString, value)
 		_node.PolicyVersion = value
+	}
+	if value, ok := _c.mutation.RecipientName(); ok {
+		_spec.SetField(accessrecord.FieldRecipientName, field.TypeString, value)
+		_node.RecipientName = value
+	}
+	if value, ok := _c.mutation.ConsentID(); ok {
+		_spec.SetField(accessrecord.FieldConsentID, field.TypeInt, value)
+		_node.ConsentID = &value
+	}
+	if value, ok := _c.mutation.GrantID(); ok {
+		_spec.SetField(accessrecord.FieldGrantID, field.TypeInt, value)
+		_node.GrantID = &value
 	}
 	if value, ok := _c.mutation.PrevHash(); ok {
 		_spec.SetField(accessrecord.FieldPrevHash, field.TypeString, value)
@@ -474,6 +533,15 @@ func (u *AccessRecordUpsertOne) UpdateNewValues() *AccessRecordUpsertOne {
 		}
 		if _, exists := u.create.mutation.PolicyVersion(); exists {
 			s.SetIgnore(accessrecord.FieldPolicyVersion)
+		}
+		if _, exists := u.create.mutation.RecipientName(); exists {
+			s.SetIgnore(accessrecord.FieldRecipientName)
+		}
+		if _, exists := u.create.mutation.ConsentID(); exists {
+			s.SetIgnore(accessrecord.FieldConsentID)
+		}
+		if _, exists := u.create.mutation.GrantID(); exists {
+			s.SetIgnore(accessrecord.FieldGrantID)
 		}
 		if _, exists := u.create.mutation.PrevHash(); exists {
 			s.SetIgnore(accessrecord.FieldPrevHash)
@@ -747,6 +815,15 @@ func (u *AccessRecordUpsertBulk) UpdateNewValues() *AccessRecordUpsertBulk {
 			}
 			if _, exists := b.mutation.PolicyVersion(); exists {
 				s.SetIgnore(accessrecord.FieldPolicyVersion)
+			}
+			if _, exists := b.mutation.RecipientName(); exists {
+				s.SetIgnore(accessrecord.FieldRecipientName)
+			}
+			if _, exists := b.mutation.ConsentID(); exists {
+				s.SetIgnore(accessrecord.FieldConsentID)
+			}
+			if _, exists := b.mutation.GrantID(); exists {
+				s.SetIgnore(accessrecord.FieldGrantID)
 			}
 			if _, exists := b.mutation.PrevHash(); exists {
 				s.SetIgnore(accessrecord.FieldPrevHash)

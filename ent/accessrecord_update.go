@@ -123,6 +123,15 @@ func (_u *AccessRecordUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.PolicyVersionCleared() {
 		_spec.ClearField(accessrecord.FieldPolicyVersion, field.TypeString)
 	}
+	if _u.mutation.RecipientNameCleared() {
+		_spec.ClearField(accessrecord.FieldRecipientName, field.TypeString)
+	}
+	if _u.mutation.ConsentIDCleared() {
+		_spec.ClearField(accessrecord.FieldConsentID, field.TypeInt)
+	}
+	if _u.mutation.GrantIDCleared() {
+		_spec.ClearField(accessrecord.FieldGrantID, field.TypeInt)
+	}
 	if _u.mutation.PrevHashCleared() {
 		_spec.ClearField(accessrecord.FieldPrevHash, field.TypeString)
 	}
@@ -275,6 +284,15 @@ func (_u *AccessRecordUpdateOne) sqlSave(ctx context.Context) (_node *AccessReco
 	}
 	if _u.mutation.PolicyVersionCleared() {
 		_spec.ClearField(accessrecord.FieldPolicyVersion, field.TypeString)
+	}
+	if _u.mutation.RecipientNameCleared() {
+		_spec.ClearField(accessrecord.FieldRecipientName, field.TypeString)
+	}
+	if _u.mutation.ConsentIDCleared() {
+		_spec.ClearField(accessrecord.FieldConsentID, field.TypeInt)
+	}
+	if _u.mutation.GrantIDCleared() {
+		_spec.ClearField(accessrecord.FieldGrantID, field.TypeInt)
 	}
 	if _u.mutation.PrevHashCleared() {
 		_spec.ClearField(accessrecord.FieldPrevHash, field.TypeString)

@@ -26,6 +26,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/sealedsubject"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -70,6 +71,8 @@ type Client struct {
 	PrivacyRequest *PrivacyRequestClient
 	// Question is the client for interacting with the Question builders.
 	Question *QuestionClient
+	// SealedSubject is the client for interacting with the SealedSubject builders.
+	SealedSubject *SealedSubjectClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -96,6 +99,7 @@ func (c *Client) init() {
 	c.PolicyVersion = NewPolicyVersionClient(c.config)
 	c.PrivacyRequest = NewPrivacyRequestClient(c.config)
 	c.Question = NewQuestionClient(c.config)
+	c.SealedSubject = NewSealedSubjectClient(c.config)
 }
 
 type (
@@ -203,6 +207,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PolicyVersion:         NewPolicyVersionClient(cfg),
 		PrivacyRequest:        NewPrivacyRequestClient(cfg),
 		Question:              NewQuestionClient(cfg),
+		SealedSubject:         NewSealedSubjectClient(cfg),
 	}, nil
 }
 
@@ -237,6 +242,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PolicyVersion:         NewPolicyVersionClient(cfg),
 		PrivacyRequest:        NewPrivacyRequestClient(cfg),
 		Question:              NewQuestionClient(cfg),
+		SealedSubject:         NewSealedSubjectClient(cfg),
 	}, nil
 }
 
@@ -269,6 +275,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.AccessGrant, c.AccessRecord, c.Answer, c.Applicant, c.Application,
 		c.BudgetSpend, c.Consent, c.ConsentState, c.Employer, c.Job, c.Operation,
 		c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest, c.Question,
+		c.SealedSubject,
 	} {
 		n.Use(hooks...)
 	}
@@ -281,6 +288,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.AccessGrant, c.AccessRecord, c.Answer, c.Applicant, c.Application,
 		c.BudgetSpend, c.Consent, c.ConsentState, c.Employer, c.Job, c.Operation,
 		c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest, c.Question,
+		c.SealedSubject,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -319,6 +327,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PrivacyRequest.mutate(ctx, m)
 	case *QuestionMutation:
 		return c.Question.mutate(ctx, m)
+	case *SealedSubjectMutation:
+		return c.SealedSubject.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -2766,17 +2776,151 @@ func (c *QuestionClient) mutate(ctx context.Context, m *QuestionMutation) (Value
 	}
 }
 
+// SealedSubjectClient is a client for the SealedSubject schema.
+type SealedSubjectClient struct {
+	config
+}
+
+// NewSealedSubjectClient returns a client for the SealedSubject from the given config.
+func NewSealedSubjectClient(c config) *SealedSubjectClient {
+	return &SealedSubjectClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `sealedsubject.Hooks(f(g(h())))`.
+func (c *SealedSubjectClient) Use(hooks ...Hook) {
+	c.hooks.SealedSubject = append(c.hooks.SealedSubject, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `sealedsubject.Intercept(f(g(h())))`.
+func (c *SealedSubjectClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SealedSubject = append(c.inters.SealedSubject, interceptors...)
+}
+
+// Create returns a builder for creating a SealedSubject entity.
+func (c *SealedSubjectClient) Create() *SealedSubjectCreate {
+	mutation := newSealedSubjectMutation(c.config, OpCreate)
+	return &SealedSubjectCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SealedSubject entities.
+func (c *SealedSubjectClient) CreateBulk(builders ...*SealedSubjectCreate) *SealedSubjectCreateBulk {
+	return &SealedSubjectCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SealedSubjectClient) MapCreateBulk(slice any, setFunc func(*SealedSubjectCreate, int)) *SealedSubjectCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SealedSubjectCreateBulk{err: fmt.Errorf("calling to SealedSubjectClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SealedSubjectCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SealedSubjectCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SealedSubject.
+func (c *SealedSubjectClient) Update() *SealedSubjectUpdate {
+	mutation := newSealedSubjectMutation(c.config, OpUpdate)
+	return &SealedSubjectUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SealedSubjectClient) UpdateOne(_m *SealedSubject) *SealedSubjectUpdateOne {
+	mutation := newSealedSubjectMutation(c.config, OpUpdateOne, withSealedSubject(_m))
+	return &SealedSubjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SealedSubjectClient) UpdateOneID(id int) *SealedSubjectUpdateOne {
+	mutation := newSealedSubjectMutation(c.config, OpUpdateOne, withSealedSubjectID(id))
+	return &SealedSubjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SealedSubject.
+func (c *SealedSubjectClient) Delete() *SealedSubjectDelete {
+	mutation := newSealedSubjectMutation(c.config, OpDelete)
+	return &SealedSubjectDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SealedSubjectClient) DeleteOne(_m *SealedSubject) *SealedSubjectDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SealedSubjectClient) DeleteOneID(id int) *SealedSubjectDeleteOne {
+	builder := c.Delete().Where(sealedsubject.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SealedSubjectDeleteOne{builder}
+}
+
+// Query returns a query builder for SealedSubject.
+func (c *SealedSubjectClient) Query() *SealedSubjectQuery {
+	return &SealedSubjectQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSealedSubject},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SealedSubject entity by its id.
+func (c *SealedSubjectClient) Get(ctx context.Context, id int) (*SealedSubject, error) {
+	return c.Query().Where(sealedsubject.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SealedSubjectClient) GetX(ctx context.Context, id int) *SealedSubject {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *SealedSubjectClient) Hooks() []Hook {
+	hooks := c.hooks.SealedSubject
+	return append(hooks[:len(hooks):len(hooks)], sealedsubject.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SealedSubjectClient) Interceptors() []Interceptor {
+	return c.inters.SealedSubject
+}
+
+func (c *SealedSubjectClient) mutate(ctx context.Context, m *SealedSubjectMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SealedSubjectCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SealedSubjectUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SealedSubjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SealedSubjectDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SealedSubject mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		AccessGrant, AccessRecord, Answer, Applicant, Application, BudgetSpend, Consent,
 		ConsentState, Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
-		PrivacyRequest, Question []ent.Hook
+		PrivacyRequest, Question, SealedSubject []ent.Hook
 	}
 	inters struct {
 		AccessGrant, AccessRecord, Answer, Applicant, Application, BudgetSpend, Consent,
 		ConsentState, Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
-		PrivacyRequest, Question []ent.Interceptor
+		PrivacyRequest, Question, SealedSubject []ent.Interceptor
 	}
 )
 

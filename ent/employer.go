@@ -25,6 +25,8 @@ type Employer struct {
 	ExternalID string `json:"external_id,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
+	// The organisation's registered name (e.g. its commercial registry's): what its records of provision name as the recipient, as it stood at each provision; empty: its name.
+	LegalName string `json:"legal_name,omitempty"`
 	// Prefecture of the head office.
 	Prefecture string `json:"prefecture,omitempty"`
 	// Description holds the value of the "description" field.
@@ -64,7 +66,7 @@ func (*Employer) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case employer.FieldID:
 			values[i] = new(sql.NullInt64)
-		case employer.FieldExternalID, employer.FieldName, employer.FieldPrefecture, employer.FieldDescription:
+		case employer.FieldExternalID, employer.FieldName, employer.FieldLegalName, employer.FieldPrefecture, employer.FieldDescription:
 			values[i] = new(sql.NullString)
 		case employer.FieldCreatedAt, employer.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -112,6 +114,12 @@ func (_m *Employer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case employer.FieldLegalName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field legal_name", values[i])
+			} else if value.Valid {
+				_m.LegalName = value.String
 			}
 		case employer.FieldPrefecture:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -177,6 +185,9 @@ func (_m *Employer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("legal_name=")
+	builder.WriteString(_m.LegalName)
 	builder.WriteString(", ")
 	builder.WriteString("prefecture=")
 	builder.WriteString(_m.Prefecture)

@@ -63,6 +63,20 @@ func (_c *EmployerCreate) SetName(v string) *EmployerCreate {
 	return _c
 }
 
+// SetLegalName sets the "legal_name" field.
+func (_c *EmployerCreate) SetLegalName(v string) *EmployerCreate {
+	_c.mutation.SetLegalName(v)
+	return _c
+}
+
+// SetNillableLegalName sets the "legal_name" field if the given value is not nil.
+func (_c *EmployerCreate) SetNillableLegalName(v *string) *EmployerCreate {
+	if v != nil {
+		_c.SetLegalName(*v)
+	}
+	return _c
+}
+
 // SetPrefecture sets the "prefecture" field.
 func (_c *EmployerCreate) SetPrefecture(v string) *EmployerCreate {
 	_c.mutation.SetPrefecture(v)
@@ -184,6 +198,11 @@ func (_c *EmployerCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Employer.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.LegalName(); ok {
+		if err := employer.LegalNameValidator(v); err != nil {
+			return &ValidationError{Name: "legal_name", err: fmt.Errorf(`ent: validator failed for field "Employer.legal_name": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Prefecture(); ok {
 		if err := employer.PrefectureValidator(v); err != nil {
 			return &ValidationError{Name: "prefecture", err: fmt.Errorf(`ent: validator failed for field "Employer.prefecture": %w`, err)}
@@ -236,6 +255,10 @@ func (_c *EmployerCreate) createSpec() (*Employer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(employer.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.LegalName(); ok {
+		_spec.SetField(employer.FieldLegalName, field.TypeString, value)
+		_node.LegalName = value
 	}
 	if value, ok := _c.mutation.Prefecture(); ok {
 		_spec.SetField(employer.FieldPrefecture, field.TypeString, value)
@@ -334,6 +357,24 @@ func (u *EmployerUpsert) SetName(v string) *EmployerUpsert {
 // UpdateName sets the "name" field to the value that was provided on create.
 func (u *EmployerUpsert) UpdateName() *EmployerUpsert {
 	u.SetExcluded(employer.FieldName)
+	return u
+}
+
+// SetLegalName sets the "legal_name" field.
+func (u *EmployerUpsert) SetLegalName(v string) *EmployerUpsert {
+	u.Set(employer.FieldLegalName, v)
+	return u
+}
+
+// UpdateLegalName sets the "legal_name" field to the value that was provided on create.
+func (u *EmployerUpsert) UpdateLegalName() *EmployerUpsert {
+	u.SetExcluded(employer.FieldLegalName)
+	return u
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (u *EmployerUpsert) ClearLegalName() *EmployerUpsert {
+	u.SetNull(employer.FieldLegalName)
 	return u
 }
 
@@ -446,6 +487,27 @@ func (u *EmployerUpsertOne) SetName(v string) *EmployerUpsertOne {
 func (u *EmployerUpsertOne) UpdateName() *EmployerUpsertOne {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetLegalName sets the "legal_name" field.
+func (u *EmployerUpsertOne) SetLegalName(v string) *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetLegalName(v)
+	})
+}
+
+// UpdateLegalName sets the "legal_name" field to the value that was provided on create.
+func (u *EmployerUpsertOne) UpdateLegalName() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateLegalName()
+	})
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (u *EmployerUpsertOne) ClearLegalName() *EmployerUpsertOne {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearLegalName()
 	})
 }
 
@@ -730,6 +792,27 @@ func (u *EmployerUpsertBulk) SetName(v string) *EmployerUpsertBulk {
 func (u *EmployerUpsertBulk) UpdateName() *EmployerUpsertBulk {
 	return u.Update(func(s *EmployerUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetLegalName sets the "legal_name" field.
+func (u *EmployerUpsertBulk) SetLegalName(v string) *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.SetLegalName(v)
+	})
+}
+
+// UpdateLegalName sets the "legal_name" field to the value that was provided on create.
+func (u *EmployerUpsertBulk) UpdateLegalName() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.UpdateLegalName()
+	})
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (u *EmployerUpsertBulk) ClearLegalName() *EmployerUpsertBulk {
+	return u.Update(func(s *EmployerUpsert) {
+		s.ClearLegalName()
 	})
 }
 

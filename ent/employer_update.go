@@ -50,6 +50,26 @@ func (_u *EmployerUpdate) SetNillableName(v *string) *EmployerUpdate {
 	return _u
 }
 
+// SetLegalName sets the "legal_name" field.
+func (_u *EmployerUpdate) SetLegalName(v string) *EmployerUpdate {
+	_u.mutation.SetLegalName(v)
+	return _u
+}
+
+// SetNillableLegalName sets the "legal_name" field if the given value is not nil.
+func (_u *EmployerUpdate) SetNillableLegalName(v *string) *EmployerUpdate {
+	if v != nil {
+		_u.SetLegalName(*v)
+	}
+	return _u
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (_u *EmployerUpdate) ClearLegalName() *EmployerUpdate {
+	_u.mutation.ClearLegalName()
+	return _u
+}
+
 // SetPrefecture sets the "prefecture" field.
 func (_u *EmployerUpdate) SetPrefecture(v string) *EmployerUpdate {
 	_u.mutation.SetPrefecture(v)
@@ -180,6 +200,11 @@ func (_u *EmployerUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Employer.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LegalName(); ok {
+		if err := employer.LegalNameValidator(v); err != nil {
+			return &ValidationError{Name: "legal_name", err: fmt.Errorf(`ent: validator failed for field "Employer.legal_name": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Prefecture(); ok {
 		if err := employer.PrefectureValidator(v); err != nil {
 			return &ValidationError{Name: "prefecture", err: fmt.Errorf(`ent: validator failed for field "Employer.prefecture": %w`, err)}
@@ -216,6 +241,12 @@ func (_u *EmployerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(employer.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.LegalName(); ok {
+		_spec.SetField(employer.FieldLegalName, field.TypeString, value)
+	}
+	if _u.mutation.LegalNameCleared() {
+		_spec.ClearField(employer.FieldLegalName, field.TypeString)
 	}
 	if value, ok := _u.mutation.Prefecture(); ok {
 		_spec.SetField(employer.FieldPrefecture, field.TypeString, value)
@@ -313,6 +344,26 @@ func (_u *EmployerUpdateOne) SetNillableName(v *string) *EmployerUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
 	}
+	return _u
+}
+
+// SetLegalName sets the "legal_name" field.
+func (_u *EmployerUpdateOne) SetLegalName(v string) *EmployerUpdateOne {
+	_u.mutation.SetLegalName(v)
+	return _u
+}
+
+// SetNillableLegalName sets the "legal_name" field if the given value is not nil.
+func (_u *EmployerUpdateOne) SetNillableLegalName(v *string) *EmployerUpdateOne {
+	if v != nil {
+		_u.SetLegalName(*v)
+	}
+	return _u
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (_u *EmployerUpdateOne) ClearLegalName() *EmployerUpdateOne {
+	_u.mutation.ClearLegalName()
 	return _u
 }
 
@@ -459,6 +510,11 @@ func (_u *EmployerUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Employer.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LegalName(); ok {
+		if err := employer.LegalNameValidator(v); err != nil {
+			return &ValidationError{Name: "legal_name", err: fmt.Errorf(`ent: validator failed for field "Employer.legal_name": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Prefecture(); ok {
 		if err := employer.PrefectureValidator(v); err != nil {
 			return &ValidationError{Name: "prefecture", err: fmt.Errorf(`ent: validator failed for field "Employer.prefecture": %w`, err)}
@@ -512,6 +568,12 @@ func (_u *EmployerUpdateOne) sqlSave(ctx context.Context) (_node *Employer, err 
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(employer.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.LegalName(); ok {
+		_spec.SetField(employer.FieldLegalName, field.TypeString, value)
+	}
+	if _u.mutation.LegalNameCleared() {
+		_spec.ClearField(employer.FieldLegalName, field.TypeString)
 	}
 	if value, ok := _u.mutation.Prefecture(); ok {
 		_spec.SetField(employer.FieldPrefecture, field.TypeString, value)

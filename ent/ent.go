@@ -18,6 +18,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/sealedsubject"
 	"context"
 	"errors"
 	"fmt"
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			policyversion.Table:         policyversion.ValidColumn,
 			privacyrequest.Table:        privacyrequest.ValidColumn,
 			question.Table:              question.ValidColumn,
+			sealedsubject.Table:         sealedsubject.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

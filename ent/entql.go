@@ -19,6 +19,7 @@ import (
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/sealedsubject"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -28,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 15)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessgrant.Table,
@@ -41,6 +42,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Type: "AccessGrant",
 		Fields: map[string]*sqlgraph.FieldSpec{
 			accessgrant.FieldSubjectID:        {Type: field.TypeInt, Column: accessgrant.FieldSubjectID},
+			accessgrant.FieldSubjectRef:       {Type: field.TypeString, Column: accessgrant.FieldSubjectRef},
 			accessgrant.FieldBasis:            {Type: field.TypeEnum, Column: accessgrant.FieldBasis},
 			accessgrant.FieldReference:        {Type: field.TypeString, Column: accessgrant.FieldReference},
 			accessgrant.FieldJustification:    {Type: field.TypeString, Column: accessgrant.FieldJustification},
@@ -77,6 +79,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			accessrecord.FieldDecision:      {Type: field.TypeString, Column: accessrecord.FieldDecision},
 			accessrecord.FieldLegalBasis:    {Type: field.TypeString, Column: accessrecord.FieldLegalBasis},
 			accessrecord.FieldPolicyVersion: {Type: field.TypeString, Column: accessrecord.FieldPolicyVersion},
+			accessrecord.FieldRecipientName: {Type: field.TypeString, Column: accessrecord.FieldRecipientName},
+			accessrecord.FieldConsentID:     {Type: field.TypeInt, Column: accessrecord.FieldConsentID},
+			accessrecord.FieldGrantID:       {Type: field.TypeInt, Column: accessrecord.FieldGrantID},
 			accessrecord.FieldPrevHash:      {Type: field.TypeString, Column: accessrecord.FieldPrevHash},
 			accessrecord.FieldHash:          {Type: field.TypeString, Column: accessrecord.FieldHash},
 		},
@@ -250,6 +255,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employer.FieldUpdatedAt:   {Type: field.TypeTime, Column: employer.FieldUpdatedAt},
 			employer.FieldExternalID:  {Type: field.TypeString, Column: employer.FieldExternalID},
 			employer.FieldName:        {Type: field.TypeString, Column: employer.FieldName},
+			employer.FieldLegalName:   {Type: field.TypeString, Column: employer.FieldLegalName},
 			employer.FieldPrefecture:  {Type: field.TypeString, Column: employer.FieldPrefecture},
 			employer.FieldDescription: {Type: field.TypeString, Column: employer.FieldDescription},
 		},
@@ -390,6 +396,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 			question.FieldRetiredAt:   {Type: field.TypeTime, Column: question.FieldRetiredAt},
 			question.FieldJobID:       {Type: field.TypeInt, Column: question.FieldJobID},
 			question.FieldReplacesID:  {Type: field.TypeInt, Column: question.FieldReplacesID},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   sealedsubject.Table,
+			Columns: sealedsubject.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: sealedsubject.FieldID,
+			},
+		},
+		Type: "SealedSubject",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			sealedsubject.FieldSubjectRef: {Type: field.TypeString, Column: sealedsubject.FieldSubjectRef},
+			sealedsubject.FieldSealed:     {Type: field.TypeBytes, Column: sealedsubject.FieldSealed},
+			sealedsubject.FieldSealedAt:   {Type: field.TypeTime, Column: sealedsubject.FieldSealedAt},
+			sealedsubject.FieldPurgeAfter: {Type: field.TypeTime, Column: sealedsubject.FieldPurgeAfter},
 		},
 	}
 	graph.MustAddE(
@@ -770,6 +793,11 @@ func (f *AccessGrantFilter) WhereSubjectID(p entql.IntP) {
 	f.Where(p.Field(accessgrant.FieldSubjectID))
 }
 
+// WhereSubjectRef applies the entql string predicate on the subject_ref field.
+func (f *AccessGrantFilter) WhereSubjectRef(p entql.StringP) {
+	f.Where(p.Field(accessgrant.FieldSubjectRef))
+}
+
 // WhereBasis applies the entql string predicate on the basis field.
 func (f *AccessGrantFilter) WhereBasis(p entql.StringP) {
 	f.Where(p.Field(accessgrant.FieldBasis))
@@ -923,6 +951,21 @@ func (f *AccessRecordFilter) WhereLegalBasis(p entql.StringP) {
 // WherePolicyVersion applies the entql string predicate on the policy_version field.
 func (f *AccessRecordFilter) WherePolicyVersion(p entql.StringP) {
 	f.Where(p.Field(accessrecord.FieldPolicyVersion))
+}
+
+// WhereRecipientName applies the entql string predicate on the recipient_name field.
+func (f *AccessRecordFilter) WhereRecipientName(p entql.StringP) {
+	f.Where(p.Field(accessrecord.FieldRecipientName))
+}
+
+// WhereConsentID applies the entql int predicate on the consent_id field.
+func (f *AccessRecordFilter) WhereConsentID(p entql.IntP) {
+	f.Where(p.Field(accessrecord.FieldConsentID))
+}
+
+// WhereGrantID applies the entql int predicate on the grant_id field.
+func (f *AccessRecordFilter) WhereGrantID(p entql.IntP) {
+	f.Where(p.Field(accessrecord.FieldGrantID))
 }
 
 // WherePrevHash applies the entql string predicate on the prev_hash field.
@@ -1839,6 +1882,11 @@ func (f *EmployerFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(employer.FieldName))
 }
 
+// WhereLegalName applies the entql string predicate on the legal_name field.
+func (f *EmployerFilter) WhereLegalName(p entql.StringP) {
+	f.Where(p.Field(employer.FieldLegalName))
+}
+
 // WherePrefecture applies the entql string predicate on the prefecture field.
 func (f *EmployerFilter) WherePrefecture(p entql.StringP) {
 	f.Where(p.Field(employer.FieldPrefecture))
@@ -2541,4 +2589,64 @@ func (f *QuestionFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
 			p(s)
 		}
 	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SealedSubjectQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SealedSubjectQuery builder.
+func (_q *SealedSubjectQuery) Filter() *SealedSubjectFilter {
+	return &SealedSubjectFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SealedSubjectMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SealedSubjectMutation builder.
+func (m *SealedSubjectMutation) Filter() *SealedSubjectFilter {
+	return &SealedSubjectFilter{config: m.config, predicateAdder: m}
+}
+
+// SealedSubjectFilter provides a generic filtering capability at runtime for SealedSubjectQuery.
+type SealedSubjectFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SealedSubjectFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SealedSubjectFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(sealedsubject.FieldID))
+}
+
+// WhereSubjectRef applies the entql string predicate on the subject_ref field.
+func (f *SealedSubjectFilter) WhereSubjectRef(p entql.StringP) {
+	f.Where(p.Field(sealedsubject.FieldSubjectRef))
+}
+
+// WhereSealed applies the entql []byte predicate on the sealed field.
+func (f *SealedSubjectFilter) WhereSealed(p entql.BytesP) {
+	f.Where(p.Field(sealedsubject.FieldSealed))
+}
+
+// WhereSealedAt applies the entql time.Time predicate on the sealed_at field.
+func (f *SealedSubjectFilter) WhereSealedAt(p entql.TimeP) {
+	f.Where(p.Field(sealedsubject.FieldSealedAt))
+}
+
+// WherePurgeAfter applies the entql time.Time predicate on the purge_after field.
+func (f *SealedSubjectFilter) WherePurgeAfter(p entql.TimeP) {
+	f.Where(p.Field(sealedsubject.FieldPurgeAfter))
 }

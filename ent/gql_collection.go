@@ -50,6 +50,11 @@ func (_q *AccessGrantQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, accessgrant.FieldSubjectID)
 				fieldSeen[accessgrant.FieldSubjectID] = struct{}{}
 			}
+		case "subjectRef":
+			if _, ok := fieldSeen[accessgrant.FieldSubjectRef]; !ok {
+				selectedFields = append(selectedFields, accessgrant.FieldSubjectRef)
+				fieldSeen[accessgrant.FieldSubjectRef] = struct{}{}
+			}
 		case "basis":
 			if _, ok := fieldSeen[accessgrant.FieldBasis]; !ok {
 				selectedFields = append(selectedFields, accessgrant.FieldBasis)
@@ -221,6 +226,21 @@ func (_q *AccessRecordQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[accessrecord.FieldPolicyVersion]; !ok {
 				selectedFields = append(selectedFields, accessrecord.FieldPolicyVersion)
 				fieldSeen[accessrecord.FieldPolicyVersion] = struct{}{}
+			}
+		case "recipientName":
+			if _, ok := fieldSeen[accessrecord.FieldRecipientName]; !ok {
+				selectedFields = append(selectedFields, accessrecord.FieldRecipientName)
+				fieldSeen[accessrecord.FieldRecipientName] = struct{}{}
+			}
+		case "consentID":
+			if _, ok := fieldSeen[accessrecord.FieldConsentID]; !ok {
+				selectedFields = append(selectedFields, accessrecord.FieldConsentID)
+				fieldSeen[accessrecord.FieldConsentID] = struct{}{}
+			}
+		case "grantID":
+			if _, ok := fieldSeen[accessrecord.FieldGrantID]; !ok {
+				selectedFields = append(selectedFields, accessrecord.FieldGrantID)
+				fieldSeen[accessrecord.FieldGrantID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1217,6 +1237,11 @@ func (_q *EmployerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[employer.FieldName]; !ok {
 				selectedFields = append(selectedFields, employer.FieldName)
 				fieldSeen[employer.FieldName] = struct{}{}
+			}
+		case "legalName":
+			if _, ok := fieldSeen[employer.FieldLegalName]; !ok {
+				selectedFields = append(selectedFields, employer.FieldLegalName)
+				fieldSeen[employer.FieldLegalName] = struct{}{}
 			}
 		case "prefecture":
 			if _, ok := fieldSeen[employer.FieldPrefecture]; !ok {

@@ -12,7 +12,8 @@ import (
 
 // CreateAccessGrantInput represents a mutation input for creating accessgrants.
 type CreateAccessGrantInput struct {
-	SubjectID     int
+	SubjectID     *int
+	SubjectRef    *string
 	Basis         accessgrant.Basis
 	Reference     string
 	Justification string
@@ -20,7 +21,12 @@ type CreateAccessGrantInput struct {
 
 // Mutate applies the CreateAccessGrantInput on the AccessGrantMutation builder.
 func (i *CreateAccessGrantInput) Mutate(m *AccessGrantMutation) {
-	m.SetSubjectID(i.SubjectID)
+	if v := i.SubjectID; v != nil {
+		m.SetSubjectID(*v)
+	}
+	if v := i.SubjectRef; v != nil {
+		m.SetSubjectRef(*v)
+	}
 	m.SetBasis(i.Basis)
 	m.SetReference(i.Reference)
 	m.SetJustification(i.Justification)

@@ -39,14 +39,33 @@ type AccessGrantWhereInput struct {
 	IDLTE   *int  `json:"idLTE,omitempty"`
 
 	// "subject_id" field predicates.
-	SubjectID      *int  `json:"subjectID,omitempty"`
-	SubjectIDNEQ   *int  `json:"subjectIDNEQ,omitempty"`
-	SubjectIDIn    []int `json:"subjectIDIn,omitempty"`
-	SubjectIDNotIn []int `json:"subjectIDNotIn,omitempty"`
-	SubjectIDGT    *int  `json:"subjectIDGT,omitempty"`
-	SubjectIDGTE   *int  `json:"subjectIDGTE,omitempty"`
-	SubjectIDLT    *int  `json:"subjectIDLT,omitempty"`
-	SubjectIDLTE   *int  `json:"subjectIDLTE,omitempty"`
+	SubjectID       *int  `json:"subjectID,omitempty"`
+	SubjectIDNEQ    *int  `json:"subjectIDNEQ,omitempty"`
+	SubjectIDIn     []int `json:"subjectIDIn,omitempty"`
+	SubjectIDNotIn  []int `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT     *int  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE    *int  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT     *int  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE    *int  `json:"subjectIDLTE,omitempty"`
+	SubjectIDIsNil  bool  `json:"subjectIDIsNil,omitempty"`
+	SubjectIDNotNil bool  `json:"subjectIDNotNil,omitempty"`
+
+	// "subject_ref" field predicates.
+	SubjectRef             *string  `json:"subjectRef,omitempty"`
+	SubjectRefNEQ          *string  `json:"subjectRefNEQ,omitempty"`
+	SubjectRefIn           []string `json:"subjectRefIn,omitempty"`
+	SubjectRefNotIn        []string `json:"subjectRefNotIn,omitempty"`
+	SubjectRefGT           *string  `json:"subjectRefGT,omitempty"`
+	SubjectRefGTE          *string  `json:"subjectRefGTE,omitempty"`
+	SubjectRefLT           *string  `json:"subjectRefLT,omitempty"`
+	SubjectRefLTE          *string  `json:"subjectRefLTE,omitempty"`
+	SubjectRefContains     *string  `json:"subjectRefContains,omitempty"`
+	SubjectRefHasPrefix    *string  `json:"subjectRefHasPrefix,omitempty"`
+	SubjectRefHasSuffix    *string  `json:"subjectRefHasSuffix,omitempty"`
+	SubjectRefIsNil        bool     `json:"subjectRefIsNil,omitempty"`
+	SubjectRefNotNil       bool     `json:"subjectRefNotNil,omitempty"`
+	SubjectRefEqualFold    *string  `json:"subjectRefEqualFold,omitempty"`
+	SubjectRefContainsFold *string  `json:"subjectRefContainsFold,omitempty"`
 
 	// "basis" field predicates.
 	Basis      *accessgrant.Basis  `json:"basis,omitempty"`
@@ -268,6 +287,57 @@ func (i *AccessGrantWhereInput) P() (predicate.AccessGrant, error) {
 	}
 	if i.SubjectIDLTE != nil {
 		predicates = append(predicates, accessgrant.SubjectIDLTE(*i.SubjectIDLTE))
+	}
+	if i.SubjectIDIsNil {
+		predicates = append(predicates, accessgrant.SubjectIDIsNil())
+	}
+	if i.SubjectIDNotNil {
+		predicates = append(predicates, accessgrant.SubjectIDNotNil())
+	}
+	if i.SubjectRef != nil {
+		predicates = append(predicates, accessgrant.SubjectRefEQ(*i.SubjectRef))
+	}
+	if i.SubjectRefNEQ != nil {
+		predicates = append(predicates, accessgrant.SubjectRefNEQ(*i.SubjectRefNEQ))
+	}
+	if len(i.SubjectRefIn) > 0 {
+		predicates = append(predicates, accessgrant.SubjectRefIn(i.SubjectRefIn...))
+	}
+	if len(i.SubjectRefNotIn) > 0 {
+		predicates = append(predicates, accessgrant.SubjectRefNotIn(i.SubjectRefNotIn...))
+	}
+	if i.SubjectRefGT != nil {
+		predicates = append(predicates, accessgrant.SubjectRefGT(*i.SubjectRefGT))
+	}
+	if i.SubjectRefGTE != nil {
+		predicates = append(predicates, accessgrant.SubjectRefGTE(*i.SubjectRefGTE))
+	}
+	if i.SubjectRefLT != nil {
+		predicates = append(predicates, accessgrant.SubjectRefLT(*i.SubjectRefLT))
+	}
+	if i.SubjectRefLTE != nil {
+		predicates = append(predicates, accessgrant.SubjectRefLTE(*i.SubjectRefLTE))
+	}
+	if i.SubjectRefContains != nil {
+		predicates = append(predicates, accessgrant.SubjectRefContains(*i.SubjectRefContains))
+	}
+	if i.SubjectRefHasPrefix != nil {
+		predicates = append(predicates, accessgrant.SubjectRefHasPrefix(*i.SubjectRefHasPrefix))
+	}
+	if i.SubjectRefHasSuffix != nil {
+		predicates = append(predicates, accessgrant.SubjectRefHasSuffix(*i.SubjectRefHasSuffix))
+	}
+	if i.SubjectRefIsNil {
+		predicates = append(predicates, accessgrant.SubjectRefIsNil())
+	}
+	if i.SubjectRefNotNil {
+		predicates = append(predicates, accessgrant.SubjectRefNotNil())
+	}
+	if i.SubjectRefEqualFold != nil {
+		predicates = append(predicates, accessgrant.SubjectRefEqualFold(*i.SubjectRefEqualFold))
+	}
+	if i.SubjectRefContainsFold != nil {
+		predicates = append(predicates, accessgrant.SubjectRefContainsFold(*i.SubjectRefContainsFold))
 	}
 	if i.Basis != nil {
 		predicates = append(predicates, accessgrant.BasisEQ(*i.Basis))
@@ -701,6 +771,47 @@ type AccessRecordWhereInput struct {
 	PolicyVersionNotNil       bool     `json:"policyVersionNotNil,omitempty"`
 	PolicyVersionEqualFold    *string  `json:"policyVersionEqualFold,omitempty"`
 	PolicyVersionContainsFold *string  `json:"policyVersionContainsFold,omitempty"`
+
+	// "recipient_name" field predicates.
+	RecipientName             *string  `json:"recipientName,omitempty"`
+	RecipientNameNEQ          *string  `json:"recipientNameNEQ,omitempty"`
+	RecipientNameIn           []string `json:"recipientNameIn,omitempty"`
+	RecipientNameNotIn        []string `json:"recipientNameNotIn,omitempty"`
+	RecipientNameGT           *string  `json:"recipientNameGT,omitempty"`
+	RecipientNameGTE          *string  `json:"recipientNameGTE,omitempty"`
+	RecipientNameLT           *string  `json:"recipientNameLT,omitempty"`
+	RecipientNameLTE          *string  `json:"recipientNameLTE,omitempty"`
+	RecipientNameContains     *string  `json:"recipientNameContains,omitempty"`
+	RecipientNameHasPrefix    *string  `json:"recipientNameHasPrefix,omitempty"`
+	RecipientNameHasSuffix    *string  `json:"recipientNameHasSuffix,omitempty"`
+	RecipientNameIsNil        bool     `json:"recipientNameIsNil,omitempty"`
+	RecipientNameNotNil       bool     `json:"recipientNameNotNil,omitempty"`
+	RecipientNameEqualFold    *string  `json:"recipientNameEqualFold,omitempty"`
+	RecipientNameContainsFold *string  `json:"recipientNameContainsFold,omitempty"`
+
+	// "consent_id" field predicates.
+	ConsentID       *int  `json:"consentID,omitempty"`
+	ConsentIDNEQ    *int  `json:"consentIDNEQ,omitempty"`
+	ConsentIDIn     []int `json:"consentIDIn,omitempty"`
+	ConsentIDNotIn  []int `json:"consentIDNotIn,omitempty"`
+	ConsentIDGT     *int  `json:"consentIDGT,omitempty"`
+	ConsentIDGTE    *int  `json:"consentIDGTE,omitempty"`
+	ConsentIDLT     *int  `json:"consentIDLT,omitempty"`
+	ConsentIDLTE    *int  `json:"consentIDLTE,omitempty"`
+	ConsentIDIsNil  bool  `json:"consentIDIsNil,omitempty"`
+	ConsentIDNotNil bool  `json:"consentIDNotNil,omitempty"`
+
+	// "grant_id" field predicates.
+	GrantID       *int  `json:"grantID,omitempty"`
+	GrantIDNEQ    *int  `json:"grantIDNEQ,omitempty"`
+	GrantIDIn     []int `json:"grantIDIn,omitempty"`
+	GrantIDNotIn  []int `json:"grantIDNotIn,omitempty"`
+	GrantIDGT     *int  `json:"grantIDGT,omitempty"`
+	GrantIDGTE    *int  `json:"grantIDGTE,omitempty"`
+	GrantIDLT     *int  `json:"grantIDLT,omitempty"`
+	GrantIDLTE    *int  `json:"grantIDLTE,omitempty"`
+	GrantIDIsNil  bool  `json:"grantIDIsNil,omitempty"`
+	GrantIDNotNil bool  `json:"grantIDNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1187,6 +1298,111 @@ func (i *AccessRecordWhereInput) P() (predicate.AccessRecord, error) {
 	}
 	if i.PolicyVersionContainsFold != nil {
 		predicates = append(predicates, accessrecord.PolicyVersionContainsFold(*i.PolicyVersionContainsFold))
+	}
+	if i.RecipientName != nil {
+		predicates = append(predicates, accessrecord.RecipientNameEQ(*i.RecipientName))
+	}
+	if i.RecipientNameNEQ != nil {
+		predicates = append(predicates, accessrecord.RecipientNameNEQ(*i.RecipientNameNEQ))
+	}
+	if len(i.RecipientNameIn) > 0 {
+		predicates = append(predicates, accessrecord.RecipientNameIn(i.RecipientNameIn...))
+	}
+	if len(i.RecipientNameNotIn) > 0 {
+		predicates = append(predicates, accessrecord.RecipientNameNotIn(i.RecipientNameNotIn...))
+	}
+	if i.RecipientNameGT != nil {
+		predicates = append(predicates, accessrecord.RecipientNameGT(*i.RecipientNameGT))
+	}
+	if i.RecipientNameGTE != nil {
+		predicates = append(predicates, accessrecord.RecipientNameGTE(*i.RecipientNameGTE))
+	}
+	if i.RecipientNameLT != nil {
+		predicates = append(predicates, accessrecord.RecipientNameLT(*i.RecipientNameLT))
+	}
+	if i.RecipientNameLTE != nil {
+		predicates = append(predicates, accessrecord.RecipientNameLTE(*i.RecipientNameLTE))
+	}
+	if i.RecipientNameContains != nil {
+		predicates = append(predicates, accessrecord.RecipientNameContains(*i.RecipientNameContains))
+	}
+	if i.RecipientNameHasPrefix != nil {
+		predicates = append(predicates, accessrecord.RecipientNameHasPrefix(*i.RecipientNameHasPrefix))
+	}
+	if i.RecipientNameHasSuffix != nil {
+		predicates = append(predicates, accessrecord.RecipientNameHasSuffix(*i.RecipientNameHasSuffix))
+	}
+	if i.RecipientNameIsNil {
+		predicates = append(predicates, accessrecord.RecipientNameIsNil())
+	}
+	if i.RecipientNameNotNil {
+		predicates = append(predicates, accessrecord.RecipientNameNotNil())
+	}
+	if i.RecipientNameEqualFold != nil {
+		predicates = append(predicates, accessrecord.RecipientNameEqualFold(*i.RecipientNameEqualFold))
+	}
+	if i.RecipientNameContainsFold != nil {
+		predicates = append(predicates, accessrecord.RecipientNameContainsFold(*i.RecipientNameContainsFold))
+	}
+	if i.ConsentID != nil {
+		predicates = append(predicates, accessrecord.ConsentIDEQ(*i.ConsentID))
+	}
+	if i.ConsentIDNEQ != nil {
+		predicates = append(predicates, accessrecord.ConsentIDNEQ(*i.ConsentIDNEQ))
+	}
+	if len(i.ConsentIDIn) > 0 {
+		predicates = append(predicates, accessrecord.ConsentIDIn(i.ConsentIDIn...))
+	}
+	if len(i.ConsentIDNotIn) > 0 {
+		predicates = append(predicates, accessrecord.ConsentIDNotIn(i.ConsentIDNotIn...))
+	}
+	if i.ConsentIDGT != nil {
+		predicates = append(predicates, accessrecord.ConsentIDGT(*i.ConsentIDGT))
+	}
+	if i.ConsentIDGTE != nil {
+		predicates = append(predicates, accessrecord.ConsentIDGTE(*i.ConsentIDGTE))
+	}
+	if i.ConsentIDLT != nil {
+		predicates = append(predicates, accessrecord.ConsentIDLT(*i.ConsentIDLT))
+	}
+	if i.ConsentIDLTE != nil {
+		predicates = append(predicates, accessrecord.ConsentIDLTE(*i.ConsentIDLTE))
+	}
+	if i.ConsentIDIsNil {
+		predicates = append(predicates, accessrecord.ConsentIDIsNil())
+	}
+	if i.ConsentIDNotNil {
+		predicates = append(predicates, accessrecord.ConsentIDNotNil())
+	}
+	if i.GrantID != nil {
+		predicates = append(predicates, accessrecord.GrantIDEQ(*i.GrantID))
+	}
+	if i.GrantIDNEQ != nil {
+		predicates = append(predicates, accessrecord.GrantIDNEQ(*i.GrantIDNEQ))
+	}
+	if len(i.GrantIDIn) > 0 {
+		predicates = append(predicates, accessrecord.GrantIDIn(i.GrantIDIn...))
+	}
+	if len(i.GrantIDNotIn) > 0 {
+		predicates = append(predicates, accessrecord.GrantIDNotIn(i.GrantIDNotIn...))
+	}
+	if i.GrantIDGT != nil {
+		predicates = append(predicates, accessrecord.GrantIDGT(*i.GrantIDGT))
+	}
+	if i.GrantIDGTE != nil {
+		predicates = append(predicates, accessrecord.GrantIDGTE(*i.GrantIDGTE))
+	}
+	if i.GrantIDLT != nil {
+		predicates = append(predicates, accessrecord.GrantIDLT(*i.GrantIDLT))
+	}
+	if i.GrantIDLTE != nil {
+		predicates = append(predicates, accessrecord.GrantIDLTE(*i.GrantIDLTE))
+	}
+	if i.GrantIDIsNil {
+		predicates = append(predicates, accessrecord.GrantIDIsNil())
+	}
+	if i.GrantIDNotNil {
+		predicates = append(predicates, accessrecord.GrantIDNotNil())
 	}
 
 	switch len(predicates) {
@@ -2014,6 +2230,23 @@ type EmployerWhereInput struct {
 	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
 	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
 
+	// "legal_name" field predicates.
+	LegalName             *string  `json:"legalName,omitempty"`
+	LegalNameNEQ          *string  `json:"legalNameNEQ,omitempty"`
+	LegalNameIn           []string `json:"legalNameIn,omitempty"`
+	LegalNameNotIn        []string `json:"legalNameNotIn,omitempty"`
+	LegalNameGT           *string  `json:"legalNameGT,omitempty"`
+	LegalNameGTE          *string  `json:"legalNameGTE,omitempty"`
+	LegalNameLT           *string  `json:"legalNameLT,omitempty"`
+	LegalNameLTE          *string  `json:"legalNameLTE,omitempty"`
+	LegalNameContains     *string  `json:"legalNameContains,omitempty"`
+	LegalNameHasPrefix    *string  `json:"legalNameHasPrefix,omitempty"`
+	LegalNameHasSuffix    *string  `json:"legalNameHasSuffix,omitempty"`
+	LegalNameIsNil        bool     `json:"legalNameIsNil,omitempty"`
+	LegalNameNotNil       bool     `json:"legalNameNotNil,omitempty"`
+	LegalNameEqualFold    *string  `json:"legalNameEqualFold,omitempty"`
+	LegalNameContainsFold *string  `json:"legalNameContainsFold,omitempty"`
+
 	// "prefecture" field predicates.
 	Prefecture             *string  `json:"prefecture,omitempty"`
 	PrefectureNEQ          *string  `json:"prefectureNEQ,omitempty"`
@@ -2269,6 +2502,51 @@ func (i *EmployerWhereInput) P() (predicate.Employer, error) {
 	}
 	if i.NameContainsFold != nil {
 		predicates = append(predicates, employer.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.LegalName != nil {
+		predicates = append(predicates, employer.LegalNameEQ(*i.LegalName))
+	}
+	if i.LegalNameNEQ != nil {
+		predicates = append(predicates, employer.LegalNameNEQ(*i.LegalNameNEQ))
+	}
+	if len(i.LegalNameIn) > 0 {
+		predicates = append(predicates, employer.LegalNameIn(i.LegalNameIn...))
+	}
+	if len(i.LegalNameNotIn) > 0 {
+		predicates = append(predicates, employer.LegalNameNotIn(i.LegalNameNotIn...))
+	}
+	if i.LegalNameGT != nil {
+		predicates = append(predicates, employer.LegalNameGT(*i.LegalNameGT))
+	}
+	if i.LegalNameGTE != nil {
+		predicates = append(predicates, employer.LegalNameGTE(*i.LegalNameGTE))
+	}
+	if i.LegalNameLT != nil {
+		predicates = append(predicates, employer.LegalNameLT(*i.LegalNameLT))
+	}
+	if i.LegalNameLTE != nil {
+		predicates = append(predicates, employer.LegalNameLTE(*i.LegalNameLTE))
+	}
+	if i.LegalNameContains != nil {
+		predicates = append(predicates, employer.LegalNameContains(*i.LegalNameContains))
+	}
+	if i.LegalNameHasPrefix != nil {
+		predicates = append(predicates, employer.LegalNameHasPrefix(*i.LegalNameHasPrefix))
+	}
+	if i.LegalNameHasSuffix != nil {
+		predicates = append(predicates, employer.LegalNameHasSuffix(*i.LegalNameHasSuffix))
+	}
+	if i.LegalNameIsNil {
+		predicates = append(predicates, employer.LegalNameIsNil())
+	}
+	if i.LegalNameNotNil {
+		predicates = append(predicates, employer.LegalNameNotNil())
+	}
+	if i.LegalNameEqualFold != nil {
+		predicates = append(predicates, employer.LegalNameEqualFold(*i.LegalNameEqualFold))
+	}
+	if i.LegalNameContainsFold != nil {
+		predicates = append(predicates, employer.LegalNameContainsFold(*i.LegalNameContainsFold))
 	}
 	if i.Prefecture != nil {
 		predicates = append(predicates, employer.PrefectureEQ(*i.Prefecture))

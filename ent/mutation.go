@@ -20,6 +20,7 @@ import (
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
 	"consentgate/ent/schema/schematype"
+	"consentgate/ent/sealedsubject"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,6 +56,7 @@ const (
 	TypePolicyVersion         = "PolicyVersion"
 	TypePrivacyRequest        = "PrivacyRequest"
 	TypeQuestion              = "Question"
+	TypeSealedSubject         = "SealedSubject"
 )
 
 // AccessGrantMutation represents an operation that mutates the AccessGrant nodes in the graph.
@@ -65,6 +67,7 @@ type AccessGrantMutation struct {
 	id                *int
 	subject_id        *int
 	addsubject_id     *int
+	subject_ref       *string
 	basis             *accessgrant.Basis
 	reference         *string
 	justification     *string
@@ -198,7 +201,7 @@ func (m *AccessGrantMutation) SubjectID() (r int, exists bool) {
 // OldSubjectID returns the old "subject_id" field's value of the AccessGrant entity.
 // If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AccessGrantMutation) OldSubjectID(ctx context.Context) (v int, err error) {
+func (m *AccessGrantMutation) OldSubjectID(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSubjectID is only allowed on UpdateOne operations")
 	}
@@ -230,10 +233,73 @@ func (m *AccessGrantMutation) AddedSubjectID() (r int, exists bool) {
 	return *v, true
 }
 
+// ClearSubjectID clears the value of the "subject_id" field.
+func (m *AccessGrantMutation) ClearSubjectID() {
+	m.subject_id = nil
+	m.addsubject_id = nil
+	m.clearedFields[accessgrant.FieldSubjectID] = struct{}{}
+}
+
+// SubjectIDCleared returns if the "subject_id" field was cleared in this mutation.
+func (m *AccessGrantMutation) SubjectIDCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldSubjectID]
+	return ok
+}
+
 // ResetSubjectID resets all changes to the "subject_id" field.
 func (m *AccessGrantMutation) ResetSubjectID() {
 	m.subject_id = nil
 	m.addsubject_id = nil
+	delete(m.clearedFields, accessgrant.FieldSubjectID)
+}
+
+// SetSubjectRef sets the "subject_ref" field.
+func (m *AccessGrantMutation) SetSubjectRef(s string) {
+	m.subject_ref = &s
+}
+
+// SubjectRef returns the value of the "subject_ref" field in the mutation.
+func (m *AccessGrantMutation) SubjectRef() (r string, exists bool) {
+	v := m.subject_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectRef returns the old "subject_ref" field's value of the AccessGrant entity.
+// If the AccessGrant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessGrantMutation) OldSubjectRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectRef: %w", err)
+	}
+	return oldValue.SubjectRef, nil
+}
+
+// ClearSubjectRef clears the value of the "subject_ref" field.
+func (m *AccessGrantMutation) ClearSubjectRef() {
+	m.subject_ref = nil
+	m.clearedFields[accessgrant.FieldSubjectRef] = struct{}{}
+}
+
+// SubjectRefCleared returns if the "subject_ref" field was cleared in this mutation.
+func (m *AccessGrantMutation) SubjectRefCleared() bool {
+	_, ok := m.clearedFields[accessgrant.FieldSubjectRef]
+	return ok
+}
+
+// ResetSubjectRef resets all changes to the "subject_ref" field.
+func (m *AccessGrantMutation) ResetSubjectRef() {
+	m.subject_ref = nil
+	delete(m.clearedFields, accessgrant.FieldSubjectRef)
 }
 
 // SetBasis sets the "basis" field.
@@ -744,9 +810,12 @@ func (m *AccessGrantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccessGrantMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.subject_id != nil {
 		fields = append(fields, accessgrant.FieldSubjectID)
+	}
+	if m.subject_ref != nil {
+		fields = append(fields, accessgrant.FieldSubjectRef)
 	}
 	if m.basis != nil {
 		fields = append(fields, accessgrant.FieldBasis)
@@ -791,6 +860,8 @@ func (m *AccessGrantMutation) Field(name string) (ent.Value, bool) {
 	switch name {
 	case accessgrant.FieldSubjectID:
 		return m.SubjectID()
+	case accessgrant.FieldSubjectRef:
+		return m.SubjectRef()
 	case accessgrant.FieldBasis:
 		return m.Basis()
 	case accessgrant.FieldReference:
@@ -824,6 +895,8 @@ func (m *AccessGrantMutation) OldField(ctx context.Context, name string) (ent.Va
 	switch name {
 	case accessgrant.FieldSubjectID:
 		return m.OldSubjectID(ctx)
+	case accessgrant.FieldSubjectRef:
+		return m.OldSubjectRef(ctx)
 	case accessgrant.FieldBasis:
 		return m.OldBasis(ctx)
 	case accessgrant.FieldReference:
@@ -861,6 +934,13 @@ func (m *AccessGrantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSubjectID(v)
+		return nil
+	case accessgrant.FieldSubjectRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectRef(v)
 		return nil
 	case accessgrant.FieldBasis:
 		v, ok := value.(accessgrant.Basis)
@@ -984,6 +1064,12 @@ func (m *AccessGrantMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AccessGrantMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(accessgrant.FieldSubjectID) {
+		fields = append(fields, accessgrant.FieldSubjectID)
+	}
+	if m.FieldCleared(accessgrant.FieldSubjectRef) {
+		fields = append(fields, accessgrant.FieldSubjectRef)
+	}
 	if m.FieldCleared(accessgrant.FieldApprovedBy) {
 		fields = append(fields, accessgrant.FieldApprovedBy)
 	}
@@ -1016,6 +1102,12 @@ func (m *AccessGrantMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AccessGrantMutation) ClearField(name string) error {
 	switch name {
+	case accessgrant.FieldSubjectID:
+		m.ClearSubjectID()
+		return nil
+	case accessgrant.FieldSubjectRef:
+		m.ClearSubjectRef()
+		return nil
 	case accessgrant.FieldApprovedBy:
 		m.ClearApprovedBy()
 		return nil
@@ -1044,6 +1136,9 @@ func (m *AccessGrantMutation) ResetField(name string) error {
 	switch name {
 	case accessgrant.FieldSubjectID:
 		m.ResetSubjectID()
+		return nil
+	case accessgrant.FieldSubjectRef:
+		m.ResetSubjectRef()
 		return nil
 	case accessgrant.FieldBasis:
 		m.ResetBasis()
@@ -1150,6 +1245,11 @@ type AccessRecordMutation struct {
 	decision         *string
 	legal_basis      *string
 	policy_version   *string
+	recipient_name   *string
+	consent_id       *int
+	addconsent_id    *int
+	grant_id         *int
+	addgrant_id      *int
 	prev_hash        *string
 	hash             *string
 	clearedFields    map[string]struct{}
@@ -1789,6 +1889,195 @@ func (m *AccessRecordMutation) ResetPolicyVersion() {
 	delete(m.clearedFields, accessrecord.FieldPolicyVersion)
 }
 
+// SetRecipientName sets the "recipient_name" field.
+func (m *AccessRecordMutation) SetRecipientName(s string) {
+	m.recipient_name = &s
+}
+
+// RecipientName returns the value of the "recipient_name" field in the mutation.
+func (m *AccessRecordMutation) RecipientName() (r string, exists bool) {
+	v := m.recipient_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecipientName returns the old "recipient_name" field's value of the AccessRecord entity.
+// If the AccessRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessRecordMutation) OldRecipientName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecipientName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecipientName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecipientName: %w", err)
+	}
+	return oldValue.RecipientName, nil
+}
+
+// ClearRecipientName clears the value of the "recipient_name" field.
+func (m *AccessRecordMutation) ClearRecipientName() {
+	m.recipient_name = nil
+	m.clearedFields[accessrecord.FieldRecipientName] = struct{}{}
+}
+
+// RecipientNameCleared returns if the "recipient_name" field was cleared in this mutation.
+func (m *AccessRecordMutation) RecipientNameCleared() bool {
+	_, ok := m.clearedFields[accessrecord.FieldRecipientName]
+	return ok
+}
+
+// ResetRecipientName resets all changes to the "recipient_name" field.
+func (m *AccessRecordMutation) ResetRecipientName() {
+	m.recipient_name = nil
+	delete(m.clearedFields, accessrecord.FieldRecipientName)
+}
+
+// SetConsentID sets the "consent_id" field.
+func (m *AccessRecordMutation) SetConsentID(i int) {
+	m.consent_id = &i
+	m.addconsent_id = nil
+}
+
+// ConsentID returns the value of the "consent_id" field in the mutation.
+func (m *AccessRecordMutation) ConsentID() (r int, exists bool) {
+	v := m.consent_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConsentID returns the old "consent_id" field's value of the AccessRecord entity.
+// If the AccessRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessRecordMutation) OldConsentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConsentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConsentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConsentID: %w", err)
+	}
+	return oldValue.ConsentID, nil
+}
+
+// AddConsentID adds i to the "consent_id" field.
+func (m *AccessRecordMutation) AddConsentID(i int) {
+	if m.addconsent_id != nil {
+		*m.addconsent_id += i
+	} else {
+		m.addconsent_id = &i
+	}
+}
+
+// AddedConsentID returns the value that was added to the "consent_id" field in this mutation.
+func (m *AccessRecordMutation) AddedConsentID() (r int, exists bool) {
+	v := m.addconsent_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearConsentID clears the value of the "consent_id" field.
+func (m *AccessRecordMutation) ClearConsentID() {
+	m.consent_id = nil
+	m.addconsent_id = nil
+	m.clearedFields[accessrecord.FieldConsentID] = struct{}{}
+}
+
+// ConsentIDCleared returns if the "consent_id" field was cleared in this mutation.
+func (m *AccessRecordMutation) ConsentIDCleared() bool {
+	_, ok := m.clearedFields[accessrecord.FieldConsentID]
+	return ok
+}
+
+// ResetConsentID resets all changes to the "consent_id" field.
+func (m *AccessRecordMutation) ResetConsentID() {
+	m.consent_id = nil
+	m.addconsent_id = nil
+	delete(m.clearedFields, accessrecord.FieldConsentID)
+}
+
+// SetGrantID sets the "grant_id" field.
+func (m *AccessRecordMutation) SetGrantID(i int) {
+	m.grant_id = &i
+	m.addgrant_id = nil
+}
+
+// GrantID returns the value of the "grant_id" field in the mutation.
+func (m *AccessRecordMutation) GrantID() (r int, exists bool) {
+	v := m.grant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantID returns the old "grant_id" field's value of the AccessRecord entity.
+// If the AccessRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccessRecordMutation) OldGrantID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantID: %w", err)
+	}
+	return oldValue.GrantID, nil
+}
+
+// AddGrantID adds i to the "grant_id" field.
+func (m *AccessRecordMutation) AddGrantID(i int) {
+	if m.addgrant_id != nil {
+		*m.addgrant_id += i
+	} else {
+		m.addgrant_id = &i
+	}
+}
+
+// AddedGrantID returns the value that was added to the "grant_id" field in this mutation.
+func (m *AccessRecordMutation) AddedGrantID() (r int, exists bool) {
+	v := m.addgrant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearGrantID clears the value of the "grant_id" field.
+func (m *AccessRecordMutation) ClearGrantID() {
+	m.grant_id = nil
+	m.addgrant_id = nil
+	m.clearedFields[accessrecord.FieldGrantID] = struct{}{}
+}
+
+// GrantIDCleared returns if the "grant_id" field was cleared in this mutation.
+func (m *AccessRecordMutation) GrantIDCleared() bool {
+	_, ok := m.clearedFields[accessrecord.FieldGrantID]
+	return ok
+}
+
+// ResetGrantID resets all changes to the "grant_id" field.
+func (m *AccessRecordMutation) ResetGrantID() {
+	m.grant_id = nil
+	m.addgrant_id = nil
+	delete(m.clearedFields, accessrecord.FieldGrantID)
+}
+
 // SetPrevHash sets the "prev_hash" field.
 func (m *AccessRecordMutation) SetPrevHash(s string) {
 	m.prev_hash = &s
@@ -1921,7 +2210,7 @@ func (m *AccessRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccessRecordMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 17)
 	if m.at != nil {
 		fields = append(fields, accessrecord.FieldAt)
 	}
@@ -1957,6 +2246,15 @@ func (m *AccessRecordMutation) Fields() []string {
 	}
 	if m.policy_version != nil {
 		fields = append(fields, accessrecord.FieldPolicyVersion)
+	}
+	if m.recipient_name != nil {
+		fields = append(fields, accessrecord.FieldRecipientName)
+	}
+	if m.consent_id != nil {
+		fields = append(fields, accessrecord.FieldConsentID)
+	}
+	if m.grant_id != nil {
+		fields = append(fields, accessrecord.FieldGrantID)
 	}
 	if m.prev_hash != nil {
 		fields = append(fields, accessrecord.FieldPrevHash)
@@ -1996,6 +2294,12 @@ func (m *AccessRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.LegalBasis()
 	case accessrecord.FieldPolicyVersion:
 		return m.PolicyVersion()
+	case accessrecord.FieldRecipientName:
+		return m.RecipientName()
+	case accessrecord.FieldConsentID:
+		return m.ConsentID()
+	case accessrecord.FieldGrantID:
+		return m.GrantID()
 	case accessrecord.FieldPrevHash:
 		return m.PrevHash()
 	case accessrecord.FieldHash:
@@ -2033,6 +2337,12 @@ func (m *AccessRecordMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldLegalBasis(ctx)
 	case accessrecord.FieldPolicyVersion:
 		return m.OldPolicyVersion(ctx)
+	case accessrecord.FieldRecipientName:
+		return m.OldRecipientName(ctx)
+	case accessrecord.FieldConsentID:
+		return m.OldConsentID(ctx)
+	case accessrecord.FieldGrantID:
+		return m.OldGrantID(ctx)
 	case accessrecord.FieldPrevHash:
 		return m.OldPrevHash(ctx)
 	case accessrecord.FieldHash:
@@ -2130,6 +2440,27 @@ func (m *AccessRecordMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPolicyVersion(v)
 		return nil
+	case accessrecord.FieldRecipientName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecipientName(v)
+		return nil
+	case accessrecord.FieldConsentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConsentID(v)
+		return nil
+	case accessrecord.FieldGrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantID(v)
+		return nil
 	case accessrecord.FieldPrevHash:
 		v, ok := value.(string)
 		if !ok {
@@ -2155,6 +2486,12 @@ func (m *AccessRecordMutation) AddedFields() []string {
 	if m.addsubject_id != nil {
 		fields = append(fields, accessrecord.FieldSubjectID)
 	}
+	if m.addconsent_id != nil {
+		fields = append(fields, accessrecord.FieldConsentID)
+	}
+	if m.addgrant_id != nil {
+		fields = append(fields, accessrecord.FieldGrantID)
+	}
 	return fields
 }
 
@@ -2165,6 +2502,10 @@ func (m *AccessRecordMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case accessrecord.FieldSubjectID:
 		return m.AddedSubjectID()
+	case accessrecord.FieldConsentID:
+		return m.AddedConsentID()
+	case accessrecord.FieldGrantID:
+		return m.AddedGrantID()
 	}
 	return nil, false
 }
@@ -2180,6 +2521,20 @@ func (m *AccessRecordMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddSubjectID(v)
+		return nil
+	case accessrecord.FieldConsentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConsentID(v)
+		return nil
+	case accessrecord.FieldGrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddGrantID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown AccessRecord numeric field %s", name)
@@ -2203,6 +2558,15 @@ func (m *AccessRecordMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(accessrecord.FieldPolicyVersion) {
 		fields = append(fields, accessrecord.FieldPolicyVersion)
+	}
+	if m.FieldCleared(accessrecord.FieldRecipientName) {
+		fields = append(fields, accessrecord.FieldRecipientName)
+	}
+	if m.FieldCleared(accessrecord.FieldConsentID) {
+		fields = append(fields, accessrecord.FieldConsentID)
+	}
+	if m.FieldCleared(accessrecord.FieldGrantID) {
+		fields = append(fields, accessrecord.FieldGrantID)
 	}
 	if m.FieldCleared(accessrecord.FieldPrevHash) {
 		fields = append(fields, accessrecord.FieldPrevHash)
@@ -2238,6 +2602,15 @@ func (m *AccessRecordMutation) ClearField(name string) error {
 		return nil
 	case accessrecord.FieldPolicyVersion:
 		m.ClearPolicyVersion()
+		return nil
+	case accessrecord.FieldRecipientName:
+		m.ClearRecipientName()
+		return nil
+	case accessrecord.FieldConsentID:
+		m.ClearConsentID()
+		return nil
+	case accessrecord.FieldGrantID:
+		m.ClearGrantID()
 		return nil
 	case accessrecord.FieldPrevHash:
 		m.ClearPrevHash()
@@ -2288,6 +2661,15 @@ func (m *AccessRecordMutation) ResetField(name string) error {
 		return nil
 	case accessrecord.FieldPolicyVersion:
 		m.ResetPolicyVersion()
+		return nil
+	case accessrecord.FieldRecipientName:
+		m.ResetRecipientName()
+		return nil
+	case accessrecord.FieldConsentID:
+		m.ResetConsentID()
+		return nil
+	case accessrecord.FieldGrantID:
+		m.ResetGrantID()
 		return nil
 	case accessrecord.FieldPrevHash:
 		m.ResetPrevHash()
@@ -10206,6 +10588,7 @@ type EmployerMutation struct {
 	updated_at    *time.Time
 	external_id   *string
 	name          *string
+	legal_name    *string
 	prefecture    *string
 	description   *string
 	clearedFields map[string]struct{}
@@ -10459,6 +10842,55 @@ func (m *EmployerMutation) ResetName() {
 	m.name = nil
 }
 
+// SetLegalName sets the "legal_name" field.
+func (m *EmployerMutation) SetLegalName(s string) {
+	m.legal_name = &s
+}
+
+// LegalName returns the value of the "legal_name" field in the mutation.
+func (m *EmployerMutation) LegalName() (r string, exists bool) {
+	v := m.legal_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalName returns the old "legal_name" field's value of the Employer entity.
+// If the Employer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmployerMutation) OldLegalName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalName: %w", err)
+	}
+	return oldValue.LegalName, nil
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (m *EmployerMutation) ClearLegalName() {
+	m.legal_name = nil
+	m.clearedFields[employer.FieldLegalName] = struct{}{}
+}
+
+// LegalNameCleared returns if the "legal_name" field was cleared in this mutation.
+func (m *EmployerMutation) LegalNameCleared() bool {
+	_, ok := m.clearedFields[employer.FieldLegalName]
+	return ok
+}
+
+// ResetLegalName resets all changes to the "legal_name" field.
+func (m *EmployerMutation) ResetLegalName() {
+	m.legal_name = nil
+	delete(m.clearedFields, employer.FieldLegalName)
+}
+
 // SetPrefecture sets the "prefecture" field.
 func (m *EmployerMutation) SetPrefecture(s string) {
 	m.prefecture = &s
@@ -10645,7 +11077,7 @@ func (m *EmployerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmployerMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, employer.FieldCreatedAt)
 	}
@@ -10657,6 +11089,9 @@ func (m *EmployerMutation) Fields() []string {
 	}
 	if m.name != nil {
 		fields = append(fields, employer.FieldName)
+	}
+	if m.legal_name != nil {
+		fields = append(fields, employer.FieldLegalName)
 	}
 	if m.prefecture != nil {
 		fields = append(fields, employer.FieldPrefecture)
@@ -10680,6 +11115,8 @@ func (m *EmployerMutation) Field(name string) (ent.Value, bool) {
 		return m.ExternalID()
 	case employer.FieldName:
 		return m.Name()
+	case employer.FieldLegalName:
+		return m.LegalName()
 	case employer.FieldPrefecture:
 		return m.Prefecture()
 	case employer.FieldDescription:
@@ -10701,6 +11138,8 @@ func (m *EmployerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldExternalID(ctx)
 	case employer.FieldName:
 		return m.OldName(ctx)
+	case employer.FieldLegalName:
+		return m.OldLegalName(ctx)
 	case employer.FieldPrefecture:
 		return m.OldPrefecture(ctx)
 	case employer.FieldDescription:
@@ -10741,6 +11180,13 @@ func (m *EmployerMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetName(v)
+		return nil
+	case employer.FieldLegalName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalName(v)
 		return nil
 	case employer.FieldPrefecture:
 		v, ok := value.(string)
@@ -10786,6 +11232,9 @@ func (m *EmployerMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *EmployerMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(employer.FieldLegalName) {
+		fields = append(fields, employer.FieldLegalName)
+	}
 	if m.FieldCleared(employer.FieldPrefecture) {
 		fields = append(fields, employer.FieldPrefecture)
 	}
@@ -10806,6 +11255,9 @@ func (m *EmployerMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *EmployerMutation) ClearField(name string) error {
 	switch name {
+	case employer.FieldLegalName:
+		m.ClearLegalName()
+		return nil
 	case employer.FieldPrefecture:
 		m.ClearPrefecture()
 		return nil
@@ -10831,6 +11283,9 @@ func (m *EmployerMutation) ResetField(name string) error {
 		return nil
 	case employer.FieldName:
 		m.ResetName()
+		return nil
+	case employer.FieldLegalName:
+		m.ResetLegalName()
 		return nil
 	case employer.FieldPrefecture:
 		m.ResetPrefecture()
@@ -17100,4 +17555,492 @@ func (m *QuestionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Question edge %s", name)
+}
+
+// SealedSubjectMutation represents an operation that mutates the SealedSubject nodes in the graph.
+type SealedSubjectMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	subject_ref   *string
+	sealed        *[]byte
+	sealed_at     *time.Time
+	purge_after   *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*SealedSubject, error)
+	predicates    []predicate.SealedSubject
+}
+
+var _ ent.Mutation = (*SealedSubjectMutation)(nil)
+
+// sealedsubjectOption allows management of the mutation configuration using functional options.
+type sealedsubjectOption func(*SealedSubjectMutation)
+
+// newSealedSubjectMutation creates new mutation for the SealedSubject entity.
+func newSealedSubjectMutation(c config, op Op, opts ...sealedsubjectOption) *SealedSubjectMutation {
+	m := &SealedSubjectMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSealedSubject,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSealedSubjectID sets the ID field of the mutation.
+func withSealedSubjectID(id int) sealedsubjectOption {
+	return func(m *SealedSubjectMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SealedSubject
+		)
+		m.oldValue = func(ctx context.Context) (*SealedSubject, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SealedSubject.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSealedSubject sets the old SealedSubject of the mutation.
+func withSealedSubject(node *SealedSubject) sealedsubjectOption {
+	return func(m *SealedSubjectMutation) {
+		m.oldValue = func(context.Context) (*SealedSubject, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SealedSubjectMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SealedSubjectMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SealedSubjectMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SealedSubjectMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SealedSubject.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSubjectRef sets the "subject_ref" field.
+func (m *SealedSubjectMutation) SetSubjectRef(s string) {
+	m.subject_ref = &s
+}
+
+// SubjectRef returns the value of the "subject_ref" field in the mutation.
+func (m *SealedSubjectMutation) SubjectRef() (r string, exists bool) {
+	v := m.subject_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubjectRef returns the old "subject_ref" field's value of the SealedSubject entity.
+// If the SealedSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SealedSubjectMutation) OldSubjectRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubjectRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubjectRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubjectRef: %w", err)
+	}
+	return oldValue.SubjectRef, nil
+}
+
+// ResetSubjectRef resets all changes to the "subject_ref" field.
+func (m *SealedSubjectMutation) ResetSubjectRef() {
+	m.subject_ref = nil
+}
+
+// SetSealed sets the "sealed" field.
+func (m *SealedSubjectMutation) SetSealed(b []byte) {
+	m.sealed = &b
+}
+
+// Sealed returns the value of the "sealed" field in the mutation.
+func (m *SealedSubjectMutation) Sealed() (r []byte, exists bool) {
+	v := m.sealed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSealed returns the old "sealed" field's value of the SealedSubject entity.
+// If the SealedSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SealedSubjectMutation) OldSealed(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSealed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSealed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSealed: %w", err)
+	}
+	return oldValue.Sealed, nil
+}
+
+// ResetSealed resets all changes to the "sealed" field.
+func (m *SealedSubjectMutation) ResetSealed() {
+	m.sealed = nil
+}
+
+// SetSealedAt sets the "sealed_at" field.
+func (m *SealedSubjectMutation) SetSealedAt(t time.Time) {
+	m.sealed_at = &t
+}
+
+// SealedAt returns the value of the "sealed_at" field in the mutation.
+func (m *SealedSubjectMutation) SealedAt() (r time.Time, exists bool) {
+	v := m.sealed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSealedAt returns the old "sealed_at" field's value of the SealedSubject entity.
+// If the SealedSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SealedSubjectMutation) OldSealedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSealedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSealedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSealedAt: %w", err)
+	}
+	return oldValue.SealedAt, nil
+}
+
+// ResetSealedAt resets all changes to the "sealed_at" field.
+func (m *SealedSubjectMutation) ResetSealedAt() {
+	m.sealed_at = nil
+}
+
+// SetPurgeAfter sets the "purge_after" field.
+func (m *SealedSubjectMutation) SetPurgeAfter(t time.Time) {
+	m.purge_after = &t
+}
+
+// PurgeAfter returns the value of the "purge_after" field in the mutation.
+func (m *SealedSubjectMutation) PurgeAfter() (r time.Time, exists bool) {
+	v := m.purge_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurgeAfter returns the old "purge_after" field's value of the SealedSubject entity.
+// If the SealedSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SealedSubjectMutation) OldPurgeAfter(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurgeAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurgeAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurgeAfter: %w", err)
+	}
+	return oldValue.PurgeAfter, nil
+}
+
+// ResetPurgeAfter resets all changes to the "purge_after" field.
+func (m *SealedSubjectMutation) ResetPurgeAfter() {
+	m.purge_after = nil
+}
+
+// Where appends a list predicates to the SealedSubjectMutation builder.
+func (m *SealedSubjectMutation) Where(ps ...predicate.SealedSubject) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SealedSubjectMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SealedSubjectMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SealedSubject, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SealedSubjectMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SealedSubjectMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SealedSubject).
+func (m *SealedSubjectMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SealedSubjectMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.subject_ref != nil {
+		fields = append(fields, sealedsubject.FieldSubjectRef)
+	}
+	if m.sealed != nil {
+		fields = append(fields, sealedsubject.FieldSealed)
+	}
+	if m.sealed_at != nil {
+		fields = append(fields, sealedsubject.FieldSealedAt)
+	}
+	if m.purge_after != nil {
+		fields = append(fields, sealedsubject.FieldPurgeAfter)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SealedSubjectMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case sealedsubject.FieldSubjectRef:
+		return m.SubjectRef()
+	case sealedsubject.FieldSealed:
+		return m.Sealed()
+	case sealedsubject.FieldSealedAt:
+		return m.SealedAt()
+	case sealedsubject.FieldPurgeAfter:
+		return m.PurgeAfter()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SealedSubjectMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case sealedsubject.FieldSubjectRef:
+		return m.OldSubjectRef(ctx)
+	case sealedsubject.FieldSealed:
+		return m.OldSealed(ctx)
+	case sealedsubject.FieldSealedAt:
+		return m.OldSealedAt(ctx)
+	case sealedsubject.FieldPurgeAfter:
+		return m.OldPurgeAfter(ctx)
+	}
+	return nil, fmt.Errorf("unknown SealedSubject field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SealedSubjectMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case sealedsubject.FieldSubjectRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubjectRef(v)
+		return nil
+	case sealedsubject.FieldSealed:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSealed(v)
+		return nil
+	case sealedsubject.FieldSealedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSealedAt(v)
+		return nil
+	case sealedsubject.FieldPurgeAfter:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurgeAfter(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SealedSubject field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SealedSubjectMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SealedSubjectMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SealedSubjectMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SealedSubject numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SealedSubjectMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SealedSubjectMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SealedSubjectMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SealedSubject nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SealedSubjectMutation) ResetField(name string) error {
+	switch name {
+	case sealedsubject.FieldSubjectRef:
+		m.ResetSubjectRef()
+		return nil
+	case sealedsubject.FieldSealed:
+		m.ResetSealed()
+		return nil
+	case sealedsubject.FieldSealedAt:
+		m.ResetSealedAt()
+		return nil
+	case sealedsubject.FieldPurgeAfter:
+		m.ResetPurgeAfter()
+		return nil
+	}
+	return fmt.Errorf("unknown SealedSubject field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SealedSubjectMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SealedSubjectMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SealedSubjectMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SealedSubjectMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SealedSubjectMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SealedSubjectMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SealedSubjectMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown SealedSubject unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SealedSubjectMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown SealedSubject edge %s", name)
 }

@@ -19,6 +19,7 @@ import (
 	"consentgate/graph"
 	"consentgate/graph/cursor"
 	"consentgate/receipt"
+	"consentgate/records"
 )
 
 // Config is everything the gateway reads from its environment and flags.
@@ -34,6 +35,7 @@ type Config struct {
 	Token       TokenOptions // issuer, audience and leeway checks (Keys filled at start)
 	HashKey     []byte       // key of the HASH mask
 	CursorKey   []byte       // key (cursor.KeySize bytes) sealing the connections' cursors: CONSENTGATE_CURSOR_KEY, else CursorKeyFrom(HashKey); none (Defaults): a random key per process
+	SealKey     []byte       // key (records.KeySize bytes) sealing erased subjects' identities beside their records of provision: CONSENTGATE_SEAL_KEY, else SealKeyFrom(HashKey); none (Defaults): SealKeyFrom(HashKey) when serving
 	// Receipts signs consent receipts with CONSENTGATE_RECEIPT_KEY (the demo
 	// key with -demo) and serves it, with CONSENTGATE_RECEIPT_PREVIOUS_KEYS,
 	// as the JWKS; nil (Defaults): no receipts. Without the setting,
@@ -216,16 +218,16 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 		c.HashKey = []byte(key)
 	}
 
-	if v := getenv("CONSENTGATE_CURSOR_KEY"); v != "" {
-		key, err := base64.StdEncoding.DecodeString(v)
-		if err != nil || len(key) != cursor.KeySize {
-			return c, fmt.Errorf("%w: CONSENTGATE_CURSOR_KEY must be %d random bytes in base64, such as the output of `openssl rand -base64 %d`", ErrConfig, cursor.KeySize, cursor.KeySize)
-		}
-		c.CursorKey = key
-	} else {
-		// Derived from the HASH key, which every replica shares and keeps:
-		// cursors cross replicas and restarts with no secret more to keep.
-		c.CursorKey = CursorKeyFrom(c.HashKey)
+	// Derived from the HASH key unless set, which every replica shares and
+	// keeps: cursors cross replicas and restarts, and sealed identities open
+	// on every replica for as long as the pseudonyms they are filed under
+	// stay the same, with no secret more to keep.
+	var err error
+	if c.CursorKey, err = keyOrDerived(getenv, "CONSENTGATE_CURSOR_KEY", cursor.KeySize, CursorKeyFrom(c.HashKey)); err != nil {
+		return c, err
+	}
+	if c.SealKey, err = keyOrDerived(getenv, "CONSENTGATE_SEAL_KEY", records.KeySize, SealKeyFrom(c.HashKey)); err != nil {
+		return c, err
 	}
 	if err := loadReceiptKeys(getenv, demo, &c); err != nil {
 		return c, err
@@ -336,6 +338,27 @@ func ReceiptKeyFrom(hashKey []byte) []byte {
 // used when CONSENTGATE_CURSOR_KEY is not set.
 func CursorKeyFrom(hashKey []byte) []byte {
 	return deriveKey(hashKey, "consentgate: cursor sealing key, v1")
+}
+
+// keyOrDerived reads the key the variable name holds (size random bytes in
+// base64), or returns derived when it is not set.
+func keyOrDerived(getenv func(string) string, name string, size int, derived []byte) ([]byte, error) {
+	v := getenv(name)
+	if v == "" {
+		return derived, nil
+	}
+	key, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(key) != size {
+		return nil, fmt.Errorf("%w: %s must be %d random bytes in base64, such as the output of `openssl rand -base64 %d`", ErrConfig, name, size, size)
+	}
+	return key, nil
+}
+
+// SealKeyFrom is the key sealing erased subjects' identities
+// (records.Sealer) derived from the HASH key, used when
+// CONSENTGATE_SEAL_KEY is not set.
+func SealKeyFrom(hashKey []byte) []byte {
+	return deriveKey(hashKey, "consentgate: sealed identity key, v1")
 }
 
 // deriveKey is HMAC-SHA256 of a label of its own under the HASH key: a

@@ -62,6 +62,8 @@ func TestConfig(t *testing.T) {
 		{"pool size", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_DB_MAX_CONNS", "32"), false, true},
 		{"pool size zero", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_DB_MAX_CONNS", "0"), false, false},
 		{"pool size not a number", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_DB_MAX_CONNS", "many"), false, false},
+		{"seal key", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_SEAL_KEY", receiptKey), false, true},
+		{"seal key too short", env("CONSENTGATE_JWT_SECRET", long, "CONSENTGATE_HASH_KEY", long, "CONSENTGATE_RECEIPT_KEY", receiptKey, "CONSENTGATE_SEAL_KEY", "c2hvcnQ="), false, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

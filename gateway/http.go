@@ -22,6 +22,7 @@ import (
 	"consentgate/gateway/pages"
 	"consentgate/graph"
 	"consentgate/graph/cursor"
+	"consentgate/records"
 	"consentgate/tracing"
 )
 
@@ -91,6 +92,7 @@ func (gw Gateway) Handlers() Handlers {
 		// "Did you mean" would reveal the schema.
 		Suggestions: gw.Demo || gw.Dev,
 		Cursors:     cursorSealer(gw.CursorKey),
+		Sealer:      identitySealer(gw.SealKey, gw.HashKey),
 	})
 	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
 	gql.AddTransport(graph.POST{}) // (approved operations)
@@ -134,6 +136,20 @@ func cursorSealer(key []byte) *cursor.Sealer {
 		return nil
 	}
 	s, err := cursor.NewSealer(key)
+	if err != nil {
+		panic("gateway: " + err.Error())
+	}
+	return s
+}
+
+// identitySealer seals erased subjects' identities with key, else with
+// the key derived from the HASH key (SealKeyFrom), so that a gateway built
+// without LoadConfig keeps them too.
+func identitySealer(key, hashKey []byte) *records.Sealer {
+	if len(key) == 0 {
+		key = SealKeyFrom(hashKey)
+	}
+	s, err := records.NewSealer(key)
 	if err != nil {
 		panic("gateway: " + err.Error())
 	}

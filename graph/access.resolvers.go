@@ -56,7 +56,7 @@ func (r *accessRecordResolver) Releases(ctx context.Context, obj *ent.AccessReco
 // AccessHistory is the resolver for the accessHistory field.
 func (r *applicantResolver) AccessHistory(ctx context.Context, obj *ent.Applicant) ([]*ent.AccessRecord, error) {
 	return r.clientFrom(ctx).AccessRecord.Query().Where(accessrecord.SubjectID(obj.ID)).
-		Order(ent.Desc(accessrecord.FieldAt), ent.Desc(accessrecord.FieldID)).Limit(100).All(ctx)
+		Order(ent.Desc(accessrecord.FieldAt), ent.Desc(accessrecord.FieldID)).All(ctx)
 }
 
 // Provisions is the resolver for the provisions field.

@@ -72,6 +72,7 @@ type ComplexityRoot struct {
 		RevokedBy        func(childComplexity int) int
 		Subject          func(childComplexity int) int
 		SubjectID        func(childComplexity int) int
+		SubjectRef       func(childComplexity int) int
 	}
 
 	AccessGrantConnection struct {
@@ -88,12 +89,15 @@ type ComplexityRoot struct {
 	AccessRecord struct {
 		At            func(childComplexity int) int
 		Categories    func(childComplexity int) int
+		ConsentID     func(childComplexity int) int
 		Decision      func(childComplexity int) int
+		GrantID       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		LegalBasis    func(childComplexity int) int
 		PolicyVersion func(childComplexity int) int
 		Purpose       func(childComplexity int) int
 		Purposes      func(childComplexity int) int
+		RecipientName func(childComplexity int) int
 		Releases      func(childComplexity int) int
 		RequestID     func(childComplexity int) int
 		Role          func(childComplexity int) int
@@ -243,6 +247,7 @@ type ComplexityRoot struct {
 		ExternalID  func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Jobs        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.JobOrder) int
+		LegalName   func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Prefecture  func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
@@ -432,6 +437,7 @@ type ComplexityRoot struct {
 		PolicyVersions         func(childComplexity int) int
 		PrivacyRequests        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PrivacyRequestOrder, where *ent.PrivacyRequestWhereInput) int
 		Questions              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.QuestionOrder, where *ent.QuestionWhereInput) int
+		SealedSubject          func(childComplexity int, subjectRef string) int
 	}
 
 	Question struct {
@@ -467,6 +473,19 @@ type ComplexityRoot struct {
 	Release struct {
 		Category func(childComplexity int) int
 		Outcome  func(childComplexity int) int
+	}
+
+	SealedIdentity struct {
+		AccountID   func(childComplexity int) int
+		ApplicantID func(childComplexity int) int
+		BirthDate   func(childComplexity int) int
+		Email       func(childComplexity int) int
+		Name        func(childComplexity int) int
+		NameKana    func(childComplexity int) int
+		Phone       func(childComplexity int) int
+		PurgeAfter  func(childComplexity int) int
+		SealedAt    func(childComplexity int) int
+		SubjectRef  func(childComplexity int) int
 	}
 
 	Statistics struct {
@@ -575,6 +594,7 @@ type QueryResolver interface {
 	PolicyVersionInForce(ctx context.Context) (*ent.PolicyVersion, error)
 	PolicyVersions(ctx context.Context) ([]*ent.PolicyVersion, error)
 	OverduePrivacyRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PrivacyRequestConnection, error)
+	SealedSubject(ctx context.Context, subjectRef string) (*model.SealedIdentity, error)
 	ApplicantStatistics(ctx context.Context, groupBy []model.StatisticsDimension, filters []*model.StatisticsFilter) (*model.Statistics, error)
 }
 
@@ -686,6 +706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessGrant.SubjectID(childComplexity), true
+	case "AccessGrant.subjectRef":
+		if e.ComplexityRoot.AccessGrant.SubjectRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessGrant.SubjectRef(childComplexity), true
 
 	case "AccessGrantConnection.edges":
 		if e.ComplexityRoot.AccessGrantConnection.Edges == nil {
@@ -731,12 +757,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRecord.Categories(childComplexity), true
+	case "AccessRecord.consentID":
+		if e.ComplexityRoot.AccessRecord.ConsentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.ConsentID(childComplexity), true
 	case "AccessRecord.decision":
 		if e.ComplexityRoot.AccessRecord.Decision == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AccessRecord.Decision(childComplexity), true
+	case "AccessRecord.grantID":
+		if e.ComplexityRoot.AccessRecord.GrantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.GrantID(childComplexity), true
 	case "AccessRecord.id":
 		if e.ComplexityRoot.AccessRecord.ID == nil {
 			break
@@ -767,6 +805,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessRecord.Purposes(childComplexity), true
+	case "AccessRecord.recipientName":
+		if e.ComplexityRoot.AccessRecord.RecipientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessRecord.RecipientName(childComplexity), true
 	case "AccessRecord.releases":
 		if e.ComplexityRoot.AccessRecord.Releases == nil {
 			break
@@ -1450,6 +1494,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Employer.Jobs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.JobOrder)), true
+	case "Employer.legalName":
+		if e.ComplexityRoot.Employer.LegalName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Employer.LegalName(childComplexity), true
 	case "Employer.name":
 		if e.ComplexityRoot.Employer.Name == nil {
 			break
@@ -2430,6 +2480,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Questions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.QuestionOrder), args["where"].(*ent.QuestionWhereInput)), true
+	case "Query.sealedSubject":
+		if e.ComplexityRoot.Query.SealedSubject == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sealedSubject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SealedSubject(childComplexity, args["subjectRef"].(string)), true
 
 	case "Question.askedBy":
 		if e.ComplexityRoot.Question.AskedBy == nil {
@@ -2572,6 +2633,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Release.Outcome(childComplexity), true
+
+	case "SealedIdentity.accountID":
+		if e.ComplexityRoot.SealedIdentity.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.AccountID(childComplexity), true
+	case "SealedIdentity.applicantID":
+		if e.ComplexityRoot.SealedIdentity.ApplicantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.ApplicantID(childComplexity), true
+	case "SealedIdentity.birthDate":
+		if e.ComplexityRoot.SealedIdentity.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.BirthDate(childComplexity), true
+	case "SealedIdentity.email":
+		if e.ComplexityRoot.SealedIdentity.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.Email(childComplexity), true
+	case "SealedIdentity.name":
+		if e.ComplexityRoot.SealedIdentity.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.Name(childComplexity), true
+	case "SealedIdentity.nameKana":
+		if e.ComplexityRoot.SealedIdentity.NameKana == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.NameKana(childComplexity), true
+	case "SealedIdentity.phone":
+		if e.ComplexityRoot.SealedIdentity.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.Phone(childComplexity), true
+	case "SealedIdentity.purgeAfter":
+		if e.ComplexityRoot.SealedIdentity.PurgeAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.PurgeAfter(childComplexity), true
+	case "SealedIdentity.sealedAt":
+		if e.ComplexityRoot.SealedIdentity.SealedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.SealedAt(childComplexity), true
+	case "SealedIdentity.subjectRef":
+		if e.ComplexityRoot.SealedIdentity.SubjectRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SealedIdentity.SubjectRef(childComplexity), true
 
 	case "Statistics.budgetRemaining":
 		if e.ComplexityRoot.Statistics.BudgetRemaining == nil {
@@ -2810,7 +2932,13 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../schema/access.graphqls", Input: `extend type Applicant {
-  "Who received this applicant's personal data, when, which categories and for which purpose: the latest 100 releases."
+  """
+  Who received this applicant's personal data (the organisation and its legal
+  name at the time), when, which categories and how, for which purpose, on
+  which consent entry or legal basis: every release, newest first, complete
+  until the applicant's deletion (records are kept, pseudonymised, for their
+  legal period after it).
+  """
   accessHistory: [AccessRecord!]! @nonPersonal
   """
   Per employer the applicant applied to (among the applications the viewer
@@ -3059,9 +3187,13 @@ directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on 
 type AccessGrant implements Node {
   id: ID!
   """
-  The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists.
+  The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists. Exactly one of subjectID and subjectRef is set.
   """
-  subjectID: ID!
+  subjectID: ID
+  """
+  The keyed pseudonym (an access record's subjectRef) of an erased subject whose sealed identity the grant opens (sealedSubject); whether a sealed identity has it is not checked either.
+  """
+  subjectRef: String
   """
   The case of policy §5(2).
   """
@@ -3152,6 +3284,26 @@ input AccessGrantWhereInput {
   subjectIDGTE: ID
   subjectIDLT: ID
   subjectIDLTE: ID
+  subjectIDIsNil: Boolean
+  subjectIDNotNil: Boolean
+  """
+  subject_ref field predicates
+  """
+  subjectRef: String
+  subjectRefNEQ: String
+  subjectRefIn: [String!]
+  subjectRefNotIn: [String!]
+  subjectRefGT: String
+  subjectRefGTE: String
+  subjectRefLT: String
+  subjectRefLTE: String
+  subjectRefContains: String
+  subjectRefHasPrefix: String
+  subjectRefHasSuffix: String
+  subjectRefIsNil: Boolean
+  subjectRefNotNil: Boolean
+  subjectRefEqualFold: String
+  subjectRefContainsFold: String
   """
   basis field predicates
   """
@@ -3281,6 +3433,18 @@ type AccessRecord implements Node {
   decision: String!
   legalBasis: String
   policyVersion: String
+  """
+  The recipient organisation's legal name at the time of provision (Employer.legal_name, else its name); empty when the viewer acts for no organisation. Kept as it was: a later rename does not rewrite it.
+  """
+  recipientName: String
+  """
+  The consent ledger entry relied on: the entry in force for the whole purpose (towards the recipient, for EMPLOYER_PROVISION) when the data was released; null when none was (a necessary purpose, a legal basis, records from before it was kept).
+  """
+  consentID: ID
+  """
+  The access grant relied on, for a release under a legal basis (legal_basis); null otherwise.
+  """
+  grantID: ID
 }
 """
 A connection to a list of items.
@@ -3510,6 +3674,50 @@ input AccessRecordWhereInput {
   policyVersionNotNil: Boolean
   policyVersionEqualFold: String
   policyVersionContainsFold: String
+  """
+  recipient_name field predicates
+  """
+  recipientName: String
+  recipientNameNEQ: String
+  recipientNameIn: [String!]
+  recipientNameNotIn: [String!]
+  recipientNameGT: String
+  recipientNameGTE: String
+  recipientNameLT: String
+  recipientNameLTE: String
+  recipientNameContains: String
+  recipientNameHasPrefix: String
+  recipientNameHasSuffix: String
+  recipientNameIsNil: Boolean
+  recipientNameNotNil: Boolean
+  recipientNameEqualFold: String
+  recipientNameContainsFold: String
+  """
+  consent_id field predicates
+  """
+  consentID: ID
+  consentIDNEQ: ID
+  consentIDIn: [ID!]
+  consentIDNotIn: [ID!]
+  consentIDGT: ID
+  consentIDGTE: ID
+  consentIDLT: ID
+  consentIDLTE: ID
+  consentIDIsNil: Boolean
+  consentIDNotNil: Boolean
+  """
+  grant_id field predicates
+  """
+  grantID: ID
+  grantIDNEQ: ID
+  grantIDIn: [ID!]
+  grantIDNotIn: [ID!]
+  grantIDGT: ID
+  grantIDGTE: ID
+  grantIDLT: ID
+  grantIDLTE: ID
+  grantIDIsNil: Boolean
+  grantIDNotNil: Boolean
 }
 type Answer implements Node {
   id: ID! @nonPersonal
@@ -4036,9 +4244,13 @@ Input was generated by ent.
 """
 input CreateAccessGrantInput {
   """
-  The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists.
+  The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists. Exactly one of subjectID and subjectRef is set.
   """
-  subjectID: ID!
+  subjectID: ID
+  """
+  The keyed pseudonym (an access record's subjectRef) of an erased subject whose sealed identity the grant opens (sealedSubject); whether a sealed identity has it is not checked either.
+  """
+  subjectRef: String
   """
   The case of policy §5(2).
   """
@@ -4237,6 +4449,10 @@ type Employer implements Node {
   externalID: String!
   name: String!
   """
+  The organisation's registered name (e.g. its commercial registry's): what its records of provision name as the recipient, as it stood at each provision; empty: its name.
+  """
+  legalName: String
+  """
   Prefecture of the head office.
   """
   prefecture: String
@@ -4391,6 +4607,24 @@ input EmployerWhereInput {
   nameHasSuffix: String
   nameEqualFold: String
   nameContainsFold: String
+  """
+  legal_name field predicates
+  """
+  legalName: String
+  legalNameNEQ: String
+  legalNameIn: [String!]
+  legalNameNotIn: [String!]
+  legalNameGT: String
+  legalNameGTE: String
+  legalNameLT: String
+  legalNameLTE: String
+  legalNameContains: String
+  legalNameHasPrefix: String
+  legalNameHasSuffix: String
+  legalNameIsNil: Boolean
+  legalNameNotNil: Boolean
+  legalNameEqualFold: String
+  legalNameContainsFold: String
   """
   prefecture field predicates
   """
@@ -6180,7 +6414,7 @@ extend type PrivacyRequest {
   DISCLOSURE ` + "`" + `{generatedAt, policyVersion, profile, applications, consents: {current, history}, privacyRequests, accessRecords}` + "`" + `;
   CORRECTION and ADDITION ` + "`" + `{appliedFields}` + "`" + `;
   CEASE_OF_USE and CEASE_OF_PROVISION ` + "`" + `{withdrawn: [{purpose, employer}]}` + "`" + `;
-  DELETION ` + "`" + `{erased, applicationsWithdrawn, requestsClosed, accessRecordsPseudonymised, purposesWithdrawn}` + "`" + `.
+  DELETION ` + "`" + `{erased, applicationsWithdrawn, requestsClosed, accessRecordsPseudonymised, identitySealed, purposesWithdrawn}` + "`" + `.
   """
   result: Map @personalBundle
 }
@@ -6244,6 +6478,41 @@ extend type Mutation {
   approveQuestion(id: ID!, category: Category!): Question!
   "Refuses a pending question (compliance), naming the rule it breaks."
   refuseQuestion(id: ID!, rule: QuestionRule!, note: String): Question!
+}
+`, BuiltIn: false},
+	{Name: "../schema/sealed.graphqls", Input: `"""
+The identity of an erased subject, kept sealed beside their records of
+provision while those are within their legal period (README: Access records).
+Each field is released only to the COMPLIANCE account holding a live access
+grant naming the subject's pseudonym (requestAccessGrant with subjectRef,
+approved by a second compliance account), plain, and each read is recorded as
+an access record with the grant's basis and id; to anyone else it is null.
+"""
+type SealedIdentity {
+  "The subject's keyed pseudonym: an access record's subjectRef."
+  subjectRef: String! @nonPersonal
+  "When the erasure sealed it."
+  sealedAt: Time! @nonPersonal
+  "When it is purged: the latest of the subject's records' times plus their legal period."
+  purgeAfter: Time! @nonPersonal
+  "The erased applicant's id (it identifies them as their name does)."
+  applicantID: ID @personal(category: NAME)
+  "The account the applicant signed in with (the token's subject) when erased."
+  accountID: String @personal(category: NAME)
+  name: String @personal(category: NAME)
+  nameKana: String @personal(category: NAME)
+  email: String @personal(category: EMAIL)
+  phone: String @personal(category: PHONE)
+  birthDate: Time @personal(category: BIRTH_DATE)
+}
+
+extend type Query {
+  """
+  The sealed identity of the erased subject whose pseudonym is subjectRef
+  (compliance, through a live legal-basis grant naming it: otherwise null,
+  whether or not one is sealed).
+  """
+  sealedSubject(subjectRef: String!): SealedIdentity
 }
 `, BuiltIn: false},
 	{Name: "../schema/statistics.graphqls", Input: `"""
@@ -6354,6 +6623,8 @@ func (ec *executionContext) childFields_AccessGrant(ctx context.Context, field g
 		return ec.fieldContext_AccessGrant_id(ctx, field)
 	case "subjectID":
 		return ec.fieldContext_AccessGrant_subjectID(ctx, field)
+	case "subjectRef":
+		return ec.fieldContext_AccessGrant_subjectRef(ctx, field)
 	case "basis":
 		return ec.fieldContext_AccessGrant_basis(ctx, field)
 	case "reference":
@@ -6432,6 +6703,12 @@ func (ec *executionContext) childFields_AccessRecord(ctx context.Context, field 
 		return ec.fieldContext_AccessRecord_legalBasis(ctx, field)
 	case "policyVersion":
 		return ec.fieldContext_AccessRecord_policyVersion(ctx, field)
+	case "recipientName":
+		return ec.fieldContext_AccessRecord_recipientName(ctx, field)
+	case "consentID":
+		return ec.fieldContext_AccessRecord_consentID(ctx, field)
+	case "grantID":
+		return ec.fieldContext_AccessRecord_grantID(ctx, field)
 	case "role":
 		return ec.fieldContext_AccessRecord_role(ctx, field)
 	case "purposes":
@@ -6722,6 +6999,8 @@ func (ec *executionContext) childFields_Employer(ctx context.Context, field grap
 		return ec.fieldContext_Employer_externalID(ctx, field)
 	case "name":
 		return ec.fieldContext_Employer_name(ctx, field)
+	case "legalName":
+		return ec.fieldContext_Employer_legalName(ctx, field)
 	case "prefecture":
 		return ec.fieldContext_Employer_prefecture(ctx, field)
 	case "description":
@@ -7058,6 +7337,32 @@ func (ec *executionContext) childFields_Release(ctx context.Context, field graph
 		return ec.fieldContext_Release_outcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Release", field.Name)
+}
+
+func (ec *executionContext) childFields_SealedIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subjectRef":
+		return ec.fieldContext_SealedIdentity_subjectRef(ctx, field)
+	case "sealedAt":
+		return ec.fieldContext_SealedIdentity_sealedAt(ctx, field)
+	case "purgeAfter":
+		return ec.fieldContext_SealedIdentity_purgeAfter(ctx, field)
+	case "applicantID":
+		return ec.fieldContext_SealedIdentity_applicantID(ctx, field)
+	case "accountID":
+		return ec.fieldContext_SealedIdentity_accountID(ctx, field)
+	case "name":
+		return ec.fieldContext_SealedIdentity_name(ctx, field)
+	case "nameKana":
+		return ec.fieldContext_SealedIdentity_nameKana(ctx, field)
+	case "email":
+		return ec.fieldContext_SealedIdentity_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_SealedIdentity_phone(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_SealedIdentity_birthDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SealedIdentity", field.Name)
 }
 
 func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8334,6 +8639,20 @@ func (ec *executionContext) field_Query_questions_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_sealedSubject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subjectRef",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subjectRef"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8443,15 +8762,38 @@ func (ec *executionContext) _AccessGrant_subjectID(ctx context.Context, field gr
 			return obj.SubjectID, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AccessGrant_subjectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessGrant", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AccessGrant_subjectRef(ctx context.Context, field graphql.CollectedField, obj *ent.AccessGrant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessGrant_subjectRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessGrant_subjectRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessGrant", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccessGrant_basis(ctx context.Context, field graphql.CollectedField, obj *ent.AccessGrant) (ret graphql.Marshaler) {
@@ -9178,6 +9520,75 @@ func (ec *executionContext) _AccessRecord_policyVersion(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_AccessRecord_policyVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRecord_recipientName(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRecord_recipientName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecipientName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRecord_recipientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _AccessRecord_consentID(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRecord_consentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRecord_consentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AccessRecord_grantID(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccessRecord_grantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AccessRecord_grantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccessRecord", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccessRecord_role(ctx context.Context, field graphql.CollectedField, obj *ent.AccessRecord) (ret graphql.Marshaler) {
@@ -11906,6 +12317,29 @@ func (ec *executionContext) _Employer_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Employer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Employer_legalName(ctx context.Context, field graphql.CollectedField, obj *ent.Employer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Employer_legalName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Employer_legalName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Employer", field, false, false, "String")
 }
 
@@ -15837,6 +16271,50 @@ func (ec *executionContext) fieldContext_Query_overduePrivacyRequests(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_sealedSubject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sealedSubject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SealedSubject(ctx, fc.Args["subjectRef"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SealedIdentity) graphql.Marshaler {
+			return ec.marshalOSealedIdentity2ᚖconsentgateᚋgraphᚋmodelᚐSealedIdentity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sealedSubject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SealedIdentity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sealedSubject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_applicantStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16538,6 +17016,236 @@ func (ec *executionContext) _Release_outcome(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Release_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "ReleaseOutcome")
+}
+
+func (ec *executionContext) _SealedIdentity_subjectRef(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_subjectRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubjectRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_subjectRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealedIdentity_sealedAt(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_sealedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SealedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_sealedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SealedIdentity_purgeAfter(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_purgeAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PurgeAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_purgeAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SealedIdentity_applicantID(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_applicantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApplicantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_applicantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SealedIdentity_accountID(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_accountID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_accountID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealedIdentity_name(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealedIdentity_nameKana(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_nameKana(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameKana, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_nameKana(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealedIdentity_email(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealedIdentity_phone(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "String")
+}
+
+func (ec *executionContext) _SealedIdentity_birthDate(ctx context.Context, field graphql.CollectedField, obj *model.SealedIdentity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SealedIdentity_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SealedIdentity_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SealedIdentity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Statistics_purpose(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
@@ -18088,7 +18796,7 @@ func (ec *executionContext) unmarshalInputAccessGrantWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "subjectID", "subjectIDNEQ", "subjectIDIn", "subjectIDNotIn", "subjectIDGT", "subjectIDGTE", "subjectIDLT", "subjectIDLTE", "basis", "basisNEQ", "basisIn", "basisNotIn", "requestedBy", "requestedByNEQ", "requestedByIn", "requestedByNotIn", "requestedByGT", "requestedByGTE", "requestedByLT", "requestedByLTE", "requestedByContains", "requestedByHasPrefix", "requestedByHasSuffix", "requestedByEqualFold", "requestedByContainsFold", "requestedAt", "requestedAtNEQ", "requestedAtIn", "requestedAtNotIn", "requestedAtGT", "requestedAtGTE", "requestedAtLT", "requestedAtLTE", "approvedBy", "approvedByNEQ", "approvedByIn", "approvedByNotIn", "approvedByGT", "approvedByGTE", "approvedByLT", "approvedByLTE", "approvedByContains", "approvedByHasPrefix", "approvedByHasSuffix", "approvedByIsNil", "approvedByNotNil", "approvedByEqualFold", "approvedByContainsFold", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedBy", "revokedByNEQ", "revokedByIn", "revokedByNotIn", "revokedByGT", "revokedByGTE", "revokedByLT", "revokedByLTE", "revokedByContains", "revokedByHasPrefix", "revokedByHasSuffix", "revokedByIsNil", "revokedByNotNil", "revokedByEqualFold", "revokedByContainsFold", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "subjectID", "subjectIDNEQ", "subjectIDIn", "subjectIDNotIn", "subjectIDGT", "subjectIDGTE", "subjectIDLT", "subjectIDLTE", "subjectIDIsNil", "subjectIDNotNil", "subjectRef", "subjectRefNEQ", "subjectRefIn", "subjectRefNotIn", "subjectRefGT", "subjectRefGTE", "subjectRefLT", "subjectRefLTE", "subjectRefContains", "subjectRefHasPrefix", "subjectRefHasSuffix", "subjectRefIsNil", "subjectRefNotNil", "subjectRefEqualFold", "subjectRefContainsFold", "basis", "basisNEQ", "basisIn", "basisNotIn", "requestedBy", "requestedByNEQ", "requestedByIn", "requestedByNotIn", "requestedByGT", "requestedByGTE", "requestedByLT", "requestedByLTE", "requestedByContains", "requestedByHasPrefix", "requestedByHasSuffix", "requestedByEqualFold", "requestedByContainsFold", "requestedAt", "requestedAtNEQ", "requestedAtIn", "requestedAtNotIn", "requestedAtGT", "requestedAtGTE", "requestedAtLT", "requestedAtLTE", "approvedBy", "approvedByNEQ", "approvedByIn", "approvedByNotIn", "approvedByGT", "approvedByGTE", "approvedByLT", "approvedByLTE", "approvedByContains", "approvedByHasPrefix", "approvedByHasSuffix", "approvedByIsNil", "approvedByNotNil", "approvedByEqualFold", "approvedByContainsFold", "approvedAt", "approvedAtNEQ", "approvedAtIn", "approvedAtNotIn", "approvedAtGT", "approvedAtGTE", "approvedAtLT", "approvedAtLTE", "approvedAtIsNil", "approvedAtNotNil", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedBy", "revokedByNEQ", "revokedByIn", "revokedByNotIn", "revokedByGT", "revokedByGTE", "revokedByLT", "revokedByLTE", "revokedByContains", "revokedByHasPrefix", "revokedByHasSuffix", "revokedByIsNil", "revokedByNotNil", "revokedByEqualFold", "revokedByContainsFold", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18228,6 +18936,125 @@ func (ec *executionContext) unmarshalInputAccessGrantWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.SubjectIDLTE = data
+		case "subjectIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectIDIsNil = data
+		case "subjectIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectIDNotNil = data
+		case "subjectRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRef = data
+		case "subjectRefNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefNEQ = data
+		case "subjectRefIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefIn = data
+		case "subjectRefNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefNotIn = data
+		case "subjectRefGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefGT = data
+		case "subjectRefGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefGTE = data
+		case "subjectRefLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefLT = data
+		case "subjectRefLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefLTE = data
+		case "subjectRefContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefContains = data
+		case "subjectRefHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefHasPrefix = data
+		case "subjectRefHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefHasSuffix = data
+		case "subjectRefIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefIsNil = data
+		case "subjectRefNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefNotNil = data
+		case "subjectRefEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefEqualFold = data
+		case "subjectRefContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRefContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRefContainsFold = data
 		case "basis":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
 			data, err := ec.unmarshalOLegalBasis2ᚖconsentgateᚋentᚋaccessgrantᚐBasis(ctx, v)
@@ -18904,7 +19731,7 @@ func (ec *executionContext) unmarshalInputAccessRecordWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDEqualFold", "requestIDContainsFold", "viewerRole", "viewerRoleNEQ", "viewerRoleIn", "viewerRoleNotIn", "viewerRoleGT", "viewerRoleGTE", "viewerRoleLT", "viewerRoleLTE", "viewerRoleContains", "viewerRoleHasPrefix", "viewerRoleHasSuffix", "viewerRoleEqualFold", "viewerRoleContainsFold", "viewerOrg", "viewerOrgNEQ", "viewerOrgIn", "viewerOrgNotIn", "viewerOrgGT", "viewerOrgGTE", "viewerOrgLT", "viewerOrgLTE", "viewerOrgContains", "viewerOrgHasPrefix", "viewerOrgHasSuffix", "viewerOrgIsNil", "viewerOrgNotNil", "viewerOrgEqualFold", "viewerOrgContainsFold", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "purposeGT", "purposeGTE", "purposeLT", "purposeLTE", "purposeContains", "purposeHasPrefix", "purposeHasSuffix", "purposeIsNil", "purposeNotNil", "purposeEqualFold", "purposeContainsFold", "subjectID", "subjectIDNEQ", "subjectIDIn", "subjectIDNotIn", "subjectIDGT", "subjectIDGTE", "subjectIDLT", "subjectIDLTE", "subjectIDIsNil", "subjectIDNotNil", "subjectRef", "subjectRefNEQ", "subjectRefIn", "subjectRefNotIn", "subjectRefGT", "subjectRefGTE", "subjectRefLT", "subjectRefLTE", "subjectRefContains", "subjectRefHasPrefix", "subjectRefHasSuffix", "subjectRefEqualFold", "subjectRefContainsFold", "decision", "decisionNEQ", "decisionIn", "decisionNotIn", "decisionGT", "decisionGTE", "decisionLT", "decisionLTE", "decisionContains", "decisionHasPrefix", "decisionHasSuffix", "decisionEqualFold", "decisionContainsFold", "legalBasis", "legalBasisNEQ", "legalBasisIn", "legalBasisNotIn", "legalBasisGT", "legalBasisGTE", "legalBasisLT", "legalBasisLTE", "legalBasisContains", "legalBasisHasPrefix", "legalBasisHasSuffix", "legalBasisIsNil", "legalBasisNotNil", "legalBasisEqualFold", "legalBasisContainsFold", "policyVersion", "policyVersionNEQ", "policyVersionIn", "policyVersionNotIn", "policyVersionGT", "policyVersionGTE", "policyVersionLT", "policyVersionLTE", "policyVersionContains", "policyVersionHasPrefix", "policyVersionHasSuffix", "policyVersionIsNil", "policyVersionNotNil", "policyVersionEqualFold", "policyVersionContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "requestID", "requestIDNEQ", "requestIDIn", "requestIDNotIn", "requestIDGT", "requestIDGTE", "requestIDLT", "requestIDLTE", "requestIDContains", "requestIDHasPrefix", "requestIDHasSuffix", "requestIDEqualFold", "requestIDContainsFold", "viewerRole", "viewerRoleNEQ", "viewerRoleIn", "viewerRoleNotIn", "viewerRoleGT", "viewerRoleGTE", "viewerRoleLT", "viewerRoleLTE", "viewerRoleContains", "viewerRoleHasPrefix", "viewerRoleHasSuffix", "viewerRoleEqualFold", "viewerRoleContainsFold", "viewerOrg", "viewerOrgNEQ", "viewerOrgIn", "viewerOrgNotIn", "viewerOrgGT", "viewerOrgGTE", "viewerOrgLT", "viewerOrgLTE", "viewerOrgContains", "viewerOrgHasPrefix", "viewerOrgHasSuffix", "viewerOrgIsNil", "viewerOrgNotNil", "viewerOrgEqualFold", "viewerOrgContainsFold", "purpose", "purposeNEQ", "purposeIn", "purposeNotIn", "purposeGT", "purposeGTE", "purposeLT", "purposeLTE", "purposeContains", "purposeHasPrefix", "purposeHasSuffix", "purposeIsNil", "purposeNotNil", "purposeEqualFold", "purposeContainsFold", "subjectID", "subjectIDNEQ", "subjectIDIn", "subjectIDNotIn", "subjectIDGT", "subjectIDGTE", "subjectIDLT", "subjectIDLTE", "subjectIDIsNil", "subjectIDNotNil", "subjectRef", "subjectRefNEQ", "subjectRefIn", "subjectRefNotIn", "subjectRefGT", "subjectRefGTE", "subjectRefLT", "subjectRefLTE", "subjectRefContains", "subjectRefHasPrefix", "subjectRefHasSuffix", "subjectRefEqualFold", "subjectRefContainsFold", "decision", "decisionNEQ", "decisionIn", "decisionNotIn", "decisionGT", "decisionGTE", "decisionLT", "decisionLTE", "decisionContains", "decisionHasPrefix", "decisionHasSuffix", "decisionEqualFold", "decisionContainsFold", "legalBasis", "legalBasisNEQ", "legalBasisIn", "legalBasisNotIn", "legalBasisGT", "legalBasisGTE", "legalBasisLT", "legalBasisLTE", "legalBasisContains", "legalBasisHasPrefix", "legalBasisHasSuffix", "legalBasisIsNil", "legalBasisNotNil", "legalBasisEqualFold", "legalBasisContainsFold", "policyVersion", "policyVersionNEQ", "policyVersionIn", "policyVersionNotIn", "policyVersionGT", "policyVersionGTE", "policyVersionLT", "policyVersionLTE", "policyVersionContains", "policyVersionHasPrefix", "policyVersionHasSuffix", "policyVersionIsNil", "policyVersionNotNil", "policyVersionEqualFold", "policyVersionContainsFold", "recipientName", "recipientNameNEQ", "recipientNameIn", "recipientNameNotIn", "recipientNameGT", "recipientNameGTE", "recipientNameLT", "recipientNameLTE", "recipientNameContains", "recipientNameHasPrefix", "recipientNameHasSuffix", "recipientNameIsNil", "recipientNameNotNil", "recipientNameEqualFold", "recipientNameContainsFold", "consentID", "consentIDNEQ", "consentIDIn", "consentIDNotIn", "consentIDGT", "consentIDGTE", "consentIDLT", "consentIDLTE", "consentIDIsNil", "consentIDNotNil", "grantID", "grantIDNEQ", "grantIDIn", "grantIDNotIn", "grantIDGT", "grantIDGTE", "grantIDLT", "grantIDLTE", "grantIDIsNil", "grantIDNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19898,6 +20725,251 @@ func (ec *executionContext) unmarshalInputAccessRecordWhereInput(ctx context.Con
 				return it, err
 			}
 			it.PolicyVersionContainsFold = data
+		case "recipientName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientName = data
+		case "recipientNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameNEQ = data
+		case "recipientNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameIn = data
+		case "recipientNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameNotIn = data
+		case "recipientNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameGT = data
+		case "recipientNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameGTE = data
+		case "recipientNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameLT = data
+		case "recipientNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameLTE = data
+		case "recipientNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameContains = data
+		case "recipientNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameHasPrefix = data
+		case "recipientNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameHasSuffix = data
+		case "recipientNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameIsNil = data
+		case "recipientNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameNotNil = data
+		case "recipientNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameEqualFold = data
+		case "recipientNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecipientNameContainsFold = data
+		case "consentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentID = data
+		case "consentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDNEQ = data
+		case "consentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDIn = data
+		case "consentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDNotIn = data
+		case "consentIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDGT = data
+		case "consentIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDGTE = data
+		case "consentIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDLT = data
+		case "consentIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDLTE = data
+		case "consentIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDIsNil = data
+		case "consentIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consentIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsentIDNotNil = data
+		case "grantID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantID = data
+		case "grantIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNEQ = data
+		case "grantIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDIn = data
+		case "grantIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNotIn = data
+		case "grantIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDGT = data
+		case "grantIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDGTE = data
+		case "grantIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDLT = data
+		case "grantIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDLTE = data
+		case "grantIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDIsNil = data
+		case "grantIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNotNil = data
 		}
 	}
 	return it, nil
@@ -20998,7 +22070,7 @@ func (ec *executionContext) unmarshalInputCreateAccessGrantInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"subjectID", "basis", "reference", "justification"}
+	fieldsInOrder := [...]string{"subjectID", "subjectRef", "basis", "reference", "justification"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21007,11 +22079,18 @@ func (ec *executionContext) unmarshalInputCreateAccessGrantInput(ctx context.Con
 		switch k {
 		case "subjectID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectID"))
-			data, err := ec.unmarshalNID2int(ctx, v)
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SubjectID = data
+		case "subjectRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subjectRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubjectRef = data
 		case "basis":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
 			data, err := ec.unmarshalNLegalBasis2consentgateᚋentᚋaccessgrantᚐBasis(ctx, v)
@@ -21611,7 +22690,7 @@ func (ec *executionContext) unmarshalInputEmployerWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureIsNil", "prefectureNotNil", "prefectureEqualFold", "prefectureContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "externalID", "externalIDNEQ", "externalIDIn", "externalIDNotIn", "externalIDGT", "externalIDGTE", "externalIDLT", "externalIDLTE", "externalIDContains", "externalIDHasPrefix", "externalIDHasSuffix", "externalIDEqualFold", "externalIDContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "legalName", "legalNameNEQ", "legalNameIn", "legalNameNotIn", "legalNameGT", "legalNameGTE", "legalNameLT", "legalNameLTE", "legalNameContains", "legalNameHasPrefix", "legalNameHasSuffix", "legalNameIsNil", "legalNameNotNil", "legalNameEqualFold", "legalNameContainsFold", "prefecture", "prefectureNEQ", "prefectureIn", "prefectureNotIn", "prefectureGT", "prefectureGTE", "prefectureLT", "prefectureLTE", "prefectureContains", "prefectureHasPrefix", "prefectureHasSuffix", "prefectureIsNil", "prefectureNotNil", "prefectureEqualFold", "prefectureContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21989,6 +23068,111 @@ func (ec *executionContext) unmarshalInputEmployerWhereInput(ctx context.Context
 				return it, err
 			}
 			it.NameContainsFold = data
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = data
+		case "legalNameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameNEQ = data
+		case "legalNameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameIn = data
+		case "legalNameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameNotIn = data
+		case "legalNameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameGT = data
+		case "legalNameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameGTE = data
+		case "legalNameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameLT = data
+		case "legalNameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameLTE = data
+		case "legalNameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameContains = data
+		case "legalNameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameHasPrefix = data
+		case "legalNameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameHasSuffix = data
+		case "legalNameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameIsNil = data
+		case "legalNameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameNotNil = data
+		case "legalNameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameEqualFold = data
+		case "legalNameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalNameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalNameContainsFold = data
 		case "prefecture":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -26793,7 +27977,12 @@ func (ec *executionContext) _AccessGrant(ctx context.Context, sel ast.SelectionS
 			}
 		case "subjectID":
 			out.Values[i] = ec._AccessGrant_subjectID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subjectRef":
+			out.Values[i] = ec._AccessGrant_subjectRef(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "basis":
@@ -27029,6 +28218,21 @@ func (ec *executionContext) _AccessRecord(ctx context.Context, sel ast.Selection
 			}
 		case "policyVersion":
 			out.Values[i] = ec._AccessRecord_policyVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recipientName":
+			out.Values[i] = ec._AccessRecord_recipientName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consentID":
+			out.Values[i] = ec._AccessRecord_consentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "grantID":
+			out.Values[i] = ec._AccessRecord_grantID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -27946,6 +29150,11 @@ func (ec *executionContext) _Employer(ctx context.Context, sel ast.SelectionSet,
 		case "name":
 			out.Values[i] = ec._Employer_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legalName":
+			out.Values[i] = ec._Employer_legalName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "prefecture":
@@ -29232,6 +30441,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_overduePrivacyRequests(ctx, field)
 				})
+		case "sealedSubject":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sealedSubject(ctx, field)
+				})
 		case "applicantStatistics":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -29480,6 +30695,84 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 		case "outcome":
 			out.Values[i] = ec._Release_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sealedIdentityImplementors = []string{"SealedIdentity"}
+
+func (ec *executionContext) _SealedIdentity(ctx context.Context, sel ast.SelectionSet, obj *model.SealedIdentity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sealedIdentityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SealedIdentity")
+		case "subjectRef":
+			out.Values[i] = ec._SealedIdentity_subjectRef(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sealedAt":
+			out.Values[i] = ec._SealedIdentity_sealedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purgeAfter":
+			out.Values[i] = ec._SealedIdentity_purgeAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applicantID":
+			out.Values[i] = ec._SealedIdentity_applicantID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accountID":
+			out.Values[i] = ec._SealedIdentity_accountID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SealedIdentity_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nameKana":
+			out.Values[i] = ec._SealedIdentity_nameKana(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._SealedIdentity_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._SealedIdentity_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "birthDate":
+			out.Values[i] = ec._SealedIdentity_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32946,6 +34239,13 @@ func (ec *executionContext) unmarshalOQuestionWhereInput2ᚖconsentgateᚋentᚐ
 	}
 	res, err := ec.unmarshalInputQuestionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSealedIdentity2ᚖconsentgateᚋgraphᚋmodelᚐSealedIdentity(ctx context.Context, sel ast.SelectionSet, v *model.SealedIdentity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SealedIdentity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSex2consentgateᚋentᚋapplicantᚐSex(ctx context.Context, v any) (applicant.Sex, error) {

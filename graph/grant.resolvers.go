@@ -19,7 +19,10 @@ func (r *accessGrantResolver) Live(ctx context.Context, obj *ent.AccessGrant) (b
 
 // Subject is the resolver for the subject field.
 func (r *accessGrantResolver) Subject(ctx context.Context, obj *ent.AccessGrant) (*ent.Applicant, error) {
-	a, err := r.clientFrom(ctx).Applicant.Query().Where(applicant.ID(obj.SubjectID)).Only(ctx)
+	if obj.SubjectID == nil {
+		return nil, nil // a grant of a sealed identity (subjectRef): sealedSubject reads it
+	}
+	a, err := r.clientFrom(ctx).Applicant.Query().Where(applicant.ID(*obj.SubjectID)).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil // a subject the viewer does not reach, exactly as if there were none
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"consentgate/ent/job"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
+	"consentgate/records"
 )
 
 // fieldGuard enforces @personal on every field that carries it, wherever
@@ -41,6 +43,7 @@ type fieldGuard struct {
 	recorder *recorder // writes the access records, grouped
 	engine   *consent.Engine
 	masker   consent.Masker
+	sealer   *records.Sealer // opens and seals erased subjects' identities; carried in each operation's context
 	metrics  *Metrics
 	log      *slog.Logger
 	// fields holds what the guard knows of each field definition; byName
@@ -79,7 +82,7 @@ var allCategories = func() []fieldInfo {
 // newFieldGuard reads every object field of s.
 func newFieldGuard(client *ent.Client, s *ast.Schema, o Options) *fieldGuard {
 	g := &fieldGuard{client: client, tx: txPerMutation{entgql.Transactioner{TxOpener: client}}, recorder: newRecorder(client, o.Metrics.grouped),
-		engine: o.Engine, masker: o.Masker, metrics: o.Metrics, log: o.Log,
+		engine: o.Engine, masker: o.Masker, sealer: o.Sealer, metrics: o.Metrics, log: o.Log,
 		fields: map[*ast.FieldDefinition]fieldInfo{}, byName: Categories(s), bundles: map[string]bool{}, timestamps: map[string]bool{},
 		perValue: map[string][]consent.Category{}, personalTypes: map[string]bool{}}
 	for _, t := range s.Types {
@@ -211,8 +214,9 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 	// agree on which provisions have ended.
 	ctx = rule.WithNow(ctx, time.Now())
 	ctx = context.WithValue(ctx, stateKey{}, st)
+	ctx = records.WithSealer(ctx, g.sealer)
 	if v.Role == consent.Employer && v.Org != "" {
-		ctx = g.withEmployerID(ctx, v.Org)
+		ctx = g.withEmployerID(ctx, st, v.Org)
 	}
 	resp := g.tx.InterceptResponse(ctx, next)
 	g.metrics.flush(v, &st.counts)
@@ -251,10 +255,17 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 // withEmployerID resolves the viewer's organisation to its employer's
 // store id and its jobs' ids once per operation, for the row rules
 // (rule.WithEmployerID): id -1 and no jobs if no employer has it. If they
-// cannot be read, the rules look them up themselves.
-func (g *fieldGuard) withEmployerID(ctx context.Context, org string) context.Context {
+// cannot be read, the rules look them up themselves. It also notes the
+// organisation's legal name as it stands now, which the operation's access
+// records name as the recipient (st.recipientName).
+func (g *fieldGuard) withEmployerID(ctx context.Context, st *requestState, org string) context.Context {
 	sys := privacy.DecisionContext(ctx, privacy.Allow)
-	id, err := g.clientFrom(ctx).Employer.Query().Where(employer.ExternalID(org)).OnlyID(sys)
+	e, err := g.clientFrom(ctx).Employer.Query().Where(employer.ExternalID(org)).
+		Select(employer.FieldID, employer.FieldName, employer.FieldLegalName).Only(sys)
+	var id int
+	if err == nil {
+		id, st.recipientName = e.ID, cmp.Or(e.LegalName, e.Name)
+	}
 	switch {
 	case ent.IsNotFound(err):
 		return rule.WithEmployerID(ctx, org, -1, []int{})
@@ -305,6 +316,19 @@ func (g *fieldGuard) InterceptField(ctx context.Context, next graphql.Resolver) 
 		return res, err
 	}
 	st, _ := ctx.Value(stateKey{}).(*requestState)
+	if sealed, ok := sealedOf(fc.Parent); ok {
+		// An erased subject's sealed identity: released under a legal
+		// basis only, and recorded by its pseudonym.
+		d, s := g.decideSealed(ctx, st, sealed, inf)
+		if d.Outcome == consent.Plain {
+			st.releasedSealed(s, inf)
+			return next(ctx)
+		}
+		if st != nil {
+			st.withhold(fc, cmp.Or(d.Reason, consent.NotPermitted))
+		}
+		return nil, nil
+	}
 	d := consent.Decision{Outcome: consent.Hidden, Reason: consent.NotPermitted}
 	var sub *subjectState
 	var ref subjectRef
@@ -440,6 +464,11 @@ type requestState struct {
 	releases   []release             // personal data released to someone other than its subject
 	releasedTo []int                 // the subjects of those releases, counted as they happen
 	stateErr   atomic.Pointer[error] // the consent state could not be read
+	sealed     sync.Map              // an erased subject's pseudonym → *sealedState (sealed.go)
+
+	// recipientName is the legal name of the viewer's organisation, for an
+	// employer (withEmployerID): the recipient its access records name.
+	recipientName string
 
 	mu        sync.Mutex
 	distinct  [255]consent.Decision // the operation's distinct decisions, ndistinct of them

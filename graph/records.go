@@ -45,7 +45,7 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 	st.mu.Lock()
 	releases := st.releases
 	st.mu.Unlock()
-	if len(releases) == 0 {
+	if len(releases) == 0 && !st.sealedReleased() {
 		return 0, nil
 	}
 	bySubject := map[int][]release{}
@@ -90,17 +90,64 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 			SetViewerRole(string(st.viewer.Role)).SetViewerOrg(st.viewer.Org).SetPurpose(purpose).
 			SetSubjectID(id).SetSubjectRef(g.pseudonym(id)).SetCategories(cats).SetDecision(decision.String()).
 			SetPolicyVersion(version)
-		if st.grants {
-			if sub, ok := st.subjects.Load(id); ok && sub.(*subjectState).basis != "" {
-				b.SetLegalBasis(string(sub.(*subjectState).basis))
+		if st.recipientName != "" {
+			b.SetRecipientName(st.recipientName)
+		}
+		if v, ok := st.subjects.Load(id); ok {
+			sub := v.(*subjectState)
+			switch {
+			case st.grants && sub.basis != "":
+				b.SetLegalBasis(string(sub.basis))
+				if sub.grant != 0 {
+					b.SetGrantID(sub.grant)
+				}
+			default:
+				if entry := st.consentReliedOn(sub); entry != 0 {
+					b.SetConsentID(entry)
+				}
 			}
 		}
 		builders = append(builders, b)
+	}
+	builders = append(builders, g.sealedRecords(ctx, st, now, version)...)
+	if len(builders) == 0 {
+		return 0, nil
 	}
 	if err := g.recorder.write(allow, builders); err != nil {
 		return 0, err
 	}
 	return len(builders), nil
+}
+
+// consentReliedOn returns the consent ledger entry the release of sub's
+// data relied on: of the purposes the viewer acted under, in the policy's
+// order, the first whose entry in force for the whole purpose (towards the
+// viewer's organisation, for EMPLOYER_PROVISION: the scope rule) is a
+// grant; 0 if none is (a necessary purpose, an opt-out one never
+// withdrawn). It reads the consent state lines the decisions were made
+// with: no query of its own.
+func (st *requestState) consentReliedOn(sub *subjectState) int {
+	for _, p := range st.purposes {
+		recipient := ""
+		if p == consent.EmployerProvision {
+			recipient = st.viewer.Org
+		}
+		if e, ok := sub.consents.InForce(p, recipient, ""); ok && e.Granted {
+			return int(e.Seq)
+		}
+	}
+	return 0
+}
+
+// sealedReleased reports whether the operation released any sealed
+// identity.
+func (st *requestState) sealedReleased() bool {
+	found := false
+	st.sealed.Range(func(_, v any) bool {
+		found = v.(*sealedState).recorded.Load() != 0
+		return !found
+	})
+	return found
 }
 
 // pseudonym is the subject's keyed, stable token (consent.Masker.Pseudonym),

@@ -17,7 +17,7 @@ import (
 // personalTypes are the types that hold an applicant's personal data. The
 // walk below also finds any other type with a @personal or @personalBundle
 // field.
-var personalTypes = []string{"Applicant", "Application", "Answer", "WorkHistoryEntry", "Qualification", "EmergencyContact", "PrivacyRequest"}
+var personalTypes = []string{"Applicant", "Application", "Answer", "WorkHistoryEntry", "Qualification", "EmergencyContact", "PrivacyRequest", "SealedIdentity"}
 
 // TestEveryFieldOfPersonalTypesIsClassified walks the schema: every field
 // of a type that holds personal data names a known category with
@@ -244,6 +244,8 @@ var fixedTimestamps = map[string]string{
 	"PrivacyRequest.createdAt":    "set once, when the request is filed",
 	"PrivacyRequest.dueAt":        "set once: the filing time plus the due period",
 	"PrivacyRequest.completedAt":  "set once, with the status COMPLETED",
+	"SealedIdentity.sealedAt":     "set once, when the erasure sealed the identity",
+	"SealedIdentity.purgeAfter":   "set once, when sealed: the latest record's time plus the legal period",
 }
 
 // TestTimestampsOfPersonalTypes: every timestamp (Time) field of a type

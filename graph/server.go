@@ -31,6 +31,7 @@ import (
 	"consentgate/ent/schema/validate"
 	"consentgate/graph/cursor"
 	"consentgate/receipt"
+	"consentgate/records"
 	"consentgate/tracing"
 )
 
@@ -88,6 +89,11 @@ type Options struct {
 	// Cursors seals the connections' cursors (package cursor); nil: a
 	// sealer of a random key, whose cursors no other server accepts.
 	Cursors *cursor.Sealer
+	// Sealer seals an erased subject's identity beside their records of
+	// provision (a DELETION's effect) and opens it for a legal-basis read
+	// (records.Sealer); nil: such an erasure fails (records.ErrNoSealer)
+	// and no sealed identity is read.
+	Sealer *records.Sealer
 }
 
 // NewServer returns the GraphQL server over client with every enforcement

@@ -135,6 +135,7 @@ type subjectState struct {
 	self      bool
 	consents  consent.Consents
 	basis     consent.LegalBasis
+	grant     int                            // the live access grant basis is of (0: none)
 	stage     consent.ProvisionStage         // the most any application of theirs to the viewer's organisation provides
 	appStages map[int]consent.ProvisionStage // by application: each one's own (absent: ended)
 	failed    bool                           // the consent state could not be read: every decision hides
@@ -215,7 +216,7 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 			lines[r.ApplicantID] = append(lines[r.ApplicantID], e)
 		}
 	}
-	var bases map[int]consent.LegalBasis
+	var bases map[int]liveGrant
 	if st.grants {
 		bases = g.liveGrants(ctx, st, missing)
 	}
@@ -231,8 +232,8 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 	for _, id := range missing {
 		c := consent.State(lines[id]...)
 		self := g.isSelf(ctx, st, id)
-		b := bases[id]
-		sub := &subjectState{consents: c, self: self, basis: b, failed: failed, stage: stages[id], appStages: appStages[id]}
+		b := bases[id].basis
+		sub := &subjectState{consents: c, self: self, basis: b, grant: bases[id].id, failed: failed, stage: stages[id], appStages: appStages[id]}
 		for stage := range sub.classes {
 			if stage == 0 || st.stages {
 				sub.classes[stage] = st.classOf(self, c, b, consent.ProvisionStage(stage))
@@ -282,25 +283,34 @@ func (st *requestState) failConsentState(err error) {
 	st.stateErr.CompareAndSwap(nil, &err)
 }
 
-// liveGrants returns the legal basis of the live access grant the
-// compliance viewer holds for each of the subjects that has one (the
-// oldest grant's, if several), in one query evaluated by the database at
-// this moment (rule.LiveGrants): an expiry or a revocation counts from the
-// next request. Grants are read as the enforcement layer. If they cannot
-// be read, no subject has a basis: fail closed.
-func (g *fieldGuard) liveGrants(ctx context.Context, st *requestState, ids []int) map[int]consent.LegalBasis {
+// liveGrant is a live access grant: its id and its legal basis.
+type liveGrant struct {
+	id    int
+	basis consent.LegalBasis
+}
+
+// liveGrants returns the live access grant the compliance viewer holds for
+// each of the subjects that has one (the oldest, if several), in one query
+// evaluated by the database at this moment (rule.LiveGrants): an expiry or
+// a revocation counts from the next request. Grants are read as the
+// enforcement layer. If they cannot be read, no subject has a basis: fail
+// closed.
+func (g *fieldGuard) liveGrants(ctx context.Context, st *requestState, ids []int) map[int]liveGrant {
 	rows, err := g.clientFrom(ctx).AccessGrant.Query().
 		Where(accessgrant.SubjectIDIn(ids...), rule.LiveGrants(st.viewer.Account, time.Now())).
 		Order(ent.Asc(accessgrant.FieldID)).
-		Select(accessgrant.FieldSubjectID, accessgrant.FieldBasis).
+		Select(accessgrant.FieldID, accessgrant.FieldSubjectID, accessgrant.FieldBasis).
 		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil || len(rows) == 0 {
 		return nil
 	}
-	out := make(map[int]consent.LegalBasis, len(rows))
+	out := make(map[int]liveGrant, len(rows))
 	for _, r := range rows {
-		if _, ok := out[r.SubjectID]; !ok {
-			out[r.SubjectID] = consent.LegalBasis(r.Basis)
+		if r.SubjectID == nil {
+			continue
+		}
+		if _, ok := out[*r.SubjectID]; !ok {
+			out[*r.SubjectID] = liveGrant{id: r.ID, basis: consent.LegalBasis(r.Basis)}
 		}
 	}
 	return out

@@ -6,6 +6,13 @@
 // (Chain, in the group commit's transaction); `go run ./server records
 // verify` recomputes the chain (Verify).
 //
+// The records of provision: each names the recipient (its organisation and
+// that organisation's legal name as it stood), the categories and their
+// outcome, the consent ledger entry or the access grant relied on, the
+// policy version and the time. A subject's erasure keeps their identity
+// sealed for as long as their records are kept (Sealer, Seal, LegalPeriod)
+// and the purge removes it after (PurgeSealed).
+//
 // The hash covers the fields that never change: the subject's keyed
 // pseudonym (subject_ref), not the subject's id, which the subject's
 // erasure clears (the one change the model allows, hooks.AppendOnlyRecords).
@@ -54,13 +61,27 @@ type Fields struct {
 	Decision      string
 	LegalBasis    string
 	PolicyVersion string
+	// Added after the chain began: they enter the hash only when one of
+	// them is set (Hash), so records chained before them verify as they
+	// were.
+	RecipientName string // the recipient organisation's legal name at the time
+	ConsentID     int    // the consent ledger entry relied on; 0: none
+	GrantID       int    // the access grant relied on; 0: none
 }
 
 // FieldsOf returns a stored record's hashed fields.
 func FieldsOf(r *ent.AccessRecord) Fields {
 	return Fields{At: r.At, RequestID: r.RequestID, ViewerAccount: r.ViewerAccount, ViewerRole: r.ViewerRole,
 		ViewerOrg: r.ViewerOrg, Purpose: r.Purpose, SubjectRef: r.SubjectRef, Categories: r.Categories,
-		Decision: r.Decision, LegalBasis: r.LegalBasis, PolicyVersion: r.PolicyVersion}
+		Decision: r.Decision, LegalBasis: r.LegalBasis, PolicyVersion: r.PolicyVersion,
+		RecipientName: r.RecipientName, ConsentID: deref(r.ConsentID), GrantID: deref(r.GrantID)}
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // fieldsOfCreate returns the hashed fields of a record about to be created.
@@ -77,6 +98,9 @@ func fieldsOfCreate(m *ent.AccessRecordMutation) Fields {
 	f.Decision, _ = m.Decision()
 	f.LegalBasis, _ = m.LegalBasis()
 	f.PolicyVersion, _ = m.PolicyVersion()
+	f.RecipientName, _ = m.RecipientName()
+	f.ConsentID, _ = m.ConsentID()
+	f.GrantID, _ = m.GrantID()
 	return f
 }
 
@@ -85,13 +109,24 @@ func fieldsOfCreate(m *ent.AccessRecordMutation) Fields {
 // fields: a JSON array of them in a fixed order (the time as timeLayout,
 // an absent string as "", the categories as an array), unambiguous
 // whatever the values hold.
+//
+// The fields of a record of provision added after the chain began
+// (recipient name, consent entry, grant) follow, in that order (an absent
+// id as 0), only when one of them is set: a record without them, written
+// before they were kept or since, hashes exactly as before, and a record
+// with them cannot be made to hash as one without them (the array would be
+// shorter), so removing or altering any of them breaks the chain.
 func Hash(prev string, f Fields) string {
 	cats := f.Categories
 	if cats == nil {
 		cats = []string{}
 	}
-	enc, err := json.Marshal([]any{f.At.UTC().Format(timeLayout), f.RequestID, f.ViewerAccount, f.ViewerRole,
-		f.ViewerOrg, f.Purpose, f.SubjectRef, cats, f.Decision, f.LegalBasis, f.PolicyVersion})
+	fields := []any{f.At.UTC().Format(timeLayout), f.RequestID, f.ViewerAccount, f.ViewerRole,
+		f.ViewerOrg, f.Purpose, f.SubjectRef, cats, f.Decision, f.LegalBasis, f.PolicyVersion}
+	if f.RecipientName != "" || f.ConsentID != 0 || f.GrantID != 0 {
+		fields = append(fields, f.RecipientName, f.ConsentID, f.GrantID)
+	}
+	enc, err := json.Marshal(fields)
 	if err != nil { // strings and a slice of strings: never
 		panic(err)
 	}

@@ -81,7 +81,7 @@ func (e *effects) disclosure(a *ent.Applicant) (*Disclosure, error) {
 	for i, r := range records {
 		accessRecords[i] = DisclosedRecord{At: r.At, ViewerRole: r.ViewerRole, ViewerOrg: r.ViewerOrg, Purpose: r.Purpose,
 			Categories: r.Categories, Decision: r.Decision, LegalBasis: r.LegalBasis,
-			PolicyVersion: r.PolicyVersion, RequestID: r.RequestID}
+			PolicyVersion: r.PolicyVersion, RequestID: r.RequestID, RecipientName: r.RecipientName, ConsentID: r.ConsentID, GrantID: r.GrantID}
 	}
 	return &Disclosure{
 		GeneratedAt:     e.now,

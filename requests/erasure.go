@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"time"
 
 	"consentgate/consent"
 	"consentgate/ent"
@@ -18,6 +19,7 @@ import (
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/schema/validate"
 	"consentgate/ledger"
+	"consentgate/records"
 )
 
 // Placeholders of erasure: what an erased applicant's required fields hold.
@@ -122,7 +124,9 @@ func (e *effects) withdraw(a *ent.Applicant, provisionOnly bool) ([]Withdrawn, e
 //   - privacy requests: kept (the fact they were handled), their proposed
 //     changes and results cleared, the other open ones rejected;
 //   - access records: kept, pseudonymised: the subject id is cleared and
-//     the keyed pseudonym stays.
+//     the keyed pseudonym stays; while any of them is within its legal
+//     period, the subject's identity is kept sealed beside them
+//     (records.Seal), for compliance under a legal-basis grant only.
 func (e *effects) erase(a *ent.Applicant) (*Erasure, error) {
 	// The applicant first: on PostgreSQL its row lock makes a concurrent
 	// correction wait, then find it erased.
@@ -191,12 +195,27 @@ func (e *effects) erase(a *ent.Applicant) (*Erasure, error) {
 		return nil, fmt.Errorf("erasing the requests' content: %w", err)
 	}
 
-	records, err := e.client.AccessRecord.Update().Where(accessrecord.SubjectID(a.ID)).ClearSubjectID().Save(e.ctx)
+	// The records of provision still within their period keep who they
+	// are about, sealed, until the last of them reaches it.
+	sealed, err := records.Seal(e.ctx, e.client, records.Identity{ApplicantID: a.ID, AccountID: a.AccountID, Name: a.Name,
+		NameKana: a.NameKana, Email: a.Email, Phone: a.Phone, BirthDate: birthDate(a)}, e.now)
+	if err != nil {
+		return nil, err
+	}
+	pseudonymised, err := e.client.AccessRecord.Update().Where(accessrecord.SubjectID(a.ID)).ClearSubjectID().Save(e.ctx)
 	if err != nil {
 		return nil, fmt.Errorf("pseudonymising the access records: %w", err)
 	}
 	return &Erasure{Erased: true, ApplicationsWithdrawn: withdrawnApps, RequestsClosed: len(open),
-		AccessRecordsPseudonymised: records, PurposesWithdrawn: len(withdrawn)}, nil
+		AccessRecordsPseudonymised: pseudonymised, IdentitySealed: sealed, PurposesWithdrawn: len(withdrawn)}, nil
+}
+
+// birthDate is the applicant's birth date, if they gave one.
+func birthDate(a *ent.Applicant) *time.Time {
+	if a.BirthDate.IsZero() {
+		return nil
+	}
+	return &a.BirthDate
 }
 
 // scrub clears every field of m but those kept, setting the placeholder of

@@ -140,7 +140,7 @@ func Example_deletion() {
 	_, err = w.file(privacyrequest.KindNOTICE, nil)
 	fmt.Println("alice files again:", err) // her account no longer finds the row
 	// Output:
-	// {AccessRecordsPseudonymised:2 ApplicationsWithdrawn:1 Erased:true PurposesWithdrawn:6 RequestsClosed:1}
+	// {AccessRecordsPseudonymised:2 ApplicationsWithdrawn:1 Erased:true IdentitySealed:true PurposesWithdrawn:6 RequestsClosed:1}
 	// applicant: [erased] <erased@erased.invalid>, city "", erased: true
 	// application: WITHDRAWN
 	// open request: REJECTED

@@ -159,10 +159,13 @@ type DisclosedRequest struct {
 type DisclosedRecord struct {
 	At            time.Time `json:"at"`
 	Categories    []string  `json:"categories"`
+	ConsentID     *int      `json:"consentID"` // the consent ledger entry relied on
 	Decision      string    `json:"decision"`
+	GrantID       *int      `json:"grantID"` // the access grant relied on
 	LegalBasis    string    `json:"legalBasis"`
 	PolicyVersion string    `json:"policyVersion"`
 	Purpose       string    `json:"purpose"`
+	RecipientName string    `json:"recipientName"` // the recipient's legal name at the time
 	RequestID     string    `json:"requestID"`
 	ViewerOrg     string    `json:"viewerOrg"`
 	ViewerRole    string    `json:"viewerRole"`
@@ -193,6 +196,7 @@ type Erasure struct {
 	AccessRecordsPseudonymised int  `json:"accessRecordsPseudonymised"`
 	ApplicationsWithdrawn      int  `json:"applicationsWithdrawn"`
 	Erased                     bool `json:"erased"`
+	IdentitySealed             bool `json:"identitySealed"` // records of provision within their period keep the identity sealed (records.Seal)
 	PurposesWithdrawn          int  `json:"purposesWithdrawn"`
 	RequestsClosed             int  `json:"requestsClosed"`
 }

@@ -1,6 +1,7 @@
 package requests_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"consentgate/ent/privacy"
 	"consentgate/ent/privacyrequest"
 	_ "consentgate/ent/runtime"
+	"consentgate/records"
 )
 
 // The world of the examples: one employer (Sakura Technologies) with one
@@ -57,10 +59,12 @@ var worlds atomic.Int64
 func newWorld() *world {
 	dsn := fmt.Sprintf("file:requests-example-%d?mode=memory&cache=shared&_fk=1", worlds.Add(1))
 	client := enttest.Open(must{}, "sqlite3", dsn)
-	ctx := consent.WithEngine(context.Background(), consent.NewEngine(consent.DefaultPolicy()))
+	sealer, err := records.NewSealer(bytes.Repeat([]byte{7}, records.KeySize))
+	check(err)
+	ctx := records.WithSealer(consent.WithEngine(context.Background(), consent.NewEngine(consent.DefaultPolicy())), sealer)
 	w := &world{client: client, ctx: ctx, sys: privacy.DecisionContext(ctx, privacy.Allow)}
 
-	_, err := client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(time.Now().Add(-24 * time.Hour)).
+	_, err = client.PolicyVersion.Create().SetVersion("2026-01").SetEffectiveAt(time.Now().Add(-24 * time.Hour)).
 		SetTextDigest("sha256:" + strings.Repeat("0", 64)).Save(w.sys)
 	check(err)
 	w.sakura, err = client.Employer.Create().SetExternalID("sakura-tech").SetName("Sakura Technologies K.K.").

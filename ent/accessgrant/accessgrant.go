@@ -18,6 +18,8 @@ const (
 	FieldID = "id"
 	// FieldSubjectID holds the string denoting the subject_id field in the database.
 	FieldSubjectID = "subject_id"
+	// FieldSubjectRef holds the string denoting the subject_ref field in the database.
+	FieldSubjectRef = "subject_ref"
 	// FieldBasis holds the string denoting the basis field in the database.
 	FieldBasis = "basis"
 	// FieldReference holds the string denoting the reference field in the database.
@@ -48,6 +50,7 @@ const (
 var Columns = []string{
 	FieldID,
 	FieldSubjectID,
+	FieldSubjectRef,
 	FieldBasis,
 	FieldReference,
 	FieldJustification,
@@ -79,6 +82,8 @@ func ValidColumn(column string) bool {
 var (
 	Hooks  [2]ent.Hook
 	Policy ent.Policy
+	// SubjectRefValidator is a validator for the "subject_ref" field. It is called by the builders before save.
+	SubjectRefValidator func(string) error
 	// ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
 	ReferenceValidator func(string) error
 	// JustificationValidator is a validator for the "justification" field. It is called by the builders before save.
@@ -129,6 +134,11 @@ func ByID(opts ...sql.OrderTermOption) OrderOption {
 // BySubjectID orders the results by the subject_id field.
 func BySubjectID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSubjectID, opts...).ToFunc()
+}
+
+// BySubjectRef orders the results by the subject_ref field.
+func BySubjectRef(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSubjectRef, opts...).ToFunc()
 }
 
 // ByBasis orders the results by the basis field.

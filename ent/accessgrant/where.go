@@ -59,6 +59,11 @@ func SubjectID(v int) predicate.AccessGrant {
 	return predicate.AccessGrant(sql.FieldEQ(FieldSubjectID, v))
 }
 
+// SubjectRef applies equality check predicate on the "subject_ref" field. It's identical to SubjectRefEQ.
+func SubjectRef(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldEQ(FieldSubjectRef, v))
+}
+
 // Reference applies equality check predicate on the "reference" field. It's identical to ReferenceEQ.
 func Reference(v string) predicate.AccessGrant {
 	return predicate.AccessGrant(sql.FieldEQ(FieldReference, v))
@@ -147,6 +152,91 @@ func SubjectIDLT(v int) predicate.AccessGrant {
 // SubjectIDLTE applies the LTE predicate on the "subject_id" field.
 func SubjectIDLTE(v int) predicate.AccessGrant {
 	return predicate.AccessGrant(sql.FieldLTE(FieldSubjectID, v))
+}
+
+// SubjectIDIsNil applies the IsNil predicate on the "subject_id" field.
+func SubjectIDIsNil() predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldIsNull(FieldSubjectID))
+}
+
+// SubjectIDNotNil applies the NotNil predicate on the "subject_id" field.
+func SubjectIDNotNil() predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldNotNull(FieldSubjectID))
+}
+
+// SubjectRefEQ applies the EQ predicate on the "subject_ref" field.
+func SubjectRefEQ(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldEQ(FieldSubjectRef, v))
+}
+
+// SubjectRefNEQ applies the NEQ predicate on the "subject_ref" field.
+func SubjectRefNEQ(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldNEQ(FieldSubjectRef, v))
+}
+
+// SubjectRefIn applies the In predicate on the "subject_ref" field.
+func SubjectRefIn(vs ...string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldIn(FieldSubjectRef, vs...))
+}
+
+// SubjectRefNotIn applies the NotIn predicate on the "subject_ref" field.
+func SubjectRefNotIn(vs ...string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldNotIn(FieldSubjectRef, vs...))
+}
+
+// SubjectRefGT applies the GT predicate on the "subject_ref" field.
+func SubjectRefGT(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldGT(FieldSubjectRef, v))
+}
+
+// SubjectRefGTE applies the GTE predicate on the "subject_ref" field.
+func SubjectRefGTE(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldGTE(FieldSubjectRef, v))
+}
+
+// SubjectRefLT applies the LT predicate on the "subject_ref" field.
+func SubjectRefLT(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldLT(FieldSubjectRef, v))
+}
+
+// SubjectRefLTE applies the LTE predicate on the "subject_ref" field.
+func SubjectRefLTE(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldLTE(FieldSubjectRef, v))
+}
+
+// SubjectRefContains applies the Contains predicate on the "subject_ref" field.
+func SubjectRefContains(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldContains(FieldSubjectRef, v))
+}
+
+// SubjectRefHasPrefix applies the HasPrefix predicate on the "subject_ref" field.
+func SubjectRefHasPrefix(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldHasPrefix(FieldSubjectRef, v))
+}
+
+// SubjectRefHasSuffix applies the HasSuffix predicate on the "subject_ref" field.
+func SubjectRefHasSuffix(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldHasSuffix(FieldSubjectRef, v))
+}
+
+// SubjectRefIsNil applies the IsNil predicate on the "subject_ref" field.
+func SubjectRefIsNil() predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldIsNull(FieldSubjectRef))
+}
+
+// SubjectRefNotNil applies the NotNil predicate on the "subject_ref" field.
+func SubjectRefNotNil() predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldNotNull(FieldSubjectRef))
+}
+
+// SubjectRefEqualFold applies the EqualFold predicate on the "subject_ref" field.
+func SubjectRefEqualFold(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldEqualFold(FieldSubjectRef, v))
+}
+
+// SubjectRefContainsFold applies the ContainsFold predicate on the "subject_ref" field.
+func SubjectRefContainsFold(v string) predicate.AccessGrant {
+	return predicate.AccessGrant(sql.FieldContainsFold(FieldSubjectRef, v))
 }
 
 // BasisEQ applies the EQ predicate on the "basis" field.

@@ -36,6 +36,12 @@ const (
 	FieldLegalBasis = "legal_basis"
 	// FieldPolicyVersion holds the string denoting the policy_version field in the database.
 	FieldPolicyVersion = "policy_version"
+	// FieldRecipientName holds the string denoting the recipient_name field in the database.
+	FieldRecipientName = "recipient_name"
+	// FieldConsentID holds the string denoting the consent_id field in the database.
+	FieldConsentID = "consent_id"
+	// FieldGrantID holds the string denoting the grant_id field in the database.
+	FieldGrantID = "grant_id"
 	// FieldPrevHash holds the string denoting the prev_hash field in the database.
 	FieldPrevHash = "prev_hash"
 	// FieldHash holds the string denoting the hash field in the database.
@@ -59,6 +65,9 @@ var Columns = []string{
 	FieldDecision,
 	FieldLegalBasis,
 	FieldPolicyVersion,
+	FieldRecipientName,
+	FieldConsentID,
+	FieldGrantID,
 	FieldPrevHash,
 	FieldHash,
 }
@@ -99,6 +108,8 @@ var (
 	LegalBasisValidator func(string) error
 	// PolicyVersionValidator is a validator for the "policy_version" field. It is called by the builders before save.
 	PolicyVersionValidator func(string) error
+	// RecipientNameValidator is a validator for the "recipient_name" field. It is called by the builders before save.
+	RecipientNameValidator func(string) error
 	// PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
 	PrevHashValidator func(string) error
 	// HashValidator is a validator for the "hash" field. It is called by the builders before save.
@@ -166,6 +177,21 @@ func ByLegalBasis(opts ...sql.OrderTermOption) OrderOption {
 // ByPolicyVersion orders the results by the policy_version field.
 func ByPolicyVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPolicyVersion, opts...).ToFunc()
+}
+
+// ByRecipientName orders the results by the recipient_name field.
+func ByRecipientName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRecipientName, opts...).ToFunc()
+}
+
+// ByConsentID orders the results by the consent_id field.
+func ByConsentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldConsentID, opts...).ToFunc()
+}
+
+// ByGrantID orders the results by the grant_id field.
+func ByGrantID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGrantID, opts...).ToFunc()
 }
 
 // ByPrevHash orders the results by the prev_hash field.

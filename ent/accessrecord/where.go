@@ -109,6 +109,21 @@ func PolicyVersion(v string) predicate.AccessRecord {
 	return predicate.AccessRecord(sql.FieldEQ(FieldPolicyVersion, v))
 }
 
+// RecipientName applies equality check predicate on the "recipient_name" field. It's identical to RecipientNameEQ.
+func RecipientName(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEQ(FieldRecipientName, v))
+}
+
+// ConsentID applies equality check predicate on the "consent_id" field. It's identical to ConsentIDEQ.
+func ConsentID(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEQ(FieldConsentID, v))
+}
+
+// GrantID applies equality check predicate on the "grant_id" field. It's identical to GrantIDEQ.
+func GrantID(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEQ(FieldGrantID, v))
+}
+
 // PrevHash applies equality check predicate on the "prev_hash" field. It's identical to PrevHashEQ.
 func PrevHash(v string) predicate.AccessRecord {
 	return predicate.AccessRecord(sql.FieldEQ(FieldPrevHash, v))
@@ -832,6 +847,181 @@ func PolicyVersionEqualFold(v string) predicate.AccessRecord {
 // PolicyVersionContainsFold applies the ContainsFold predicate on the "policy_version" field.
 func PolicyVersionContainsFold(v string) predicate.AccessRecord {
 	return predicate.AccessRecord(sql.FieldContainsFold(FieldPolicyVersion, v))
+}
+
+// RecipientNameEQ applies the EQ predicate on the "recipient_name" field.
+func RecipientNameEQ(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEQ(FieldRecipientName, v))
+}
+
+// RecipientNameNEQ applies the NEQ predicate on the "recipient_name" field.
+func RecipientNameNEQ(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNEQ(FieldRecipientName, v))
+}
+
+// RecipientNameIn applies the In predicate on the "recipient_name" field.
+func RecipientNameIn(vs ...string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldIn(FieldRecipientName, vs...))
+}
+
+// RecipientNameNotIn applies the NotIn predicate on the "recipient_name" field.
+func RecipientNameNotIn(vs ...string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNotIn(FieldRecipientName, vs...))
+}
+
+// RecipientNameGT applies the GT predicate on the "recipient_name" field.
+func RecipientNameGT(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldGT(FieldRecipientName, v))
+}
+
+// RecipientNameGTE applies the GTE predicate on the "recipient_name" field.
+func RecipientNameGTE(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldGTE(FieldRecipientName, v))
+}
+
+// RecipientNameLT applies the LT predicate on the "recipient_name" field.
+func RecipientNameLT(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldLT(FieldRecipientName, v))
+}
+
+// RecipientNameLTE applies the LTE predicate on the "recipient_name" field.
+func RecipientNameLTE(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldLTE(FieldRecipientName, v))
+}
+
+// RecipientNameContains applies the Contains predicate on the "recipient_name" field.
+func RecipientNameContains(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldContains(FieldRecipientName, v))
+}
+
+// RecipientNameHasPrefix applies the HasPrefix predicate on the "recipient_name" field.
+func RecipientNameHasPrefix(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldHasPrefix(FieldRecipientName, v))
+}
+
+// RecipientNameHasSuffix applies the HasSuffix predicate on the "recipient_name" field.
+func RecipientNameHasSuffix(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldHasSuffix(FieldRecipientName, v))
+}
+
+// RecipientNameIsNil applies the IsNil predicate on the "recipient_name" field.
+func RecipientNameIsNil() predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldIsNull(FieldRecipientName))
+}
+
+// RecipientNameNotNil applies the NotNil predicate on the "recipient_name" field.
+func RecipientNameNotNil() predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNotNull(FieldRecipientName))
+}
+
+// RecipientNameEqualFold applies the EqualFold predicate on the "recipient_name" field.
+func RecipientNameEqualFold(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEqualFold(FieldRecipientName, v))
+}
+
+// RecipientNameContainsFold applies the ContainsFold predicate on the "recipient_name" field.
+func RecipientNameContainsFold(v string) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldContainsFold(FieldRecipientName, v))
+}
+
+// ConsentIDEQ applies the EQ predicate on the "consent_id" field.
+func ConsentIDEQ(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEQ(FieldConsentID, v))
+}
+
+// ConsentIDNEQ applies the NEQ predicate on the "consent_id" field.
+func ConsentIDNEQ(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNEQ(FieldConsentID, v))
+}
+
+// ConsentIDIn applies the In predicate on the "consent_id" field.
+func ConsentIDIn(vs ...int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldIn(FieldConsentID, vs...))
+}
+
+// ConsentIDNotIn applies the NotIn predicate on the "consent_id" field.
+func ConsentIDNotIn(vs ...int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNotIn(FieldConsentID, vs...))
+}
+
+// ConsentIDGT applies the GT predicate on the "consent_id" field.
+func ConsentIDGT(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldGT(FieldConsentID, v))
+}
+
+// ConsentIDGTE applies the GTE predicate on the "consent_id" field.
+func ConsentIDGTE(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldGTE(FieldConsentID, v))
+}
+
+// ConsentIDLT applies the LT predicate on the "consent_id" field.
+func ConsentIDLT(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldLT(FieldConsentID, v))
+}
+
+// ConsentIDLTE applies the LTE predicate on the "consent_id" field.
+func ConsentIDLTE(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldLTE(FieldConsentID, v))
+}
+
+// ConsentIDIsNil applies the IsNil predicate on the "consent_id" field.
+func ConsentIDIsNil() predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldIsNull(FieldConsentID))
+}
+
+// ConsentIDNotNil applies the NotNil predicate on the "consent_id" field.
+func ConsentIDNotNil() predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNotNull(FieldConsentID))
+}
+
+// GrantIDEQ applies the EQ predicate on the "grant_id" field.
+func GrantIDEQ(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldEQ(FieldGrantID, v))
+}
+
+// GrantIDNEQ applies the NEQ predicate on the "grant_id" field.
+func GrantIDNEQ(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNEQ(FieldGrantID, v))
+}
+
+// GrantIDIn applies the In predicate on the "grant_id" field.
+func GrantIDIn(vs ...int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldIn(FieldGrantID, vs...))
+}
+
+// GrantIDNotIn applies the NotIn predicate on the "grant_id" field.
+func GrantIDNotIn(vs ...int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNotIn(FieldGrantID, vs...))
+}
+
+// GrantIDGT applies the GT predicate on the "grant_id" field.
+func GrantIDGT(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldGT(FieldGrantID, v))
+}
+
+// GrantIDGTE applies the GTE predicate on the "grant_id" field.
+func GrantIDGTE(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldGTE(FieldGrantID, v))
+}
+
+// GrantIDLT applies the LT predicate on the "grant_id" field.
+func GrantIDLT(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldLT(FieldGrantID, v))
+}
+
+// GrantIDLTE applies the LTE predicate on the "grant_id" field.
+func GrantIDLTE(v int) predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldLTE(FieldGrantID, v))
+}
+
+// GrantIDIsNil applies the IsNil predicate on the "grant_id" field.
+func GrantIDIsNil() predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldIsNull(FieldGrantID))
+}
+
+// GrantIDNotNil applies the NotNil predicate on the "grant_id" field.
+func GrantIDNotNil() predicate.AccessRecord {
+	return predicate.AccessRecord(sql.FieldNotNull(FieldGrantID))
 }
 
 // PrevHashEQ applies the EQ predicate on the "prev_hash" field.

@@ -23,6 +23,8 @@ const (
 	FieldExternalID = "external_id"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldLegalName holds the string denoting the legal_name field in the database.
+	FieldLegalName = "legal_name"
 	// FieldPrefecture holds the string denoting the prefecture field in the database.
 	FieldPrefecture = "prefecture"
 	// FieldDescription holds the string denoting the description field in the database.
@@ -47,6 +49,7 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldExternalID,
 	FieldName,
+	FieldLegalName,
 	FieldPrefecture,
 	FieldDescription,
 }
@@ -79,6 +82,8 @@ var (
 	ExternalIDValidator func(string) error
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	LegalNameValidator func(string) error
 	// PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
 	PrefectureValidator func(string) error
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
@@ -111,6 +116,11 @@ func ByExternalID(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByLegalName orders the results by the legal_name field.
+func ByLegalName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLegalName, opts...).ToFunc()
 }
 
 // ByPrefecture orders the results by the prefecture field.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -68,8 +69,15 @@ func AccessGrantLifecycle() ent.Hook {
 				// applicant the opener does not reach, and a grant of an id
 				// nobody has reaches nobody. Only the id's range is checked,
 				// which says nothing of who exists.
-				if id, ok := m.SubjectID(); ok && !applicantRange(id) {
+				id, byID := m.SubjectID()
+				ref, byRef := m.SubjectRef()
+				switch {
+				case byID == (byRef && ref != ""):
+					return nil, validate.Field("AccessGrant.subjectID", errors.New("name the subject by subjectID or, for an erased subject's sealed identity, by subjectRef: one of them"))
+				case byID && !applicantRange(id):
 					return nil, validate.Field("AccessGrant.subjectID", errors.New("not an applicant's id"))
+				case byRef && !pseudonymForm.MatchString(ref):
+					return nil, validate.Field("AccessGrant.subjectRef", errors.New("not a subject's pseudonym"))
 				}
 			case (approving || revoking) && !m.Op().Is(ent.OpUpdateOne):
 				return nil, validate.Field("AccessGrant", fmt.Errorf("%w: one grant at a time", ErrTransition))
@@ -128,6 +136,11 @@ func checkApproval(ctx context.Context, m *ent.AccessGrantMutation) error {
 	}
 	return nil
 }
+
+// pseudonymForm is the form of a subject's keyed pseudonym
+// (consent.Masker.Pseudonym): checked, not looked up, so that a grant by
+// pseudonym tells nothing of whose identity is sealed either.
+var pseudonymForm = regexp.MustCompile(`^s:[0-9a-f]{32}$`)
 
 // applicantRange reports whether id lies in the range of ids the database
 // gives applicants (each type has its own, ent's global ids): a static

@@ -23,6 +23,7 @@ import (
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/sealedsubject"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -488,6 +489,33 @@ func (f TraverseQuestion) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.QuestionQuery", q)
 }
 
+// The SealedSubjectFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SealedSubjectFunc func(context.Context, *ent.SealedSubjectQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SealedSubjectFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SealedSubjectQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SealedSubjectQuery", q)
+}
+
+// The TraverseSealedSubject type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSealedSubject func(context.Context, *ent.SealedSubjectQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSealedSubject) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSealedSubject) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SealedSubjectQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SealedSubjectQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -521,6 +549,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PrivacyRequestQuery, predicate.PrivacyRequest, privacyrequest.OrderOption]{typ: ent.TypePrivacyRequest, tq: q}, nil
 	case *ent.QuestionQuery:
 		return &query[*ent.QuestionQuery, predicate.Question, question.OrderOption]{typ: ent.TypeQuestion, tq: q}, nil
+	case *ent.SealedSubjectQuery:
+		return &query[*ent.SealedSubjectQuery, predicate.SealedSubject, sealedsubject.OrderOption]{typ: ent.TypeSealedSubject, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -12,7 +12,8 @@ var (
 	// AccessGrantsColumns holds the columns for the "access_grants" table.
 	AccessGrantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "subject_id", Type: field.TypeInt},
+		{Name: "subject_id", Type: field.TypeInt, Nullable: true},
+		{Name: "subject_ref", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "basis", Type: field.TypeEnum, Enums: []string{"LAW", "LIFE_PROTECTION", "PUBLIC_HEALTH", "GOVERNMENT_COOPERATION"}},
 		{Name: "reference", Type: field.TypeString},
 		{Name: "justification", Type: field.TypeString},
@@ -34,12 +35,17 @@ var (
 			{
 				Name:    "accessgrant_requested_by_expires_at",
 				Unique:  false,
-				Columns: []*schema.Column{AccessGrantsColumns[5], AccessGrantsColumns[9]},
+				Columns: []*schema.Column{AccessGrantsColumns[6], AccessGrantsColumns[10]},
 			},
 			{
 				Name:    "accessgrant_subject_id",
 				Unique:  false,
 				Columns: []*schema.Column{AccessGrantsColumns[1]},
+			},
+			{
+				Name:    "accessgrant_subject_ref",
+				Unique:  false,
+				Columns: []*schema.Column{AccessGrantsColumns[2]},
 			},
 		},
 	}
@@ -58,6 +64,9 @@ var (
 		{Name: "decision", Type: field.TypeString, Size: 32},
 		{Name: "legal_basis", Type: field.TypeString, Nullable: true, Size: 32},
 		{Name: "policy_version", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "recipient_name", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "consent_id", Type: field.TypeInt, Nullable: true},
+		{Name: "grant_id", Type: field.TypeInt, Nullable: true},
 		{Name: "prev_hash", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "hash", Type: field.TypeString, Nullable: true, Size: 64},
 	}
@@ -76,6 +85,11 @@ var (
 				Name:    "accessrecord_at",
 				Unique:  false,
 				Columns: []*schema.Column{AccessRecordsColumns[1]},
+			},
+			{
+				Name:    "accessrecord_subject_ref_at",
+				Unique:  false,
+				Columns: []*schema.Column{AccessRecordsColumns[8], AccessRecordsColumns[1]},
 			},
 		},
 	}
@@ -347,6 +361,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "external_id", Type: field.TypeString, Unique: true, Size: 128},
 		{Name: "name", Type: field.TypeString},
+		{Name: "legal_name", Type: field.TypeString, Nullable: true},
 		{Name: "prefecture", Type: field.TypeString, Nullable: true},
 		{Name: "description", Type: field.TypeString, Nullable: true},
 	}
@@ -561,6 +576,27 @@ var (
 			},
 		},
 	}
+	// SealedSubjectsColumns holds the columns for the "sealed_subjects" table.
+	SealedSubjectsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "subject_ref", Type: field.TypeString, Unique: true, Size: 100},
+		{Name: "sealed", Type: field.TypeBytes, Size: 8192},
+		{Name: "sealed_at", Type: field.TypeTime},
+		{Name: "purge_after", Type: field.TypeTime},
+	}
+	// SealedSubjectsTable holds the schema information for the "sealed_subjects" table.
+	SealedSubjectsTable = &schema.Table{
+		Name:       "sealed_subjects",
+		Columns:    SealedSubjectsColumns,
+		PrimaryKey: []*schema.Column{SealedSubjectsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "sealedsubject_purge_after",
+				Unique:  false,
+				Columns: []*schema.Column{SealedSubjectsColumns[4]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AccessGrantsTable,
@@ -578,6 +614,7 @@ var (
 		PolicyVersionsTable,
 		PrivacyRequestsTable,
 		QuestionsTable,
+		SealedSubjectsTable,
 	}
 )
 
@@ -642,5 +679,8 @@ func init() {
 	QuestionsTable.ForeignKeys[1].RefTable = QuestionsTable
 	QuestionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	SealedSubjectsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 }

@@ -50,3 +50,6 @@ type PrivacyRequest func(*sql.Selector)
 
 // Question is the predicate function for question builders.
 type Question func(*sql.Selector)
+
+// SealedSubject is the predicate function for sealedsubject builders.
+type SealedSubject func(*sql.Selector)

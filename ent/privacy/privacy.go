@@ -471,6 +471,30 @@ func (f QuestionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.QuestionMutation", m)
 }
 
+// The SealedSubjectQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SealedSubjectQueryRuleFunc func(context.Context, *ent.SealedSubjectQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SealedSubjectQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SealedSubjectQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SealedSubjectQuery", q)
+}
+
+// The SealedSubjectMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SealedSubjectMutationRuleFunc func(context.Context, *ent.SealedSubjectMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SealedSubjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SealedSubjectMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SealedSubjectMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -536,6 +560,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.QuestionQuery:
 		return q.Filter(), nil
+	case *ent.SealedSubjectQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -572,6 +598,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PrivacyRequestMutation:
 		return m.Filter(), nil
 	case *ent.QuestionMutation:
+		return m.Filter(), nil
+	case *ent.SealedSubjectMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

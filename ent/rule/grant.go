@@ -15,6 +15,7 @@ import (
 	"consentgate/ent/applicant"
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacy"
+	"consentgate/ent/sealedsubject"
 )
 
 // ErrSelfApproval is returned when a compliance account approves the access
@@ -44,6 +45,32 @@ func underLiveGrant(account string) predicate.Applicant {
 		LiveGrants(account, time.Now())(sub)
 		s.Where(sql.In(s.C(applicant.FieldID), sub))
 	}
+}
+
+// SealedSubjectRows returns the sealed identities v reaches: for a
+// compliance account, those of the pseudonyms it holds a live access grant
+// for (approved by a second account, not revoked, not expired, evaluated
+// by the database now); for anyone else, none.
+func SealedSubjectRows(v consent.Viewer, now time.Time) predicate.SealedSubject {
+	if v.Role != consent.Compliance || v.Account == "" {
+		return none[predicate.SealedSubject]()
+	}
+	return func(s *sql.Selector) {
+		g := sql.Table(accessgrant.Table)
+		sub := sql.Select(g.C(accessgrant.FieldSubjectRef)).From(g)
+		LiveGrants(v.Account, now)(sub)
+		sub.Where(sql.NotNull(g.C(accessgrant.FieldSubjectRef)))
+		s.Where(sql.In(s.C(sealedsubject.FieldSubjectRef), sub))
+	}
+}
+
+// FilterSealedSubjects limits every sealed identity query to
+// SealedSubjectRows at this moment.
+func FilterSealedSubjects() privacy.QueryRule {
+	return privacy.SealedSubjectQueryRuleFunc(func(ctx context.Context, q *ent.SealedSubjectQuery) error {
+		q.Where(SealedSubjectRows(consent.FromContext(ctx), time.Now()))
+		return privacy.Allow
+	})
 }
 
 // AccessGrantRows returns the access grants v reaches: compliance all of
@@ -95,7 +122,7 @@ func RequestAccessGrant() privacy.MutationRule {
 		v, ok := compliance(ctx)
 		requestedBy, set := m.RequestedBy()
 		if !ok || !inOwnName(v, requestedBy, set) || !onlyGrantFields(m, accessgrant.FieldSubjectID, accessgrant.FieldBasis,
-			accessgrant.FieldReference, accessgrant.FieldJustification, accessgrant.FieldRequestedBy) {
+			accessgrant.FieldSubjectRef, accessgrant.FieldReference, accessgrant.FieldJustification, accessgrant.FieldRequestedBy) {
 			return privacy.Skip
 		}
 		return privacy.Allow

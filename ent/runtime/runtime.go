@@ -19,6 +19,7 @@ import (
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
 	"consentgate/ent/schema"
+	"consentgate/ent/sealedsubject"
 	"context"
 	"time"
 
@@ -44,16 +45,20 @@ func init() {
 	accessgrant.Hooks[1] = accessgrantHooks[0]
 	accessgrantFields := schema.AccessGrant{}.Fields()
 	_ = accessgrantFields
+	// accessgrantDescSubjectRef is the schema descriptor for subject_ref field.
+	accessgrantDescSubjectRef := accessgrantFields[1].Descriptor()
+	// accessgrant.SubjectRefValidator is a validator for the "subject_ref" field. It is called by the builders before save.
+	accessgrant.SubjectRefValidator = accessgrantDescSubjectRef.Validators[0].(func(string) error)
 	// accessgrantDescReference is the schema descriptor for reference field.
-	accessgrantDescReference := accessgrantFields[2].Descriptor()
+	accessgrantDescReference := accessgrantFields[3].Descriptor()
 	// accessgrant.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
 	accessgrant.ReferenceValidator = accessgrantDescReference.Validators[0].(func(string) error)
 	// accessgrantDescJustification is the schema descriptor for justification field.
-	accessgrantDescJustification := accessgrantFields[3].Descriptor()
+	accessgrantDescJustification := accessgrantFields[4].Descriptor()
 	// accessgrant.JustificationValidator is a validator for the "justification" field. It is called by the builders before save.
 	accessgrant.JustificationValidator = accessgrantDescJustification.Validators[0].(func(string) error)
 	// accessgrantDescRequestedBy is the schema descriptor for requested_by field.
-	accessgrantDescRequestedBy := accessgrantFields[4].Descriptor()
+	accessgrantDescRequestedBy := accessgrantFields[5].Descriptor()
 	// accessgrant.RequestedByValidator is a validator for the "requested_by" field. It is called by the builders before save.
 	accessgrant.RequestedByValidator = func() func(string) error {
 		validators := accessgrantDescRequestedBy.Validators
@@ -71,15 +76,15 @@ func init() {
 		}
 	}()
 	// accessgrantDescApprovedBy is the schema descriptor for approved_by field.
-	accessgrantDescApprovedBy := accessgrantFields[6].Descriptor()
+	accessgrantDescApprovedBy := accessgrantFields[7].Descriptor()
 	// accessgrant.ApprovedByValidator is a validator for the "approved_by" field. It is called by the builders before save.
 	accessgrant.ApprovedByValidator = accessgrantDescApprovedBy.Validators[0].(func(string) error)
 	// accessgrantDescRevokedBy is the schema descriptor for revoked_by field.
-	accessgrantDescRevokedBy := accessgrantFields[9].Descriptor()
+	accessgrantDescRevokedBy := accessgrantFields[10].Descriptor()
 	// accessgrant.RevokedByValidator is a validator for the "revoked_by" field. It is called by the builders before save.
 	accessgrant.RevokedByValidator = accessgrantDescRevokedBy.Validators[0].(func(string) error)
 	// accessgrantDescRevocationReason is the schema descriptor for revocation_reason field.
-	accessgrantDescRevocationReason := accessgrantFields[11].Descriptor()
+	accessgrantDescRevocationReason := accessgrantFields[12].Descriptor()
 	// accessgrant.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
 	accessgrant.RevocationReasonValidator = accessgrantDescRevocationReason.Validators[0].(func(string) error)
 	accessrecord.Policy = privacy.NewPolicies(schema.AccessRecord{})
@@ -132,12 +137,16 @@ func init() {
 	accessrecordDescPolicyVersion := accessrecordFields[11].Descriptor()
 	// accessrecord.PolicyVersionValidator is a validator for the "policy_version" field. It is called by the builders before save.
 	accessrecord.PolicyVersionValidator = accessrecordDescPolicyVersion.Validators[0].(func(string) error)
+	// accessrecordDescRecipientName is the schema descriptor for recipient_name field.
+	accessrecordDescRecipientName := accessrecordFields[12].Descriptor()
+	// accessrecord.RecipientNameValidator is a validator for the "recipient_name" field. It is called by the builders before save.
+	accessrecord.RecipientNameValidator = accessrecordDescRecipientName.Validators[0].(func(string) error)
 	// accessrecordDescPrevHash is the schema descriptor for prev_hash field.
-	accessrecordDescPrevHash := accessrecordFields[12].Descriptor()
+	accessrecordDescPrevHash := accessrecordFields[15].Descriptor()
 	// accessrecord.PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
 	accessrecord.PrevHashValidator = accessrecordDescPrevHash.Validators[0].(func(string) error)
 	// accessrecordDescHash is the schema descriptor for hash field.
-	accessrecordDescHash := accessrecordFields[13].Descriptor()
+	accessrecordDescHash := accessrecordFields[16].Descriptor()
 	// accessrecord.HashValidator is a validator for the "hash" field. It is called by the builders before save.
 	accessrecord.HashValidator = accessrecordDescHash.Validators[0].(func(string) error)
 	answer.Policy = privacy.NewPolicies(schema.Answer{})
@@ -498,12 +507,16 @@ func init() {
 	employerDescName := employerFields[1].Descriptor()
 	// employer.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	employer.NameValidator = employerDescName.Validators[0].(func(string) error)
+	// employerDescLegalName is the schema descriptor for legal_name field.
+	employerDescLegalName := employerFields[2].Descriptor()
+	// employer.LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	employer.LegalNameValidator = employerDescLegalName.Validators[0].(func(string) error)
 	// employerDescPrefecture is the schema descriptor for prefecture field.
-	employerDescPrefecture := employerFields[2].Descriptor()
+	employerDescPrefecture := employerFields[3].Descriptor()
 	// employer.PrefectureValidator is a validator for the "prefecture" field. It is called by the builders before save.
 	employer.PrefectureValidator = employerDescPrefecture.Validators[0].(func(string) error)
 	// employerDescDescription is the schema descriptor for description field.
-	employerDescDescription := employerFields[3].Descriptor()
+	employerDescDescription := employerFields[4].Descriptor()
 	// employer.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	employer.DescriptionValidator = employerDescDescription.Validators[0].(func(string) error)
 	jobMixin := schema.Job{}.Mixin()
@@ -748,6 +761,42 @@ func init() {
 	questionDescReviewedBy := questionFields[7].Descriptor()
 	// question.ReviewedByValidator is a validator for the "reviewed_by" field. It is called by the builders before save.
 	question.ReviewedByValidator = questionDescReviewedBy.Validators[0].(func(string) error)
+	sealedsubject.Policy = privacy.NewPolicies(schema.SealedSubject{})
+	sealedsubject.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := sealedsubject.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sealedsubjectHooks := schema.SealedSubject{}.Hooks()
+
+	sealedsubject.Hooks[1] = sealedsubjectHooks[0]
+	sealedsubjectFields := schema.SealedSubject{}.Fields()
+	_ = sealedsubjectFields
+	// sealedsubjectDescSubjectRef is the schema descriptor for subject_ref field.
+	sealedsubjectDescSubjectRef := sealedsubjectFields[0].Descriptor()
+	// sealedsubject.SubjectRefValidator is a validator for the "subject_ref" field. It is called by the builders before save.
+	sealedsubject.SubjectRefValidator = func() func(string) error {
+		validators := sealedsubjectDescSubjectRef.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(subject_ref string) error {
+			for _, fn := range fns {
+				if err := fn(subject_ref); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sealedsubjectDescSealed is the schema descriptor for sealed field.
+	sealedsubjectDescSealed := sealedsubjectFields[1].Descriptor()
+	// sealedsubject.SealedValidator is a validator for the "sealed" field. It is called by the builders before save.
+	sealedsubject.SealedValidator = sealedsubjectDescSealed.Validators[0].(func([]byte) error)
 }
 
 const (

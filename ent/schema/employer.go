@@ -24,6 +24,8 @@ func (Employer) Fields() []ent.Field {
 		field.String("external_id").Unique().Immutable().NotEmpty().MaxLen(128).
 			Comment("The organisation's id in tokens (the JWT \"org\" claim)."),
 		field.String("name").Validate(validate.MaxLen(200)),
+		field.String("legal_name").Optional().Validate(validate.MaxLen(200)).
+			Comment("The organisation's registered name (e.g. its commercial registry's): what its records of provision name as the recipient, as it stood at each provision; empty: its name."),
 		field.String("prefecture").Optional().Validate(validate.PrefectureName).Comment("Prefecture of the head office."),
 		field.String("description").Optional().Validate(validate.MaxLen(5000)),
 	}

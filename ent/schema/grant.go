@@ -28,8 +28,10 @@ func (AccessGrant) Fields() []ent.Field {
 	// Set by the gateway, never input.
 	stamped := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
 	return []ent.Field{
-		field.Int("subject_id").Immutable().Annotations(entgql.Type("ID")).
-			Comment("The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists."),
+		field.Int("subject_id").Optional().Nillable().Immutable().Annotations(entgql.Type("ID")).
+			Comment("The id of the applicant whose data the grant opens; whether an applicant has it is not checked, so that opening a grant tells nothing of who exists. Exactly one of subjectID and subjectRef is set."),
+		field.String("subject_ref").Optional().Immutable().MaxLen(100).
+			Comment("The keyed pseudonym (an access record's subjectRef) of an erased subject whose sealed identity the grant opens (sealedSubject); whether a sealed identity has it is not checked either."),
 		field.Enum("basis").Values(consent.LegalBasis("").Values()...).Immutable().
 			Annotations(entgql.Type("LegalBasis")).Comment("The case of policy §5(2)."),
 		field.String("reference").Immutable().Validate(validate.MaxLen(200)).
@@ -65,7 +67,7 @@ func (AccessGrant) Edges() []ent.Edge { return nil }
 // Indexes of the AccessGrant: the live grants of one account, and of one
 // subject.
 func (AccessGrant) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("requested_by", "expires_at"), index.Fields("subject_id")}
+	return []ent.Index{index.Fields("requested_by", "expires_at"), index.Fields("subject_id"), index.Fields("subject_ref")}
 }
 
 // Annotations of the AccessGrant.

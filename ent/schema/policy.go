@@ -157,6 +157,19 @@ func (AccessRecord) Policy() ent.Policy {
 	}
 }
 
+// Hooks of the SealedSubject: insert-only, removed once past purge_after.
+func (SealedSubject) Hooks() []ent.Hook { return []ent.Hook{hooks.SealedInsertOnly()} }
+
+// Policy of the SealedSubject: read only by a compliance account through a
+// live access grant of its own naming the subject's pseudonym; written
+// only by the erasure (a system decision).
+func (SealedSubject) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.FilterSealedSubjects()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
 // Policy of the BudgetSpend: a viewer reads and spends only their own
 // budget; compliance reads every spend; nobody changes or removes one.
 func (BudgetSpend) Policy() ent.Policy {

@@ -245,6 +245,12 @@ func (AccessRecord) Fields() []ent.Field {
 		field.String("decision").Immutable().MaxLen(32),
 		field.String("legal_basis").Optional().Immutable().MaxLen(32),
 		field.String("policy_version").Optional().Immutable().MaxLen(50),
+		field.String("recipient_name").Optional().Immutable().MaxLen(200).
+			Comment("The recipient organisation's legal name at the time of provision (Employer.legal_name, else its name); empty when the viewer acts for no organisation. Kept as it was: a later rename does not rewrite it."),
+		field.Int("consent_id").Optional().Nillable().Immutable().Annotations(entgql.Type("ID")).
+			Comment("The consent ledger entry relied on: the entry in force for the whole purpose (towards the recipient, for EMPLOYER_PROVISION) when the data was released; null when none was (a necessary purpose, a legal basis, records from before it was kept)."),
+		field.Int("grant_id").Optional().Nillable().Immutable().Annotations(entgql.Type("ID")).
+			Comment("The access grant relied on, for a release under a legal basis (legal_basis); null otherwise."),
 		field.String("prev_hash").Optional().Immutable().MaxLen(64).Annotations(entgql.Skip()).
 			Comment("The previous record's hash (package records: the chain); empty in records written before the chain."),
 		field.String("hash").Optional().Immutable().MaxLen(64).Annotations(entgql.Skip()).
@@ -254,11 +260,47 @@ func (AccessRecord) Fields() []ent.Field {
 
 // Indexes of the AccessRecord.
 func (AccessRecord) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("subject_id", "at"), index.Fields("at")}
+	return []ent.Index{index.Fields("subject_id", "at"), index.Fields("at"), index.Fields("subject_ref", "at")}
 }
 
 // Annotations of the AccessRecord: compliance searches every record
 // (accessRecords, with filters); an applicant reaches their own.
 func (AccessRecord) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
+}
+
+// SealedSubject keeps the identity of an erased subject whose records of
+// provision are still within their legal period (records.LegalPeriod):
+// written by the DELETION that erased them, in its transaction, it holds
+// the subject's identity (applicant id, account, name, email, phone, birth
+// date) sealed with AES-256-GCM under a key of its own (records.Sealer),
+// bound to the subject's keyed pseudonym. Only a COMPLIANCE account holding
+// a live access grant naming that pseudonym reads it
+// (rule.FilterSealedSubjects), and each read is itself recorded. It is
+// insert-only: nothing changes a row, and a row is removed only once
+// purge_after has passed (hooks.SealedInsertOnly, records.PurgeSealed).
+type SealedSubject struct{ ent.Schema }
+
+// Fields of the SealedSubject.
+func (SealedSubject) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("subject_ref").Unique().Immutable().NotEmpty().MaxLen(100).
+			Comment("The subject's keyed pseudonym, as in their access records."),
+		field.Bytes("sealed").Immutable().Sensitive().MaxLen(8192).
+			Comment("The identity, sealed (records.Sealer): never stored, logged or shown in the clear."),
+		field.Time("sealed_at").Immutable(),
+		field.Time("purge_after").Immutable().
+			Comment("The latest of the subject's records' times plus the records' legal period: when the row is purged."),
+	}
+}
+
+// Indexes of the SealedSubject: the purge's.
+func (SealedSubject) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("purge_after")}
+}
+
+// Annotations of the SealedSubject: not an API type; the hand-written
+// sealedSubject query opens it (schema/sealed.graphqls).
+func (SealedSubject) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
