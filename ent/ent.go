@@ -18,6 +18,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"context"
 	"errors"
 	"fmt"
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			policyversion.Table:         policyversion.ValidColumn,
 			privacyrequest.Table:        privacyrequest.ValidColumn,
 			question.Table:              question.ValidColumn,
+			retentionaction.Table:       retentionaction.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

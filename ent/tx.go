@@ -44,6 +44,8 @@ type Tx struct {
 	PrivacyRequest *PrivacyRequestClient
 	// Question is the client for interacting with the Question builders.
 	Question *QuestionClient
+	// RetentionAction is the client for interacting with the RetentionAction builders.
+	RetentionAction *RetentionActionClient
 
 	// lazily loaded.
 	client     *Client
@@ -190,6 +192,7 @@ func (tx *Tx) init() {
 	tx.PolicyVersion = NewPolicyVersionClient(tx.config)
 	tx.PrivacyRequest = NewPrivacyRequestClient(tx.config)
 	tx.Question = NewQuestionClient(tx.config)
+	tx.RetentionAction = NewRetentionActionClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

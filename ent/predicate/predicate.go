@@ -50,3 +50,6 @@ type PrivacyRequest func(*sql.Selector)
 
 // Question is the predicate function for question builders.
 type Question func(*sql.Selector)
+
+// RetentionAction is the predicate function for retentionaction builders.
+type RetentionAction func(*sql.Selector)

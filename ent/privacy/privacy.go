@@ -471,6 +471,30 @@ func (f QuestionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.QuestionMutation", m)
 }
 
+// The RetentionActionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RetentionActionQueryRuleFunc func(context.Context, *ent.RetentionActionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RetentionActionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RetentionActionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RetentionActionQuery", q)
+}
+
+// The RetentionActionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RetentionActionMutationRuleFunc func(context.Context, *ent.RetentionActionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RetentionActionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RetentionActionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RetentionActionMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -536,6 +560,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.QuestionQuery:
 		return q.Filter(), nil
+	case *ent.RetentionActionQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -572,6 +598,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PrivacyRequestMutation:
 		return m.Filter(), nil
 	case *ent.QuestionMutation:
+		return m.Filter(), nil
+	case *ent.RetentionActionMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)
