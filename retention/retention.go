@@ -196,14 +196,14 @@ func (w *sweep) lock() (unlock func(), ok bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := tx.QueryContext(w.ctx, "SELECT pg_try_advisory_xact_lock($1)", int64(lockKey))
+	// One row if the lock was taken, none if not (the statement's row
+	// count: the transaction's client runs statements, not queries).
+	res, err := tx.ExecContext(w.ctx, "SELECT 1 WHERE pg_try_advisory_xact_lock($1)", int64(lockKey))
+	var n int64
 	if err == nil {
-		if rows.Next() {
-			err = rows.Scan(&ok)
-		}
-		err = errors.Join(err, rows.Err(), rows.Close())
+		n, err = res.RowsAffected()
 	}
-	if err != nil || !ok {
+	if err != nil || n != 1 {
 		return nil, false, errors.Join(err, tx.Rollback())
 	}
 	return func() { _ = tx.Rollback() }, true, nil
