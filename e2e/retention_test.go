@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"regexp"
@@ -428,4 +429,35 @@ func TestRetentionCommandAndPurgedChain(t *testing.T) {
 		d.exec(t, fmt.Sprintf(`DELETE FROM access_records WHERE id = %d`, rs[0].ID))
 		broken(rs[1].ID, "prev_hash")
 	})
+}
+
+// TestRetentionEvery: the server's loop sweeps once per tick (its clock
+// injected) and stops when the ticks end; a failed sweep is logged, and
+// the next tick's sweep finishes the work.
+func TestRetentionEvery(t *testing.T) {
+	client := openSQLite(t)
+	w := newRetentionWorld(t, client)
+	sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+	var logs strings.Builder
+	s := w.sweeper(client)
+	s.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	s.BeforeCommit = func(done int) error {
+		if done == 1 && !strings.Contains(logs.String(), "failed") {
+			return errCrash
+		}
+		return nil
+	}
+	ticks := make(chan time.Time)
+	stopped := make(chan struct{})
+	go func() { s.Every(context.Background(), ticks); close(stopped) }()
+	ticks <- w.now
+	ticks <- w.now
+	close(ticks)
+	<-stopped
+	if n := client.Applicant.Query().Where(applicant.ErasedAtNotNil()).CountX(sys); n != 2 {
+		t.Errorf("%d accounts erased after two ticks, want 2", n)
+	}
+	if !strings.Contains(logs.String(), "retention sweep failed") || strings.Contains(logs.String(), "cnry") {
+		t.Errorf("the loop's log:\n%s", logs.String())
+	}
 }

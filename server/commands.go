@@ -17,6 +17,7 @@ import (
 	"consentgate/ent"
 	"consentgate/gateway"
 	"consentgate/gateway/graphiql"
+	"consentgate/retention"
 	"consentgate/tracing"
 )
 
@@ -115,6 +116,14 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 			return fmt.Errorf("demo activity: %w", err)
 		}
 	}
+	if cfg.RetentionInterval > 0 {
+		// The first sweep one interval after the start; replicas on one
+		// PostgreSQL database take turns (retention.Sweeper).
+		sweeper := &retention.Sweeper{Client: db.Client, Engine: consent.NewEngine(cfg.Policy), Log: log}
+		ticker := time.NewTicker(cfg.RetentionInterval)
+		defer ticker.Stop()
+		go sweeper.Every(ctx, ticker.C)
+	}
 	if metricsLn != nil {
 		log.Info("metrics listening", "addr", metricsLn.Addr().String())
 		go func() {
@@ -124,7 +133,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		}()
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev, "gc_percent", gc,
-		"receipt_kid", cfg.Receipts.KeyID()) // replicas must name the same
+		"receipt_kid", cfg.Receipts.KeyID(), // replicas must name the same
+		"retention_interval", cfg.RetentionInterval.String())
 	return gateway.Serve(ctx, ln, h.API, cfg.Server)
 }
 
