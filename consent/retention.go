@@ -22,8 +22,8 @@ const (
 	// once the account has had no activity for the period. Activity is
 	// the latest of: the profile's update time, an application's creation
 	// or change, a consent ledger entry, a privacy request's filing or
-	// change, and the applicant's own reads of their data (their access
-	// records as APPLICANT). The end is the erasure of a DELETION request.
+	// change. Reads are not activity (no sign-in and no self-access is
+	// recorded). The end is the erasure of a DELETION request.
 	InactiveAccounts RetentionKind = "INACTIVE_ACCOUNTS"
 	// ClosedApplications: an application, the period after it reached a
 	// final state (WITHDRAWN, REJECTED, HIRED).

@@ -37,7 +37,6 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
-	"consentgate/ent/accessrecord"
 	"consentgate/ent/answer"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
@@ -305,8 +304,9 @@ func (w *sweep) accounts(r consent.RetentionRule, cutoff time.Time) (int, error)
 
 // inactiveSince reports whether applicant id, read in the transaction,
 // is live and has had no activity since cutoff: no change to the profile,
-// to an application or a privacy request, no consent entry, and no read of
-// their own data (an access record of theirs as APPLICANT).
+// to an application or a privacy request, and no consent entry. Reads are
+// not activity: the gateway records no sign-in (tokens come from the
+// identity provider) and no access record of a subject's own reads.
 func inactiveSince(ctx context.Context, client *ent.Client, id int, cutoff time.Time) (bool, error) {
 	a, err := client.Applicant.Query().Where(applicant.ID(id), applicant.ErasedAtIsNil()).Only(ctx)
 	if ent.IsNotFound(err) {
@@ -322,7 +322,6 @@ func inactiveSince(ctx context.Context, client *ent.Client, id int, cutoff time.
 		client.Application.Query().Where(application.ApplicantID(id), application.UpdatedAtGTE(cutoff)).Exist,
 		client.Consent.Query().Where(entconsent.ApplicantID(id), entconsent.RecordedAtGTE(cutoff)).Exist,
 		client.PrivacyRequest.Query().Where(privacyrequest.ApplicantID(id), privacyrequest.UpdatedAtGTE(cutoff)).Exist,
-		client.AccessRecord.Query().Where(accessrecord.SubjectID(id), accessrecord.ViewerRole(string(consent.Applicant)), accessrecord.AtGTE(cutoff)).Exist,
 	}
 	for _, active := range checks {
 		if yes, err := active(ctx); err != nil || yes {
