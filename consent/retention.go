@@ -47,6 +47,9 @@ const (
 // account's erasure before its applications' period).
 var RetentionKinds = []RetentionKind{InactiveAccounts, ClosedApplications, ConsentLedger, AccessRecords, BudgetSpends}
 
+// Values lists every retention kind, for ent's enum.
+func (RetentionKind) Values() []string { return stringsOf(RetentionKinds) }
+
 // RetentionAction is what happens to data at the end of its period.
 type RetentionAction string
 

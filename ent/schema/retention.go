@@ -28,7 +28,7 @@ func (RetentionAction) Fields() []ent.Field {
 		field.Time("at").Immutable().Default(time.Now).Comment("When the action's transaction ran (the sweeper's clock)."),
 		field.String("run").Immutable().MaxLen(64).Comment("The sweep it was part of."),
 		field.String("replica").Immutable().MaxLen(128).Comment("The process that swept (host and process id)."),
-		field.Enum("kind").Values(stringsOf(consent.RetentionKinds)...).Immutable(),
+		field.Enum("kind").Values(consent.RetentionKind("").Values()...).Immutable(),
 		field.String("rule").Immutable().MaxLen(64).Comment("The rule's period and action, e.g. \"3y ERASE\"."),
 		field.Int("target_id").Optional().Nillable().Immutable().
 			Comment("The row acted on (an applicant, an application); null for a batch."),
@@ -48,12 +48,4 @@ func (RetentionAction) Indexes() []ent.Index {
 // Annotations of the RetentionAction: not part of the GraphQL schema.
 func (RetentionAction) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
-}
-
-func stringsOf[T ~string](xs []T) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return out
 }
