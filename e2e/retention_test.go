@@ -22,6 +22,7 @@ import (
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/privacy"
 	"consentgate/ent/retentionaction"
+	"consentgate/gateway"
 	"consentgate/records"
 	"consentgate/retention"
 )
@@ -93,6 +94,8 @@ func TestRetentionSweep(t *testing.T) {
 			consent.ConsentLedger: 0, consent.AccessRecords: recordsBefore - 1, consent.BudgetSpends: 1}
 
 		s := w.sweeper(client)
+		s.Metrics = retention.NewMetrics()
+		metrics := testGatewayHandlers(client, nil, func(gw *gateway.Gateway) { gw.Collectors = append(gw.Collectors, s.Metrics) }).Metrics
 		dry, err := s.Sweep(context.Background(), true)
 		if err != nil {
 			t.Fatal(err)
@@ -115,6 +118,18 @@ func TestRetentionSweep(t *testing.T) {
 		}
 		if got := sweepCounts(rep); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("sweep: %v, want %v", got, want)
+		}
+
+		// Counted at /metrics, by kind and action (a dry run not).
+		m := metricsOf(t, metrics)
+		for _, line := range []string{
+			`consentgate_retention_rows_total{action="ERASE",kind="INACTIVE_ACCOUNTS"} 2`,
+			`consentgate_retention_rows_total{action="ERASE",kind="CLOSED_APPLICATIONS"} 2`,
+			fmt.Sprintf(`consentgate_retention_rows_total{action="ERASE",kind="ACCESS_RECORDS"} %d`, recordsBefore-1),
+		} {
+			if !strings.Contains(m, line+"\n") {
+				t.Errorf("/metrics lacks %s", line)
+			}
 		}
 
 		actions := client.RetentionAction.Query().CountX(sys)

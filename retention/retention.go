@@ -77,6 +77,8 @@ type Sweeper struct {
 	Batch int
 	// Log gets one line per rule that acted (counts only).
 	Log *slog.Logger
+	// Metrics, when set, counts the rows each rule acted on.
+	Metrics *Metrics
 	// BeforeCommit, when set, runs in each transaction just before it
 	// commits, with the number of transactions the sweep committed (or, in
 	// a dry run, ran) before it; an error rolls the transaction back and
@@ -175,9 +177,15 @@ func (s *Sweeper) Sweep(ctx context.Context, dryRun bool) (*Report, error) {
 			n, err := w.rule(kind, r)
 			rr.Count = n
 			if err != nil {
+				if !dryRun {
+					s.Metrics.add(rr) // its transactions that committed
+				}
 				rep.Rules = append(rep.Rules, rr)
 				return rep, fmt.Errorf("retention: %s: %w", kind, err)
 			}
+		}
+		if !dryRun {
+			s.Metrics.add(rr)
 		}
 		if rr.Count > 0 && s.Log != nil {
 			s.Log.Info("retention", "run", w.run, "kind", string(kind), "rule", ruleName(r), "count", rr.Count, "dryRun", dryRun)

@@ -110,19 +110,20 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	gw := gateway.New(cfg, db.Client, log)
 	gw.Pool = db.Pool
 	gw.DemoTokens = tokens // GraphiQL's role switcher
+	if cfg.RetentionInterval > 0 {
+		// The first sweep one interval after the start; replicas on one
+		// PostgreSQL database take turns (retention.Sweeper).
+		sweeper := &retention.Sweeper{Client: db.Client, Engine: consent.NewEngine(cfg.Policy), Log: log, Metrics: retention.NewMetrics()}
+		gw.Collectors = append(gw.Collectors, sweeper.Metrics)
+		ticker := time.NewTicker(cfg.RetentionInterval)
+		defer ticker.Stop()
+		go sweeper.Every(ctx, ticker.C)
+	}
 	h := gw.Handlers()
 	if seededNow {
 		if err := demo.RunActivity(ctx, h.API, gateway.Signer(cfg.JWTSecret)); err != nil {
 			return fmt.Errorf("demo activity: %w", err)
 		}
-	}
-	if cfg.RetentionInterval > 0 {
-		// The first sweep one interval after the start; replicas on one
-		// PostgreSQL database take turns (retention.Sweeper).
-		sweeper := &retention.Sweeper{Client: db.Client, Engine: consent.NewEngine(cfg.Policy), Log: log}
-		ticker := time.NewTicker(cfg.RetentionInterval)
-		defer ticker.Stop()
-		go sweeper.Every(ctx, ticker.C)
 	}
 	if metricsLn != nil {
 		log.Info("metrics listening", "addr", metricsLn.Addr().String())
