@@ -289,19 +289,27 @@ func (w *sweep) accounts(r consent.RetentionRule, cutoff time.Time) (int, error)
 		}
 		for _, id := range ids {
 			after = id
+			did := false
 			err := w.inTx(func(tx *ent.Tx) error {
 				inactive, err := inactiveSince(w.ctx, tx.Client(), id, cutoff)
 				if err != nil || !inactive {
 					return err
 				}
-				if _, err := requests.EraseExpired(w.ctx, tx.Client(), w.Engine, id, w.now); err != nil {
+				_, err = requests.EraseExpired(w.ctx, tx.Client(), w.Engine, id, w.now)
+				if errors.Is(err, requests.ErrSubjectErased) { // by a DELETION, meanwhile
+					return nil
+				}
+				if err != nil {
 					return err
 				}
-				erased++
+				did = true
 				return w.record(tx, r, &id, 1).Exec(w.ctx)
 			})
 			if err != nil {
 				return erased, err
+			}
+			if did {
+				erased++
 			}
 		}
 		if len(ids) < w.batch() {
@@ -380,9 +388,12 @@ func (w *sweep) applications(r consent.RetentionRule, cutoff time.Time) (int, er
 			}
 			return tx.RetentionAction.CreateBulk(rows...).Exec(w.ctx)
 		})
-		done += n
-		if err != nil || n < w.batch() {
+		if err != nil {
 			return done, err
+		}
+		done += n
+		if n < w.batch() {
+			return done, nil
 		}
 	}
 }
@@ -417,10 +428,10 @@ func (w *sweep) records(r consent.RetentionRule, cutoff time.Time) (int, error) 
 			}
 			return w.record(tx, r, nil, p.Count).SetThroughID(p.Through).SetThroughHash(p.Hash).Exec(w.ctx)
 		})
-		done += p.Count
 		if err != nil || p.Count == 0 {
 			return done, err
 		}
+		done += p.Count
 	}
 }
 
@@ -442,9 +453,12 @@ func (w *sweep) spends(r consent.RetentionRule, cutoff time.Time) (int, error) {
 			}
 			return w.record(tx, r, nil, n).Exec(w.ctx)
 		})
-		done += n
-		if err != nil || n < w.batch() {
+		if err != nil {
 			return done, err
+		}
+		done += n
+		if n < w.batch() {
+			return done, nil
 		}
 	}
 }
