@@ -105,6 +105,7 @@ func TestLayers(t *testing.T) {
 		"requests":      {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
 		"ent/rule":      {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
 		"records":       {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
+		"retention":     {"consentgate/graph", "consentgate/gateway", "consentgate/server"},
 	}
 	for dir, paths := range forbidden {
 		for name, f := range parseDir(t, dir, parser.ImportsOnly) {

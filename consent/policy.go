@@ -24,6 +24,9 @@ type Policy struct {
 	// its provision to the employer ends and what a hire keeps (see
 	// provision.go). Every final state has an entry.
 	EndOfProvision map[FinalState]EndOfProvision
+	// Retention sets, for each kind of data, how long it is kept and what
+	// happens at the end (see retention.go). Every kind has an entry.
+	Retention map[RetentionKind]RetentionRule
 }
 
 // AggregatePolicy is the privacy budget of statistics queries (purposes

@@ -123,6 +123,7 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 		RolePurposes:   make(map[Role][]Purpose),
 		Rules:          make(map[Purpose]map[Category]Rule, len(Purposes)),
 		EndOfProvision: DefaultEndOfProvision(),
+		Retention:      DefaultRetention(),
 	}
 	for _, pu := range Purposes {
 		p.Rules[pu] = make(map[Category]Rule)
@@ -150,8 +151,10 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			l.rules(p, e)
 		case "endOfProvision":
 			l.endOfProvision(p, e)
+		case "retention":
+			l.retention(p, e)
 		default:
-			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)")
+			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)")
 		}
 	}
 	for _, k := range topKeys {
@@ -175,6 +178,7 @@ func (p *Policy) clone() *Policy {
 		e.Keep = slices.Clone(e.Keep)
 		c.EndOfProvision[s] = e
 	}
+	c.Retention = maps.Clone(p.Retention)
 	c.Rules = make(map[Purpose]map[Category]Rule, len(p.Rules))
 	for pu, rs := range p.Rules {
 		m := make(map[Category]Rule, len(rs))

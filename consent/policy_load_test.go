@@ -86,6 +86,7 @@ func TestDefaultPolicy(t *testing.T) {
 			consent.Hired: {Grace: 30 * 24 * time.Hour, Keep: []consent.Category{consent.Name, consent.BirthDate, consent.Sex,
 				consent.Phone, consent.Email, consent.Visa, consent.Qualifications, consent.EmergencyContact}},
 		},
+		Retention: consent.DefaultRetention(),
 	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("DefaultPolicy() =\n%+v\nwant\n%+v", p, want)
@@ -465,12 +466,12 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			doc:  func(t *testing.T) string { return basePolicy + "colour: blue\n" },
-			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)",
+			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)",
 		},
 		{
 			name: "missing top-level key",
 			doc:  func(t *testing.T) string { return "# comment\n" + edit(t, "roles:", "roles_:") },
-			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)",
+			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)",
 		},
 		{
 			name: "APPLICANT in roles",
@@ -598,7 +599,7 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "key with a newline is quoted",
 			doc:  func(t *testing.T) string { return basePolicy + "\"a\\nb\": 1\n" },
-			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)`,
+			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)`,
 		},
 		{
 			name: "malformed YAML",
@@ -669,7 +670,7 @@ func TestLoadPolicyReportsAll(t *testing.T) {
 		"testdata/several_problems.yaml:23: rules.ANALYTICS.BIRTH_DATE.bounds: must be strictly ascending, got 18 after 65",
 		"testdata/several_problems.yaml:24: aggregates.epsilon: must be a number greater than 0, got \"0\"",
 		"testdata/several_problems.yaml:24: aggregates.delta: must be a number greater than 0 and at most 0.001, got \"0.5\"",
-		"testdata/several_problems.yaml:25: retention: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)",
+		"testdata/several_problems.yaml:25: retention: must be a mapping of kinds (INACTIVE_ACCOUNTS, CLOSED_APPLICATIONS, CONSENT_LEDGER, ACCESS_RECORDS, BUDGET_SPENDS) to {period, action, reason}",
 	}
 	if !errors.Is(err, consent.ErrInvalidPolicy) {
 		t.Fatalf("err = %v", err)

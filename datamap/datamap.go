@@ -32,6 +32,9 @@ type Map struct {
 	Fields         []Field          `json:"fields"`
 	Statistics     []Statistic      `json:"statistics"`
 	EndOfProvision []EndOfProvision `json:"endOfProvision"`
+	// Retention is how long each kind of data is kept, which categories it
+	// holds, and what happens at the end (the policy's retention section).
+	Retention []Retention `json:"retention"`
 	// Surfaces are where the gateway shows or changes personal data (the
 	// map of the gateway's own schema, BuildSchema, has them).
 	Surfaces []Surface `json:"surfaces,omitempty"`
@@ -46,6 +49,30 @@ type EndOfProvision struct {
 	State     consent.FinalState `json:"state"`
 	GraceDays int                `json:"graceDays"`
 	Keeps     []consent.Category `json:"keeps"`
+}
+
+// Retention is one kind of data's retention (consent.RetentionRule): the
+// categories it holds (none: it holds ids, names and counts only), its
+// period, the action at its end, and the legal reason.
+type Retention struct {
+	Kind       consent.RetentionKind   `json:"kind"`
+	Categories []consent.Category      `json:"categories"`
+	Period     string                  `json:"period"`
+	Action     consent.RetentionAction `json:"action"`
+	Reason     string                  `json:"reason"`
+}
+
+// retentionCategories are the categories each kind of data holds: an
+// account holds the profile (every category but the answers, which an
+// application holds); the ledger, the records and the spends hold none.
+func retentionCategories(k consent.RetentionKind) []consent.Category {
+	switch k {
+	case consent.InactiveAccounts:
+		return slices.DeleteFunc(slices.Clone(consent.Categories), func(c consent.Category) bool { return c == consent.ApplicationAnswers })
+	case consent.ClosedApplications:
+		return []consent.Category{consent.ApplicationAnswers}
+	}
+	return []consent.Category{}
 }
 
 // Statistic is what the statistics of one aggregate-only purpose
@@ -317,6 +344,12 @@ func Build(categories map[string]consent.Category, policy *consent.Policy) Map {
 		e := policy.EndOfProvision[s]
 		m.EndOfProvision = append(m.EndOfProvision, EndOfProvision{State: s, GraceDays: int(e.Grace / (24 * time.Hour)),
 			Keeps: append([]consent.Category{}, e.Keep...)})
+	}
+	m.Retention = []Retention{}
+	for _, k := range consent.RetentionKinds {
+		r := policy.Retention[k]
+		m.Retention = append(m.Retention, Retention{Kind: k, Categories: retentionCategories(k), Period: r.Period.String(),
+			Action: r.Action, Reason: r.Reason})
 	}
 	return m
 }

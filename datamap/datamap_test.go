@@ -563,3 +563,62 @@ func TestDataMapPerValue(t *testing.T) {
 		t.Errorf("the Markdown lacks the company's WORKPLACE row:\n%s", b.String())
 	}
 }
+
+// TestDataMapRetention: the map shows each kind of data's retention, with
+// the categories it holds, in Markdown, JSON and HTML, and follows the
+// policy.
+func TestDataMapRetention(t *testing.T) {
+	m := BuildSchema(consent.DefaultPolicy())
+	if len(m.Retention) != len(consent.RetentionKinds) {
+		t.Fatalf("Retention = %+v", m.Retention)
+	}
+	accounts, apps := m.Retention[0], m.Retention[1]
+	if accounts.Kind != consent.InactiveAccounts || accounts.Period != "3y" || accounts.Action != consent.Erase ||
+		len(accounts.Categories) != consent.NumCategories-1 || slices.Contains(accounts.Categories, consent.ApplicationAnswers) {
+		t.Errorf("accounts: %+v", accounts)
+	}
+	if apps.Kind != consent.ClosedApplications || apps.Period != "6mo" || !reflect.DeepEqual(apps.Categories, []consent.Category{consent.ApplicationAnswers}) {
+		t.Errorf("applications: %+v", apps)
+	}
+	// Every category is kept under some rule.
+	for _, c := range consent.Categories {
+		if !slices.ContainsFunc(m.Retention, func(r Retention) bool { return slices.Contains(r.Categories, c) }) {
+			t.Errorf("%s has no retention", c)
+		}
+	}
+	var b bytes.Buffer
+	if err := m.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"## Retention",
+		"| INACTIVE_ACCOUNTS   | every category but APPLICATION_ANSWERS | 3y ",
+		"| CONSENT_LEDGER      | none (ids, names and counts)           | while the account lives | ANONYMISE ",
+		"| ACCESS_RECORDS      | none (ids, names and counts)           | 3y                      | ERASE      | APPI Art. 29(2) and 30(4)",
+	} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("the Markdown lacks %q:\n%s", line, b.String())
+		}
+	}
+	b.Reset()
+	if err := m.JSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\"kind\": \"CLOSED_APPLICATIONS\",\n      \"categories\": [\n        \"APPLICATION_ANSWERS\"\n      ],\n      \"period\": \"6mo\",\n      \"action\": \"ERASE\"") {
+		t.Errorf("the JSON lacks the applications' retention: %s", b.String())
+	}
+	b.Reset()
+	if err := m.HTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "<tr><th>BUDGET_SPENDS</th><td class=\"note\">none (ids, names and counts)</td><td>30d</td><td>ERASE</td>") {
+		t.Error("the page lacks the retention")
+	}
+
+	p := consent.DefaultPolicy()
+	p.Retention[consent.InactiveAccounts] = consent.RetentionRule{Kind: consent.InactiveAccounts, Period: consent.Period{Years: 5},
+		Action: consent.KeepLegalBasis, Reason: "hold"}
+	if r := BuildSchema(p).Retention[0]; r.Period != "5y" || r.Action != consent.KeepLegalBasis || r.Reason != "hold" {
+		t.Errorf("the map does not follow the policy: %+v", r)
+	}
+}

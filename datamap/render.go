@@ -83,6 +83,15 @@ func (m Map) Markdown(w io.Writer) error {
 		}
 		writeMarkdownTable(&b, rows)
 	}
+	if len(m.Retention) > 0 {
+		b.WriteString("\n## Retention\n\n")
+		b.WriteString(retentionLead + "\n\n")
+		rows := [][]string{{"kind of data", "categories", "period", "at its end", "legal reason"}}
+		for _, r := range m.Retention {
+			rows = append(rows, []string{string(r.Kind), categoriesText(r.Categories), periodText(r.Period), string(r.Action), r.Reason})
+		}
+		writeMarkdownTable(&b, rows)
+	}
 	if unused := m.unusedPurposes(); len(unused) > 0 {
 		fmt.Fprintf(&b, "\nNo role acts under %s in this policy.\n", strings.Join(unused, ", "))
 	}
@@ -108,6 +117,28 @@ func (m Map) Markdown(w io.Writer) error {
 
 // surfacesLead introduces the surfaces.
 const surfacesLead = "Where the gateway shows or changes personal data. Every page reaches it only through the public GraphQL API, under the same rules as any client: the cells below hold for every surface."
+
+// retentionLead introduces the retention table.
+const retentionLead = "How long each kind of data is kept and what happens at the end of that time: the retention sweeper erases (or anonymises) it in small transactions and records each action. A period of `3y`, `6mo`, `30d` counts from the account's last activity (INACTIVE_ACCOUNTS), an application's final state (CLOSED_APPLICATIONS), or the row's time; `account` is as long as the account lives. Records of provision are kept at least three years."
+
+// categoriesText names the categories a kind of data holds.
+func categoriesText(cs []consent.Category) string {
+	if len(cs) == 0 {
+		return "none (ids, names and counts)"
+	}
+	if len(cs) == len(consent.Categories)-1 {
+		return "every category but APPLICATION_ANSWERS"
+	}
+	return joinStrings(cs)
+}
+
+// periodText is a period for people: "account" is spelled out.
+func periodText(p string) string {
+	if p == "account" {
+		return "while the account lives"
+	}
+	return p
+}
 
 // graceText is a grace period in days: "none (at once)", "1 day", "30 days".
 func graceText(days int) string {
@@ -200,6 +231,8 @@ var page = template.Must(template.New("datamap").Funcs(template.FuncMap{
 	"yesNo":       yesNo,
 	"grace":       graceText,
 	"keeps":       keepsText,
+	"categories":  categoriesText,
+	"period":      periodText,
 	"uses":        Surface.usesText,
 	"join": func(xs any) string {
 		switch xs := xs.(type) {
@@ -238,8 +271,10 @@ func (m Map) HTML(w io.Writer) error {
 		Unused         []string
 		Statistics     []Statistic
 		EndOfProvision []EndOfProvision
+		Retention      []Retention
+		RetentionLead  string
 		Types          []htmlType
-	}{PolicyVersion: m.PolicyVersion, Columns: m.Columns, Surfaces: m.Surfaces, SurfacesLead: surfacesLead, Unused: m.unusedPurposes(), Statistics: m.Statistics, EndOfProvision: m.EndOfProvision}
+	}{Retention: m.Retention, RetentionLead: retentionLead, PolicyVersion: m.PolicyVersion, Columns: m.Columns, Surfaces: m.Surfaces, SurfacesLead: surfacesLead, Unused: m.unusedPurposes(), Statistics: m.Statistics, EndOfProvision: m.EndOfProvision}
 	for _, t := range m.types() {
 		ht := htmlType{Name: t.Name}
 		for _, f := range t.Fields {

@@ -26,6 +26,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"consentgate/ent/sealedsubject"
 
 	"entgo.io/ent"
@@ -71,6 +72,8 @@ type Client struct {
 	PrivacyRequest *PrivacyRequestClient
 	// Question is the client for interacting with the Question builders.
 	Question *QuestionClient
+	// RetentionAction is the client for interacting with the RetentionAction builders.
+	RetentionAction *RetentionActionClient
 	// SealedSubject is the client for interacting with the SealedSubject builders.
 	SealedSubject *SealedSubjectClient
 }
@@ -99,6 +102,7 @@ func (c *Client) init() {
 	c.PolicyVersion = NewPolicyVersionClient(c.config)
 	c.PrivacyRequest = NewPrivacyRequestClient(c.config)
 	c.Question = NewQuestionClient(c.config)
+	c.RetentionAction = NewRetentionActionClient(c.config)
 	c.SealedSubject = NewSealedSubjectClient(c.config)
 }
 
@@ -207,6 +211,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		PolicyVersion:         NewPolicyVersionClient(cfg),
 		PrivacyRequest:        NewPrivacyRequestClient(cfg),
 		Question:              NewQuestionClient(cfg),
+		RetentionAction:       NewRetentionActionClient(cfg),
 		SealedSubject:         NewSealedSubjectClient(cfg),
 	}, nil
 }
@@ -242,6 +247,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		PolicyVersion:         NewPolicyVersionClient(cfg),
 		PrivacyRequest:        NewPrivacyRequestClient(cfg),
 		Question:              NewQuestionClient(cfg),
+		RetentionAction:       NewRetentionActionClient(cfg),
 		SealedSubject:         NewSealedSubjectClient(cfg),
 	}, nil
 }
@@ -275,7 +281,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.AccessGrant, c.AccessRecord, c.Answer, c.Applicant, c.Application,
 		c.BudgetSpend, c.Consent, c.ConsentState, c.Employer, c.Job, c.Operation,
 		c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest, c.Question,
-		c.SealedSubject,
+		c.RetentionAction, c.SealedSubject,
 	} {
 		n.Use(hooks...)
 	}
@@ -288,7 +294,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.AccessGrant, c.AccessRecord, c.Answer, c.Applicant, c.Application,
 		c.BudgetSpend, c.Consent, c.ConsentState, c.Employer, c.Job, c.Operation,
 		c.PolicyAcknowledgement, c.PolicyVersion, c.PrivacyRequest, c.Question,
-		c.SealedSubject,
+		c.RetentionAction, c.SealedSubject,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -327,6 +333,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PrivacyRequest.mutate(ctx, m)
 	case *QuestionMutation:
 		return c.Question.mutate(ctx, m)
+	case *RetentionActionMutation:
+		return c.RetentionAction.mutate(ctx, m)
 	case *SealedSubjectMutation:
 		return c.SealedSubject.mutate(ctx, m)
 	default:
@@ -2776,6 +2784,140 @@ func (c *QuestionClient) mutate(ctx context.Context, m *QuestionMutation) (Value
 	}
 }
 
+// RetentionActionClient is a client for the RetentionAction schema.
+type RetentionActionClient struct {
+	config
+}
+
+// NewRetentionActionClient returns a client for the RetentionAction from the given config.
+func NewRetentionActionClient(c config) *RetentionActionClient {
+	return &RetentionActionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `retentionaction.Hooks(f(g(h())))`.
+func (c *RetentionActionClient) Use(hooks ...Hook) {
+	c.hooks.RetentionAction = append(c.hooks.RetentionAction, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `retentionaction.Intercept(f(g(h())))`.
+func (c *RetentionActionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RetentionAction = append(c.inters.RetentionAction, interceptors...)
+}
+
+// Create returns a builder for creating a RetentionAction entity.
+func (c *RetentionActionClient) Create() *RetentionActionCreate {
+	mutation := newRetentionActionMutation(c.config, OpCreate)
+	return &RetentionActionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RetentionAction entities.
+func (c *RetentionActionClient) CreateBulk(builders ...*RetentionActionCreate) *RetentionActionCreateBulk {
+	return &RetentionActionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RetentionActionClient) MapCreateBulk(slice any, setFunc func(*RetentionActionCreate, int)) *RetentionActionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RetentionActionCreateBulk{err: fmt.Errorf("calling to RetentionActionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RetentionActionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RetentionActionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RetentionAction.
+func (c *RetentionActionClient) Update() *RetentionActionUpdate {
+	mutation := newRetentionActionMutation(c.config, OpUpdate)
+	return &RetentionActionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RetentionActionClient) UpdateOne(_m *RetentionAction) *RetentionActionUpdateOne {
+	mutation := newRetentionActionMutation(c.config, OpUpdateOne, withRetentionAction(_m))
+	return &RetentionActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RetentionActionClient) UpdateOneID(id int) *RetentionActionUpdateOne {
+	mutation := newRetentionActionMutation(c.config, OpUpdateOne, withRetentionActionID(id))
+	return &RetentionActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RetentionAction.
+func (c *RetentionActionClient) Delete() *RetentionActionDelete {
+	mutation := newRetentionActionMutation(c.config, OpDelete)
+	return &RetentionActionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RetentionActionClient) DeleteOne(_m *RetentionAction) *RetentionActionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RetentionActionClient) DeleteOneID(id int) *RetentionActionDeleteOne {
+	builder := c.Delete().Where(retentionaction.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RetentionActionDeleteOne{builder}
+}
+
+// Query returns a query builder for RetentionAction.
+func (c *RetentionActionClient) Query() *RetentionActionQuery {
+	return &RetentionActionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRetentionAction},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RetentionAction entity by its id.
+func (c *RetentionActionClient) Get(ctx context.Context, id int) (*RetentionAction, error) {
+	return c.Query().Where(retentionaction.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RetentionActionClient) GetX(ctx context.Context, id int) *RetentionAction {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RetentionActionClient) Hooks() []Hook {
+	hooks := c.hooks.RetentionAction
+	return append(hooks[:len(hooks):len(hooks)], retentionaction.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RetentionActionClient) Interceptors() []Interceptor {
+	return c.inters.RetentionAction
+}
+
+func (c *RetentionActionClient) mutate(ctx context.Context, m *RetentionActionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RetentionActionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RetentionActionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RetentionActionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RetentionActionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RetentionAction mutation op: %q", m.Op())
+	}
+}
+
 // SealedSubjectClient is a client for the SealedSubject schema.
 type SealedSubjectClient struct {
 	config
@@ -2915,12 +3057,12 @@ type (
 	hooks struct {
 		AccessGrant, AccessRecord, Answer, Applicant, Application, BudgetSpend, Consent,
 		ConsentState, Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
-		PrivacyRequest, Question, SealedSubject []ent.Hook
+		PrivacyRequest, Question, RetentionAction, SealedSubject []ent.Hook
 	}
 	inters struct {
 		AccessGrant, AccessRecord, Answer, Applicant, Application, BudgetSpend, Consent,
 		ConsentState, Employer, Job, Operation, PolicyAcknowledgement, PolicyVersion,
-		PrivacyRequest, Question, SealedSubject []ent.Interceptor
+		PrivacyRequest, Question, RetentionAction, SealedSubject []ent.Interceptor
 	}
 )
 

@@ -18,6 +18,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"consentgate/ent/sealedsubject"
 	"context"
 	"errors"
@@ -103,6 +104,7 @@ func checkColumn(t, c string) error {
 			policyversion.Table:         policyversion.ValidColumn,
 			privacyrequest.Table:        privacyrequest.ValidColumn,
 			question.Table:              question.ValidColumn,
+			retentionaction.Table:       retentionaction.ValidColumn,
 			sealedsubject.Table:         sealedsubject.ValidColumn,
 		})
 	})

@@ -19,6 +19,7 @@ import (
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"consentgate/ent/sealedsubject"
 
 	"entgo.io/ent/dialect/sql"
@@ -29,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   accessgrant.Table,
@@ -399,6 +400,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   retentionaction.Table,
+			Columns: retentionaction.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: retentionaction.FieldID,
+			},
+		},
+		Type: "RetentionAction",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			retentionaction.FieldAt:          {Type: field.TypeTime, Column: retentionaction.FieldAt},
+			retentionaction.FieldRun:         {Type: field.TypeString, Column: retentionaction.FieldRun},
+			retentionaction.FieldReplica:     {Type: field.TypeString, Column: retentionaction.FieldReplica},
+			retentionaction.FieldKind:        {Type: field.TypeEnum, Column: retentionaction.FieldKind},
+			retentionaction.FieldRule:        {Type: field.TypeString, Column: retentionaction.FieldRule},
+			retentionaction.FieldTargetID:    {Type: field.TypeInt, Column: retentionaction.FieldTargetID},
+			retentionaction.FieldCount:       {Type: field.TypeInt, Column: retentionaction.FieldCount},
+			retentionaction.FieldThroughID:   {Type: field.TypeInt, Column: retentionaction.FieldThroughID},
+			retentionaction.FieldThroughHash: {Type: field.TypeString, Column: retentionaction.FieldThroughHash},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   sealedsubject.Table,
 			Columns: sealedsubject.Columns,
@@ -2592,6 +2615,91 @@ func (f *QuestionFilter) WhereHasAnswersWith(preds ...predicate.Answer) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RetentionActionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RetentionActionQuery builder.
+func (_q *RetentionActionQuery) Filter() *RetentionActionFilter {
+	return &RetentionActionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RetentionActionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RetentionActionMutation builder.
+func (m *RetentionActionMutation) Filter() *RetentionActionFilter {
+	return &RetentionActionFilter{config: m.config, predicateAdder: m}
+}
+
+// RetentionActionFilter provides a generic filtering capability at runtime for RetentionActionQuery.
+type RetentionActionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RetentionActionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RetentionActionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(retentionaction.FieldID))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *RetentionActionFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(retentionaction.FieldAt))
+}
+
+// WhereRun applies the entql string predicate on the run field.
+func (f *RetentionActionFilter) WhereRun(p entql.StringP) {
+	f.Where(p.Field(retentionaction.FieldRun))
+}
+
+// WhereReplica applies the entql string predicate on the replica field.
+func (f *RetentionActionFilter) WhereReplica(p entql.StringP) {
+	f.Where(p.Field(retentionaction.FieldReplica))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *RetentionActionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(retentionaction.FieldKind))
+}
+
+// WhereRule applies the entql string predicate on the rule field.
+func (f *RetentionActionFilter) WhereRule(p entql.StringP) {
+	f.Where(p.Field(retentionaction.FieldRule))
+}
+
+// WhereTargetID applies the entql int predicate on the target_id field.
+func (f *RetentionActionFilter) WhereTargetID(p entql.IntP) {
+	f.Where(p.Field(retentionaction.FieldTargetID))
+}
+
+// WhereCount applies the entql int predicate on the count field.
+func (f *RetentionActionFilter) WhereCount(p entql.IntP) {
+	f.Where(p.Field(retentionaction.FieldCount))
+}
+
+// WhereThroughID applies the entql int predicate on the through_id field.
+func (f *RetentionActionFilter) WhereThroughID(p entql.IntP) {
+	f.Where(p.Field(retentionaction.FieldThroughID))
+}
+
+// WhereThroughHash applies the entql string predicate on the through_hash field.
+func (f *RetentionActionFilter) WhereThroughHash(p entql.StringP) {
+	f.Where(p.Field(retentionaction.FieldThroughHash))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SealedSubjectQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2620,7 +2728,7 @@ type SealedSubjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SealedSubjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -19,6 +19,7 @@ import (
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"consentgate/ent/schema/schematype"
 	"consentgate/ent/sealedsubject"
 	"context"
@@ -56,6 +57,7 @@ const (
 	TypePolicyVersion         = "PolicyVersion"
 	TypePrivacyRequest        = "PrivacyRequest"
 	TypeQuestion              = "Question"
+	TypeRetentionAction       = "RetentionAction"
 	TypeSealedSubject         = "SealedSubject"
 )
 
@@ -17555,6 +17557,928 @@ func (m *QuestionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Question edge %s", name)
+}
+
+// RetentionActionMutation represents an operation that mutates the RetentionAction nodes in the graph.
+type RetentionActionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	at            *time.Time
+	run           *string
+	replica       *string
+	kind          *retentionaction.Kind
+	rule          *string
+	target_id     *int
+	addtarget_id  *int
+	count         *int
+	addcount      *int
+	through_id    *int
+	addthrough_id *int
+	through_hash  *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*RetentionAction, error)
+	predicates    []predicate.RetentionAction
+}
+
+var _ ent.Mutation = (*RetentionActionMutation)(nil)
+
+// retentionactionOption allows management of the mutation configuration using functional options.
+type retentionactionOption func(*RetentionActionMutation)
+
+// newRetentionActionMutation creates new mutation for the RetentionAction entity.
+func newRetentionActionMutation(c config, op Op, opts ...retentionactionOption) *RetentionActionMutation {
+	m := &RetentionActionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRetentionAction,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRetentionActionID sets the ID field of the mutation.
+func withRetentionActionID(id int) retentionactionOption {
+	return func(m *RetentionActionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RetentionAction
+		)
+		m.oldValue = func(ctx context.Context) (*RetentionAction, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RetentionAction.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRetentionAction sets the old RetentionAction of the mutation.
+func withRetentionAction(node *RetentionAction) retentionactionOption {
+	return func(m *RetentionActionMutation) {
+		m.oldValue = func(context.Context) (*RetentionAction, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RetentionActionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RetentionActionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RetentionActionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RetentionActionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RetentionAction.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAt sets the "at" field.
+func (m *RetentionActionMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *RetentionActionMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *RetentionActionMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetRun sets the "run" field.
+func (m *RetentionActionMutation) SetRun(s string) {
+	m.run = &s
+}
+
+// Run returns the value of the "run" field in the mutation.
+func (m *RetentionActionMutation) Run() (r string, exists bool) {
+	v := m.run
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRun returns the old "run" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldRun(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRun is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRun requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRun: %w", err)
+	}
+	return oldValue.Run, nil
+}
+
+// ResetRun resets all changes to the "run" field.
+func (m *RetentionActionMutation) ResetRun() {
+	m.run = nil
+}
+
+// SetReplica sets the "replica" field.
+func (m *RetentionActionMutation) SetReplica(s string) {
+	m.replica = &s
+}
+
+// Replica returns the value of the "replica" field in the mutation.
+func (m *RetentionActionMutation) Replica() (r string, exists bool) {
+	v := m.replica
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplica returns the old "replica" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldReplica(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplica is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplica requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplica: %w", err)
+	}
+	return oldValue.Replica, nil
+}
+
+// ResetReplica resets all changes to the "replica" field.
+func (m *RetentionActionMutation) ResetReplica() {
+	m.replica = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *RetentionActionMutation) SetKind(r retentionaction.Kind) {
+	m.kind = &r
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *RetentionActionMutation) Kind() (r retentionaction.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldKind(ctx context.Context) (v retentionaction.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *RetentionActionMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetRule sets the "rule" field.
+func (m *RetentionActionMutation) SetRule(s string) {
+	m.rule = &s
+}
+
+// Rule returns the value of the "rule" field in the mutation.
+func (m *RetentionActionMutation) Rule() (r string, exists bool) {
+	v := m.rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRule returns the old "rule" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldRule(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRule: %w", err)
+	}
+	return oldValue.Rule, nil
+}
+
+// ResetRule resets all changes to the "rule" field.
+func (m *RetentionActionMutation) ResetRule() {
+	m.rule = nil
+}
+
+// SetTargetID sets the "target_id" field.
+func (m *RetentionActionMutation) SetTargetID(i int) {
+	m.target_id = &i
+	m.addtarget_id = nil
+}
+
+// TargetID returns the value of the "target_id" field in the mutation.
+func (m *RetentionActionMutation) TargetID() (r int, exists bool) {
+	v := m.target_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetID returns the old "target_id" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldTargetID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetID: %w", err)
+	}
+	return oldValue.TargetID, nil
+}
+
+// AddTargetID adds i to the "target_id" field.
+func (m *RetentionActionMutation) AddTargetID(i int) {
+	if m.addtarget_id != nil {
+		*m.addtarget_id += i
+	} else {
+		m.addtarget_id = &i
+	}
+}
+
+// AddedTargetID returns the value that was added to the "target_id" field in this mutation.
+func (m *RetentionActionMutation) AddedTargetID() (r int, exists bool) {
+	v := m.addtarget_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTargetID clears the value of the "target_id" field.
+func (m *RetentionActionMutation) ClearTargetID() {
+	m.target_id = nil
+	m.addtarget_id = nil
+	m.clearedFields[retentionaction.FieldTargetID] = struct{}{}
+}
+
+// TargetIDCleared returns if the "target_id" field was cleared in this mutation.
+func (m *RetentionActionMutation) TargetIDCleared() bool {
+	_, ok := m.clearedFields[retentionaction.FieldTargetID]
+	return ok
+}
+
+// ResetTargetID resets all changes to the "target_id" field.
+func (m *RetentionActionMutation) ResetTargetID() {
+	m.target_id = nil
+	m.addtarget_id = nil
+	delete(m.clearedFields, retentionaction.FieldTargetID)
+}
+
+// SetCount sets the "count" field.
+func (m *RetentionActionMutation) SetCount(i int) {
+	m.count = &i
+	m.addcount = nil
+}
+
+// Count returns the value of the "count" field in the mutation.
+func (m *RetentionActionMutation) Count() (r int, exists bool) {
+	v := m.count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCount returns the old "count" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCount: %w", err)
+	}
+	return oldValue.Count, nil
+}
+
+// AddCount adds i to the "count" field.
+func (m *RetentionActionMutation) AddCount(i int) {
+	if m.addcount != nil {
+		*m.addcount += i
+	} else {
+		m.addcount = &i
+	}
+}
+
+// AddedCount returns the value that was added to the "count" field in this mutation.
+func (m *RetentionActionMutation) AddedCount() (r int, exists bool) {
+	v := m.addcount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCount resets all changes to the "count" field.
+func (m *RetentionActionMutation) ResetCount() {
+	m.count = nil
+	m.addcount = nil
+}
+
+// SetThroughID sets the "through_id" field.
+func (m *RetentionActionMutation) SetThroughID(i int) {
+	m.through_id = &i
+	m.addthrough_id = nil
+}
+
+// ThroughID returns the value of the "through_id" field in the mutation.
+func (m *RetentionActionMutation) ThroughID() (r int, exists bool) {
+	v := m.through_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThroughID returns the old "through_id" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldThroughID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThroughID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThroughID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThroughID: %w", err)
+	}
+	return oldValue.ThroughID, nil
+}
+
+// AddThroughID adds i to the "through_id" field.
+func (m *RetentionActionMutation) AddThroughID(i int) {
+	if m.addthrough_id != nil {
+		*m.addthrough_id += i
+	} else {
+		m.addthrough_id = &i
+	}
+}
+
+// AddedThroughID returns the value that was added to the "through_id" field in this mutation.
+func (m *RetentionActionMutation) AddedThroughID() (r int, exists bool) {
+	v := m.addthrough_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearThroughID clears the value of the "through_id" field.
+func (m *RetentionActionMutation) ClearThroughID() {
+	m.through_id = nil
+	m.addthrough_id = nil
+	m.clearedFields[retentionaction.FieldThroughID] = struct{}{}
+}
+
+// ThroughIDCleared returns if the "through_id" field was cleared in this mutation.
+func (m *RetentionActionMutation) ThroughIDCleared() bool {
+	_, ok := m.clearedFields[retentionaction.FieldThroughID]
+	return ok
+}
+
+// ResetThroughID resets all changes to the "through_id" field.
+func (m *RetentionActionMutation) ResetThroughID() {
+	m.through_id = nil
+	m.addthrough_id = nil
+	delete(m.clearedFields, retentionaction.FieldThroughID)
+}
+
+// SetThroughHash sets the "through_hash" field.
+func (m *RetentionActionMutation) SetThroughHash(s string) {
+	m.through_hash = &s
+}
+
+// ThroughHash returns the value of the "through_hash" field in the mutation.
+func (m *RetentionActionMutation) ThroughHash() (r string, exists bool) {
+	v := m.through_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThroughHash returns the old "through_hash" field's value of the RetentionAction entity.
+// If the RetentionAction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RetentionActionMutation) OldThroughHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThroughHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThroughHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThroughHash: %w", err)
+	}
+	return oldValue.ThroughHash, nil
+}
+
+// ClearThroughHash clears the value of the "through_hash" field.
+func (m *RetentionActionMutation) ClearThroughHash() {
+	m.through_hash = nil
+	m.clearedFields[retentionaction.FieldThroughHash] = struct{}{}
+}
+
+// ThroughHashCleared returns if the "through_hash" field was cleared in this mutation.
+func (m *RetentionActionMutation) ThroughHashCleared() bool {
+	_, ok := m.clearedFields[retentionaction.FieldThroughHash]
+	return ok
+}
+
+// ResetThroughHash resets all changes to the "through_hash" field.
+func (m *RetentionActionMutation) ResetThroughHash() {
+	m.through_hash = nil
+	delete(m.clearedFields, retentionaction.FieldThroughHash)
+}
+
+// Where appends a list predicates to the RetentionActionMutation builder.
+func (m *RetentionActionMutation) Where(ps ...predicate.RetentionAction) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RetentionActionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RetentionActionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RetentionAction, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RetentionActionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RetentionActionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RetentionAction).
+func (m *RetentionActionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RetentionActionMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.at != nil {
+		fields = append(fields, retentionaction.FieldAt)
+	}
+	if m.run != nil {
+		fields = append(fields, retentionaction.FieldRun)
+	}
+	if m.replica != nil {
+		fields = append(fields, retentionaction.FieldReplica)
+	}
+	if m.kind != nil {
+		fields = append(fields, retentionaction.FieldKind)
+	}
+	if m.rule != nil {
+		fields = append(fields, retentionaction.FieldRule)
+	}
+	if m.target_id != nil {
+		fields = append(fields, retentionaction.FieldTargetID)
+	}
+	if m.count != nil {
+		fields = append(fields, retentionaction.FieldCount)
+	}
+	if m.through_id != nil {
+		fields = append(fields, retentionaction.FieldThroughID)
+	}
+	if m.through_hash != nil {
+		fields = append(fields, retentionaction.FieldThroughHash)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RetentionActionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case retentionaction.FieldAt:
+		return m.At()
+	case retentionaction.FieldRun:
+		return m.Run()
+	case retentionaction.FieldReplica:
+		return m.Replica()
+	case retentionaction.FieldKind:
+		return m.Kind()
+	case retentionaction.FieldRule:
+		return m.Rule()
+	case retentionaction.FieldTargetID:
+		return m.TargetID()
+	case retentionaction.FieldCount:
+		return m.Count()
+	case retentionaction.FieldThroughID:
+		return m.ThroughID()
+	case retentionaction.FieldThroughHash:
+		return m.ThroughHash()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RetentionActionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case retentionaction.FieldAt:
+		return m.OldAt(ctx)
+	case retentionaction.FieldRun:
+		return m.OldRun(ctx)
+	case retentionaction.FieldReplica:
+		return m.OldReplica(ctx)
+	case retentionaction.FieldKind:
+		return m.OldKind(ctx)
+	case retentionaction.FieldRule:
+		return m.OldRule(ctx)
+	case retentionaction.FieldTargetID:
+		return m.OldTargetID(ctx)
+	case retentionaction.FieldCount:
+		return m.OldCount(ctx)
+	case retentionaction.FieldThroughID:
+		return m.OldThroughID(ctx)
+	case retentionaction.FieldThroughHash:
+		return m.OldThroughHash(ctx)
+	}
+	return nil, fmt.Errorf("unknown RetentionAction field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RetentionActionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case retentionaction.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case retentionaction.FieldRun:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRun(v)
+		return nil
+	case retentionaction.FieldReplica:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplica(v)
+		return nil
+	case retentionaction.FieldKind:
+		v, ok := value.(retentionaction.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case retentionaction.FieldRule:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRule(v)
+		return nil
+	case retentionaction.FieldTargetID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetID(v)
+		return nil
+	case retentionaction.FieldCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCount(v)
+		return nil
+	case retentionaction.FieldThroughID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThroughID(v)
+		return nil
+	case retentionaction.FieldThroughHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThroughHash(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionAction field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RetentionActionMutation) AddedFields() []string {
+	var fields []string
+	if m.addtarget_id != nil {
+		fields = append(fields, retentionaction.FieldTargetID)
+	}
+	if m.addcount != nil {
+		fields = append(fields, retentionaction.FieldCount)
+	}
+	if m.addthrough_id != nil {
+		fields = append(fields, retentionaction.FieldThroughID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RetentionActionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case retentionaction.FieldTargetID:
+		return m.AddedTargetID()
+	case retentionaction.FieldCount:
+		return m.AddedCount()
+	case retentionaction.FieldThroughID:
+		return m.AddedThroughID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RetentionActionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case retentionaction.FieldTargetID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTargetID(v)
+		return nil
+	case retentionaction.FieldCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCount(v)
+		return nil
+	case retentionaction.FieldThroughID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddThroughID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionAction numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RetentionActionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(retentionaction.FieldTargetID) {
+		fields = append(fields, retentionaction.FieldTargetID)
+	}
+	if m.FieldCleared(retentionaction.FieldThroughID) {
+		fields = append(fields, retentionaction.FieldThroughID)
+	}
+	if m.FieldCleared(retentionaction.FieldThroughHash) {
+		fields = append(fields, retentionaction.FieldThroughHash)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RetentionActionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RetentionActionMutation) ClearField(name string) error {
+	switch name {
+	case retentionaction.FieldTargetID:
+		m.ClearTargetID()
+		return nil
+	case retentionaction.FieldThroughID:
+		m.ClearThroughID()
+		return nil
+	case retentionaction.FieldThroughHash:
+		m.ClearThroughHash()
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionAction nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RetentionActionMutation) ResetField(name string) error {
+	switch name {
+	case retentionaction.FieldAt:
+		m.ResetAt()
+		return nil
+	case retentionaction.FieldRun:
+		m.ResetRun()
+		return nil
+	case retentionaction.FieldReplica:
+		m.ResetReplica()
+		return nil
+	case retentionaction.FieldKind:
+		m.ResetKind()
+		return nil
+	case retentionaction.FieldRule:
+		m.ResetRule()
+		return nil
+	case retentionaction.FieldTargetID:
+		m.ResetTargetID()
+		return nil
+	case retentionaction.FieldCount:
+		m.ResetCount()
+		return nil
+	case retentionaction.FieldThroughID:
+		m.ResetThroughID()
+		return nil
+	case retentionaction.FieldThroughHash:
+		m.ResetThroughHash()
+		return nil
+	}
+	return fmt.Errorf("unknown RetentionAction field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RetentionActionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RetentionActionMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RetentionActionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RetentionActionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RetentionActionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RetentionActionMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RetentionActionMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown RetentionAction unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RetentionActionMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown RetentionAction edge %s", name)
 }
 
 // SealedSubjectMutation represents an operation that mutates the SealedSubject nodes in the graph.

@@ -44,6 +44,8 @@ type Tx struct {
 	PrivacyRequest *PrivacyRequestClient
 	// Question is the client for interacting with the Question builders.
 	Question *QuestionClient
+	// RetentionAction is the client for interacting with the RetentionAction builders.
+	RetentionAction *RetentionActionClient
 	// SealedSubject is the client for interacting with the SealedSubject builders.
 	SealedSubject *SealedSubjectClient
 
@@ -192,6 +194,7 @@ func (tx *Tx) init() {
 	tx.PolicyVersion = NewPolicyVersionClient(tx.config)
 	tx.PrivacyRequest = NewPrivacyRequestClient(tx.config)
 	tx.Question = NewQuestionClient(tx.config)
+	tx.RetentionAction = NewRetentionActionClient(tx.config)
 	tx.SealedSubject = NewSealedSubjectClient(tx.config)
 }
 

@@ -20,6 +20,7 @@ import (
 	"consentgate/graph/cursor"
 	"consentgate/receipt"
 	"consentgate/records"
+	"consentgate/retention"
 )
 
 // Config is everything the gateway reads from its environment and flags.
@@ -52,6 +53,12 @@ type Config struct {
 	GrantTTL    time.Duration   // how long an access grant lives after approval (at most graph.MaxGrantTTL)
 	RateLimit   RateLimit       // each viewer's request budget
 	Timeout     time.Duration   // bound on each GraphQL request
+	// RetentionInterval is how often the server sweeps what the policy's
+	// retention periods say has ended (package retention):
+	// CONSENTGATE_RETENTION_INTERVAL, default retention.DefaultInterval;
+	// 0 (CONSENTGATE_RETENTION_INTERVAL=0 or off, and -demo unless it is
+	// set) sweeps never.
+	RetentionInterval time.Duration
 }
 
 // DemoSecret signs tokens when -demo runs without CONSENTGATE_JWT_SECRET.
@@ -130,6 +137,8 @@ func Defaults() Config {
 		RateLimit:   DefaultRateLimit,
 		Timeout:     DefaultRequestTimeout,
 		Token:       TokenOptions{Leeway: DefaultLeeway},
+
+		RetentionInterval: retention.DefaultInterval,
 	}
 }
 
@@ -314,6 +323,22 @@ func LoadConfig(getenv func(string) string, demo bool) (Config, error) {
 			}
 			*d.to = t
 		}
+	}
+
+	// The demo's data is staged at fixed dates in the past: sweeping it
+	// would empty the demo's history, unless asked for.
+	switch v := getenv("CONSENTGATE_RETENTION_INTERVAL"); {
+	case v == "" && demo:
+		c.RetentionInterval = 0
+	case v == "":
+	case v == "0" || v == "off":
+		c.RetentionInterval = 0
+	default:
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return c, fmt.Errorf("%w: CONSENTGATE_RETENTION_INTERVAL must be a duration of at least 1m such as 1h, or 0 or off", ErrConfig)
+		}
+		c.RetentionInterval = d
 	}
 
 	if path := getenv("CONSENTGATE_POLICY"); path != "" {

@@ -196,6 +196,36 @@ func TestGrantConfig(t *testing.T) {
 	}
 }
 
+// TestRetentionIntervalConfig: the server sweeps hourly by default with
+// only the secrets set; CONSENTGATE_RETENTION_INTERVAL sets another
+// interval (at least a minute) or, 0 or off, none; -demo sweeps only when
+// told to.
+func TestRetentionIntervalConfig(t *testing.T) {
+	long := strings.Repeat("s", 32)
+	cfg := func(v string, demo bool) (Config, error) {
+		return LoadConfig(func(k string) string {
+			return map[string]string{"CONSENTGATE_JWT_SECRET": long, "CONSENTGATE_HASH_KEY": long, "CONSENTGATE_RETENTION_INTERVAL": v}[k]
+		}, demo)
+	}
+	for _, c := range []struct {
+		env  string
+		demo bool
+		want time.Duration // -1: refused
+	}{{"", false, time.Hour}, {"", true, 0}, {"10m", true, 10 * time.Minute}, {"24h", false, 24 * time.Hour},
+		{"0", false, 0}, {"off", false, 0}, {"30s", false, -1}, {"-1h", false, -1}, {"hourly", false, -1}} {
+		got, err := cfg(c.env, c.demo)
+		if c.want < 0 {
+			if err == nil || !strings.Contains(err.Error(), "CONSENTGATE_RETENTION_INTERVAL") {
+				t.Errorf("%q: %v", c.env, err)
+			}
+			continue
+		}
+		if err != nil || got.RetentionInterval != c.want {
+			t.Errorf("%q (demo %v): %s, %v", c.env, c.demo, got.RetentionInterval, err)
+		}
+	}
+}
+
 // TestCursorKeyConfig: CONSENTGATE_CURSOR_KEY is 32 bytes in base64; any
 // other value stops the start with a message naming the setting (never
 // the value); without it the key is derived from the HASH key.

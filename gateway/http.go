@@ -43,6 +43,9 @@ type Gateway struct {
 	Now func() time.Time
 	// DemoTokens are offered by GraphiQL's role switcher (-demo only).
 	DemoTokens []graphiql.Token
+	// Collectors are metrics of the process's other jobs (the retention
+	// sweeper's) served at /metrics with the API's.
+	Collectors []prometheus.Collector
 }
 
 // New builds the gateway of cfg over client: tokens are verified as cfg
@@ -74,6 +77,7 @@ func (gw Gateway) Handler() http.Handler { return gw.Handlers().API }
 func (gw Gateway) Handlers() Handlers {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(gw.Collectors...)
 	if gw.Pool != nil { // go_sql_*: connections open, in use, idle, and waits for one
 		reg.MustRegister(collectors.NewDBStatsCollector(gw.Pool, "consentgate"))
 	}

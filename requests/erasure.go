@@ -1,6 +1,7 @@
 package requests
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -154,9 +155,7 @@ func (e *effects) erase(a *ent.Applicant) (*Erasure, error) {
 	withdrawnApps := 0
 	for _, app := range apps {
 		u := e.client.Application.UpdateOne(app)
-		if err := scrub(u.Mutation(), application.Columns,
-			[]string{application.FieldID, application.FieldCreatedAt, application.FieldUpdatedAt, application.FieldStatus,
-				application.FieldStatusChangedAt, application.FieldApplicantID, application.FieldJobID}, nil); err != nil {
+		if err := scrubApplication(u.Mutation()); err != nil {
 			return nil, err
 		}
 		if hooks.ApplicationMayMove(app.Status, application.StatusWITHDRAWN) {
@@ -183,9 +182,13 @@ func (e *effects) erase(a *ent.Applicant) (*Erasure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the open requests: %w", err)
 	}
+	reason := fmt.Sprintf("the subject's personal data was erased (request %d)", e.req.ID)
+	if e.req.ID == 0 {
+		reason = "the subject's personal data was erased under the retention policy"
+	}
 	for _, r := range open {
 		err := e.client.PrivacyRequest.UpdateOne(r).SetStatus(privacyrequest.StatusREJECTED).SetHandler(e.req.Handler).
-			SetRejectionReason(fmt.Sprintf("the subject's personal data was erased (request %d)", e.req.ID)).Exec(e.ctx)
+			SetRejectionReason(reason).Exec(e.ctx)
 		if err != nil {
 			return nil, fmt.Errorf("closing an open request: %w", err)
 		}
@@ -216,6 +219,59 @@ func birthDate(a *ent.Applicant) *time.Time {
 		return nil
 	}
 	return &a.BirthDate
+}
+
+// RetentionHandler is the handler named on the privacy requests an erasure
+// under the retention policy closes.
+const RetentionHandler = "system:retention"
+
+// EraseExpired erases applicant id as a completed DELETION does (erase,
+// the same code), because the policy's retention period of their account
+// has ended rather than because they asked: the open requests it closes
+// name the retention policy and RetentionHandler. client must be a
+// transaction's and ctx allow every read and write, as for Complete; the
+// sweeper (package retention) runs one account per transaction. An
+// applicant already erased fails with ErrSubjectErased.
+func EraseExpired(ctx context.Context, client *ent.Client, engine *consent.Engine, id int, now time.Time) (*Erasure, error) {
+	e := &effects{ctx: ctx, client: client, engine: engine, req: &ent.PrivacyRequest{Handler: RetentionHandler}, now: now}
+	a, err := client.Applicant.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("loading the subject: %w", err)
+	}
+	if a.ErasedAt != nil {
+		return nil, validate.Field("PrivacyRequest.status", ErrSubjectErased)
+	}
+	return e.erase(a)
+}
+
+// scrubApplication clears every personal field of an application: all
+// but its ids, times and status.
+func scrubApplication(m ent.Mutation) error {
+	return scrub(m, application.Columns,
+		[]string{application.FieldID, application.FieldCreatedAt, application.FieldUpdatedAt, application.FieldStatus,
+			application.FieldStatusChangedAt, application.FieldApplicantID, application.FieldJobID}, nil)
+}
+
+// AnonymiseApplications keeps the applications ids (of applicants who may
+// still have an account) without their personal values, as an erasure
+// leaves an erased applicant's: each application's personal fields
+// cleared and its answers removed; its status, job and times stay. client
+// must be a transaction's and ctx allow every write (the retention
+// sweeper's, for CLOSED_APPLICATIONS under ANONYMISE).
+func AnonymiseApplications(ctx context.Context, client *ent.Client, ids []int) error {
+	if _, err := client.Answer.Delete().Where(answer.ApplicationIDIn(ids...)).Exec(ctx); err != nil {
+		return fmt.Errorf("erasing the answers: %w", err)
+	}
+	for _, id := range ids {
+		u := client.Application.UpdateOneID(id)
+		if err := scrubApplication(u.Mutation()); err != nil {
+			return err
+		}
+		if err := u.Exec(ctx); err != nil {
+			return fmt.Errorf("anonymising an application: %w", err)
+		}
+	}
+	return nil
 }
 
 // scrub clears every field of m but those kept, setting the placeholder of

@@ -17,6 +17,7 @@ import (
 	"consentgate/ent"
 	"consentgate/gateway"
 	"consentgate/gateway/graphiql"
+	"consentgate/retention"
 	"consentgate/tracing"
 )
 
@@ -109,6 +110,15 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	gw := gateway.New(cfg, db.Client, log)
 	gw.Pool = db.Pool
 	gw.DemoTokens = tokens // GraphiQL's role switcher
+	if cfg.RetentionInterval > 0 {
+		// The first sweep one interval after the start; replicas on one
+		// PostgreSQL database take turns (retention.Sweeper).
+		sweeper := &retention.Sweeper{Client: db.Client, Engine: consent.NewEngine(cfg.Policy), Log: log, Metrics: retention.NewMetrics()}
+		gw.Collectors = append(gw.Collectors, sweeper.Metrics)
+		ticker := time.NewTicker(cfg.RetentionInterval)
+		defer ticker.Stop()
+		go sweeper.Every(ctx, ticker.C)
+	}
 	h := gw.Handlers()
 	if seededNow {
 		if err := demo.RunActivity(ctx, h.API, gateway.Signer(cfg.JWTSecret)); err != nil {
@@ -124,7 +134,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 		}()
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.Demo, "dev", cfg.Demo || cfg.Dev, "gc_percent", gc,
-		"receipt_kid", cfg.Receipts.KeyID()) // replicas must name the same
+		"receipt_kid", cfg.Receipts.KeyID(), // replicas must name the same
+		"retention_interval", cfg.RetentionInterval.String())
 	return gateway.Serve(ctx, ln, h.API, cfg.Server)
 }
 

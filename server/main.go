@@ -67,6 +67,10 @@ var subcommands = []subcommand{
 		func(ctx context.Context, args []string, e env) error {
 			return recordsCommand(ctx, args, e.getenv, e.stdout)
 		}},
+	{"retention", "retention [-dry-run] [-db URL]", "sweep once: erase what the policy's retention periods say has ended (-dry-run: counts only)",
+		func(ctx context.Context, args []string, e env) error {
+			return retentionCommand(ctx, args, e.getenv, e.stdout)
+		}},
 	{"load", "load [-url URL] [-clients N]", "drive a running gateway with every role's operations and report",
 		func(ctx context.Context, args []string, e env) error { return loadCommand(ctx, args, e.stdout) }},
 	{"version", "version", "print the build: module version, VCS revision and time, Go version",

@@ -43,7 +43,7 @@ func TestHelp(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"serve", "migrate", "token", "datamap", "schema", "operations", "consent", "load", "version", "help"} {
+	for _, name := range []string{"serve", "migrate", "token", "datamap", "schema", "operations", "consent", "records", "retention", "load", "version", "help"} {
 		found := false
 		for _, c := range subcommands {
 			found = found || c.name == name

@@ -188,6 +188,18 @@ func (f QuestionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.QuestionMutation", m)
 }
 
+// The RetentionActionFunc type is an adapter to allow the use of ordinary
+// function as RetentionAction mutator.
+type RetentionActionFunc func(context.Context, *ent.RetentionActionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RetentionActionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RetentionActionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RetentionActionMutation", m)
+}
+
 // The SealedSubjectFunc type is an adapter to allow the use of ordinary
 // function as SealedSubject mutator.
 type SealedSubjectFunc func(context.Context, *ent.SealedSubjectMutation) (ent.Value, error)

@@ -23,6 +23,7 @@ import (
 	"consentgate/ent/predicate"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"consentgate/ent/sealedsubject"
 
 	"entgo.io/ent/dialect/sql"
@@ -489,6 +490,33 @@ func (f TraverseQuestion) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.QuestionQuery", q)
 }
 
+// The RetentionActionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RetentionActionFunc func(context.Context, *ent.RetentionActionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RetentionActionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RetentionActionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RetentionActionQuery", q)
+}
+
+// The TraverseRetentionAction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRetentionAction func(context.Context, *ent.RetentionActionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRetentionAction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRetentionAction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RetentionActionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RetentionActionQuery", q)
+}
+
 // The SealedSubjectFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SealedSubjectFunc func(context.Context, *ent.SealedSubjectQuery) (ent.Value, error)
 
@@ -549,6 +577,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PrivacyRequestQuery, predicate.PrivacyRequest, privacyrequest.OrderOption]{typ: ent.TypePrivacyRequest, tq: q}, nil
 	case *ent.QuestionQuery:
 		return &query[*ent.QuestionQuery, predicate.Question, question.OrderOption]{typ: ent.TypeQuestion, tq: q}, nil
+	case *ent.RetentionActionQuery:
+		return &query[*ent.RetentionActionQuery, predicate.RetentionAction, retentionaction.OrderOption]{typ: ent.TypeRetentionAction, tq: q}, nil
 	case *ent.SealedSubjectQuery:
 		return &query[*ent.SealedSubjectQuery, predicate.SealedSubject, sealedsubject.OrderOption]{typ: ent.TypeSealedSubject, tq: q}, nil
 	default:

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"access_grants\":38654705664,\"access_records\":0,\"answers\":55834574848,\"applicants\":4294967296,\"applications\":8589934592,\"budget_spends\":42949672960,\"consent_states\":51539607552,\"consents\":12884901888,\"employers\":17179869184,\"jobs\":21474836480,\"operations\":34359738368,\"policy_acknowledgements\":47244640256,\"policy_versions\":25769803776,\"privacy_requests\":30064771072,\"questions\":60129542144,\"sealed_subjects\":64424509440}"
+const IncrementStarts = "{\"access_grants\":38654705664,\"access_records\":0,\"answers\":55834574848,\"applicants\":4294967296,\"applications\":8589934592,\"budget_spends\":42949672960,\"consent_states\":51539607552,\"consents\":12884901888,\"employers\":17179869184,\"jobs\":21474836480,\"operations\":34359738368,\"policy_acknowledgements\":47244640256,\"policy_versions\":25769803776,\"privacy_requests\":30064771072,\"questions\":60129542144,\"retention_actions\":68719476736,\"sealed_subjects\":64424509440}"

@@ -576,6 +576,37 @@ var (
 			},
 		},
 	}
+	// RetentionActionsColumns holds the columns for the "retention_actions" table.
+	RetentionActionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "run", Type: field.TypeString, Size: 64},
+		{Name: "replica", Type: field.TypeString, Size: 128},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INACTIVE_ACCOUNTS", "CLOSED_APPLICATIONS", "CONSENT_LEDGER", "ACCESS_RECORDS", "BUDGET_SPENDS"}},
+		{Name: "rule", Type: field.TypeString, Size: 64},
+		{Name: "target_id", Type: field.TypeInt, Nullable: true},
+		{Name: "count", Type: field.TypeInt},
+		{Name: "through_id", Type: field.TypeInt, Nullable: true},
+		{Name: "through_hash", Type: field.TypeString, Nullable: true, Size: 64},
+	}
+	// RetentionActionsTable holds the schema information for the "retention_actions" table.
+	RetentionActionsTable = &schema.Table{
+		Name:       "retention_actions",
+		Columns:    RetentionActionsColumns,
+		PrimaryKey: []*schema.Column{RetentionActionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "retentionaction_kind_through_id",
+				Unique:  false,
+				Columns: []*schema.Column{RetentionActionsColumns[4], RetentionActionsColumns[8]},
+			},
+			{
+				Name:    "retentionaction_at",
+				Unique:  false,
+				Columns: []*schema.Column{RetentionActionsColumns[1]},
+			},
+		},
+	}
 	// SealedSubjectsColumns holds the columns for the "sealed_subjects" table.
 	SealedSubjectsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -614,6 +645,7 @@ var (
 		PolicyVersionsTable,
 		PrivacyRequestsTable,
 		QuestionsTable,
+		RetentionActionsTable,
 		SealedSubjectsTable,
 	}
 )
@@ -679,6 +711,9 @@ func init() {
 	QuestionsTable.ForeignKeys[1].RefTable = QuestionsTable
 	QuestionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	RetentionActionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	SealedSubjectsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),

@@ -51,5 +51,8 @@ type PrivacyRequest func(*sql.Selector)
 // Question is the predicate function for question builders.
 type Question func(*sql.Selector)
 
+// RetentionAction is the predicate function for retentionaction builders.
+type RetentionAction func(*sql.Selector)
+
 // SealedSubject is the predicate function for sealedsubject builders.
 type SealedSubject func(*sql.Selector)

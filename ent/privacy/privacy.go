@@ -471,6 +471,30 @@ func (f QuestionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.QuestionMutation", m)
 }
 
+// The RetentionActionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RetentionActionQueryRuleFunc func(context.Context, *ent.RetentionActionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RetentionActionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RetentionActionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RetentionActionQuery", q)
+}
+
+// The RetentionActionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RetentionActionMutationRuleFunc func(context.Context, *ent.RetentionActionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RetentionActionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RetentionActionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RetentionActionMutation", m)
+}
+
 // The SealedSubjectQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SealedSubjectQueryRuleFunc func(context.Context, *ent.SealedSubjectQuery) error
@@ -560,6 +584,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.QuestionQuery:
 		return q.Filter(), nil
+	case *ent.RetentionActionQuery:
+		return q.Filter(), nil
 	case *ent.SealedSubjectQuery:
 		return q.Filter(), nil
 	default:
@@ -598,6 +624,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PrivacyRequestMutation:
 		return m.Filter(), nil
 	case *ent.QuestionMutation:
+		return m.Filter(), nil
+	case *ent.RetentionActionMutation:
 		return m.Filter(), nil
 	case *ent.SealedSubjectMutation:
 		return m.Filter(), nil

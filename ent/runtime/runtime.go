@@ -18,6 +18,7 @@ import (
 	"consentgate/ent/policyversion"
 	"consentgate/ent/privacyrequest"
 	"consentgate/ent/question"
+	"consentgate/ent/retentionaction"
 	"consentgate/ent/schema"
 	"consentgate/ent/sealedsubject"
 	"context"
@@ -761,6 +762,40 @@ func init() {
 	questionDescReviewedBy := questionFields[7].Descriptor()
 	// question.ReviewedByValidator is a validator for the "reviewed_by" field. It is called by the builders before save.
 	question.ReviewedByValidator = questionDescReviewedBy.Validators[0].(func(string) error)
+	retentionaction.Policy = privacy.NewPolicies(schema.RetentionAction{})
+	retentionaction.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := retentionaction.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	retentionactionHooks := schema.RetentionAction{}.Hooks()
+
+	retentionaction.Hooks[1] = retentionactionHooks[0]
+	retentionactionFields := schema.RetentionAction{}.Fields()
+	_ = retentionactionFields
+	// retentionactionDescAt is the schema descriptor for at field.
+	retentionactionDescAt := retentionactionFields[0].Descriptor()
+	// retentionaction.DefaultAt holds the default value on creation for the at field.
+	retentionaction.DefaultAt = retentionactionDescAt.Default.(func() time.Time)
+	// retentionactionDescRun is the schema descriptor for run field.
+	retentionactionDescRun := retentionactionFields[1].Descriptor()
+	// retentionaction.RunValidator is a validator for the "run" field. It is called by the builders before save.
+	retentionaction.RunValidator = retentionactionDescRun.Validators[0].(func(string) error)
+	// retentionactionDescReplica is the schema descriptor for replica field.
+	retentionactionDescReplica := retentionactionFields[2].Descriptor()
+	// retentionaction.ReplicaValidator is a validator for the "replica" field. It is called by the builders before save.
+	retentionaction.ReplicaValidator = retentionactionDescReplica.Validators[0].(func(string) error)
+	// retentionactionDescRule is the schema descriptor for rule field.
+	retentionactionDescRule := retentionactionFields[4].Descriptor()
+	// retentionaction.RuleValidator is a validator for the "rule" field. It is called by the builders before save.
+	retentionaction.RuleValidator = retentionactionDescRule.Validators[0].(func(string) error)
+	// retentionactionDescThroughHash is the schema descriptor for through_hash field.
+	retentionactionDescThroughHash := retentionactionFields[8].Descriptor()
+	// retentionaction.ThroughHashValidator is a validator for the "through_hash" field. It is called by the builders before save.
+	retentionaction.ThroughHashValidator = retentionactionDescThroughHash.Validators[0].(func(string) error)
 	sealedsubject.Policy = privacy.NewPolicies(schema.SealedSubject{})
 	sealedsubject.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

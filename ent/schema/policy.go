@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/ent"
 
+	"consentgate/ent/hook"
 	"consentgate/ent/hooks"
 	"consentgate/ent/privacy"
 	"consentgate/ent/rule"
@@ -209,3 +210,18 @@ func (Operation) Policy() ent.Policy {
 
 // Hooks of the Operation.
 func (Operation) Hooks() []ent.Hook { return []ent.Hook{hooks.StampOperation()} }
+
+// Policy of the RetentionAction: written and read by the retention sweeper
+// and records.Verify only, as trusted jobs (privacy.DecisionContext).
+func (RetentionAction) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// Hooks of the RetentionAction: what was swept stays recorded; nothing
+// changes or removes a line.
+func (RetentionAction) Hooks() []ent.Hook {
+	return []ent.Hook{hook.Reject(ent.OpUpdate | ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne)}
+}
