@@ -123,6 +123,7 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 		RolePurposes:   make(map[Role][]Purpose),
 		Rules:          make(map[Purpose]map[Category]Rule, len(Purposes)),
 		EndOfProvision: DefaultEndOfProvision(),
+		PolicyChanges:  DefaultPolicyChanges(),
 	}
 	for _, pu := range Purposes {
 		p.Rules[pu] = make(map[Category]Rule)
@@ -150,8 +151,10 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			l.rules(p, e)
 		case "endOfProvision":
 			l.endOfProvision(p, e)
+		case "policyChanges":
+			l.policyChanges(p, e)
 		default:
-			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules or endOfProvision)")
+			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or policyChanges)")
 		}
 	}
 	for _, k := range topKeys {

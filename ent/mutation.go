@@ -8337,6 +8337,7 @@ type ConsentMutation struct {
 	source                *consent.Source
 	basis                 *consent.Basis
 	recorded_at           *time.Time
+	effective_at          *time.Time
 	clearedFields         map[string]struct{}
 	applicant             *int
 	clearedapplicant      bool
@@ -8850,6 +8851,55 @@ func (m *ConsentMutation) ResetApplicationID() {
 	delete(m.clearedFields, consent.FieldApplicationID)
 }
 
+// SetEffectiveAt sets the "effective_at" field.
+func (m *ConsentMutation) SetEffectiveAt(t time.Time) {
+	m.effective_at = &t
+}
+
+// EffectiveAt returns the value of the "effective_at" field in the mutation.
+func (m *ConsentMutation) EffectiveAt() (r time.Time, exists bool) {
+	v := m.effective_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEffectiveAt returns the old "effective_at" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldEffectiveAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEffectiveAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEffectiveAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEffectiveAt: %w", err)
+	}
+	return oldValue.EffectiveAt, nil
+}
+
+// ClearEffectiveAt clears the value of the "effective_at" field.
+func (m *ConsentMutation) ClearEffectiveAt() {
+	m.effective_at = nil
+	m.clearedFields[consent.FieldEffectiveAt] = struct{}{}
+}
+
+// EffectiveAtCleared returns if the "effective_at" field was cleared in this mutation.
+func (m *ConsentMutation) EffectiveAtCleared() bool {
+	_, ok := m.clearedFields[consent.FieldEffectiveAt]
+	return ok
+}
+
+// ResetEffectiveAt resets all changes to the "effective_at" field.
+func (m *ConsentMutation) ResetEffectiveAt() {
+	m.effective_at = nil
+	delete(m.clearedFields, consent.FieldEffectiveAt)
+}
+
 // ClearApplicant clears the "applicant" edge to the Applicant entity.
 func (m *ConsentMutation) ClearApplicant() {
 	m.clearedapplicant = true
@@ -9031,7 +9081,7 @@ func (m *ConsentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsentMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.purpose != nil {
 		fields = append(fields, consent.FieldPurpose)
 	}
@@ -9062,6 +9112,9 @@ func (m *ConsentMutation) Fields() []string {
 	if m.application != nil {
 		fields = append(fields, consent.FieldApplicationID)
 	}
+	if m.effective_at != nil {
+		fields = append(fields, consent.FieldEffectiveAt)
+	}
 	return fields
 }
 
@@ -9090,6 +9143,8 @@ func (m *ConsentMutation) Field(name string) (ent.Value, bool) {
 		return m.PolicyVersionID()
 	case consent.FieldApplicationID:
 		return m.ApplicationID()
+	case consent.FieldEffectiveAt:
+		return m.EffectiveAt()
 	}
 	return nil, false
 }
@@ -9119,6 +9174,8 @@ func (m *ConsentMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldPolicyVersionID(ctx)
 	case consent.FieldApplicationID:
 		return m.OldApplicationID(ctx)
+	case consent.FieldEffectiveAt:
+		return m.OldEffectiveAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Consent field %s", name)
 }
@@ -9198,6 +9255,13 @@ func (m *ConsentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetApplicationID(v)
 		return nil
+	case consent.FieldEffectiveAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEffectiveAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Consent field %s", name)
 }
@@ -9240,6 +9304,9 @@ func (m *ConsentMutation) ClearedFields() []string {
 	if m.FieldCleared(consent.FieldApplicationID) {
 		fields = append(fields, consent.FieldApplicationID)
 	}
+	if m.FieldCleared(consent.FieldEffectiveAt) {
+		fields = append(fields, consent.FieldEffectiveAt)
+	}
 	return fields
 }
 
@@ -9262,6 +9329,9 @@ func (m *ConsentMutation) ClearField(name string) error {
 		return nil
 	case consent.FieldApplicationID:
 		m.ClearApplicationID()
+		return nil
+	case consent.FieldEffectiveAt:
+		m.ClearEffectiveAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Consent nullable field %s", name)
@@ -9300,6 +9370,9 @@ func (m *ConsentMutation) ResetField(name string) error {
 		return nil
 	case consent.FieldApplicationID:
 		m.ResetApplicationID()
+		return nil
+	case consent.FieldEffectiveAt:
+		m.ResetEffectiveAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Consent field %s", name)
@@ -9462,6 +9535,8 @@ type ConsentStateMutation struct {
 	addrecipient_id  *int
 	category         *string
 	granted          *bool
+	applies_from     *time.Time
+	void_from        *time.Time
 	clearedFields    map[string]struct{}
 	applicant        *int
 	clearedapplicant bool
@@ -9806,6 +9881,104 @@ func (m *ConsentStateMutation) ResetGranted() {
 	m.granted = nil
 }
 
+// SetAppliesFrom sets the "applies_from" field.
+func (m *ConsentStateMutation) SetAppliesFrom(t time.Time) {
+	m.applies_from = &t
+}
+
+// AppliesFrom returns the value of the "applies_from" field in the mutation.
+func (m *ConsentStateMutation) AppliesFrom() (r time.Time, exists bool) {
+	v := m.applies_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppliesFrom returns the old "applies_from" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldAppliesFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppliesFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppliesFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppliesFrom: %w", err)
+	}
+	return oldValue.AppliesFrom, nil
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (m *ConsentStateMutation) ClearAppliesFrom() {
+	m.applies_from = nil
+	m.clearedFields[consentstate.FieldAppliesFrom] = struct{}{}
+}
+
+// AppliesFromCleared returns if the "applies_from" field was cleared in this mutation.
+func (m *ConsentStateMutation) AppliesFromCleared() bool {
+	_, ok := m.clearedFields[consentstate.FieldAppliesFrom]
+	return ok
+}
+
+// ResetAppliesFrom resets all changes to the "applies_from" field.
+func (m *ConsentStateMutation) ResetAppliesFrom() {
+	m.applies_from = nil
+	delete(m.clearedFields, consentstate.FieldAppliesFrom)
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (m *ConsentStateMutation) SetVoidFrom(t time.Time) {
+	m.void_from = &t
+}
+
+// VoidFrom returns the value of the "void_from" field in the mutation.
+func (m *ConsentStateMutation) VoidFrom() (r time.Time, exists bool) {
+	v := m.void_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVoidFrom returns the old "void_from" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldVoidFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVoidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVoidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVoidFrom: %w", err)
+	}
+	return oldValue.VoidFrom, nil
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (m *ConsentStateMutation) ClearVoidFrom() {
+	m.void_from = nil
+	m.clearedFields[consentstate.FieldVoidFrom] = struct{}{}
+}
+
+// VoidFromCleared returns if the "void_from" field was cleared in this mutation.
+func (m *ConsentStateMutation) VoidFromCleared() bool {
+	_, ok := m.clearedFields[consentstate.FieldVoidFrom]
+	return ok
+}
+
+// ResetVoidFrom resets all changes to the "void_from" field.
+func (m *ConsentStateMutation) ResetVoidFrom() {
+	m.void_from = nil
+	delete(m.clearedFields, consentstate.FieldVoidFrom)
+}
+
 // ClearApplicant clears the "applicant" edge to the Applicant entity.
 func (m *ConsentStateMutation) ClearApplicant() {
 	m.clearedapplicant = true
@@ -9907,7 +10080,7 @@ func (m *ConsentStateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsentStateMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 8)
 	if m.applicant != nil {
 		fields = append(fields, consentstate.FieldApplicantID)
 	}
@@ -9925,6 +10098,12 @@ func (m *ConsentStateMutation) Fields() []string {
 	}
 	if m.granted != nil {
 		fields = append(fields, consentstate.FieldGranted)
+	}
+	if m.applies_from != nil {
+		fields = append(fields, consentstate.FieldAppliesFrom)
+	}
+	if m.void_from != nil {
+		fields = append(fields, consentstate.FieldVoidFrom)
 	}
 	return fields
 }
@@ -9946,6 +10125,10 @@ func (m *ConsentStateMutation) Field(name string) (ent.Value, bool) {
 		return m.ConsentID()
 	case consentstate.FieldGranted:
 		return m.Granted()
+	case consentstate.FieldAppliesFrom:
+		return m.AppliesFrom()
+	case consentstate.FieldVoidFrom:
+		return m.VoidFrom()
 	}
 	return nil, false
 }
@@ -9967,6 +10150,10 @@ func (m *ConsentStateMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldConsentID(ctx)
 	case consentstate.FieldGranted:
 		return m.OldGranted(ctx)
+	case consentstate.FieldAppliesFrom:
+		return m.OldAppliesFrom(ctx)
+	case consentstate.FieldVoidFrom:
+		return m.OldVoidFrom(ctx)
 	}
 	return nil, fmt.Errorf("unknown ConsentState field %s", name)
 }
@@ -10018,6 +10205,20 @@ func (m *ConsentStateMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetGranted(v)
 		return nil
+	case consentstate.FieldAppliesFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppliesFrom(v)
+		return nil
+	case consentstate.FieldVoidFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVoidFrom(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ConsentState field %s", name)
 }
@@ -10062,7 +10263,14 @@ func (m *ConsentStateMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ConsentStateMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(consentstate.FieldAppliesFrom) {
+		fields = append(fields, consentstate.FieldAppliesFrom)
+	}
+	if m.FieldCleared(consentstate.FieldVoidFrom) {
+		fields = append(fields, consentstate.FieldVoidFrom)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -10075,6 +10283,14 @@ func (m *ConsentStateMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ConsentStateMutation) ClearField(name string) error {
+	switch name {
+	case consentstate.FieldAppliesFrom:
+		m.ClearAppliesFrom()
+		return nil
+	case consentstate.FieldVoidFrom:
+		m.ClearVoidFrom()
+		return nil
+	}
 	return fmt.Errorf("unknown ConsentState nullable field %s", name)
 }
 
@@ -10099,6 +10315,12 @@ func (m *ConsentStateMutation) ResetField(name string) error {
 		return nil
 	case consentstate.FieldGranted:
 		m.ResetGranted()
+		return nil
+	case consentstate.FieldAppliesFrom:
+		m.ResetAppliesFrom()
+		return nil
+	case consentstate.FieldVoidFrom:
+		m.ResetVoidFrom()
 		return nil
 	}
 	return fmt.Errorf("unknown ConsentState field %s", name)
@@ -13786,6 +14008,8 @@ type PolicyVersionMutation struct {
 	text                   *string
 	changed_purposes       *[]string
 	appendchanged_purposes []string
+	added_purposes         *[]string
+	appendadded_purposes   []string
 	published_at           *time.Time
 	published_by           *string
 	clearedFields          map[string]struct{}
@@ -14163,6 +14387,71 @@ func (m *PolicyVersionMutation) ResetChangedPurposes() {
 	delete(m.clearedFields, policyversion.FieldChangedPurposes)
 }
 
+// SetAddedPurposes sets the "added_purposes" field.
+func (m *PolicyVersionMutation) SetAddedPurposes(s []string) {
+	m.added_purposes = &s
+	m.appendadded_purposes = nil
+}
+
+// AddedPurposes returns the value of the "added_purposes" field in the mutation.
+func (m *PolicyVersionMutation) AddedPurposes() (r []string, exists bool) {
+	v := m.added_purposes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddedPurposes returns the old "added_purposes" field's value of the PolicyVersion entity.
+// If the PolicyVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyVersionMutation) OldAddedPurposes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddedPurposes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddedPurposes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddedPurposes: %w", err)
+	}
+	return oldValue.AddedPurposes, nil
+}
+
+// AppendAddedPurposes adds s to the "added_purposes" field.
+func (m *PolicyVersionMutation) AppendAddedPurposes(s []string) {
+	m.appendadded_purposes = append(m.appendadded_purposes, s...)
+}
+
+// AppendedAddedPurposes returns the list of values that were appended to the "added_purposes" field in this mutation.
+func (m *PolicyVersionMutation) AppendedAddedPurposes() ([]string, bool) {
+	if len(m.appendadded_purposes) == 0 {
+		return nil, false
+	}
+	return m.appendadded_purposes, true
+}
+
+// ClearAddedPurposes clears the value of the "added_purposes" field.
+func (m *PolicyVersionMutation) ClearAddedPurposes() {
+	m.added_purposes = nil
+	m.appendadded_purposes = nil
+	m.clearedFields[policyversion.FieldAddedPurposes] = struct{}{}
+}
+
+// AddedPurposesCleared returns if the "added_purposes" field was cleared in this mutation.
+func (m *PolicyVersionMutation) AddedPurposesCleared() bool {
+	_, ok := m.clearedFields[policyversion.FieldAddedPurposes]
+	return ok
+}
+
+// ResetAddedPurposes resets all changes to the "added_purposes" field.
+func (m *PolicyVersionMutation) ResetAddedPurposes() {
+	m.added_purposes = nil
+	m.appendadded_purposes = nil
+	delete(m.clearedFields, policyversion.FieldAddedPurposes)
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (m *PolicyVersionMutation) SetPublishedAt(t time.Time) {
 	m.published_at = &t
@@ -14282,7 +14571,7 @@ func (m *PolicyVersionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyVersionMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.version != nil {
 		fields = append(fields, policyversion.FieldVersion)
 	}
@@ -14300,6 +14589,9 @@ func (m *PolicyVersionMutation) Fields() []string {
 	}
 	if m.changed_purposes != nil {
 		fields = append(fields, policyversion.FieldChangedPurposes)
+	}
+	if m.added_purposes != nil {
+		fields = append(fields, policyversion.FieldAddedPurposes)
 	}
 	if m.published_at != nil {
 		fields = append(fields, policyversion.FieldPublishedAt)
@@ -14327,6 +14619,8 @@ func (m *PolicyVersionMutation) Field(name string) (ent.Value, bool) {
 		return m.Text()
 	case policyversion.FieldChangedPurposes:
 		return m.ChangedPurposes()
+	case policyversion.FieldAddedPurposes:
+		return m.AddedPurposes()
 	case policyversion.FieldPublishedAt:
 		return m.PublishedAt()
 	case policyversion.FieldPublishedBy:
@@ -14352,6 +14646,8 @@ func (m *PolicyVersionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldText(ctx)
 	case policyversion.FieldChangedPurposes:
 		return m.OldChangedPurposes(ctx)
+	case policyversion.FieldAddedPurposes:
+		return m.OldAddedPurposes(ctx)
 	case policyversion.FieldPublishedAt:
 		return m.OldPublishedAt(ctx)
 	case policyversion.FieldPublishedBy:
@@ -14407,6 +14703,13 @@ func (m *PolicyVersionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChangedPurposes(v)
 		return nil
+	case policyversion.FieldAddedPurposes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddedPurposes(v)
+		return nil
 	case policyversion.FieldPublishedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -14460,6 +14763,9 @@ func (m *PolicyVersionMutation) ClearedFields() []string {
 	if m.FieldCleared(policyversion.FieldChangedPurposes) {
 		fields = append(fields, policyversion.FieldChangedPurposes)
 	}
+	if m.FieldCleared(policyversion.FieldAddedPurposes) {
+		fields = append(fields, policyversion.FieldAddedPurposes)
+	}
 	if m.FieldCleared(policyversion.FieldPublishedBy) {
 		fields = append(fields, policyversion.FieldPublishedBy)
 	}
@@ -14485,6 +14791,9 @@ func (m *PolicyVersionMutation) ClearField(name string) error {
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ClearChangedPurposes()
+		return nil
+	case policyversion.FieldAddedPurposes:
+		m.ClearAddedPurposes()
 		return nil
 	case policyversion.FieldPublishedBy:
 		m.ClearPublishedBy()
@@ -14514,6 +14823,9 @@ func (m *PolicyVersionMutation) ResetField(name string) error {
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ResetChangedPurposes()
+		return nil
+	case policyversion.FieldAddedPurposes:
+		m.ResetAddedPurposes()
 		return nil
 	case policyversion.FieldPublishedAt:
 		m.ResetPublishedAt()

@@ -26,6 +26,8 @@ const (
 	FieldText = "text"
 	// FieldChangedPurposes holds the string denoting the changed_purposes field in the database.
 	FieldChangedPurposes = "changed_purposes"
+	// FieldAddedPurposes holds the string denoting the added_purposes field in the database.
+	FieldAddedPurposes = "added_purposes"
 	// FieldPublishedAt holds the string denoting the published_at field in the database.
 	FieldPublishedAt = "published_at"
 	// FieldPublishedBy holds the string denoting the published_by field in the database.
@@ -43,6 +45,7 @@ var Columns = []string{
 	FieldTextDigest,
 	FieldText,
 	FieldChangedPurposes,
+	FieldAddedPurposes,
 	FieldPublishedAt,
 	FieldPublishedBy,
 }

@@ -645,11 +645,11 @@ func init() {
 	// policyversion.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	policyversion.TextValidator = policyversionDescText.Validators[0].(func(string) error)
 	// policyversionDescPublishedAt is the schema descriptor for published_at field.
-	policyversionDescPublishedAt := policyversionFields[6].Descriptor()
+	policyversionDescPublishedAt := policyversionFields[7].Descriptor()
 	// policyversion.DefaultPublishedAt holds the default value on creation for the published_at field.
 	policyversion.DefaultPublishedAt = policyversionDescPublishedAt.Default.(func() time.Time)
 	// policyversionDescPublishedBy is the schema descriptor for published_by field.
-	policyversionDescPublishedBy := policyversionFields[7].Descriptor()
+	policyversionDescPublishedBy := policyversionFields[8].Descriptor()
 	// policyversion.PublishedByValidator is a validator for the "published_by" field. It is called by the builders before save.
 	policyversion.PublishedByValidator = policyversionDescPublishedBy.Validators[0].(func(string) error)
 	privacyrequestMixin := schema.PrivacyRequest{}.Mixin()
