@@ -147,25 +147,24 @@ func standing(ctx context.Context, client *ent.Client, c *ent.Consent) (*model.C
 		out.VoidFrom = line.VoidFrom
 	}
 	if out.VoidFrom != nil && !now.Before(*out.VoidFrom) {
-		v, err := client.PolicyVersion.Query().Where(policyversion.EffectiveAt(*out.VoidFrom)).
-			Order(ent.Asc(policyversion.FieldID)).All(ctx)
+		// Voided by an objection filed after the grant and effective then,
+		// or else by a version that needs an explicit grant.
+		o, err := client.Consent.Query().Where(objected(c.ApplicantID), entconsent.PurposeEQ(c.Purpose),
+			entconsent.IDGT(c.ID), entconsent.EffectiveAt(*out.VoidFrom)).WithPolicyVersion().First(derived(ctx))
+		if err != nil && !ent.IsNotFound(err) {
+			return nil, err
+		}
+		if o != nil {
+			out.Status, out.PolicyVersion = model.StandingStatusObjected, o.Edges.PolicyVersion
+			return out, nil
+		}
+		vs, err := client.PolicyVersion.Query().Where(policyversion.EffectiveAt(*out.VoidFrom)).All(ctx)
 		if err != nil {
 			return nil, err
 		}
 		out.Status = model.StandingStatusExplicitGrantRequired
-		for _, pv := range v {
-			if slices.Contains(pv.ChangedPurposes, string(c.Purpose)) {
-				out.PolicyVersion = pv
-				o, err := client.Consent.Query().Where(objected(c.ApplicantID), entconsent.PolicyVersionID(pv.ID),
-					entconsent.PurposeEQ(c.Purpose), entconsent.IDGT(c.ID)).Exist(derived(ctx))
-				if err != nil {
-					return nil, err
-				}
-				if o {
-					out.Status = model.StandingStatusObjected
-					break
-				}
-			}
+		if i := slices.IndexFunc(vs, func(v *ent.PolicyVersion) bool { return slices.Contains(ledger.Explicit(v), string(c.Purpose)) }); i >= 0 {
+			out.PolicyVersion = vs[i]
 		}
 		return out, nil
 	}
@@ -268,7 +267,7 @@ func regrant(ctx context.Context, client *ent.Client, me *ent.Applicant, v *ent.
 // version (once: a later objection returns the first): a withdrawal of
 // each purpose it changed, for all employers, stamped with the version,
 // which takes effect at the version's effective time (at once if it is in
-// force; ledger.Pending otherwise).
+// force; ledger.Pending).
 func object(ctx context.Context, client *ent.Client, me *ent.Applicant, version string) (*model.PolicyNotice, error) {
 	v, err := notifiedVersion(ctx, client, me, version)
 	if err != nil {
@@ -295,14 +294,14 @@ func objectTo(ctx context.Context, client *ent.Client, me *ent.Applicant, v *ent
 		return err
 	}
 	now := hooks.Now(ctx).Truncate(time.Microsecond)
-	var from *time.Time
+	from := now
 	if v.EffectiveAt.After(now) {
-		from = &v.EffectiveAt
+		from = v.EffectiveAt
 	}
 	for _, p := range v.ChangedPurposes {
 		err := client.Consent.Create().SetApplicantID(me.ID).SetPurpose(entconsent.Purpose(p)).SetGranted(false).
 			SetSource(entconsent.SourcePOLICY_CHANGE).SetPolicyVersionID(v.ID).SetRecordedAt(now).
-			SetNillableEffectiveAt(from).Exec(ctx)
+			SetEffectiveAt(from.UTC()).Exec(ctx)
 		if err != nil {
 			return err
 		}

@@ -173,14 +173,14 @@ func flush(ctx context.Context, client *ent.Client, versions map[int]*ent.Policy
 	return nil
 }
 
-// Pending reports whether a ledger entry takes effect later than it was
-// recorded: an objection filed in a policy version's notice period, which
-// withdraws from the version's effective time.
-func Pending(c *ent.Consent) bool { return c.EffectiveAt != nil && c.EffectiveAt.After(c.RecordedAt) }
+// Pending reports whether a ledger entry is an objection to a policy
+// version: a withdrawal with its own effective time, the version's (or
+// when it was filed, if the version was in force by then).
+func Pending(c *ent.Consent) bool { return c.EffectiveAt != nil }
 
-// object folds an objection filed before its version takes effect (a
-// withdrawal of the whole purpose for all employers, effective at the
-// version's effective time): every grant of the purpose folded before it,
+// object folds an objection (a withdrawal of the whole purpose for all
+// employers, effective at the version's effective time, or when filed if
+// later): every grant of the purpose folded before it,
 // towards any recipient, stops standing at that time (void_from), and the
 // line of its own key, if there is none, is the withdrawal from then on
 // (applies_from). A grant appended after it replaces its line as usual.
@@ -194,10 +194,14 @@ func object(ctx context.Context, client *ent.Client, c *ent.Consent) error {
 		return err
 	}
 	k := keyOf(c)
+	exists, err := client.ConsentState.Query().Where(consentstate.ApplicantID(k.applicant),
+		consentstate.PurposeEQ(consentstate.Purpose(k.purpose)), consentstate.RecipientID(k.recipient),
+		consentstate.Category(k.category)).Exist(ctx)
+	if err != nil || exists {
+		return err
+	}
 	return client.ConsentState.Create().SetApplicantID(k.applicant).SetPurpose(consentstate.Purpose(k.purpose)).
-		SetRecipientID(k.recipient).SetCategory(k.category).SetConsentID(c.ID).SetGranted(false).SetAppliesFrom(at).
-		OnConflict(sql.ConflictColumns(consentstate.FieldApplicantID, consentstate.FieldPurpose,
-			consentstate.FieldCategory, consentstate.FieldRecipientID), sql.DoNothing()).Exec(ctx)
+		SetRecipientID(k.recipient).SetCategory(k.category).SetConsentID(c.ID).SetGranted(false).SetAppliesFrom(at).Exec(ctx)
 }
 
 // Explicit returns the purposes a policy version changed under which a

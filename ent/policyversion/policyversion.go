@@ -66,7 +66,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	VersionValidator func(string) error

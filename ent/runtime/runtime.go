@@ -626,6 +626,8 @@ func init() {
 	policyversionHooks := schema.PolicyVersion{}.Hooks()
 
 	policyversion.Hooks[1] = policyversionHooks[0]
+
+	policyversion.Hooks[2] = policyversionHooks[1]
 	policyversionFields := schema.PolicyVersion{}.Fields()
 	_ = policyversionFields
 	// policyversionDescVersion is the schema descriptor for version field.
