@@ -6168,9 +6168,12 @@ input PublishPolicyVersionInput {
 
 """
 A policy version an applicant is told about: one published after they
-registered that changes purposes of use. Until they acknowledge it, their
+registered that changes purposes of use, at least the notice period before
+it takes effect. Unless they acknowledge it or object to it, their
 consents for those purposes stand on deemed agreement from its effective
-time (§8: who does not request deletion after a change is deemed to agree).
+time (§8: who does not request deletion after a change is deemed to agree),
+except for a change of EMPLOYER_PROVISION or an added purpose, which need
+an explicit grant.
 """
 type PolicyNotice {
   policyVersion: PolicyVersion!
@@ -6201,8 +6204,8 @@ type ConsentStanding {
   """
   EXPLICIT: as the applicant gave it, or re-affirmed by acknowledging the
   version that changed its purpose. DEEMED: a version in force changed the
-  purpose after the entry, and the applicant neither acknowledged it nor
-  asked for deletion since it was published.
+  purpose after the entry, and the applicant neither acknowledged nor
+  objected to it. Whether the entry applies is status and applies.
   """
   basis: ConsentBasis!
   policyVersion: PolicyVersion!

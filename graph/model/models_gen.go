@@ -27,8 +27,8 @@ type ConsentChangeInput struct {
 type ConsentStanding struct {
 	// EXPLICIT: as the applicant gave it, or re-affirmed by acknowledging the
 	// version that changed its purpose. DEEMED: a version in force changed the
-	// purpose after the entry, and the applicant neither acknowledged it nor
-	// asked for deletion since it was published.
+	// purpose after the entry, and the applicant neither acknowledged nor
+	// objected to it. Whether the entry applies is status and applies.
 	Basis         consent.Basis      `json:"basis"`
 	PolicyVersion *ent.PolicyVersion `json:"policyVersion"`
 	// How the entry stands now, as the engine applies it.
@@ -40,9 +40,12 @@ type ConsentStanding struct {
 }
 
 // A policy version an applicant is told about: one published after they
-// registered that changes purposes of use. Until they acknowledge it, their
+// registered that changes purposes of use, at least the notice period before
+// it takes effect. Unless they acknowledge it or object to it, their
 // consents for those purposes stand on deemed agreement from its effective
-// time (§8: who does not request deletion after a change is deemed to agree).
+// time (§8: who does not request deletion after a change is deemed to agree),
+// except for a change of EMPLOYER_PROVISION or an added purpose, which need
+// an explicit grant.
 type PolicyNotice struct {
 	PolicyVersion *ent.PolicyVersion `json:"policyVersion"`
 	// Whether the version is in force (its effective time has passed).
