@@ -439,3 +439,33 @@ func TestScopeRuleEveryOrder(t *testing.T) {
 	}
 	walk(nil)
 }
+
+// TestStateAtStanding: the engine decides from how each line stands at the
+// time (policy §8): a grant past its Until is a withdrawal (for an opt-out
+// purpose too), a line before its From is as if absent, and a withdrawal
+// stays one.
+func TestStateAtStanding(t *testing.T) {
+	e := consent.NewEngine(consent.DefaultPolicy())
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	before, after := now.Add(-time.Second), now.Add(time.Second)
+	for _, c := range []struct {
+		name string
+		line consent.Entry
+		want bool
+	}{
+		{"a grant", consent.Entry{Seq: 1, Purpose: consent.MailMagazine, Granted: true}, true},
+		{"a grant voided later", consent.Entry{Seq: 1, Purpose: consent.MailMagazine, Granted: true, Until: after}, true},
+		{"a grant voided now", consent.Entry{Seq: 1, Purpose: consent.MailMagazine, Granted: true, Until: now}, false},
+		{"a grant voided before", consent.Entry{Seq: 1, Purpose: consent.MailMagazine, Granted: true, Until: before}, false},
+		{"a withdrawal", consent.Entry{Seq: 1, Purpose: consent.MailMagazine}, false},
+		{"an opt-out grant voided", consent.Entry{Seq: 1, Purpose: consent.Advertising, Granted: true, Until: before}, false},
+		{"an opt-out withdrawal from later", consent.Entry{Seq: 1, Purpose: consent.Advertising, From: after}, true},
+		{"an opt-out withdrawal from before", consent.Entry{Seq: 1, Purpose: consent.Advertising, From: before}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := e.Consented(consent.StateAt(now, c.line), c.line.Purpose, ""); got != c.want {
+				t.Errorf("Consented = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package consent
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Outcome is what happens to one personal field for one viewer.
@@ -93,6 +94,28 @@ type Entry struct {
 	Recipient string   // the employer, for EMPLOYER_PROVISION; "" for all employers
 	Category  Category // "" for the whole purpose; else the one category withheld or released
 	Granted   bool
+	// From is when the entry takes effect, when later than recorded (an
+	// objection filed in a policy version's notice period takes effect with
+	// the version): before it the line is as if absent. Zero: at once.
+	From time.Time
+	// Until is, for a grant, when it stops standing (policy §8): the
+	// effective time of a version that changed its purpose and under which
+	// it has no deemed standing (a change of EMPLOYER_PROVISION, an added
+	// purpose) or that the subject objected to. From then the line counts
+	// as a withdrawal. Zero: never.
+	Until time.Time
+}
+
+// At returns the line as it stands at now, and whether it applies at all:
+// not before From; a grant past its Until stands as a withdrawal.
+func (l Entry) At(now time.Time) (Entry, bool) {
+	if !l.From.IsZero() && now.Before(l.From) {
+		return l, false
+	}
+	if l.Granted && !l.Until.IsZero() && !now.Before(l.Until) {
+		l.Granted = false
+	}
+	return l, true
 }
 
 // Consents is a subject's current consent state, as kept beside the ledger
@@ -109,13 +132,30 @@ type Consents struct {
 func State(lines ...Entry) Consents {
 	var c Consents
 	for _, l := range lines {
-		if i := c.find(l.Purpose, l.Recipient, l.Category); i < 0 {
-			c.lines = append(c.lines, l)
-		} else if l.Seq > c.lines[i].Seq {
-			c.lines[i] = l
+		c.put(l)
+	}
+	return c
+}
+
+// StateAt returns the consent state made of the given lines as they stand
+// at now (Entry.At): the standing of each grant under the policy versions
+// in force, not only what was recorded, is what the engine decides from.
+func StateAt(now time.Time, lines ...Entry) Consents {
+	var c Consents
+	for _, l := range lines {
+		if l, ok := l.At(now); ok {
+			c.put(l)
 		}
 	}
 	return c
+}
+
+func (c *Consents) put(l Entry) {
+	if i := c.find(l.Purpose, l.Recipient, l.Category); i < 0 {
+		c.lines = append(c.lines, l)
+	} else if l.Seq > c.lines[i].Seq {
+		c.lines[i] = l
+	}
 }
 
 func (c Consents) find(p Purpose, recipient string, cat Category) int {
@@ -168,6 +208,25 @@ func (c Consents) Key() string {
 type Engine struct {
 	policy      *Policy
 	passThrough bool
+	now         func() time.Time
+}
+
+// WithClock returns a copy of the engine that reads the time from now
+// (time.Now when nil): when a policy version takes effect, and so how a
+// consent stands, depends on it. Tests move it on.
+func (e *Engine) WithClock(now func() time.Time) *Engine {
+	c := *e
+	c.now = now
+	return &c
+}
+
+// Now returns the engine's time: the one every reader of the consent
+// state compares a line's From and Until with (Entry.At).
+func (e *Engine) Now() time.Time {
+	if e.now == nil {
+		return time.Now()
+	}
+	return e.now()
 }
 
 // NewEngine returns an engine over a loaded (validated) policy.

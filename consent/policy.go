@@ -1,5 +1,7 @@
 package consent
 
+import "time"
+
 // Policy is the declarative policy: for each purpose of §4 its consent
 // default, for each role the purposes it may act under, and for each
 // (purpose, category) what is released. A category a purpose does not list
@@ -27,6 +29,29 @@ type Policy struct {
 	// Retention sets, for each kind of data, how long it is kept and what
 	// happens at the end (see retention.go). Every kind has an entry.
 	Retention map[RetentionKind]RetentionRule
+	// PolicyChanges sets how a new policy version takes effect (§8).
+	PolicyChanges PolicyChanges
+}
+
+// PolicyChanges is how a published policy version takes effect (§8): no
+// sooner than NoticePeriod after it is published, so that applicants are
+// told before a change applies to them and may object to it.
+type PolicyChanges struct {
+	// NoticePeriod is the least time between publishing a version and its
+	// effective time (MinNoticeDays to MaxNoticeDays whole days).
+	NoticePeriod time.Duration
+}
+
+// The policyChanges section's bounds and default, in days.
+const (
+	DefaultNoticeDays = 30
+	MinNoticeDays     = 1
+	MaxNoticeDays     = 365
+)
+
+// DefaultPolicyChanges returns the policyChanges a policy file leaves out.
+func DefaultPolicyChanges() PolicyChanges {
+	return PolicyChanges{NoticePeriod: DefaultNoticeDays * 24 * time.Hour}
 }
 
 // AggregatePolicy is the privacy budget of statistics queries (purposes

@@ -124,6 +124,7 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 		Rules:          make(map[Purpose]map[Category]Rule, len(Purposes)),
 		EndOfProvision: DefaultEndOfProvision(),
 		Retention:      DefaultRetention(),
+		PolicyChanges:  DefaultPolicyChanges(),
 	}
 	for _, pu := range Purposes {
 		p.Rules[pu] = make(map[Category]Rule)
@@ -153,8 +154,10 @@ func (l *loader) policy(root *yaml.Node) *Policy {
 			l.endOfProvision(p, e)
 		case "retention":
 			l.retention(p, e)
+		case "policyChanges":
+			l.policyChanges(p, e)
 		default:
-			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)")
+			l.add(e.line, e.path, "unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision, retention or policyChanges)")
 		}
 	}
 	for _, k := range topKeys {

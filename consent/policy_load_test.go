@@ -86,7 +86,8 @@ func TestDefaultPolicy(t *testing.T) {
 			consent.Hired: {Grace: 30 * 24 * time.Hour, Keep: []consent.Category{consent.Name, consent.BirthDate, consent.Sex,
 				consent.Phone, consent.Email, consent.Visa, consent.Qualifications, consent.EmergencyContact}},
 		},
-		Retention: consent.DefaultRetention(),
+		Retention:     consent.DefaultRetention(),
+		PolicyChanges: consent.PolicyChanges{NoticePeriod: 30 * 24 * time.Hour},
 	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("DefaultPolicy() =\n%+v\nwant\n%+v", p, want)
@@ -310,6 +311,45 @@ func TestLoadPolicyEndOfProvision(t *testing.T) {
 	}
 }
 
+// TestLoadPolicyChanges: the policyChanges section's notice period, its
+// default and its bounds.
+func TestLoadPolicyChanges(t *testing.T) {
+	day := 24 * time.Hour
+	for _, c := range []struct {
+		name, section string
+		want          time.Duration
+	}{
+		{"absent", "", 30 * day},
+		{"empty", "policyChanges: {}\n", 30 * day},
+		{"one day", "policyChanges: {noticeDays: 1}\n", day},
+		{"a year", "policyChanges: {noticeDays: 365}\n", 365 * day},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.PolicyChanges.NoticePeriod != c.want {
+				t.Errorf("NoticePeriod = %v, want %v", p.PolicyChanges.NoticePeriod, c.want)
+			}
+		})
+	}
+	for _, c := range []struct{ name, section, want string }{
+		{"none", "policyChanges: {noticeDays: 0}\n", `t.yaml:22: policyChanges.noticeDays: must be a whole number of days from 1 to 365, got "0"`},
+		{"too long", "policyChanges: {noticeDays: 366}\n", `t.yaml:22: policyChanges.noticeDays: must be a whole number of days from 1 to 365, got "366"`},
+		{"not days", "policyChanges: {noticeDays: 30d}\n", `t.yaml:22: policyChanges.noticeDays: must be a whole number of days from 1 to 365, got "30d"`},
+		{"unknown key", "policyChanges: {noticeWeeks: 4}\n", "t.yaml:22: policyChanges.noticeWeeks: unknown key (want noticeDays)"},
+		{"not a mapping", "policyChanges: 30\n", `t.yaml:22: policyChanges: must be a mapping of noticeDays, got "30"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := consent.LoadPolicy("t.yaml", []byte(basePolicy+c.section))
+			if err == nil || err.Error() != c.want || !errors.Is(err, consent.ErrInvalidPolicy) {
+				t.Fatalf("got %v, want %s", err, c.want)
+			}
+		})
+	}
+}
+
 func TestAggregatePolicyAllows(t *testing.T) {
 	a := consent.AggregatePolicy{Epsilon: 0.5, Delta: 1e-6, DailyBudget: 5}
 	for _, c := range []struct {
@@ -466,12 +506,12 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "unknown top-level key",
 			doc:  func(t *testing.T) string { return basePolicy + "colour: blue\n" },
-			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)",
+			want: "t.yaml:22: colour: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision, retention or policyChanges)",
 		},
 		{
 			name: "missing top-level key",
 			doc:  func(t *testing.T) string { return "# comment\n" + edit(t, "roles:", "roles_:") },
-			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)",
+			want: "t.yaml:2: roles: missing\nt.yaml:12: roles_: unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision, retention or policyChanges)",
 		},
 		{
 			name: "APPLICANT in roles",
@@ -599,7 +639,7 @@ func TestLoadPolicyInvalid(t *testing.T) {
 		{
 			name: "key with a newline is quoted",
 			doc:  func(t *testing.T) string { return basePolicy + "\"a\\nb\": 1\n" },
-			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision or retention)`,
+			want: `t.yaml:22: "a\nb": unknown key (want version, minGroupSize, aggregates, purposes, roles, rules, endOfProvision, retention or policyChanges)`,
 		},
 		{
 			name: "malformed YAML",

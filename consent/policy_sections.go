@@ -121,6 +121,30 @@ func (l *loader) endOfProvision(p *Policy, e entry) {
 	}
 }
 
+// policyChanges parses the optional policyChanges section: noticeDays,
+// the least number of days between publishing a policy version and its
+// effective time (MinNoticeDays to MaxNoticeDays; DefaultNoticeDays when
+// left out).
+func (l *loader) policyChanges(p *Policy, e entry) {
+	if e.val.Kind != yaml.MappingNode {
+		l.add(e.line, e.path, "must be a mapping of noticeDays, got "+describe(e.val))
+		return
+	}
+	fields, _ := l.entries(e.val, e.path)
+	for _, f := range fields {
+		switch f.key {
+		case "noticeDays":
+			if d, ok := integer(f.val); !ok || d < MinNoticeDays || d > MaxNoticeDays {
+				l.add(f.line, f.path, fmt.Sprintf("must be a whole number of days from %d to %d, got %s", MinNoticeDays, MaxNoticeDays, describe(f.val)))
+			} else {
+				p.PolicyChanges.NoticePeriod = time.Duration(d) * 24 * time.Hour
+			}
+		default:
+			l.add(f.line, f.path, "unknown key (want noticeDays)")
+		}
+	}
+}
+
 // keptCategories parses HIRED's keep: a list of distinct categories, each
 // one §5(1) lists ([] for none).
 func (l *loader) keptCategories(e entry) []Category {

@@ -121,7 +121,7 @@ func TestPrivacyCentreConsents(t *testing.T) {
 func TestPrivacyCentreRequests(t *testing.T) {
 	f := newFixture(t, openSQLite(t))
 	published := f.post(t, as("admin"), `mutation($in: PublishPolicyVersionInput!) { publishPolicyVersion(input: $in) { version } }`, map[string]any{"in": map[string]any{
-		"version": "2099-01", "effectiveAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "summary": "Feedback surveys by SMS.",
+		"version": "2099-01", "effectiveAt": time.Now().Add(31 * 24 * time.Hour).UTC().Format(time.RFC3339), "summary": "Feedback surveys by SMS.",
 		"textDigest": consent.TextDigest([]byte(policyTextOf("2099-01"))), "text": policyTextOf("2099-01"), "changedPurposes": []string{"FEEDBACK"}}})
 	if len(published.Errors) > 0 {
 		t.Fatal(published.Raw)

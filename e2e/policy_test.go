@@ -46,13 +46,14 @@ func standings(t *testing.T, r gqlResponse) string {
 	return strings.Join(out, " ")
 }
 
-// TestPolicyVersions: admins publish versions (§8); applicants see what
-// changed as notices and may acknowledge them; a grant whose purpose a
-// version in force changed stands on deemed agreement until acknowledged,
-// and not at all as deemed for someone who asked for deletion since.
+// TestPolicyVersions: admins publish versions (§8), effective after the
+// notice period; applicants see what changed as notices and may
+// acknowledge them; a grant whose purpose a version in force changed
+// stands on deemed agreement until acknowledged, and someone who asked for
+// deletion since objected to it: their grant stands withdrawn.
 func TestPolicyVersions(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
-		f := newFixture(t, client)
+		f, clock := policyClockFixture(t, client)
 		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
 		// erin registered and gave her consents an hour ago.
 		erinV := consent.Viewer{Account: "erin", Role: consent.Applicant}
@@ -70,7 +71,7 @@ func TestPolicyVersions(t *testing.T) {
 		}
 
 		// Only an admin publishes, and only a well-formed version.
-		later := time.Now().Add(24 * time.Hour)
+		later := clock.Now().Add(40 * day)
 		for _, who := range []string{"alice", "compliance", "analyst", "support"} {
 			// (An analyst's plain document is refused before anything runs.)
 			if r := f.post(t, as(who), publishVersion, versionInput("2026-07", later, "ANALYTICS")); errorCode(r) != "FORBIDDEN" && errorCode(r) != "OPERATION_NOT_APPROVED" {
@@ -82,14 +83,15 @@ func TestPolicyVersions(t *testing.T) {
 		if r := f.post(t, as("admin"), publishVersion, bad); errorCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Raw, "textDigest") || strings.Contains(r.Raw, "cnrydigest") {
 			t.Fatalf("a bad digest: %s", r.Raw)
 		}
-		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-06", time.Now().Add(-time.Hour), "ANALYTICS")); errorCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Raw, "effectiveAt") {
+		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-06", clock.Now().Add(-time.Hour), "ANALYTICS")); errorCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Raw, "effectiveAt") {
 			t.Fatalf("a retroactive version: %s", r.Raw)
 		}
 		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-01", later, "ANALYTICS")); errorCode(r) != "CONFLICT" {
 			t.Fatalf("a duplicate version: %s", r.Raw)
 		}
 
-		// A version announced for tomorrow: a notice, not yet in force.
+		// A version announced for after the notice period: a notice, not
+		// yet in force.
 		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-07", later, "ANALYTICS")); len(r.Errors) > 0 {
 			t.Fatalf("publish: %s", r.Raw)
 		}
@@ -101,27 +103,28 @@ func TestPolicyVersions(t *testing.T) {
 			t.Fatalf("before it takes effect: %s", got)
 		}
 
-		// A version in force now that changes analytics and the mail
-		// magazine: erin's grants stand on deemed agreement; her withdrawal
-		// stays a withdrawal.
-		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-08", time.Now(), "ANALYTICS", "MAIL_MAGAZINE", "FEEDBACK")); len(r.Errors) > 0 {
+		// A version in force (its notice period over) that changes
+		// analytics and the mail magazine: erin's grants stand on deemed
+		// agreement; her withdrawal stays a withdrawal.
+		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-08", clock.Now().Add(31*day), "ANALYTICS", "MAIL_MAGAZINE", "FEEDBACK")); len(r.Errors) > 0 {
 			t.Fatalf("publish: %s", r.Raw)
 		}
+		clock.Add(32 * day)
 		if r := f.post(t, nil, `{ policyVersionInForce { version } policyVersions { version } }`, nil); r.Raw != `{"data":{"policyVersionInForce":{"version":"2026-08"},"policyVersions":[{"version":"2026-01"},{"version":"2026-08"},{"version":"2026-07"}]}}` {
 			t.Fatalf("versions: %s", r.Raw)
 		}
-		// A version announced for an hour from now, written in another
-		// zone, is not in force (SQLite compares times as text: they are
+		// A version announced for an hour after the notice period, written
+		// in another zone, is not in force then (SQLite compares times as text: they are
 		// stored in UTC).
-		inAnHour := time.Now().Add(time.Hour).In(time.FixedZone("EST", -5*3600))
+		inAnHour := clock.Now().Add(30*day + time.Hour).In(time.FixedZone("EST", -5*3600))
 		if r := f.post(t, as("admin"), publishVersion, versionInput("2026-09", inAnHour, "FEEDBACK")); len(r.Errors) > 0 {
 			t.Fatalf("publish: %s", r.Raw)
 		}
 		if r := f.post(t, nil, `{ policyVersionInForce { version } }`, nil); r.Raw != `{"data":{"policyVersionInForce":{"version":"2026-08"}}}` {
 			t.Fatalf("in force with a version in an hour, written in UTC-5: %s", r.Raw)
 		}
-		if client.PolicyVersion.Query().Where(policyversion.Version("2026-09"), policyversion.EffectiveAtLTE(time.Now())).ExistX(ctx) {
-			t.Fatal("the database takes a version effective in an hour, written in UTC-5, as in force")
+		if client.PolicyVersion.Query().Where(policyversion.Version("2026-09"), policyversion.EffectiveAtLTE(clock.Now().Add(30*day))).ExistX(ctx) {
+			t.Fatal("the database takes a version effective in an hour after the notice, written in UTC-5, as in force then")
 		}
 		deemed := "ANALYTICS:true:DEEMED@2026-08 MAIL_MAGAZINE:true:DEEMED@2026-08 FEEDBACK:false:EXPLICIT@2026-01"
 		if got := standings(t, f.post(t, &erinV, standingQuery, nil)); got != deemed {
@@ -166,8 +169,18 @@ func TestPolicyVersions(t *testing.T) {
 		if r := f.post(t, &daveV, `mutation { filePrivacyRequest(kind: DELETION) { status } }`, nil); len(r.Errors) > 0 {
 			t.Fatalf("file: %s", r.Raw)
 		}
-		if got := daveQ(); got != "ANALYTICS:true:EXPLICIT@2026-01" {
+		// Asking for deletion objected to every version published since
+		// dave registered: the one in force withdrew his analytics grant
+		// at once, and the purposes he had not consented to are withdrawn
+		// from its effective time.
+		if got := daveQ(); got != "ANALYTICS:true:EXPLICIT@2026-08 MAIL_MAGAZINE:false:EXPLICIT@2026-08 FEEDBACK:false:EXPLICIT@2026-08" {
 			t.Fatalf("dave after asking for deletion: %s", got)
+		}
+		if applies, status := f.applies(t, "dave", "ANALYTICS"); applies || status != "OBJECTED" {
+			t.Fatalf("dave's analytics after asking for deletion: applies %v, %s", applies, status)
+		}
+		if r := f.post(t, &daveV, `{ me { notices { policyVersion { version } objectedAt } } }`, nil); strings.Contains(r.Raw, `"objectedAt":null`) {
+			t.Fatalf("dave's notices after asking for deletion: %s", r.Raw)
 		}
 	})
 }

@@ -103,14 +103,15 @@ var pseudonymForm = regexp.MustCompile(`^s:[0-9a-f]{32}$`)
 // me { consents { receipt } } gives the same receipt again.
 func TestConsentReceipts(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
-		f := newFixture(t, client)
+		f, clock := policyClockFixture(t, client)
 		keys := receiptKeys(t, f)
 
-		// A version with its text, in force from now.
-		in := versionInput("2026-05", time.Now(), "ANALYTICS")
+		// A version with its text, in force once its notice period is over.
+		in := versionInput("2026-05", clock.Now().Add(31*day), "ANALYTICS")
 		if r := f.post(t, as("admin"), publishVersion, in); len(r.Errors) > 0 {
 			t.Fatal(r.Raw)
 		}
+		clock.Add(32 * day)
 		text := policyTextOf("2026-05")
 
 		// Withholding one category from one employer.
@@ -227,7 +228,7 @@ func TestConsentReceipts(t *testing.T) {
 func TestPolicyTexts(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, client *ent.Client) {
 		f := newFixture(t, client)
-		later := time.Now().Add(24 * time.Hour)
+		later := time.Now().Add(31 * day) // after the notice period
 		bad := versionInput("2026-06", later, "FEEDBACK")
 		bad["in"].(map[string]any)["text"] = policyTextOf("2026-06") + " "
 		if r := f.post(t, as("admin"), publishVersion, bad); errorCode(r) != "BAD_USER_INPUT" || !strings.Contains(r.Raw, "text") {

@@ -42,6 +42,8 @@ type Consent struct {
 	PolicyVersionID int `json:"policy_version_id,omitempty"`
 	// The application whose creation or withdrawal recorded the entry (source APPLICATION).
 	ApplicationID *int `json:"application_id,omitempty"`
+	// When the entry takes effect, if later than recorded: an objection filed in a version's notice period withdraws from the version's effective time.
+	EffectiveAt *time.Time `json:"effective_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConsentQuery when eager-loading is set.
 	Edges        ConsentEdges `json:"edges"`
@@ -133,7 +135,7 @@ func (*Consent) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case consent.FieldPurpose, consent.FieldWithheldCategory, consent.FieldSource, consent.FieldBasis:
 			values[i] = new(sql.NullString)
-		case consent.FieldRecordedAt:
+		case consent.FieldRecordedAt, consent.FieldEffectiveAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -218,6 +220,13 @@ func (_m *Consent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ApplicationID = new(int)
 				*_m.ApplicationID = int(value.Int64)
+			}
+		case consent.FieldEffectiveAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field effective_at", values[i])
+			} else if value.Valid {
+				_m.EffectiveAt = new(time.Time)
+				*_m.EffectiveAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -314,6 +323,11 @@ func (_m *Consent) String() string {
 	if v := _m.ApplicationID; v != nil {
 		builder.WriteString("application_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EffectiveAt; v != nil {
+		builder.WriteString("effective_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()

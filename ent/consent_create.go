@@ -119,6 +119,20 @@ func (_c *ConsentCreate) SetNillableApplicationID(v *int) *ConsentCreate {
 	return _c
 }
 
+// SetEffectiveAt sets the "effective_at" field.
+func (_c *ConsentCreate) SetEffectiveAt(v time.Time) *ConsentCreate {
+	_c.mutation.SetEffectiveAt(v)
+	return _c
+}
+
+// SetNillableEffectiveAt sets the "effective_at" field if the given value is not nil.
+func (_c *ConsentCreate) SetNillableEffectiveAt(v *time.Time) *ConsentCreate {
+	if v != nil {
+		_c.SetEffectiveAt(*v)
+	}
+	return _c
+}
+
 // SetApplicant sets the "applicant" edge to the Applicant entity.
 func (_c *ConsentCreate) SetApplicant(v *Applicant) *ConsentCreate {
 	return _c.SetApplicantID(v.ID)
@@ -302,6 +316,10 @@ func (_c *ConsentCreate) createSpec() (*Consent, *sqlgraph.CreateSpec) {
 		_spec.SetField(consent.FieldRecordedAt, field.TypeTime, value)
 		_node.RecordedAt = value
 	}
+	if value, ok := _c.mutation.EffectiveAt(); ok {
+		_spec.SetField(consent.FieldEffectiveAt, field.TypeTime, value)
+		_node.EffectiveAt = &value
+	}
 	if nodes := _c.mutation.ApplicantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -478,6 +496,9 @@ func (u *ConsentUpsertOne) UpdateNewValues() *ConsentUpsertOne {
 		}
 		if _, exists := u.create.mutation.ApplicationID(); exists {
 			s.SetIgnore(consent.FieldApplicationID)
+		}
+		if _, exists := u.create.mutation.EffectiveAt(); exists {
+			s.SetIgnore(consent.FieldEffectiveAt)
 		}
 	}))
 	return u
@@ -715,6 +736,9 @@ func (u *ConsentUpsertBulk) UpdateNewValues() *ConsentUpsertBulk {
 			}
 			if _, exists := b.mutation.ApplicationID(); exists {
 				s.SetIgnore(consent.FieldApplicationID)
+			}
+			if _, exists := b.mutation.EffectiveAt(); exists {
+				s.SetIgnore(consent.FieldEffectiveAt)
 			}
 		}
 	}))

@@ -118,6 +118,9 @@ func (_u *ConsentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.WithheldCategoryCleared() {
 		_spec.ClearField(consent.FieldWithheldCategory, field.TypeEnum)
 	}
+	if _u.mutation.EffectiveAtCleared() {
+		_spec.ClearField(consent.FieldEffectiveAt, field.TypeTime)
+	}
 	if _u.mutation.StateCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -287,6 +290,9 @@ func (_u *ConsentUpdateOne) sqlSave(ctx context.Context) (_node *Consent, err er
 	}
 	if _u.mutation.WithheldCategoryCleared() {
 		_spec.ClearField(consent.FieldWithheldCategory, field.TypeEnum)
+	}
+	if _u.mutation.EffectiveAtCleared() {
+		_spec.ClearField(consent.FieldEffectiveAt, field.TypeTime)
 	}
 	if _u.mutation.StateCleared() {
 		edge := &sqlgraph.EdgeSpec{

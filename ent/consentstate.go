@@ -8,6 +8,7 @@ import (
 	"consentgate/ent/consentstate"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -30,6 +31,10 @@ type ConsentState struct {
 	ConsentID int `json:"consent_id,omitempty"`
 	// The entry's grant (true) or withdrawal (false).
 	Granted bool `json:"granted,omitempty"`
+	// When the entry takes effect, if later than recorded (an objection in a notice period): until then the line is as if absent.
+	AppliesFrom *time.Time `json:"applies_from,omitempty"`
+	// For a grant: from when it no longer applies (a version it has no deemed standing under, or one the subject objected to, takes effect): from then the line counts as a withdrawal.
+	VoidFrom *time.Time `json:"void_from,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ConsentStateQuery when eager-loading is set.
 	Edges        ConsentStateEdges `json:"edges"`
@@ -82,6 +87,8 @@ func (*ConsentState) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case consentstate.FieldPurpose, consentstate.FieldCategory:
 			values[i] = new(sql.NullString)
+		case consentstate.FieldAppliesFrom, consentstate.FieldVoidFrom:
+			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -138,6 +145,20 @@ func (_m *ConsentState) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field granted", values[i])
 			} else if value.Valid {
 				_m.Granted = value.Bool
+			}
+		case consentstate.FieldAppliesFrom:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field applies_from", values[i])
+			} else if value.Valid {
+				_m.AppliesFrom = new(time.Time)
+				*_m.AppliesFrom = value.Time
+			}
+		case consentstate.FieldVoidFrom:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field void_from", values[i])
+			} else if value.Valid {
+				_m.VoidFrom = new(time.Time)
+				*_m.VoidFrom = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -202,6 +223,16 @@ func (_m *ConsentState) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("granted=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Granted))
+	builder.WriteString(", ")
+	if v := _m.AppliesFrom; v != nil {
+		builder.WriteString("applies_from=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.VoidFrom; v != nil {
+		builder.WriteString("void_from=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -72,6 +73,34 @@ func (_c *ConsentStateCreate) SetConsentID(v int) *ConsentStateCreate {
 // SetGranted sets the "granted" field.
 func (_c *ConsentStateCreate) SetGranted(v bool) *ConsentStateCreate {
 	_c.mutation.SetGranted(v)
+	return _c
+}
+
+// SetAppliesFrom sets the "applies_from" field.
+func (_c *ConsentStateCreate) SetAppliesFrom(v time.Time) *ConsentStateCreate {
+	_c.mutation.SetAppliesFrom(v)
+	return _c
+}
+
+// SetNillableAppliesFrom sets the "applies_from" field if the given value is not nil.
+func (_c *ConsentStateCreate) SetNillableAppliesFrom(v *time.Time) *ConsentStateCreate {
+	if v != nil {
+		_c.SetAppliesFrom(*v)
+	}
+	return _c
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (_c *ConsentStateCreate) SetVoidFrom(v time.Time) *ConsentStateCreate {
+	_c.mutation.SetVoidFrom(v)
+	return _c
+}
+
+// SetNillableVoidFrom sets the "void_from" field if the given value is not nil.
+func (_c *ConsentStateCreate) SetNillableVoidFrom(v *time.Time) *ConsentStateCreate {
+	if v != nil {
+		_c.SetVoidFrom(*v)
+	}
 	return _c
 }
 
@@ -218,6 +247,14 @@ func (_c *ConsentStateCreate) createSpec() (*ConsentState, *sqlgraph.CreateSpec)
 		_spec.SetField(consentstate.FieldGranted, field.TypeBool, value)
 		_node.Granted = value
 	}
+	if value, ok := _c.mutation.AppliesFrom(); ok {
+		_spec.SetField(consentstate.FieldAppliesFrom, field.TypeTime, value)
+		_node.AppliesFrom = &value
+	}
+	if value, ok := _c.mutation.VoidFrom(); ok {
+		_spec.SetField(consentstate.FieldVoidFrom, field.TypeTime, value)
+		_node.VoidFrom = &value
+	}
 	if nodes := _c.mutation.ApplicantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -328,6 +365,42 @@ func (u *ConsentStateUpsert) UpdateGranted() *ConsentStateUpsert {
 	return u
 }
 
+// SetAppliesFrom sets the "applies_from" field.
+func (u *ConsentStateUpsert) SetAppliesFrom(v time.Time) *ConsentStateUpsert {
+	u.Set(consentstate.FieldAppliesFrom, v)
+	return u
+}
+
+// UpdateAppliesFrom sets the "applies_from" field to the value that was provided on create.
+func (u *ConsentStateUpsert) UpdateAppliesFrom() *ConsentStateUpsert {
+	u.SetExcluded(consentstate.FieldAppliesFrom)
+	return u
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (u *ConsentStateUpsert) ClearAppliesFrom() *ConsentStateUpsert {
+	u.SetNull(consentstate.FieldAppliesFrom)
+	return u
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (u *ConsentStateUpsert) SetVoidFrom(v time.Time) *ConsentStateUpsert {
+	u.Set(consentstate.FieldVoidFrom, v)
+	return u
+}
+
+// UpdateVoidFrom sets the "void_from" field to the value that was provided on create.
+func (u *ConsentStateUpsert) UpdateVoidFrom() *ConsentStateUpsert {
+	u.SetExcluded(consentstate.FieldVoidFrom)
+	return u
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (u *ConsentStateUpsert) ClearVoidFrom() *ConsentStateUpsert {
+	u.SetNull(consentstate.FieldVoidFrom)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -407,6 +480,48 @@ func (u *ConsentStateUpsertOne) SetGranted(v bool) *ConsentStateUpsertOne {
 func (u *ConsentStateUpsertOne) UpdateGranted() *ConsentStateUpsertOne {
 	return u.Update(func(s *ConsentStateUpsert) {
 		s.UpdateGranted()
+	})
+}
+
+// SetAppliesFrom sets the "applies_from" field.
+func (u *ConsentStateUpsertOne) SetAppliesFrom(v time.Time) *ConsentStateUpsertOne {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.SetAppliesFrom(v)
+	})
+}
+
+// UpdateAppliesFrom sets the "applies_from" field to the value that was provided on create.
+func (u *ConsentStateUpsertOne) UpdateAppliesFrom() *ConsentStateUpsertOne {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.UpdateAppliesFrom()
+	})
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (u *ConsentStateUpsertOne) ClearAppliesFrom() *ConsentStateUpsertOne {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.ClearAppliesFrom()
+	})
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (u *ConsentStateUpsertOne) SetVoidFrom(v time.Time) *ConsentStateUpsertOne {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.SetVoidFrom(v)
+	})
+}
+
+// UpdateVoidFrom sets the "void_from" field to the value that was provided on create.
+func (u *ConsentStateUpsertOne) UpdateVoidFrom() *ConsentStateUpsertOne {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.UpdateVoidFrom()
+	})
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (u *ConsentStateUpsertOne) ClearVoidFrom() *ConsentStateUpsertOne {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.ClearVoidFrom()
 	})
 }
 
@@ -655,6 +770,48 @@ func (u *ConsentStateUpsertBulk) SetGranted(v bool) *ConsentStateUpsertBulk {
 func (u *ConsentStateUpsertBulk) UpdateGranted() *ConsentStateUpsertBulk {
 	return u.Update(func(s *ConsentStateUpsert) {
 		s.UpdateGranted()
+	})
+}
+
+// SetAppliesFrom sets the "applies_from" field.
+func (u *ConsentStateUpsertBulk) SetAppliesFrom(v time.Time) *ConsentStateUpsertBulk {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.SetAppliesFrom(v)
+	})
+}
+
+// UpdateAppliesFrom sets the "applies_from" field to the value that was provided on create.
+func (u *ConsentStateUpsertBulk) UpdateAppliesFrom() *ConsentStateUpsertBulk {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.UpdateAppliesFrom()
+	})
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (u *ConsentStateUpsertBulk) ClearAppliesFrom() *ConsentStateUpsertBulk {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.ClearAppliesFrom()
+	})
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (u *ConsentStateUpsertBulk) SetVoidFrom(v time.Time) *ConsentStateUpsertBulk {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.SetVoidFrom(v)
+	})
+}
+
+// UpdateVoidFrom sets the "void_from" field to the value that was provided on create.
+func (u *ConsentStateUpsertBulk) UpdateVoidFrom() *ConsentStateUpsertBulk {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.UpdateVoidFrom()
+	})
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (u *ConsentStateUpsertBulk) ClearVoidFrom() *ConsentStateUpsertBulk {
+	return u.Update(func(s *ConsentStateUpsert) {
+		s.ClearVoidFrom()
 	})
 }
 

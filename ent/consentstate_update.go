@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -54,6 +55,46 @@ func (_u *ConsentStateUpdate) SetNillableGranted(v *bool) *ConsentStateUpdate {
 	if v != nil {
 		_u.SetGranted(*v)
 	}
+	return _u
+}
+
+// SetAppliesFrom sets the "applies_from" field.
+func (_u *ConsentStateUpdate) SetAppliesFrom(v time.Time) *ConsentStateUpdate {
+	_u.mutation.SetAppliesFrom(v)
+	return _u
+}
+
+// SetNillableAppliesFrom sets the "applies_from" field if the given value is not nil.
+func (_u *ConsentStateUpdate) SetNillableAppliesFrom(v *time.Time) *ConsentStateUpdate {
+	if v != nil {
+		_u.SetAppliesFrom(*v)
+	}
+	return _u
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (_u *ConsentStateUpdate) ClearAppliesFrom() *ConsentStateUpdate {
+	_u.mutation.ClearAppliesFrom()
+	return _u
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (_u *ConsentStateUpdate) SetVoidFrom(v time.Time) *ConsentStateUpdate {
+	_u.mutation.SetVoidFrom(v)
+	return _u
+}
+
+// SetNillableVoidFrom sets the "void_from" field if the given value is not nil.
+func (_u *ConsentStateUpdate) SetNillableVoidFrom(v *time.Time) *ConsentStateUpdate {
+	if v != nil {
+		_u.SetVoidFrom(*v)
+	}
+	return _u
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (_u *ConsentStateUpdate) ClearVoidFrom() *ConsentStateUpdate {
+	_u.mutation.ClearVoidFrom()
 	return _u
 }
 
@@ -138,6 +179,18 @@ func (_u *ConsentStateUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if value, ok := _u.mutation.Granted(); ok {
 		_spec.SetField(consentstate.FieldGranted, field.TypeBool, value)
 	}
+	if value, ok := _u.mutation.AppliesFrom(); ok {
+		_spec.SetField(consentstate.FieldAppliesFrom, field.TypeTime, value)
+	}
+	if _u.mutation.AppliesFromCleared() {
+		_spec.ClearField(consentstate.FieldAppliesFrom, field.TypeTime)
+	}
+	if value, ok := _u.mutation.VoidFrom(); ok {
+		_spec.SetField(consentstate.FieldVoidFrom, field.TypeTime, value)
+	}
+	if _u.mutation.VoidFromCleared() {
+		_spec.ClearField(consentstate.FieldVoidFrom, field.TypeTime)
+	}
 	if _u.mutation.EntryCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -214,6 +267,46 @@ func (_u *ConsentStateUpdateOne) SetNillableGranted(v *bool) *ConsentStateUpdate
 	if v != nil {
 		_u.SetGranted(*v)
 	}
+	return _u
+}
+
+// SetAppliesFrom sets the "applies_from" field.
+func (_u *ConsentStateUpdateOne) SetAppliesFrom(v time.Time) *ConsentStateUpdateOne {
+	_u.mutation.SetAppliesFrom(v)
+	return _u
+}
+
+// SetNillableAppliesFrom sets the "applies_from" field if the given value is not nil.
+func (_u *ConsentStateUpdateOne) SetNillableAppliesFrom(v *time.Time) *ConsentStateUpdateOne {
+	if v != nil {
+		_u.SetAppliesFrom(*v)
+	}
+	return _u
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (_u *ConsentStateUpdateOne) ClearAppliesFrom() *ConsentStateUpdateOne {
+	_u.mutation.ClearAppliesFrom()
+	return _u
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (_u *ConsentStateUpdateOne) SetVoidFrom(v time.Time) *ConsentStateUpdateOne {
+	_u.mutation.SetVoidFrom(v)
+	return _u
+}
+
+// SetNillableVoidFrom sets the "void_from" field if the given value is not nil.
+func (_u *ConsentStateUpdateOne) SetNillableVoidFrom(v *time.Time) *ConsentStateUpdateOne {
+	if v != nil {
+		_u.SetVoidFrom(*v)
+	}
+	return _u
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (_u *ConsentStateUpdateOne) ClearVoidFrom() *ConsentStateUpdateOne {
+	_u.mutation.ClearVoidFrom()
 	return _u
 }
 
@@ -327,6 +420,18 @@ func (_u *ConsentStateUpdateOne) sqlSave(ctx context.Context) (_node *ConsentSta
 	}
 	if value, ok := _u.mutation.Granted(); ok {
 		_spec.SetField(consentstate.FieldGranted, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AppliesFrom(); ok {
+		_spec.SetField(consentstate.FieldAppliesFrom, field.TypeTime, value)
+	}
+	if _u.mutation.AppliesFromCleared() {
+		_spec.ClearField(consentstate.FieldAppliesFrom, field.TypeTime)
+	}
+	if value, ok := _u.mutation.VoidFrom(); ok {
+		_spec.SetField(consentstate.FieldVoidFrom, field.TypeTime, value)
+	}
+	if _u.mutation.VoidFromCleared() {
+		_spec.ClearField(consentstate.FieldVoidFrom, field.TypeTime)
 	}
 	if _u.mutation.EntryCleared() {
 		edge := &sqlgraph.EdgeSpec{

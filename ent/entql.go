@@ -220,6 +220,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consent.FieldEmployerID:       {Type: field.TypeInt, Column: consent.FieldEmployerID},
 			consent.FieldPolicyVersionID:  {Type: field.TypeInt, Column: consent.FieldPolicyVersionID},
 			consent.FieldApplicationID:    {Type: field.TypeInt, Column: consent.FieldApplicationID},
+			consent.FieldEffectiveAt:      {Type: field.TypeTime, Column: consent.FieldEffectiveAt},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -239,6 +240,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			consentstate.FieldCategory:    {Type: field.TypeString, Column: consentstate.FieldCategory},
 			consentstate.FieldConsentID:   {Type: field.TypeInt, Column: consentstate.FieldConsentID},
 			consentstate.FieldGranted:     {Type: field.TypeBool, Column: consentstate.FieldGranted},
+			consentstate.FieldAppliesFrom: {Type: field.TypeTime, Column: consentstate.FieldAppliesFrom},
+			consentstate.FieldVoidFrom:    {Type: field.TypeTime, Column: consentstate.FieldVoidFrom},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -344,6 +347,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			policyversion.FieldTextDigest:      {Type: field.TypeString, Column: policyversion.FieldTextDigest},
 			policyversion.FieldText:            {Type: field.TypeString, Column: policyversion.FieldText},
 			policyversion.FieldChangedPurposes: {Type: field.TypeJSON, Column: policyversion.FieldChangedPurposes},
+			policyversion.FieldAddedPurposes:   {Type: field.TypeJSON, Column: policyversion.FieldAddedPurposes},
 			policyversion.FieldPublishedAt:     {Type: field.TypeTime, Column: policyversion.FieldPublishedAt},
 			policyversion.FieldPublishedBy:     {Type: field.TypeString, Column: policyversion.FieldPublishedBy},
 		},
@@ -1677,6 +1681,11 @@ func (f *ConsentFilter) WhereApplicationID(p entql.IntP) {
 	f.Where(p.Field(consent.FieldApplicationID))
 }
 
+// WhereEffectiveAt applies the entql time.Time predicate on the effective_at field.
+func (f *ConsentFilter) WhereEffectiveAt(p entql.TimeP) {
+	f.Where(p.Field(consent.FieldEffectiveAt))
+}
+
 // WhereHasApplicant applies a predicate to check if query has an edge applicant.
 func (f *ConsentFilter) WhereHasApplicant() {
 	f.Where(entql.HasEdge("applicant"))
@@ -1815,6 +1824,16 @@ func (f *ConsentStateFilter) WhereConsentID(p entql.IntP) {
 // WhereGranted applies the entql bool predicate on the granted field.
 func (f *ConsentStateFilter) WhereGranted(p entql.BoolP) {
 	f.Where(p.Field(consentstate.FieldGranted))
+}
+
+// WhereAppliesFrom applies the entql time.Time predicate on the applies_from field.
+func (f *ConsentStateFilter) WhereAppliesFrom(p entql.TimeP) {
+	f.Where(p.Field(consentstate.FieldAppliesFrom))
+}
+
+// WhereVoidFrom applies the entql time.Time predicate on the void_from field.
+func (f *ConsentStateFilter) WhereVoidFrom(p entql.TimeP) {
+	f.Where(p.Field(consentstate.FieldVoidFrom))
 }
 
 // WhereHasApplicant applies a predicate to check if query has an edge applicant.
@@ -2327,6 +2346,11 @@ func (f *PolicyVersionFilter) WhereText(p entql.StringP) {
 // WhereChangedPurposes applies the entql json.RawMessage predicate on the changed_purposes field.
 func (f *PolicyVersionFilter) WhereChangedPurposes(p entql.BytesP) {
 	f.Where(p.Field(policyversion.FieldChangedPurposes))
+}
+
+// WhereAddedPurposes applies the entql json.RawMessage predicate on the added_purposes field.
+func (f *PolicyVersionFilter) WhereAddedPurposes(p entql.BytesP) {
+	f.Where(p.Field(policyversion.FieldAddedPurposes))
 }
 
 // WherePublishedAt applies the entql time.Time predicate on the published_at field.

@@ -1727,6 +1727,11 @@ func (_q *PolicyVersionQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, policyversion.FieldChangedPurposes)
 				fieldSeen[policyversion.FieldChangedPurposes] = struct{}{}
 			}
+		case "addedPurposes":
+			if _, ok := fieldSeen[policyversion.FieldAddedPurposes]; !ok {
+				selectedFields = append(selectedFields, policyversion.FieldAddedPurposes)
+				fieldSeen[policyversion.FieldAddedPurposes] = struct{}{}
+			}
 		case "publishedAt":
 			if _, ok := fieldSeen[policyversion.FieldPublishedAt]; !ok {
 				selectedFields = append(selectedFields, policyversion.FieldPublishedAt)

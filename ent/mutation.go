@@ -8721,6 +8721,7 @@ type ConsentMutation struct {
 	source                *consent.Source
 	basis                 *consent.Basis
 	recorded_at           *time.Time
+	effective_at          *time.Time
 	clearedFields         map[string]struct{}
 	applicant             *int
 	clearedapplicant      bool
@@ -9234,6 +9235,55 @@ func (m *ConsentMutation) ResetApplicationID() {
 	delete(m.clearedFields, consent.FieldApplicationID)
 }
 
+// SetEffectiveAt sets the "effective_at" field.
+func (m *ConsentMutation) SetEffectiveAt(t time.Time) {
+	m.effective_at = &t
+}
+
+// EffectiveAt returns the value of the "effective_at" field in the mutation.
+func (m *ConsentMutation) EffectiveAt() (r time.Time, exists bool) {
+	v := m.effective_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEffectiveAt returns the old "effective_at" field's value of the Consent entity.
+// If the Consent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentMutation) OldEffectiveAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEffectiveAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEffectiveAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEffectiveAt: %w", err)
+	}
+	return oldValue.EffectiveAt, nil
+}
+
+// ClearEffectiveAt clears the value of the "effective_at" field.
+func (m *ConsentMutation) ClearEffectiveAt() {
+	m.effective_at = nil
+	m.clearedFields[consent.FieldEffectiveAt] = struct{}{}
+}
+
+// EffectiveAtCleared returns if the "effective_at" field was cleared in this mutation.
+func (m *ConsentMutation) EffectiveAtCleared() bool {
+	_, ok := m.clearedFields[consent.FieldEffectiveAt]
+	return ok
+}
+
+// ResetEffectiveAt resets all changes to the "effective_at" field.
+func (m *ConsentMutation) ResetEffectiveAt() {
+	m.effective_at = nil
+	delete(m.clearedFields, consent.FieldEffectiveAt)
+}
+
 // ClearApplicant clears the "applicant" edge to the Applicant entity.
 func (m *ConsentMutation) ClearApplicant() {
 	m.clearedapplicant = true
@@ -9415,7 +9465,7 @@ func (m *ConsentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsentMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.purpose != nil {
 		fields = append(fields, consent.FieldPurpose)
 	}
@@ -9446,6 +9496,9 @@ func (m *ConsentMutation) Fields() []string {
 	if m.application != nil {
 		fields = append(fields, consent.FieldApplicationID)
 	}
+	if m.effective_at != nil {
+		fields = append(fields, consent.FieldEffectiveAt)
+	}
 	return fields
 }
 
@@ -9474,6 +9527,8 @@ func (m *ConsentMutation) Field(name string) (ent.Value, bool) {
 		return m.PolicyVersionID()
 	case consent.FieldApplicationID:
 		return m.ApplicationID()
+	case consent.FieldEffectiveAt:
+		return m.EffectiveAt()
 	}
 	return nil, false
 }
@@ -9503,6 +9558,8 @@ func (m *ConsentMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldPolicyVersionID(ctx)
 	case consent.FieldApplicationID:
 		return m.OldApplicationID(ctx)
+	case consent.FieldEffectiveAt:
+		return m.OldEffectiveAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Consent field %s", name)
 }
@@ -9582,6 +9639,13 @@ func (m *ConsentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetApplicationID(v)
 		return nil
+	case consent.FieldEffectiveAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEffectiveAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Consent field %s", name)
 }
@@ -9624,6 +9688,9 @@ func (m *ConsentMutation) ClearedFields() []string {
 	if m.FieldCleared(consent.FieldApplicationID) {
 		fields = append(fields, consent.FieldApplicationID)
 	}
+	if m.FieldCleared(consent.FieldEffectiveAt) {
+		fields = append(fields, consent.FieldEffectiveAt)
+	}
 	return fields
 }
 
@@ -9646,6 +9713,9 @@ func (m *ConsentMutation) ClearField(name string) error {
 		return nil
 	case consent.FieldApplicationID:
 		m.ClearApplicationID()
+		return nil
+	case consent.FieldEffectiveAt:
+		m.ClearEffectiveAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Consent nullable field %s", name)
@@ -9684,6 +9754,9 @@ func (m *ConsentMutation) ResetField(name string) error {
 		return nil
 	case consent.FieldApplicationID:
 		m.ResetApplicationID()
+		return nil
+	case consent.FieldEffectiveAt:
+		m.ResetEffectiveAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Consent field %s", name)
@@ -9846,6 +9919,8 @@ type ConsentStateMutation struct {
 	addrecipient_id  *int
 	category         *string
 	granted          *bool
+	applies_from     *time.Time
+	void_from        *time.Time
 	clearedFields    map[string]struct{}
 	applicant        *int
 	clearedapplicant bool
@@ -10190,6 +10265,104 @@ func (m *ConsentStateMutation) ResetGranted() {
 	m.granted = nil
 }
 
+// SetAppliesFrom sets the "applies_from" field.
+func (m *ConsentStateMutation) SetAppliesFrom(t time.Time) {
+	m.applies_from = &t
+}
+
+// AppliesFrom returns the value of the "applies_from" field in the mutation.
+func (m *ConsentStateMutation) AppliesFrom() (r time.Time, exists bool) {
+	v := m.applies_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAppliesFrom returns the old "applies_from" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldAppliesFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAppliesFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAppliesFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAppliesFrom: %w", err)
+	}
+	return oldValue.AppliesFrom, nil
+}
+
+// ClearAppliesFrom clears the value of the "applies_from" field.
+func (m *ConsentStateMutation) ClearAppliesFrom() {
+	m.applies_from = nil
+	m.clearedFields[consentstate.FieldAppliesFrom] = struct{}{}
+}
+
+// AppliesFromCleared returns if the "applies_from" field was cleared in this mutation.
+func (m *ConsentStateMutation) AppliesFromCleared() bool {
+	_, ok := m.clearedFields[consentstate.FieldAppliesFrom]
+	return ok
+}
+
+// ResetAppliesFrom resets all changes to the "applies_from" field.
+func (m *ConsentStateMutation) ResetAppliesFrom() {
+	m.applies_from = nil
+	delete(m.clearedFields, consentstate.FieldAppliesFrom)
+}
+
+// SetVoidFrom sets the "void_from" field.
+func (m *ConsentStateMutation) SetVoidFrom(t time.Time) {
+	m.void_from = &t
+}
+
+// VoidFrom returns the value of the "void_from" field in the mutation.
+func (m *ConsentStateMutation) VoidFrom() (r time.Time, exists bool) {
+	v := m.void_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVoidFrom returns the old "void_from" field's value of the ConsentState entity.
+// If the ConsentState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ConsentStateMutation) OldVoidFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVoidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVoidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVoidFrom: %w", err)
+	}
+	return oldValue.VoidFrom, nil
+}
+
+// ClearVoidFrom clears the value of the "void_from" field.
+func (m *ConsentStateMutation) ClearVoidFrom() {
+	m.void_from = nil
+	m.clearedFields[consentstate.FieldVoidFrom] = struct{}{}
+}
+
+// VoidFromCleared returns if the "void_from" field was cleared in this mutation.
+func (m *ConsentStateMutation) VoidFromCleared() bool {
+	_, ok := m.clearedFields[consentstate.FieldVoidFrom]
+	return ok
+}
+
+// ResetVoidFrom resets all changes to the "void_from" field.
+func (m *ConsentStateMutation) ResetVoidFrom() {
+	m.void_from = nil
+	delete(m.clearedFields, consentstate.FieldVoidFrom)
+}
+
 // ClearApplicant clears the "applicant" edge to the Applicant entity.
 func (m *ConsentStateMutation) ClearApplicant() {
 	m.clearedapplicant = true
@@ -10291,7 +10464,7 @@ func (m *ConsentStateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ConsentStateMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 8)
 	if m.applicant != nil {
 		fields = append(fields, consentstate.FieldApplicantID)
 	}
@@ -10309,6 +10482,12 @@ func (m *ConsentStateMutation) Fields() []string {
 	}
 	if m.granted != nil {
 		fields = append(fields, consentstate.FieldGranted)
+	}
+	if m.applies_from != nil {
+		fields = append(fields, consentstate.FieldAppliesFrom)
+	}
+	if m.void_from != nil {
+		fields = append(fields, consentstate.FieldVoidFrom)
 	}
 	return fields
 }
@@ -10330,6 +10509,10 @@ func (m *ConsentStateMutation) Field(name string) (ent.Value, bool) {
 		return m.ConsentID()
 	case consentstate.FieldGranted:
 		return m.Granted()
+	case consentstate.FieldAppliesFrom:
+		return m.AppliesFrom()
+	case consentstate.FieldVoidFrom:
+		return m.VoidFrom()
 	}
 	return nil, false
 }
@@ -10351,6 +10534,10 @@ func (m *ConsentStateMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldConsentID(ctx)
 	case consentstate.FieldGranted:
 		return m.OldGranted(ctx)
+	case consentstate.FieldAppliesFrom:
+		return m.OldAppliesFrom(ctx)
+	case consentstate.FieldVoidFrom:
+		return m.OldVoidFrom(ctx)
 	}
 	return nil, fmt.Errorf("unknown ConsentState field %s", name)
 }
@@ -10402,6 +10589,20 @@ func (m *ConsentStateMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetGranted(v)
 		return nil
+	case consentstate.FieldAppliesFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAppliesFrom(v)
+		return nil
+	case consentstate.FieldVoidFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVoidFrom(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ConsentState field %s", name)
 }
@@ -10446,7 +10647,14 @@ func (m *ConsentStateMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ConsentStateMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(consentstate.FieldAppliesFrom) {
+		fields = append(fields, consentstate.FieldAppliesFrom)
+	}
+	if m.FieldCleared(consentstate.FieldVoidFrom) {
+		fields = append(fields, consentstate.FieldVoidFrom)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -10459,6 +10667,14 @@ func (m *ConsentStateMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ConsentStateMutation) ClearField(name string) error {
+	switch name {
+	case consentstate.FieldAppliesFrom:
+		m.ClearAppliesFrom()
+		return nil
+	case consentstate.FieldVoidFrom:
+		m.ClearVoidFrom()
+		return nil
+	}
 	return fmt.Errorf("unknown ConsentState nullable field %s", name)
 }
 
@@ -10483,6 +10699,12 @@ func (m *ConsentStateMutation) ResetField(name string) error {
 		return nil
 	case consentstate.FieldGranted:
 		m.ResetGranted()
+		return nil
+	case consentstate.FieldAppliesFrom:
+		m.ResetAppliesFrom()
+		return nil
+	case consentstate.FieldVoidFrom:
+		m.ResetVoidFrom()
 		return nil
 	}
 	return fmt.Errorf("unknown ConsentState field %s", name)
@@ -14243,6 +14465,8 @@ type PolicyVersionMutation struct {
 	text                   *string
 	changed_purposes       *[]string
 	appendchanged_purposes []string
+	added_purposes         *[]string
+	appendadded_purposes   []string
 	published_at           *time.Time
 	published_by           *string
 	clearedFields          map[string]struct{}
@@ -14620,6 +14844,71 @@ func (m *PolicyVersionMutation) ResetChangedPurposes() {
 	delete(m.clearedFields, policyversion.FieldChangedPurposes)
 }
 
+// SetAddedPurposes sets the "added_purposes" field.
+func (m *PolicyVersionMutation) SetAddedPurposes(s []string) {
+	m.added_purposes = &s
+	m.appendadded_purposes = nil
+}
+
+// AddedPurposes returns the value of the "added_purposes" field in the mutation.
+func (m *PolicyVersionMutation) AddedPurposes() (r []string, exists bool) {
+	v := m.added_purposes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddedPurposes returns the old "added_purposes" field's value of the PolicyVersion entity.
+// If the PolicyVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyVersionMutation) OldAddedPurposes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddedPurposes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddedPurposes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddedPurposes: %w", err)
+	}
+	return oldValue.AddedPurposes, nil
+}
+
+// AppendAddedPurposes adds s to the "added_purposes" field.
+func (m *PolicyVersionMutation) AppendAddedPurposes(s []string) {
+	m.appendadded_purposes = append(m.appendadded_purposes, s...)
+}
+
+// AppendedAddedPurposes returns the list of values that were appended to the "added_purposes" field in this mutation.
+func (m *PolicyVersionMutation) AppendedAddedPurposes() ([]string, bool) {
+	if len(m.appendadded_purposes) == 0 {
+		return nil, false
+	}
+	return m.appendadded_purposes, true
+}
+
+// ClearAddedPurposes clears the value of the "added_purposes" field.
+func (m *PolicyVersionMutation) ClearAddedPurposes() {
+	m.added_purposes = nil
+	m.appendadded_purposes = nil
+	m.clearedFields[policyversion.FieldAddedPurposes] = struct{}{}
+}
+
+// AddedPurposesCleared returns if the "added_purposes" field was cleared in this mutation.
+func (m *PolicyVersionMutation) AddedPurposesCleared() bool {
+	_, ok := m.clearedFields[policyversion.FieldAddedPurposes]
+	return ok
+}
+
+// ResetAddedPurposes resets all changes to the "added_purposes" field.
+func (m *PolicyVersionMutation) ResetAddedPurposes() {
+	m.added_purposes = nil
+	m.appendadded_purposes = nil
+	delete(m.clearedFields, policyversion.FieldAddedPurposes)
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (m *PolicyVersionMutation) SetPublishedAt(t time.Time) {
 	m.published_at = &t
@@ -14739,7 +15028,7 @@ func (m *PolicyVersionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PolicyVersionMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.version != nil {
 		fields = append(fields, policyversion.FieldVersion)
 	}
@@ -14757,6 +15046,9 @@ func (m *PolicyVersionMutation) Fields() []string {
 	}
 	if m.changed_purposes != nil {
 		fields = append(fields, policyversion.FieldChangedPurposes)
+	}
+	if m.added_purposes != nil {
+		fields = append(fields, policyversion.FieldAddedPurposes)
 	}
 	if m.published_at != nil {
 		fields = append(fields, policyversion.FieldPublishedAt)
@@ -14784,6 +15076,8 @@ func (m *PolicyVersionMutation) Field(name string) (ent.Value, bool) {
 		return m.Text()
 	case policyversion.FieldChangedPurposes:
 		return m.ChangedPurposes()
+	case policyversion.FieldAddedPurposes:
+		return m.AddedPurposes()
 	case policyversion.FieldPublishedAt:
 		return m.PublishedAt()
 	case policyversion.FieldPublishedBy:
@@ -14809,6 +15103,8 @@ func (m *PolicyVersionMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldText(ctx)
 	case policyversion.FieldChangedPurposes:
 		return m.OldChangedPurposes(ctx)
+	case policyversion.FieldAddedPurposes:
+		return m.OldAddedPurposes(ctx)
 	case policyversion.FieldPublishedAt:
 		return m.OldPublishedAt(ctx)
 	case policyversion.FieldPublishedBy:
@@ -14864,6 +15160,13 @@ func (m *PolicyVersionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetChangedPurposes(v)
 		return nil
+	case policyversion.FieldAddedPurposes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddedPurposes(v)
+		return nil
 	case policyversion.FieldPublishedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -14917,6 +15220,9 @@ func (m *PolicyVersionMutation) ClearedFields() []string {
 	if m.FieldCleared(policyversion.FieldChangedPurposes) {
 		fields = append(fields, policyversion.FieldChangedPurposes)
 	}
+	if m.FieldCleared(policyversion.FieldAddedPurposes) {
+		fields = append(fields, policyversion.FieldAddedPurposes)
+	}
 	if m.FieldCleared(policyversion.FieldPublishedBy) {
 		fields = append(fields, policyversion.FieldPublishedBy)
 	}
@@ -14942,6 +15248,9 @@ func (m *PolicyVersionMutation) ClearField(name string) error {
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ClearChangedPurposes()
+		return nil
+	case policyversion.FieldAddedPurposes:
+		m.ClearAddedPurposes()
 		return nil
 	case policyversion.FieldPublishedBy:
 		m.ClearPublishedBy()
@@ -14971,6 +15280,9 @@ func (m *PolicyVersionMutation) ResetField(name string) error {
 		return nil
 	case policyversion.FieldChangedPurposes:
 		m.ResetChangedPurposes()
+		return nil
+	case policyversion.FieldAddedPurposes:
+		m.ResetAddedPurposes()
 		return nil
 	case policyversion.FieldPublishedAt:
 		m.ResetPublishedAt()

@@ -30,6 +30,8 @@ type PolicyVersion struct {
 	Text string `json:"text,omitempty"`
 	// Purposes (§4 codes) this version adds or changes.
 	ChangedPurposes []string `json:"changed_purposes,omitempty"`
+	// Of changed_purposes, those this version adds (§4 codes): like a change of EMPLOYER_PROVISION, they stand on no deemed agreement.
+	AddedPurposes []string `json:"added_purposes,omitempty"`
 	// When it was published (its notice period starts).
 	PublishedAt time.Time `json:"published_at,omitempty"`
 	// The ADMIN account that published it (set from the token; a staff account, not shown through the API).
@@ -42,7 +44,7 @@ func (*PolicyVersion) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case policyversion.FieldChangedPurposes:
+		case policyversion.FieldChangedPurposes, policyversion.FieldAddedPurposes:
 			values[i] = new([]byte)
 		case policyversion.FieldID:
 			values[i] = new(sql.NullInt64)
@@ -107,6 +109,14 @@ func (_m *PolicyVersion) assignValues(columns []string, values []any) error {
 			} else if value != nil && len(*value) > 0 {
 				if err := json.Unmarshal(*value, &_m.ChangedPurposes); err != nil {
 					return fmt.Errorf("unmarshal field changed_purposes: %w", err)
+				}
+			}
+		case policyversion.FieldAddedPurposes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field added_purposes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.AddedPurposes); err != nil {
+					return fmt.Errorf("unmarshal field added_purposes: %w", err)
 				}
 			}
 		case policyversion.FieldPublishedAt:
@@ -174,6 +184,9 @@ func (_m *PolicyVersion) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("changed_purposes=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ChangedPurposes))
+	builder.WriteString(", ")
+	builder.WriteString("added_purposes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AddedPurposes))
 	builder.WriteString(", ")
 	builder.WriteString("published_at=")
 	builder.WriteString(_m.PublishedAt.Format(time.ANSIC))

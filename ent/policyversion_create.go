@@ -74,6 +74,12 @@ func (_c *PolicyVersionCreate) SetChangedPurposes(v []string) *PolicyVersionCrea
 	return _c
 }
 
+// SetAddedPurposes sets the "added_purposes" field.
+func (_c *PolicyVersionCreate) SetAddedPurposes(v []string) *PolicyVersionCreate {
+	_c.mutation.SetAddedPurposes(v)
+	return _c
+}
+
 // SetPublishedAt sets the "published_at" field.
 func (_c *PolicyVersionCreate) SetPublishedAt(v time.Time) *PolicyVersionCreate {
 	_c.mutation.SetPublishedAt(v)
@@ -239,6 +245,10 @@ func (_c *PolicyVersionCreate) createSpec() (*PolicyVersion, *sqlgraph.CreateSpe
 		_spec.SetField(policyversion.FieldChangedPurposes, field.TypeJSON, value)
 		_node.ChangedPurposes = value
 	}
+	if value, ok := _c.mutation.AddedPurposes(); ok {
+		_spec.SetField(policyversion.FieldAddedPurposes, field.TypeJSON, value)
+		_node.AddedPurposes = value
+	}
 	if value, ok := _c.mutation.PublishedAt(); ok {
 		_spec.SetField(policyversion.FieldPublishedAt, field.TypeTime, value)
 		_node.PublishedAt = value
@@ -342,6 +352,9 @@ func (u *PolicyVersionUpsertOne) UpdateNewValues() *PolicyVersionUpsertOne {
 		}
 		if _, exists := u.create.mutation.ChangedPurposes(); exists {
 			s.SetIgnore(policyversion.FieldChangedPurposes)
+		}
+		if _, exists := u.create.mutation.AddedPurposes(); exists {
+			s.SetIgnore(policyversion.FieldAddedPurposes)
 		}
 		if _, exists := u.create.mutation.PublishedAt(); exists {
 			s.SetIgnore(policyversion.FieldPublishedAt)
@@ -591,6 +604,9 @@ func (u *PolicyVersionUpsertBulk) UpdateNewValues() *PolicyVersionUpsertBulk {
 			}
 			if _, exists := b.mutation.ChangedPurposes(); exists {
 				s.SetIgnore(policyversion.FieldChangedPurposes)
+			}
+			if _, exists := b.mutation.AddedPurposes(); exists {
+				s.SetIgnore(policyversion.FieldAddedPurposes)
 			}
 			if _, exists := b.mutation.PublishedAt(); exists {
 				s.SetIgnore(policyversion.FieldPublishedAt)

@@ -120,6 +120,9 @@ func (_u *PolicyVersionUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.ChangedPurposesCleared() {
 		_spec.ClearField(policyversion.FieldChangedPurposes, field.TypeJSON)
 	}
+	if _u.mutation.AddedPurposesCleared() {
+		_spec.ClearField(policyversion.FieldAddedPurposes, field.TypeJSON)
+	}
 	if _u.mutation.PublishedByCleared() {
 		_spec.ClearField(policyversion.FieldPublishedBy, field.TypeString)
 	}
@@ -266,6 +269,9 @@ func (_u *PolicyVersionUpdateOne) sqlSave(ctx context.Context) (_node *PolicyVer
 	}
 	if _u.mutation.ChangedPurposesCleared() {
 		_spec.ClearField(policyversion.FieldChangedPurposes, field.TypeJSON)
+	}
+	if _u.mutation.AddedPurposesCleared() {
+		_spec.ClearField(policyversion.FieldAddedPurposes, field.TypeJSON)
 	}
 	if _u.mutation.PublishedByCleared() {
 		_spec.ClearField(policyversion.FieldPublishedBy, field.TypeString)

@@ -38,8 +38,9 @@ type Gateway struct {
 	Log  *slog.Logger
 	// Noise is the statistics' noise source (consent.CryptoNoise when nil).
 	Noise consent.Noise
-	// Now is the statistics' clock, which dates budget spends (time.Now
-	// when nil; tests move the day on).
+	// Now is the gateway's clock (time.Now when nil; tests move it on): it
+	// dates budget spends, and tells the engine which policy versions are
+	// in force, and so how each consent stands.
 	Now func() time.Time
 	// DemoTokens are offered by GraphiQL's role switcher (-demo only).
 	DemoTokens []graphiql.Token
@@ -81,7 +82,7 @@ func (gw Gateway) Handlers() Handlers {
 	if gw.Pool != nil { // go_sql_*: connections open, in use, idle, and waits for one
 		reg.MustRegister(collectors.NewDBStatsCollector(gw.Pool, "consentgate"))
 	}
-	engine := consent.NewEngine(gw.Policy)
+	engine := consent.NewEngine(gw.Policy).WithClock(gw.Now)
 	gql := graph.NewServer(gw.Client, graph.Options{
 		Engine:     engine,
 		Masker:     NewMasker(gw.HashKey),

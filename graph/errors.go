@@ -33,6 +33,10 @@ var (
 	// ErrAlreadyRevoked: an operation is revoked once, and a revoked one is
 	// not approved.
 	ErrAlreadyRevoked = errors.New("the operation is already revoked")
+	// ErrNotNotified: an acknowledgement of, or objection to, a policy
+	// version the applicant was not notified of (it changes no purpose, or
+	// took effect before they registered).
+	ErrNotNotified = errors.New("the applicant was not notified of this policy version: it changes no purpose, or took effect before they registered")
 	// ErrAlreadyApproved: an operation is approved once.
 	ErrAlreadyApproved = errors.New("the operation is already approved")
 )

@@ -231,8 +231,11 @@ type ComplexityRoot struct {
 	}
 
 	ConsentStanding struct {
+		Applies       func(childComplexity int) int
 		Basis         func(childComplexity int) int
 		PolicyVersion func(childComplexity int) int
+		Status        func(childComplexity int) int
+		VoidFrom      func(childComplexity int) int
 	}
 
 	EmergencyContact struct {
@@ -306,6 +309,7 @@ type ComplexityRoot struct {
 		FilePrivacyRequest       func(childComplexity int, kind privacyrequest.Kind, changes *ent.UpdateApplicantInput) int
 		HandlePrivacyRequest     func(childComplexity int, id int, status privacyrequest.Status, rejectionReason *string) int
 		MoveApplication          func(childComplexity int, id int, status application.Status) int
+		ObjectToPolicyVersion    func(childComplexity int, version string) int
 		PublishPolicyVersion     func(childComplexity int, input model.PublishPolicyVersionInput) int
 		RefuseQuestion           func(childComplexity int, id int, rule question.RefusalRule, note *string) int
 		RegisterOperation        func(childComplexity int, input model.RegisterOperationInput) int
@@ -355,10 +359,12 @@ type ComplexityRoot struct {
 	PolicyNotice struct {
 		AcknowledgedAt func(childComplexity int) int
 		InForce        func(childComplexity int) int
+		ObjectedAt     func(childComplexity int) int
 		PolicyVersion  func(childComplexity int) int
 	}
 
 	PolicyVersion struct {
+		AddedPurposes   func(childComplexity int) int
 		ChangedPurposes func(childComplexity int) int
 		EffectiveAt     func(childComplexity int) int
 		ID              func(childComplexity int) int
@@ -565,6 +571,7 @@ type MutationResolver interface {
 	RevokeOperation(ctx context.Context, id int, reason string) (*ent.Operation, error)
 	PublishPolicyVersion(ctx context.Context, input model.PublishPolicyVersionInput) (*ent.PolicyVersion, error)
 	AcknowledgePolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error)
+	ObjectToPolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error)
 	FilePrivacyRequest(ctx context.Context, kind privacyrequest.Kind, changes *ent.UpdateApplicantInput) (*ent.PrivacyRequest, error)
 	HandlePrivacyRequest(ctx context.Context, id int, status privacyrequest.Status, rejectionReason *string) (*ent.PrivacyRequest, error)
 	AskQuestion(ctx context.Context, jobID int, text string) (*ent.Question, error)
@@ -1427,6 +1434,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Consent.WithheldCategory(childComplexity), true
 
+	case "ConsentStanding.applies":
+		if e.ComplexityRoot.ConsentStanding.Applies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStanding.Applies(childComplexity), true
 	case "ConsentStanding.basis":
 		if e.ComplexityRoot.ConsentStanding.Basis == nil {
 			break
@@ -1439,6 +1452,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsentStanding.PolicyVersion(childComplexity), true
+	case "ConsentStanding.status":
+		if e.ComplexityRoot.ConsentStanding.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStanding.Status(childComplexity), true
+	case "ConsentStanding.voidFrom":
+		if e.ComplexityRoot.ConsentStanding.VoidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentStanding.VoidFrom(childComplexity), true
 
 	case "EmergencyContact.name":
 		if e.ComplexityRoot.EmergencyContact.Name == nil {
@@ -1811,6 +1836,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveApplication(childComplexity, args["id"].(int), args["status"].(application.Status)), true
+	case "Mutation.objectToPolicyVersion":
+		if e.ComplexityRoot.Mutation.ObjectToPolicyVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_objectToPolicyVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ObjectToPolicyVersion(childComplexity, args["version"].(string)), true
 	case "Mutation.publishPolicyVersion":
 		if e.ComplexityRoot.Mutation.PublishPolicyVersion == nil {
 			break
@@ -2070,6 +2106,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PolicyNotice.InForce(childComplexity), true
+	case "PolicyNotice.objectedAt":
+		if e.ComplexityRoot.PolicyNotice.ObjectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyNotice.ObjectedAt(childComplexity), true
 	case "PolicyNotice.policyVersion":
 		if e.ComplexityRoot.PolicyNotice.PolicyVersion == nil {
 			break
@@ -2077,6 +2119,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PolicyNotice.PolicyVersion(childComplexity), true
 
+	case "PolicyVersion.addedPurposes":
+		if e.ComplexityRoot.PolicyVersion.AddedPurposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyVersion.AddedPurposes(childComplexity), true
 	case "PolicyVersion.changedPurposes":
 		if e.ComplexityRoot.PolicyVersion.ChangedPurposes == nil {
 			break
@@ -5295,6 +5343,10 @@ type PolicyVersion implements Node {
   """
   changedPurposes: [String!]
   """
+  Of changed_purposes, those this version adds (§4 codes): like a change of EMPLOYER_PROVISION, they stand on no deemed agreement.
+  """
+  addedPurposes: [String!]
+  """
   When it was published (its notice period starts).
   """
   publishedAt: Time!
@@ -6329,7 +6381,7 @@ extend type Mutation {
 input PublishPolicyVersionInput {
   "Identifier, e.g. \"2026-04\"; unique."
   version: String!
-  "When it takes effect: now or later, never in the past."
+  "When it takes effect: no sooner than the policy's notice period (policyChanges.noticePeriod, default 30 days) after now; sooner is refused (NOTICE_PERIOD)."
   effectiveAt: Time!
   "What changed, for applicants."
   summary: String!
@@ -6339,13 +6391,23 @@ input PublishPolicyVersionInput {
   text: String!
   "The purposes (§4) whose use this version adds or changes."
   changedPurposes: [Purpose!]!
+  """
+  Of those, the purposes this version adds (counted as changed too). Like a
+  change of EMPLOYER_PROVISION, an added purpose stands on no deemed
+  agreement: grants given before the version stop applying at its effective
+  time until the applicant grants again or acknowledges the version.
+  """
+  addedPurposes: [Purpose!]
 }
 
 """
 A policy version an applicant is told about: one published after they
-registered that changes purposes of use. Until they acknowledge it, their
+registered that changes purposes of use, at least the notice period before
+it takes effect. Unless they acknowledge it or object to it, their
 consents for those purposes stand on deemed agreement from its effective
-time (§8: who does not request deletion after a change is deemed to agree).
+time (§8: who does not request deletion after a change is deemed to agree),
+except for a change of EMPLOYER_PROVISION or an added purpose, which need
+an explicit grant.
 """
 type PolicyNotice {
   policyVersion: PolicyVersion!
@@ -6353,6 +6415,22 @@ type PolicyNotice {
   inForce: Boolean!
   "When the applicant acknowledged it; null until they do."
   acknowledgedAt: Time
+  "When the applicant objected to it (objectToPolicyVersion, or a deletion request filed after it was published); null if they did not."
+  objectedAt: Time
+}
+
+"How a consent ledger entry stands under the policy versions, as the engine applies it."
+enum StandingStatus {
+  "Given under the version in force, or re-affirmed for the version that changed its purpose: applies."
+  EXPLICIT
+  "A version in force changed its purpose; the applicant neither acknowledged nor objected: applies on deemed agreement (§8)."
+  DEEMED
+  "The applicant objected to a version that changed its purpose: withdrawn from that version's effective time."
+  OBJECTED
+  "A version in force changed EMPLOYER_PROVISION or added the purpose after the grant: no deemed agreement, it no longer applies until the applicant grants again."
+  EXPLICIT_GRANT_REQUIRED
+  "A withdrawal: releases nothing."
+  WITHDRAWN
 }
 
 "On which basis a consent ledger entry stands today, and under which policy version."
@@ -6360,11 +6438,17 @@ type ConsentStanding {
   """
   EXPLICIT: as the applicant gave it, or re-affirmed by acknowledging the
   version that changed its purpose. DEEMED: a version in force changed the
-  purpose after the entry, and the applicant neither acknowledged it nor
-  asked for deletion since it was published.
+  purpose after the entry, and the applicant neither acknowledged nor
+  objected to it. Whether the entry applies is status and applies.
   """
   basis: ConsentBasis!
   policyVersion: PolicyVersion!
+  "How the entry stands now, as the engine applies it."
+  status: StandingStatus!
+  "Whether the entry is a grant the engine applies now (false for a withdrawal, an objected grant and one that needs an explicit grant)."
+  applies: Boolean!
+  "When a grant stops applying (a version it does not stand under takes effect); null if no such version is published."
+  voidFrom: Time
 }
 
 extend type Consent {
@@ -6388,6 +6472,13 @@ extend type Mutation {
   publishPolicyVersion(input: PublishPolicyVersionInput!): PolicyVersion!
   "Acknowledges a policy version the applicant behind the token was notified of."
   acknowledgePolicyVersion(version: String!): PolicyNotice!
+  """
+  Objects to a policy version the applicant behind the token was notified
+  of, while it is in its notice period or in force: withdraws the purposes it
+  changed (every employer, for EMPLOYER_PROVISION) from its effective time,
+  at once if it is in force.
+  """
+  objectToPolicyVersion(version: String!): PolicyNotice!
 }
 `, BuiltIn: false},
 	{Name: "../schema/privacy_request.graphqls", Input: `"An arbitrary JSON object."
@@ -6971,6 +7062,12 @@ func (ec *executionContext) childFields_ConsentStanding(ctx context.Context, fie
 		return ec.fieldContext_ConsentStanding_basis(ctx, field)
 	case "policyVersion":
 		return ec.fieldContext_ConsentStanding_policyVersion(ctx, field)
+	case "status":
+		return ec.fieldContext_ConsentStanding_status(ctx, field)
+	case "applies":
+		return ec.fieldContext_ConsentStanding_applies(ctx, field)
+	case "voidFrom":
+		return ec.fieldContext_ConsentStanding_voidFrom(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentStanding", field.Name)
 }
@@ -7155,6 +7252,8 @@ func (ec *executionContext) childFields_PolicyNotice(ctx context.Context, field 
 		return ec.fieldContext_PolicyNotice_inForce(ctx, field)
 	case "acknowledgedAt":
 		return ec.fieldContext_PolicyNotice_acknowledgedAt(ctx, field)
+	case "objectedAt":
+		return ec.fieldContext_PolicyNotice_objectedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PolicyNotice", field.Name)
 }
@@ -7173,6 +7272,8 @@ func (ec *executionContext) childFields_PolicyVersion(ctx context.Context, field
 		return ec.fieldContext_PolicyVersion_textDigest(ctx, field)
 	case "changedPurposes":
 		return ec.fieldContext_PolicyVersion_changedPurposes(ctx, field)
+	case "addedPurposes":
+		return ec.fieldContext_PolicyVersion_addedPurposes(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_PolicyVersion_publishedAt(ctx, field)
 	}
@@ -7902,6 +8003,20 @@ func (ec *executionContext) field_Mutation_moveApplication_args(ctx context.Cont
 		return nil, err
 	}
 	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_objectToPolicyVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg0
 	return args, nil
 }
 
@@ -12136,6 +12251,75 @@ func (ec *executionContext) fieldContext_ConsentStanding_policyVersion(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ConsentStanding_status(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStanding_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StandingStatus) graphql.Marshaler {
+			return ec.marshalNStandingStatus2consentgateᚋgraphᚋmodelᚐStandingStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStanding_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentStanding", field, false, false, "StandingStatus")
+}
+
+func (ec *executionContext) _ConsentStanding_applies(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStanding_applies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStanding_applies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentStanding", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ConsentStanding_voidFrom(ctx context.Context, field graphql.CollectedField, obj *model.ConsentStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentStanding_voidFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentStanding_voidFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsentStanding", field, false, false, "Time")
+}
+
 func (ec *executionContext) _EmergencyContact_name(ctx context.Context, field graphql.CollectedField, obj *schematype.EmergencyContact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13805,6 +13989,50 @@ func (ec *executionContext) fieldContext_Mutation_acknowledgePolicyVersion(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_objectToPolicyVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_objectToPolicyVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ObjectToPolicyVersion(ctx, fc.Args["version"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PolicyNotice) graphql.Marshaler {
+			return ec.marshalNPolicyNotice2ᚖconsentgateᚋgraphᚋmodelᚐPolicyNotice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_objectToPolicyVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyNotice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_objectToPolicyVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_filePrivacyRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14680,6 +14908,29 @@ func (ec *executionContext) fieldContext_PolicyNotice_acknowledgedAt(_ context.C
 	return graphql.NewScalarFieldContext("PolicyNotice", field, false, false, "Time")
 }
 
+func (ec *executionContext) _PolicyNotice_objectedAt(ctx context.Context, field graphql.CollectedField, obj *model.PolicyNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyNotice_objectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObjectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyNotice_objectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyNotice", field, false, false, "Time")
+}
+
 func (ec *executionContext) _PolicyVersion_id(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyVersion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14815,6 +15066,29 @@ func (ec *executionContext) _PolicyVersion_changedPurposes(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_PolicyVersion_changedPurposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyVersion_addedPurposes(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyVersion_addedPurposes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddedPurposes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyVersion_addedPurposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PolicyVersion", field, false, false, "String")
 }
 
@@ -26562,7 +26836,7 @@ func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "text", "changedPurposes"}
+	fieldsInOrder := [...]string{"version", "effectiveAt", "summary", "textDigest", "text", "changedPurposes", "addedPurposes"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26611,6 +26885,13 @@ func (ec *executionContext) unmarshalInputPublishPolicyVersionInput(ctx context.
 				return it, err
 			}
 			it.ChangedPurposes = data
+		case "addedPurposes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addedPurposes"))
+			data, err := ec.unmarshalOPurpose2ᚕconsentgateᚋentᚋconsentᚐPurposeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddedPurposes = data
 		}
 	}
 	return it, nil
@@ -29056,6 +29337,21 @@ func (ec *executionContext) _ConsentStanding(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "status":
+			out.Values[i] = ec._ConsentStanding_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applies":
+			out.Values[i] = ec._ConsentStanding_applies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voidFrom":
+			out.Values[i] = ec._ConsentStanding_voidFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29589,6 +29885,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "objectToPolicyVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_objectToPolicyVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "filePrivacyRequest":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_filePrivacyRequest(ctx, field)
@@ -29896,6 +30199,11 @@ func (ec *executionContext) _PolicyNotice(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "objectedAt":
+			out.Values[i] = ec._PolicyNotice_objectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -29951,6 +30259,11 @@ func (ec *executionContext) _PolicyVersion(ctx context.Context, sel ast.Selectio
 			}
 		case "changedPurposes":
 			out.Values[i] = ec._PolicyVersion_changedPurposes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addedPurposes":
+			out.Values[i] = ec._PolicyVersion_addedPurposes(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -32221,6 +32534,16 @@ func (ec *executionContext) unmarshalNRole2consentgateᚋgraphᚋmodelᚐRole(ct
 }
 
 func (ec *executionContext) marshalNRole2consentgateᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStandingStatus2consentgateᚋgraphᚋmodelᚐStandingStatus(ctx context.Context, v any) (model.StandingStatus, error) {
+	var res model.StandingStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStandingStatus2consentgateᚋgraphᚋmodelᚐStandingStatus(ctx context.Context, sel ast.SelectionSet, v model.StandingStatus) graphql.Marshaler {
 	return v
 }
 

@@ -210,9 +210,10 @@ func (g *fieldGuard) InterceptResponse(ctx context.Context, next graphql.Respons
 		st.purposes = g.engine.PurposesOf(v)
 	}
 	st.stages = v.Role == consent.Employer && v.Org != "" && slices.Contains(st.purposes, consent.EmployerProvision)
-	// One time for the whole operation: its row rules and its decisions
-	// agree on which provisions have ended.
-	ctx = rule.WithNow(ctx, time.Now())
+	// One time for the whole operation, the engine's: its row rules and its
+	// decisions agree on which provisions have ended and how each consent
+	// stands under the policy versions.
+	ctx = rule.WithNow(ctx, g.engine.Now())
 	ctx = context.WithValue(ctx, stateKey{}, st)
 	ctx = records.WithSealer(ctx, g.sealer)
 	if v.Role == consent.Employer && v.Org != "" {

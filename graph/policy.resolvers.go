@@ -25,7 +25,8 @@ func (r *consentResolver) Standing(ctx context.Context, obj *ent.Consent) (*mode
 // PublishPolicyVersion is the resolver for the publishPolicyVersion field.
 func (r *mutationResolver) PublishPolicyVersion(ctx context.Context, input model.PublishPolicyVersionInput) (*ent.PolicyVersion, error) {
 	return r.clientFrom(ctx).PolicyVersion.Create().SetVersion(input.Version).SetEffectiveAt(input.EffectiveAt).
-		SetSummary(input.Summary).SetTextDigest(input.TextDigest).SetText(input.Text).SetChangedPurposes(purposeStrings(input.ChangedPurposes)).Save(ctx)
+		SetSummary(input.Summary).SetTextDigest(input.TextDigest).SetText(input.Text).SetChangedPurposes(purposeStrings(input.ChangedPurposes)).
+		SetAddedPurposes(purposeStrings(input.AddedPurposes)).Save(ctx)
 }
 
 // AcknowledgePolicyVersion is the resolver for the acknowledgePolicyVersion field.
@@ -37,9 +38,18 @@ func (r *mutationResolver) AcknowledgePolicyVersion(ctx context.Context, version
 	return acknowledge(ctx, r.clientFrom(ctx), me, version)
 }
 
+// ObjectToPolicyVersion is the resolver for the objectToPolicyVersion field.
+func (r *mutationResolver) ObjectToPolicyVersion(ctx context.Context, version string) (*model.PolicyNotice, error) {
+	me, err := r.self(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return object(ctx, r.clientFrom(ctx), me, version)
+}
+
 // PolicyVersionInForce is the resolver for the policyVersionInForce field.
 func (r *queryResolver) PolicyVersionInForce(ctx context.Context) (*ent.PolicyVersion, error) {
-	return policyVersionInForce(ctx, r.client)
+	return policyVersionInForce(ctx, r.client, r.now())
 }
 
 // PolicyVersions is the resolver for the policyVersions field.

@@ -31,6 +31,11 @@ func (r *mutationResolver) FilePrivacyRequest(ctx context.Context, kind privacyr
 		}
 		create.SetProposedChanges(raw) // validated by hooks.ProposedChanges
 	}
+	if kind == privacyrequest.KindDELETION {
+		if err := objectByDeletion(ctx, r.clientFrom(ctx), me); err != nil {
+			return nil, err
+		}
+	}
 	return create.Save(ctx)
 }
 

@@ -9,6 +9,7 @@ import (
 	"consentgate/consent"
 	"consentgate/ent"
 	"consentgate/ent/privacy"
+	"consentgate/ent/rule"
 )
 
 // release is one category of one subject's data released, plain or masked.
@@ -69,7 +70,7 @@ func (g *fieldGuard) record(ctx context.Context, st *requestState) (written int,
 	// The policy version in force at request time (§8); the policy file's
 	// own before any is published.
 	version := g.engine.Policy().Version
-	if pv, err := policyVersionInForce(allow, g.client); err != nil {
+	if pv, err := policyVersionInForce(allow, g.client, rule.Now(ctx)); err != nil {
 		return 0, err
 	} else if pv != nil {
 		version = pv.Version

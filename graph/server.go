@@ -282,6 +282,8 @@ func classify(err error) (code, msg string) {
 	var fieldErr *validate.FieldError
 	var entValidation *ent.ValidationError
 	switch {
+	case errors.Is(err, hooks.ErrNoticePeriod) && errors.As(err, &fieldErr):
+		return "NOTICE_PERIOD", fieldErr.Error()
 	case errors.As(err, &fieldErr):
 		return "BAD_USER_INPUT", fieldErr.Error()
 	case errors.As(err, &entValidation):
@@ -321,6 +323,8 @@ func classify(err error) (code, msg string) {
 		return "CONFLICT", ErrAlreadyRevoked.Error()
 	case errors.Is(err, ErrAlreadyApproved):
 		return "CONFLICT", ErrAlreadyApproved.Error()
+	case errors.Is(err, ErrNotNotified):
+		return "BAD_USER_INPUT", ErrNotNotified.Error()
 	case unavailable(err): // before Deny: a rule that could not read the database refuses nothing
 		return "UNAVAILABLE", "the database is unavailable; retry later"
 	case errors.Is(err, privacy.Deny):

@@ -200,7 +200,8 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		rows, err := g.clientFrom(ctx).ConsentState.Query().
 			Where(consentstate.ApplicantIDIn(missing...), consentstate.PurposeIn(purposes...), rule.Towards(ctx, st.viewer.Org)).
 			Select(consentstate.FieldApplicantID, consentstate.FieldPurpose, consentstate.FieldRecipientID,
-				consentstate.FieldCategory, consentstate.FieldConsentID, consentstate.FieldGranted).
+				consentstate.FieldCategory, consentstate.FieldConsentID, consentstate.FieldGranted,
+				consentstate.FieldAppliesFrom, consentstate.FieldVoidFrom).
 			All(privacy.DecisionContext(ctx, privacy.Allow))
 		g.metrics.stateRead(time.Since(started), err)
 		if err != nil {
@@ -210,6 +211,12 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		for _, r := range rows {
 			e := consent.Entry{Seq: int64(r.ConsentID), Purpose: consent.Purpose(r.Purpose),
 				Category: consent.Category(r.Category), Granted: r.Granted}
+			if r.AppliesFrom != nil {
+				e.From = *r.AppliesFrom
+			}
+			if r.VoidFrom != nil {
+				e.Until = *r.VoidFrom
+			}
 			if r.RecipientID != 0 { // towards the viewer's organisation: the query kept no other
 				e.Recipient = st.viewer.Org
 			}
@@ -230,7 +237,7 @@ func (g *fieldGuard) loadConsents(ctx context.Context, st *requestState, ids []i
 		}
 	}
 	for _, id := range missing {
-		c := consent.State(lines[id]...)
+		c := consent.StateAt(rule.Now(ctx), lines[id]...)
 		self := g.isSelf(ctx, st, id)
 		b := bases[id].basis
 		sub := &subjectState{consents: c, self: self, basis: b, grant: bases[id].id, failed: failed, stage: stages[id], appStages: appStages[id]}

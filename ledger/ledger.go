@@ -22,6 +22,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -29,6 +31,8 @@ import (
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/consentstate"
 	"consentgate/ent/hook"
+	"consentgate/ent/policyversion"
+	"consentgate/ent/predicate"
 	"consentgate/ent/privacy"
 )
 
@@ -98,9 +102,39 @@ const batch = 500
 // the ledger's order (a greater id). The rule is applied by the database
 // in the write itself (an upsert whose update is conditional), so that
 // concurrent appends for the same key leave the later entry in force
-// whichever commits first. Entries may come in any order.
+// whichever commits first. Entries may come in any order, but an
+// objection (Pending) voids only the grants folded before it: Rebuild
+// folds in the ledger's order.
+//
+// The fold also keeps each grant's standing under the policy versions
+// (policy §8): a grant stops standing (the line's void_from) at the
+// effective time of the first version that needs an explicit grant for its
+// purpose (Explicit) and came after the version it was given under.
 func Apply(ctx context.Context, client *ent.Client, entries ...*ent.Consent) error {
 	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	versions, err := loadVersions(ctx, client)
+	if err != nil {
+		return err
+	}
+	var plain []*ent.Consent
+	for _, c := range entries {
+		if Pending(c) {
+			if err := flush(ctx, client, versions, plain); err != nil {
+				return err
+			}
+			plain = nil
+			if err := object(ctx, client, c); err != nil {
+				return err
+			}
+			continue
+		}
+		plain = append(plain, c)
+	}
+	return flush(ctx, client, versions, plain)
+}
+
+// flush folds entries that take effect when recorded.
+func flush(ctx context.Context, client *ent.Client, versions map[int]*ent.PolicyVersion, entries []*ent.Consent) error {
 	for len(entries) > 0 {
 		// One statement may not update the same line twice: a repeated key
 		// starts the next statement.
@@ -118,7 +152,7 @@ func Apply(ctx context.Context, client *ent.Client, entries ...*ent.Consent) err
 			k := keyOf(c)
 			builders[i] = client.ConsentState.Create().
 				SetApplicantID(k.applicant).SetPurpose(consentstate.Purpose(k.purpose)).SetRecipientID(k.recipient).
-				SetCategory(k.category).SetConsentID(c.ID).SetGranted(c.Granted)
+				SetCategory(k.category).SetConsentID(c.ID).SetGranted(c.Granted).SetNillableVoidFrom(voidFrom(c, versions))
 		}
 		err := client.ConsentState.CreateBulk(builders...).OnConflict(
 			sql.ConflictColumns(consentstate.FieldApplicantID, consentstate.FieldPurpose,
@@ -126,6 +160,8 @@ func Apply(ctx context.Context, client *ent.Client, entries ...*ent.Consent) err
 			sql.ResolveWith(func(u *sql.UpdateSet) {
 				u.SetExcluded(consentstate.FieldConsentID)
 				u.SetExcluded(consentstate.FieldGranted)
+				u.SetExcluded(consentstate.FieldVoidFrom)
+				u.SetNull(consentstate.FieldAppliesFrom)
 			}),
 			sql.UpdateWhere(sql.ExprP(consentstate.Table+"."+consentstate.FieldConsentID+" < excluded."+consentstate.FieldConsentID)),
 		).Exec(ctx)
@@ -135,4 +171,123 @@ func Apply(ctx context.Context, client *ent.Client, entries ...*ent.Consent) err
 		entries = entries[n:]
 	}
 	return nil
+}
+
+// Pending reports whether a ledger entry is an objection to a policy
+// version: a withdrawal with its own effective time, the version's (or
+// when it was filed, if the version was in force by then).
+func Pending(c *ent.Consent) bool { return c.EffectiveAt != nil }
+
+// object folds an objection (a withdrawal of the whole purpose for all
+// employers, effective at the version's effective time, or when filed if
+// later): every grant of the purpose folded before it,
+// towards any recipient, stops standing at that time (void_from), and the
+// line of its own key, if there is none, is the withdrawal from then on
+// (applies_from). A grant appended after it replaces its line as usual.
+func object(ctx context.Context, client *ent.Client, c *ent.Consent) error {
+	at := *c.EffectiveAt
+	_, err := client.ConsentState.Update().Where(consentstate.ApplicantID(c.ApplicantID),
+		consentstate.PurposeEQ(consentstate.Purpose(c.Purpose)), consentstate.Category(""), consentstate.Granted(true),
+		predicate.ConsentState(sql.FieldLT(consentstate.FieldConsentID, c.ID)), consentstate.Or(consentstate.VoidFromIsNil(), consentstate.VoidFromGT(at))).
+		SetVoidFrom(at).Save(ctx)
+	if err != nil {
+		return err
+	}
+	k := keyOf(c)
+	exists, err := client.ConsentState.Query().Where(consentstate.ApplicantID(k.applicant),
+		consentstate.PurposeEQ(consentstate.Purpose(k.purpose)), consentstate.RecipientID(k.recipient),
+		consentstate.Category(k.category)).Exist(ctx)
+	if err != nil || exists {
+		return err
+	}
+	return client.ConsentState.Create().SetApplicantID(k.applicant).SetPurpose(consentstate.Purpose(k.purpose)).
+		SetRecipientID(k.recipient).SetCategory(k.category).SetConsentID(c.ID).SetGranted(false).SetAppliesFrom(at).Exec(ctx)
+}
+
+// Explicit returns the purposes a policy version changed under which a
+// grant given before it has no deemed standing (policy §8 deems agreement
+// only to a change of purpose; APPI asks actual consent for provision to
+// third parties and for a new purpose): EMPLOYER_PROVISION, if it changed
+// it, and every purpose it added.
+func Explicit(v *ent.PolicyVersion) []string {
+	out := slices.Clone(v.AddedPurposes)
+	if slices.Contains(v.ChangedPurposes, string(entconsent.PurposeEMPLOYER_PROVISION)) && !slices.Contains(out, string(entconsent.PurposeEMPLOYER_PROVISION)) {
+		out = append(out, string(entconsent.PurposeEMPLOYER_PROVISION))
+	}
+	return out
+}
+
+// loadVersions reads the published policy versions (few), by id.
+func loadVersions(ctx context.Context, client *ent.Client) (map[int]*ent.PolicyVersion, error) {
+	vs, err := client.PolicyVersion.Query().Select(policyversion.FieldEffectiveAt, policyversion.FieldChangedPurposes,
+		policyversion.FieldAddedPurposes).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the policy versions: %w", err)
+	}
+	out := make(map[int]*ent.PolicyVersion, len(vs))
+	for _, v := range vs {
+		out[v.ID] = v
+	}
+	return out, nil
+}
+
+// voidFrom returns when a grant stops standing: the earliest effective
+// time of a version that needs an explicit grant for its purpose and takes
+// effect after the version the grant was given under; nil if none does
+// (and for a withdrawal).
+func voidFrom(c *ent.Consent, versions map[int]*ent.PolicyVersion) *time.Time {
+	given, ok := versions[c.PolicyVersionID]
+	if !c.Granted || !ok {
+		return nil
+	}
+	var out *time.Time
+	for _, v := range versions {
+		if v.EffectiveAt.After(given.EffectiveAt) && slices.Contains(Explicit(v), string(c.Purpose)) &&
+			(out == nil || v.EffectiveAt.Before(*out)) {
+			at := v.EffectiveAt
+			out = &at
+		}
+	}
+	return out
+}
+
+// VoidOnPublish keeps the state's standing when a version is published:
+// from its effective time, the grants it gives no deemed standing
+// (Explicit) and that were given under an earlier version stop standing
+// (the same rule as Apply's, for the lines already folded).
+func VoidOnPublish() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.PolicyVersionFunc(func(ctx context.Context, m *ent.PolicyVersionMutation) (ent.Value, error) {
+			val, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			v, ok := val.(*ent.PolicyVersion)
+			if !ok {
+				return nil, fmt.Errorf("ledger: unexpected value %T", val)
+			}
+			purposes := Explicit(v)
+			if len(purposes) == 0 {
+				return val, nil
+			}
+			ps := make([]consentstate.Purpose, len(purposes))
+			for i, p := range purposes {
+				ps[i] = consentstate.Purpose(p)
+			}
+			ctx = privacy.DecisionContext(ctx, privacy.Allow)
+			client := m.Client()
+			earlier, err := client.PolicyVersion.Query().Where(policyversion.EffectiveAtLT(v.EffectiveAt)).IDs(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("reading the policy versions: %w", err)
+			}
+			_, err = client.ConsentState.Update().Where(consentstate.PurposeIn(ps...), consentstate.Granted(true),
+				consentstate.Or(consentstate.VoidFromIsNil(), consentstate.VoidFromGT(v.EffectiveAt)),
+				consentstate.HasEntryWith(entconsent.PolicyVersionIDIn(earlier...))).
+				SetVoidFrom(v.EffectiveAt).Save(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("keeping the consent state: %w", err)
+			}
+			return val, nil
+		})
+	}, ent.OpCreate)
 }

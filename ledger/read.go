@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -29,27 +30,46 @@ func InForce(s *sql.Selector) {
 // layer: callers decide who may see the result.
 func Current(ctx context.Context, client *ent.Client, applicantID int) ([]*ent.Consent, error) {
 	current, err := client.Consent.Query().Where(entconsent.ApplicantID(applicantID)).Unique(false).Order(InForce).
-		WithEmployer().WithPolicyVersion().All(privacy.DecisionContext(ctx, privacy.Allow))
+		WithEmployer().WithPolicyVersion().WithState().All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, fmt.Errorf("reading the consent state: %w", err)
 	}
 	return current, nil
 }
 
-// StateOf returns the consent state of the entries Current returned, for
-// the engine: each entry's recipient is its employer's external id.
-func StateOf(current []*ent.Consent) consent.Consents {
+// StateOf returns the consent state of the entries Current returned as it
+// stands at now, for the engine: each entry's recipient is its employer's
+// external id.
+func StateOf(current []*ent.Consent, now time.Time) consent.Consents {
 	lines := make([]consent.Entry, len(current))
 	for i, c := range current {
-		lines[i] = consent.Entry{Seq: int64(c.ID), Purpose: consent.Purpose(c.Purpose), Granted: c.Granted}
-		if emp := c.Edges.Employer; emp != nil {
-			lines[i].Recipient = emp.ExternalID
-		}
-		if c.WithheldCategory != nil {
-			lines[i].Category = consent.Category(*c.WithheldCategory)
-		}
+		lines[i] = EntryOf(c)
 	}
-	return consent.State(lines...)
+	return consent.StateAt(now, lines...)
+}
+
+// EntryOf returns the engine's line of a ledger entry Current returned
+// (with its employer and state line).
+func EntryOf(c *ent.Consent) consent.Entry {
+	l := consent.Entry{Seq: int64(c.ID), Purpose: consent.Purpose(c.Purpose), Granted: c.Granted}
+	if emp := c.Edges.Employer; emp != nil {
+		l.Recipient = emp.ExternalID
+	}
+	if c.WithheldCategory != nil {
+		l.Category = consent.Category(*c.WithheldCategory)
+	}
+	if st := c.Edges.State; st != nil {
+		l.From = timeOf(st.AppliesFrom)
+		l.Until = timeOf(st.VoidFrom)
+	}
+	return l
+}
+
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
 
 // Recipients returns the employers a subject's consent state names for the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
@@ -71,7 +72,8 @@ func rebuild(ctx context.Context, client *ent.Client) error {
 	for {
 		entries, err := client.Consent.Query().Where(entconsent.IDGT(after)).Order(ent.Asc(entconsent.FieldID)).Limit(chunk).
 			Select(entconsent.FieldApplicantID, entconsent.FieldPurpose, entconsent.FieldEmployerID,
-				entconsent.FieldWithheldCategory, entconsent.FieldGranted).All(ctx)
+				entconsent.FieldWithheldCategory, entconsent.FieldGranted, entconsent.FieldPolicyVersionID,
+				entconsent.FieldRecordedAt, entconsent.FieldEffectiveAt).All(ctx)
 		if err != nil {
 			return fmt.Errorf("reading the consent ledger: %w", err)
 		}
@@ -135,20 +137,38 @@ func Verify(ctx context.Context, client *ent.Client) ([]Difference, error) {
 	return out, nil
 }
 
-// line is what a state line says: the entry in force and its grant.
+// line is what a state line says: the entry in force, its grant, and
+// when it applies from and stands until (zero: at once, for ever).
 type line struct {
-	entry   int
-	granted bool
+	entry       int
+	granted     bool
+	from, until int64 // Unix microseconds
 }
 
 func describe(l line) string {
+	var s string
 	switch {
 	case l.entry == 0:
 		return "none"
 	case l.granted:
-		return "entry " + strconv.Itoa(l.entry) + " granted"
+		s = "entry " + strconv.Itoa(l.entry) + " granted"
+	default:
+		s = "entry " + strconv.Itoa(l.entry) + " withdrawn"
 	}
-	return "entry " + strconv.Itoa(l.entry) + " withdrawn"
+	if l.from != 0 {
+		s += " from " + time.UnixMicro(l.from).UTC().Format(time.RFC3339)
+	}
+	if l.until != 0 {
+		s += " until " + time.UnixMicro(l.until).UTC().Format(time.RFC3339)
+	}
+	return s
+}
+
+func micros(t *time.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	return t.UnixMicro()
 }
 
 func lines(ctx context.Context, client *ent.Client) (map[key]line, error) {
@@ -159,7 +179,7 @@ func lines(ctx context.Context, client *ent.Client) (map[key]line, error) {
 	out := make(map[key]line, len(rows))
 	for _, r := range rows {
 		out[key{applicant: r.ApplicantID, recipient: r.RecipientID, purpose: entconsent.Purpose(r.Purpose), category: r.Category}] =
-			line{entry: r.ConsentID, granted: r.Granted}
+			line{entry: r.ConsentID, granted: r.Granted, from: micros(r.AppliesFrom), until: micros(r.VoidFrom)}
 	}
 	return out, nil
 }

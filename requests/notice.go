@@ -30,7 +30,7 @@ func (e *effects) notice(a *ent.Applicant) (*Notice, error) {
 	if err != nil {
 		return nil, err
 	}
-	state := ledger.StateOf(current)
+	state := ledger.StateOf(current, e.now)
 	employers := map[string]*ent.Employer{} // by external id, those the state names
 	for _, c := range current {
 		if emp := c.Edges.Employer; emp != nil {

@@ -37,6 +37,8 @@ const (
 	FieldPolicyVersionID = "policy_version_id"
 	// FieldApplicationID holds the string denoting the application_id field in the database.
 	FieldApplicationID = "application_id"
+	// FieldEffectiveAt holds the string denoting the effective_at field in the database.
+	FieldEffectiveAt = "effective_at"
 	// EdgeApplicant holds the string denoting the applicant edge name in mutations.
 	EdgeApplicant = "applicant"
 	// EdgeEmployer holds the string denoting the employer edge name in mutations.
@@ -99,6 +101,7 @@ var Columns = []string{
 	FieldEmployerID,
 	FieldPolicyVersionID,
 	FieldApplicationID,
+	FieldEffectiveAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -298,6 +301,11 @@ func ByPolicyVersionID(opts ...sql.OrderTermOption) OrderOption {
 // ByApplicationID orders the results by the application_id field.
 func ByApplicationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldApplicationID, opts...).ToFunc()
+}
+
+// ByEffectiveAt orders the results by the effective_at field.
+func ByEffectiveAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEffectiveAt, opts...).ToFunc()
 }
 
 // ByApplicantField orders the results by applicant field.

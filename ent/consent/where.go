@@ -85,6 +85,11 @@ func ApplicationID(v int) predicate.Consent {
 	return predicate.Consent(sql.FieldEQ(FieldApplicationID, v))
 }
 
+// EffectiveAt applies equality check predicate on the "effective_at" field. It's identical to EffectiveAtEQ.
+func EffectiveAt(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldEQ(FieldEffectiveAt, v))
+}
+
 // PurposeEQ applies the EQ predicate on the "purpose" field.
 func PurposeEQ(v Purpose) predicate.Consent {
 	return predicate.Consent(sql.FieldEQ(FieldPurpose, v))
@@ -323,6 +328,56 @@ func ApplicationIDIsNil() predicate.Consent {
 // ApplicationIDNotNil applies the NotNil predicate on the "application_id" field.
 func ApplicationIDNotNil() predicate.Consent {
 	return predicate.Consent(sql.FieldNotNull(FieldApplicationID))
+}
+
+// EffectiveAtEQ applies the EQ predicate on the "effective_at" field.
+func EffectiveAtEQ(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldEQ(FieldEffectiveAt, v))
+}
+
+// EffectiveAtNEQ applies the NEQ predicate on the "effective_at" field.
+func EffectiveAtNEQ(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldNEQ(FieldEffectiveAt, v))
+}
+
+// EffectiveAtIn applies the In predicate on the "effective_at" field.
+func EffectiveAtIn(vs ...time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldIn(FieldEffectiveAt, vs...))
+}
+
+// EffectiveAtNotIn applies the NotIn predicate on the "effective_at" field.
+func EffectiveAtNotIn(vs ...time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldNotIn(FieldEffectiveAt, vs...))
+}
+
+// EffectiveAtGT applies the GT predicate on the "effective_at" field.
+func EffectiveAtGT(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldGT(FieldEffectiveAt, v))
+}
+
+// EffectiveAtGTE applies the GTE predicate on the "effective_at" field.
+func EffectiveAtGTE(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldGTE(FieldEffectiveAt, v))
+}
+
+// EffectiveAtLT applies the LT predicate on the "effective_at" field.
+func EffectiveAtLT(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldLT(FieldEffectiveAt, v))
+}
+
+// EffectiveAtLTE applies the LTE predicate on the "effective_at" field.
+func EffectiveAtLTE(v time.Time) predicate.Consent {
+	return predicate.Consent(sql.FieldLTE(FieldEffectiveAt, v))
+}
+
+// EffectiveAtIsNil applies the IsNil predicate on the "effective_at" field.
+func EffectiveAtIsNil() predicate.Consent {
+	return predicate.Consent(sql.FieldIsNull(FieldEffectiveAt))
+}
+
+// EffectiveAtNotNil applies the NotNil predicate on the "effective_at" field.
+func EffectiveAtNotNil() predicate.Consent {
+	return predicate.Consent(sql.FieldNotNull(FieldEffectiveAt))
 }
 
 // HasApplicant applies the HasEdge predicate on the "applicant" edge.

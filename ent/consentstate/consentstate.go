@@ -29,6 +29,10 @@ const (
 	FieldConsentID = "consent_id"
 	// FieldGranted holds the string denoting the granted field in the database.
 	FieldGranted = "granted"
+	// FieldAppliesFrom holds the string denoting the applies_from field in the database.
+	FieldAppliesFrom = "applies_from"
+	// FieldVoidFrom holds the string denoting the void_from field in the database.
+	FieldVoidFrom = "void_from"
 	// EdgeApplicant holds the string denoting the applicant edge name in mutations.
 	EdgeApplicant = "applicant"
 	// EdgeEntry holds the string denoting the entry edge name in mutations.
@@ -60,6 +64,8 @@ var Columns = []string{
 	FieldCategory,
 	FieldConsentID,
 	FieldGranted,
+	FieldAppliesFrom,
+	FieldVoidFrom,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -152,6 +158,16 @@ func ByConsentID(opts ...sql.OrderTermOption) OrderOption {
 // ByGranted orders the results by the granted field.
 func ByGranted(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldGranted, opts...).ToFunc()
+}
+
+// ByAppliesFrom orders the results by the applies_from field.
+func ByAppliesFrom(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAppliesFrom, opts...).ToFunc()
+}
+
+// ByVoidFrom orders the results by the void_from field.
+func ByVoidFrom(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVoidFrom, opts...).ToFunc()
 }
 
 // ByApplicantField orders the results by applicant field.

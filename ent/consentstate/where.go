@@ -4,6 +4,7 @@ package consentstate
 
 import (
 	"consentgate/ent/predicate"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -77,6 +78,16 @@ func ConsentID(v int) predicate.ConsentState {
 // Granted applies equality check predicate on the "granted" field. It's identical to GrantedEQ.
 func Granted(v bool) predicate.ConsentState {
 	return predicate.ConsentState(sql.FieldEQ(FieldGranted, v))
+}
+
+// AppliesFrom applies equality check predicate on the "applies_from" field. It's identical to AppliesFromEQ.
+func AppliesFrom(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldEQ(FieldAppliesFrom, v))
+}
+
+// VoidFrom applies equality check predicate on the "void_from" field. It's identical to VoidFromEQ.
+func VoidFrom(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldEQ(FieldVoidFrom, v))
 }
 
 // ApplicantIDEQ applies the EQ predicate on the "applicant_id" field.
@@ -252,6 +263,106 @@ func GrantedEQ(v bool) predicate.ConsentState {
 // GrantedNEQ applies the NEQ predicate on the "granted" field.
 func GrantedNEQ(v bool) predicate.ConsentState {
 	return predicate.ConsentState(sql.FieldNEQ(FieldGranted, v))
+}
+
+// AppliesFromEQ applies the EQ predicate on the "applies_from" field.
+func AppliesFromEQ(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldEQ(FieldAppliesFrom, v))
+}
+
+// AppliesFromNEQ applies the NEQ predicate on the "applies_from" field.
+func AppliesFromNEQ(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldNEQ(FieldAppliesFrom, v))
+}
+
+// AppliesFromIn applies the In predicate on the "applies_from" field.
+func AppliesFromIn(vs ...time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldIn(FieldAppliesFrom, vs...))
+}
+
+// AppliesFromNotIn applies the NotIn predicate on the "applies_from" field.
+func AppliesFromNotIn(vs ...time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldNotIn(FieldAppliesFrom, vs...))
+}
+
+// AppliesFromGT applies the GT predicate on the "applies_from" field.
+func AppliesFromGT(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldGT(FieldAppliesFrom, v))
+}
+
+// AppliesFromGTE applies the GTE predicate on the "applies_from" field.
+func AppliesFromGTE(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldGTE(FieldAppliesFrom, v))
+}
+
+// AppliesFromLT applies the LT predicate on the "applies_from" field.
+func AppliesFromLT(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldLT(FieldAppliesFrom, v))
+}
+
+// AppliesFromLTE applies the LTE predicate on the "applies_from" field.
+func AppliesFromLTE(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldLTE(FieldAppliesFrom, v))
+}
+
+// AppliesFromIsNil applies the IsNil predicate on the "applies_from" field.
+func AppliesFromIsNil() predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldIsNull(FieldAppliesFrom))
+}
+
+// AppliesFromNotNil applies the NotNil predicate on the "applies_from" field.
+func AppliesFromNotNil() predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldNotNull(FieldAppliesFrom))
+}
+
+// VoidFromEQ applies the EQ predicate on the "void_from" field.
+func VoidFromEQ(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldEQ(FieldVoidFrom, v))
+}
+
+// VoidFromNEQ applies the NEQ predicate on the "void_from" field.
+func VoidFromNEQ(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldNEQ(FieldVoidFrom, v))
+}
+
+// VoidFromIn applies the In predicate on the "void_from" field.
+func VoidFromIn(vs ...time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldIn(FieldVoidFrom, vs...))
+}
+
+// VoidFromNotIn applies the NotIn predicate on the "void_from" field.
+func VoidFromNotIn(vs ...time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldNotIn(FieldVoidFrom, vs...))
+}
+
+// VoidFromGT applies the GT predicate on the "void_from" field.
+func VoidFromGT(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldGT(FieldVoidFrom, v))
+}
+
+// VoidFromGTE applies the GTE predicate on the "void_from" field.
+func VoidFromGTE(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldGTE(FieldVoidFrom, v))
+}
+
+// VoidFromLT applies the LT predicate on the "void_from" field.
+func VoidFromLT(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldLT(FieldVoidFrom, v))
+}
+
+// VoidFromLTE applies the LTE predicate on the "void_from" field.
+func VoidFromLTE(v time.Time) predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldLTE(FieldVoidFrom, v))
+}
+
+// VoidFromIsNil applies the IsNil predicate on the "void_from" field.
+func VoidFromIsNil() predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldIsNull(FieldVoidFrom))
+}
+
+// VoidFromNotNil applies the NotNil predicate on the "void_from" field.
+func VoidFromNotNil() predicate.ConsentState {
+	return predicate.ConsentState(sql.FieldNotNull(FieldVoidFrom))
 }
 
 // HasApplicant applies the HasEdge predicate on the "applicant" edge.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"consentgate/consent"
 	"consentgate/ent"
 	entconsent "consentgate/ent/consent"
 	"consentgate/ent/employer"
@@ -46,7 +47,7 @@ func StampConsent() ent.Hook {
 			if !ok {
 				// To the microsecond, what both databases keep: the entry
 				// the append returns is the one read back (its receipt too).
-				at = time.Now().Truncate(time.Microsecond)
+				at = Now(ctx).Truncate(time.Microsecond)
 				m.SetRecordedAt(at)
 			}
 			if _, ok := m.PolicyVersionID(); !ok {
@@ -62,4 +63,14 @@ func StampConsent() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate)
+}
+
+// Now returns the engine's time (consent.Engine.Now) when ctx carries the
+// engine, the clock's otherwise: a ledger entry is stamped with the
+// version in force by the same time the engine decides its standing by.
+func Now(ctx context.Context) time.Time {
+	if e := consent.EngineFrom(ctx); e != nil {
+		return e.Now()
+	}
+	return time.Now()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"time"
 
 	"consentgate/consent"
@@ -20,6 +21,10 @@ var digestRe = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 // ErrPolicyTextDigest: a published text whose SHA-256 is not the digest
 // published with it.
 var ErrPolicyTextDigest = errors.New("its SHA-256 must be the textDigest")
+
+// ErrNoticePeriod: a version published to take effect sooner than the
+// policy's notice period (policyChanges.noticeDays) after its publication.
+var ErrNoticePeriod = errors.New("a policy version takes effect no sooner than the policy's notice period (policyChanges.noticeDays) after it is published")
 
 // publishSkew is how far in the past a new version's effective time may
 // lie: a version cannot take effect retroactively, beyond clock skew.
@@ -38,12 +43,28 @@ func ValidatePolicyVersion() ent.Hook {
 			if d, ok := m.TextDigest(); ok && !digestRe.MatchString(d) {
 				return nil, validate.Field("PolicyVersion.textDigest", errors.New("must be sha256: followed by 64 lowercase hex digits"))
 			}
-			if ps, ok := m.ChangedPurposes(); ok {
-				for _, p := range ps {
-					if _, err := consent.ParsePurpose(p); err != nil {
-						return nil, validate.Field("PolicyVersion.changedPurposes", errors.New("unknown purpose"))
-					}
+			changed, _ := m.ChangedPurposes()
+			for _, p := range changed {
+				if _, err := consent.ParsePurpose(p); err != nil {
+					return nil, validate.Field("PolicyVersion.changedPurposes", errors.New("unknown purpose"))
 				}
+			}
+			// An added purpose is a change of it too: it is told, and may be
+			// objected to, like any other.
+			added, _ := m.AddedPurposes()
+			for _, p := range added {
+				if _, err := consent.ParsePurpose(p); err != nil {
+					return nil, validate.Field("PolicyVersion.addedPurposes", errors.New("unknown purpose"))
+				}
+				if !slices.Contains(changed, p) {
+					changed = append(changed, p)
+				}
+			}
+			if len(added) > 0 {
+				m.SetChangedPurposes(changed)
+			}
+			if at, ok := m.EffectiveAt(); ok { // compared in SQL with the engine's time, in UTC
+				m.SetEffectiveAt(at.UTC())
 			}
 			// A version an identified viewer publishes is stamped as theirs;
 			// the one a deployment records at start (a trusted job, no
@@ -53,8 +74,17 @@ func ValidatePolicyVersion() ent.Hook {
 			}
 			text, hasText := m.Text()
 			if _, published := m.PublishedBy(); published {
-				if at, ok := m.EffectiveAt(); ok && at.Before(time.Now().Add(-publishSkew)) {
+				// Published now, by the engine's clock; it takes effect after
+				// the notice period (§8), so that applicants are told, and may
+				// object, before it applies to them.
+				now, e := Now(ctx), consent.EngineFrom(ctx)
+				m.SetPublishedAt(now.UTC())
+				at, _ := m.EffectiveAt()
+				if at.Before(now.Add(-publishSkew)) {
 					return nil, validate.Field("PolicyVersion.effectiveAt", errors.New("must not be in the past"))
+				}
+				if e == nil || at.Before(now.Add(e.Policy().PolicyChanges.NoticePeriod-publishSkew)) {
+					return nil, validate.Field("PolicyVersion.effectiveAt", ErrNoticePeriod)
 				}
 				if text == "" {
 					return nil, validate.Field("PolicyVersion.text", errors.New("is required"))

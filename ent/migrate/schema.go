@@ -273,6 +273,7 @@ var (
 		{Name: "source", Type: field.TypeEnum, Enums: []string{"APPLICANT", "APPLICATION", "PRIVACY_REQUEST", "POLICY_CHANGE", "SYSTEM"}},
 		{Name: "basis", Type: field.TypeEnum, Enums: []string{"EXPLICIT", "DEEMED"}, Default: "EXPLICIT"},
 		{Name: "recorded_at", Type: field.TypeTime},
+		{Name: "effective_at", Type: field.TypeTime, Nullable: true},
 		{Name: "applicant_id", Type: field.TypeInt},
 		{Name: "application_id", Type: field.TypeInt, Nullable: true},
 		{Name: "employer_id", Type: field.TypeInt, Nullable: true},
@@ -286,25 +287,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "consents_applicants_consents",
-				Columns:    []*schema.Column{ConsentsColumns[7]},
+				Columns:    []*schema.Column{ConsentsColumns[8]},
 				RefColumns: []*schema.Column{ApplicantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "consents_applications_consents",
-				Columns:    []*schema.Column{ConsentsColumns[8]},
+				Columns:    []*schema.Column{ConsentsColumns[9]},
 				RefColumns: []*schema.Column{ApplicationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "consents_employers_employer",
-				Columns:    []*schema.Column{ConsentsColumns[9]},
+				Columns:    []*schema.Column{ConsentsColumns[10]},
 				RefColumns: []*schema.Column{EmployersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "consents_policy_versions_policy_version",
-				Columns:    []*schema.Column{ConsentsColumns[10]},
+				Columns:    []*schema.Column{ConsentsColumns[11]},
 				RefColumns: []*schema.Column{PolicyVersionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -313,7 +314,7 @@ var (
 			{
 				Name:    "consent_applicant_id_purpose_recorded_at",
 				Unique:  false,
-				Columns: []*schema.Column{ConsentsColumns[7], ConsentsColumns[1], ConsentsColumns[6]},
+				Columns: []*schema.Column{ConsentsColumns[8], ConsentsColumns[1], ConsentsColumns[6]},
 			},
 		},
 	}
@@ -324,6 +325,8 @@ var (
 		{Name: "recipient_id", Type: field.TypeInt, Default: 0},
 		{Name: "category", Type: field.TypeString, Default: ""},
 		{Name: "granted", Type: field.TypeBool},
+		{Name: "applies_from", Type: field.TypeTime, Nullable: true},
+		{Name: "void_from", Type: field.TypeTime, Nullable: true},
 		{Name: "consent_id", Type: field.TypeInt, Unique: true},
 		{Name: "applicant_id", Type: field.TypeInt},
 	}
@@ -335,13 +338,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "consent_states_consents_state",
-				Columns:    []*schema.Column{ConsentStatesColumns[5]},
+				Columns:    []*schema.Column{ConsentStatesColumns[7]},
 				RefColumns: []*schema.Column{ConsentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "consent_states_applicants_applicant",
-				Columns:    []*schema.Column{ConsentStatesColumns[6]},
+				Columns:    []*schema.Column{ConsentStatesColumns[8]},
 				RefColumns: []*schema.Column{ApplicantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -350,7 +353,7 @@ var (
 			{
 				Name:    "consentstate_applicant_id_purpose_category_recipient_id",
 				Unique:  true,
-				Columns: []*schema.Column{ConsentStatesColumns[6], ConsentStatesColumns[1], ConsentStatesColumns[3], ConsentStatesColumns[2]},
+				Columns: []*schema.Column{ConsentStatesColumns[8], ConsentStatesColumns[1], ConsentStatesColumns[3], ConsentStatesColumns[2]},
 			},
 		},
 	}
@@ -488,6 +491,7 @@ var (
 		{Name: "text_digest", Type: field.TypeString},
 		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "changed_purposes", Type: field.TypeJSON, Nullable: true},
+		{Name: "added_purposes", Type: field.TypeJSON, Nullable: true},
 		{Name: "published_at", Type: field.TypeTime},
 		{Name: "published_by", Type: field.TypeString, Nullable: true, Size: 128},
 	}

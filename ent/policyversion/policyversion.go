@@ -26,6 +26,8 @@ const (
 	FieldText = "text"
 	// FieldChangedPurposes holds the string denoting the changed_purposes field in the database.
 	FieldChangedPurposes = "changed_purposes"
+	// FieldAddedPurposes holds the string denoting the added_purposes field in the database.
+	FieldAddedPurposes = "added_purposes"
 	// FieldPublishedAt holds the string denoting the published_at field in the database.
 	FieldPublishedAt = "published_at"
 	// FieldPublishedBy holds the string denoting the published_by field in the database.
@@ -43,6 +45,7 @@ var Columns = []string{
 	FieldTextDigest,
 	FieldText,
 	FieldChangedPurposes,
+	FieldAddedPurposes,
 	FieldPublishedAt,
 	FieldPublishedBy,
 }
@@ -63,7 +66,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "consentgate/ent/runtime"
 var (
-	Hooks  [2]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// VersionValidator is a validator for the "version" field. It is called by the builders before save.
 	VersionValidator func(string) error

@@ -419,6 +419,16 @@ func ChangedPurposesNotNil() predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldNotNull(FieldChangedPurposes))
 }
 
+// AddedPurposesIsNil applies the IsNil predicate on the "added_purposes" field.
+func AddedPurposesIsNil() predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldIsNull(FieldAddedPurposes))
+}
+
+// AddedPurposesNotNil applies the NotNil predicate on the "added_purposes" field.
+func AddedPurposesNotNil() predicate.PolicyVersion {
+	return predicate.PolicyVersion(sql.FieldNotNull(FieldAddedPurposes))
+}
+
 // PublishedAtEQ applies the EQ predicate on the "published_at" field.
 func PublishedAtEQ(v time.Time) predicate.PolicyVersion {
 	return predicate.PolicyVersion(sql.FieldEQ(FieldPublishedAt, v))

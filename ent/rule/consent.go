@@ -2,6 +2,7 @@ package rule
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -31,16 +32,26 @@ func Towards(ctx context.Context, org string) predicate.ConsentState {
 // force. Each line is found by the state's unique index (subject, purpose,
 // category, recipient), so a row costs a lookup or two, whatever the size
 // of the ledger.
-func inForce(ctx context.Context, subject string, p consent.Purpose, org string, granted bool) *sql.Predicate {
+//
+// Each line stands as the engine's consent.Entry.At says, at the engine's
+// time of the operation (Now): a line that applies from later (an objection in a notice
+// period) is as if absent; a grant past its void_from (a version it has no
+// standing under took effect) is a withdrawal.
+func inForce(ctx context.Context, now time.Time, subject string, p consent.Purpose, org string, granted bool) *sql.Predicate {
 	applicable := func(alias string) *sql.Selector {
 		l := sql.Select(consentstate.FieldID).From(sql.Table(consentstate.Table).As(alias))
-		l.Where(sql.And(sql.EQ(l.C(consentstate.FieldPurpose), string(p)), sql.EQ(l.C(consentstate.FieldCategory), "")))
+		l.Where(sql.And(sql.EQ(l.C(consentstate.FieldPurpose), string(p)), sql.EQ(l.C(consentstate.FieldCategory), ""),
+			sql.Or(sql.IsNull(l.C(consentstate.FieldAppliesFrom)), sql.LTE(l.C(consentstate.FieldAppliesFrom), now))))
 		Towards(ctx, org)(l)
 		return l
 	}
 	line := applicable("cs_line")
-	line.Where(sql.And(sql.ColumnsEQ(line.C(consentstate.FieldApplicantID), subject),
-		sql.EQ(line.C(consentstate.FieldGranted), granted)))
+	standing := sql.And(sql.EQ(line.C(consentstate.FieldGranted), true),
+		sql.Or(sql.IsNull(line.C(consentstate.FieldVoidFrom)), sql.GT(line.C(consentstate.FieldVoidFrom), now)))
+	if !granted {
+		standing = sql.Not(standing)
+	}
+	line.Where(sql.And(sql.ColumnsEQ(line.C(consentstate.FieldApplicantID), subject), standing))
 	if org != "" {
 		// A later applicable line of the other scope overrides this one.
 		later := applicable("cs_later")
@@ -60,9 +71,9 @@ func consented(ctx context.Context, e *consent.Engine, subject string, p consent
 	case consent.Necessary:
 		return sql.Not(sql.False())
 	case consent.OptIn:
-		return inForce(ctx, subject, p, org, true)
+		return inForce(ctx, Now(ctx), subject, p, org, true)
 	case consent.OptOut:
-		return sql.Not(inForce(ctx, subject, p, org, false))
+		return sql.Not(inForce(ctx, Now(ctx), subject, p, org, false))
 	}
 	return sql.False()
 }

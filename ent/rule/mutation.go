@@ -138,15 +138,17 @@ func UpdateOwnJobs() privacy.MutationRule {
 }
 
 // RecordOwnConsent lets an applicant append entries to their own consent
-// ledger, as themself (source APPLICANT, explicit). Nothing may change or
-// remove an entry.
+// ledger, as themself (source APPLICANT, or POLICY_CHANGE for their
+// objection to, or acknowledgement of, a policy version; explicit).
+// Nothing may change or remove an entry.
 func RecordOwnConsent() privacy.MutationRule {
 	return privacy.OnMutationOperation(privacy.ConsentMutationRuleFunc(func(ctx context.Context, m *ent.ConsentMutation) error {
 		v := consent.FromContext(ctx)
 		id, ok := m.ApplicantID()
 		source, _ := m.Source()
 		basis, _ := m.Basis()
-		if v.Role != consent.Applicant || v.Account == "" || !ok || source != entconsent.SourceAPPLICANT || basis == entconsent.BasisDEEMED {
+		if v.Role != consent.Applicant || v.Account == "" || !ok || basis == entconsent.BasisDEEMED ||
+			(source != entconsent.SourceAPPLICANT && source != entconsent.SourcePOLICY_CHANGE) {
 			return privacy.Skip
 		}
 		return allowIfSelf(ctx, m.Client(), id, v)

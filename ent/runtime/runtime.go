@@ -640,6 +640,8 @@ func init() {
 	policyversionHooks := schema.PolicyVersion{}.Hooks()
 
 	policyversion.Hooks[1] = policyversionHooks[0]
+
+	policyversion.Hooks[2] = policyversionHooks[1]
 	policyversionFields := schema.PolicyVersion{}.Fields()
 	_ = policyversionFields
 	// policyversionDescVersion is the schema descriptor for version field.
@@ -659,11 +661,11 @@ func init() {
 	// policyversion.TextValidator is a validator for the "text" field. It is called by the builders before save.
 	policyversion.TextValidator = policyversionDescText.Validators[0].(func(string) error)
 	// policyversionDescPublishedAt is the schema descriptor for published_at field.
-	policyversionDescPublishedAt := policyversionFields[6].Descriptor()
+	policyversionDescPublishedAt := policyversionFields[7].Descriptor()
 	// policyversion.DefaultPublishedAt holds the default value on creation for the published_at field.
 	policyversion.DefaultPublishedAt = policyversionDescPublishedAt.Default.(func() time.Time)
 	// policyversionDescPublishedBy is the schema descriptor for published_by field.
-	policyversionDescPublishedBy := policyversionFields[7].Descriptor()
+	policyversionDescPublishedBy := policyversionFields[8].Descriptor()
 	// policyversion.PublishedByValidator is a validator for the "published_by" field. It is called by the builders before save.
 	policyversion.PublishedByValidator = policyversionDescPublishedBy.Validators[0].(func(string) error)
 	privacyrequestMixin := schema.PrivacyRequest{}.Mixin()

@@ -97,7 +97,9 @@ func (PolicyVersion) Policy() ent.Policy {
 }
 
 // Hooks of the PolicyVersion.
-func (PolicyVersion) Hooks() []ent.Hook { return []ent.Hook{hooks.ValidatePolicyVersion()} }
+func (PolicyVersion) Hooks() []ent.Hook {
+	return []ent.Hook{hooks.ValidatePolicyVersion(), ledger.VoidOnPublish()}
+}
 
 // Policy of the PolicyAcknowledgement: an applicant acknowledges for
 // themself and reads their own; compliance reads all.

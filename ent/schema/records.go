@@ -33,6 +33,8 @@ func (PolicyVersion) Fields() []ent.Field {
 		field.Text("text").Optional().Immutable().Validate(validate.MaxLen(maxPolicyText)).Annotations(entgql.Skip()).
 			Comment("The policy text, whose SHA-256 is text_digest (checked on publishing), served at GET /policy/{version}; empty in versions recorded before texts were kept."),
 		field.Strings("changed_purposes").Optional().Immutable().Comment("Purposes (§4 codes) this version adds or changes."),
+		field.Strings("added_purposes").Optional().Immutable().
+			Comment("Of changed_purposes, those this version adds (§4 codes): like a change of EMPLOYER_PROVISION, they stand on no deemed agreement."),
 		field.Time("published_at").Default(time.Now).Immutable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)).Comment("When it was published (its notice period starts)."),
 		field.String("published_by").Optional().Immutable().MaxLen(128).
@@ -102,6 +104,8 @@ func (Consent) Fields() []ent.Field {
 		field.Int("policy_version_id").Immutable().Annotations(entgql.Skip()),
 		field.Int("application_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()).
 			Comment("The application whose creation or withdrawal recorded the entry (source APPLICATION)."),
+		field.Time("effective_at").Optional().Nillable().Immutable().Annotations(entgql.Skip()).
+			Comment("When the entry takes effect, if later than recorded: an objection filed in a version's notice period withdraws from the version's effective time."),
 	}
 }
 
@@ -152,6 +156,10 @@ func (ConsentState) Fields() []ent.Field {
 		}).Comment("The one category withheld or released; empty for the whole purpose."),
 		field.Int("consent_id").Comment("The ledger entry in force: the latest of this key."),
 		field.Bool("granted").Comment("The entry's grant (true) or withdrawal (false)."),
+		field.Time("applies_from").Optional().Nillable().
+			Comment("When the entry takes effect, if later than recorded (an objection in a notice period): until then the line is as if absent."),
+		field.Time("void_from").Optional().Nillable().
+			Comment("For a grant: from when it no longer applies (a version it has no deemed standing under, or one the subject objected to, takes effect): from then the line counts as a withdrawal."),
 	}
 }
 

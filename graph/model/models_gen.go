@@ -27,22 +27,33 @@ type ConsentChangeInput struct {
 type ConsentStanding struct {
 	// EXPLICIT: as the applicant gave it, or re-affirmed by acknowledging the
 	// version that changed its purpose. DEEMED: a version in force changed the
-	// purpose after the entry, and the applicant neither acknowledged it nor
-	// asked for deletion since it was published.
+	// purpose after the entry, and the applicant neither acknowledged nor
+	// objected to it. Whether the entry applies is status and applies.
 	Basis         consent.Basis      `json:"basis"`
 	PolicyVersion *ent.PolicyVersion `json:"policyVersion"`
+	// How the entry stands now, as the engine applies it.
+	Status StandingStatus `json:"status"`
+	// Whether the entry is a grant the engine applies now (false for a withdrawal, an objected grant and one that needs an explicit grant).
+	Applies bool `json:"applies"`
+	// When a grant stops applying (a version it does not stand under takes effect); null if no such version is published.
+	VoidFrom *time.Time `json:"voidFrom,omitempty"`
 }
 
 // A policy version an applicant is told about: one published after they
-// registered that changes purposes of use. Until they acknowledge it, their
+// registered that changes purposes of use, at least the notice period before
+// it takes effect. Unless they acknowledge it or object to it, their
 // consents for those purposes stand on deemed agreement from its effective
-// time (§8: who does not request deletion after a change is deemed to agree).
+// time (§8: who does not request deletion after a change is deemed to agree),
+// except for a change of EMPLOYER_PROVISION or an added purpose, which need
+// an explicit grant.
 type PolicyNotice struct {
 	PolicyVersion *ent.PolicyVersion `json:"policyVersion"`
 	// Whether the version is in force (its effective time has passed).
 	InForce bool `json:"inForce"`
 	// When the applicant acknowledged it; null until they do.
 	AcknowledgedAt *time.Time `json:"acknowledgedAt,omitempty"`
+	// When the applicant objected to it (objectToPolicyVersion, or a deletion request filed after it was published); null if they did not.
+	ObjectedAt *time.Time `json:"objectedAt,omitempty"`
 }
 
 // Provision of an applicant's data to one employer (policy §4(1), §5(1)): from
@@ -69,7 +80,7 @@ type Provision struct {
 type PublishPolicyVersionInput struct {
 	// Identifier, e.g. "2026-04"; unique.
 	Version string `json:"version"`
-	// When it takes effect: now or later, never in the past.
+	// When it takes effect: no sooner than the policy's notice period (policyChanges.noticePeriod, default 30 days) after now; sooner is refused (NOTICE_PERIOD).
 	EffectiveAt time.Time `json:"effectiveAt"`
 	// What changed, for applicants.
 	Summary string `json:"summary"`
@@ -79,6 +90,11 @@ type PublishPolicyVersionInput struct {
 	Text string `json:"text"`
 	// The purposes (§4) whose use this version adds or changes.
 	ChangedPurposes []consent.Purpose `json:"changedPurposes"`
+	// Of those, the purposes this version adds (counted as changed too). Like a
+	// change of EMPLOYER_PROVISION, an added purpose stands on no deemed
+	// agreement: grants given before the version stop applying at its effective
+	// time until the applicant grants again or acknowledges the version.
+	AddedPurposes []consent.Purpose `json:"addedPurposes,omitempty"`
 }
 
 // An operation to register: one GraphQL query, valid against this schema. Its id
@@ -269,6 +285,73 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a consent ledger entry stands under the policy versions, as the engine applies it.
+type StandingStatus string
+
+const (
+	// Given under the version in force, or re-affirmed for the version that changed its purpose: applies.
+	StandingStatusExplicit StandingStatus = "EXPLICIT"
+	// A version in force changed its purpose; the applicant neither acknowledged nor objected: applies on deemed agreement (§8).
+	StandingStatusDeemed StandingStatus = "DEEMED"
+	// The applicant objected to a version that changed its purpose: withdrawn from that version's effective time.
+	StandingStatusObjected StandingStatus = "OBJECTED"
+	// A version in force changed EMPLOYER_PROVISION or added the purpose after the grant: no deemed agreement, it no longer applies until the applicant grants again.
+	StandingStatusExplicitGrantRequired StandingStatus = "EXPLICIT_GRANT_REQUIRED"
+	// A withdrawal: releases nothing.
+	StandingStatusWithdrawn StandingStatus = "WITHDRAWN"
+)
+
+var AllStandingStatus = []StandingStatus{
+	StandingStatusExplicit,
+	StandingStatusDeemed,
+	StandingStatusObjected,
+	StandingStatusExplicitGrantRequired,
+	StandingStatusWithdrawn,
+}
+
+func (e StandingStatus) IsValid() bool {
+	switch e {
+	case StandingStatusExplicit, StandingStatusDeemed, StandingStatusObjected, StandingStatusExplicitGrantRequired, StandingStatusWithdrawn:
+		return true
+	}
+	return false
+}
+
+func (e StandingStatus) String() string {
+	return string(e)
+}
+
+func (e *StandingStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StandingStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StandingStatus", str)
+	}
+	return nil
+}
+
+func (e StandingStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StandingStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StandingStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

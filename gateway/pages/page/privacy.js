@@ -338,8 +338,9 @@ document.getElementById("request-form").addEventListener("submit", (ev) => {
   });
 });
 
-// Policy changes (§8): acknowledge a version, or object to it by
-// withdrawing consent to the purposes it changed.
+// Policy changes (§8): acknowledge a version, or object to it
+// (objectToPolicyVersion withdraws the purposes it changed from its
+// effective time).
 async function loadNotices() {
   const out = document.getElementById("notices-out");
   try {
@@ -361,9 +362,7 @@ async function loadNotices() {
             await loadNotices();
           }) }, t("acknowledge")), " ",
           el("button", { type: "button", class: "secondary object", onclick: () => CG.confirm(confirmIn, t("objectWhat") + " " + n.policyVersion.changedPurposes.map(t).join(", ") + ".", async () => {
-            try {
-              for (const purpose of n.policyVersion.changedPurposes) await gql(`mutation($in: ConsentChangeInput!) { changeConsent(input: $in) { id } }`, { in: { purpose, granted: false } });
-            } catch (err) { CG.showError(confirmIn, err); }
+            try { await gql(`mutation($v: String!) { objectToPolicyVersion(version: $v) { objectedAt } }`, { v: n.policyVersion.version }); } catch (err) { CG.showError(confirmIn, err); }
             await Promise.all([loadNotices(), loadConsents()]);
           }) }, t("object"))))))));
   } catch (err) {
