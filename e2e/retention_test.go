@@ -16,6 +16,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/ent"
+	"consentgate/ent/accessrecord"
 	"consentgate/ent/applicant"
 	"consentgate/ent/application"
 	"consentgate/ent/budgetspend"
@@ -475,4 +476,72 @@ func TestRetentionEvery(t *testing.T) {
 	if !strings.Contains(logs.String(), "retention sweep failed") || strings.Contains(logs.String(), "cnry") {
 		t.Errorf("the loop's log:\n%s", logs.String())
 	}
+}
+
+// TestRetentionSealsAndPurgesIdentities: an account the sweeper erases
+// while records of provision of it are within their period keeps its
+// identity sealed, as a DELETION does: without a sealer the sweep fails and
+// erases nothing (each account's transaction undone), with one it seals
+// every such subject; once their records are purged at the end of the
+// period, the sealed identities go with them, those whose records are left
+// stay, and the chain still verifies.
+func TestRetentionSealsAndPurgesIdentities(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, client *ent.Client) {
+		f := newFixture(t, client)
+		sys := privacy.DecisionContext(context.Background(), privacy.Allow)
+		for _, v := range []string{"acme", "support", "compliance"} {
+			f.post(t, as(v), `{ applicants { edges { node { name email } } } }`, nil)
+		}
+		subjects := len(client.AccessRecord.Query().Where(accessrecord.SubjectIDNotNil()).GroupBy(accessrecord.FieldSubjectRef).StringsX(sys))
+		if subjects < 2 {
+			t.Fatalf("%d subjects with records: the world tests too little", subjects)
+		}
+		// Every account inactive after a day: all erased two days on,
+		// their records (of today) well within three years.
+		policy := consent.DefaultPolicy()
+		policy.Retention[consent.InactiveAccounts] = consent.RetentionRule{Kind: consent.InactiveAccounts,
+			Period: consent.Period{Days: 1}, Action: consent.Erase, Reason: "test"}
+		now := time.Now().UTC().Add(48 * time.Hour)
+		s := &retention.Sweeper{Client: client, Engine: consent.NewEngine(policy), Now: func() time.Time { return now }, Replica: "test"}
+		if _, err := s.Sweep(context.Background(), false); !errors.Is(err, records.ErrNoSealer) {
+			t.Fatalf("sweep without a sealer: %v, want ErrNoSealer", err)
+		}
+		if client.Applicant.Query().Where(applicant.ErasedAtNotNil()).ExistX(sys) || client.SealedSubject.Query().ExistX(sys) {
+			t.Fatal("a sweep that failed erased or sealed something")
+		}
+		sealer, err := records.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Sealer = sealer
+		if _, err := s.Sweep(context.Background(), false); err != nil {
+			t.Fatal(err)
+		}
+		if n := client.SealedSubject.Query().CountX(sys); n != subjects {
+			t.Fatalf("%d identities sealed, want %d (every erased subject with records)", n, subjects)
+		}
+
+		// Three years and a day on: every record but the chain's head is
+		// purged, and with them the identities of whom none is left.
+		now = now.AddDate(3, 0, 2)
+		if _, err := s.Sweep(context.Background(), false); err != nil {
+			t.Fatal(err)
+		}
+		left := client.AccessRecord.Query().GroupBy(accessrecord.FieldSubjectRef).StringsX(sys)
+		sealed := client.SealedSubject.Query().AllX(sys)
+		if len(sealed) >= subjects {
+			t.Fatalf("%d identities still sealed of %d: none purged with its records", len(sealed), subjects)
+		}
+		for _, x := range sealed {
+			if !slices.Contains(left, x.SubjectRef) {
+				t.Fatalf("an identity is kept though none of its records is")
+			}
+		}
+		if rep, err := records.Verify(context.Background(), client); err != nil || rep.Break != nil {
+			t.Fatalf("records verify after the purge: %v, %+v", err, rep)
+		}
+		if !client.RetentionAction.Query().Where(retentionaction.RuleContains("sealed identities")).ExistX(sys) {
+			t.Fatal("the identities' purge is not recorded")
+		}
+	})
 }

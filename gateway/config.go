@@ -379,6 +379,18 @@ func keyOrDerived(getenv func(string) string, name string, size int, derived []b
 	return key, nil
 }
 
+// SealKeyFromEnv is the key sealing erased subjects' identities as the
+// server reads it from getenv (CONSENTGATE_SEAL_KEY, else derived from
+// CONSENTGATE_HASH_KEY), for the commands that erase outside it; nil when
+// neither is set.
+func SealKeyFromEnv(getenv func(string) string) ([]byte, error) {
+	var derived []byte
+	if hash := getenv("CONSENTGATE_HASH_KEY"); hash != "" {
+		derived = SealKeyFrom([]byte(hash))
+	}
+	return keyOrDerived(getenv, "CONSENTGATE_SEAL_KEY", records.KeySize, derived)
+}
+
 // SealKeyFrom is the key sealing erased subjects' identities
 // (records.Sealer) derived from the HASH key, used when
 // CONSENTGATE_SEAL_KEY is not set.

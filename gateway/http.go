@@ -97,7 +97,7 @@ func (gw Gateway) Handlers() Handlers {
 		// "Did you mean" would reveal the schema.
 		Suggestions: gw.Demo || gw.Dev,
 		Cursors:     cursorSealer(gw.CursorKey),
-		Sealer:      identitySealer(gw.SealKey, gw.HashKey),
+		Sealer:      IdentitySealer(gw.SealKey, gw.HashKey),
 	})
 	gql.AddTransport(graph.GET{})  // gqlgen's, reading documentId too
 	gql.AddTransport(graph.POST{}) // (approved operations)
@@ -147,10 +147,10 @@ func cursorSealer(key []byte) *cursor.Sealer {
 	return s
 }
 
-// identitySealer seals erased subjects' identities with key, else with
+// IdentitySealer seals erased subjects' identities with key, else with
 // the key derived from the HASH key (SealKeyFrom), so that a gateway built
-// without LoadConfig keeps them too.
-func identitySealer(key, hashKey []byte) *records.Sealer {
+// without LoadConfig keeps them too, and so does the retention sweeper.
+func IdentitySealer(key, hashKey []byte) *records.Sealer {
 	if len(key) == 0 {
 		key = SealKeyFrom(hashKey)
 	}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"consentgate/ent"
 	"consentgate/ent/accessrecord"
 	"consentgate/ent/hooks"
@@ -158,9 +160,16 @@ func Seal(ctx context.Context, client *ent.Client, id Identity, now time.Time) (
 }
 
 // PurgeSealed removes the sealed identities whose purge_after has passed
-// at now (the retention sweeper's clock) and returns how many. Nothing
-// else removes one (hooks.SealedInsertOnly).
+// at now (the retention sweeper's clock) and of whom no record is left
+// (a policy may keep the records longer than LegalPeriod: the identity
+// stays as long as they do), and returns how many. Nothing else removes
+// one (hooks.SealedInsertOnly).
 func PurgeSealed(ctx context.Context, client *ent.Client, now time.Time) (int, error) {
 	ctx = hooks.WithPurgeTime(privacy.DecisionContext(ctx, privacy.Allow), now)
-	return client.SealedSubject.Delete().Where(sealedsubject.PurgeAfterLTE(now.UTC())).Exec(ctx)
+	return client.SealedSubject.Delete().Where(sealedsubject.PurgeAfterLTE(now.UTC()), func(s *sql.Selector) {
+		t := sql.Table(accessrecord.Table)
+		left := sql.Select(t.C(accessrecord.FieldID)).From(t).
+			Where(sql.ColumnsEQ(t.C(accessrecord.FieldSubjectRef), s.C(sealedsubject.FieldSubjectRef)))
+		s.Where(sql.NotExists(left))
+	}).Exec(ctx)
 }

@@ -75,6 +75,10 @@ type Sweeper struct {
 	Replica string
 	// Batch bounds the rows of one transaction (default DefaultBatch).
 	Batch int
+	// Sealer seals the identity of an account it erases while records of
+	// provision of them are within their period (records.Seal), as a
+	// DELETION does; without one such an erasure fails (records.ErrNoSealer).
+	Sealer *records.Sealer
 	// Log gets one line per rule that acted (counts only).
 	Log *slog.Logger
 	// Metrics, when set, counts the rows each rule acted on.
@@ -145,6 +149,9 @@ func (s *Sweeper) Sweep(ctx context.Context, dryRun bool) (*Report, error) {
 	}
 	w := &sweep{Sweeper: s, now: now().UTC().Truncate(time.Microsecond), run: hex.EncodeToString(id), dry: dryRun}
 	w.ctx = rule.WithNow(privacy.DecisionContext(ctx, privacy.Allow), w.now)
+	if s.Sealer != nil {
+		w.ctx = records.WithSealer(w.ctx, s.Sealer)
+	}
 	rep := &Report{Run: w.run, DryRun: dryRun}
 	var err error
 	if w.postgres, err = records.IsPostgres(ctx, s.Client); err != nil {
@@ -415,11 +422,15 @@ func eraseApplications(ctx context.Context, tx *ent.Tx, ids []int) error {
 // Batch per transaction, each batch recorded with the checkpoint of the
 // chain that remains.
 func (w *sweep) records(r consent.RetentionRule, cutoff time.Time) (int, error) {
-	if w.dry {
-		return records.Purgeable(w.ctx, w.Client, cutoff)
-	}
 	done := 0
-	for {
+	if w.dry {
+		n, err := records.Purgeable(w.ctx, w.Client, cutoff)
+		if err != nil {
+			return n, err
+		}
+		done = n
+	}
+	for !w.dry {
 		var p records.Purged
 		err := w.inTx(func(tx *ent.Tx) error {
 			var err error
@@ -428,11 +439,25 @@ func (w *sweep) records(r consent.RetentionRule, cutoff time.Time) (int, error) 
 			}
 			return w.record(tx, r, nil, p.Count).SetThroughID(p.Through).SetThroughHash(p.Hash).Exec(w.ctx)
 		})
-		if err != nil || p.Count == 0 {
+		if err != nil {
 			return done, err
+		}
+		if p.Count == 0 {
+			break
 		}
 		done += p.Count
 	}
+	// The sealed identities of erased subjects go with their records:
+	// once past their time and none of their records is left.
+	err := w.inTx(func(tx *ent.Tx) error {
+		n, err := records.PurgeSealed(w.ctx, tx.Client(), w.now)
+		if err != nil || n == 0 {
+			return err
+		}
+		done += n
+		return w.record(tx, r, nil, n).SetRule(ruleName(r) + " (sealed identities)").Exec(w.ctx)
+	})
+	return done, err
 }
 
 // spends removes the budget spends older than cutoff, Batch per

@@ -113,7 +113,8 @@ func serveCommand(ctx context.Context, args []string, getenv func(string) string
 	if cfg.RetentionInterval > 0 {
 		// The first sweep one interval after the start; replicas on one
 		// PostgreSQL database take turns (retention.Sweeper).
-		sweeper := &retention.Sweeper{Client: db.Client, Engine: consent.NewEngine(cfg.Policy), Log: log, Metrics: retention.NewMetrics()}
+		sweeper := &retention.Sweeper{Client: db.Client, Engine: consent.NewEngine(cfg.Policy), Log: log, Metrics: retention.NewMetrics(),
+			Sealer: gateway.IdentitySealer(cfg.SealKey, cfg.HashKey)}
 		gw.Collectors = append(gw.Collectors, sweeper.Metrics)
 		ticker := time.NewTicker(cfg.RetentionInterval)
 		defer ticker.Stop()

@@ -10,6 +10,7 @@ import (
 
 	"consentgate/consent"
 	"consentgate/gateway"
+	"consentgate/records"
 	"consentgate/retention"
 )
 
@@ -22,7 +23,8 @@ import (
 // policy, or CONSENTGATE_POLICY's), the period, the action and how many
 // rows it acted on; with -dry-run, how many it would act on, changing
 // nothing. Counts only: no personal value. On PostgreSQL, a sweep under
-// way in a replica makes it say so and do nothing.
+// way in a replica makes it say so and do nothing. It reads
+// CONSENTGATE_SEAL_KEY (or CONSENTGATE_HASH_KEY) as the server does.
 func retentionCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("retention", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -42,12 +44,23 @@ func retentionCommand(ctx context.Context, args []string, getenv func(string) st
 		}
 		policy = p
 	}
+	// The identity of an account erased while records of provision of it
+	// are within their period is sealed as the server seals it: the same
+	// key (without one such an erasure fails, records.ErrNoSealer).
+	sealKey, err := gateway.SealKeyFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	var sealer *records.Sealer
+	if sealKey != nil {
+		sealer = gateway.IdentitySealer(sealKey, nil)
+	}
 	client, err := gateway.OpenDatabase(ctx, databaseURL(*dbURL, getenv), 0, false)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	s := &retention.Sweeper{Client: client, Engine: consent.NewEngine(policy), Log: slog.New(slog.DiscardHandler)}
+	s := &retention.Sweeper{Client: client, Engine: consent.NewEngine(policy), Sealer: sealer, Log: slog.New(slog.DiscardHandler)}
 	rep, err := s.Sweep(ctx, *dry)
 	if rep != nil {
 		printRetention(stdout, rep)
